@@ -1,0 +1,21 @@
+"""Local development: SQLite in var/, console emails, debug on."""
+
+import os
+from pathlib import Path
+
+_base_dir = Path(__file__).resolve().parent.parent.parent
+os.environ.setdefault("SECRET_KEY", "dev-insecure-secret-key-do-not-use-in-production")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_base_dir / 'var' / 'renfort.sqlite3'}")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from .base import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Serve static files from the apps directly (no collectstatic needed).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,77 @@
+"""Who may see and do what. Every view and API endpoint goes through these functions."""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from .models import Role, User
+
+NATIONAL_ROLES = frozenset({Role.NATIONAL, Role.ADMIN})
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+def is_national(user) -> bool:
+    return has_role(user, *NATIONAL_ROLES)
+
+
+def can_see_region(user, region_code: str | None) -> bool:
+    """ARS agents see their region; national steering and admins see all regions."""
+    if is_national(user):
+        return True
+    return (
+        has_role(user, Role.ARS_AGENT)
+        and region_code is not None
+        and (user.region_id == region_code)
+    )
+
+
+def can_see_departement(user, departement_code: str | None, region_code: str | None) -> bool:
+    """CDOM/CPAM agents see their département, ARS agents their region, national all."""
+    if can_see_region(user, region_code):
+        return True
+    return (
+        has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT)
+        and departement_code is not None
+        and user.departement_id == departement_code
+    )
+
+
+def can_manage_zones_of_region(user, region_code: str | None) -> bool:
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.ARS_AGENT) and user.region_id == region_code
+
+
+def region_codes_in_scope(user: User) -> set[str] | None:
+    """None means every region (national scope)."""
+    if is_national(user):
+        return None
+    if has_role(user, Role.ARS_AGENT):
+        return {user.region_id}
+    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
+        return {user.departement.region_id}
+    return set()
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: anonymous users go to the login page, wrong roles get a 403."""
+    allowed: Iterable[str] = roles
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *allowed):
+                raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,67 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+
+from .forms import LoginForm, NewPasswordForm, ResetForm
+from .models import Role
+
+# Where each role lands after login; apps that are not installed yet fall back to the profile.
+ROLE_HOME = {
+    Role.DOCTOR: "doctors:space",
+    Role.SITE_MANAGER: "sites:manager_space",
+    Role.ARS_AGENT: "zoning:manage",
+    Role.CDOM_AGENT: "doctors:agent_list",
+    Role.CPAM_AGENT: "doctors:agent_list",
+    Role.NATIONAL: "zoning:list",
+    Role.ADMIN: "admin:index",
+}
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    extra_context = {"title": "Se connecter"}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = ResetForm
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"title": "Mot de passe oublié"}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    extra_context = {"title": "Courriel envoyé"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"title": "Nouveau mot de passe"}
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+    extra_context = {"title": "Mot de passe modifié"}
+
+
+@login_required
+def home(request):
+    """Send each user to the home of their space."""
+    url_name = ROLE_HOME.get(request.user.role)
+    if url_name:
+        try:
+            return redirect(reverse(url_name))
+        except NoReverseMatch:
+            pass
+    return render(request, "accounts/profile.html", {"title": "Mon compte"})
+
+
+@login_required
+def profile(request):
+    return render(request, "accounts/profile.html", {"title": "Mon compte"})

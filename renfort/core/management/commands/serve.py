@@ -1,0 +1,43 @@
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Démarre le site (runserver) et le worker des tâches de fond ; Ctrl-C arrête les deux."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, addr: str, **options):
+        manage = [sys.executable, "manage.py"]
+        processes = [
+            subprocess.Popen([*manage, "db_worker", "--interval", "1"]),
+            subprocess.Popen([*manage, "runserver", addr]),
+        ]
+        self.stdout.write(f"Renfort : http://{addr}/ (Ctrl-C pour arrêter)")
+        stop = False
+
+        def _stop(signum, frame):
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGTERM, _stop)
+        try:
+            while not stop and all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in processes:
+                if p.poll() is None:
+                    p.terminate()
+            for p in processes:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        self.stdout.write("Renfort arrêté.")

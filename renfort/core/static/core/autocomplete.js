@@ -1,0 +1,74 @@
+// Accessible autocomplete (combobox pattern) for <input data-autocomplete-url="...">.
+// The JSON endpoint returns {"results": [{"value": "...", "label": "..."}]}.
+// If the input has data-autocomplete-target="<id>", the chosen value goes into that field.
+(function () {
+  function setup(input) {
+    const url = input.dataset.autocompleteUrl;
+    const target = input.dataset.autocompleteTarget ? document.getElementById(input.dataset.autocompleteTarget) : null;
+    const wrapper = document.createElement("div");
+    wrapper.className = "renfort-autocomplete";
+    input.parentNode.insertBefore(wrapper, input);
+    wrapper.appendChild(input);
+    const list = document.createElement("ul");
+    list.className = "renfort-autocomplete__list";
+    list.id = input.id + "-listbox";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    wrapper.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("autocomplete", "off");
+    let items = [], active = -1, timer = null, seq = 0;
+
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function choose(i) {
+      const item = items[i];
+      if (!item) return;
+      input.value = item.label;
+      if (target) target.value = item.value;
+      close();
+      input.dispatchEvent(new CustomEvent("autocomplete:selected", { detail: item, bubbles: true }));
+    }
+    function render() {
+      list.innerHTML = "";
+      items.forEach((item, i) => {
+        const li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        li.textContent = item.label;
+        li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      if (active >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + active);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    input.addEventListener("input", () => {
+      if (target) target.value = "";
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2) { items = []; render(); return; }
+      timer = setTimeout(async () => {
+        const mine = ++seq;
+        const response = await fetch(url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+        if (!response.ok || mine !== seq) return;
+        items = (await response.json()).results || [];
+        active = -1;
+        render();
+      }, 150);
+    });
+    input.addEventListener("keydown", (e) => {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
+      else if (e.key === "ArrowUp") { active = Math.max(active - 1, 0); render(); e.preventDefault(); }
+      else if (e.key === "Enter" && active >= 0) { choose(active); e.preventDefault(); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 100));
+  }
+  document.querySelectorAll("input[data-autocomplete-url]").forEach(setup);
+})();

@@ -1,0 +1,67 @@
+"""Declared status transitions with a history row per change (who, when, from, to, comment).
+
+Apps declare their transitions next to their model, e.g.::
+
+    ONBOARDING = Workflow({
+        (Status.DRAFT, Status.SUBMITTED): {Role.DOCTOR},
+        ...
+    })
+
+and their services call ``ONBOARDING.check(old, new, actor_role)`` before saving, then write a row
+into their own history model (a subclass of :class:`TransitionHistory`).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+
+class TransitionHistory(models.Model):
+    """Abstract history row. Subclasses add the FK to the object whose status changed."""
+
+    from_status = models.CharField("statut précédent", max_length=30, blank=True)
+    to_status = models.CharField("nouveau statut", max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    comment = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """Allowed transitions: (from, to) → roles entitled to make the change."""
+
+    transitions: Mapping[tuple[str, str], Iterable[str]]
+    labels: Mapping[str, str] | None = None
+
+    def targets(self, current: str, role: str | None = None) -> list[str]:
+        return [
+            to
+            for (frm, to), roles in self.transitions.items()
+            if frm == current and (role is None or role in roles)
+        ]
+
+    def check(self, current: str, target: str, role: str) -> None:
+        """Raise ValidationError for an unknown transition, PermissionDenied for a wrong role."""
+        key = (current, target)
+        if key not in self.transitions:
+            label = self.labels or {}
+            raise ValidationError(
+                f"Passage impossible de « {label.get(current, current)} » "
+                f"à « {label.get(target, target)} »."
+            )
+        if role not in set(self.transitions[key]):
+            raise PermissionDenied("Votre rôle ne permet pas cette action.")

@@ -1,0 +1,141 @@
+from django.db import models
+from django.db.models import Q
+
+
+class TerritoryZone(models.TextChoices):
+    METRO = "metro", "France métropolitaine"
+    DROM = "drom", "Départements et régions d'outre-mer"
+    COM = "com", "Collectivités d'outre-mer (hors dispositif)"
+
+
+# The measure applies in mainland France and the overseas départements, not in the COM.
+PROGRAMME_ZONES = (TerritoryZone.METRO, TerritoryZone.DROM)
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def in_programme(self):
+        return self.filter(zone__in=PROGRAMME_ZONES)
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=100)
+    zone = models.CharField("zone", max_length=5, choices=TerritoryZone.choices)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    zone = models.CharField("zone", max_length=5, choices=TerritoryZone.choices)
+    geometry = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class EPCI(models.Model):
+    class Kind(models.TextChoices):
+        CC = "CC", "Communauté de communes"
+        CA = "CA", "Communauté d'agglomération"
+        CU = "CU", "Communauté urbaine"
+        METRO = "METRO", "Métropole"
+        MET69 = "MET69", "Métropole de Lyon"
+
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=5, choices=Kind.choices)
+    population = models.PositiveIntegerField("population totale")
+    population_municipale = models.PositiveIntegerField("population municipale")
+    commune_count = models.PositiveIntegerField("nombre de communes")
+    # The département and region holding most of the EPCI's population (a few EPCI straddle).
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="epcis", null=True
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="epcis", null=True)
+    departement_codes = models.CharField("départements couverts", max_length=40, blank=True)
+    geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneQuerySet(TerritoryQuerySet):
+    def search(self, text: str):
+        """Communes whose name contains the text (best matches first), or postcode prefix."""
+        from .normalize import normalize_name
+
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        if text.isdigit():
+            return self.filter(
+                Q(postcodes__startswith=text) | Q(postcodes__contains=f" {text}")
+            ).order_by("-population")
+        key = normalize_name(text)
+        if not key:
+            return self.none()
+        return self.filter(search_name__contains=key).order_by(
+            models.Case(
+                models.When(search_name=key, then=0),
+                models.When(search_name__startswith=key, then=1),
+                default=2,
+            ),
+            "-population",
+        )
+
+
+class Commune(models.Model):
+    code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
+    name = models.CharField("nom", max_length=100)
+    search_name = models.CharField(max_length=100, db_index=True, editable=False)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+    )
+    population = models.PositiveIntegerField("population totale")
+    postcodes = models.CharField("codes postaux", max_length=200, blank=True)
+    zone = models.CharField("zone", max_length=5, choices=TerritoryZone.choices)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commune"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.departement_id})"
+
+    @property
+    def postcode_list(self) -> list[str]:
+        return self.postcodes.split()
+
+    @property
+    def main_postcode(self) -> str:
+        return self.postcode_list[0] if self.postcodes else ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.main_postcode or self.departement_id})"

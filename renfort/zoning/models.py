@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Zoning(models.Model):
+    """A version of the priority zoning (e.g. the June 2025 list). Exactly one is active."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    published_on = models.DateField("date de publication")
+    source = models.TextField("source", blank=True)
+    expected_zone_count = models.PositiveIntegerField(
+        "nombre de zones annoncé", null=True, blank=True
+    )
+    expected_population = models.PositiveIntegerField("population annoncée", null=True, blank=True)
+    is_active = models.BooleanField("zonage en vigueur", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "zonage"
+        ordering = ["-published_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_zoning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionTarget(models.Model):
+    """Number of priority zones announced for a region, when known without the names."""
+
+    zoning = models.ForeignKey(Zoning, on_delete=models.CASCADE, related_name="region_targets")
+    region = models.ForeignKey("territories.Region", on_delete=models.PROTECT, related_name="+")
+    expected_zone_count = models.PositiveIntegerField("nombre de zones annoncé")
+    source = models.TextField("source", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["zoning", "region"], name="unique_region_target")
+        ]
+
+
+class Category(models.TextChoices):
+    FOUR = "4", "Catégorie 4"
+    FIVE = "5", "Catégorie 5"
+    UNKNOWN = "unknown", "Catégorie non publiée"
+
+
+class Certainty(models.TextChoices):
+    CONFIRMED = "confirmed", "Source publique directe"
+    DEDUCED = "deduced", "Déduit (à confirmer)"
+    DOUBTFUL = "doubtful", "À vérifier"
+    OFFICIAL = "official", "Liste officielle"
+
+
+class PriorityZoneQuerySet(models.QuerySet):
+    def current(self):
+        """Zones of the active zoning that have not been removed."""
+        return self.filter(zoning__is_active=True, removed_at__isnull=True)
+
+    def for_region(self, region_code: str):
+        return self.filter(epci__region_id=region_code)
+
+
+class PriorityZone(models.Model):
+    zoning = models.ForeignKey(Zoning, on_delete=models.CASCADE, related_name="zones")
+    epci = models.ForeignKey("territories.EPCI", on_delete=models.PROTECT, related_name="zones")
+    category = models.CharField(
+        "catégorie", max_length=10, choices=Category.choices, default=Category.UNKNOWN
+    )
+    listed_name = models.CharField("nom dans la liste source", max_length=200, blank=True)
+    source = models.TextField("source", blank=True)
+    certainty = models.CharField("fiabilité de la source", max_length=10, choices=Certainty.choices)
+    note = models.TextField("note", blank=True)
+    removed_at = models.DateTimeField("retirée le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PriorityZoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "zone prioritaire"
+        verbose_name_plural = "zones prioritaires"
+        ordering = ["epci__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zoning", "epci"], name="unique_zone_per_zoning")
+        ]
+
+    def __str__(self) -> str:
+        return self.epci.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
+
+
+class ZoneChange(models.Model):
+    """History of a priority zone: who added, removed or updated it, when and why."""
+
+    class Action(models.TextChoices):
+        IMPORTED = "imported", "Importée"
+        UPDATED = "updated", "Mise à jour par import"
+        ADDED = "added", "Ajoutée"
+        REMOVED = "removed", "Retirée"
+        RESTORED = "restored", "Rétablie"
+
+    zone = models.ForeignKey(PriorityZone, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField("action", max_length=10, choices=Action.choices)
+    reason = models.TextField("motif", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "modification de zone"

@@ -1,0 +1,239 @@
+"""Writes on the priority zoning: imports of official lists and ARS changes, each with history."""
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from renfort.accounts.permissions import can_manage_zones_of_region
+from renfort.territories.models import EPCI
+
+from .models import Category, Certainty, PriorityZone, RegionTarget, ZoneChange, Zoning
+
+DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "reference" / "zones_prioritaires_2025.csv"
+DEFAULT_TARGETS = (
+    Path(settings.BASE_DIR) / "data" / "reference" / "zones_prioritaires_2025_cibles_regionales.csv"
+)
+DEFAULT_ZONING = {
+    "name": "Zonage national de juin 2025 (zones rouges)",
+    "published_on": date(2025, 6, 1),
+    "source": (
+        "Liste nationale des 151 EPCI prioritaires (catégories 4 et 5 de l'indice de "
+        "vulnérabilité), reconstituée à partir de sources publiques : voir chaque zone."
+    ),
+    "expected_zone_count": 151,
+    "expected_population": 2_539_784,
+}
+
+
+@dataclass(frozen=True)
+class ZoneImportReport:
+    created: int
+    updated: int
+    unchanged: int
+    kept_removed: int
+    removed_missing: int
+    unknown_sirens: list[str]
+
+    @property
+    def total_in_file(self) -> int:
+        return self.created + self.updated + self.unchanged + self.kept_removed
+
+
+def certainty_from_note(note: str) -> str:
+    text = note.upper()
+    if "A VERIFIER" in text or "À VÉRIFIER" in text or "CONTEST" in text:
+        return Certainty.DOUBTFUL
+    if "DEDUIT" in text or "DÉDUIT" in text or "À CONFIRMER" in text or "A CONFIRMER" in text:
+        return Certainty.DEDUCED
+    return Certainty.CONFIRMED
+
+
+def _category(value: str) -> str:
+    value = (value or "").strip()
+    return value if value in (Category.FOUR, Category.FIVE) else Category.UNKNOWN
+
+
+@transaction.atomic
+def zoning_get_or_create(
+    *,
+    name: str,
+    published_on: date,
+    source: str = "",
+    expected_zone_count: int | None = None,
+    expected_population: int | None = None,
+    activate: bool = True,
+) -> Zoning:
+    zoning, _ = Zoning.objects.update_or_create(
+        name=name,
+        defaults={
+            "published_on": published_on,
+            "source": source,
+            "expected_zone_count": expected_zone_count,
+            "expected_population": expected_population,
+        },
+    )
+    if activate and not zoning.is_active:
+        zoning_activate(zoning=zoning)
+    return zoning
+
+
+@transaction.atomic
+def zoning_activate(*, zoning: Zoning) -> None:
+    Zoning.objects.select_for_update().filter(is_active=True).exclude(pk=zoning.pk).update(
+        is_active=False
+    )
+    Zoning.objects.filter(pk=zoning.pk).update(is_active=True)
+    zoning.is_active = True
+
+
+@transaction.atomic
+def priority_zones_import(
+    *,
+    zoning: Zoning,
+    path: Path = DEFAULT_FILE,
+    targets_path: Path | None = None,
+    remove_missing: bool = False,
+) -> ZoneImportReport:
+    """Create or update the zones of a zoning from a CSV (one EPCI SIREN per row).
+
+    Running it again with the same file changes nothing; a completed file adds the new rows.
+    A zone that an ARS agent removed stays removed. With ``remove_missing`` the zones absent
+    from the file are removed (with history)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    known_epcis = set(
+        EPCI.objects.filter(siren__in=[r["siren"] for r in rows]).values_list("siren", flat=True)
+    )
+    existing = {z.epci_id: z for z in zoning.zones.select_for_update()}
+    created = updated = unchanged = kept_removed = 0
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        siren = row["siren"].strip()
+        if siren not in known_epcis:
+            unknown.append(siren)
+            continue
+        if siren in seen:
+            continue
+        seen.add(siren)
+        note = (row.get("note") or "").strip()
+        values = {
+            "listed_name": (row.get("nom_officiel_liste") or "").strip(),
+            "source": (row.get("source_url") or row.get("source") or "").strip(),
+            "note": note,
+            "category": _category(row.get("categorie", "")),
+            "certainty": (row.get("fiabilite") or "").strip() or certainty_from_note(note),
+        }
+        zone = existing.get(siren)
+        if zone is None:
+            zone = PriorityZone.objects.create(zoning=zoning, epci_id=siren, **values)
+            ZoneChange.objects.create(
+                zone=zone, action=ZoneChange.Action.IMPORTED, reason=path.name
+            )
+            created += 1
+            continue
+        if zone.removed_at is not None:
+            kept_removed += 1
+            continue
+        changed = [k for k, v in values.items() if getattr(zone, k) != v]
+        if changed:
+            for key in changed:
+                setattr(zone, key, values[key])
+            zone.save(update_fields=[*changed, "updated_at"])
+            ZoneChange.objects.create(
+                zone=zone,
+                action=ZoneChange.Action.UPDATED,
+                reason=f"{path.name} : {', '.join(changed)}",
+            )
+            updated += 1
+        else:
+            unchanged += 1
+    removed_missing = 0
+    if remove_missing:
+        for siren, zone in existing.items():
+            if siren not in seen and zone.removed_at is None:
+                zone.removed_at = timezone.now()
+                zone.save(update_fields=["removed_at", "updated_at"])
+                ZoneChange.objects.create(
+                    zone=zone,
+                    action=ZoneChange.Action.REMOVED,
+                    reason=f"Absente de {path.name}",
+                )
+                removed_missing += 1
+    if targets_path is not None:
+        region_targets_import(zoning=zoning, path=targets_path)
+    return ZoneImportReport(created, updated, unchanged, kept_removed, removed_missing, unknown)
+
+
+def region_targets_import(*, zoning: Zoning, path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        RegionTarget.objects.update_or_create(
+            zoning=zoning,
+            region_id=row["region_code"],
+            defaults={
+                "expected_zone_count": int(row["nombre_zones_annonce"]),
+                "source": row.get("source", ""),
+            },
+        )
+    return len(rows)
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError("Indiquez le motif de la modification (au moins 5 caractères).")
+    return reason
+
+
+@transaction.atomic
+def priority_zone_add(*, actor, epci: EPCI, reason: str, category: str = Category.UNKNOWN):
+    """An ARS agent adds an EPCI of their region to the active zoning (or restores it)."""
+    reason = _require_reason(reason)
+    if not can_manage_zones_of_region(actor, epci.region_id):
+        raise PermissionDenied("Vous ne pouvez modifier que les zones de votre région.")
+    zoning = Zoning.objects.select_for_update().filter(is_active=True).first()
+    if zoning is None:
+        raise ValidationError("Aucun zonage n'est en vigueur.")
+    zone = PriorityZone.objects.select_for_update().filter(zoning=zoning, epci=epci).first()
+    if zone is not None and zone.removed_at is None:
+        raise ValidationError(f"{epci.name} est déjà une zone prioritaire.")
+    if zone is None:
+        zone = PriorityZone.objects.create(
+            zoning=zoning,
+            epci=epci,
+            category=_category(category),
+            source=f"Ajout par {actor.scope_label}",
+            certainty=Certainty.OFFICIAL,
+            note=reason,
+        )
+        action = ZoneChange.Action.ADDED
+    else:
+        zone.removed_at = None
+        zone.save(update_fields=["removed_at", "updated_at"])
+        action = ZoneChange.Action.RESTORED
+    ZoneChange.objects.create(zone=zone, action=action, reason=reason, actor=actor)
+    return zone
+
+
+@transaction.atomic
+def priority_zone_remove(*, actor, zone: PriorityZone, reason: str) -> PriorityZone:
+    reason = _require_reason(reason)
+    if not can_manage_zones_of_region(actor, zone.epci.region_id):
+        raise PermissionDenied("Vous ne pouvez modifier que les zones de votre région.")
+    zone = PriorityZone.objects.select_for_update().get(pk=zone.pk)
+    if zone.removed_at is not None:
+        raise ValidationError("Cette zone a déjà été retirée.")
+    zone.removed_at = timezone.now()
+    zone.save(update_fields=["removed_at", "updated_at"])
+    ZoneChange.objects.create(
+        zone=zone, action=ZoneChange.Action.REMOVED, reason=reason, actor=actor
+    )
+    return zone

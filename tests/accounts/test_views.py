@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_email_and_password_redirects_to_role_space(client):
+    UserFactory(email="agent@test.renfort.example", ars=True)
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "agent@test.renfort.example", "password": "mot-de-passe-test"},
+    )
+    assert response.status_code == 302
+    assert client.get(response["Location"]).url == reverse("zoning:manage")
+
+
+def test_wrong_password_shows_a_french_error(client):
+    UserFactory(email="x@test.renfort.example")
+    response = client.post(
+        reverse("accounts:login"), {"username": "x@test.renfort.example", "password": "faux"}
+    )
+    assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
+
+
+def test_password_reset_sends_a_working_link(client):
+    UserFactory(email="oubli@test.renfort.example")
+    client.post(reverse("accounts:password_reset"), {"email": "oubli@test.renfort.example"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "Nouveau-mot-2026!", "new_password2": "Nouveau-mot-2026!"},
+    )
+    assert response.status_code == 302
+    assert client.login(username="oubli@test.renfort.example", password="Nouveau-mot-2026!")
+
+
+def test_password_reset_unknown_email_reveals_nothing(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("role", ["doctor", "site_manager", "ars", "cdom", "cpam", "national"])
+def test_admin_is_refused_to_non_admins(client, role):
+    client.force_login(UserFactory(**{role: True}))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_admin_is_open_to_admins(client):
+    client.force_login(UserFactory(admin=True))
+    assert client.get("/admin/").status_code == 200
+
+
+def test_agent_scope_constraints():
+    from django.db import IntegrityError, transaction
+
+    from renfort.accounts.models import Role, User
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user(email="a@test.renfort.example", role=Role.ARS_AGENT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user(email="b@test.renfort.example", role=Role.CDOM_AGENT)

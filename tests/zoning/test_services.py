@@ -1,0 +1,161 @@
+import csv
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from renfort.territories.models import EPCI
+from renfort.zoning import selectors
+from renfort.zoning.models import Certainty, PriorityZone, ZoneChange, Zoning
+from renfort.zoning.services import (
+    DEFAULT_FILE,
+    certainty_from_note,
+    priority_zone_add,
+    priority_zone_remove,
+    priority_zones_import,
+    zoning_activate,
+    zoning_get_or_create,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def source_rows() -> list[dict]:
+    with DEFAULT_FILE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_zones_loaded_match_the_source_file():
+    rows = source_rows()
+    zones = selectors.current_zones()
+    assert zones.count() == len(rows) == 64
+    assert set(zones.values_list("epci_id", flat=True)) == {r["siren"] for r in rows}
+    summary = selectors.zoning_summary()
+    assert summary.known_count == 64 and summary.expected_count == 151 and summary.is_partial
+    assert summary.population == sum(int(r["population_totale_2026"]) for r in rows)
+
+
+def test_import_again_creates_no_duplicate_and_no_history_noise():
+    zoning = Zoning.objects.get(is_active=True)
+    history = ZoneChange.objects.count()
+    report = priority_zones_import(zoning=zoning, path=DEFAULT_FILE)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 64)
+    assert PriorityZone.objects.count() == 64
+    assert ZoneChange.objects.count() == history
+
+
+def test_completed_file_adds_and_updates(tmp_path):
+    zoning = Zoning.objects.get(is_active=True)
+    rows = source_rows()
+    rows[0]["note"] = "Confirmé par l'arrêté"
+    new_epci = EPCI.objects.exclude(siren__in=[r["siren"] for r in rows]).order_by("siren").first()
+    rows.append({**rows[1], "siren": new_epci.siren, "note": "", "source_url": "liste complète"})
+    path = tmp_path / "complete.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = priority_zones_import(zoning=zoning, path=path)
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 63)
+    assert selectors.current_zones().count() == 65
+    assert ZoneChange.objects.filter(action=ZoneChange.Action.UPDATED).count() == 1
+
+
+def test_remove_missing_removes_with_history(tmp_path):
+    zoning = Zoning.objects.get(is_active=True)
+    rows = source_rows()[:60]
+    path = tmp_path / "short.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = priority_zones_import(zoning=zoning, path=path, remove_missing=True)
+    assert report.removed_missing == 4
+    assert selectors.current_zones().count() == 60
+    assert PriorityZone.objects.count() == 64
+
+
+def test_unknown_siren_is_reported_not_imported(tmp_path):
+    zoning = Zoning.objects.get(is_active=True)
+    path = tmp_path / "bad.csv"
+    path.write_text("siren,nom_officiel_liste,note,source_url\n999999999,Inconnue,,x\n")
+    report = priority_zones_import(zoning=zoning, path=path)
+    assert report.unknown_sirens == ["999999999"]
+
+
+@pytest.mark.parametrize(
+    ("note", "certainty"),
+    [
+        ("", Certainty.CONFIRMED),
+        ("DEDUIT DU LIEU: ...", Certainty.DEDUCED),
+        ("siège - à confirmer", Certainty.DEDUCED),
+        ("A VERIFIER: cité par", Certainty.DOUBTFUL),
+    ],
+)
+def test_certainty_from_note(note, certainty):
+    assert certainty_from_note(note) == certainty
+
+
+def test_only_one_zoning_is_active():
+    other = zoning_get_or_create(name="Zonage 2027", published_on="2027-01-01", activate=False)
+    assert not other.is_active
+    zoning_activate(zoning=other)
+    assert list(Zoning.objects.filter(is_active=True)) == [other]
+    assert selectors.current_zones().count() == 0
+
+
+def test_ars_agent_removes_and_restores_a_zone_of_their_region():
+    agent = UserFactory(ars=True)  # Nouvelle-Aquitaine
+    zone = selectors.current_zones().filter(epci__region_id="75").first()
+    priority_zone_remove(actor=agent, zone=zone, reason="Erreur de saisie dans la liste")
+    assert not selectors.current_zones().filter(pk=zone.pk).exists()
+    restored = priority_zone_add(actor=agent, epci=zone.epci, reason="Rétablie après vérification")
+    assert restored.pk == zone.pk and restored.removed_at is None
+    actions = list(zone.changes.values_list("action", "actor"))
+    assert actions[:2] == [("restored", agent.pk), ("removed", agent.pk)]
+
+
+def test_ars_agent_adds_an_epci_of_their_region():
+    agent = UserFactory(ars=True)
+    epci = EPCI.objects.filter(region_id="75").exclude(zones__isnull=False).first()
+    zone = priority_zone_add(actor=agent, epci=epci, reason="Arrêté ARS du 1er octobre 2026")
+    assert zone.certainty == Certainty.OFFICIAL
+    assert zone.changes.get().actor == agent
+
+
+def test_ars_agent_cannot_touch_another_region():
+    agent = UserFactory(ars=True)  # Nouvelle-Aquitaine
+    occitanie_zone = selectors.current_zones().filter(epci__region_id="76").first()
+    with pytest.raises(PermissionDenied):
+        priority_zone_remove(actor=agent, zone=occitanie_zone, reason="Pas ma région")
+    epci = EPCI.objects.filter(region_id="76").exclude(zones__isnull=False).first()
+    with pytest.raises(PermissionDenied):
+        priority_zone_add(actor=agent, epci=epci, reason="Pas ma région")
+    assert selectors.current_zones().filter(pk=occitanie_zone.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["doctor", "site_manager", "national", "cdom"])
+def test_other_roles_cannot_change_zones(role):
+    user = UserFactory(**{role: True})
+    zone = selectors.current_zones().first()
+    with pytest.raises(PermissionDenied):
+        priority_zone_remove(actor=user, zone=zone, reason="Je ne devrais pas pouvoir")
+
+
+def test_reason_is_required_and_duplicates_refused():
+    agent = UserFactory(ars=True)
+    zone = selectors.current_zones().filter(epci__region_id="75").first()
+    with pytest.raises(ValidationError):
+        priority_zone_remove(actor=agent, zone=zone, reason=" ")
+    with pytest.raises(ValidationError):
+        priority_zone_add(actor=agent, epci=zone.epci, reason="Déjà dans la liste")
+    assert PriorityZone.objects.filter(epci=zone.epci).count() == 1
+
+
+def test_import_command_is_idempotent(capsys):
+    call_command("import_priority_zones")
+    call_command("import_priority_zones")
+    out = capsys.readouterr().out
+    assert "Zones connues : 64 sur 151" in out
+    assert PriorityZone.objects.count() == 64

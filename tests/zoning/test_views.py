@@ -1,0 +1,140 @@
+import pytest
+from django.urls import reverse
+
+from renfort.zoning import selectors
+from renfort.zoning.models import ZoneChange
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_explains_each_audience_and_partial_list(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for word in ["Patient", "Médecin volontaire", "Lieu d'accueil", "Agent ARS"]:
+        assert word in html
+    assert "64 zones connues sur 151" in html
+
+
+def test_zone_list_by_region_with_population_and_share(client):
+    response = client.get(reverse("zoning:list"))
+    html = response.content.decode()
+    assert "Liste partielle : 64 zones connues sur 151." in html
+    assert "Occitanie" in html and "Nouvelle-Aquitaine" in html
+    summary = response.context["summary"]
+    occitanie = next(g for g in summary.regions if g.region.code == "76")
+    assert occitanie.known_count == 20 and occitanie.expected_count == 28
+    assert 0 < occitanie.share < 10
+    # overseas collectivities (zone com) never appear in the programme's pages
+    assert "Nouvelle-Calédonie" not in html
+
+
+def test_zone_list_region_filter(client):
+    response = client.get(reverse("zoning:list"), {"region": "52"})
+    assert [g.region.code for g in response.context["summary"].regions] == ["52"]
+
+
+def test_zone_detail_and_unknown_zone(client):
+    zone = selectors.current_zones().first()
+    assert client.get(reverse("zoning:detail", args=[zone.epci_id])).status_code == 200
+    assert client.get(reverse("zoning:detail", args=["000000000"])).status_code == 404
+
+
+def test_geojson_contains_the_current_zones(client):
+    data = client.get(reverse("zoning:geojson")).json()
+    assert len(data["features"]) == 64
+    deps = client.get(reverse("territories:departements_geojson")).json()
+    assert len(deps["features"]) == 101
+
+
+def test_search_commune_in_zone_by_name_and_postcode(client):
+    response = client.get(reverse("zoning:search"), {"q": "Lacaune"})
+    html = response.content.decode()
+    assert "Zone prioritaire" in html and "CC du Haut-Languedoc" in html
+    response = client.get(reverse("zoning:search"), {"q": "81230"})
+    assert "Lacaune" in response.content.decode()
+
+
+def test_search_commune_outside_zones(client):
+    response = client.get(reverse("zoning:search"), {"q": "Bordeaux"})
+    assert "Hors zone prioritaire connue" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["x", "qwxyzzz", "00000"])
+def test_search_unknown_input_gets_a_french_message(client, query):
+    response = client.get(reverse("zoning:search"), {"q": query})
+    assert response.status_code == 200
+    assert 'id="search-error"' in response.content.decode()
+
+
+def test_autocomplete_json(client):
+    data = client.get(reverse("territories:commune_autocomplete"), {"q": "lacau"}).json()
+    assert data["results"][0]["value"] == "81124"
+    assert client.get(reverse("territories:commune_autocomplete"), {"q": ""}).json() == {
+        "results": []
+    }
+
+
+def test_api_lists_zones(client):
+    data = client.get("/api/zones").json()
+    assert len(data) == 64 and {"siren", "nom", "population"} <= set(data[0])
+
+
+def test_manage_requires_login_and_ars_role(client):
+    response = client.get(reverse("zoning:manage"))
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    client.force_login(UserFactory(doctor=True))
+    assert client.get(reverse("zoning:manage")).status_code == 403
+
+
+def test_ars_agent_removes_zone_through_the_page(client):
+    agent = UserFactory(ars=True)
+    client.force_login(agent)
+    zone = selectors.current_zones().filter(epci__region_id="75").first()
+    page = client.get(reverse("zoning:manage"))
+    assert zone.epci.name in page.content.decode()
+    response = client.post(
+        reverse("zoning:remove", args=[zone.epci_id]), {"reason": "Retrait de test"}, follow=True
+    )
+    assert "a été retirée" in response.content.decode()
+    assert ZoneChange.objects.filter(zone=zone, action="removed", actor=agent).exists()
+
+
+def test_remove_without_reason_shows_error_and_changes_nothing(client):
+    client.force_login(UserFactory(ars=True))
+    zone = selectors.current_zones().filter(epci__region_id="75").first()
+    response = client.post(
+        reverse("zoning:remove", args=[zone.epci_id]), {"reason": ""}, follow=True
+    )
+    assert "Indiquez le motif" in response.content.decode()
+    assert selectors.current_zones().filter(pk=zone.pk).exists()
+
+
+def test_ars_agent_cannot_remove_other_region_zone_via_url(client):
+    client.force_login(UserFactory(ars=True))
+    zone = selectors.current_zones().filter(epci__region_id="76").first()
+    response = client.post(reverse("zoning:remove", args=[zone.epci_id]), {"reason": "Hors région"})
+    assert response.status_code == 403
+    assert selectors.current_zones().filter(pk=zone.pk).exists()
+
+
+def test_ars_add_form_only_offers_own_region(client):
+    client.force_login(UserFactory(ars=True))
+    from renfort.territories.models import EPCI
+
+    other = EPCI.objects.filter(region_id="76").exclude(zones__isnull=False).first()
+    response = client.post(
+        reverse("zoning:add"),
+        {"epci": other.siren, "category": "4", "reason": "Hors région"},
+        follow=True,
+    )
+    assert "Choisissez une intercommunalité de votre région." in response.content.decode()
+    assert not other.zones.exists()
+
+
+def test_national_steering_sees_any_region_read_only(client):
+    client.force_login(UserFactory(national=True))
+    response = client.get(reverse("zoning:manage"), {"region": "76"})
+    assert response.status_code == 200
+    assert not response.context["can_edit"]
