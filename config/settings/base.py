@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "renfort.accounts",
     "renfort.territories",
     "renfort.zoning",
+    "renfort.notifications",
     "renfort.doctors",
     "renfort.sites",
     "renfort.planning",
@@ -143,3 +144,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# SMS: written to var/sms.log unless an HTTP provider is configured.
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
+SMS_SENDER = env("SMS_SENDER", "Renfort")
+SMS_BACKEND = (
+    "renfort.notifications.channels.HttpSmsBackend"
+    if SMS_HTTP_URL
+    else "renfort.notifications.channels.ConsoleSmsBackend"
+)

@@ -23,3 +23,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Serve static files from the apps directly (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+SMS_BACKEND = "renfort.notifications.channels.LocmemSmsBackend"

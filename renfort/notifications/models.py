@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Courriel"
+    SMS = "sms", "SMS"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "En attente"
+    SENT = "sent", "Envoyée"
+    FAILED = "failed", "Échec (sera réessayée)"
+    ABANDONED = "abandoned", "Abandonnée"
+
+
+class Notification(models.Model):
+    """One message to one recipient on one channel, recorded before it is sent.
+
+    The record is written in the caller's transaction; the send happens in a background task
+    after commit, so a provider outage never rolls back (or loses) the business change."""
+
+    kind = models.CharField("type", max_length=60)
+    channel = models.CharField("canal", max_length=5, choices=Channel.choices)
+    recipient = models.CharField("destinataire", max_length=254)
+    subject = models.CharField("objet", max_length=200, blank=True)
+    body = models.TextField("message")
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
+    dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.kind} ({self.get_status_display()})"

@@ -1,0 +1,101 @@
+"""Notification service: record, then send after commit through a background task.
+
+Usage from any app's service (inside its transaction)::
+
+    notification_enqueue(kind="doctor_submitted", channel=Channel.EMAIL, recipient=email,
+                         subject="…", body=render_to_string("doctors/emails/submitted.txt", ctx))
+"""
+
+import base64
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .channels import DeliveryError, send_email, send_sms
+from .models import Channel, Notification, Status
+
+MAX_ATTEMPTS = 5
+
+
+def notification_enqueue(
+    *,
+    kind: str,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    attachments: list[tuple[str, bytes, str]] = (),
+    dedup_key: str | None = None,
+) -> Notification | None:
+    """Record a notification and schedule its sending after the current transaction commits.
+
+    With a dedup_key, the same notification is never recorded twice (returns None then)."""
+    if not recipient:
+        return None
+    encoded = [
+        {"filename": name, "content_b64": base64.b64encode(data).decode(), "mimetype": mime}
+        for name, data, mime in attachments
+    ]
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                kind=kind,
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:200],
+                body=body,
+                attachments=encoded,
+                dedup_key=dedup_key,
+            )
+    except IntegrityError:
+        if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
+            return None
+        raise
+    from .tasks import deliver_notification
+
+    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send one notification. Safe to run twice: a sent notification is not sent again."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status in (Status.SENT, Status.ABANDONED):
+            return notification.status if notification else "missing"
+        notification.attempts += 1
+        try:
+            if notification.channel == Channel.EMAIL:
+                send_email(
+                    to=notification.recipient,
+                    subject=notification.subject,
+                    body=notification.body,
+                    attachments=notification.attachments,
+                )
+            else:
+                send_sms(to=notification.recipient, body=notification.body)
+        except DeliveryError as exc:
+            notification.last_error = str(exc)[:500]
+            notification.status = (
+                Status.ABANDONED if notification.attempts >= MAX_ATTEMPTS else Status.FAILED
+            )
+        else:
+            notification.status = Status.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+        notification.save(update_fields=["attempts", "status", "last_error", "sent_at"])
+        return notification.status
+
+
+def notifications_retry_failed() -> int:
+    """Re-send failed notifications (run by cron: `manage.py retry_notifications`)."""
+    from .tasks import deliver_notification
+
+    ids = list(
+        Notification.objects.filter(status__in=[Status.FAILED, Status.PENDING])
+        .filter(created_at__lt=timezone.now() - timezone.timedelta(minutes=1))
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        deliver_notification.enqueue(pk)
+    return len(ids)
