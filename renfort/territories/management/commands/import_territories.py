@@ -14,7 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, data_dir: Path, no_progress: bool, **options):
-        progress = StepProgress(self.stderr._out, disable=no_progress)
+        totals = {
+            label: _count_rows(data_dir / name)
+            for label, name in [
+                ("régions", "regions.csv"),
+                ("départements", "departements.csv"),
+                ("EPCI", "epci.csv"),
+                ("communes", "communes.csv"),
+            ]
+        }
+        progress = StepProgress(self.stderr._out, totals=totals, disable=no_progress)
         try:
             counts = territories_import(data_dir=data_dir, progress=progress)
         finally:
@@ -26,3 +35,8 @@ class Command(BaseCommand):
                 f"{counts.communes} communes dont {counts.communes_with_coordinates} localisées."
             )
         )
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8") as handle:
+        return max(0, sum(1 for _ in handle) - 1)

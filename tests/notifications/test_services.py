@@ -1,0 +1,96 @@
+import pytest
+from django.core import mail
+
+from renfort.notifications import channels
+from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
+from renfort.notifications.models import Channel, Notification, Status
+from renfort.notifications.services import (
+    MAX_ATTEMPTS,
+    notification_deliver,
+    notification_enqueue,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    LocmemSmsBackend.outbox.clear()
+
+
+def test_email_is_recorded_then_sent_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notification_enqueue(
+            kind="test",
+            channel=Channel.EMAIL,
+            recipient="patient@example.org",
+            subject="Votre rendez-vous",
+            body="Bonjour",
+            attachments=[("rdv.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+        )
+        assert mail.outbox == []  # nothing leaves before commit
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT and notification.attempts == 1
+    assert mail.outbox[0].subject == "Votre rendez-vous"
+    assert mail.outbox[0].attachments[0][0] == "rdv.ics"
+
+
+def test_sms_goes_through_the_sms_backend(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_enqueue(kind="t", channel=Channel.SMS, recipient="+33612345678", body="RDV")
+    assert LocmemSmsBackend.outbox == [{"to": "+33612345678", "body": "RDV"}]
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                notification_enqueue(kind="t", channel=Channel.EMAIL, recipient="a@b.fr", body="x")
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and mail.outbox == [] and not Notification.objects.exists()
+
+
+def test_dedup_key_records_once():
+    first = notification_enqueue(
+        kind="t", channel=Channel.EMAIL, recipient="a@b.fr", body="x", dedup_key="k1"
+    )
+    second = notification_enqueue(
+        kind="t", channel=Channel.EMAIL, recipient="a@b.fr", body="x", dedup_key="k1"
+    )
+    assert first is not None and second is None
+    assert Notification.objects.count() == 1
+
+
+def test_delivery_is_idempotent():
+    notification = notification_enqueue(
+        kind="t", channel=Channel.EMAIL, recipient="a@b.fr", body="x"
+    )
+    assert notification_deliver(notification_id=notification.pk) == Status.SENT
+    assert notification_deliver(notification_id=notification.pk) == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_provider_outage_is_recorded_and_retried_then_abandoned(monkeypatch):
+    notification = notification_enqueue(
+        kind="t", channel=Channel.SMS, recipient="+33600000000", body="x"
+    )
+
+    def down(**kwargs):
+        raise DeliveryError("ConnectionRefusedError")
+
+    monkeypatch.setattr(channels.LocmemSmsBackend, "send", lambda self, **kw: down(**kw))
+    assert notification_deliver(notification_id=notification.pk) == Status.FAILED
+    notification.refresh_from_db()
+    assert notification.last_error == "ConnectionRefusedError" and notification.attempts == 1
+    for _ in range(MAX_ATTEMPTS - 1):
+        notification_deliver(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Status.ABANDONED and notification.attempts == MAX_ATTEMPTS
+
+
+def test_empty_recipient_records_nothing():
+    assert notification_enqueue(kind="t", channel=Channel.EMAIL, recipient="", body="x") is None
