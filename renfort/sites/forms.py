@@ -1,0 +1,243 @@
+"""Forms of the sites app. They only check input shape; rules live in services."""
+
+import uuid
+from datetime import time
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+
+from renfort.core.forms import RenfortForm, RenfortModelForm
+from renfort.territories.models import Commune
+
+from . import opening
+from .models import ExceptionPeriod, OpeningException, Site
+from .services import EDITABLE_FIELDS
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+CHECKBOX_TEMPLATE = "sites/_checkbox_field.html"
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SiteForm(RenfortModelForm):
+    """Description of the site. The commune comes from the autocomplete (hidden INSEE code)."""
+
+    commune_label = forms.CharField(
+        label="Commune",
+        help_text="Tapez les premières lettres du nom ou le code postal, puis choisissez.",
+        required=False,
+    )
+    commune = forms.ModelChoiceField(
+        queryset=Commune.objects.in_programme(),
+        to_field_name="code_insee",
+        widget=forms.HiddenInput,
+        required=False,
+    )
+    outside_zone_justification = forms.CharField(
+        label="Justification de l'ARS (lieu hors zone prioritaire)",
+        help_text="Obligatoire si la commune n'est pas dans une zone prioritaire en vigueur.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    class Meta:
+        model = Site
+        fields = [f for f in EDITABLE_FIELDS if f not in ("open_on_public_holidays",)]
+        widgets = {
+            "housing_description": forms.Textarea(attrs={"rows": 2}),
+            "practical_info": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+        help_texts = {
+            "finess": "9 caractères, si le lieu en a un (par exemple 750712184).",
+            "phone": "Par exemple 05 63 00 00 00.",
+            "kind_label": "Seulement si le type est « Autre ».",
+            "housing_nights": "Par exemple : du lundi soir au jeudi soir.",
+            "cpam_name": "Laissé vide, Renfort indique la CPAM du département.",
+            "practical_info": "Clés, arrivée, stationnement…",
+            "volunteer_days_wanted": "Estimation, pour la carte publique et la planification.",
+        }
+
+    def __init__(self, *args, allow_outside_zone: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = self.fields["commune_label"].widget.attrs
+        autocomplete.update(
+            {"data-autocomplete-target": "id_commune", "autocomplete": "off", "class": "fr-input"}
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["commune"] = self.instance.commune_id
+            self.initial["commune_label"] = self.instance.commune.label
+        self.fields["phone"].max_length = 25
+        self.fields["phone"].widget.attrs["maxlength"] = 25
+        self.fields["finess"].required = False
+        self.fields["cpam_name"].required = False
+        self.fields["cpam_departement"].widget = forms.HiddenInput()
+        self.fields["rooms"].widget.attrs["min"] = 1
+        self.fields["rooms"].validators.append(MinValueValidator(1))
+        if not allow_outside_zone:
+            del self.fields["outside_zone_justification"]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.template_name = CHECKBOX_TEMPLATE
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("commune"):
+            self.add_error(
+                "commune_label",
+                "Choisissez la commune dans la liste proposée (nom ou code postal).",
+            )
+        return data
+
+    def _post_clean(self):
+        # Rules (phone, FINESS, zone…) are checked by the service, with French messages.
+        pass
+
+    def site_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}
+        if "outside_zone_justification" in self.cleaned_data:
+            data["outside_zone_justification"] = self.cleaned_data["outside_zone_justification"]
+        return data
+
+
+class WeeklyPatternForm(RenfortForm):
+    """Weekly opening: for each weekday, morning and/or afternoon with hours."""
+
+    open_on_public_holidays = forms.BooleanField(
+        label="Ouvert aux volontaires les jours fériés", required=False
+    )
+
+    def __init__(self, *args, slots: list[opening.WeeklySlot] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {(s.weekday, s.period): s for s in slots}
+        for weekday, day_label in enumerate(opening.WEEKDAY_LABELS):
+            for period in opening.PERIODS:
+                key = f"d{weekday}_{period}"
+                slot = existing.get((weekday, period))
+                default_start, default_end = opening.DEFAULT_HOURS[period]
+                label = f"{day_label.capitalize()} {opening.PERIOD_LABELS[period]}"
+                self.fields[key] = forms.BooleanField(label=label, required=False)
+                self.fields[f"{key}_start"] = forms.TimeField(
+                    label=f"{label} : début", required=False, widget=TIME_WIDGET
+                )
+                self.fields[f"{key}_end"] = forms.TimeField(
+                    label=f"{label} : fin", required=False, widget=TIME_WIDGET
+                )
+                if not self.is_bound:
+                    self.initial[key] = slot is not None
+                    self.initial[f"{key}_start"] = slot.start if slot else default_start
+                    self.initial[f"{key}_end"] = slot.end if slot else default_end
+
+    def rows(self):
+        """For the template: one row per weekday with its morning and afternoon fields."""
+        for weekday, day_label in enumerate(opening.WEEKDAY_LABELS):
+            cells = []
+            for period in opening.PERIODS:
+                key = f"d{weekday}_{period}"
+                cells.append((self[key], self[f"{key}_start"], self[f"{key}_end"]))
+            yield day_label.capitalize(), cells
+
+    def clean(self):
+        data = super().clean()
+        slots = []
+        for weekday, _ in enumerate(opening.WEEKDAY_LABELS):
+            for period in opening.PERIODS:
+                key = f"d{weekday}_{period}"
+                if not data.get(key):
+                    continue
+                start, end = data.get(f"{key}_start"), data.get(f"{key}_end")
+                if not isinstance(start, time) or not isinstance(end, time):
+                    label = self.fields[key].label
+                    raise ValidationError(f"{label} : indiquez l'heure de début et de fin.")
+                slots.append(opening.WeeklySlot(weekday, period, start, end))
+        if not slots:
+            raise ValidationError("Cochez au moins une demi-journée d'ouverture aux volontaires.")
+        errors = opening.slot_errors(slots)
+        if errors:
+            raise ValidationError(errors)
+        data["slots"] = slots
+        return data
+
+
+class AccountForm(RenfortForm):
+    """The site manager's account, created with the public declaration."""
+
+    manager_first_name = forms.CharField(label="Votre prénom", max_length=150)
+    manager_last_name = forms.CharField(label="Votre nom", max_length=150)
+    manager_email = forms.EmailField(
+        label="Votre adresse électronique (identifiant de connexion)",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        help_text="Au moins 8 caractères, pas uniquement des chiffres.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif p1:
+            try:
+                validate_password(p1)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class ManagerForm(RenfortForm):
+    """An ARS agent declaring a site on behalf of its manager."""
+
+    manager_first_name = forms.CharField(label="Prénom du gestionnaire", max_length=150)
+    manager_last_name = forms.CharField(label="Nom du gestionnaire", max_length=150)
+    manager_email = forms.EmailField(
+        label="Adresse électronique du gestionnaire",
+        help_text="Un compte lui est créé ; il choisit son mot de passe par courriel.",
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class OpeningExceptionForm(RenfortModelForm):
+    class Meta:
+        model = OpeningException
+        fields = ["kind", "start_date", "end_date", "period", "reason"]
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+        labels = {"end_date": "au (pour une fermeture de plusieurs jours)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = False
+        self.fields["period"].initial = ExceptionPeriod.DAY
+
+    def _post_clean(self):
+        pass
+
+
+class TransitionForm(RenfortForm):
+    to_status = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="Motif ou commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MessageForm(RenfortForm):
+    subject = forms.CharField(label="Objet", max_length=200)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PublicFilterForm(forms.Form):
+    region = forms.CharField(required=False)
+    epci = forms.CharField(required=False)
+    kind = forms.CharField(required=False)

@@ -1,0 +1,152 @@
+"""Opening days of a host site, as pure logic (no ORM): weekly pattern + exceptions + holidays.
+
+Rules (see docs/sites.md):
+1. the weekly pattern gives, per weekday, a morning and/or an afternoon with hours;
+2. French public holidays (of the site's département: Alsace-Moselle and overseas départements
+   have their own) are closed unless the site opens on public holidays;
+3. closures (date ranges, whole day or one half-day) close what they cover;
+4. extra openings (one date, whole day or one half-day) open what they cover and win over
+   everything else, so a site can open on 14 July if it really wants to.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from functools import lru_cache
+
+import holidays
+
+MORNING = "morning"
+AFTERNOON = "afternoon"
+PERIODS = (MORNING, AFTERNOON)
+WHOLE_DAY = "day"
+
+# Bounds used to tell a morning from an afternoon (documented in docs/sites.md).
+MORNING_LATEST_END = time(14, 0)
+AFTERNOON_EARLIEST_START = time(11, 0)
+
+WEEKDAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+DEFAULT_HOURS = {MORNING: (time(9, 0), time(12, 30)), AFTERNOON: (time(14, 0), time(18, 0))}
+PERIOD_LABELS = {MORNING: "matin", AFTERNOON: "après-midi", WHOLE_DAY: "journée"}
+
+# Départements with their own public holidays in the `holidays` package.
+HOLIDAY_SUBDIVISIONS = {
+    "57": "57",
+    "67": "57",
+    "68": "57",
+    "971": "971",
+    "972": "972",
+    "973": "973",
+    "974": "974",
+    "976": "976",
+}
+
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    weekday: int  # 0 = Monday
+    period: str  # MORNING or AFTERNOON
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class DateRule:
+    """A closure (open=False) from start to end inclusive, or an extra opening (open=True)."""
+
+    start: date
+    end: date
+    period: str  # WHOLE_DAY, MORNING or AFTERNOON
+    open: bool
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def periods(self) -> set[str]:
+        return set(PERIODS) if self.period == WHOLE_DAY else {self.period}
+
+
+@dataclass(frozen=True)
+class OpeningRules:
+    weekly: tuple[WeeklySlot, ...] = ()
+    exceptions: tuple[DateRule, ...] = ()
+    departement_code: str = ""
+    open_on_public_holidays: bool = False
+
+
+@dataclass(frozen=True)
+class OpenDay:
+    day: date
+    periods: frozenset[str]
+    rooms: int
+    hours: dict[str, tuple[time, time]] = field(default_factory=dict, compare=False)
+
+    @property
+    def half_days(self) -> int:
+        return len(self.periods)
+
+
+def slot_errors(slots: Iterable[WeeklySlot]) -> list[str]:
+    """French messages for inconsistent hours (empty list when the pattern is valid)."""
+    errors = []
+    by_day: dict[int, dict[str, WeeklySlot]] = {}
+    for slot in slots:
+        label = f"{WEEKDAY_LABELS[slot.weekday].capitalize()} {PERIOD_LABELS[slot.period]}"
+        if slot.end <= slot.start:
+            errors.append(f"{label} : l'heure de fin doit être après l'heure de début.")
+        elif slot.period == MORNING and slot.end > MORNING_LATEST_END:
+            errors.append(f"{label} : le matin doit se terminer au plus tard à 14 h.")
+        elif slot.period == AFTERNOON and slot.start < AFTERNOON_EARLIEST_START:
+            errors.append(f"{label} : l'après-midi doit commencer à 11 h au plus tôt.")
+        by_day.setdefault(slot.weekday, {})[slot.period] = slot
+    for weekday, periods in sorted(by_day.items()):
+        morning, afternoon = periods.get(MORNING), periods.get(AFTERNOON)
+        if morning and afternoon and morning.end > afternoon.start:
+            errors.append(
+                f"{WEEKDAY_LABELS[weekday].capitalize()} : les horaires du matin et de "
+                "l'après-midi se chevauchent."
+            )
+    return errors
+
+
+@lru_cache(maxsize=256)
+def public_holidays(year: int, departement_code: str = "") -> dict[date, str]:
+    subdiv = HOLIDAY_SUBDIVISIONS.get(departement_code)
+    return dict(holidays.France(years=year, subdiv=subdiv, language="fr"))
+
+
+def public_holiday_name(day: date, departement_code: str = "") -> str | None:
+    return public_holidays(day.year, departement_code).get(day)
+
+
+def open_periods(rules: OpeningRules, day: date) -> set[str]:
+    """Half-days ("morning", "afternoon") when the site is open to volunteers on that date."""
+    periods = {s.period for s in rules.weekly if s.weekday == day.weekday()}
+    if not rules.open_on_public_holidays and public_holiday_name(day, rules.departement_code):
+        periods = set()
+    for rule in rules.exceptions:
+        if not rule.open and rule.covers(day):
+            periods -= rule.periods
+    for rule in rules.exceptions:
+        if rule.open and rule.covers(day):
+            periods |= rule.periods
+    return periods
+
+
+def open_days(rules: OpeningRules, start: date, end: date, rooms: int) -> dict[date, OpenDay]:
+    """Every open date between start and end (inclusive) with its half-days, hours and rooms."""
+    hours = {(s.weekday, s.period): (s.start, s.end) for s in rules.weekly}
+    result = {}
+    day = start
+    while day <= end:
+        periods = open_periods(rules, day)
+        if periods:
+            result[day] = OpenDay(
+                day=day,
+                periods=frozenset(periods),
+                rooms=rooms,
+                hours={p: hours.get((day.weekday(), p), DEFAULT_HOURS[p]) for p in periods},
+            )
+        day += timedelta(days=1)
+    return result

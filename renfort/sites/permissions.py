@@ -1,0 +1,53 @@
+"""Who may see and act on host sites.
+
+- the site manager sees and edits their own sites, proposes / resubmits, activates once validated;
+- an ARS agent sees, edits and moves through the workflow the sites of their region;
+- national steering sees every site (read-only), the admin does everything;
+- CDOM and CPAM agents see the sites of their département, read-only.
+"""
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import can_see_departement, has_role, is_national
+
+AGENT_LIST_ROLES = (
+    Role.ARS_AGENT,
+    Role.CDOM_AGENT,
+    Role.CPAM_AGENT,
+    Role.NATIONAL,
+    Role.ADMIN,
+)
+
+
+def can_view_site(user, site) -> bool:
+    """Full (non-public) view: the manager, agents whose territory holds the site."""
+    if has_role(user, Role.SITE_MANAGER):
+        return site.manager_id == user.pk
+    return can_see_departement(user, site.departement_id, site.region_id)
+
+
+def can_edit_site(user, site) -> bool:
+    if has_role(user, Role.ADMIN):
+        return True
+    if has_role(user, Role.SITE_MANAGER):
+        return site.manager_id == user.pk
+    return has_role(user, Role.ARS_AGENT) and user.region_id == site.region_id
+
+
+def can_act_on_site(user, site) -> bool:
+    """Territory check for workflow transitions (the Workflow checks the role)."""
+    return can_edit_site(user, site)
+
+
+def can_declare_for_manager(user) -> bool:
+    return has_role(user, Role.ARS_AGENT, Role.ADMIN)
+
+
+def agent_scope(user) -> dict:
+    """Queryset filters restricting agent lists to the user's territory."""
+    if is_national(user):
+        return {}
+    if has_role(user, Role.ARS_AGENT):
+        return {"region_id": user.region_id}
+    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
+        return {"departement_id": user.departement_id}
+    return {"pk__in": []}

@@ -1,0 +1,187 @@
+"""Reads about host sites: opening days (for the planning), public lists, agent lists."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from renfort.zoning.selectors import current_zones
+
+from . import opening
+from .models import HousingKind, Site, SiteKind, SiteStatus
+from .permissions import agent_scope
+
+NEEDS_VOLUNTEERS_HORIZON_DAYS = 30
+
+
+def with_opening(queryset):
+    return queryset.prefetch_related("weekly_openings", "opening_exceptions")
+
+
+def site_open_periods(site: Site, day: date) -> set[str]:
+    """Half-days ("morning", "afternoon") when the site receives volunteers on that date."""
+    return opening.open_periods(site.opening_rules(), day)
+
+
+def site_open_days(site: Site, start: date, end: date) -> dict[date, opening.OpenDay]:
+    """Each open date from start to end (inclusive): its half-days, hours and rooms."""
+    return opening.open_days(site.opening_rules(), start, end, rooms=site.rooms)
+
+
+def housing_beds(site: Site) -> int:
+    """Beds offered to volunteers staying several days (0 without housing)."""
+    return 0 if site.housing == HousingKind.NONE else site.housing_beds
+
+
+def sites_needing_volunteers(*, today: date | None = None, queryset=None) -> list[Site]:
+    """Active sites that ask for volunteers (`volunteers_needed`) and open at least one
+    half-day in the coming 30 days. The planning will refine this with missions already
+    planned (a site is then covered when every open half-day has its volunteer)."""
+    today = today or timezone.localdate()
+    end = today + timedelta(days=NEEDS_VOLUNTEERS_HORIZON_DAYS)
+    queryset = queryset if queryset is not None else Site.objects.all()
+    sites = with_opening(queryset.active().filter(volunteers_needed=True))
+    return [s for s in sites if site_open_days(s, today, end)]
+
+
+def public_sites(*, region: str = "", epci: str = "", kind: str = ""):
+    """Active sites only, with their territory, filtered as on the public map."""
+    sites = Site.objects.active().select_related(
+        "commune", "departement", "region", "epci", "priority_zone__epci"
+    )
+    if region:
+        sites = sites.filter(region_id=region)
+    if epci:
+        sites = sites.filter(epci_id=epci)
+    if kind:
+        sites = sites.filter(kind=kind)
+    return sites.order_by("region__name", "commune__name", "name")
+
+
+def public_site_features(sites, needing_ids: set[int]) -> dict:
+    """GeoJSON points of the public sites (commune coordinates)."""
+    features = []
+    for site in sites:
+        if site.latitude is None or site.longitude is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [site.longitude, site.latitude]},
+                "properties": {
+                    "id": site.pk,
+                    "nom": site.name,
+                    "type": site.kind_display,
+                    "adresse": f"{site.address}, {site.commune.main_postcode} {site.commune.name}",
+                    "besoin": site.pk in needing_ids,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def agent_sites(user, *, status: str = "", kind: str = "", departement: str = "", epci: str = ""):
+    sites = Site.objects.filter(**agent_scope(user)).select_related(
+        "commune", "departement", "region", "epci", "priority_zone__epci", "manager"
+    )
+    if status:
+        sites = sites.filter(status=status)
+    if kind:
+        sites = sites.filter(kind=kind)
+    if departement:
+        sites = sites.filter(departement_id=departement)
+    if epci:
+        sites = sites.filter(epci_id=epci)
+    return sites.order_by("departement_id", "commune__name", "name")
+
+
+def kind_counts(sites) -> list[tuple[str, int]]:
+    """[(label, count)] in the order of SiteKind, non-zero only (« 14 maisons de santé… »)."""
+    rows = dict(sites.order_by().values_list("kind").annotate(n=Count("id")))
+    return [(label, rows[value]) for value, label in SiteKind.choices if rows.get(value)]
+
+
+KIND_PLURALS = {
+    SiteKind.MSP: ("maison de santé", "maisons de santé"),
+    SiteKind.HEALTH_CENTRE: ("centre de santé", "centres de santé"),
+    SiteKind.PRACTICE: ("cabinet", "cabinets"),
+    SiteKind.EHPAD: ("EHPAD", "EHPAD"),
+    SiteKind.HOSPITAL_PREMISES: (
+        "local d'établissement de santé",
+        "locaux d'établissement de santé",
+    ),
+    SiteKind.FRANCE_SERVICES: ("Maison France Services", "Maisons France Services"),
+    SiteKind.OTHER: ("autre lieu", "autres lieux"),
+}
+
+
+def kind_summary(sites) -> str:
+    rows = dict(sites.order_by().values_list("kind").annotate(n=Count("id")))
+    parts = []
+    for value, _label in SiteKind.choices:
+        n = rows.get(value)
+        if n:
+            singular, plural = KIND_PLURALS[value]
+            parts.append(f"{n} {singular if n == 1 else plural}")
+    if not parts:
+        return "Aucun lieu d'accueil."
+    return ", ".join(parts[:-1]) + (" et " if len(parts) > 1 else "") + parts[-1] + "."
+
+
+def zones_without_active_site(*, region: str | None = None, departement: str | None = None):
+    """Current priority zones of the territory where no site is active yet."""
+    zones = current_zones()
+    if region:
+        zones = zones.filter(epci__region_id=region)
+    if departement:
+        zones = zones.filter(epci__departement_codes__contains=departement)
+    covered = Site.objects.active().exclude(priority_zone=None).values("priority_zone_id")
+    return zones.exclude(pk__in=covered).order_by("epci__name")
+
+
+EXPORT_HEADERS = (
+    "Nom",
+    "Type",
+    "FINESS",
+    "Commune",
+    "Département",
+    "Zone prioritaire",
+    "Statut",
+    "Salles",
+    "Lits",
+    "Gestionnaire",
+)
+
+
+def site_table_rows(sites) -> list[list]:
+    """The agent table, row by row: the page and the CSV/XLSX export use these same rows."""
+    return [
+        [
+            s.name,
+            s.kind_display,
+            s.finess,
+            s.commune.name,
+            s.departement_id,
+            s.priority_zone.epci.name if s.priority_zone_id else "Hors zone",
+            s.get_status_display(),
+            s.rooms,
+            housing_beds(s),
+            s.manager.email,
+        ]
+        for s in sites
+    ]
+
+
+def manager_sites(user):
+    return with_opening(
+        Site.objects.managed_by(user).select_related("commune", "region", "priority_zone__epci")
+    ).prefetch_related(Prefetch("history"))
+
+
+__all__ = [
+    "SiteStatus",
+    "site_open_periods",
+    "site_open_days",
+    "housing_beds",
+    "sites_needing_volunteers",
+]

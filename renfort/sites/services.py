@@ -1,0 +1,463 @@
+"""Use cases that write host sites: declaration, edition, opening days, workflow, messages."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from renfort.accounts.models import Role, User
+from renfort.accounts.permissions import has_role
+from renfort.notifications.models import Channel
+from renfort.notifications.services import notification_enqueue
+from renfort.territories.models import Commune
+from renfort.zoning.selectors import zone_for_epci
+
+from . import opening
+from .models import (
+    REASON_REQUIRED,
+    SITE_WORKFLOW,
+    OpeningException,
+    Site,
+    SiteHistory,
+    SiteKind,
+    SiteMessage,
+    SiteStatus,
+    WeeklyOpening,
+)
+from .permissions import can_act_on_site, can_edit_site
+from .validators import finess_errors, normalize_finess, normalize_phone
+
+# Fields a declaration or an edition may set (everything else is derived or workflow).
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "kind_label",
+    "finess",
+    "address",
+    "contact_name",
+    "phone",
+    "email",
+    "rooms",
+    "open_on_public_holidays",
+    "has_consultation_kit",
+    "has_ecg",
+    "has_vitale_reader",
+    "has_dmp_software",
+    "software_name",
+    "has_internet",
+    "has_printer",
+    "has_medical_assistant",
+    "has_reception",
+    "housing",
+    "housing_beds",
+    "housing_description",
+    "housing_nights",
+    "housing_accessible",
+    "has_parking",
+    "pmr_access",
+    "cpam_name",
+    "cpam_departement",
+    "practical_info",
+    "volunteers_needed",
+    "volunteer_days_wanted",
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Everything derived from the commune."""
+
+    commune: Commune
+    priority_zone: object | None
+
+    @property
+    def outside_zone(self) -> bool:
+        return self.priority_zone is None
+
+
+def site_locate(*, commune: Commune) -> Location:
+    return Location(commune=commune, priority_zone=zone_for_epci(commune.epci_id))
+
+
+def default_cpam(commune: Commune) -> tuple[str, str]:
+    """The CPAM of the site's département (« CPAM du Tarn »); editable afterwards."""
+    dep = commune.departement
+    return f"CPAM {french_of(dep.name)}", dep.code
+
+
+def french_of(name: str) -> str:
+    """« du Tarn », « de la Creuse », « de l'Ain », « des Landes », « de Paris »."""
+    plural = {"Landes", "Pyrénées-Atlantiques", "Hautes-Pyrénées", "Pyrénées-Orientales",
+              "Hautes-Alpes", "Alpes-de-Haute-Provence", "Alpes-Maritimes", "Ardennes",
+              "Bouches-du-Rhône", "Côtes-d'Armor", "Deux-Sèvres", "Hauts-de-Seine",
+              "Vosges", "Yvelines"}  # fmt: skip
+    feminine = {"Ardèche", "Ariège", "Aube", "Charente", "Charente-Maritime", "Corrèze",
+                "Corse-du-Sud", "Haute-Corse", "Côte-d'Or", "Creuse", "Dordogne", "Drôme",
+                "Gironde", "Haute-Garonne", "Haute-Loire", "Haute-Marne", "Haute-Saône",
+                "Haute-Savoie", "Haute-Vienne", "Loire", "Loire-Atlantique", "Lozère",
+                "Manche", "Marne", "Mayenne", "Meurthe-et-Moselle", "Meuse", "Moselle",
+                "Nièvre", "Sarthe", "Savoie", "Seine-Maritime", "Seine-Saint-Denis", "Somme",
+                "Vendée", "Vienne", "Guadeloupe", "Martinique", "Guyane",
+                "Réunion", "Seine-et-Marne"}  # fmt: skip
+    if name in plural:
+        return f"des {name}"
+    if name in {"Paris", "Mayotte"}:
+        return f"de {name}"
+    if name[0] in "AEIOUYÉÈ":
+        return f"de l'{name}"
+    if name in feminine:
+        return f"de la {name}"
+    return f"du {name}"
+
+
+def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> dict:
+    """Validate and normalise site data; raise ValidationError with field-keyed French messages."""
+    data = dict(data)
+    errors: dict[str, list[str]] = {}
+    if "phone" in data:
+        try:
+            data["phone"] = normalize_phone(data["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if data.get("finess"):
+        data["finess"] = normalize_finess(data["finess"])
+        problems = finess_errors(data["finess"], location.commune.departement_id)
+        if problems:
+            errors["finess"] = problems
+    if data.get("kind") == SiteKind.OTHER and not (data.get("kind_label") or "").strip():
+        errors["kind_label"] = ["Précisez le type de lieu."]
+    if data.get("kind") != SiteKind.OTHER:
+        data["kind_label"] = ""
+    if data.get("rooms") is not None and data["rooms"] < 1:
+        errors["rooms"] = ["Indiquez au moins une salle de consultation."]
+    if data.get("housing", "none") != "none" and not data.get("housing_beds"):
+        errors["housing_beds"] = ["Indiquez le nombre de lits de l'hébergement (au moins 1)."]
+    if data.get("housing") == "none":
+        data["housing_beds"] = 0
+    justification = (data.get("outside_zone_justification") or "").strip()
+    if location.outside_zone:
+        if not may_be_outside_zone:
+            errors["commune"] = [
+                f"{location.commune.name} n'est pas dans une zone prioritaire en vigueur : "
+                "seule l'ARS peut déclarer un lieu hors zone, avec une justification."
+            ]
+        elif not justification:
+            errors["outside_zone_justification"] = [
+                "Ce lieu est hors zone prioritaire : la justification de l'ARS est obligatoire."
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _apply_location(site: Site, location: Location, justification: str) -> None:
+    commune = location.commune
+    site.commune = commune
+    site.departement_id = commune.departement_id
+    site.region_id = commune.departement.region_id
+    site.epci_id = commune.epci_id
+    site.priority_zone = location.priority_zone
+    site.outside_zone_justification = justification if location.outside_zone else ""
+    site.latitude, site.longitude = commune.latitude, commune.longitude
+
+
+def weekly_openings_replace(*, site: Site, slots: list[opening.WeeklySlot]) -> None:
+    errors = opening.slot_errors(slots)
+    if errors:
+        raise ValidationError(errors)
+    site.weekly_openings.all().delete()
+    WeeklyOpening.objects.bulk_create(
+        WeeklyOpening(
+            site=site, weekday=s.weekday, period=s.period, start_time=s.start, end_time=s.end
+        )
+        for s in slots
+    )
+
+
+def manager_get_or_create(
+    *, email: str, password: str | None = None, first_name: str = "", last_name: str = ""
+) -> tuple[User, bool]:
+    """The site manager account for an email. An existing account of another role is refused."""
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email=email).first()
+    if user:
+        if user.role != Role.SITE_MANAGER:
+            raise ValidationError(
+                {
+                    "manager_email": [
+                        "Cette adresse est déjà utilisée par un compte d'un autre type."
+                    ]
+                }
+            )
+        return user, False
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        role=Role.SITE_MANAGER,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    if password is None:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user, True
+
+
+@transaction.atomic
+def site_declare(
+    *,
+    data: dict,
+    commune: Commune,
+    slots: list[opening.WeeklySlot],
+    token: uuid.UUID,
+    actor: User | None = None,
+    manager_email: str,
+    manager_password: str | None = None,
+    manager_first_name: str = "",
+    manager_last_name: str = "",
+) -> tuple[Site, bool]:
+    """Declare a site (and its manager account) in one transaction.
+
+    By the public form (actor None, or the logged-in site manager): the site is « proposé ».
+    By an ARS agent on behalf of a manager: it is « validé » directly (the ARS vouches for it);
+    the manager account is created without password and told to set one.
+    A second submission with the same token returns the first site (created=False)."""
+    existing = Site.objects.filter(submission_token=token).first()
+    if existing:
+        return existing, False
+    actor_role = actor.role if actor and actor.is_authenticated else None
+    by_ars = actor_role in (Role.ARS_AGENT, Role.ADMIN)
+    if by_ars and actor_role == Role.ARS_AGENT and commune.departement.region_id != actor.region_id:
+        raise PermissionDenied("Vous ne pouvez déclarer un lieu que dans votre région.")
+    location = site_locate(commune=commune)
+    clean = site_check(data=data, location=location, may_be_outside_zone=by_ars)
+    slot_problems = opening.slot_errors(slots)
+    if slot_problems:
+        raise ValidationError({"__all__": slot_problems})
+    if not slots:
+        raise ValidationError(
+            {"__all__": ["Indiquez au moins une demi-journée d'ouverture aux volontaires."]}
+        )
+    if actor_role == Role.SITE_MANAGER:
+        manager, created_account = actor, False
+    else:
+        manager, created_account = manager_get_or_create(
+            email=manager_email,
+            password=None if by_ars else manager_password,
+            first_name=manager_first_name,
+            last_name=manager_last_name,
+        )
+        if created_account is False and not by_ars:
+            raise ValidationError(
+                {
+                    "manager_email": [
+                        "Un compte existe déjà avec cette adresse : connectez-vous pour "
+                        "déclarer un autre lieu."
+                    ]
+                }
+            )
+    site = Site(
+        **{k: v for k, v in clean.items() if k in EDITABLE_FIELDS},
+        manager=manager,
+        declared_by=actor if actor_role else manager,
+        submission_token=token,
+        status=SiteStatus.VALIDATED if by_ars else SiteStatus.PROPOSED,
+    )
+    _apply_location(site, location, clean.get("outside_zone_justification", ""))
+    if not site.cpam_name:
+        site.cpam_name, site.cpam_departement = default_cpam(commune)
+    try:
+        with transaction.atomic():
+            site.save()
+    except IntegrityError:
+        # Concurrent double submission: the other request created the site.
+        existing = Site.objects.filter(submission_token=token).first()
+        if existing:
+            return existing, False
+        raise
+    weekly_openings_replace(site=site, slots=slots)
+    history = SiteHistory.objects.create(
+        site=site,
+        from_status="",
+        to_status=site.status,
+        actor=actor if actor_role else manager,
+        comment="Déclaré par l'ARS pour le gestionnaire." if by_ars else "Déclaration en ligne.",
+    )
+    _notify_manager(site, history, account_created=created_account and by_ars)
+    if not by_ars:
+        _notify_ars(
+            site,
+            kind="site_proposed",
+            subject=f"Nouveau lieu d'accueil proposé : {site.name}",
+            body=render_to_string("sites/emails/proposed_to_ars.txt", {"site": site}),
+            dedup_key=f"site-{site.pk}-proposed",
+        )
+    return site, True
+
+
+@transaction.atomic
+def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None = None) -> Site:
+    """Edit the site's description (not its status). A site already accepted outside the zones
+    keeps its ARS justification while it stays in the same commune."""
+    if not can_edit_site(actor, site):
+        raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    location = site_locate(commune=commune or site.commune)
+    same_place = location.commune.pk == site.commune_id
+    by_ars = has_role(actor, Role.ARS_AGENT, Role.ADMIN)
+    justification = data.get("outside_zone_justification", "") if by_ars else ""
+    if same_place and not justification:
+        justification = site.outside_zone_justification
+    clean = site_check(
+        data={**data, "outside_zone_justification": justification},
+        location=location,
+        may_be_outside_zone=by_ars or (same_place and bool(site.outside_zone_justification)),
+    )
+    for key, value in clean.items():
+        if key in EDITABLE_FIELDS:
+            setattr(site, key, value)
+    _apply_location(site, location, clean.get("outside_zone_justification", ""))
+    site.save()
+    return site
+
+
+@transaction.atomic
+def site_opening_update(
+    *, site: Site, actor: User, slots: list[opening.WeeklySlot], open_on_public_holidays: bool
+) -> Site:
+    if not can_edit_site(actor, site):
+        raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    if not slots:
+        raise ValidationError("Indiquez au moins une demi-journée d'ouverture aux volontaires.")
+    weekly_openings_replace(site=site, slots=slots)
+    site.open_on_public_holidays = open_on_public_holidays
+    site.save(update_fields=["open_on_public_holidays", "updated_at"])
+    return site
+
+
+@transaction.atomic
+def opening_exception_add(
+    *,
+    site: Site,
+    actor: User,
+    kind: str,
+    start_date: date,
+    end_date: date | None = None,
+    period: str = opening.WHOLE_DAY,
+    reason: str = "",
+) -> OpeningException:
+    if not can_edit_site(actor, site):
+        raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    end_date = end_date or start_date
+    if end_date < start_date:
+        raise ValidationError("La date de fin doit être le même jour ou après la date de début.")
+    if kind == OpeningException.Kind.OPEN and end_date != start_date:
+        raise ValidationError("Une ouverture exceptionnelle porte sur une seule date.")
+    if (end_date - start_date).days > 366:
+        raise ValidationError(
+            "Une fermeture ne peut pas dépasser un an : suspendez plutôt le lieu."
+        )
+    return OpeningException.objects.create(
+        site=site,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        period=period,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def opening_exception_delete(*, exception: OpeningException, actor: User) -> None:
+    if not can_edit_site(actor, exception.site):
+        raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    exception.delete()
+
+
+@transaction.atomic
+def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "") -> Site:
+    """Change the status (declared workflow, role and territory checked), record the history,
+    email the manager after commit."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    SITE_WORKFLOW.check(site.status, to_status, actor.role)
+    if not can_act_on_site(actor, site):
+        raise PermissionDenied("Ce lieu n'est pas dans votre périmètre.")
+    comment = (comment or "").strip()
+    if to_status in REASON_REQUIRED and len(comment) < 5:
+        raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+    history = SiteHistory.objects.create(
+        site=site, from_status=site.status, to_status=to_status, actor=actor, comment=comment
+    )
+    site.status = to_status
+    site.status_reason = comment
+    site.save(update_fields=["status", "status_reason", "updated_at"])
+    _notify_manager(site, history)
+    if to_status == SiteStatus.PROPOSED:
+        _notify_ars(
+            site,
+            kind="site_resubmitted",
+            subject=f"Lieu d'accueil soumis à nouveau : {site.name}",
+            body=render_to_string("sites/emails/proposed_to_ars.txt", {"site": site}),
+            dedup_key=f"site-history-{history.pk}-ars",
+        )
+    return site
+
+
+@transaction.atomic
+def site_message_send(*, site: Site, author: User, subject: str, body: str) -> SiteMessage:
+    """Record a message to the ARS of the site's region and email its agents."""
+    if site.manager_id != author.pk:
+        raise PermissionDenied("Vous ne pouvez écrire qu'au sujet de votre lieu d'accueil.")
+    subject, body = subject.strip(), body.strip()
+    if not subject or len(body) < 5:
+        raise ValidationError("Indiquez un objet et un message (au moins 5 caractères).")
+    message = SiteMessage.objects.create(site=site, author=author, subject=subject, body=body)
+    _notify_ars(
+        site,
+        kind="site_message",
+        subject=f"[{site.name}] {subject}",
+        body=render_to_string(
+            "sites/emails/message_to_ars.txt", {"site": site, "message": message}
+        ),
+        dedup_key=f"site-message-{message.pk}",
+    )
+    return message
+
+
+def ars_agents(region_code: str):
+    return User.objects.filter(role=Role.ARS_AGENT, region_id=region_code, is_active=True)
+
+
+def _notify_ars(site: Site, *, kind: str, subject: str, body: str, dedup_key: str) -> None:
+    for agent in ars_agents(site.region_id):
+        notification_enqueue(
+            kind=kind,
+            channel=Channel.EMAIL,
+            recipient=agent.email,
+            subject=subject,
+            body=body,
+            dedup_key=f"{dedup_key}-{agent.pk}",
+        )
+
+
+def _notify_manager(site: Site, history: SiteHistory, account_created: bool = False) -> None:
+    notification_enqueue(
+        kind="site_status",
+        channel=Channel.EMAIL,
+        recipient=site.manager.email,
+        subject=f"Votre lieu d'accueil « {site.name} » : {history.to_label}",
+        body=render_to_string(
+            "sites/emails/status_to_manager.txt",
+            {
+                "site": site,
+                "history": history,
+                "account_created": account_created,
+                "space_path": reverse("sites:manager_space"),
+                "reset_path": reverse("accounts:password_reset"),
+            },
+        ),
+        dedup_key=f"site-history-{history.pk}-manager",
+    )

@@ -1,0 +1,480 @@
+"""HTML views of the sites app: they parse input, call services/selectors, render French pages."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.core.exports import export_response
+from renfort.territories.models import Departement, Region
+from renfort.zoning.selectors import current_zones
+
+from . import selectors, services
+from .forms import (
+    AccountForm,
+    ManagerForm,
+    MessageForm,
+    OpeningExceptionForm,
+    SiteForm,
+    TokenForm,
+    TransitionForm,
+    WeeklyPatternForm,
+)
+from .models import (
+    ACTION_LABELS,
+    REASON_REQUIRED,
+    SITE_WORKFLOW,
+    OpeningException,
+    Site,
+    SiteKind,
+    SiteStatus,
+)
+from .permissions import AGENT_LIST_ROLES, can_act_on_site, can_edit_site, can_view_site
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    """Show a service ValidationError on the form, field by field when possible."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            if field == "commune":
+                target = "commune_label" if "commune_label" in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _actions(user, site) -> list[dict]:
+    if not can_act_on_site(user, site):
+        return []
+    return [
+        {
+            "to": target,
+            "label": ACTION_LABELS[target],
+            "reason_required": target in REASON_REQUIRED,
+        }
+        for target in SITE_WORKFLOW.targets(site.status, user.role)
+    ]
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+def public_map(request):
+    region = request.GET.get("region", "")[:3]
+    epci = request.GET.get("epci", "")[:9]
+    kind = request.GET.get("kind", "")[:20]
+    sites = list(selectors.public_sites(region=region, epci=epci, kind=kind))
+    needing = {s.pk for s in selectors.sites_needing_volunteers(queryset=Site.objects.all())}
+    zones = current_zones().order_by("epci__name")
+    if region:
+        zones = zones.filter(epci__region_id=region)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "sites/public_map.html",
+        {
+            "title": "Lieux d'accueil des médecins volontaires",
+            "sites": sites,
+            "needing": needing,
+            "regions": Region.objects.in_programme().order_by("name"),
+            "zones": zones,
+            "kinds": SiteKind.choices,
+            "selected": {"region": region, "epci": epci, "kind": kind},
+            "query": query,
+        },
+    )
+
+
+@require_GET
+def public_geojson(request):
+    sites = selectors.public_sites(
+        region=request.GET.get("region", "")[:3],
+        epci=request.GET.get("epci", "")[:9],
+        kind=request.GET.get("kind", "")[:20],
+    )
+    needing = {s.pk for s in selectors.sites_needing_volunteers()}
+    return JsonResponse(selectors.public_site_features(sites, needing))
+
+
+def public_detail(request, pk: int):
+    site = get_object_or_404(selectors.public_sites(), pk=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "sites/public_detail.html",
+        {
+            "title": site.name,
+            "site": site,
+            "needs_volunteers": bool(
+                selectors.sites_needing_volunteers(queryset=Site.objects.filter(pk=site.pk))
+            ),
+            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
+        },
+    )
+
+
+# --- Declaration ----------------------------------------------------------------------------
+
+
+def declare(request):
+    """Public declaration by a (future) site manager; ARS agents declare for a manager."""
+    user = request.user
+    if user.is_authenticated and not has_role(user, Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN):
+        raise PermissionDenied("Seuls les gestionnaires de lieu et l'ARS déclarent des lieux.")
+    by_ars = has_role(user, Role.ARS_AGENT, Role.ADMIN)
+    with_account = not user.is_authenticated
+    PersonForm = ManagerForm if by_ars else AccountForm
+    data = request.POST if request.method == "POST" else None
+    site_form = SiteForm(data, allow_outside_zone=by_ars)
+    pattern_form = WeeklyPatternForm(data, prefix="horaires")
+    person_form = PersonForm(data) if (with_account or by_ars) else None
+    token_form = TokenForm(data)
+    if request.method == "POST":
+        forms_ok = all(
+            [
+                site_form.is_valid(),
+                pattern_form.is_valid(),
+                person_form.is_valid() if person_form else True,
+                token_form.is_valid(),
+            ]
+        )
+        if forms_ok:
+            person = person_form.cleaned_data if person_form else {}
+            try:
+                site, created = services.site_declare(
+                    data=site_form.site_data(),
+                    commune=site_form.cleaned_data["commune"],
+                    slots=pattern_form.cleaned_data["slots"],
+                    token=token_form.cleaned_data["token"],
+                    actor=user if user.is_authenticated else None,
+                    manager_email=person.get(
+                        "manager_email", user.email if user.is_authenticated else ""
+                    ),
+                    manager_password=person.get("password1"),
+                    manager_first_name=person.get("manager_first_name", ""),
+                    manager_last_name=person.get("manager_last_name", ""),
+                )
+            except ValidationError as exc:
+                _attach_errors(person_form if _is_person_error(exc) else site_form, exc)
+            else:
+                if with_account:
+                    login(
+                        request, site.manager, backend="django.contrib.auth.backends.ModelBackend"
+                    )
+                if by_ars:
+                    messages.success(request, f"Le lieu « {site.name} » a été déclaré (validé).")
+                    return redirect("sites:detail", pk=site.pk)
+                return redirect("sites:declared", pk=site.pk)
+        messages.error(
+            request, "Le formulaire contient des erreurs : corrigez les champs signalés."
+        )
+    return render(
+        request,
+        "sites/declare.html",
+        {
+            "title": "Déclarer un lieu d'accueil",
+            "site_form": site_form,
+            "pattern_form": pattern_form,
+            "person_form": person_form,
+            "token_form": token_form if request.method == "POST" else TokenForm(),
+            "by_ars": by_ars,
+        },
+    )
+
+
+def _is_person_error(exc: ValidationError) -> bool:
+    return hasattr(exc, "error_dict") and "manager_email" in exc.error_dict
+
+
+@role_required(Role.SITE_MANAGER)
+def declared(request, pk: int):
+    site = get_object_or_404(Site.objects.managed_by(request.user), pk=pk)
+    return render(
+        request, "sites/declared.html", {"title": "Déclaration enregistrée", "site": site}
+    )
+
+
+# --- Site manager space ---------------------------------------------------------------------
+
+
+@role_required(Role.SITE_MANAGER)
+def manager_space(request):
+    sites = list(selectors.manager_sites(request.user))
+    today = timezone.localdate()
+    cards = [
+        {
+            "site": site,
+            "actions": _actions(request.user, site),
+            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
+            "message_form": MessageForm(prefix=f"m{site.pk}"),
+        }
+        for site in sites
+    ]
+    return render(
+        request,
+        "sites/manager_space.html",
+        {"title": "Mon lieu d'accueil", "cards": cards},
+    )
+
+
+def _editable_site(request, pk: int) -> Site:
+    site = get_object_or_404(Site.objects.select_related("commune__departement"), pk=pk)
+    if not can_edit_site(request.user, site):
+        # A manager never learns whether someone else's site exists.
+        raise Http404("Lieu introuvable.")
+    return site
+
+
+@role_required(Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN)
+def edit(request, pk: int):
+    site = _editable_site(request, pk)
+    by_ars = has_role(request.user, Role.ARS_AGENT, Role.ADMIN)
+    form = SiteForm(request.POST or None, instance=site, allow_outside_zone=by_ars)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.site_update(
+                    site=Site.objects.get(pk=site.pk),
+                    actor=request.user,
+                    data=form.site_data(),
+                    commune=form.cleaned_data["commune"],
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, "Les informations du lieu ont été enregistrées.")
+                return redirect(_home_of(request.user, site))
+        messages.error(
+            request, "Le formulaire contient des erreurs : corrigez les champs signalés."
+        )
+    return render(
+        request,
+        "sites/edit.html",
+        {"title": f"Modifier « {site.name} »", "site": site, "form": form},
+    )
+
+
+def _home_of(user, site):
+    if has_role(user, Role.SITE_MANAGER):
+        return "sites:manager_space"
+    return redirect("sites:detail", pk=site.pk).url
+
+
+@role_required(Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN)
+def opening_days(request, pk: int):
+    site = _editable_site(request, pk)
+    slots = [w.as_slot() for w in site.weekly_openings.all()]
+    pattern_form = WeeklyPatternForm(
+        request.POST or None,
+        prefix="horaires",
+        slots=slots,
+        initial={"open_on_public_holidays": site.open_on_public_holidays},
+    )
+    if request.method == "POST":
+        if pattern_form.is_valid():
+            try:
+                services.site_opening_update(
+                    site=site,
+                    actor=request.user,
+                    slots=pattern_form.cleaned_data["slots"],
+                    open_on_public_holidays=pattern_form.cleaned_data["open_on_public_holidays"],
+                )
+            except ValidationError as exc:
+                _attach_errors(pattern_form, exc)
+            else:
+                messages.success(request, "Les jours d'ouverture ont été enregistrés.")
+                return redirect("sites:opening_days", pk=site.pk)
+        messages.error(request, "Les horaires contiennent des erreurs : corrigez-les.")
+    return _opening_page(request, site, pattern_form, OpeningExceptionForm())
+
+
+def _opening_page(request, site, pattern_form, exception_form):
+    today = timezone.localdate()
+    return render(
+        request,
+        "sites/opening_days.html",
+        {
+            "title": f"Jours d'ouverture — {site.name}",
+            "site": site,
+            "pattern_form": pattern_form,
+            "exception_form": exception_form,
+            "exceptions": site.opening_exceptions.filter(end_date__gte=today),
+            "open_days": selectors.site_open_days(site, today, today + timedelta(days=30)),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN)
+def exception_add(request, pk: int):
+    site = _editable_site(request, pk)
+    form = OpeningExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opening_exception_add(site=site, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "L'exception a été enregistrée.")
+            return redirect("sites:opening_days", pk=site.pk)
+    messages.error(request, "L'exception n'a pas été enregistrée : corrigez les champs signalés.")
+    slots = [w.as_slot() for w in site.weekly_openings.all()]
+    pattern_form = WeeklyPatternForm(prefix="horaires", slots=slots)
+    return _opening_page(request, site, pattern_form, form)
+
+
+@require_POST
+@role_required(Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN)
+def exception_delete(request, pk: int, exception_pk: int):
+    site = _editable_site(request, pk)
+    exception = get_object_or_404(OpeningException, pk=exception_pk, site=site)
+    services.opening_exception_delete(exception=exception, actor=request.user)
+    messages.success(request, "L'exception a été supprimée.")
+    return redirect("sites:opening_days", pk=site.pk)
+
+
+@require_POST
+@role_required(Role.SITE_MANAGER)
+def message(request, pk: int):
+    site = get_object_or_404(Site.objects.managed_by(request.user), pk=pk)
+    form = MessageForm(request.POST, prefix=f"m{site.pk}")
+    if form.is_valid():
+        try:
+            services.site_message_send(site=site, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Votre message a été envoyé à l'ARS de votre région.")
+    else:
+        messages.error(request, "Indiquez l'objet et le texte de votre message.")
+    return redirect("sites:manager_space")
+
+
+@require_POST
+@role_required(Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN)
+def transition(request, pk: int):
+    site = get_object_or_404(Site, pk=pk)
+    if not can_view_site(request.user, site):
+        raise Http404("Lieu introuvable.")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Action inconnue.")
+    else:
+        try:
+            site = services.site_transition(
+                site=site,
+                actor=request.user,
+                to_status=form.cleaned_data["to_status"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"« {site.name} » est maintenant : {site.get_status_display()}."
+            )
+    return redirect(_home_of(request.user, site))
+
+
+# --- Agents ---------------------------------------------------------------------------------
+
+
+def _agent_filters(request) -> dict:
+    return {
+        "status": request.GET.get("status", "")[:20],
+        "kind": request.GET.get("kind", "")[:20],
+        "departement": request.GET.get("departement", "")[:3],
+        "epci": request.GET.get("epci", "")[:9],
+    }
+
+
+@role_required(*AGENT_LIST_ROLES)
+def agent_list(request):
+    user = request.user
+    filters = _agent_filters(request)
+    scoped = selectors.agent_sites(user)
+    sites = selectors.agent_sites(user, **filters)
+    region = user.region if has_role(user, Role.ARS_AGENT) else None
+    departement = user.departement if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT) else None
+    if region:
+        scope_label = f"Région {region.name}"
+    elif departement:
+        scope_label = f"Département {departement}"
+    else:
+        scope_label = "France entière"
+    departements = Departement.objects.in_programme().order_by("code")
+    if region:
+        departements = departements.filter(region=region)
+    elif departement:
+        departements = departements.filter(pk=departement.pk)
+    return render(
+        request,
+        "sites/agent_list.html",
+        {
+            "title": "Lieux d'accueil — " + scope_label,
+            "scope_label": scope_label,
+            "rows": list(zip(sites, selectors.site_table_rows(sites), strict=True)),
+            "headers": selectors.EXPORT_HEADERS,
+            "kind_summary": selectors.kind_summary(scoped.filter(status=SiteStatus.ACTIVE)),
+            "kind_summary_all": selectors.kind_summary(scoped),
+            "zones_uncovered": selectors.zones_without_active_site(
+                region=region.code if region else None,
+                departement=departement.code if departement else None,
+            ),
+            "filters": filters,
+            "statuses": SiteStatus.choices,
+            "kinds": SiteKind.choices,
+            "departements": departements,
+            "query": request.GET.urlencode(),
+            "can_declare": has_role(user, Role.ARS_AGENT, Role.ADMIN),
+            "read_only": not has_role(user, Role.ARS_AGENT, Role.ADMIN),
+            "national": is_national(user),
+        },
+    )
+
+
+@role_required(*AGENT_LIST_ROLES)
+def export(request):
+    fmt = request.GET.get("format", "csv")
+    sites = selectors.agent_sites(request.user, **_agent_filters(request))
+    return export_response(
+        headers=selectors.EXPORT_HEADERS,
+        rows=selectors.site_table_rows(sites),
+        filename="lieux-d-accueil",
+        fmt=fmt,
+        title="Lieux d'accueil",
+    )
+
+
+@role_required(*AGENT_LIST_ROLES, Role.SITE_MANAGER)
+def detail(request, pk: int):
+    site = get_object_or_404(
+        Site.objects.select_related("commune", "departement", "region", "priority_zone__epci"),
+        pk=pk,
+    )
+    if not can_view_site(request.user, site):
+        raise Http404("Lieu introuvable.")
+    today = timezone.localdate()
+    return render(
+        request,
+        "sites/detail.html",
+        {
+            "title": site.name,
+            "site": site,
+            "history": site.history.select_related("actor"),
+            "site_messages": site.messages.select_related("author")[:20],
+            "actions": _actions(request.user, site),
+            "can_edit": can_edit_site(request.user, site),
+            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
+        },
+    )

@@ -1,0 +1,61 @@
+"""Browser tests: Playwright driving Debian's chromium against the live server."""
+
+import pytest
+
+from renfort.sites.models import Site
+from tests.factories import UserFactory
+
+from .factories import SiteFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_new_site_manager_declares_a_site(page):
+    page.goto("/lieux/declarer/")
+    page.fill("#id_name", "Maison de santé (fictive) du Navigateur")
+    page.select_option("#id_kind", "msp")
+    page.fill("#id_address", "1 place du Test")
+    page.fill("#id_commune_label", "Lacau")
+    page.get_by_role("option", name="Lacaune (81230) — Tarn").click()
+    page.fill("#id_rooms", "2")
+    page.fill("#id_contact_name", "Dominique Exemple")
+    page.fill("#id_phone", "05 63 37 00 00")
+    page.fill("#id_email", "msp@lieu.test.renfort.example")
+    page.click("label[for='id_has_dmp_software']")
+    page.fill("#id_software_name", "Logiciel (fictif)")
+    page.click("label[for='id_horaires-d0_morning']")
+    page.click("label[for='id_horaires-d3_afternoon']")
+    page.fill("#id_manager_first_name", "Sam")
+    page.fill("#id_manager_last_name", "Gestion")
+    page.fill("#id_manager_email", "sam@test.renfort.example")
+    page.fill("#id_password1", "Un-mot-de-passe-solide-42")
+    page.fill("#id_password2", "Un-mot-de-passe-solide-42")
+    page.get_by_role("button", name="Déclarer le lieu").click()
+    confirmation = page.locator("#declared-confirmation")
+    assert "Votre lieu d'accueil a été déclaré" in confirmation.inner_text()
+    site = Site.objects.get()
+    assert site.commune_id == "81124" and site.status == "proposed"
+    assert site.weekly_openings.count() == 2 and site.manager.email == "sam@test.renfort.example"
+
+
+def test_site_appears_on_public_map_after_ars_validation(page):
+    site = SiteFactory(proposed=True, in_landes=True, name="Cabinet (fictif) de Labouheyre")
+    UserFactory(ars=True, email="ars@test.renfort.example")
+    page.goto("/lieux/")
+    page.wait_for_function("document.getElementById('sites-map').dataset.siteCount !== undefined")
+    assert page.locator("#sites-map").get_attribute("data-site-count") == "0"
+
+    page.goto("/compte/connexion/")
+    page.fill("#id_username", "ars@test.renfort.example")
+    page.fill("#id_password", "mot-de-passe-test")
+    page.locator("form").get_by_role("button", name="Se connecter").click()
+    page.goto(f"/lieux/region/{site.pk}/")
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("button", name="Activer (ouvrir aux volontaires)").click()
+    assert "est maintenant : Actif" in page.locator(".fr-alert--success").inner_text()
+
+    page.goto("/lieux/")
+    page.wait_for_function("document.getElementById('sites-map').dataset.siteCount !== undefined")
+    assert page.locator("#sites-map").get_attribute("data-site-count") == "1"
+    assert page.locator("path.leaflet-interactive").count() >= 1
+    assert "Cabinet (fictif) de Labouheyre" in page.locator("#sites-table").inner_text()

@@ -1,0 +1,332 @@
+"""Declaration rules, edition, workflow per role, notifications, messages."""
+
+import uuid
+from datetime import date, time
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from renfort.accounts.models import Role, User
+from renfort.notifications.models import Notification
+from renfort.sites import services
+from renfort.sites.models import Site, SiteMessage, SiteStatus
+from renfort.sites.opening import AFTERNOON, MORNING, WeeklySlot
+from renfort.sites.validators import finess_errors, normalize_phone
+from tests.factories import UserFactory, commune
+
+from .factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+SLOTS = [WeeklySlot(0, MORNING, time(9), time(12)), WeeklySlot(0, AFTERNOON, time(14), time(18))]
+
+
+def site_data(**overrides) -> dict:
+    data = {
+        "name": "Maison de santé (fictive) de Lacaune",
+        "kind": "msp",
+        "address": "2 rue du Test",
+        "contact_name": "Dominique Exemple",
+        "phone": "05 63 37 00 00",
+        "email": "msp@lieu.test.renfort.example",
+        "rooms": 2,
+        "housing": "none",
+    }
+    data.update(overrides)
+    return data
+
+
+def declare(*, commune_code="81124", actor=None, token=None, email="gest@test.renfort.example",
+            slots=SLOTS, **overrides):  # fmt: skip
+    return services.site_declare(
+        data=site_data(**overrides),
+        commune=commune(commune_code),
+        slots=slots,
+        token=token or uuid.uuid4(),
+        actor=actor,
+        manager_email=email,
+        manager_password="Un-mot-de-passe-solide-42",
+    )
+
+
+# --- validators -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["750712184", "130786049", "690781810", "2A0000001", "2B1234567"])
+def test_finess_valid(value):
+    assert finess_errors(value) == []
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("75071218", "9 caractères"),
+        ("7507121845", "9 caractères"),
+        ("75O712184", "que des chiffres"),
+        ("2C0000001", "que des chiffres"),
+        ("750712185", "clé de contrôle"),
+    ],
+)
+def test_finess_invalid(value, message):
+    assert message in " ".join(finess_errors(value))
+
+
+def test_finess_must_match_the_departement_of_the_commune():
+    assert finess_errors("750712184", "75") == []
+    assert "devrait commencer par 81" in finess_errors("750712184", "81")[0]
+    assert finess_errors("2A0000001", "2A") == []
+
+
+@pytest.mark.parametrize("raw", ["05 63 37 00 00", "0563370000", "+33 5 63 37 00 00"])
+def test_phone_is_stored_e164(raw):
+    assert normalize_phone(raw) == "+33563370000"
+
+
+@pytest.mark.parametrize("raw", ["12", "05 63", "abc", "00 00 00 00 00"])
+def test_phone_invalid(raw):
+    with pytest.raises(ValidationError, match="Numéro de téléphone invalide"):
+        normalize_phone(raw)
+
+
+# --- declaration ----------------------------------------------------------------------------
+
+
+def test_public_declaration_creates_manager_and_proposed_site():
+    site, created = declare(finess="810000000")
+    assert created and site.status == SiteStatus.PROPOSED
+    assert site.manager.role == Role.SITE_MANAGER and site.manager.check_password(
+        "Un-mot-de-passe-solide-42"
+    )
+    assert site.phone == "+33563370000"
+    assert site.epci.name == "CC du Haut-Languedoc" and site.priority_zone is not None
+    assert site.region_id == "76" and site.departement_id == "81"
+    assert site.cpam_name == "CPAM du Tarn" and site.cpam_departement == "81"
+    assert site.weekly_openings.count() == 2
+    assert list(site.history.values_list("from_status", "to_status")) == [("", "proposed")]
+    assert Notification.objects.filter(recipient=site.manager.email).exists()
+
+
+def test_same_token_twice_creates_one_site():
+    token = uuid.uuid4()
+    first, created = declare(token=token)
+    again, created_again = declare(token=token)
+    assert created and not created_again and again.pk == first.pk
+    assert Site.objects.count() == 1 and User.objects.filter(role="site_manager").count() == 1
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"finess": "750712184"}, "finess"),  # Paris FINESS for a site in the Tarn
+        ({"finess": "12345"}, "finess"),
+        ({"phone": "12"}, "phone"),
+        ({"rooms": 0}, "rooms"),
+        ({"kind": "autre", "kind_label": ""}, "kind_label"),
+        ({"housing": "on_site", "housing_beds": 0}, "housing_beds"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_saved(overrides, field):
+    with pytest.raises(ValidationError) as info:
+        declare(**overrides)
+    assert field in info.value.message_dict
+    assert not Site.objects.exists() and not User.objects.filter(role="site_manager").exists()
+
+
+def test_bad_opening_hours_refused():
+    with pytest.raises(ValidationError, match="fin doit être après"):
+        declare(slots=[WeeklySlot(0, MORNING, time(12), time(9))])
+    with pytest.raises(ValidationError, match="au moins une demi-journée"):
+        declare(slots=[])
+    assert not Site.objects.exists()
+
+
+def test_site_outside_any_zone_refused_for_a_manager():
+    with pytest.raises(ValidationError) as info:
+        declare(commune_code="33063")  # Bordeaux
+    assert "zone prioritaire" in info.value.message_dict["commune"][0]
+    assert not Site.objects.exists()
+
+
+def test_ars_declares_outside_zone_only_with_justification():
+    agent = UserFactory(ars=True)
+    with pytest.raises(ValidationError) as info:
+        declare(commune_code="33063", actor=agent)
+    assert "outside_zone_justification" in info.value.message_dict
+    site, _ = declare(
+        commune_code="33063", actor=agent, outside_zone_justification="Renfort de la zone voisine."
+    )
+    assert site.is_outside_zone and site.status == SiteStatus.VALIDATED
+    assert Site.objects.outside_zone().get() == site
+
+
+def test_ars_declaration_creates_manager_without_password_and_validated_site():
+    agent = UserFactory(ars=True)
+    site, created = declare(commune_code="40134", actor=agent, email="nouveau@test.renfort.example")
+    assert created and site.status == SiteStatus.VALIDATED and site.declared_by == agent
+    assert not site.manager.has_usable_password()
+    body = Notification.objects.get(recipient="nouveau@test.renfort.example").body
+    assert "Mot de passe oublié" in body
+
+
+def test_ars_cannot_declare_in_another_region():
+    with pytest.raises(PermissionDenied):
+        declare(actor=UserFactory(ars=True))  # Lacaune is in Occitanie, agent in region 75
+
+
+def test_existing_account_email_refused_on_public_form():
+    UserFactory(email="medecin@test.renfort.example", doctor=True)
+    with pytest.raises(ValidationError) as info:
+        declare(email="medecin@test.renfort.example")
+    assert "manager_email" in info.value.message_dict
+    assert not Site.objects.exists()
+
+
+def test_logged_in_manager_declares_a_second_site():
+    manager = UserFactory(site_manager=True)
+    site, _ = declare(actor=manager)
+    assert site.manager == manager
+
+
+# --- edition --------------------------------------------------------------------------------
+
+
+def test_manager_updates_own_site_but_not_another():
+    site = SiteFactory()
+    services.site_update(site=site, actor=site.manager, data=site_data(name="Nouveau nom"))
+    site.refresh_from_db()
+    assert site.name == "Nouveau nom"
+    with pytest.raises(PermissionDenied):
+        services.site_update(site=site, actor=UserFactory(site_manager=True), data=site_data())
+
+
+def test_manager_cannot_move_site_outside_zone():
+    site = SiteFactory()
+    with pytest.raises(ValidationError):
+        services.site_update(
+            site=site, actor=site.manager, data=site_data(), commune=commune("33063")
+        )
+
+
+def test_opening_exception_dates_checked():
+    site = SiteFactory()
+    with pytest.raises(ValidationError, match="date de fin"):
+        services.opening_exception_add(
+            site=site, actor=site.manager, kind="closed",
+            start_date=date(2026, 3, 10), end_date=date(2026, 3, 1),
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="une seule date"):
+        services.opening_exception_add(
+            site=site, actor=site.manager, kind="open",
+            start_date=date(2026, 3, 1), end_date=date(2026, 3, 2),
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.opening_exception_add(
+            site=site, actor=UserFactory(site_manager=True), kind="closed",
+            start_date=date(2026, 3, 1),
+        )  # fmt: skip
+
+
+# --- workflow -------------------------------------------------------------------------------
+
+
+def ars_of(site):
+    return UserFactory(role=Role.ARS_AGENT, region=site.region)
+
+
+def test_full_workflow_with_history_and_emails():
+    site = SiteFactory(proposed=True)
+    agent = ars_of(site)
+    services.site_transition(site=site, actor=agent, to_status="validated")
+    services.site_transition(site=site, actor=site.manager, to_status="active")
+    services.site_transition(site=site, actor=agent, to_status="suspended", comment="Travaux")
+    services.site_transition(site=site, actor=agent, to_status="active")
+    services.site_transition(site=site, actor=agent, to_status="closed", comment="Fermeture")
+    site.refresh_from_db()
+    assert site.status == "closed" and site.status_reason == "Fermeture"
+    steps = list(site.history.values_list("from_status", "to_status"))[1:]
+    assert steps == [
+        ("proposed", "validated"),
+        ("validated", "active"),
+        ("active", "suspended"),
+        ("suspended", "active"),
+        ("active", "closed"),
+    ]
+    assert Notification.objects.filter(recipient=site.manager.email).count() == 5
+
+
+def test_return_for_completion_and_resubmission():
+    site = SiteFactory(proposed=True)
+    agent = ars_of(site)
+    with pytest.raises(ValidationError, match="motif"):
+        services.site_transition(site=site, actor=agent, to_status="returned")
+    services.site_transition(site=site, actor=agent, to_status="returned", comment="FINESS ?")
+    services.site_transition(site=site, actor=site.manager, to_status="proposed")
+    site.refresh_from_db()
+    assert site.status == "proposed"
+    assert Notification.objects.filter(recipient=agent.email, kind="site_resubmitted").exists()
+
+
+@pytest.mark.parametrize(
+    "status, target",
+    [("proposed", "validated"), ("active", "suspended"), ("active", "closed")],
+)
+def test_manager_cannot_make_ars_transitions(status, target):
+    site = SiteFactory(status=status)
+    with pytest.raises(PermissionDenied):
+        services.site_transition(site=site, actor=site.manager, to_status=target, comment="Motif")
+
+
+def test_unknown_transition_refused():
+    site = SiteFactory(proposed=True)
+    with pytest.raises(ValidationError, match="Passage impossible"):
+        services.site_transition(site=site, actor=ars_of(site), to_status="active")
+
+
+@pytest.mark.parametrize("trait", ["doctor", "cdom", "cpam", "national"])
+def test_other_roles_cannot_transition(trait):
+    site = SiteFactory(proposed=True)
+    with pytest.raises(PermissionDenied):
+        services.site_transition(
+            site=site, actor=UserFactory(**{trait: True}), to_status="validated"
+        )
+
+
+def test_ars_of_another_region_and_other_manager_refused():
+    site = SiteFactory(proposed=True)  # Occitanie
+    with pytest.raises(PermissionDenied):
+        services.site_transition(site=site, actor=UserFactory(ars=True), to_status="validated")
+    validated = SiteFactory(validated=True)
+    with pytest.raises(PermissionDenied):
+        services.site_transition(
+            site=validated, actor=UserFactory(site_manager=True), to_status="active"
+        )
+
+
+def test_admin_may_do_everything():
+    site = SiteFactory(proposed=True)
+    services.site_transition(site=site, actor=UserFactory(admin=True), to_status="validated")
+    assert Site.objects.get(pk=site.pk).status == "validated"
+
+
+def test_only_active_sites_in_active_queryset():
+    active = SiteFactory()
+    for status in ["proposed", "validated", "suspended", "closed", "returned"]:
+        SiteFactory(status=status)
+    assert list(Site.objects.active()) == [active]
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def test_message_recorded_and_emailed_to_ars_agents_of_the_region():
+    site = SiteFactory()
+    agent = ars_of(site)
+    other_region = UserFactory(ars=True)
+    services.site_message_send(site=site, author=site.manager, subject="Clés", body="Bonjour…")
+    assert SiteMessage.objects.filter(site=site).count() == 1
+    assert Notification.objects.filter(recipient=agent.email, kind="site_message").exists()
+    assert not Notification.objects.filter(recipient=other_region.email).exists()
+    with pytest.raises(PermissionDenied):
+        services.site_message_send(
+            site=site, author=UserFactory(site_manager=True), subject="x", body="Bonjour"
+        )

@@ -1,0 +1,264 @@
+"""Pages: declaration form, manager space, permissions, public map, agent list and export."""
+
+import csv
+import html as htmllib
+import io
+
+import pytest
+from django.urls import reverse
+
+from renfort.sites.models import Site, SiteMessage
+from tests.factories import UserFactory
+
+from .factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return htmllib.unescape(response.content.decode())
+
+
+def form_data(token="3f1e7a2c-0000-4000-8000-000000000001", **overrides):
+    data = {
+        "token": token,
+        "name": "Centre de santé (fictif) de Lacaune",
+        "kind": "centre_sante",
+        "address": "3 avenue de Test",
+        "commune": "81124",
+        "commune_label": "Lacaune (81230) — Tarn",
+        "contact_name": "Dominique Exemple",
+        "phone": "05 63 37 00 00",
+        "email": "cds@lieu.test.renfort.example",
+        "rooms": "1",
+        "housing": "none",
+        "housing_beds": "0",
+        "volunteer_days_wanted": "2",
+        "horaires-d0_morning": "on",
+        "horaires-d0_morning_start": "09:00",
+        "horaires-d0_morning_end": "12:30",
+        "manager_first_name": "Sam",
+        "manager_last_name": "Gestion",
+        "manager_email": "sam@test.renfort.example",
+        "password1": "Un-mot-de-passe-solide-42",
+        "password2": "Un-mot-de-passe-solide-42",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_declaration_page_renders(client):
+    html = text(client.get(reverse("sites:declare")))
+    assert "Déclarer un lieu d'accueil" in html and 'data-autocomplete-url="' in html
+    assert "Lundi" in html and "Votre compte de gestionnaire" in html
+
+
+def test_declaration_logs_in_and_confirms(client):
+    response = client.post(reverse("sites:declare"), form_data(), follow=True)
+    html = text(response)
+    assert "Votre lieu d'accueil a été déclaré" in html
+    site = Site.objects.get()
+    assert site.status == "proposed" and site.manager.email == "sam@test.renfort.example"
+    assert response.context["user"] == site.manager
+
+
+def test_double_submission_creates_one_site(client):
+    client.post(reverse("sites:declare"), form_data())
+    client.logout()
+    response = client.post(reverse("sites:declare"), form_data())
+    assert response.status_code == 302
+    assert Site.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"commune": "", "commune_label": "Lacau"}, "Choisissez la commune"),
+        ({"commune": "33063"}, "zone prioritaire"),
+        ({"finess": "123"}, "9 caractères"),
+        ({"phone": "1234"}, "Numéro de téléphone invalide"),
+        ({"rooms": "0"}, "supérieure ou égale à 1"),
+        ({"horaires-d0_morning_end": "08:00"}, "fin doit être après"),
+        ({"horaires-d0_morning": ""}, "au moins une demi-journée"),
+        ({"password2": "autre-chose-123"}, "ne sont pas identiques"),
+    ],
+)
+def test_declaration_bad_input_shows_french_message_and_saves_nothing(client, overrides, message):
+    response = client.post(reverse("sites:declare"), form_data(**overrides))
+    assert response.status_code == 200
+    assert message in text(response)
+    assert not Site.objects.exists()
+
+
+def test_manager_space_requires_login_and_role(client):
+    response = client.get(reverse("sites:manager_space"))
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    client.force_login(UserFactory(doctor=True))
+    assert client.get(reverse("sites:manager_space")).status_code == 403
+
+
+def test_manager_space_shows_site_empty_missions_and_sends_message(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    html = text(client.get(reverse("sites:manager_space")))
+    assert site.name in html and "Aucune mission n'est encore planifiée" in html
+    response = client.post(
+        reverse("sites:message", args=[site.pk]),
+        {f"m{site.pk}-subject": "Question", f"m{site.pk}-body": "Où sont les clés ?"},
+        follow=True,
+    )
+    assert "envoyé à l'ARS" in text(response)
+    assert SiteMessage.objects.filter(site=site).count() == 1
+
+
+def test_manager_edits_only_own_site(client):
+    site, other = SiteFactory(), SiteFactory()
+    client.force_login(site.manager)
+    assert client.get(reverse("sites:edit", args=[site.pk])).status_code == 200
+    assert client.get(reverse("sites:edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("sites:opening_days", args=[other.pk])).status_code == 404
+    assert client.post(reverse("sites:transition", args=[other.pk]), {}).status_code == 404
+    assert client.get(reverse("sites:detail", args=[other.pk])).status_code == 404
+
+
+def test_manager_edits_opening_days_and_adds_a_closure(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    response = client.post(
+        reverse("sites:opening_days", args=[site.pk]),
+        {
+            "horaires-d2_afternoon": "on",
+            "horaires-d2_afternoon_start": "14:00",
+            "horaires-d2_afternoon_end": "17:00",
+        },
+        follow=True,
+    )
+    assert "Les jours d'ouverture ont été enregistrés." in text(response)
+    assert [(w.weekday, w.period) for w in site.weekly_openings.all()] == [(2, "afternoon")]
+    response = client.post(
+        reverse("sites:exception_add", args=[site.pk]),
+        {"kind": "closed", "start_date": "2099-08-01", "end_date": "2099-08-15", "period": "day"},
+        follow=True,
+    )
+    assert "L'exception a été enregistrée." in text(response)
+    response = client.post(
+        reverse("sites:exception_add", args=[site.pk]),
+        {"kind": "closed", "start_date": "2099-08-15", "end_date": "2099-08-01", "period": "day"},
+    )
+    assert "date de fin" in text(response)
+    assert site.opening_exceptions.count() == 1
+
+
+def test_manager_edit_bad_phone_keeps_old_value(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    data = form_data(phone="123")
+    response = client.post(reverse("sites:edit", args=[site.pk]), data)
+    assert "Numéro de téléphone invalide" in text(response)
+    site.refresh_from_db()
+    assert site.phone == "+33563000000"
+
+
+def test_ars_validates_through_the_page(client):
+    site = SiteFactory(proposed=True, in_landes=True)
+    agent = UserFactory(ars=True)
+    client.force_login(agent)
+    html = text(client.get(reverse("sites:detail", args=[site.pk])))
+    assert "Valider" in html and "Historique des statuts" in html
+    client.post(reverse("sites:transition", args=[site.pk]), {"to_status": "validated"})
+    assert Site.objects.get(pk=site.pk).status == "validated"
+    response = client.post(
+        reverse("sites:transition", args=[site.pk]), {"to_status": "closed"}, follow=True
+    )
+    assert "Indiquez le motif" in text(response)
+    assert Site.objects.get(pk=site.pk).status == "validated"
+
+
+def test_ars_agent_sees_only_own_region(client):
+    mine = SiteFactory(in_landes=True)
+    other = SiteFactory()  # Occitanie
+    client.force_login(UserFactory(ars=True))
+    response = client.get(reverse("sites:agent_list"))
+    sites = [s for s, _row in response.context["rows"]]
+    assert sites == [mine]
+    assert client.get(reverse("sites:detail", args=[other.pk])).status_code == 404
+    response = client.post(reverse("sites:transition", args=[other.pk]), {"to_status": "closed"})
+    assert response.status_code == 404
+
+
+def test_agent_list_counts_by_kind_and_uncovered_zones(client):
+    SiteFactory(in_landes=True)
+    SiteFactory(in_landes=True, kind="cabinet")
+    SiteFactory(in_landes=True, kind="cabinet", proposed=True)
+    client.force_login(UserFactory(ars=True))
+    html = text(client.get(reverse("sites:agent_list")))
+    assert "1 maison de santé et 1 cabinet." in html
+    assert "1 maison de santé et 2 cabinets." in html
+    uncovered = [z.epci.name for z in client.get(reverse("sites:agent_list")).context[
+        "zones_uncovered"]]  # fmt: skip
+    assert "CC Coeur Haute Lande" not in uncovered and "CC Fumel Vallée du Lot" in uncovered
+
+
+def test_cdom_and_cpam_read_only_for_their_departement(client):
+    landes = SiteFactory(in_landes=True)
+    SiteFactory()
+    client.force_login(UserFactory(cpam=True))
+    response = client.get(reverse("sites:agent_list"))
+    assert [s for s, _ in response.context["rows"]] == [landes]
+    assert response.context["read_only"]
+    html = text(client.get(reverse("sites:detail", args=[landes.pk])))
+    assert "Aucune action possible" in html
+    response = client.post(reverse("sites:transition", args=[landes.pk]), {"to_status": "closed"})
+    assert response.status_code == 403
+
+
+def test_national_sees_every_region(client):
+    SiteFactory(), SiteFactory(in_landes=True)
+    client.force_login(UserFactory(national=True))
+    assert len(client.get(reverse("sites:agent_list")).context["rows"]) == 2
+
+
+def test_agent_list_forbidden_to_doctors_and_anonymous_redirected(client):
+    assert client.get(reverse("sites:agent_list")).status_code == 302
+    client.force_login(UserFactory(doctor=True))
+    assert client.get(reverse("sites:agent_list")).status_code == 403
+    assert client.get(reverse("sites:export")).status_code == 403
+
+
+def test_export_equals_the_table_on_screen(client):
+    SiteFactory(in_landes=True, finess="400000000")
+    SiteFactory(in_landes=True, kind="ehpad", proposed=True)
+    client.force_login(UserFactory(ars=True))
+    page = client.get(reverse("sites:agent_list"), {"status": "active"})
+    on_screen = [[str(c) for c in row] for _site, row in page.context["rows"]]
+    response = client.get(reverse("sites:export"), {"status": "active", "format": "csv"})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == list(page.context["headers"])
+    assert lines[1:] == on_screen and len(on_screen) == 1
+    xlsx = client.get(reverse("sites:export"), {"format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd")
+
+
+def test_public_map_lists_only_active_sites(client):
+    active = SiteFactory(name="Lieu actif (fictif)")
+    SiteFactory(name="Lieu proposé (fictif)", proposed=True)
+    SiteFactory(name="Lieu suspendu (fictif)", suspended=True)
+    html = text(client.get(reverse("sites:public_map")))
+    assert "Lieu actif (fictif)" in html
+    assert "Lieu proposé" not in html and "Lieu suspendu" not in html
+    data = client.get(reverse("sites:public_geojson")).json()
+    assert [f["properties"]["id"] for f in data["features"]] == [active.pk]
+    assert client.get(reverse("sites:public_detail", args=[active.pk])).status_code == 200
+    proposed = Site.objects.get(name="Lieu proposé (fictif)")
+    assert client.get(reverse("sites:public_detail", args=[proposed.pk])).status_code == 404
+
+
+def test_public_map_filters_by_region_and_kind(client):
+    SiteFactory(name="Lieu Tarn (fictif)")
+    SiteFactory(name="Lieu Landes (fictif)", in_landes=True, kind="france_services")
+    response = client.get(reverse("sites:public_map"), {"region": "75"})
+    assert [s.name for s in response.context["sites"]] == ["Lieu Landes (fictif)"]
+    response = client.get(reverse("sites:public_map"), {"kind": "msp"})
+    assert [s.name for s in response.context["sites"]] == ["Lieu Tarn (fictif)"]
+    data = client.get(reverse("sites:public_geojson"), {"region": "76"}).json()
+    assert len(data["features"]) == 1
