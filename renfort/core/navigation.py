@@ -49,6 +49,13 @@ def nav_items(request) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        active = url == current if url == "/" else current.startswith(url)
-        items.append({"label": entry.label, "link": url, "active": active})
+        items.append({"label": entry.label, "link": url, "active": False})
+    # Only the most specific entry is current (/zones/carte/ is « Carte », not « Zones »).
+    matches = [
+        i
+        for i in items
+        if current == i["link"] or (i["link"] != "/" and current.startswith(i["link"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["link"]))["active"] = True
     return items
