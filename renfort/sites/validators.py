@@ -1,21 +1,19 @@
 """FINESS and phone number checks (French messages)."""
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 
+from renfort.core.validators import format_phone, luhn_valid, normalize_phone
+
+__all__ = [
+    "finess_errors",
+    "format_phone",
+    "luhn_valid",
+    "normalize_finess",
+    "normalize_phone",
+    "validate_finess",
+]
+
 CORSICA_PREFIXES = ("2A", "2B")
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
 
 
 def normalize_finess(value: str) -> str:
@@ -49,29 +47,3 @@ def validate_finess(value: str) -> None:
     errors = finess_errors(value)
     if errors:
         raise ValidationError(errors)
-
-
-def normalize_phone(value: str) -> str:
-    """French phone number → E.164 (+33…), or ValidationError with a French message."""
-    try:
-        number = phonenumbers.parse(value or "", "FR")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(
-            "Numéro de téléphone invalide : saisissez 10 chiffres, par exemple 05 63 00 00 00."
-        ) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            "Numéro de téléphone invalide : saisissez 10 chiffres, par exemple 05 63 00 00 00."
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def format_phone(e164: str) -> str:
-    """E.164 → national display format (05 63 00 00 00)."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, "FR")
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,0 +1,40 @@
+"""Checks shared by several apps: Luhn keys (RPPS, FINESS) and French phone numbers."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+
+PHONE_ERROR = "Numéro de téléphone invalide : saisissez 10 chiffres, par exemple 05 63 00 00 00."
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def normalize_phone(value: str) -> str:
+    """French phone number → E.164 (+33…), or ValidationError with a French message."""
+    try:
+        number = phonenumbers.parse(value or "", "FR")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(PHONE_ERROR) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(PHONE_ERROR)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """E.164 → national display format (05 63 00 00 00)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,0 +1,176 @@
+"""Missions (a volunteer consulting at a host site on a date) and the planning runs that
+propose them."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from renfort.accounts.models import Role
+from renfort.core.workflow import TransitionHistory, Workflow
+
+
+class Period(models.TextChoices):
+    FULL = "full", "Journée entière"
+    MORNING = "morning", "Matin"
+    AFTERNOON = "afternoon", "Après-midi"
+
+
+# Days counted against the 2-days-per-month cap.
+PERIOD_DAYS = {Period.FULL: 1.0, Period.MORNING: 0.5, Period.AFTERNOON: 0.5}
+
+
+class MissionStatus(models.TextChoices):
+    DRAFT = "draft", "Proposition de l'outil (non publiée)"
+    PROPOSED = "proposed", "Proposée au médecin"
+    ACCEPTED = "accepted", "Acceptée par le médecin"
+    DECLINED = "declined", "Déclinée par le médecin"
+    CONFIRMED = "confirmed", "Confirmée"
+    DONE = "done", "Réalisée"
+    CANCELLED = "cancelled", "Annulée"
+
+
+M = MissionStatus
+ARS = {Role.ARS_AGENT, Role.ADMIN}
+DOCTOR = {Role.DOCTOR}
+MISSION_WORKFLOW = Workflow(
+    {
+        (M.DRAFT, M.PROPOSED): ARS,
+        (M.DRAFT, M.CANCELLED): ARS,
+        (M.PROPOSED, M.ACCEPTED): DOCTOR,
+        (M.PROPOSED, M.DECLINED): DOCTOR,
+        (M.PROPOSED, M.CANCELLED): ARS,
+        (M.ACCEPTED, M.CONFIRMED): ARS,
+        (M.ACCEPTED, M.CANCELLED): ARS | DOCTOR,
+        (M.CONFIRMED, M.DONE): ARS | {Role.SITE_MANAGER},
+        (M.CONFIRMED, M.CANCELLED): ARS | DOCTOR | {Role.SITE_MANAGER},
+    },
+    labels=dict(MissionStatus.choices),
+)
+# Statuses that hold the doctor, the room and the bed (a doctor is never in two places).
+HOLDING_STATUSES = [M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE]
+# Statuses the solver must keep as they are when it re-plans a month.
+KEPT_STATUSES = [M.ACCEPTED, M.CONFIRMED, M.DONE]
+REASON_REQUIRED = {M.CANCELLED}
+
+
+class MissionQuerySet(models.QuerySet):
+    def holding(self):
+        return self.filter(status__in=HOLDING_STATUSES)
+
+    def for_region(self, region_code: str):
+        return self.filter(site__region_id=region_code)
+
+    def in_month(self, first, last):
+        return self.filter(date__gte=first, date__lte=last)
+
+    def confirmed(self):
+        return self.filter(status=M.CONFIRMED)
+
+
+class PlanningRun(models.Model):
+    """One solver run for a month and a region (or the whole country when region is empty)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente"
+        RUNNING = "running", "En cours"
+        DONE = "done", "Terminée"
+        FAILED = "failed", "Échec"
+
+    month = models.DateField("mois")  # first day of the month
+    region = models.ForeignKey(
+        "territories.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    time_limit_seconds = models.PositiveIntegerField(default=20)
+    solver_status = models.CharField("statut du solveur", max_length=20, blank=True)
+    objective = models.FloatField(null=True, blank=True)
+    best_bound = models.FloatField(null=True, blank=True)
+    gap = models.FloatField(null=True, blank=True)
+    solve_seconds = models.FloatField(null=True, blank=True)
+    # Volunteers without mission and zones without day, with their reasons (lists of dicts).
+    unplanned_volunteers = models.JSONField(default=list, blank=True)
+    uncovered_zones = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "calcul de planification"
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Mission(models.Model):
+    """A volunteer at a host site on a date, for a full day or a half-day."""
+
+    doctor = models.ForeignKey("doctors.Doctor", on_delete=models.PROTECT, related_name="missions")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="missions")
+    date = models.DateField("date")
+    period = models.CharField("période", max_length=10, choices=Period.choices)
+    status = models.CharField(
+        "statut", max_length=20, choices=MissionStatus.choices, default=MissionStatus.DRAFT
+    )
+    status_reason = models.TextField("motif du dernier changement de statut", blank=True)
+    # Locked by the ARS: kept as it is when the month is re-planned.
+    locked = models.BooleanField("verrouillée par l'ARS", default=False)
+    needs_housing = models.BooleanField("hébergement réservé", default=False)
+    travel_minutes = models.PositiveIntegerField("temps de trajet estimé (minutes)", default=0)
+    explanation = models.CharField("pourquoi cette mission", max_length=300, blank=True)
+    run = models.ForeignKey(
+        PlanningRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="missions"
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mission"
+        ordering = ["date", "site__name"]
+        constraints = [
+            # A doctor is never in two places at once: one holding mission per date.
+            models.UniqueConstraint(
+                fields=["doctor", "date"],
+                condition=Q(status__in=HOLDING_STATUSES),
+                name="one_holding_mission_per_doctor_per_day",
+                violation_error_message="Ce médecin a déjà une mission ce jour-là.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doctor} — {self.site} — {self.date:%d/%m/%Y} ({self.get_period_display()})"
+
+    @property
+    def days(self) -> float:
+        return PERIOD_DAYS[Period(self.period)]
+
+    @property
+    def is_kept(self) -> bool:
+        return self.locked or self.status in KEPT_STATUSES
+
+
+class MissionHistory(TransitionHistory):
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(TransitionHistory.Meta):
+        verbose_name = "historique de la mission"
+        verbose_name_plural = "historique des missions"
+
+    @property
+    def from_label(self) -> str:
+        return MissionStatus(self.from_status).label if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return MissionStatus(self.to_status).label
