@@ -1,0 +1,69 @@
+"""iCalendar (RFC 5545) files for missions and appointments, without extra dependency."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    location: str = ""
+    description: str = ""
+    cancelled: bool = False
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line: str) -> list[str]:
+    """Lines longer than 75 octets are folded (continuation lines start with a space)."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode()) > 74:
+            out.append(current)
+            current = " " + char
+        else:
+            current += char
+    out.append(current)
+    return out
+
+
+def ics_calendar(events: Iterable[CalendarEvent], *, name: str = "Renfort") -> bytes:
+    stamp = _utc(timezone.now())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Renfort//Un medecin pres de chez vous//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_utc(event.start)}",
+            f"DTEND:{_utc(event.end)}",
+            f"SUMMARY:{_escape(event.summary)}",
+        ]
+        if event.location:
+            lines.append(f"LOCATION:{_escape(event.location)}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{_escape(event.description)}")
+        lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    folded = [part for line in lines for part in _fold(line)]
+    return ("\r\n".join(folded) + "\r\n").encode()

@@ -1,0 +1,34 @@
+"""Who may plan and act on missions.
+
+- an ARS agent plans the region they belong to; national steering and the admin plan any region
+  and the whole country;
+- a doctor acts only on their own missions, a site manager only on their site's missions.
+"""
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, is_national
+
+PLANNER_ROLES = (Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN)
+
+
+def can_plan_region(user, region_code: str | None) -> bool:
+    """None as region means the whole country: national steering and admin only."""
+    if is_national(user):
+        return True
+    return (
+        has_role(user, Role.ARS_AGENT)
+        and region_code is not None
+        and (user.region_id == region_code)
+    )
+
+
+def can_act_on_mission(user, mission) -> bool:
+    if has_role(user, Role.DOCTOR):
+        return mission.doctor.user_id == user.pk
+    if has_role(user, Role.SITE_MANAGER):
+        return mission.site.manager_id == user.pk
+    return can_plan_region(user, mission.site.region_id)
+
+
+def can_view_mission(user, mission) -> bool:
+    return can_act_on_mission(user, mission)

@@ -1,0 +1,166 @@
+"""Turn the database (zones, active sites, plannable doctors, kept missions) into the solver's
+plain dataclasses for one month and one region (or the whole country)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from renfort.doctors.models import CoverageMode, Doctor
+from renfort.sites.models import Site
+from renfort.sites.selectors import housing_beds, site_open_days, with_opening
+from renfort.zoning.selectors import current_zones
+
+from . import solver
+from .models import KEPT_STATUSES, PERIOD_DAYS, Mission
+from .months import month_bounds
+
+
+@dataclass
+class ProblemContext:
+    """The solver problem plus what is needed to save its answer."""
+
+    problem: solver.PlanningProblem
+    doctors: dict[int, Doctor] = field(default_factory=dict)
+    sites: dict[int, Site] = field(default_factory=dict)
+    zone_names: dict[int, str] = field(default_factory=dict)
+
+
+def _kept_missions(first: date, last: date):
+    """Missions the solver must keep: accepted, confirmed, done, or locked by the ARS."""
+    from django.db.models import Q
+
+    return (
+        Mission.objects.holding()
+        .in_month(first, last)
+        .filter(Q(status__in=KEPT_STATUSES) | Q(locked=True))
+        .select_related("site")
+    )
+
+
+def _doctor_reaches_region(doctor: Doctor, zone_ids: set[int], sites: list[Site]) -> bool:
+    if doctor.coverage_mode == CoverageMode.ZONES:
+        return any(z.pk in zone_ids for z in doctor.zones.all())
+    commune = doctor.practice_commune
+    if commune.latitude is None or doctor.max_travel_minutes is None:
+        return False
+    return any(
+        s.latitude is not None
+        and solver.travel_minutes(commune.latitude, commune.longitude, s.latitude, s.longitude)
+        <= doctor.max_travel_minutes
+        for s in sites
+    )
+
+
+def problem_build(
+    *, month: date, region_code: str | None, excluded: set[tuple[int, date]] = frozenset()
+) -> ProblemContext:
+    """Everything the solver needs for the month (first day) and the region (None: national).
+    `excluded` holds (doctor, date) pairs the ARS took out of a proposal: not offered again."""
+    first, last = month_bounds(month)
+    zones_qs = current_zones().select_related("epci")
+    sites_qs = with_opening(Site.objects.active().select_related("commune"))
+    if region_code:
+        zones_qs = zones_qs.filter(epci__region_id=region_code)
+        sites_qs = sites_qs.filter(region_id=region_code)
+    zones = list(zones_qs.order_by("pk"))
+    sites = [s for s in sites_qs.order_by("pk") if s.latitude is not None]
+    site_ids = {s.pk for s in sites}
+    zone_ids = {z.pk for z in zones}
+
+    kept = list(_kept_missions(first, last))
+    fixed = [m for m in kept if m.site_id in site_ids]
+    outside = defaultdict(float)  # days a doctor already holds this month elsewhere
+    for mission in kept:
+        if mission.site_id not in site_ids:
+            outside[mission.doctor_id] += PERIOD_DAYS[mission.period]
+    busy_dates = {(m.doctor_id, m.date) for m in kept if m.site_id not in site_ids}
+
+    doctors = (
+        Doctor.objects.plannable()
+        .select_related("practice_commune")
+        .prefetch_related("zones", "preferred_sites", "availabilities")
+        .order_by("pk")
+    )
+    fixed_doctor_ids = {m.doctor_id for m in fixed}
+    volunteers, kept_doctors = [], {}
+    for doctor in doctors:
+        commune = doctor.practice_commune
+        if commune.latitude is None:
+            continue
+        if doctor.pk not in fixed_doctor_ids and not _doctor_reaches_region(
+            doctor, zone_ids, sites
+        ):
+            continue
+        availabilities = tuple(
+            solver.Availability(a.date, solver.Period(a.period))
+            for a in doctor.availabilities.all()
+            if first <= a.date <= last
+            and (doctor.pk, a.date) not in busy_dates
+            and (doctor.pk, a.date) not in excluded
+        )
+        zone_mode = doctor.coverage_mode == CoverageMode.ZONES
+        volunteers.append(
+            solver.Volunteer(
+                id=doctor.pk,
+                name=doctor.full_name,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                availabilities=availabilities,
+                max_days=float(doctor.max_days_per_month),
+                days_already=outside[doctor.pk],
+                allowed_zone_ids=frozenset(z.pk for z in doctor.zones.all()) if zone_mode else None,
+                max_travel_minutes=None if zone_mode else doctor.max_travel_minutes,
+                needs_housing=doctor.wants_housing,
+                preferred_site_ids=frozenset(s.pk for s in doctor.preferred_sites.all()),
+            )
+        )
+        kept_doctors[doctor.pk] = doctor
+
+    site_days = []
+    for site in sites:
+        for day, open_day in site_open_days(site, first, last).items():
+            site_days.append(
+                solver.SiteDay(
+                    site_id=site.pk,
+                    date=day,
+                    morning="morning" in open_day.periods,
+                    afternoon="afternoon" in open_day.periods,
+                    rooms=open_day.rooms,
+                )
+            )
+
+    problem = solver.PlanningProblem(
+        month=first,
+        zones=tuple(
+            solver.Zone(
+                id=z.pk,
+                name=z.epci.name,
+                population=z.epci.population,
+                category=z.category if z.category in ("4", "5") else "unknown",
+            )
+            for z in zones
+        ),
+        sites=tuple(
+            solver.Site(
+                id=s.pk,
+                zone_id=s.priority_zone_id,
+                name=s.name,
+                latitude=s.latitude,
+                longitude=s.longitude,
+                housing_beds=housing_beds(s),
+            )
+            for s in sites
+        ),
+        site_days=tuple(site_days),
+        volunteers=tuple(volunteers),
+        fixed=tuple(
+            solver.FixedMission(m.doctor_id, m.site_id, m.date, solver.Period(m.period))
+            for m in fixed
+        ),
+    )
+    return ProblemContext(
+        problem=problem,
+        doctors=kept_doctors,
+        sites={s.pk: s for s in sites},
+        zone_names={z.pk: z.epci.name for z in zones},
+    )

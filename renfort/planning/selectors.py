@@ -1,0 +1,128 @@
+"""Reads for the planning screens: missions of a month, coverage per zone, calendars."""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from renfort.sites.models import Site
+from renfort.zoning.selectors import current_zones
+
+from .models import HOLDING_STATUSES, PERIOD_DAYS, Mission, MissionStatus, PlanningRun
+from .months import month_bounds
+
+M = MissionStatus
+WEEKDAY_INITIALS = ["L", "M", "M", "J", "V", "S", "D"]
+
+
+def month_missions(month: date, region_code: str | None):
+    first, last = month_bounds(month)
+    missions = Mission.objects.in_month(first, last).select_related(
+        "doctor", "site__commune", "site__priority_zone__epci"
+    )
+    if region_code:
+        missions = missions.filter(site__region_id=region_code)
+    return missions.order_by("date", "site__name", "doctor__last_name")
+
+
+def latest_run(month: date, region_code: str | None) -> PlanningRun | None:
+    first, _ = month_bounds(month)
+    return PlanningRun.objects.filter(month=first, region_id=region_code).first()
+
+
+@dataclass
+class ZoneCoverage:
+    zone_id: int
+    name: str
+    population: int
+    days: float
+    sites: int
+
+    @property
+    def days_per_10k(self) -> float:
+        return self.days * 10000 / self.population if self.population else 0.0
+
+
+def zone_coverage(month: date, region_code: str | None) -> list[ZoneCoverage]:
+    """Mission days per current priority zone (every holding status), fewest first."""
+    zones = current_zones().select_related("epci")
+    if region_code:
+        zones = zones.filter(epci__region_id=region_code)
+    days = defaultdict(float)
+    for mission in month_missions(month, region_code).filter(status__in=HOLDING_STATUSES):
+        if mission.site.priority_zone_id:
+            days[mission.site.priority_zone_id] += PERIOD_DAYS[mission.period]
+    sites = Counter(
+        Site.objects.active()
+        .filter(priority_zone__in=zones)
+        .values_list("priority_zone_id", flat=True)
+    )
+    rows = [
+        ZoneCoverage(z.pk, z.epci.name, z.epci.population, days[z.pk], sites[z.pk]) for z in zones
+    ]
+    return sorted(rows, key=lambda r: (r.days, r.name))
+
+
+def status_counts(missions) -> dict[str, int]:
+    counts = Counter(m.status for m in missions)
+    return {label: counts[value] for value, label in M.choices if counts[value]}
+
+
+def site_calendar(missions, month: date) -> dict:
+    """Sites × days of the month, each cell holding the missions of that day."""
+    first, last = month_bounds(month)
+    days = [
+        first + timedelta(days=i) for i in range(calendar.monthrange(first.year, first.month)[1])
+    ]
+    grid: dict[Site, dict[date, list[Mission]]] = defaultdict(lambda: defaultdict(list))
+    for mission in missions:
+        if mission.status in HOLDING_STATUSES:
+            grid[mission.site][mission.date].append(mission)
+    rows = [
+        {"site": site, "cells": [cells.get(d, []) for d in days]}
+        for site, cells in sorted(grid.items(), key=lambda item: item[0].name)
+    ]
+    return {
+        "days": [{"date": d, "initial": WEEKDAY_INITIALS[d.weekday()]} for d in days],
+        "rows": rows,
+    }
+
+
+def map_features(missions, coverage: list[ZoneCoverage]) -> dict:
+    """GeoJSON points of the sites with their mission days this month."""
+    by_site: dict[Site, float] = defaultdict(float)
+    for mission in missions:
+        if mission.status in HOLDING_STATUSES:
+            by_site[mission.site] += PERIOD_DAYS[mission.period]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
+            "properties": {"nom": s.name, "commune": s.commune.name, "jours": days},
+        }
+        for s, days in by_site.items()
+        if s.latitude is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def doctor_missions(doctor):
+    return (
+        Mission.objects.filter(doctor=doctor)
+        .exclude(status=M.DRAFT)
+        .select_related("site__commune", "site__manager")
+        .order_by("-date")
+    )
+
+
+def site_upcoming_missions(user):
+    """Coming missions at the sites the user manages (published ones only)."""
+    today = timezone.localdate()
+    return (
+        Mission.objects.filter(site__manager=user, date__gte=today)
+        .filter(status__in=[M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE])
+        .select_related("doctor", "site")
+        .order_by("date", "site__name")
+    )

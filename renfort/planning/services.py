@@ -1,0 +1,438 @@
+"""Planning use cases: run the solver for a month and a region, review the proposal (lock,
+remove), publish it, and move missions through their workflow."""
+
+import logging
+from collections import defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from renfort.accounts.models import Role, User
+from renfort.notifications.models import Channel
+from renfort.notifications.services import notification_enqueue
+from renfort.sites.selectors import housing_beds
+from renfort.sites.services import ars_agents
+
+from . import solver
+from .models import (
+    MISSION_WORKFLOW,
+    PERIOD_DAYS,
+    REASON_REQUIRED,
+    Mission,
+    MissionHistory,
+    MissionStatus,
+    PlanningRun,
+)
+from .months import month_bounds
+from .permissions import can_act_on_mission, can_plan_region
+from .problem import problem_build
+
+logger = logging.getLogger(__name__)
+M = MissionStatus
+MAX_TIME_LIMIT_SECONDS = 300
+# Half-days a period occupies (a full day holds the room morning and afternoon).
+HALVES = {"full": ("morning", "afternoon"), "morning": ("morning",), "afternoon": ("afternoon",)}
+
+
+def _region_missions(month: date, region_code: str | None):
+    first, last = month_bounds(month)
+    missions = Mission.objects.in_month(first, last)
+    return missions.filter(site__region_id=region_code) if region_code else missions
+
+
+# --- Solver runs ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def planning_run_create(
+    *, month: date, region_code: str | None, actor: User, time_limit_seconds: int = 20
+) -> PlanningRun:
+    """Record a run and start it in the background after commit. A run already queued or
+    running for the same month and region is returned instead of starting a second one."""
+    if not can_plan_region(actor, region_code):
+        raise PermissionDenied("Vous ne pouvez planifier que votre région.")
+    if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
+        raise ValidationError(
+            f"La durée de calcul doit être comprise entre 1 et {MAX_TIME_LIMIT_SECONDS} secondes."
+        )
+    first, _ = month_bounds(month)
+    pending = (
+        PlanningRun.objects.select_for_update()
+        .filter(month=first, region_id=region_code)
+        .filter(status__in=[PlanningRun.Status.QUEUED, PlanningRun.Status.RUNNING])
+        .first()
+    )
+    if pending:
+        return pending
+    run = PlanningRun.objects.create(
+        month=first,
+        region_id=region_code,
+        created_by=actor,
+        time_limit_seconds=time_limit_seconds,
+        progress_message="En attente du calcul…",
+    )
+    from .tasks import execute_planning_run
+
+    transaction.on_commit(lambda: execute_planning_run.enqueue(run.pk))
+    return run
+
+
+def _report(run_id: int):
+    def progress(message: str, fraction: float) -> None:
+        PlanningRun.objects.filter(pk=run_id).update(
+            progress=max(0.0, min(1.0, fraction)), progress_message=message[:200]
+        )
+
+    return progress
+
+
+def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]]:
+    """(doctor, date) the ARS removed from a proposal this month: not proposed again."""
+    removed = _region_missions(month, region_code).filter(
+        status=M.CANCELLED, history__from_status=M.DRAFT
+    )
+    return set(removed.values_list("doctor_id", "date"))
+
+
+def planning_run_execute(*, run_id: int) -> PlanningRun:
+    """Build the problem, solve it, replace the unlocked draft missions of the month by the
+    new proposal. Safe to run twice: a finished run is left as it is."""
+    run = PlanningRun.objects.select_related("region").get(pk=run_id)
+    if run.is_finished:
+        return run
+    PlanningRun.objects.filter(pk=run.pk).update(status=PlanningRun.Status.RUNNING)
+    progress = _report(run.pk)
+    try:
+        progress("Préparation des données…", 0.02)
+        context = problem_build(
+            month=run.month,
+            region_code=run.region_id,
+            excluded=_removed_dates(run.month, run.region_id),
+        )
+        params = solver.SolverParams(time_limit_seconds=float(run.time_limit_seconds))
+        result = solver.solve(context.problem, params, progress=progress)
+        progress("Enregistrement de la proposition…", 0.97)
+        planning_result_save(run, context, result)
+    except Exception as exc:  # the run must end, whatever happens, and say why
+        logger.exception("planning run %s failed", run.pk)
+        PlanningRun.objects.filter(pk=run.pk).update(
+            status=PlanningRun.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:1000],
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _unplanned_rows(items, names: dict[int, str]) -> list[dict]:
+    return [{"id": u.id, "name": names.get(u.id, str(u.id)), "reason": u.reason} for u in items]
+
+
+@transaction.atomic
+def planning_result_save(run: PlanningRun, context, result: solver.PlanningResult) -> None:
+    """Replace the unlocked drafts of the run's month and region by the solver's proposal."""
+    drafts = _region_missions(run.month, run.region_id).filter(status=M.DRAFT, locked=False)
+    drafts.delete()
+    now_kept = set(
+        _region_missions(run.month, run.region_id)
+        .holding()
+        .values_list("doctor_id", "site_id", "date")
+    )
+    missions = []
+    for assignment in result.assignments:
+        key = (assignment.volunteer_id, assignment.site_id, assignment.date)
+        if assignment.fixed or key in now_kept:
+            continue
+        site = context.sites[assignment.site_id]
+        doctor = context.doctors[assignment.volunteer_id]
+        missions.append(
+            Mission(
+                doctor=doctor,
+                site=site,
+                date=assignment.date,
+                period=str(assignment.period),
+                status=M.DRAFT,
+                needs_housing=doctor.wants_housing and housing_beds(site) > 0,
+                travel_minutes=round(assignment.travel_minutes),
+                explanation=assignment.reason[:300],
+                run=run,
+            )
+        )
+    created = Mission.objects.bulk_create(missions)
+    MissionHistory.objects.bulk_create(
+        MissionHistory(
+            mission=m, from_status="", to_status=M.DRAFT, comment="Proposé par le calcul."
+        )
+        for m in created
+    )
+    doctor_names = {pk: d.full_name for pk, d in context.doctors.items()}
+    PlanningRun.objects.filter(pk=run.pk).update(
+        status=PlanningRun.Status.DONE,
+        progress=1.0,
+        progress_message=f"Terminé : {len(created)} missions proposées.",
+        solver_status=str(result.status),
+        objective=result.objective,
+        best_bound=result.best_bound,
+        gap=result.gap,
+        solve_seconds=result.solve_seconds,
+        unplanned_volunteers=_unplanned_rows(result.unplanned_volunteers, doctor_names),
+        uncovered_zones=_unplanned_rows(result.uncovered_zones, context.zone_names),
+        finished_at=timezone.now(),
+    )
+
+
+# --- Review of the proposal -------------------------------------------------------------------
+
+
+def _locked_mission(mission: Mission) -> Mission:
+    return Mission.objects.select_for_update().select_related("site", "doctor").get(pk=mission.pk)
+
+
+def _record(mission: Mission, *, to_status: str, actor: User | None, comment: str = ""):
+    history = MissionHistory.objects.create(
+        mission=mission,
+        from_status=mission.status,
+        to_status=to_status,
+        actor=actor,
+        comment=comment,
+    )
+    mission.status = to_status
+    mission.status_reason = comment
+    mission.save(update_fields=["status", "status_reason", "updated_at"])
+    return history
+
+
+@transaction.atomic
+def mission_lock(*, mission: Mission, actor: User, locked: bool) -> Mission:
+    """Lock (kept by every re-run) or unlock a mission of the ARS's region."""
+    mission = _locked_mission(mission)
+    if not can_plan_region(actor, mission.site.region_id):
+        raise PermissionDenied("Cette mission n'est pas dans votre région.")
+    if mission.status not in (M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED):
+        raise ValidationError("Seule une mission en cours peut être verrouillée.")
+    mission.locked = locked
+    mission.save(update_fields=["locked", "updated_at"])
+    return mission
+
+
+@transaction.atomic
+def mission_remove(*, mission: Mission, actor: User) -> Mission:
+    """Take a mission out of the unpublished proposal; a re-run will not propose this doctor on
+    this date again."""
+    mission = _locked_mission(mission)
+    if not can_plan_region(actor, mission.site.region_id):
+        raise PermissionDenied("Cette mission n'est pas dans votre région.")
+    if mission.status != M.DRAFT:
+        raise ValidationError(
+            "Seule une mission non publiée peut être retirée ; annulez-la avec un motif."
+        )
+    _record(mission, to_status=M.CANCELLED, actor=actor, comment="Retirée de la proposition.")
+    return mission
+
+
+@transaction.atomic
+def planning_publish(*, month: date, region_code: str | None, actor: User) -> list[Mission]:
+    """Propose every draft mission of the month to its doctor (one email each, listing them),
+    and inform each site manager of the missions planned at their site."""
+    if not can_plan_region(actor, region_code):
+        raise PermissionDenied("Vous ne pouvez publier que la planification de votre région.")
+    drafts = list(
+        _region_missions(month, region_code)
+        .filter(status=M.DRAFT)
+        .select_for_update()
+        .select_related("doctor__user", "site__manager", "site__commune")
+        .order_by("date")
+    )
+    if not drafts:
+        raise ValidationError("Aucune mission à publier : lancez d'abord un calcul.")
+    for mission in drafts:
+        _record(mission, to_status=M.PROPOSED, actor=actor, comment="Proposition publiée.")
+    _notify_publication(drafts, month)
+    return drafts
+
+
+def _notify_publication(missions: list[Mission], month: date) -> None:
+    by_doctor, by_site = defaultdict(list), defaultdict(list)
+    for mission in missions:
+        by_doctor[mission.doctor].append(mission)
+        by_site[mission.site].append(mission)
+    month_label = f"{month:%m/%Y}"
+    for doctor, items in by_doctor.items():
+        notification_enqueue(
+            kind="missions_proposed",
+            channel=Channel.EMAIL,
+            recipient=doctor.user.email,
+            subject=f"Renfort : {len(items)} mission(s) proposée(s) pour {month_label}",
+            body=render_to_string(
+                "planning/emails/proposed_to_doctor.txt",
+                {"doctor": doctor, "missions": items, "url": _absolute("planning:doctor_missions")},
+            ),
+            dedup_key=f"missions-proposed-{doctor.pk}-{items[0].pk}",
+        )
+    for site, items in by_site.items():
+        notification_enqueue(
+            kind="missions_planned_site",
+            channel=Channel.EMAIL,
+            recipient=site.manager.email,
+            subject=f"Renfort : {len(items)} mission(s) prévue(s) à {site.name} ({month_label})",
+            body=render_to_string(
+                "planning/emails/planned_to_site.txt",
+                {"site": site, "missions": items, "url": _absolute("planning:site_missions")},
+            ),
+            dedup_key=f"missions-planned-site-{site.pk}-{items[0].pk}",
+        )
+
+
+# --- Mission workflow -------------------------------------------------------------------------
+
+
+def _absolute(url_name: str) -> str:
+    return settings.RENFORT_BASE_URL.rstrip("/") + reverse(url_name)
+
+
+def _month_days(doctor_id: int, day: date, exclude_pk: int) -> float:
+    first, last = month_bounds(day)
+    held = (
+        Mission.objects.in_month(first, last)
+        .filter(doctor_id=doctor_id, status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE])
+        .exclude(pk=exclude_pk)
+    )
+    return sum(PERIOD_DAYS[m.period] for m in held)
+
+
+def _check_capacity(mission: Mission) -> None:
+    """A confirmed mission reserves a room (and a bed when needed): never more than the site
+    has. The site row is locked so that two confirmations cannot both take the last room."""
+    site = type(mission.site).objects.select_for_update().get(pk=mission.site_id)
+    confirmed = Mission.objects.filter(
+        site_id=site.pk, date=mission.date, status__in=[M.CONFIRMED, M.DONE]
+    ).exclude(pk=mission.pk)
+    for half in HALVES[mission.period]:
+        overlapping = [m for m in confirmed if half in HALVES[m.period]]
+        if len(overlapping) >= site.rooms:
+            raise ValidationError(
+                f"Plus de salle disponible à {site.name} le {mission.date:%d/%m/%Y} "
+                f"({'matin' if half == 'morning' else 'après-midi'})."
+            )
+    if mission.needs_housing:
+        beds = sum(1 for m in confirmed if m.needs_housing)
+        if beds >= housing_beds(site):
+            raise ValidationError(
+                f"Plus de lit disponible à {site.name} la nuit du {mission.date:%d/%m/%Y}."
+            )
+
+
+@transaction.atomic
+def mission_transition(
+    *, mission: Mission, actor: User, to_status: str, comment: str = ""
+) -> Mission:
+    """Accept / decline (doctor), confirm (ARS), done, cancel (with a reason)."""
+    mission = _locked_mission(mission)
+    MISSION_WORKFLOW.check(mission.status, to_status, actor.role)
+    if not can_act_on_mission(actor, mission):
+        raise PermissionDenied("Cette mission ne vous concerne pas.")
+    comment = (comment or "").strip()
+    if to_status in REASON_REQUIRED and len(comment) < 5:
+        raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+    if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():
+        raise ValidationError("Cette mission est passée.")
+    if to_status == M.ACCEPTED:
+        doctor = type(mission.doctor).objects.select_for_update().get(pk=mission.doctor_id)
+        already = _month_days(doctor.pk, mission.date, mission.pk)
+        if already + mission.days > doctor.max_days_per_month:
+            raise ValidationError(
+                f"Vous avez déjà {already:g} jour(s) de mission ce mois-ci : au plus "
+                f"{doctor.max_days_per_month} jour(s) par mois."
+            )
+    if to_status == M.CONFIRMED:
+        _check_capacity(mission)
+    history = _record(mission, to_status=to_status, actor=actor, comment=comment)
+    _after_transition(mission, history)
+    return mission
+
+
+def _after_transition(mission: Mission, history: MissionHistory) -> None:
+    if M.CONFIRMED in (history.from_status, history.to_status):
+        _sync_slots(mission)
+    context = {"mission": mission, "history": history}
+    if history.to_status in (M.CONFIRMED, M.CANCELLED) and history.from_status != M.DRAFT:
+        notification_enqueue(
+            kind=f"mission_{history.to_status}",
+            channel=Channel.EMAIL,
+            recipient=mission.doctor.user.email,
+            subject=f"Renfort : mission du {mission.date:%d/%m/%Y} — {history.to_label}",
+            body=render_to_string("planning/emails/status_to_doctor.txt", context),
+            dedup_key=f"mission-history-{history.pk}-doctor",
+        )
+        notification_enqueue(
+            kind=f"mission_{history.to_status}_site",
+            channel=Channel.EMAIL,
+            recipient=mission.site.manager.email,
+            subject=f"Renfort : mission du {mission.date:%d/%m/%Y} — {history.to_label}",
+            body=render_to_string("planning/emails/status_to_site.txt", context),
+            dedup_key=f"mission-history-{history.pk}-site",
+        )
+    if history.to_status in (M.ACCEPTED, M.DECLINED) or (
+        history.to_status == M.CANCELLED and history.actor and history.actor.role == Role.DOCTOR
+    ):
+        for agent in ars_agents(mission.site.region_id):
+            notification_enqueue(
+                kind=f"mission_{history.to_status}_ars",
+                channel=Channel.EMAIL,
+                recipient=agent.email,
+                subject=(
+                    f"Renfort : Dr {mission.doctor.full_name} — mission du "
+                    f"{mission.date:%d/%m/%Y} {history.to_label.lower()}"
+                ),
+                body=render_to_string("planning/emails/status_to_ars.txt", context),
+                dedup_key=f"mission-history-{history.pk}-ars-{agent.pk}",
+            )
+
+
+def _sync_slots(mission: Mission) -> None:
+    """Booking slots follow confirmed missions (created, or released with patients notified)."""
+    try:
+        from renfort.booking.services import slots_sync_for_mission
+    except ImportError:  # booking app without slots yet
+        return
+    slots_sync_for_mission(mission=mission)
+
+
+@transaction.atomic
+def missions_confirm_accepted(*, month: date, region_code: str | None, actor: User) -> int:
+    """Confirm every accepted mission of the month (rooms permitting). Returns how many."""
+    if not can_plan_region(actor, region_code):
+        raise PermissionDenied("Vous ne pouvez confirmer que les missions de votre région.")
+    confirmed = 0
+    for mission in _region_missions(month, region_code).filter(status=M.ACCEPTED).order_by("pk"):
+        try:
+            with transaction.atomic():
+                mission_transition(mission=mission, actor=actor, to_status=M.CONFIRMED)
+            confirmed += 1
+        except ValidationError:
+            continue
+    return confirmed
+
+
+@transaction.atomic
+def missions_cancel_for_doctor(*, doctor, actor: User, reason: str) -> int:
+    """When a volunteer withdraws or pauses: every future mission still holding them is
+    cancelled with the reason (sites and ARS informed, booked patients re-offered)."""
+    today = timezone.localdate()
+    missions = Mission.objects.filter(
+        doctor=doctor,
+        date__gte=today,
+        status__in=[M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED],
+    )
+    count = 0
+    for mission in missions.select_related("site", "doctor__user"):
+        mission = _locked_mission(mission)
+        history = _record(mission, to_status=M.CANCELLED, actor=actor, comment=reason)
+        _after_transition(mission, history)
+        count += 1
+    return count

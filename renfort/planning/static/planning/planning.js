@@ -1,0 +1,49 @@
+/* Planning screen: follow a background run until it ends, then reload; draw the map. */
+(function () {
+  "use strict";
+  var box = document.getElementById("run-status");
+  var url = box && box.getAttribute("data-status-url");
+  if (url) {
+    var poll = function () {
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var message = document.getElementById("run-message");
+          var bar = document.getElementById("run-progress");
+          if (message) { message.textContent = data.status_label + " — " + data.message; }
+          if (bar) { bar.value = data.progress; }
+          if (data.finished) { window.location.reload(); } else { setTimeout(poll, 1000); }
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 500);
+  }
+  var mapNode = document.getElementById("planning-map");
+  var dataNode = document.getElementById("planning-map-data");
+  if (mapNode && dataNode && window.L) {
+    var data = JSON.parse(dataNode.textContent);
+    var map = L.map(mapNode).setView([46.6, 2.4], 5);
+    L.control.scale({ imperial: false }).addTo(map);
+    /* No external tile server: the départements are the background. */
+    fetch(mapNode.getAttribute("data-departements-url"))
+      .then(function (r) { return r.json(); })
+      .then(function (geo) {
+        L.geoJSON(geo, { style: { color: "#888", weight: 1, fillOpacity: 0.03 } }).addTo(map)
+          .bringToBack();
+      });
+    var layer = L.geoJSON(data, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 5 + 3 * Math.sqrt(feature.properties.jours), color: "#000091", weight: 1,
+          fillColor: "#6a6af4", fillOpacity: 0.7
+        });
+      },
+      onEachFeature: function (feature, marker) {
+        var p = feature.properties;
+        marker.bindPopup("<strong>" + p.nom.replace(/</g, "&lt;") + "</strong><br>" +
+          p.commune.replace(/</g, "&lt;") + " — " + p.jours + " jour(s)");
+      }
+    }).addTo(map);
+    if (data.features.length) { map.fitBounds(layer.getBounds().pad(0.2)); }
+  }
+})();

@@ -1,0 +1,333 @@
+"""Planning pages: the ARS screen (run, review, publish), the doctor's missions (accept,
+decline, ICS), the site's calendar of coming missions."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.core.ics import CalendarEvent, ics_calendar
+from renfort.territories.models import Region
+
+from . import selectors, services
+from .models import MISSION_WORKFLOW, REASON_REQUIRED, Mission, MissionStatus, PlanningRun
+from .months import month_bounds, parse_month
+from .permissions import PLANNER_ROLES, can_act_on_mission, can_plan_region
+
+M = MissionStatus
+ALL_REGIONS = "tout"
+ACTION_LABELS = {
+    M.ACCEPTED: "Accepter",
+    M.DECLINED: "Décliner",
+    M.CONFIRMED: "Confirmer",
+    M.DONE: "Marquer comme réalisée",
+    M.CANCELLED: "Annuler la mission",
+}
+
+
+def _next_month(today: date) -> date:
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _scope(request) -> tuple[date, str | None, str]:
+    """Month and region of the planning screen, from the query or form (ARS: own region)."""
+    data = request.POST if request.method == "POST" else request.GET
+    month = parse_month(data.get("mois", "")) or _next_month(timezone.localdate())
+    user = request.user
+    if has_role(user, Role.ARS_AGENT):
+        region = user.region_id
+    else:
+        region = data.get("region", "") or ALL_REGIONS
+        if region != ALL_REGIONS and not Region.objects.in_programme().filter(pk=region).exists():
+            raise Http404("Région inconnue.")
+    region_code = None if region == ALL_REGIONS else region
+    if not can_plan_region(user, region_code):
+        raise PermissionDenied("Vous ne pouvez planifier que votre région.")
+    return month, region_code, region
+
+
+def _back(month: date, region: str, anchor: str = "") -> HttpResponse:
+    url = f"{reverse('planning:index')}?mois={month:%Y-%m}&region={region}"
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _actions(user, mission) -> list[dict]:
+    if not can_act_on_mission(user, mission):
+        return []
+    return [
+        {"to": t, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED}
+        for t in MISSION_WORKFLOW.targets(mission.status, user.role)
+        if t in ACTION_LABELS
+    ]
+
+
+@require_GET
+@role_required(*PLANNER_ROLES)
+def index(request):
+    month, region_code, region = _scope(request)
+    missions = list(selectors.month_missions(month, region_code))
+    coverage = selectors.zone_coverage(month, region_code)
+    run = selectors.latest_run(month, region_code)
+    today = timezone.localdate()
+    months = [_next_month(today.replace(day=1) - timedelta(days=1))]
+    for _ in range(4):
+        months.append(_next_month(months[-1]))
+    region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "title": f"Planification — {region_name}",
+            "month": month,
+            "months": months,
+            "region": region,
+            "region_name": region_name,
+            "regions": Region.objects.in_programme().order_by("name")
+            if is_national(request.user)
+            else [],
+            "run": run,
+            "missions": missions,
+            "drafts": sum(1 for m in missions if m.status == M.DRAFT),
+            "accepted": sum(1 for m in missions if m.status == M.ACCEPTED),
+            "counts": selectors.status_counts(missions),
+            "coverage": coverage,
+            "covered": sum(1 for c in coverage if c.days > 0),
+            "calendar": selectors.site_calendar(missions, month),
+            "map_data": selectors.map_features(missions, coverage),
+            "past_month": month_bounds(month)[1] < today,
+            "cancel_actions": {
+                m.pk: _actions(request.user, m) for m in missions if m.status != M.DRAFT
+            },
+        },
+    )
+
+
+@require_POST
+@role_required(*PLANNER_ROLES)
+def run(request):
+    month, region_code, region = _scope(request)
+    try:
+        limit = int(request.POST.get("time_limit", "20"))
+        services.planning_run_create(
+            month=month, region_code=region_code, actor=request.user, time_limit_seconds=limit
+        )
+        messages.info(request, "Calcul lancé : la proposition s'affiche dès qu'il est terminé.")
+    except ValueError:
+        messages.error(request, "La durée de calcul doit être un nombre de secondes.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(month, region, "run-status")
+
+
+@require_GET
+@role_required(*PLANNER_ROLES)
+def run_status(request, pk: int):
+    planning_run = get_object_or_404(PlanningRun, pk=pk)
+    if not can_plan_region(request.user, planning_run.region_id):
+        raise Http404
+    return JsonResponse(
+        {
+            "status": planning_run.status,
+            "status_label": planning_run.get_status_display(),
+            "progress": round(planning_run.progress, 3),
+            "message": planning_run.progress_message,
+            "finished": planning_run.is_finished,
+        }
+    )
+
+
+def _planner_mission(request, pk: int) -> Mission:
+    mission = get_object_or_404(Mission.objects.select_related("site"), pk=pk)
+    if not can_plan_region(request.user, mission.site.region_id):
+        raise Http404
+    return mission
+
+
+@require_POST
+@role_required(*PLANNER_ROLES)
+def mission_lock(request, pk: int):
+    month, _, region = _scope(request)
+    mission = _planner_mission(request, pk)
+    try:
+        services.mission_lock(
+            mission=mission, actor=request.user, locked=request.POST.get("locked") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(month, region, f"mission-{pk}")
+
+
+@require_POST
+@role_required(*PLANNER_ROLES)
+def mission_remove(request, pk: int):
+    month, _, region = _scope(request)
+    mission = _planner_mission(request, pk)
+    try:
+        services.mission_remove(mission=mission, actor=request.user)
+        messages.success(request, f"Mission retirée : {mission}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(month, region, "missions")
+
+
+@require_POST
+@role_required(*PLANNER_ROLES)
+def publish(request):
+    month, region_code, region = _scope(request)
+    try:
+        published = services.planning_publish(
+            month=month, region_code=region_code, actor=request.user
+        )
+        doctors = len({m.doctor_id for m in published})
+        messages.success(
+            request,
+            f"{len(published)} mission(s) proposée(s) à {doctors} médecin(s) ; "
+            "les lieux d'accueil sont informés.",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(month, region)
+
+
+@require_POST
+@role_required(*PLANNER_ROLES)
+def confirm_accepted(request):
+    month, region_code, region = _scope(request)
+    count = services.missions_confirm_accepted(
+        month=month, region_code=region_code, actor=request.user
+    )
+    messages.success(request, f"{count} mission(s) confirmée(s).")
+    return _back(month, region)
+
+
+@require_POST
+@role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
+def mission_transition(request, pk: int):
+    mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
+    if not can_act_on_mission(request.user, mission):
+        raise Http404
+    try:
+        services.mission_transition(
+            mission=mission,
+            actor=request.user,
+            to_status=request.POST.get("to_status", ""),
+            comment=request.POST.get("comment", ""),
+        )
+        mission.refresh_from_db()
+        messages.success(
+            request, f"Mission du {mission.date:%d/%m/%Y} : {mission.get_status_display().lower()}."
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("planning:mission_detail", pk=pk)
+
+
+@require_GET
+@role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
+def mission_detail(request, pk: int):
+    mission = get_object_or_404(
+        Mission.objects.select_related("site__commune", "site__manager", "doctor__user"), pk=pk
+    )
+    if not can_act_on_mission(request.user, mission) or (
+        has_role(request.user, Role.DOCTOR, Role.SITE_MANAGER) and mission.status == M.DRAFT
+    ):
+        raise Http404
+    return render(
+        request,
+        "planning/mission_detail.html",
+        {
+            "title": f"Mission du {mission.date:%d/%m/%Y}",
+            "mission": mission,
+            "site": mission.site,
+            "history": mission.history.select_related("actor"),
+            "actions": _actions(request.user, mission),
+        },
+    )
+
+
+@require_GET
+@role_required(Role.DOCTOR)
+def doctor_missions(request):
+    doctor = getattr(request.user, "doctor", None)
+    if doctor is None:
+        raise Http404
+    missions = list(selectors.doctor_missions(doctor))
+    today = timezone.localdate()
+    upcoming = [m for m in missions if m.date >= today]
+    return render(
+        request,
+        "planning/doctor_missions.html",
+        {
+            "title": "Mes missions",
+            "doctor": doctor,
+            "to_answer": [m for m in upcoming if m.status == M.PROPOSED],
+            "upcoming": [m for m in upcoming if m.status != M.PROPOSED][::-1],
+            "past": [m for m in missions if m.date < today],
+            "actions": {m.pk: _actions(request.user, m) for m in upcoming},
+        },
+    )
+
+
+def _mission_event(mission: Mission) -> CalendarEvent:
+    doctor = mission.doctor
+    starts = {"full": doctor.morning_start, "morning": doctor.morning_start}
+    ends = {"full": doctor.afternoon_end, "afternoon": doctor.afternoon_end}
+    start = starts.get(mission.period, doctor.afternoon_start)
+    end = ends.get(mission.period, doctor.morning_end)
+    tz = timezone.get_current_timezone()
+    site = mission.site
+    return CalendarEvent(
+        uid=f"mission-{mission.token}@renfort",
+        start=timezone.make_aware(datetime.combine(mission.date, _time(start)), tz),
+        end=timezone.make_aware(datetime.combine(mission.date, _time(end)), tz),
+        summary=f"Mission Renfort — {site.name}",
+        location=f"{site.address}, {site.commune.main_postcode} {site.commune.name}",
+        description=f"{mission.get_period_display()}. {site.practical_info}".strip(),
+        cancelled=mission.status in (M.CANCELLED, M.DECLINED),
+    )
+
+
+def _time(value):
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+@require_GET
+@role_required(Role.DOCTOR)
+def doctor_ics(request):
+    doctor = getattr(request.user, "doctor", None)
+    if doctor is None:
+        raise Http404
+    missions = selectors.doctor_missions(doctor).filter(
+        status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE, M.CANCELLED]
+    )
+    response = HttpResponse(
+        ics_calendar((_mission_event(m) for m in missions), name="Mes missions Renfort"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="missions-renfort.ics"'
+    return response
+
+
+@require_GET
+@role_required(Role.SITE_MANAGER)
+def site_missions(request):
+    missions = list(selectors.site_upcoming_missions(request.user))
+    return render(
+        request,
+        "planning/site_missions.html",
+        {
+            "title": "Missions à venir dans mon lieu",
+            "missions": missions,
+            "actions": {m.pk: _actions(request.user, m) for m in missions},
+        },
+    )

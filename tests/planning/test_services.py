@@ -1,0 +1,254 @@
+"""Planning services on the database: runs, review, publication, mission workflow."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from renfort.accounts.models import Role
+from renfort.notifications.models import Notification
+from renfort.planning import services
+from renfort.planning.models import Mission, MissionStatus, PlanningRun
+from renfort.planning.problem import problem_build
+from renfort.sites.selectors import site_open_days
+from renfort.territories.models import Region
+from tests.doctors.factories import DoctorFactory
+from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
+from tests.sites.factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+M = MissionStatus
+
+
+def next_month():
+    today = timezone.localdate()
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def open_dates(site, count=3):
+    first = next_month()
+    days = sorted(site_open_days(site, first, first + timedelta(days=27)))
+    return days[:: max(1, len(days) // count)][:count]
+
+
+@pytest.fixture
+def ars_occitanie():
+    return UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
+
+
+@pytest.fixture
+def planned(ars_occitanie, django_capture_on_commit_callbacks):
+    """One site in Lacaune, one doctor in Albi available on three open dates, one run."""
+    site = SiteFactory()
+    dates = open_dates(site)
+    doctor = DoctorFactory(available_on=dates)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.planning_run_create(
+            month=next_month(), region_code="76", actor=ars_occitanie, time_limit_seconds=5
+        )
+    run.refresh_from_db()
+    return run, site, doctor, dates
+
+
+def test_problem_contains_the_region_sites_doctors_and_open_days(ars_occitanie):
+    site = SiteFactory()
+    SiteFactory(in_landes=True)  # other region
+    doctor = DoctorFactory(available_on=open_dates(site))
+    DoctorFactory(status="submitted", available_on=open_dates(site))  # not plannable yet
+    context = problem_build(month=next_month(), region_code="76")
+    assert [s.id for s in context.problem.sites] == [site.pk]
+    assert [v.id for v in context.problem.volunteers] == [doctor.pk]
+    assert {d.site_id for d in context.problem.site_days} == {site.pk}
+    assert len(context.problem.volunteers[0].availabilities) == 3
+
+
+def test_a_run_proposes_draft_missions_with_reasons(planned):
+    run, site, doctor, dates = planned
+    assert run.status == PlanningRun.Status.DONE
+    assert run.solver_status == "optimal"
+    missions = list(Mission.objects.filter(run=run))
+    # The doctor gives two days a month at most: two of the three dates are used.
+    assert len(missions) == 2
+    assert all(m.status == M.DRAFT and m.site == site and m.date in dates for m in missions)
+    assert all("min de trajet" in m.explanation for m in missions)
+    assert all(m.history.get().to_status == M.DRAFT for m in missions)
+
+
+def test_the_same_run_cannot_be_started_twice_at_once(ars_occitanie):
+    first = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    again = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    assert first.pk == again.pk
+    assert PlanningRun.objects.count() == 1
+
+
+def test_an_ars_agent_plans_only_their_region(ars_occitanie):
+    with pytest.raises(PermissionDenied):
+        services.planning_run_create(month=next_month(), region_code="75", actor=ars_occitanie)
+    with pytest.raises(PermissionDenied):
+        services.planning_run_create(month=next_month(), region_code=None, actor=ars_occitanie)
+    with pytest.raises(ValidationError):
+        services.planning_run_create(
+            month=next_month(), region_code="76", actor=ars_occitanie, time_limit_seconds=0
+        )
+
+
+def test_rerun_keeps_locked_missions_and_drops_removed_ones(
+    planned, ars_occitanie, django_capture_on_commit_callbacks
+):
+    run, site, doctor, dates = planned
+    kept, removed = Mission.objects.filter(run=run).order_by("date")
+    services.mission_lock(mission=kept, actor=ars_occitanie, locked=True)
+    services.mission_remove(mission=removed, actor=ars_occitanie)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    holding = Mission.objects.holding()
+    assert kept in holding
+    # The removed date is not proposed again; the third date is used instead.
+    assert sorted(m.date for m in holding) == sorted({kept.date} | (set(dates) - {removed.date}))
+
+
+def test_failed_run_is_recorded(ars_occitanie, monkeypatch):
+    run = PlanningRun.objects.create(month=next_month(), region_id="76", created_by=ars_occitanie)
+
+    def broken(**kwargs):
+        raise RuntimeError("données incohérentes")
+
+    monkeypatch.setattr(services, "problem_build", broken)
+    services.planning_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == PlanningRun.Status.FAILED
+    assert "données incohérentes" in run.error
+
+
+def test_publish_proposes_drafts_and_emails_doctor_and_site(
+    planned, ars_occitanie, django_capture_on_commit_callbacks
+):
+    run, site, doctor, _ = planned
+    with django_capture_on_commit_callbacks(execute=True):
+        published = services.planning_publish(
+            month=next_month(), region_code="76", actor=ars_occitanie
+        )
+    assert {m.status for m in published} == {M.PROPOSED}
+    doctor_mail = Notification.objects.get(kind="missions_proposed")
+    assert doctor_mail.recipient == doctor.user.email
+    assert "2 mission(s)" in doctor_mail.subject
+    assert "/planification/mes-missions/" in doctor_mail.body
+    assert Notification.objects.get(kind="missions_planned_site").recipient == site.manager.email
+    with pytest.raises(ValidationError):  # nothing left to publish
+        services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+
+
+def test_doctor_accepts_within_the_two_days_a_month_cap():
+    doctor = DoctorFactory(max_days_per_month=2)
+    day = next_month() + timedelta(days=3)
+    MissionFactory(doctor=doctor, date=day, status=M.CONFIRMED)
+    half = MissionFactory(
+        doctor=doctor, date=day + timedelta(days=1), period="morning", status=M.PROPOSED
+    )
+    services.mission_transition(mission=half, actor=doctor.user, to_status=M.ACCEPTED)
+    full = MissionFactory(doctor=doctor, date=day + timedelta(days=2), status=M.PROPOSED)
+    with pytest.raises(ValidationError, match="au plus 2 jour"):
+        services.mission_transition(mission=full, actor=doctor.user, to_status=M.ACCEPTED)
+    other_half = MissionFactory(
+        doctor=doctor, date=day + timedelta(days=5), period="afternoon", status=M.PROPOSED
+    )
+    services.mission_transition(mission=other_half, actor=doctor.user, to_status=M.ACCEPTED)
+    full.refresh_from_db()
+    assert full.status == M.PROPOSED
+
+
+def test_one_day_a_month_doctor_cannot_accept_a_second_day():
+    doctor = DoctorFactory(max_days_per_month=1)
+    day = next_month() + timedelta(days=3)
+    MissionFactory(doctor=doctor, date=day, status=M.ACCEPTED)
+    second = MissionFactory(doctor=doctor, date=day + timedelta(days=7), status=M.PROPOSED)
+    with pytest.raises(ValidationError):
+        services.mission_transition(mission=second, actor=doctor.user, to_status=M.ACCEPTED)
+
+
+def test_only_the_doctor_answers_their_proposal(ars_occitanie):
+    mission = MissionFactory(status=M.PROPOSED)
+    stranger = DoctorFactory()
+    with pytest.raises(PermissionDenied):
+        services.mission_transition(mission=mission, actor=stranger.user, to_status=M.ACCEPTED)
+    with pytest.raises(PermissionDenied):  # the ARS does not accept for the doctor
+        services.mission_transition(mission=mission, actor=ars_occitanie, to_status=M.ACCEPTED)
+    with pytest.raises(ValidationError):  # unknown transition
+        services.mission_transition(mission=mission, actor=mission.doctor.user, to_status=M.DONE)
+
+
+def test_decline_informs_the_ars(ars_occitanie, django_capture_on_commit_callbacks):
+    mission = MissionFactory(status=M.PROPOSED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(
+            mission=mission, actor=mission.doctor.user, to_status=M.DECLINED
+        )
+    mail = Notification.objects.get(kind="mission_declined_ars")
+    assert mail.recipient == ars_occitanie.email
+    assert "décliné" in mail.body
+
+
+def test_confirmation_reserves_rooms_and_beds(ars_occitanie):
+    site = SiteFactory(rooms=1, housing="on_site", housing_beds=1)
+    day = next_month() + timedelta(days=3)
+    MissionFactory(site=site, date=day, period="morning", status=M.CONFIRMED)
+    afternoon = MissionFactory(site=site, date=day, period="afternoon", status=M.ACCEPTED)
+    services.mission_transition(mission=afternoon, actor=ars_occitanie, to_status=M.CONFIRMED)
+    full = MissionFactory(site=site, date=day, period="full", status=M.ACCEPTED)
+    with pytest.raises(ValidationError, match="Plus de salle"):
+        services.mission_transition(mission=full, actor=ars_occitanie, to_status=M.CONFIRMED)
+
+    other_day = day + timedelta(days=1)
+    roomy = SiteFactory(rooms=3, housing="on_site", housing_beds=1)
+    MissionFactory(site=roomy, date=other_day, needs_housing=True, status=M.CONFIRMED)
+    guest = MissionFactory(site=roomy, date=other_day, needs_housing=True, status=M.ACCEPTED)
+    with pytest.raises(ValidationError, match="Plus de lit"):
+        services.mission_transition(mission=guest, actor=ars_occitanie, to_status=M.CONFIRMED)
+
+
+def test_cancellation_needs_a_reason_and_notifies(
+    ars_occitanie, django_capture_on_commit_callbacks
+):
+    mission = MissionFactory(status=M.CONFIRMED)
+    with pytest.raises(ValidationError, match="motif"):
+        services.mission_transition(mission=mission, actor=ars_occitanie, to_status=M.CANCELLED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(
+            mission=mission, actor=ars_occitanie, to_status=M.CANCELLED, comment="Lieu fermé"
+        )
+    mission.refresh_from_db()
+    assert mission.status == M.CANCELLED and mission.status_reason == "Lieu fermé"
+    assert Notification.objects.filter(kind="mission_cancelled").get().recipient == (
+        mission.doctor.user.email
+    )
+    assert mission.history.last().actor == ars_occitanie
+
+
+def test_withdrawal_cancels_future_missions_only():
+    doctor = DoctorFactory()
+    today = timezone.localdate()
+    past = MissionFactory(doctor=doctor, date=today - timedelta(days=3), status=M.DONE)
+    coming = MissionFactory(doctor=doctor, date=today + timedelta(days=3), status=M.CONFIRMED)
+    count = services.missions_cancel_for_doctor(
+        doctor=doctor, actor=doctor.user, reason="Retrait du volontaire"
+    )
+    assert count == 1
+    coming.refresh_from_db()
+    past.refresh_from_db()
+    assert coming.status == M.CANCELLED and past.status == M.DONE
+
+
+def test_confirm_accepted_confirms_what_fits(ars_occitanie):
+    site = SiteFactory(rooms=1)
+    day = next_month() + timedelta(days=3)
+    first = MissionFactory(site=site, date=day, status=M.ACCEPTED)
+    second = MissionFactory(site=site, date=day, status=M.ACCEPTED)
+    count = services.missions_confirm_accepted(
+        month=next_month(), region_code="76", actor=ars_occitanie
+    )
+    assert count == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert {first.status, second.status} == {M.CONFIRMED, M.ACCEPTED}

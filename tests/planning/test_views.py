@@ -1,0 +1,151 @@
+"""Planning pages: the ARS screen, the doctor's missions and ICS, the site calendar."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from renfort.accounts.models import Role
+from renfort.planning.models import Mission, MissionStatus, PlanningRun
+from renfort.territories.models import Region
+from tests.doctors.factories import DoctorFactory
+from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
+from tests.planning.test_services import next_month, open_dates
+from tests.sites.factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+M = MissionStatus
+
+
+@pytest.fixture
+def ars(client):
+    user = UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
+    client.force_login(user)
+    return user
+
+
+def test_planning_screen_refusals(client):
+    url = reverse("planning:index")
+    assert client.get(url).status_code == 302  # anonymous: login
+    for user in (DoctorFactory().user, UserFactory(site_manager=True), UserFactory(cdom=True)):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+def test_ars_runs_reviews_and_publishes(client, ars, django_capture_on_commit_callbacks):
+    site = SiteFactory()
+    DoctorFactory(available_on=open_dates(site), last_name="Fictive-Planifiée")
+    month = f"{next_month():%Y-%m}"
+    page = client.get(reverse("planning:index"), {"mois": month})
+    assert "Aucune mission pour ce mois" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("planning:run"), {"mois": month, "time_limit": "5"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Fictive-Planifiée" in page
+    assert "1 zone couverte sur" in page
+    assert "Publier les 2 propositions" in page
+    assert 'id="planning-map-data"' in page
+    run = PlanningRun.objects.get()
+    status = client.get(reverse("planning:run_status", args=[run.pk])).json()
+    assert status["finished"] and status["progress"] == 1.0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("planning:publish"), {"mois": month})
+    assert set(Mission.objects.values_list("status", flat=True)) == {M.PROPOSED}
+
+
+def test_ars_cannot_touch_another_region(client, ars):
+    other = MissionFactory(site=SiteFactory(in_landes=True), status=M.DRAFT)
+    assert client.post(reverse("planning:mission_remove", args=[other.pk])).status_code == 404
+    assert client.post(reverse("planning:mission_lock", args=[other.pk])).status_code == 404
+    run = PlanningRun.objects.create(month=next_month(), region_id="75")
+    assert client.get(reverse("planning:run_status", args=[run.pk])).status_code == 404
+    # The region parameter is ignored for an ARS agent: they always see their own.
+    page = client.get(reverse("planning:index"), {"region": "75"}).content.decode()
+    assert "Occitanie" in page and other.doctor.last_name not in page
+
+
+def test_national_steering_chooses_the_region(client):
+    client.force_login(UserFactory(national=True))
+    page = client.get(reverse("planning:index"), {"region": "75"})
+    assert "Nouvelle-Aquitaine" in page.content.decode()
+    assert client.get(reverse("planning:index"), {"region": "ZZ"}).status_code == 404
+
+
+def test_bad_time_limit_gets_a_french_message(client, ars):
+    response = client.post(reverse("planning:run"), {"time_limit": "beaucoup"}, follow=True)
+    assert "nombre de secondes" in response.content.decode()
+    response = client.post(reverse("planning:run"), {"time_limit": "9999"}, follow=True)
+    assert "entre 1 et 300" in response.content.decode()
+    assert not PlanningRun.objects.exists()
+
+
+def test_doctor_accepts_a_proposal_from_their_space(client):
+    mission = MissionFactory(status=M.PROPOSED)
+    client.force_login(mission.doctor.user)
+    page = client.get(reverse("planning:doctor_missions")).content.decode()
+    assert mission.site.name in page and "Accepter" in page
+    response = client.post(
+        reverse("planning:mission_transition", args=[mission.pk]),
+        {"to_status": M.ACCEPTED, "next": reverse("planning:doctor_missions")},
+    )
+    assert response.url == reverse("planning:doctor_missions")
+    mission.refresh_from_db()
+    assert mission.status == M.ACCEPTED
+
+
+def test_a_doctor_never_sees_another_doctors_mission(client):
+    mission = MissionFactory(status=M.PROPOSED)
+    client.force_login(DoctorFactory().user)
+    assert client.get(reverse("planning:mission_detail", args=[mission.pk])).status_code == 404
+    response = client.post(
+        reverse("planning:mission_transition", args=[mission.pk]), {"to_status": M.ACCEPTED}
+    )
+    assert response.status_code == 404
+    assert mission.site.name not in client.get(reverse("planning:doctor_missions")).content.decode()
+    mission.refresh_from_db()
+    assert mission.status == M.PROPOSED
+
+
+def test_unpublished_drafts_are_hidden_from_doctors(client):
+    mission = MissionFactory(status=M.DRAFT)
+    client.force_login(mission.doctor.user)
+    assert client.get(reverse("planning:mission_detail", args=[mission.pk])).status_code == 404
+
+
+def test_refused_acceptance_shows_the_reason(client):
+    doctor = DoctorFactory(max_days_per_month=1)
+    day = next_month() + timedelta(days=2)
+    MissionFactory(doctor=doctor, date=day, status=M.CONFIRMED)
+    second = MissionFactory(doctor=doctor, date=day + timedelta(days=7), status=M.PROPOSED)
+    client.force_login(doctor.user)
+    response = client.post(
+        reverse("planning:mission_transition", args=[second.pk]),
+        {"to_status": M.ACCEPTED},
+        follow=True,
+    )
+    assert "au plus 1 jour(s) par mois" in response.content.decode()
+
+
+def test_doctor_ics_lists_accepted_and_confirmed_missions(client):
+    mission = MissionFactory(status=M.CONFIRMED)
+    MissionFactory(doctor=mission.doctor, status=M.PROPOSED, date=mission.date + timedelta(1))
+    client.force_login(mission.doctor.user)
+    response = client.get(reverse("planning:doctor_ics"))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/calendar")
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:mission-{mission.token}@renfort" in body
+    assert "STATUS:CONFIRMED" in body and "\r\n" in body
+
+
+def test_site_manager_sees_and_closes_their_missions_only(client):
+    mission = MissionFactory(status=M.CONFIRMED)
+    elsewhere = MissionFactory(status=M.CONFIRMED)
+    client.force_login(mission.site.manager)
+    page = client.get(reverse("planning:site_missions")).content.decode()
+    assert mission.doctor.full_name in page and elsewhere.doctor.full_name not in page
+    assert client.get(reverse("planning:mission_detail", args=[elsewhere.pk])).status_code == 404
+    assert client.get(reverse("planning:index")).status_code == 403
