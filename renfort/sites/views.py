@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
+from renfort.planning.selectors import site_upcoming_missions
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -211,12 +212,14 @@ def declared(request, pk: int):
 def manager_space(request):
     sites = list(selectors.manager_sites(request.user))
     today = timezone.localdate()
+    missions = list(site_upcoming_missions(request.user))
     cards = [
         {
             "site": site,
             "actions": _actions(request.user, site),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
             "message_form": MessageForm(prefix=f"m{site.pk}"),
+            "missions": [m for m in missions if m.site_id == site.pk],
         }
         for site in sites
     ]

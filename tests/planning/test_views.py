@@ -149,3 +149,10 @@ def test_site_manager_sees_and_closes_their_missions_only(client):
     assert mission.doctor.full_name in page and elsewhere.doctor.full_name not in page
     assert client.get(reverse("planning:mission_detail", args=[elsewhere.pk])).status_code == 404
     assert client.get(reverse("planning:index")).status_code == 403
+
+
+def test_manager_space_lists_coming_missions(client):
+    mission = MissionFactory(status=M.ACCEPTED)
+    client.force_login(mission.site.manager)
+    page = client.get(reverse("sites:manager_space")).content.decode()
+    assert f"Dr {mission.doctor.full_name}" in page and "acceptée par le médecin" in page

@@ -1,0 +1,51 @@
+"""Browser test: the ARS computes and publishes a month, the doctor accepts a proposal."""
+
+import pytest
+
+from renfort.accounts.models import Role
+from renfort.planning.models import Mission
+from renfort.territories.models import Region
+from tests.doctors.factories import DoctorFactory
+from tests.factories import UserFactory
+from tests.planning.test_services import next_month, open_dates
+from tests.sites.factories import SiteFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, email):
+    page.goto("/compte/connexion/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", "mot-de-passe-test")
+    page.locator("form").get_by_role("button", name="Se connecter").click()
+
+
+def test_ars_plans_and_publishes_then_doctor_accepts(page, reference_data):
+    site = SiteFactory(name="Maison de santé (fictive) du Calcul")
+    doctor = DoctorFactory(
+        available_on=open_dates(site, count=1), user__email="volontaire@test.renfort.example"
+    )
+    UserFactory(
+        role=Role.ARS_AGENT,
+        region=Region.objects.get(code="76"),
+        email="ars.occ@test.renfort.example",
+    )
+    login(page, "ars.occ@test.renfort.example")
+    page.goto(f"/planification/?mois={next_month():%Y-%m}")
+    page.fill("#time-limit", "5")
+    page.get_by_role("button", name="Calculer une proposition").click()
+    page.wait_for_selector("#run-figures")
+    table = page.locator("#missions-table").inner_text()
+    assert "Maison de santé (fictive) du Calcul" in table and doctor.last_name in table
+    assert "1 zone couverte sur" in page.locator("#planning-summary").inner_text()
+    page.get_by_role("button", name="Publier la proposition aux médecins").click()
+    assert "1 mission(s) proposée(s) à 1 médecin(s)" in page.locator(".fr-alert").inner_text()
+
+    page.context.clear_cookies()
+    login(page, "volontaire@test.renfort.example")
+    page.goto("/planification/mes-missions/")
+    page.locator(f"#proposal-{Mission.objects.get().pk}").get_by_role(
+        "button", name="Accepter"
+    ).click()
+    assert "acceptée par le médecin" in page.locator(".fr-alert").inner_text()
+    assert Mission.objects.get().status == "accepted"
