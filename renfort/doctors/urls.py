@@ -1,3 +1,24 @@
+from django.urls import path
+
+from . import views
+
 app_name = "doctors"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("inscription/", views.signup, name="signup"),
+    path("mon-espace/", views.space, name="space"),
+    path("mon-espace/disponibilites/", views.availability_add, name="availability_add"),
+    path(
+        "mon-espace/disponibilites/<int:pk>/retirer/",
+        views.availability_remove,
+        name="availability_remove",
+    ),
+    path("mon-espace/territoire/", views.coverage, name="coverage"),
+    path("mon-espace/preferences/", views.preferences, name="preferences"),
+    path("mon-espace/retrait/", views.withdraw, name="withdraw"),
+    path("mon-espace/statut/", views.space_transition, name="space_transition"),
+    path("agents/", views.agent_list, name="agent_list"),
+    path("agents/export/", views.export, name="export"),
+    path("agents/<int:pk>/", views.agent_detail, name="agent_detail"),
+    path("agents/<int:pk>/statut/", views.agent_transition, name="agent_transition"),
+]

@@ -1,0 +1,294 @@
+"""Forms of the doctors app. They only check input shape; rules live in services."""
+
+import uuid
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from renfort.core.forms import RenfortForm, RenfortModelForm
+from renfort.sites.models import Site
+from renfort.territories.models import Commune
+from renfort.zoning.models import PriorityZone
+
+from . import selectors
+from .models import AvailabilityPeriod, CoverageMode, Doctor
+from .services import AvailabilityEntry
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CHECKBOX_TEMPLATE = "doctors/_checkbox_field.html"
+SIGNUP_AVAILABILITY_ROWS = 8
+
+PREFERENCE_FORM_FIELDS = [
+    "max_days_per_month",
+    "slot_minutes",
+    "morning_start",
+    "morning_end",
+    "afternoon_start",
+    "afternoon_end",
+    "wants_housing",
+    "wants_replacement",
+]
+HELP_TEXTS = {
+    "max_days_per_month": "Le dispositif prévoit au plus 2 jours par mois.",
+    "slot_minutes": "De 10 à 60 minutes ; 20 minutes par défaut.",
+    "max_travel_minutes": "De 15 à 240 minutes, estimées depuis votre commune d'exercice.",
+    "practice_address": "Numéro et rue de votre cabinet principal.",
+}
+
+
+def _site_label(site: Site) -> str:
+    return f"{site.name} — {site.commune.name} ({site.departement_id})"
+
+
+class CoverageFields(forms.Form):
+    """Zones or travel radius, and preferred host sites (shared by sign-up and space)."""
+
+    zones = forms.ModelMultipleChoiceField(
+        label="Zones prioritaires que vous pouvez couvrir",
+        queryset=PriorityZone.objects.current(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    preferred_sites = forms.ModelMultipleChoiceField(
+        label="Lieux d'accueil préférés",
+        help_text="Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+        queryset=Site.objects.active(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        required=False,
+    )
+
+    def setup_coverage(self):
+        field = self.fields["preferred_sites"]
+        field.queryset = selectors.preferred_site_choices()
+        field.label_from_instance = _site_label
+        self.fields["coverage_mode"].widget = forms.RadioSelect(choices=CoverageMode.choices)
+
+    def zone_groups(self):
+        """[(region, [(zone, checked)])] for the grouped checkboxes."""
+        value = self["zones"].value() or []
+        chosen = {str(v.pk if hasattr(v, "pk") else v) for v in value}
+        return [
+            (region, [(zone, str(zone.pk) in chosen) for zone in zones])
+            for region, zones in selectors.zones_by_region()
+        ]
+
+
+class SignupForm(RenfortModelForm):
+    """The whole sign-up (account + volunteer), availabilities apart (AvailabilityFormSet)."""
+
+    email = forms.EmailField(
+        label="Adresse électronique (identifiant de connexion)",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        help_text="Au moins 8 caractères, pas uniquement des chiffres.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    rpps = forms.CharField(
+        label="Numéro RPPS",
+        max_length=20,
+        help_text="11 chiffres, sur votre carte CPS.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label="Téléphone mobile",
+        max_length=25,
+        help_text="06 ou 07, par exemple 06 12 34 56 78.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    commune_label = forms.CharField(
+        label="Commune d'exercice",
+        help_text="Tapez les premières lettres du nom ou le code postal, puis choisissez.",
+        required=False,
+    )
+    practice_commune = forms.ModelChoiceField(
+        queryset=Commune.objects.in_programme(),
+        to_field_name="code_insee",
+        widget=forms.HiddenInput,
+        required=False,
+    )
+    zones = CoverageFields.base_fields["zones"]
+    preferred_sites = CoverageFields.base_fields["preferred_sites"]
+    consent = forms.BooleanField(
+        label="J'accepte que mes informations soient transmises à l'ARS, au conseil "
+        "départemental de l'Ordre et à l'Assurance Maladie pour le dispositif",
+        required=True,
+        error_messages={"required": "Votre accord est nécessaire pour vous inscrire."},
+    )
+
+    setup_coverage = CoverageFields.setup_coverage
+    zone_groups = CoverageFields.zone_groups
+
+    class Meta:
+        model = Doctor
+        fields = [
+            "civility",
+            "first_name",
+            "last_name",
+            "phone",
+            "rpps",
+            "specialty",
+            "sector",
+            "practice_status",
+            "practice_address",
+            "coverage_mode",
+            "max_travel_minutes",
+            *PREFERENCE_FORM_FIELDS,
+            "insurance_confirmed",
+        ]
+        widgets = {
+            "morning_start": TIME_WIDGET,
+            "morning_end": TIME_WIDGET,
+            "afternoon_start": TIME_WIDGET,
+            "afternoon_end": TIME_WIDGET,
+            "max_days_per_month": forms.RadioSelect,
+        }
+        help_texts = HELP_TEXTS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_coverage()
+        self.fields["commune_label"].widget.attrs.update(
+            {"data-autocomplete-target": "id_practice_commune", "autocomplete": "off"}
+        )
+        self.fields["insurance_confirmed"].required = True
+        self.fields["insurance_confirmed"].error_messages["required"] = (
+            "Confirmez que votre assurance responsabilité civile professionnelle couvre "
+            "cette activité."
+        )
+        self.fields["max_travel_minutes"].widget.attrs.update({"min": 15, "max": 240})
+        self.fields["slot_minutes"].widget.attrs.update({"min": 10, "max": 60, "step": 5})
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.template_name = CHECKBOX_TEMPLATE
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("practice_commune"):
+            self.add_error(
+                "commune_label",
+                "Choisissez la commune dans la liste proposée (nom ou code postal).",
+            )
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif p1:
+            try:
+                validate_password(p1)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+    def _post_clean(self):
+        # Rules (RPPS, phone, coverage…) are checked by the service, with French messages.
+        pass
+
+    def doctor_data(self) -> dict:
+        return {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+
+
+class AvailabilityForm(RenfortForm):
+    date = forms.DateField(label="Date", widget=DATE_WIDGET, required=False)
+    period = forms.ChoiceField(
+        label="Période", choices=AvailabilityPeriod.choices, initial=AvailabilityPeriod.FULL
+    )
+
+    def entry(self) -> AvailabilityEntry | None:
+        day = self.cleaned_data.get("date")
+        return AvailabilityEntry(day, self.cleaned_data["period"]) if day else None
+
+
+class BaseAvailabilityFormSet(forms.BaseFormSet):
+    def entries(self) -> list[AvailabilityEntry]:
+        return [e for f in self.forms if f.cleaned_data and (e := f.entry())]
+
+
+AvailabilityFormSet = forms.formset_factory(
+    AvailabilityForm,
+    formset=BaseAvailabilityFormSet,
+    extra=SIGNUP_AVAILABILITY_ROWS,
+    max_num=40,
+    validate_max=True,
+)
+
+
+class AvailabilityAddForm(RenfortForm):
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    period = forms.ChoiceField(
+        label="Période", choices=AvailabilityPeriod.choices, initial=AvailabilityPeriod.FULL
+    )
+
+
+class CoverageForm(RenfortModelForm):
+    zones = CoverageFields.base_fields["zones"]
+    preferred_sites = CoverageFields.base_fields["preferred_sites"]
+    setup_coverage = CoverageFields.setup_coverage
+    zone_groups = CoverageFields.zone_groups
+
+    class Meta:
+        model = Doctor
+        fields = ["coverage_mode", "max_travel_minutes"]
+        help_texts = HELP_TEXTS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_coverage()
+        if self.instance.pk and not self.is_bound:
+            self.initial["zones"] = list(self.instance.zones.all())
+            self.initial["preferred_sites"] = list(self.instance.preferred_sites.all())
+
+    def _post_clean(self):
+        pass
+
+
+class PreferencesForm(RenfortModelForm):
+    phone = forms.CharField(
+        label="Téléphone mobile",
+        max_length=25,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    class Meta:
+        model = Doctor
+        fields = ["phone", *PREFERENCE_FORM_FIELDS]
+        widgets = {
+            "morning_start": TIME_WIDGET,
+            "morning_end": TIME_WIDGET,
+            "afternoon_start": TIME_WIDGET,
+            "afternoon_end": TIME_WIDGET,
+            "max_days_per_month": forms.RadioSelect,
+        }
+        help_texts = HELP_TEXTS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["phone"] = self.instance.phone_display
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.template_name = CHECKBOX_TEMPLATE
+
+    def _post_clean(self):
+        pass
+
+
+class TokenForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class TransitionForm(RenfortForm):
+    to_status = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="Motif ou commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    billing_number = forms.CharField(label="Numéro de facturation", required=False, max_length=30)

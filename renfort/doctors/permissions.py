@@ -1,0 +1,63 @@
+"""Who may see and act on volunteer doctors.
+
+- a doctor sees and edits only their own record (the space), withdraws, pauses and resumes;
+- CDOM and CPAM agents see the volunteers practising in their département and act on them;
+- an ARS agent sees and acts on the volunteers of their region;
+- national steering sees every volunteer (read-only); the admin does everything.
+
+The role allowed for each transition is declared in `ONBOARDING_WORKFLOW` (models.py); these
+functions add the territory.
+"""
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, is_national
+
+AGENT_LIST_ROLES = (
+    Role.ARS_AGENT,
+    Role.CDOM_AGENT,
+    Role.CPAM_AGENT,
+    Role.NATIONAL,
+    Role.ADMIN,
+)
+
+
+def doctor_region_code(doctor) -> str | None:
+    return doctor.departement.region_id if doctor.departement_id else None
+
+
+def can_view_doctor(user, doctor) -> bool:
+    """The doctor themselves, or an agent whose territory holds the doctor's practice."""
+    if has_role(user, Role.DOCTOR):
+        return doctor.user_id == user.pk
+    if is_national(user):
+        return True
+    if has_role(user, Role.ARS_AGENT):
+        return user.region_id == doctor_region_code(doctor)
+    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
+        return user.departement_id == doctor.departement_id
+    return False
+
+
+def can_act_on_doctor(user, doctor) -> bool:
+    """Territory check for workflow transitions (the Workflow checks the role)."""
+    if has_role(user, Role.NATIONAL):
+        return False
+    return can_view_doctor(user, doctor)
+
+
+def can_edit_doctor(user, doctor) -> bool:
+    """Availabilities, territory and preferences: the doctor (and the admin)."""
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.DOCTOR) and doctor.user_id == user.pk
+
+
+def agent_scope(user) -> dict:
+    """Queryset filters restricting agent lists to the user's territory."""
+    if is_national(user):
+        return {}
+    if has_role(user, Role.ARS_AGENT):
+        return {"departement__region_id": user.region_id}
+    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
+        return {"departement_id": user.departement_id}
+    return {"pk__in": []}

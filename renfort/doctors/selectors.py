@@ -1,0 +1,270 @@
+"""Reads about volunteer doctors: reachable zones, agent lists, the per-département table,
+export rows, missions seen from the doctor's space."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from renfort.core.geo import km_reachable_in, travel_minutes
+from renfort.sites.models import Site
+from renfort.territories.models import Commune
+from renfort.zoning.selectors import current_zones
+
+from .models import (
+    ONGOING,
+    PLANNABLE_STATUSES,
+    CoverageMode,
+    Doctor,
+    DoctorStatus,
+)
+from .permissions import agent_scope
+
+# Mission statuses that hold a date for the doctor: the availability cannot be removed.
+BLOCKING_MISSION_STATUSES = ("proposed", "accepted", "confirmed")
+# Missions the doctor has committed to: withdrawing warns about them.
+COMMITTED_MISSION_STATUSES = ("accepted", "confirmed")
+# Who counts as a volunteer in the tables (not drafts, withdrawn or refused).
+VOLUNTEER_STATUSES = [*ONGOING, DoctorStatus.PAUSED]
+
+
+# --- Reachable zones ------------------------------------------------------------------------
+
+
+def _origin(origin) -> tuple[float, float] | None:
+    commune = origin.practice_commune if isinstance(origin, Doctor) else origin
+    if isinstance(commune, Commune):
+        if commune.latitude is None or commune.longitude is None:
+            return None
+        return commune.latitude, commune.longitude
+    return origin  # already (lat, lon)
+
+
+def zones_within(origin, minutes: float) -> list:
+    """Current priority zones reachable within `minutes` of a doctor's practice (or a commune, or
+    a (lat, lon) pair), nearest first, each with a `travel_minutes` attribute.
+
+    Method (see docs/doctors.md): a zone is reachable when one of the communes of its EPCI
+    (commune centroid; host sites are located at their commune's centroid, so they are included)
+    is within the estimated road time of `renfort.core.geo.travel_minutes`. A bounding box in
+    degrees discards far communes before the haversine."""
+    point = _origin(origin)
+    if point is None:
+        return []
+    lat, lon = point
+    radius_deg = km_reachable_in(minutes) / 111.0
+    zones = {z.epci_id: z for z in current_zones()}
+    rows = Commune.objects.filter(
+        epci_id__in=list(zones),
+        latitude__range=(lat - radius_deg, lat + radius_deg),
+        longitude__range=(lon - 2 * radius_deg, lon + 2 * radius_deg),
+    ).values_list("epci_id", "latitude", "longitude")
+    best: dict[str, float] = {}
+    for epci_id, clat, clon in rows:
+        value = travel_minutes(lat, lon, clat, clon)
+        if value <= minutes and value < best.get(epci_id, float("inf")):
+            best[epci_id] = value
+    result = []
+    for epci_id, value in sorted(best.items(), key=lambda item: (item[1], item[0])):
+        zone = zones[epci_id]
+        zone.travel_minutes = round(value)
+        result.append(zone)
+    return result
+
+
+def zone_centroids() -> dict[int, tuple[float, float]]:
+    """Mean commune coordinates of each current zone (zone pk → (lat, lon)); for bulk uses."""
+    points = defaultdict(list)
+    zones = {z.epci_id: z.pk for z in current_zones()}
+    rows = Commune.objects.filter(epci_id__in=list(zones), latitude__isnull=False).values_list(
+        "epci_id", "latitude", "longitude"
+    )
+    for epci_id, lat, lon in rows:
+        points[zones[epci_id]].append((lat, lon))
+    return {
+        pk: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+        for pk, pts in points.items()
+    }
+
+
+# --- Choices for the forms ------------------------------------------------------------------
+
+
+def zones_by_region() -> list[tuple[str, list]]:
+    """Current priority zones grouped by region name, for the zone checkboxes."""
+    groups: dict[str, list] = defaultdict(list)
+    for zone in current_zones().order_by("epci__region__name", "epci__name"):
+        region = zone.epci.region.name if zone.epci.region_id else "Autres"
+        groups[region].append(zone)
+    return list(groups.items())
+
+
+def preferred_site_choices():
+    return (
+        Site.objects.active()
+        .select_related("commune", "region")
+        .order_by("region__name", "commune__name", "name")
+    )
+
+
+# --- The doctor's own space -----------------------------------------------------------------
+
+
+def doctor_missions(doctor: Doctor):
+    return doctor.missions.select_related("site__commune").order_by("date", "period")
+
+
+def committed_future_missions(doctor: Doctor, today=None):
+    today = today or timezone.localdate()
+    return doctor_missions(doctor).filter(date__gte=today, status__in=COMMITTED_MISSION_STATUSES)
+
+
+def blocking_missions_on(doctor: Doctor, day):
+    return doctor.missions.filter(date=day, status__in=BLOCKING_MISSION_STATUSES)
+
+
+def upcoming_availabilities(doctor: Doctor, today=None):
+    today = today or timezone.localdate()
+    return doctor.availabilities.filter(date__gte=today).order_by("date")
+
+
+# --- Agents ---------------------------------------------------------------------------------
+
+
+def agent_doctors(
+    user,
+    *,
+    region: str = "",
+    departement: str = "",
+    status: str = "",
+    zone: str = "",
+    sector: str = "",
+):
+    doctors = Doctor.objects.filter(**agent_scope(user)).select_related(
+        "practice_commune", "departement__region", "user"
+    )
+    if region:
+        doctors = doctors.filter(departement__region_id=region)
+    if departement:
+        doctors = doctors.filter(departement_id=departement)
+    if status:
+        doctors = doctors.filter(status=status)
+    if zone:
+        doctors = doctors.filter(zones__pk=zone) if zone.isdigit() else doctors.none()
+    if sector:
+        doctors = doctors.filter(sector=sector)
+    return doctors.order_by("departement_id", "last_name", "first_name", "pk")
+
+
+def without_territory_q() -> Q:
+    """Volunteers who named no territory: zone mode without a zone, or no travel limit."""
+    return Q(coverage_mode=CoverageMode.ZONES, zone_count=0) | Q(
+        coverage_mode=CoverageMode.TRAVEL, max_travel_minutes__isnull=True
+    )
+
+
+@dataclass
+class DepartementRow:
+    code: str
+    name: str
+    volunteers: int = 0
+    with_zones: int = 0
+    with_travel: int = 0
+    without_territory: int = 0
+    plannable: int = 0
+    by_status: dict = field(default_factory=dict)
+
+
+def departement_table(doctors) -> tuple[list[DepartementRow], DepartementRow]:
+    """Volunteers per département (like the Nouvelle-Aquitaine table of 27/08/2025): how many,
+    how many chose zones, a travel radius, or no territory at all; how many can be planned.
+    Only volunteers (submitted to active, or paused) are counted."""
+    doctors = (
+        doctors.filter(status__in=VOLUNTEER_STATUSES)
+        .order_by()
+        .annotate(zone_count=Count("zones", distinct=True))
+        .values(
+            "departement_id",
+            "departement__name",
+            "status",
+            "coverage_mode",
+            "max_travel_minutes",
+            "zone_count",
+        )
+    )
+    rows: dict[str, DepartementRow] = {}
+    total = DepartementRow(code="", name="Total")
+    for d in doctors:
+        row = rows.setdefault(
+            d["departement_id"], DepartementRow(d["departement_id"], d["departement__name"])
+        )
+        for target in (row, total):
+            target.volunteers += 1
+            target.by_status[d["status"]] = target.by_status.get(d["status"], 0) + 1
+            if d["status"] in PLANNABLE_STATUSES:
+                target.plannable += 1
+            if d["coverage_mode"] == CoverageMode.ZONES and d["zone_count"]:
+                target.with_zones += 1
+            elif d["coverage_mode"] == CoverageMode.TRAVEL and d["max_travel_minutes"]:
+                target.with_travel += 1
+            else:
+                target.without_territory += 1
+    return [rows[k] for k in sorted(rows)], total
+
+
+EXPORT_HEADERS = (
+    "Nom",
+    "Prénom",
+    "RPPS",
+    "Spécialité",
+    "Secteur",
+    "Commune d'exercice",
+    "Département",
+    "Statut",
+    "Planifiable",
+    "Territoire",
+    "Jours par mois",
+    "Hébergement souhaité",
+    "Disponibilités à venir",
+)
+
+
+def coverage_label(doctor: Doctor, zone_names: list[str]) -> str:
+    if doctor.coverage_mode == CoverageMode.TRAVEL:
+        if doctor.max_travel_minutes:
+            return f"Toute zone à moins de {doctor.max_travel_minutes} min"
+        return "Sans territoire choisi"
+    return ", ".join(zone_names) if zone_names else "Sans territoire choisi"
+
+
+def for_table(doctors):
+    """Prefetch and annotate what `doctor_table_rows` needs (before paginating)."""
+    today = timezone.localdate()
+    return doctors.prefetch_related("zones__epci").annotate(
+        upcoming=Count("availabilities", filter=Q(availabilities__date__gte=today), distinct=True)
+    )
+
+
+def doctor_table_rows(doctors) -> list[list]:
+    """The agent table, row by row: the page and the CSV/XLSX export use these same rows
+    (no email, phone or address: agents open the detail page to contact a volunteer).
+    `doctors` comes from `for_table`."""
+    return [
+        [
+            d.last_name,
+            d.first_name,
+            d.rpps,
+            d.get_specialty_display(),
+            d.get_sector_display(),
+            d.practice_commune.name,
+            d.departement_id,
+            d.get_status_display(),
+            "Oui" if d.is_plannable else "Non",
+            coverage_label(d, [z.epci.name for z in d.zones.all()]),
+            d.max_days_per_month,
+            "Oui" if d.wants_housing else "Non",
+            d.upcoming,
+        ]
+        for d in doctors
+    ]

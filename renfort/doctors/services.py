@@ -1,0 +1,482 @@
+"""Use cases that write volunteer doctors: sign-up, onboarding workflow, availabilities,
+territory and preferences. Every function is atomic; emails are recorded in the same transaction
+and sent after commit (renfort.notifications)."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from renfort.accounts.models import Role, User
+from renfort.core.validators import luhn_valid, normalize_phone
+from renfort.notifications.models import Channel
+from renfort.notifications.services import notification_enqueue
+
+from .models import (
+    ONBOARDING_WORKFLOW,
+    REASON_REQUIRED,
+    Availability,
+    AvailabilityPeriod,
+    CoverageMode,
+    Doctor,
+    DoctorHistory,
+    DoctorStatus,
+)
+from .permissions import can_act_on_doctor, can_edit_doctor
+from .selectors import blocking_missions_on
+
+# Availabilities are concrete dates from tomorrow up to about four months ahead.
+AVAILABILITY_HORIZON_DAYS = 123
+TRAVEL_MINUTES_RANGE = (15, 240)
+SLOT_MINUTES_RANGE = (10, 60)
+# When no CDOM agent of the département has an account, the CDOM's generic address.
+CDOM_FALLBACK_EMAIL = "cdom-{departement}@ordre.example"
+
+MOBILE_ERROR = "Saisissez un numéro de téléphone mobile (06 ou 07), par exemple 06 12 34 56 78."
+RPPS_LENGTH_ERROR = "Le numéro RPPS comporte 11 chiffres (il figure sur votre carte CPS)."
+RPPS_KEY_ERROR = (
+    "Ce numéro RPPS n'est pas valide (la clé de contrôle ne correspond pas) : "
+    "vérifiez-le sur votre carte CPS."
+)
+RPPS_DUPLICATE_ERROR = (
+    "Un médecin volontaire est déjà inscrit avec ce numéro RPPS : connectez-vous à votre "
+    "espace ou contactez l'ARS de votre région."
+)
+EMAIL_DUPLICATE_ERROR = (
+    "Un compte existe déjà avec cette adresse électronique : connectez-vous à votre espace."
+)
+
+# Fields a sign-up or an edition may set (everything else is derived or workflow).
+PROFILE_FIELDS = (
+    "civility",
+    "first_name",
+    "last_name",
+    "phone",
+    "rpps",
+    "specialty",
+    "sector",
+    "practice_status",
+    "practice_address",
+)
+COVERAGE_FIELDS = ("coverage_mode", "max_travel_minutes")
+PREFERENCE_FIELDS = (
+    "max_days_per_month",
+    "slot_minutes",
+    "morning_start",
+    "morning_end",
+    "afternoon_start",
+    "afternoon_end",
+    "wants_housing",
+    "wants_replacement",
+)
+
+
+@dataclass(frozen=True)
+class AvailabilityEntry:
+    date: date
+    period: str = AvailabilityPeriod.FULL
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+def normalize_mobile(value: str) -> str:
+    """A French mobile number (06/07) → E.164, or ValidationError."""
+    try:
+        e164 = normalize_phone(value)
+    except ValidationError as exc:
+        raise ValidationError(MOBILE_ERROR) from exc
+    number = phonenumbers.parse(e164, "FR")
+    mobile_types = (phonenumbers.PhoneNumberType.MOBILE,)
+    if number.country_code != 33 or phonenumbers.number_type(number) not in mobile_types:
+        raise ValidationError(MOBILE_ERROR)
+    return e164
+
+
+def rpps_errors(value: str) -> list[str]:
+    if len(value) != 11 or not value.isdigit():
+        return [RPPS_LENGTH_ERROR]
+    if not luhn_valid(value):
+        return [RPPS_KEY_ERROR]
+    return []
+
+
+def doctor_check(
+    *, data: dict, zones: Iterable = (), doctor: Doctor | None = None, partial: bool = False
+) -> dict:
+    """Validate and normalise a doctor's data; raise ValidationError with field-keyed French
+    messages. `partial`: only the keys present are checked (editions from the space)."""
+    data = dict(data)
+    errors: dict[str, list[str]] = {}
+
+    def present(key):
+        return not partial or key in data
+
+    if present("phone"):
+        try:
+            data["phone"] = normalize_mobile(data.get("phone") or "")
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if present("rpps"):
+        data["rpps"] = "".join((data.get("rpps") or "").split())
+        problems = rpps_errors(data["rpps"])
+        if not problems:
+            others = Doctor.objects.filter(rpps=data["rpps"])
+            if doctor is not None:
+                others = others.exclude(pk=doctor.pk)
+            if others.exists():
+                problems = [RPPS_DUPLICATE_ERROR]
+        if problems:
+            errors["rpps"] = problems
+    if present("max_days_per_month") and data.get("max_days_per_month") not in (1, 2):
+        errors["max_days_per_month"] = ["Indiquez 1 ou 2 jours par mois au maximum."]
+    if present("slot_minutes"):
+        low, high = SLOT_MINUTES_RANGE
+        slot = data.get("slot_minutes")
+        if slot is None or not low <= slot <= high:
+            errors["slot_minutes"] = [f"La durée d'un créneau va de {low} à {high} minutes."]
+    if present("coverage_mode"):
+        mode = data.get("coverage_mode")
+        if mode == CoverageMode.TRAVEL:
+            low, high = TRAVEL_MINUTES_RANGE
+            minutes = data.get("max_travel_minutes")
+            if minutes is None:
+                errors["max_travel_minutes"] = [
+                    "Indiquez le temps de trajet maximal depuis votre cabinet."
+                ]
+            elif not low <= minutes <= high:
+                errors["max_travel_minutes"] = [
+                    f"Le temps de trajet maximal va de {low} à {high} minutes."
+                ]
+        elif mode == CoverageMode.ZONES:
+            data["max_travel_minutes"] = None
+            if not list(zones):
+                errors["zones"] = ["Choisissez au moins une zone prioritaire."]
+        else:
+            errors["coverage_mode"] = ["Indiquez le territoire que vous pouvez couvrir."]
+    if present("morning_start"):
+        hours = [data.get(k) for k in PREFERENCE_FIELDS[2:6]]
+        if not all(isinstance(h, time) for h in hours):
+            errors["morning_start"] = ["Indiquez vos horaires du matin et de l'après-midi."]
+        elif not (hours[0] < hours[1] <= hours[2] < hours[3]):
+            errors["morning_start"] = [
+                "Les horaires doivent se suivre : début et fin de matinée, puis début et fin "
+                "d'après-midi."
+            ]
+    if present("insurance_confirmed") and not data.get("insurance_confirmed"):
+        errors["insurance_confirmed"] = [
+            "Confirmez que votre assurance responsabilité civile professionnelle couvre "
+            "cette activité."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def availabilities_check(
+    entries: Iterable[AvailabilityEntry], *, today: date | None = None
+) -> list[AvailabilityEntry]:
+    """Dates from tomorrow to the horizon; the same date twice is merged (morning + afternoon
+    is a full day). Raises ValidationError listing each refused date."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=AVAILABILITY_HORIZON_DAYS)
+    merged: dict[date, str] = {}
+    errors = []
+    for entry in entries:
+        if entry.date <= today:
+            errors.append(
+                f"Le {entry.date:%d/%m/%Y} n'est pas une date à venir : "
+                "choisissez une date à partir de demain."
+            )
+            continue
+        if entry.date > horizon:
+            errors.append(
+                f"Le {entry.date:%d/%m/%Y} est trop lointain : indiquez des dates d'ici le "
+                f"{horizon:%d/%m/%Y}."
+            )
+            continue
+        known = merged.get(entry.date)
+        merged[entry.date] = (
+            entry.period if known is None or known == entry.period else AvailabilityPeriod.FULL
+        )
+    if errors:
+        raise ValidationError(errors)
+    return [AvailabilityEntry(d, p) for d, p in sorted(merged.items())]
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def doctor_signup(
+    *,
+    token: uuid.UUID,
+    email: str,
+    password: str,
+    data: dict,
+    practice_commune,
+    zones: Iterable = (),
+    preferred_sites: Iterable = (),
+    availabilities: Iterable[AvailabilityEntry] = (),
+    today: date | None = None,
+) -> tuple[Doctor, bool]:
+    """Create the account (role doctor) and the volunteer, submitted to the onboarding, in one
+    transaction: on any error nothing is saved. A second submission with the same token returns
+    the first doctor (created=False)."""
+    existing = Doctor.objects.filter(submission_token=token).select_related("user").first()
+    if existing:
+        return existing, False
+    zones, preferred_sites = list(zones), list(preferred_sites)
+    errors: dict[str, list[str]] = {}
+    try:
+        clean = doctor_check(data=data, zones=zones)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        clean = {}
+    try:
+        entries = availabilities_check(availabilities, today=today)
+    except ValidationError as exc:
+        errors["availabilities"] = exc.messages
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [EMAIL_DUPLICATE_ERROR]
+    if errors:
+        raise ValidationError(errors)
+    doctor = Doctor(
+        **{k: clean[k] for k in (*PROFILE_FIELDS, *COVERAGE_FIELDS, *PREFERENCE_FIELDS)},
+        insurance_confirmed=True,
+        practice_commune=practice_commune,
+        departement_id=practice_commune.departement_id,
+        status=DoctorStatus.SUBMITTED,
+        submission_token=token,
+    )
+    try:
+        with transaction.atomic():
+            doctor.user = User.objects.create_user(
+                email=email,
+                password=password,
+                role=Role.DOCTOR,
+                first_name=clean["first_name"],
+                last_name=clean["last_name"],
+                phone=clean["phone"],
+            )
+            doctor.save()
+    except IntegrityError as exc:
+        # Concurrent double submission, or the same RPPS / email registered in the meantime.
+        again = Doctor.objects.filter(submission_token=token).select_related("user").first()
+        if again:
+            return again, False
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": [EMAIL_DUPLICATE_ERROR]}) from exc
+        raise ValidationError({"rpps": [RPPS_DUPLICATE_ERROR]}) from exc
+    user = doctor.user
+    if doctor.coverage_mode == CoverageMode.ZONES:
+        doctor.zones.set(zones)
+    doctor.preferred_sites.set(preferred_sites)
+    Availability.objects.bulk_create(
+        Availability(doctor=doctor, date=e.date, period=e.period) for e in entries
+    )
+    history = DoctorHistory.objects.create(
+        doctor=doctor,
+        from_status=DoctorStatus.DRAFT,
+        to_status=DoctorStatus.SUBMITTED,
+        actor=user,
+        comment="Inscription en ligne.",
+    )
+    _notify_doctor(doctor, history)
+    _notify_cdom(doctor)
+    return doctor, True
+
+
+# --- Onboarding workflow --------------------------------------------------------------------
+
+
+@transaction.atomic
+def doctor_transition(
+    *,
+    doctor: Doctor,
+    actor: User,
+    to_status: str,
+    comment: str = "",
+    billing_number: str = "",
+    today: date | None = None,
+) -> Doctor:
+    """Move the doctor along the onboarding (declared workflow; role and territory checked),
+    record the history, email the doctor (and the CDOM on submission) after commit."""
+    doctor = (
+        Doctor.objects.select_for_update().select_related("user", "departement").get(pk=doctor.pk)
+    )
+    ONBOARDING_WORKFLOW.check(doctor.status, to_status, actor.role)
+    if not can_act_on_doctor(actor, doctor):
+        raise PermissionDenied("Ce volontaire n'est pas dans votre périmètre.")
+    today = today or timezone.localdate()
+    comment = (comment or "").strip()
+    if to_status in REASON_REQUIRED and len(comment) < 5:
+        raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+    fields = ["status", "status_reason", "updated_at"]
+    if to_status == DoctorStatus.BILLING_NUMBER_RECORDED:
+        number = "".join((billing_number or "").split())
+        if not (4 <= len(number) <= 20 and number.isalnum()):
+            raise ValidationError(
+                "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou "
+                "lettres)."
+            )
+        doctor.billing_number = number
+        doctor.billing_recorded_on = today
+        fields += ["billing_number", "billing_recorded_on"]
+        comment = comment or f"Numéro de facturation : {number}"
+    if to_status == DoctorStatus.CPS_ISSUED:
+        doctor.cps_issued_on = today
+        fields.append("cps_issued_on")
+    history = DoctorHistory.objects.create(
+        doctor=doctor, from_status=doctor.status, to_status=to_status, actor=actor, comment=comment
+    )
+    doctor.status = to_status
+    doctor.status_reason = comment
+    doctor.save(update_fields=fields)
+    _notify_doctor(doctor, history)
+    if to_status == DoctorStatus.SUBMITTED:
+        _notify_cdom(doctor)
+    if to_status == DoctorStatus.WITHDRAWN:
+        # Announced on the confirmation page: the sites, the ARS and booked patients are told.
+        from renfort.planning.services import missions_cancel_for_doctor
+
+        missions_cancel_for_doctor(
+            doctor=doctor, actor=actor, reason=comment or "Retrait du médecin volontaire."
+        )
+    return doctor
+
+
+# --- The doctor's space ---------------------------------------------------------------------
+
+
+def _check_editor(actor: User, doctor: Doctor) -> None:
+    if not can_edit_doctor(actor, doctor):
+        raise PermissionDenied("Vous ne pouvez modifier que votre propre dossier.")
+
+
+@transaction.atomic
+def availability_add(
+    *, doctor: Doctor, actor: User, day: date, period: str, today: date | None = None
+) -> Availability:
+    """Add a date (or widen an existing one: morning + afternoon is a full day)."""
+    _check_editor(actor, doctor)
+    (entry,) = availabilities_check([AvailabilityEntry(day, period)], today=today)
+    existing = Availability.objects.select_for_update().filter(doctor=doctor, date=day).first()
+    if existing:
+        if existing.period != entry.period:
+            existing.period = AvailabilityPeriod.FULL
+            existing.save(update_fields=["period"])
+        return existing
+    return Availability.objects.create(doctor=doctor, date=day, period=entry.period)
+
+
+@transaction.atomic
+def availability_remove(*, availability: Availability, actor: User) -> None:
+    """Remove a date, unless a mission (proposed, accepted or confirmed) holds it: a mission is
+    never silently cancelled; the doctor declines or cancels it from the mission itself."""
+    doctor = Doctor.objects.select_for_update().get(pk=availability.doctor_id)
+    _check_editor(actor, doctor)
+    mission = blocking_missions_on(doctor, availability.date).select_related("site").first()
+    if mission:
+        raise ValidationError(
+            f"Vous avez une mission le {availability.date:%d/%m/%Y} à {mission.site.name} "
+            f"({mission.get_status_display().lower()}) : cette disponibilité ne peut pas être "
+            "retirée. Déclinez ou annulez d'abord la mission."
+        )
+    availability.delete()
+
+
+@transaction.atomic
+def doctor_coverage_update(
+    *,
+    doctor: Doctor,
+    actor: User,
+    coverage_mode: str,
+    max_travel_minutes: int | None = None,
+    zones: Iterable = (),
+    preferred_sites: Iterable = (),
+) -> Doctor:
+    """Change the territory the doctor covers. Missions already planned are kept as they are."""
+    _check_editor(actor, doctor)
+    zones = list(zones)
+    clean = doctor_check(
+        data={"coverage_mode": coverage_mode, "max_travel_minutes": max_travel_minutes},
+        zones=zones,
+        doctor=doctor,
+        partial=True,
+    )
+    doctor.coverage_mode = clean["coverage_mode"]
+    doctor.max_travel_minutes = clean["max_travel_minutes"]
+    doctor.save(update_fields=["coverage_mode", "max_travel_minutes", "updated_at"])
+    doctor.zones.set(zones if doctor.coverage_mode == CoverageMode.ZONES else [])
+    doctor.preferred_sites.set(list(preferred_sites))
+    return doctor
+
+
+@transaction.atomic
+def doctor_preferences_update(*, doctor: Doctor, actor: User, data: dict) -> Doctor:
+    """Days per month, hours, slot length, housing, replacement, mobile phone."""
+    _check_editor(actor, doctor)
+    keys = (*PREFERENCE_FIELDS, "phone")
+    clean = doctor_check(data={k: data[k] for k in keys if k in data}, doctor=doctor, partial=True)
+    for key in keys:
+        if key in clean:
+            setattr(doctor, key, clean[key])
+    doctor.save()
+    if "phone" in clean and doctor.user.phone != clean["phone"]:
+        doctor.user.phone = clean["phone"]
+        doctor.user.save(update_fields=["phone"])
+    return doctor
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def cdom_recipients(departement_code: str) -> list[str]:
+    """CDOM agents of the département; without any, the CDOM's generic address (setting
+    `CDOM_FALLBACK_EMAIL`, a pattern with `{departement}`)."""
+    emails = list(
+        User.objects.filter(
+            role=Role.CDOM_AGENT, departement_id=departement_code, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if emails:
+        return emails
+    pattern = getattr(settings, "CDOM_FALLBACK_EMAIL", CDOM_FALLBACK_EMAIL)
+    return [pattern.format(departement=departement_code.lower())]
+
+
+def _notify_doctor(doctor: Doctor, history: DoctorHistory) -> None:
+    notification_enqueue(
+        kind="doctor_status",
+        channel=Channel.EMAIL,
+        recipient=doctor.user.email,
+        subject=f"Votre candidature de médecin volontaire : {history.to_label}",
+        body=render_to_string(
+            "doctors/emails/status_to_doctor.txt",
+            {"doctor": doctor, "history": history, "space_path": reverse("doctors:space")},
+        ),
+        dedup_key=f"doctor-history-{history.pk}-doctor",
+    )
+
+
+def _notify_cdom(doctor: Doctor) -> None:
+    body = render_to_string("doctors/emails/submitted_to_cdom.txt", {"doctor": doctor})
+    for index, recipient in enumerate(cdom_recipients(doctor.departement_id)):
+        notification_enqueue(
+            kind="doctor_submitted",
+            channel=Channel.EMAIL,
+            recipient=recipient,
+            subject=f"Nouveau médecin volontaire à enregistrer : Dr {doctor.full_name}",
+            body=body,
+            dedup_key=f"doctor-{doctor.pk}-submitted-{doctor.history.count()}-cdom-{index}",
+        )

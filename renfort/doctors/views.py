@@ -1,0 +1,467 @@
+"""HTML views of the doctors app: they parse input, call services/selectors, render French
+pages."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.core.exports import export_response
+from renfort.territories.models import Departement, Region
+from renfort.zoning.selectors import current_zones
+
+from . import selectors, services
+from .forms import (
+    AvailabilityAddForm,
+    AvailabilityFormSet,
+    CoverageForm,
+    PreferencesForm,
+    SignupForm,
+    TokenForm,
+    TransitionForm,
+)
+from .models import (
+    ACTION_LABELS,
+    ONBOARDING_STEPS,
+    ONBOARDING_WORKFLOW,
+    PLANNABLE_STATUSES,
+    REASON_REQUIRED,
+    Availability,
+    CoverageMode,
+    Doctor,
+    DoctorStatus,
+    Sector,
+)
+from .permissions import AGENT_LIST_ROLES, can_act_on_doctor, can_view_doctor
+
+PAGE_SIZE = 50
+FORM_ERROR = "Le formulaire contient des erreurs : corrigez les champs signalés."
+# Actions the doctor makes from the space (withdraw has its own confirmation page).
+SPACE_ACTIONS = (DoctorStatus.PAUSED, DoctorStatus.ACTIVE, DoctorStatus.SUBMITTED)
+
+
+def _attach_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
+    """Show a service ValidationError on the form, field by field when possible."""
+    aliases = aliases or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = aliases.get(field, field)
+            target = target if target in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _actions(user, doctor) -> list[dict]:
+    if not can_act_on_doctor(user, doctor):
+        return []
+    return [
+        {
+            "to": target,
+            "label": ACTION_LABELS[target],
+            "reason_required": target in REASON_REQUIRED,
+            "billing_number": target == DoctorStatus.BILLING_NUMBER_RECORDED,
+        }
+        for target in ONBOARDING_WORKFLOW.targets(doctor.status, user.role)
+    ]
+
+
+def _timeline(doctor) -> list[dict]:
+    """The onboarding steps with done / current / to come, for the DSFR stepper-like list."""
+    reached = {h.to_status: h.created_at for h in doctor.history.all()}
+    current = doctor.status
+    position = ONBOARDING_STEPS.index(current) if current in ONBOARDING_STEPS else None
+    steps = []
+    for index, step in enumerate(ONBOARDING_STEPS):
+        if position is not None:
+            state = "done" if index < position else ("current" if index == position else "todo")
+        else:
+            state = "done" if step in reached else "todo"
+        steps.append(
+            {
+                "status": step,
+                "label": DoctorStatus(step).label,
+                "state": state,
+                "date": reached.get(step),
+                "plannable_from_here": step == PLANNABLE_STATUSES[0],
+            }
+        )
+    return steps
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+
+
+def signup(request):
+    """Public sign-up of a volunteer doctor (creates the account and logs them in)."""
+    user = request.user
+    if user.is_authenticated:
+        if has_role(user, Role.DOCTOR) and Doctor.objects.filter(user=user).exists():
+            return redirect("doctors:space")
+        raise PermissionDenied(
+            "Vous êtes connecté(e) avec un autre compte : déconnectez-vous pour inscrire un "
+            "médecin volontaire."
+        )
+    data = request.POST if request.method == "POST" else None
+    form = SignupForm(data)
+    formset = AvailabilityFormSet(data, prefix="dispo")
+    token_form = TokenForm(data)
+    if request.method == "POST":
+        if all([form.is_valid(), formset.is_valid(), token_form.is_valid()]):
+            try:
+                doctor, created = services.doctor_signup(
+                    token=token_form.cleaned_data["token"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    data=form.doctor_data(),
+                    practice_commune=form.cleaned_data["practice_commune"],
+                    zones=form.cleaned_data["zones"],
+                    preferred_sites=form.cleaned_data["preferred_sites"],
+                    availabilities=formset.entries(),
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc, aliases={"availabilities": None})
+            else:
+                # A repeated submission logs in only with the password of the account.
+                if created or doctor.user.check_password(form.cleaned_data["password1"]):
+                    login(request, doctor.user, backend="django.contrib.auth.backends.ModelBackend")
+                if created:
+                    messages.success(
+                        request,
+                        "Votre candidature a été envoyée. Le conseil départemental de l'Ordre "
+                        "des médecins en est informé ; vous recevrez un courriel à chaque étape.",
+                    )
+                return redirect("doctors:space")
+        messages.error(request, FORM_ERROR)
+    return render(
+        request,
+        "doctors/signup.html",
+        {
+            "title": "Devenir médecin volontaire",
+            "form": form,
+            "formset": formset,
+            "token_form": token_form if request.method == "POST" else TokenForm(),
+        },
+    )
+
+
+# --- Doctor space ---------------------------------------------------------------------------
+
+
+def _own_doctor(request) -> Doctor:
+    doctor = (
+        Doctor.objects.select_related("practice_commune", "departement__region", "user")
+        .filter(user=request.user)
+        .first()
+    )
+    if doctor is None:
+        raise Http404("Aucun dossier de médecin volontaire pour ce compte.")
+    return doctor
+
+
+@role_required(Role.DOCTOR)
+def space(request):
+    doctor = _own_doctor(request)
+    zones_reachable = (
+        selectors.zones_within(doctor, doctor.max_travel_minutes)
+        if doctor.coverage_mode == CoverageMode.TRAVEL and doctor.max_travel_minutes
+        else []
+    )
+    return render(
+        request,
+        "doctors/space.html",
+        {
+            "title": "Mon espace médecin",
+            "doctor": doctor,
+            "timeline": _timeline(doctor),
+            "history": doctor.history.select_related("actor"),
+            "availabilities": selectors.upcoming_availabilities(doctor),
+            "add_form": AvailabilityAddForm(),
+            "missions": selectors.doctor_missions(doctor),
+            "zones": doctor.zones.select_related("epci"),
+            "zones_reachable": zones_reachable,
+            "preferred_sites": doctor.preferred_sites.select_related("commune"),
+            "actions": [a for a in _actions(request.user, doctor) if a["to"] in SPACE_ACTIONS],
+            "can_withdraw": DoctorStatus.WITHDRAWN
+            in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def availability_add(request):
+    doctor = _own_doctor(request)
+    form = AvailabilityAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.availability_add(
+                doctor=doctor,
+                actor=request.user,
+                day=form.cleaned_data["date"],
+                period=form.cleaned_data["period"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Disponibilité du {form.cleaned_data['date']:%d/%m/%Y} enregistrée."
+            )
+    else:
+        messages.error(request, "Indiquez une date valide.")
+    return redirect("doctors:space")
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def availability_remove(request, pk: int):
+    doctor = _own_doctor(request)
+    availability = get_object_or_404(Availability, pk=pk, doctor=doctor)
+    try:
+        services.availability_remove(availability=availability, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Disponibilité du {availability.date:%d/%m/%Y} retirée.")
+    return redirect("doctors:space")
+
+
+@role_required(Role.DOCTOR)
+def coverage(request):
+    doctor = _own_doctor(request)
+    form = CoverageForm(request.POST or None, instance=doctor)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.doctor_coverage_update(
+                    doctor=Doctor.objects.get(pk=doctor.pk),
+                    actor=request.user,
+                    coverage_mode=form.cleaned_data["coverage_mode"],
+                    max_travel_minutes=form.cleaned_data["max_travel_minutes"],
+                    zones=form.cleaned_data["zones"],
+                    preferred_sites=form.cleaned_data["preferred_sites"],
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, "Votre territoire a été enregistré.")
+                return redirect("doctors:space")
+        messages.error(request, FORM_ERROR)
+    return render(
+        request,
+        "doctors/coverage.html",
+        {"title": "Mon territoire", "doctor": doctor, "form": form},
+    )
+
+
+@role_required(Role.DOCTOR)
+def preferences(request):
+    doctor = _own_doctor(request)
+    form = PreferencesForm(request.POST or None, instance=doctor)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.doctor_preferences_update(
+                    doctor=Doctor.objects.get(pk=doctor.pk),
+                    actor=request.user,
+                    data=form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, "Vos préférences ont été enregistrées.")
+                return redirect("doctors:space")
+        messages.error(request, FORM_ERROR)
+    return render(
+        request,
+        "doctors/preferences.html",
+        {"title": "Mes préférences", "doctor": doctor, "form": form},
+    )
+
+
+@role_required(Role.DOCTOR)
+def withdraw(request):
+    """Confirmation page, then the withdrawal. Missions already accepted or confirmed are listed
+    and kept: the ARS is told and handles them (they are never cancelled here)."""
+    doctor = _own_doctor(request)
+    if DoctorStatus.WITHDRAWN not in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR):
+        messages.error(request, "Votre dossier est déjà clos.")
+        return redirect("doctors:space")
+    if request.method == "POST":
+        services.doctor_transition(
+            doctor=doctor,
+            actor=request.user,
+            to_status=DoctorStatus.WITHDRAWN,
+            comment=request.POST.get("comment", "")[:1000],
+        )
+        messages.success(request, "Vous vous êtes retiré(e) du dispositif.")
+        return redirect("doctors:space")
+    return render(
+        request,
+        "doctors/withdraw.html",
+        {
+            "title": "Me retirer du dispositif",
+            "doctor": doctor,
+            "missions": selectors.committed_future_missions(doctor),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.DOCTOR)
+def space_transition(request):
+    doctor = _own_doctor(request)
+    to_status = request.POST.get("to_status", "")
+    if to_status not in SPACE_ACTIONS:
+        messages.error(request, "Action inconnue.")
+        return redirect("doctors:space")
+    try:
+        doctor = services.doctor_transition(doctor=doctor, actor=request.user, to_status=to_status)
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Votre dossier est maintenant : {doctor.get_status_display()}.")
+    return redirect("doctors:space")
+
+
+# --- Agents ---------------------------------------------------------------------------------
+
+
+def _agent_filters(request) -> dict:
+    return {
+        "region": request.GET.get("region", "")[:3],
+        "departement": request.GET.get("departement", "")[:3],
+        "status": request.GET.get("status", "")[:30],
+        "zone": request.GET.get("zone", "")[:10],
+        "sector": request.GET.get("sector", "")[:20],
+    }
+
+
+def _scope(user):
+    region = user.region if has_role(user, Role.ARS_AGENT) else None
+    departement = user.departement if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT) else None
+    if region:
+        label = f"Région {region.name}"
+    elif departement:
+        label = f"Département {departement}"
+    else:
+        label = "France entière"
+    return region, departement, label
+
+
+@role_required(*AGENT_LIST_ROLES)
+def agent_list(request):
+    user = request.user
+    filters = _agent_filters(request)
+    doctors = selectors.agent_doctors(user, **filters)
+    page = Paginator(selectors.for_table(doctors), PAGE_SIZE).get_page(request.GET.get("page"))
+    table, total = selectors.departement_table(
+        selectors.agent_doctors(user, region=filters["region"], departement=filters["departement"])
+    )
+    region, departement, scope_label = _scope(user)
+    departements = Departement.objects.in_programme().select_related("region").order_by("code")
+    zones = current_zones().order_by("epci__name")
+    if region:
+        departements = departements.filter(region=region)
+        zones = zones.filter(epci__region=region)
+    elif departement:
+        departements = departements.filter(pk=departement.pk)
+        zones = zones.filter(epci__departement_codes__contains=departement.code)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "doctors/agent_list.html",
+        {
+            "title": "Médecins volontaires — " + scope_label,
+            "scope_label": scope_label,
+            "page": page,
+            "count": page.paginator.count,
+            "rows": list(
+                zip(page.object_list, selectors.doctor_table_rows(page.object_list), strict=True)
+            ),
+            "headers": selectors.EXPORT_HEADERS,
+            "table": table,
+            "total": total,
+            "filters": filters,
+            "statuses": DoctorStatus.choices,
+            "sectors": Sector.choices,
+            "regions": Region.objects.in_programme().order_by("name") if is_national(user) else [],
+            "departements": departements,
+            "zones": zones,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@role_required(*AGENT_LIST_ROLES)
+def export(request):
+    doctors = selectors.agent_doctors(request.user, **_agent_filters(request))
+    return export_response(
+        headers=selectors.EXPORT_HEADERS,
+        rows=selectors.doctor_table_rows(selectors.for_table(doctors)),
+        filename="medecins-volontaires",
+        fmt=request.GET.get("format", "csv"),
+        title="Médecins volontaires",
+    )
+
+
+def _visible_doctor(request, pk: int) -> Doctor:
+    doctor = get_object_or_404(
+        Doctor.objects.select_related("practice_commune", "departement__region", "user"), pk=pk
+    )
+    if not can_view_doctor(request.user, doctor):
+        # An agent never learns whether a volunteer outside their territory exists.
+        raise Http404("Volontaire introuvable.")
+    return doctor
+
+
+@role_required(*AGENT_LIST_ROLES)
+def agent_detail(request, pk: int):
+    doctor = _visible_doctor(request, pk)
+    return render(
+        request,
+        "doctors/agent_detail.html",
+        {
+            "title": f"Dr {doctor.full_name}",
+            "doctor": doctor,
+            "timeline": _timeline(doctor),
+            "history": doctor.history.select_related("actor"),
+            "availabilities": selectors.upcoming_availabilities(doctor),
+            "missions": selectors.doctor_missions(doctor),
+            "zones": doctor.zones.select_related("epci"),
+            "preferred_sites": doctor.preferred_sites.select_related("commune"),
+            "actions": _actions(request.user, doctor),
+        },
+    )
+
+
+@require_POST
+@role_required(*AGENT_LIST_ROLES)
+def agent_transition(request, pk: int):
+    doctor = _visible_doctor(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Action inconnue.")
+    else:
+        try:
+            doctor = services.doctor_transition(
+                doctor=doctor,
+                actor=request.user,
+                to_status=form.cleaned_data["to_status"],
+                comment=form.cleaned_data["comment"],
+                billing_number=form.cleaned_data["billing_number"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Dr {doctor.full_name} : {doctor.get_status_display()}.")
+    return redirect("doctors:agent_detail", pk=doctor.pk)

@@ -1,0 +1,47 @@
+import io
+import random
+import time
+
+import pytest
+
+from renfort.accounts.demo import DEMO_PASSWORD
+from renfort.core.validators import luhn_valid
+from renfort.doctors import demo
+from renfort.doctors.models import PLANNABLE_STATUSES, Doctor, DoctorStatus
+from renfort.sites import demo as sites_demo
+from renfort.zoning.selectors import current_zones
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_fast_fictitious_spread_and_idempotent():
+    sites_demo.generate(rng=random.Random("s"), stdout=io.StringIO())
+    start = time.monotonic()
+    demo.generate(rng=random.Random("x"), stdout=io.StringIO())
+    assert time.monotonic() - start < 10
+    doctors = Doctor.objects.select_related("user", "practice_commune")
+    assert 290 <= doctors.count() <= 310
+    zone_epcis = set(current_zones().values_list("epci_id", flat=True))
+    statuses = {s: 0 for s in DoctorStatus.values}
+    for d in doctors:
+        assert d.last_name.endswith(("-Fictif", "-Fictive"))
+        assert d.user.email.endswith("@demo.renfort.example")
+        assert luhn_valid(d.rpps) and d.rpps.startswith("1999")
+        assert d.practice_commune.epci_id not in zone_epcis
+        assert d.departement_id == d.practice_commune.departement_id
+        assert d.history.exists()
+        statuses[d.status] += 1
+    assert sum(statuses[s] for s in PLANNABLE_STATUSES) > doctors.count() / 2
+    assert all(statuses[s] for s in DoctorStatus.values if s != DoctorStatus.DRAFT)
+    counts = [d.availabilities.count() for d in doctors]
+    assert min(counts) >= 3 and max(counts) <= 8
+    housing = doctors.filter(wants_housing=True).count()
+    assert 0.05 * doctors.count() < housing < 0.3 * doctors.count()
+    me = Doctor.objects.get(user__email=demo.DEMO_DOCTOR_EMAIL)
+    assert me.status == "active" and me.departement_id == "81"
+    assert me.user.check_password(DEMO_PASSWORD)
+    assert demo.logins() == [(demo.DEMO_DOCTOR_EMAIL, demo.logins()[0][1])]
+
+    out = io.StringIO()
+    demo.generate(rng=random.Random("x"), stdout=out)
+    assert Doctor.objects.count() == doctors.count() and "0 médecins" in out.getvalue()

@@ -1,0 +1,422 @@
+"""Services: sign-up checks, onboarding workflow (role × transition × territory), the doctor's
+availabilities and territory, notifications."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from renfort.accounts.models import Role, User
+from renfort.doctors import services
+from renfort.doctors.models import (
+    ONBOARDING_WORKFLOW,
+    Availability,
+    CoverageMode,
+    Doctor,
+    DoctorHistory,
+    DoctorStatus,
+)
+from renfort.doctors.services import AvailabilityEntry
+from renfort.notifications.models import Notification
+from renfort.territories.models import Departement, Region
+from tests.factories import UserFactory, commune
+from tests.planning.factories import MissionFactory
+
+from .factories import DoctorFactory, rpps_with_key
+
+pytestmark = pytest.mark.django_db
+S = DoctorStatus
+
+
+def today():
+    return timezone.localdate()
+
+
+def valid_data(**overrides) -> dict:
+    from datetime import time
+
+    data = {
+        "civility": "mme",
+        "first_name": "Camille",
+        "last_name": "Fictive",
+        "phone": "06 12 34 56 78",
+        "rpps": "18888000009",
+        "specialty": "medecine_generale",
+        "sector": "secteur_1",
+        "practice_status": "active",
+        "practice_address": "3 rue du Cabinet (fictif)",
+        "coverage_mode": CoverageMode.TRAVEL,
+        "max_travel_minutes": 90,
+        "max_days_per_month": 2,
+        "slot_minutes": 20,
+        "morning_start": time(9),
+        "morning_end": time(12),
+        "afternoon_start": time(14),
+        "afternoon_end": time(18),
+        "wants_housing": False,
+        "wants_replacement": True,
+        "insurance_confirmed": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def signup(**overrides):
+    kwargs = {
+        "token": uuid.uuid4(),
+        "email": "camille@test.renfort.example",
+        "password": "Un-mot-de-passe-solide-42",
+        "data": valid_data(),
+        "practice_commune": commune("81004"),
+        "availabilities": [AvailabilityEntry(today() + timedelta(days=7))],
+    }
+    kwargs.update(overrides)
+    return services.doctor_signup(**kwargs)
+
+
+def errors_of(call) -> dict:
+    with pytest.raises(ValidationError) as info:
+        call()
+    return (
+        info.value.message_dict if hasattr(info.value, "error_dict") else {"": info.value.messages}
+    )
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"rpps": "1234567890"}, "rpps", "11 chiffres"),
+        ({"rpps": "123456789012"}, "rpps", "11 chiffres"),
+        ({"rpps": "1234567890A"}, "rpps", "11 chiffres"),
+        ({"rpps": "18888000008"}, "rpps", "clé de contrôle"),
+        ({"phone": "05 63 00 00 00"}, "phone", "mobile (06 ou 07)"),
+        ({"phone": "12"}, "phone", "mobile (06 ou 07)"),
+        ({"max_days_per_month": 3}, "max_days_per_month", "1 ou 2 jours"),
+        ({"max_days_per_month": 0}, "max_days_per_month", "1 ou 2 jours"),
+        ({"max_travel_minutes": None}, "max_travel_minutes", "temps de trajet maximal"),
+        ({"max_travel_minutes": 300}, "max_travel_minutes", "de 15 à 240"),
+        ({"coverage_mode": CoverageMode.ZONES}, "zones", "au moins une zone"),
+        ({"coverage_mode": ""}, "coverage_mode", "territoire"),
+        ({"slot_minutes": 5}, "slot_minutes", "de 10 à 60"),
+        ({"insurance_confirmed": False}, "insurance_confirmed", "assurance"),
+        ({"morning_end": None}, "morning_start", "horaires"),
+    ],
+)
+def test_doctor_check_refuses_with_a_clear_message(overrides, field, message):
+    errors = errors_of(lambda: services.doctor_check(data=valid_data(**overrides)))
+    assert message in " ".join(errors[field])
+
+
+def test_doctor_check_normalises_phone_and_rpps_and_accepts_zones(lacaune_zone):
+    clean = services.doctor_check(
+        data=valid_data(phone="07 81 23 45 67", rpps="188 880 000 09", coverage_mode="zones"),
+        zones=[lacaune_zone],
+    )
+    assert clean["phone"] == "+33781234567" and clean["rpps"] == "18888000009"
+    assert clean["max_travel_minutes"] is None
+
+
+def test_hours_must_follow_each_other():
+    from datetime import time
+
+    errors = errors_of(lambda: services.doctor_check(data=valid_data(morning_end=time(15))))
+    assert "se suivre" in errors["morning_start"][0]
+
+
+def test_duplicate_rpps_is_refused():
+    DoctorFactory(rpps="18888000009")
+    errors = errors_of(lambda: services.doctor_check(data=valid_data()))
+    assert "déjà inscrit avec ce numéro RPPS" in errors["rpps"][0]
+
+
+def test_availabilities_past_dates_refused_and_duplicates_merged():
+    day = today() + timedelta(days=5)
+    merged = services.availabilities_check(
+        [AvailabilityEntry(day, "morning"), AvailabilityEntry(day, "afternoon"),
+         AvailabilityEntry(day + timedelta(days=1), "morning"),
+         AvailabilityEntry(day + timedelta(days=1), "morning")]
+    )  # fmt: skip
+    assert [(e.date, e.period) for e in merged] == [
+        (day, "full"),
+        (day + timedelta(days=1), "morning"),
+    ]
+    with pytest.raises(ValidationError) as info:
+        services.availabilities_check([AvailabilityEntry(today() - timedelta(days=1))])
+    assert "n'est pas une date à venir" in info.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.availabilities_check([AvailabilityEntry(today())])
+    with pytest.raises(ValidationError) as info:
+        services.availabilities_check([AvailabilityEntry(today() + timedelta(days=200))])
+    assert "trop lointain" in info.value.messages[0]
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+
+
+def test_signup_creates_account_doctor_history_and_emails():
+    UserFactory(role=Role.CDOM_AGENT, departement=Departement.objects.get(code="81"),
+                email="cdom81@test.renfort.example")  # fmt: skip
+    doctor, created = signup()
+    assert created and doctor.status == S.SUBMITTED
+    assert doctor.user.role == Role.DOCTOR and doctor.user.check_password(
+        "Un-mot-de-passe-solide-42"
+    )
+    assert doctor.departement_id == "81" and doctor.phone == "+33612345678"
+    assert doctor.availabilities.count() == 1
+    history = doctor.history.get()
+    assert (history.from_status, history.to_status, history.actor) == (
+        "draft",
+        "submitted",
+        doctor.user,
+    )
+    assert Notification.objects.filter(recipient=doctor.user.email, kind="doctor_status").exists()
+    cdom = Notification.objects.get(kind="doctor_submitted")
+    assert cdom.recipient == "cdom81@test.renfort.example" and "18888000009" in cdom.body
+
+
+def test_signup_without_cdom_agent_uses_fallback_address():
+    signup()
+    assert Notification.objects.filter(
+        kind="doctor_submitted", recipient="cdom-81@ordre.example"
+    ).exists()
+
+
+def test_signup_same_token_twice_creates_one_doctor():
+    token = uuid.uuid4()
+    first, created = signup(token=token)
+    again, created_again = signup(token=token)
+    assert created and not created_again and again.pk == first.pk
+    assert Doctor.objects.count() == 1 and User.objects.filter(role=Role.DOCTOR).count() == 1
+
+
+def test_signup_invalid_leaves_nothing():
+    errors = errors_of(
+        lambda: signup(
+            data=valid_data(rpps="18888000008"),
+            availabilities=[AvailabilityEntry(today() - timedelta(days=3))],
+        )
+    )
+    assert "rpps" in errors and "availabilities" in errors
+    assert not User.objects.exists() and not Doctor.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_signup_refuses_existing_email_and_duplicate_rpps():
+    UserFactory(email="camille@test.renfort.example")
+    DoctorFactory(rpps="18888000009")
+    errors = errors_of(signup)
+    assert "Un compte existe déjà" in errors["email"][0] and "RPPS" in errors["rpps"][0]
+
+
+def test_rpps_unique_constraint_holds_in_the_database():
+    from django.db import IntegrityError, transaction
+
+    DoctorFactory(rpps="18888000009")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DoctorFactory(rpps="18888000009")
+
+
+# --- Workflow -------------------------------------------------------------------------------
+
+
+def actor_for(role: str, doctor: Doctor) -> User:
+    """An actor of `role` whose territory holds the doctor (Landes, Nouvelle-Aquitaine)."""
+    if role == Role.DOCTOR:
+        return doctor.user
+    traits = {
+        Role.CDOM_AGENT: {"cdom": True},
+        Role.CPAM_AGENT: {"cpam": True},
+        Role.ARS_AGENT: {"ars": True},
+        Role.ADMIN: {"admin": True},
+        Role.NATIONAL: {"national": True},
+        Role.SITE_MANAGER: {"site_manager": True},
+    }[role]
+    return UserFactory(**traits)
+
+
+CASES = [
+    (frm, to, role)
+    for (frm, to) in ONBOARDING_WORKFLOW.transitions
+    for role in (Role.DOCTOR, Role.CDOM_AGENT, Role.CPAM_AGENT, Role.ARS_AGENT, Role.ADMIN,
+                 Role.NATIONAL, Role.SITE_MANAGER)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("frm, to, role", CASES)
+def test_every_transition_allowed_or_refused_per_role(frm, to, role):
+    doctor = DoctorFactory(in_landes=True, status=frm)
+    actor = actor_for(role, doctor)
+    allowed = role in ONBOARDING_WORKFLOW.transitions[(frm, to)]
+    call = lambda: services.doctor_transition(  # noqa: E731
+        doctor=doctor, actor=actor, to_status=to, comment="Motif du test", billing_number="1234567"
+    )
+    if allowed:
+        doctor = call()
+        assert doctor.status == to
+        row = doctor.history.order_by("-id").first()
+        assert (row.from_status, row.to_status, row.actor) == (frm, to, actor)
+        assert Notification.objects.filter(recipient=doctor.user.email).exists()
+    else:
+        with pytest.raises(PermissionDenied):
+            call()
+        assert Doctor.objects.get(pk=doctor.pk).status == frm
+
+
+def test_unknown_transition_is_refused():
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    with pytest.raises(ValidationError, match="Passage impossible"):
+        services.doctor_transition(doctor=doctor, actor=UserFactory(admin=True), to_status=S.ACTIVE)
+
+
+@pytest.mark.parametrize(
+    "role, status, to",
+    [
+        (Role.CDOM_AGENT, S.CDOM_NOTIFIED, S.ACTIVITY_RECORDED),
+        (Role.CPAM_AGENT, S.ACTIVITY_RECORDED, S.BILLING_NUMBER_RECORDED),
+        (Role.ARS_AGENT, S.CPS_ISSUED, S.ACTIVE),
+    ],
+)
+def test_agents_act_only_in_their_territory(role, status, to):
+    doctor = DoctorFactory(status=status)  # Albi, Tarn, Occitanie: outside the traits' scope
+    actor = actor_for(role, doctor)
+    with pytest.raises(PermissionDenied, match="périmètre"):
+        services.doctor_transition(doctor=doctor, actor=actor, to_status=to, billing_number="1234")
+    tarn = {"departement": Departement.objects.get(code="81")}
+    local = (
+        UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
+        if role == Role.ARS_AGENT
+        else UserFactory(role=role, **tarn)
+    )
+    assert (
+        services.doctor_transition(
+            doctor=doctor, actor=local, to_status=to, billing_number="1234"
+        ).status
+        == to
+    )
+
+
+def test_a_doctor_cannot_move_another_doctor():
+    doctor, other = DoctorFactory(), DoctorFactory()
+    with pytest.raises(PermissionDenied):
+        services.doctor_transition(doctor=doctor, actor=other.user, to_status=S.PAUSED)
+
+
+def test_refusal_needs_a_reason():
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    with pytest.raises(ValidationError, match="motif"):
+        services.doctor_transition(
+            doctor=doctor, actor=UserFactory(cdom=True), to_status=S.REFUSED, comment="non"
+        )
+    doctor = services.doctor_transition(
+        doctor=doctor, actor=UserFactory(cdom=True), to_status=S.REFUSED, comment="Non inscrit"
+    )
+    assert doctor.status_reason == "Non inscrit"
+
+
+def test_billing_number_required_and_cps_dates():
+    doctor = DoctorFactory(in_landes=True, status=S.ACTIVITY_RECORDED)
+    cpam = UserFactory(cpam=True)
+    with pytest.raises(ValidationError, match="numéro de facturation"):
+        services.doctor_transition(doctor=doctor, actor=cpam, to_status=S.BILLING_NUMBER_RECORDED)
+    day = today()
+    doctor = services.doctor_transition(
+        doctor=doctor, actor=cpam, to_status=S.BILLING_NUMBER_RECORDED,
+        billing_number="40 123 456", today=day,
+    )  # fmt: skip
+    assert doctor.billing_number == "40123456" and doctor.billing_recorded_on == day
+    assert doctor.cps_expected_on == day + timedelta(days=21) and doctor.is_plannable
+    body = Notification.objects.filter(recipient=doctor.user.email).first().body
+    assert "40123456" in body and f"{day + timedelta(days=21):%d/%m/%Y}" in body
+    later = day + timedelta(days=15)
+    doctor = services.doctor_transition(
+        doctor=doctor, actor=cpam, to_status=S.CPS_ISSUED, today=later
+    )
+    assert doctor.cps_issued_on == later and doctor.cps_expected_on == later
+
+
+def test_resubmission_from_draft_notifies_the_cdom():
+    doctor = DoctorFactory(in_landes=True, draft=True)
+    UserFactory(cdom=True, email="cdom40@test.renfort.example")
+    services.doctor_transition(doctor=doctor, actor=doctor.user, to_status=S.SUBMITTED)
+    assert Notification.objects.filter(
+        kind="doctor_submitted", recipient="cdom40@test.renfort.example"
+    ).exists()
+
+
+# --- Availabilities, territory, preferences --------------------------------------------------
+
+
+def test_availability_add_merges_and_refuses_past():
+    doctor = DoctorFactory()
+    day = today() + timedelta(days=3)
+    services.availability_add(doctor=doctor, actor=doctor.user, day=day, period="morning")
+    services.availability_add(doctor=doctor, actor=doctor.user, day=day, period="afternoon")
+    assert doctor.availabilities.get().period == "full"
+    with pytest.raises(ValidationError):
+        services.availability_add(
+            doctor=doctor, actor=doctor.user, day=today() - timedelta(days=1), period="full"
+        )
+    with pytest.raises(PermissionDenied):
+        services.availability_add(doctor=doctor, actor=DoctorFactory().user, day=day, period="full")
+
+
+@pytest.mark.parametrize("mission_status", ["proposed", "accepted", "confirmed"])
+def test_availability_held_by_a_mission_cannot_be_removed(mission_status):
+    day = today() + timedelta(days=10)
+    doctor = DoctorFactory(available_on=[day])
+    mission = MissionFactory(doctor=doctor, date=day, status=mission_status)
+    availability = doctor.availabilities.get()
+    with pytest.raises(ValidationError, match="ne peut pas être retirée"):
+        services.availability_remove(availability=availability, actor=doctor.user)
+    assert Availability.objects.filter(pk=availability.pk).exists()
+    mission.refresh_from_db()
+    assert mission.status == mission_status
+
+
+def test_availability_without_holding_mission_is_removed():
+    day = today() + timedelta(days=10)
+    doctor = DoctorFactory(available_on=[day])
+    MissionFactory(doctor=doctor, date=day, status="cancelled")
+    services.availability_remove(availability=doctor.availabilities.get(), actor=doctor.user)
+    assert not doctor.availabilities.exists()
+
+
+def test_coverage_update_switches_modes(lacaune_zone):
+    doctor = DoctorFactory()
+    with pytest.raises(ValidationError):
+        services.doctor_coverage_update(doctor=doctor, actor=doctor.user, coverage_mode="zones")
+    services.doctor_coverage_update(
+        doctor=doctor, actor=doctor.user, coverage_mode="zones", max_travel_minutes=60,
+        zones=[lacaune_zone],
+    )  # fmt: skip
+    doctor.refresh_from_db()
+    assert doctor.max_travel_minutes is None and list(doctor.zones.all()) == [lacaune_zone]
+    services.doctor_coverage_update(
+        doctor=doctor, actor=doctor.user, coverage_mode="travel", max_travel_minutes=60
+    )
+    assert doctor.zones.count() == 0
+
+
+def test_preferences_update_checks_days_and_phone():
+    doctor = DoctorFactory()
+    with pytest.raises(ValidationError):
+        services.doctor_preferences_update(
+            doctor=doctor, actor=doctor.user, data={"max_days_per_month": 3}
+        )
+    services.doctor_preferences_update(
+        doctor=doctor, actor=doctor.user, data={"max_days_per_month": 1, "phone": "0781234568"}
+    )
+    doctor.refresh_from_db()
+    assert doctor.max_days_per_month == 1 and doctor.phone == "+33781234568"
+    assert DoctorHistory.objects.filter(doctor=doctor).count() == 1  # no status change
+
+
+def test_factory_rpps_are_valid():
+    from renfort.core.validators import luhn_valid
+
+    assert luhn_valid(rpps_with_key("1234567890"))

@@ -1,0 +1,362 @@
+"""Pages: sign-up, doctor space, permissions, agent list, detail, transitions and exports."""
+
+import csv
+import html as htmllib
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from renfort.accounts.models import Role, User
+from renfort.doctors.models import Doctor, DoctorStatus
+from renfort.notifications.models import Notification
+from renfort.territories.models import Departement
+from tests.factories import UserFactory, commune
+from tests.planning.factories import MissionFactory
+
+from .factories import DoctorFactory
+
+pytestmark = pytest.mark.django_db
+SIGNUP = "doctors:signup"
+
+
+def text(response) -> str:
+    return htmllib.unescape(response.content.decode())
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+
+
+def test_signup_page_renders(client):
+    page = text(client.get(reverse(SIGNUP)))
+    assert "Devenir médecin volontaire" in page and 'data-autocomplete-url="' in page
+    assert "CC du Haut-Languedoc" in page and "Occitanie" in page
+    assert 'name="dispo-0-date"' in page and "Envoyer ma candidature" in page
+
+
+def test_signup_logs_in_and_shows_the_space(client, signup_data):
+    response = client.post(reverse(SIGNUP), signup_data(), follow=True)
+    page = text(response)
+    assert "Votre candidature a été envoyée" in page and "Candidature envoyée" in page
+    doctor = Doctor.objects.get()
+    assert response.context["user"] == doctor.user and doctor.status == "submitted"
+    assert doctor.practice_status == "retired" and doctor.wants_housing
+    assert doctor.availabilities.count() == 2 and doctor.zones.count() == 1
+    assert "CDOM Tarn (81)" in page
+
+
+def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(client, signup_data):
+    first = client.post(reverse(SIGNUP), signup_data())
+    client.logout()
+    second = client.post(reverse(SIGNUP), signup_data())
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == reverse("doctors:space")
+    assert Doctor.objects.count() == 1 and User.objects.count() == 1
+    # The repeated POST carried the right password: the session is the doctor's.
+    assert client.get(reverse("doctors:space")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"rpps": "18888000008"}, "clé de contrôle"),
+        ({"rpps": "1888800000"}, "11 chiffres"),
+        ({"phone": "05 63 00 00 00"}, "mobile (06 ou 07)"),
+        ({"max_days_per_month": "3"}, "Sélectionnez un choix valide"),
+        ({"coverage_mode": "travel", "max_travel_minutes": ""}, "temps de trajet maximal"),
+        ({"zones": []}, "au moins une zone"),
+        ({"insurance_confirmed": None}, "assurance responsabilité civile"),
+        ({"consent": None}, "Votre accord est nécessaire"),
+        ({"practice_commune": "", "commune_label": "Alb"}, "Choisissez la commune"),
+        ({"password2": "autre-chose-42"}, "pas identiques"),
+        ({"dispo-0-date": "2020-01-06"}, "n'est pas une date à venir"),
+    ],
+)
+def test_invalid_signup_saves_nothing(client, signup_data, overrides, message):
+    response = client.post(reverse(SIGNUP), signup_data(**overrides))
+    assert response.status_code == 200
+    assert message in text(response)
+    assert not Doctor.objects.exists() and not User.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_duplicate_rpps_refused_on_the_form(client, signup_data):
+    DoctorFactory(rpps="18888000009")
+    response = client.post(reverse(SIGNUP), signup_data())
+    assert "déjà inscrit avec ce numéro RPPS" in text(response)
+    assert Doctor.objects.count() == 1
+
+
+def test_travel_mode_signup(client, signup_data):
+    client.post(
+        reverse(SIGNUP), signup_data(coverage_mode="travel", max_travel_minutes="90", zones=[])
+    )
+    doctor = Doctor.objects.get()
+    assert doctor.coverage_mode == "travel" and doctor.max_travel_minutes == 90
+    page = text(client.get(reverse("doctors:space")))
+    assert "à moins de 90 minutes" in page and "CC du Haut-Languedoc" in page
+
+
+def test_signed_in_doctor_is_sent_to_the_space_and_others_refused(client):
+    doctor = DoctorFactory()
+    client.force_login(doctor.user)
+    assert client.get(reverse(SIGNUP)).url == reverse("doctors:space")
+    client.force_login(UserFactory(ars=True))
+    assert client.get(reverse(SIGNUP)).status_code == 403
+
+
+# --- Doctor space ---------------------------------------------------------------------------
+
+
+def test_space_shows_timeline_missions_and_plannable_notice(client):
+    doctor = DoctorFactory(status=DoctorStatus.BILLING_NUMBER_RECORDED)
+    doctor.billing_recorded_on = timezone.localdate()
+    doctor.save()
+    mission = MissionFactory(doctor=doctor)
+    client.force_login(doctor.user)
+    page = text(client.get(reverse("doctors:space")))
+    assert (
+        "planifiable dès cette étape" in page and "avant l'arrivée de la nouvelle carte CPS" in page
+    )
+    assert f"{doctor.cps_expected_on:%d/%m/%Y}" in page
+    assert mission.site.name in page and "Confirmée" in page
+
+
+def test_space_requires_a_doctor(client):
+    assert client.get(reverse("doctors:space")).status_code == 302
+    client.force_login(UserFactory(site_manager=True))
+    assert client.get(reverse("doctors:space")).status_code == 403
+
+
+def test_space_add_and_remove_availability(client):
+    doctor = DoctorFactory()
+    client.force_login(doctor.user)
+    day = timezone.localdate() + timedelta(days=12)
+    client.post(reverse("doctors:availability_add"), {"date": day.isoformat(), "period": "full"})
+    availability = doctor.availabilities.get()
+    response = client.post(
+        reverse("doctors:availability_remove", args=[availability.pk]), follow=True
+    )
+    assert "retirée" in text(response) and not doctor.availabilities.exists()
+
+
+def test_space_refuses_removing_a_date_held_by_a_mission(client):
+    day = timezone.localdate() + timedelta(days=10)
+    doctor = DoctorFactory(available_on=[day])
+    MissionFactory(doctor=doctor, date=day, accepted=True)
+    client.force_login(doctor.user)
+    availability = doctor.availabilities.get()
+    response = client.post(
+        reverse("doctors:availability_remove", args=[availability.pk]), follow=True
+    )
+    assert "ne peut pas être retirée" in text(response)
+    assert doctor.availabilities.exists()
+
+
+def test_a_doctor_cannot_touch_another_doctors_availability(client):
+    other = DoctorFactory(available_on=[timezone.localdate() + timedelta(days=5)])
+    client.force_login(DoctorFactory().user)
+    url = reverse("doctors:availability_remove", args=[other.availabilities.get().pk])
+    assert client.post(url).status_code == 404
+    assert other.availabilities.exists()
+
+
+def test_space_past_date_refused_with_message(client):
+    doctor = DoctorFactory()
+    client.force_login(doctor.user)
+    response = client.post(
+        reverse("doctors:availability_add"),
+        {"date": (timezone.localdate() - timedelta(days=2)).isoformat(), "period": "full"},
+        follow=True,
+    )
+    assert "n'est pas une date à venir" in text(response)
+
+
+def test_coverage_and_preferences_pages(client, lacaune_zone):
+    doctor = DoctorFactory()
+    client.force_login(doctor.user)
+    assert client.get(reverse("doctors:coverage")).status_code == 200
+    response = client.post(reverse("doctors:coverage"), {"coverage_mode": "zones"})
+    assert "au moins une zone" in text(response)
+    client.post(reverse("doctors:coverage"), {"coverage_mode": "zones", "zones": [lacaune_zone.pk]})
+    assert list(Doctor.objects.get(pk=doctor.pk).zones.all()) == [lacaune_zone]
+    data = {
+        "phone": "06 11 22 33 44", "max_days_per_month": "1", "slot_minutes": "30",
+        "morning_start": "08:30", "morning_end": "12:00", "afternoon_start": "13:30",
+        "afternoon_end": "17:00", "wants_housing": "on",
+    }  # fmt: skip
+    assert client.post(reverse("doctors:preferences"), data).status_code == 302
+    doctor.refresh_from_db()
+    assert (doctor.max_days_per_month, doctor.slot_minutes, doctor.wants_housing) == (1, 30, True)
+
+
+def test_pause_resume_and_withdraw_with_warning(client):
+    doctor = DoctorFactory()
+    mission = MissionFactory(doctor=doctor)
+    client.force_login(doctor.user)
+    client.post(reverse("doctors:space_transition"), {"to_status": "paused"})
+    assert Doctor.objects.get(pk=doctor.pk).status == "paused"
+    client.post(reverse("doctors:space_transition"), {"to_status": "active"})
+    assert Doctor.objects.get(pk=doctor.pk).status == "active"
+    page = text(client.get(reverse("doctors:withdraw")))
+    assert "ces missions seront annulées" in page and mission.site.name in page
+    client.post(reverse("doctors:withdraw"), {"comment": "Déménagement"})
+    assert Doctor.objects.get(pk=doctor.pk).status == "withdrawn"
+    mission.refresh_from_db()
+    # Announced on the confirmation page, with the doctor's reason in the history.
+    assert mission.status == "cancelled" and mission.status_reason == "Déménagement"
+
+
+def test_space_transition_refuses_other_targets(client):
+    doctor = DoctorFactory(submitted=True)
+    client.force_login(doctor.user)
+    response = client.post(
+        reverse("doctors:space_transition"), {"to_status": "activity_recorded"}, follow=True
+    )
+    assert "Action inconnue" in text(response)
+    assert Doctor.objects.get(pk=doctor.pk).status == "submitted"
+
+
+# --- Agents ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["doctors:agent_list", "doctors:export"])
+def test_back_office_forbidden_to_doctors_and_site_managers(client, url_name):
+    assert client.get(reverse(url_name)).status_code == 302  # anonymous → login
+    for user in (DoctorFactory().user, UserFactory(site_manager=True)):
+        client.force_login(user)
+        assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_detail_forbidden_to_doctors_and_404_outside_scope(client):
+    doctor = DoctorFactory()  # Tarn, Occitanie
+    url = reverse("doctors:agent_detail", args=[doctor.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(DoctorFactory().user)
+    assert client.get(url).status_code == 403
+    client.force_login(doctor.user)
+    assert client.get(url).status_code == 403
+    for outsider in (UserFactory(ars=True), UserFactory(cdom=True), UserFactory(cpam=True)):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        transition = reverse("doctors:agent_transition", args=[doctor.pk])
+        assert client.post(transition, {"to_status": "paused"}).status_code == 404
+    client.force_login(UserFactory(national=True))
+    assert client.get(url).status_code == 200
+
+
+def test_ars_list_shows_only_its_region(client):
+    landes = DoctorFactory(in_landes=True, last_name="Landais-Fictif")
+    tarn = DoctorFactory(last_name="Tarnais-Fictif")
+    client.force_login(UserFactory(ars=True))
+    page = text(client.get(reverse("doctors:agent_list")))
+    assert landes.last_name in page and tarn.last_name not in page
+    client.force_login(UserFactory(national=True))
+    page = text(client.get(reverse("doctors:agent_list")))
+    assert landes.last_name in page and tarn.last_name in page
+
+
+def test_agent_filters(client, lacaune_zone):
+    DoctorFactory(last_name="Zone-Fictif", coverage_mode="zones", max_travel_minutes=None)
+    Doctor.objects.get(last_name="Zone-Fictif").zones.add(lacaune_zone)
+    DoctorFactory(last_name="Secteur-Fictif", sector="secteur_2")
+    DoctorFactory(last_name="Soumis-Fictif", submitted=True)
+    DoctorFactory(last_name="Landes-Fictif", in_landes=True)
+    client.force_login(UserFactory(national=True))
+
+    def names(**params):
+        response = client.get(reverse("doctors:agent_list"), params)
+        return {d.last_name for d, _ in response.context["rows"]}
+
+    assert names(zone=lacaune_zone.pk) == {"Zone-Fictif"}
+    assert names(sector="secteur_2") == {"Secteur-Fictif"}
+    assert names(status="submitted") == {"Soumis-Fictif"}
+    assert names(departement="40") == {"Landes-Fictif"}
+    assert names(region="75") == {"Landes-Fictif"}
+    assert len(names()) == 4
+
+
+def test_agent_list_paginates(client):
+    for _ in range(55):
+        DoctorFactory(in_landes=True)
+    client.force_login(UserFactory(ars=True))
+    response = client.get(reverse("doctors:agent_list"))
+    assert len(response.context["rows"]) == 50 and response.context["count"] == 55
+    assert len(client.get(reverse("doctors:agent_list"), {"page": 2}).context["rows"]) == 5
+
+
+def test_departement_table_counts(client, lacaune_zone):
+    zoned = DoctorFactory(in_landes=True, coverage_mode="zones", max_travel_minutes=None)
+    zoned.zones.add(lacaune_zone)
+    DoctorFactory(in_landes=True, coverage_mode="zones", max_travel_minutes=None)  # no zone
+    DoctorFactory(in_landes=True, submitted=True)  # travel, not plannable yet
+    DoctorFactory(in_landes=True, status="withdrawn")  # not counted
+    DoctorFactory(practice_commune=commune("33063"))
+    client.force_login(UserFactory(ars=True))
+    response = client.get(reverse("doctors:agent_list"))
+    table = {row.code: row for row in response.context["table"]}
+    landes = table["40"]
+    assert (landes.volunteers, landes.with_zones, landes.with_travel) == (3, 1, 1)
+    assert (landes.without_territory, landes.plannable) == (1, 2)
+    assert table["33"].volunteers == 1 and "81" not in table
+    assert response.context["total"].volunteers == 4
+    assert "Sans territoire choisi" in text(response)
+
+
+def test_export_csv_and_xlsx_match_filters_without_contact_data(client):
+    DoctorFactory(in_landes=True, last_name="Export-Fictif", submitted=True)
+    DoctorFactory(in_landes=True, last_name="Autre-Fictif")
+    DoctorFactory(last_name="Horszone-Fictif")
+    client.force_login(UserFactory(ars=True))
+    response = client.get(reverse("doctors:export"), {"format": "csv", "status": "submitted"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Nom", "Prénom", "RPPS"] and len(rows) == 2
+    assert rows[1][0] == "Export-Fictif" and rows[1][7] == "Candidature envoyée"
+    assert not any("@" in cell or "+33" in cell for row in rows for cell in row)
+    response = client.get(reverse("doctors:export"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {"Export-Fictif", "Autre-Fictif"}
+
+
+def test_agent_detail_shows_history_and_role_actions(client):
+    doctor = DoctorFactory(in_landes=True, status=DoctorStatus.ACTIVITY_RECORDED)
+    client.force_login(UserFactory(cpam=True))
+    page = text(client.get(reverse("doctors:agent_detail", args=[doctor.pk])))
+    assert "Enregistrer le numéro de facturation (CPAM)" in page and 'name="billing_number"' in page
+    assert "Historique du dossier" in page
+    client.force_login(UserFactory(cdom=True))
+    page = text(client.get(reverse("doctors:agent_detail", args=[doctor.pk])))
+    assert "Refuser la candidature" in page and "numéro de facturation (CPAM)" not in page
+    later = DoctorFactory(in_landes=True, status=DoctorStatus.BILLING_NUMBER_RECORDED)
+    page = text(client.get(reverse("doctors:agent_detail", args=[later.pk])))
+    assert "Aucune action possible" in page
+
+
+def test_cpam_records_billing_number_from_the_detail_page(client):
+    doctor = DoctorFactory(in_landes=True, status=DoctorStatus.ACTIVITY_RECORDED)
+    client.force_login(UserFactory(cpam=True))
+    url = reverse("doctors:agent_transition", args=[doctor.pk])
+    response = client.post(url, {"to_status": "billing_number_recorded"}, follow=True)
+    assert "numéro de facturation" in text(response)
+    client.post(url, {"to_status": "billing_number_recorded", "billing_number": "4001234"})
+    doctor.refresh_from_db()
+    assert doctor.status == "billing_number_recorded" and doctor.billing_number == "4001234"
+
+
+def test_wrong_role_transition_is_403(client):
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    client.force_login(UserFactory(cpam=True))
+    url = reverse("doctors:agent_transition", args=[doctor.pk])
+    assert client.post(url, {"to_status": "cdom_notified"}).status_code == 403
+
+
+def test_cdom_agent_of_another_departement_cannot_see(client):
+    doctor = DoctorFactory(in_landes=True)
+    gironde = Departement.objects.get(code="33")
+    client.force_login(UserFactory(role=Role.CDOM_AGENT, departement=gironde))
+    assert client.get(reverse("doctors:agent_detail", args=[doctor.pk])).status_code == 404
+    assert doctor.last_name not in text(client.get(reverse("doctors:agent_list")))
