@@ -1,4 +1,4 @@
-"""Demo planning (fictitious): next month is planned by the solver for the whole country, then
+"""Demo planning (fictitious): next month is planned by the solver region by region, then
 missions are spread over the workflow so every screen has something to show:
 
 - Nouvelle-Aquitaine (75): the proposal is left unpublished, for the ARS to review and publish;
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renfort.accounts.models import User
+from renfort.sites.models import Site
 
 from . import solver
 from .models import Mission, MissionHistory, MissionStatus, PlanningRun
@@ -20,7 +21,7 @@ from .services import planning_result_save
 
 M = MissionStatus
 UNPUBLISHED_REGION = "75"
-DEMO_TIME_LIMIT_SECONDS = 10.0
+DEMO_TIME_LIMIT_SECONDS = 5.0
 # Published missions: (status, weight) and the path that leads there.
 OUTCOMES = [(M.CONFIRMED, 6), (M.ACCEPTED, 2), (M.PROPOSED, 2), (M.DECLINED, 1)]
 PATHS = {
@@ -48,39 +49,39 @@ def _pick(rng):
 
 
 def generate(*, rng, stdout) -> None:
+    """Each region with active sites is planned by its own run, as its ARS would do."""
     month = _next_month()
     if PlanningRun.objects.filter(month=month).exists():
         stdout.write("  planification de démonstration déjà présente")
         return
-    context = problem_build(month=month, region_code=None)
-    stdout.write(
-        f"  planification de {month:%m/%Y} : {len(context.problem.volunteers)} volontaires, "
-        f"{len(context.problem.sites)} lieux…"
-    )
-
-    def progress(message, fraction):
-        stdout.write(f"    {fraction:4.0%} {message}")
-
-    result = solver.solve(
-        context.problem,
-        solver.SolverParams(time_limit_seconds=DEMO_TIME_LIMIT_SECONDS, seed=0),
-        progress=progress,
-    )
     admin = User.objects.filter(email="admin@demo.renfort.example").first()
-    with transaction.atomic():
-        run = PlanningRun.objects.create(
-            month=month,
-            region=None,
-            created_by=admin,
-            time_limit_seconds=int(DEMO_TIME_LIMIT_SECONDS),
-            status=PlanningRun.Status.RUNNING,
+    regions = sorted(set(Site.objects.active().values_list("region_id", flat=True)))
+    total = 0
+    for index, region_code in enumerate(regions, start=1):
+        context = problem_build(month=month, region_code=region_code)
+        result = solver.solve(
+            context.problem,
+            solver.SolverParams(time_limit_seconds=DEMO_TIME_LIMIT_SECONDS, seed=0),
         )
-        planning_result_save(run, context, result)
+        with transaction.atomic():
+            run = PlanningRun.objects.create(
+                month=month,
+                region_id=region_code,
+                created_by=admin,
+                time_limit_seconds=int(DEMO_TIME_LIMIT_SECONDS),
+                status=PlanningRun.Status.RUNNING,
+            )
+            planning_result_save(run, context, result)
+        created = Mission.objects.filter(run=run).count()
+        total += created
+        stdout.write(
+            f"    [{index}/{len(regions)}] région {region_code} : "
+            f"{len(context.problem.volunteers)} volontaires, {len(context.problem.sites)} lieux, "
+            f"{created} missions ({result.status}, {result.solve_seconds:.1f} s)"
+        )
+    with transaction.atomic():
         _spread_over_workflow(rng, admin)
-    stdout.write(
-        f"  {len(result.assignments)} missions de démonstration ({result.status}, "
-        f"écart {result.gap:.1%}, {result.solve_seconds:.1f} s)"
-    )
+    stdout.write(f"  {total} missions de démonstration pour {month:%m/%Y}")
 
 
 def _spread_over_workflow(rng, actor) -> None:

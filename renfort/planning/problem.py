@@ -11,7 +11,7 @@ from renfort.sites.selectors import housing_beds, site_open_days, with_opening
 from renfort.zoning.selectors import current_zones
 
 from . import solver
-from .models import KEPT_STATUSES, PERIOD_DAYS, Mission
+from .models import PERIOD_DAYS, Mission, MissionStatus
 from .months import month_bounds
 
 
@@ -25,14 +25,12 @@ class ProblemContext:
     zone_names: dict[int, str] = field(default_factory=dict)
 
 
-def _kept_missions(first: date, last: date):
-    """Missions the solver must keep: accepted, confirmed, done, or locked by the ARS."""
-    from django.db.models import Q
-
+def _holding_missions(first: date, last: date):
+    """Missions that hold a doctor this month, except unlocked drafts (which a run replaces)."""
     return (
         Mission.objects.holding()
         .in_month(first, last)
-        .filter(Q(status__in=KEPT_STATUSES) | Q(locked=True))
+        .exclude(status=MissionStatus.DRAFT, locked=False)
         .select_related("site")
     )
 
@@ -67,13 +65,17 @@ def problem_build(
     site_ids = {s.pk for s in sites}
     zone_ids = {z.pk for z in zones}
 
-    kept = list(_kept_missions(first, last))
-    fixed = [m for m in kept if m.site_id in site_ids]
+    # In the region, published (proposed, accepted, confirmed, done) and locked missions are
+    # kept as they are. Elsewhere, every holding mission (unpublished drafts of another region's
+    # run included) blocks its date and counts against the doctor's monthly cap.
+    kept = [m for m in _holding_missions(first, last) if m.site_id in site_ids]
+    elsewhere = Mission.objects.holding().in_month(first, last).exclude(site_id__in=site_ids)
     outside = defaultdict(float)  # days a doctor already holds this month elsewhere
-    for mission in kept:
-        if mission.site_id not in site_ids:
-            outside[mission.doctor_id] += PERIOD_DAYS[mission.period]
-    busy_dates = {(m.doctor_id, m.date) for m in kept if m.site_id not in site_ids}
+    busy_dates = set()
+    for mission in elsewhere.only("doctor_id", "date", "period"):
+        outside[mission.doctor_id] += PERIOD_DAYS[mission.period]
+        busy_dates.add((mission.doctor_id, mission.date))
+    fixed = kept
 
     doctors = (
         Doctor.objects.plannable()

@@ -138,14 +138,12 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     """Replace the unlocked drafts of the run's month and region by the solver's proposal."""
     drafts = _region_missions(run.month, run.region_id).filter(status=M.DRAFT, locked=False)
     drafts.delete()
-    now_kept = set(
-        _region_missions(run.month, run.region_id)
-        .holding()
-        .values_list("doctor_id", "site_id", "date")
-    )
+    # Safety net: a doctor already held that day (by any mission) is never proposed again.
+    first, last = month_bounds(run.month)
+    now_kept = set(Mission.objects.holding().in_month(first, last).values_list("doctor_id", "date"))
     missions = []
     for assignment in result.assignments:
-        key = (assignment.volunteer_id, assignment.site_id, assignment.date)
+        key = (assignment.volunteer_id, assignment.date)
         if assignment.fixed or key in now_kept:
             continue
         site = context.sites[assignment.site_id]
@@ -163,7 +161,10 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
                 run=run,
             )
         )
-    created = Mission.objects.bulk_create(missions)
+    # A concurrent run of a neighbouring region may have taken the same doctor on the same day
+    # meanwhile: the database constraint decides, the losing proposal is skipped.
+    Mission.objects.bulk_create(missions, ignore_conflicts=True)
+    created = list(Mission.objects.filter(run=run, status=M.DRAFT))
     MissionHistory.objects.bulk_create(
         MissionHistory(
             mission=m, from_status="", to_status=M.DRAFT, comment="Proposé par le calcul."

@@ -252,3 +252,20 @@ def test_confirm_accepted_confirms_what_fits(ars_occitanie):
     first.refresh_from_db()
     second.refresh_from_db()
     assert {first.status, second.status} == {M.CONFIRMED, M.ACCEPTED}
+
+
+def test_neighbouring_regions_never_double_book_a_doctor(django_capture_on_commit_callbacks):
+    lacaune, landes = SiteFactory(), SiteFactory(in_landes=True)
+    dates = sorted(set(open_dates(lacaune, 2)) & set(open_dates(landes, 28)))[:2]
+    doctor = DoctorFactory(available_on=dates, max_travel_minutes=600, max_days_per_month=1)
+    occitanie = UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
+    aquitaine = UserFactory(ars=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_run_create(month=next_month(), region_code="76", actor=occitanie)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.planning_run_create(month=next_month(), region_code="75", actor=aquitaine)
+    run.refresh_from_db()
+    # The unpublished draft in Occitanie already uses the doctor's only day of the month.
+    assert list(Mission.objects.values_list("site", flat=True)) == [lacaune.pk]
+    assert run.status == PlanningRun.Status.DONE
+    assert [v["id"] for v in run.unplanned_volunteers] == [doctor.pk], run.unplanned_volunteers
