@@ -155,3 +155,19 @@ SMS_BACKEND = (
     if SMS_HTTP_URL
     else "renfort.notifications.channels.ConsoleSmsBackend"
 )
+
+# --- Patient booking (renfort.booking) — see docs/booking.md ---------------------------------
+# Future appointments a patient may hold with the same phone or email.
+BOOKING_MAX_FUTURE_APPOINTMENTS = 2
+# Appointments (and waiting-list entries, booking notifications) older than this are purged.
+BOOKING_RETENTION_MONTHS = 12
+# The patient cancels or moves from the secret link until this many hours before.
+BOOKING_CANCEL_CUTOFF_HOURS = 1
+# Reserved slots open to every patient this many hours before they start.
+BOOKING_PRIORITY_RELEASE_HOURS = 48
+# A waiting-list offer is valid this many hours; a person gets at most this many offers.
+WAITLIST_OFFER_HOURS = 2
+WAITLIST_MAX_OFFERS = 3
+# How many waiting people are offered the same freed slot at once (first to confirm wins).
+WAITLIST_OFFERS_PER_SLOT = 3
+# --- end of patient booking settings ---------------------------------------------------------

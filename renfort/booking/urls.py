@@ -1,3 +1,23 @@
+from django.urls import path
+
+from . import views
+
 app_name = "booking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("lieu/<int:pk>/", views.site_slots, name="site_slots"),
+    path("creneau/<int:pk>/", views.book, name="book"),
+    path("donnees-personnelles/", views.notice, name="notice"),
+    path("mon-rendez-vous/<str:secret>/", views.manage, name="manage"),
+    path("mon-rendez-vous/<str:secret>/annuler/", views.cancel, name="cancel"),
+    path("mon-rendez-vous/<str:secret>/deplacer/", views.move, name="move"),
+    path("mon-rendez-vous/<str:secret>/rendez-vous.ics", views.ics, name="ics"),
+    path("liste-attente/", views.waitlist_register, name="waitlist"),
+    path("liste-attente/<str:secret>/desinscription/", views.waitlist_leave, name="waitlist_leave"),
+    path("proposition/<str:secret>/", views.offer, name="offer"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("agenda/<int:pk>/<str:day>/", views.day, name="day"),
+    path("agenda/rendez-vous/<int:pk>/statut/", views.mark, name="mark"),
+    path("agenda/mission/<int:pk>/sans-rendez-vous/", views.walk_in, name="walk_in"),
+]

@@ -39,14 +39,21 @@ def _fold(line: str) -> list[str]:
     return out
 
 
-def ics_calendar(events: Iterable[CalendarEvent], *, name: str = "Renfort") -> bytes:
-    stamp = _utc(timezone.now())
+def ics_calendar(
+    events: Iterable[CalendarEvent],
+    *,
+    name: str = "Renfort",
+    method: str = "PUBLISH",
+    now: datetime | None = None,
+) -> bytes:
+    """METHOD:CANCEL with cancelled events tells calendars to remove them."""
+    stamp = _utc(now or timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Renfort//Un medecin pres de chez vous//FR",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        f"METHOD:{method}",
         f"X-WR-CALNAME:{_escape(name)}",
     ]
     for event in events:

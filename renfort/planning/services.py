@@ -397,10 +397,8 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
 
 def _sync_slots(mission: Mission) -> None:
     """Booking slots follow confirmed missions (created, or released with patients notified)."""
-    try:
-        from renfort.booking.services import slots_sync_for_mission
-    except ImportError:  # booking app without slots yet
-        return
+    from renfort.booking.services import slots_sync_for_mission  # booking depends on planning
+
     slots_sync_for_mission(mission=mission)
 
 

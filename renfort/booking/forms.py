@@ -1,0 +1,138 @@
+"""Forms of the booking app. They check input shape; rules live in services."""
+
+import uuid
+
+from django import forms
+
+from renfort.core.forms import RenfortForm
+
+from .services import REASON_MAX
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
+YES_NO = [("oui", "Oui"), ("non", "Non")]
+
+
+class SearchForm(RenfortForm):
+    """Public search (GET): commune name or postcode, or the browser's position."""
+
+    q = forms.CharField(
+        label="Commune ou code postal",
+        help_text="Par exemple : Lacaune ou 81230.",
+        required=False,
+        max_length=80,
+    )
+    commune = forms.CharField(required=False, widget=forms.HiddenInput, max_length=5)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    date = forms.DateField(label="Date", required=False, widget=DATE_WIDGET)
+    period = forms.ChoiceField(label="Demi-journée", choices=PERIODS, required=False)
+    proximity = forms.BooleanField(
+        label="Trier seulement par distance (sans mettre ma zone en premier)", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"autocomplete": "off", "data-autocomplete-target": "id_commune"}
+        )
+
+    @property
+    def has_origin(self) -> bool:
+        data = self.cleaned_data
+        return bool(
+            data.get("q")
+            or data.get("commune")
+            or (data.get("lat") is not None and data.get("lon") is not None)
+        )
+
+
+class TokenForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class PatientForm(RenfortForm):
+    last_name = forms.CharField(label="Nom", max_length=100)
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    birth_date = forms.DateField(label="Date de naissance", widget=DATE_WIDGET)
+    phone = forms.CharField(
+        label="Téléphone mobile",
+        help_text="Pour recevoir la confirmation et le rappel par SMS. Par exemple 06 12 34 56 78.",
+        max_length=25,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label="Adresse électronique",
+        help_text="Pour recevoir la confirmation avec le fichier d'agenda. "
+        "Indiquez au moins le téléphone ou l'adresse électronique.",
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email"}),
+    )
+    has_medecin_traitant = forms.ChoiceField(
+        label="Avez-vous un médecin traitant ?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="Une partie des créneaux est réservée aux personnes sans médecin traitant "
+        "ou en affection de longue durée (ALD).",
+    )
+    is_ald = forms.BooleanField(label="Je suis en affection de longue durée (ALD)", required=False)
+    consent = forms.BooleanField(
+        label="J'ai lu la notice d'information sur mes données personnelles et j'accepte "
+        "leur traitement pour ce rendez-vous.",
+        required=False,  # checked by the service, with the other rules
+    )
+
+    def patient_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["has_medecin_traitant"] = data.get("has_medecin_traitant") == "oui"
+        return data
+
+
+class BookingForm(PatientForm):
+    reason = forms.CharField(
+        label="Motif en quelques mots",
+        help_text=f"Par exemple : renouvellement d'ordonnance, fièvre, certificat. "
+        f"Pas de détail médical ({REASON_MAX} caractères au plus).",
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": REASON_MAX}),
+    )
+    field_order = [
+        "last_name",
+        "first_name",
+        "birth_date",
+        "phone",
+        "email",
+        "has_medecin_traitant",
+        "is_ald",
+        "reason",
+        "consent",
+    ]
+
+
+class WaitlistForm(PatientForm):
+    start_date = forms.DateField(label="Disponible du", widget=DATE_WIDGET)
+    end_date = forms.DateField(label="au", widget=DATE_WIDGET)
+    field_order = ["start_date", "end_date", *BookingForm.field_order]
+
+
+class MarkForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            ("seen", "Vu"),
+            ("excused", "Excusé"),
+            ("no_show", "Absent"),
+            ("cancelled", "Annulé"),
+        ]
+    )
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class WalkInForm(RenfortForm):
+    last_name = forms.CharField(label="Nom", max_length=100)
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    time = forms.TimeField(
+        label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )

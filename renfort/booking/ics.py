@@ -1,0 +1,24 @@
+"""ICS calendar file (RFC 5545) of an appointment, attached to the confirmation email."""
+
+from datetime import datetime
+
+from renfort.core.ics import CalendarEvent, ics_calendar
+
+
+def appointment_ics(appointment, *, cancelled: bool = False, now: datetime | None = None) -> bytes:
+    site = appointment.site
+    event = CalendarEvent(
+        uid=f"{appointment.reference}@renfort",
+        start=appointment.start,
+        end=appointment.end,
+        summary="Consultation — Un médecin près de chez vous",
+        location=f"{site.name}, {site.address}, {site.commune.main_postcode} {site.commune.name}",
+        description=(
+            f"Rendez-vous {appointment.reference} avec {appointment.doctor}. "
+            "Tarif conventionné secteur 1, sans dépassement d'honoraires."
+        ),
+        cancelled=cancelled,
+    )
+    return ics_calendar(
+        [event], name="Rendez-vous", method="CANCEL" if cancelled else "PUBLISH", now=now
+    )

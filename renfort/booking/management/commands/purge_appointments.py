@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from renfort.booking.services import appointments_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Supprime les rendez-vous, inscriptions sur liste d'attente et messages de rendez-vous "
+        "plus anciens que la durée de conservation (BOOKING_RETENTION_MONTHS). "
+        "À lancer chaque nuit."
+    )
+
+    def handle(self, *args, **options):
+        counts = appointments_purge()
+        self.stdout.write(
+            f"Conservation {settings.BOOKING_RETENTION_MONTHS} mois : "
+            f"{counts['appointments']} rendez-vous, {counts['entries']} inscription(s), "
+            f"{counts['notifications']} message(s) supprimés."
+        )

@@ -1,0 +1,110 @@
+"""Messages to patients (email and SMS), recorded and sent after commit by the notification
+service. Bodies are templates under templates/booking/messages/; no medical detail is sent."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from renfort.notifications.models import Channel
+from renfort.notifications.services import notification_enqueue
+
+from .ics import appointment_ics
+
+SUBJECTS = {
+    "confirmation": "Votre rendez-vous {reference} est confirmé",
+    "moved": "Votre rendez-vous {reference} a été déplacé",
+    "cancelled_by_patient": "Votre rendez-vous {reference} est annulé",
+    "cancelled_by_staff": "Votre rendez-vous {reference} est annulé — trouvez un autre créneau",
+    "reminder": "Rappel : votre rendez-vous {reference}",
+    "waitlist_registered": "Vous êtes inscrit(e) sur la liste d'attente",
+    "waitlist_offer": "Un créneau s'est libéré pour vous",
+}
+# Kinds recorded in the Notification table start with this prefix (purged with the bookings).
+KIND_PREFIX = "booking_"
+
+
+def absolute(path: str) -> str:
+    return settings.RENFORT_BASE_URL.rstrip("/") + path
+
+
+def manage_url(appointment) -> str:
+    return absolute(reverse("booking:manage", args=[appointment.secret]))
+
+
+def search_url(site) -> str:
+    query = urlencode({"q": site.commune.main_postcode or site.commune.name})
+    return absolute(reverse("booking:search") + "?" + query)
+
+
+def waitlist_url(site) -> str:
+    return absolute(reverse("booking:waitlist") + "?" + urlencode({"site": site.pk}))
+
+
+def _send(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
+    """Email (with attachments) and/or SMS to the person's contacts, once per key. Returns the
+    number of notifications recorded (0 when already recorded)."""
+    recorded = 0
+    subject = SUBJECTS[kind].format(**context.get("subject_values", {}))
+    if person.email:
+        recorded += (
+            notification_enqueue(
+                kind=KIND_PREFIX + kind,
+                channel=Channel.EMAIL,
+                recipient=person.email,
+                subject=subject,
+                body=render_to_string(f"booking/messages/{kind}.txt", context),
+                attachments=list(attachments),
+                dedup_key=f"{key}-email",
+            )
+            is not None
+        )
+    if person.phone:
+        recorded += (
+            notification_enqueue(
+                kind=KIND_PREFIX + kind,
+                channel=Channel.SMS,
+                recipient=person.phone,
+                body=render_to_string(f"booking/messages/{kind}_sms.txt", context).strip(),
+                dedup_key=f"{key}-sms",
+            )
+            is not None
+        )
+    return recorded
+
+
+def appointment_context(appointment, **extra) -> dict:
+    return {
+        "appointment": appointment,
+        "site": appointment.site,
+        "doctor": appointment.doctor,
+        "manage_url": manage_url(appointment),
+        "subject_values": {"reference": appointment.reference},
+        **extra,
+    }
+
+
+def notify_appointment(appointment, *, kind: str, key: str, with_ics: bool = False, **extra) -> int:
+    attachments = []
+    if with_ics and appointment.email:
+        cancelled = kind.startswith("cancelled")
+        attachments = [
+            (
+                f"rendez-vous-{appointment.reference}.ics",
+                appointment_ics(appointment, cancelled=cancelled),
+                "text/calendar",
+            )
+        ]
+    context = appointment_context(
+        appointment,
+        search_url=search_url(appointment.site),
+        waitlist_url=waitlist_url(appointment.site),
+        **extra,
+    )
+    return _send(kind=kind, person=appointment, context=context, key=key, attachments=attachments)
+
+
+def notify_waitlist(entry, *, kind: str, key: str, **extra) -> int:
+    context = {"entry": entry, "subject_values": {}, **extra}
+    return _send(kind=kind, person=entry, context=context, key=key)

@@ -1,0 +1,49 @@
+"""Use cases that write (see docs/booking.md). Import from here:
+
+from renfort.booking.services import slots_sync_for_mission, appointment_book
+"""
+
+from .appointments import (
+    REASON_MAX,
+    Patient,
+    appointment_book,
+    appointment_cancel,
+    appointment_move,
+    patient_check,
+    patient_of,
+)
+from .day import appointment_mark, appointment_walk_in_add
+from .retention import appointment_reminders_send, appointments_purge
+from .slots import SyncResult, slot_block, slots_sync_all, slots_sync_for_mission
+from .waitlist import (
+    offer_by_secret,
+    waitlist_leave,
+    waitlist_offer_accept,
+    waitlist_offer_slots,
+    waitlist_offers_expire,
+    waitlist_register,
+)
+
+__all__ = [
+    "REASON_MAX",
+    "Patient",
+    "SyncResult",
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_mark",
+    "appointment_move",
+    "appointment_reminders_send",
+    "appointment_walk_in_add",
+    "appointments_purge",
+    "offer_by_secret",
+    "patient_check",
+    "patient_of",
+    "slot_block",
+    "slots_sync_all",
+    "slots_sync_for_mission",
+    "waitlist_leave",
+    "waitlist_offer_accept",
+    "waitlist_offer_slots",
+    "waitlist_offers_expire",
+    "waitlist_register",
+]

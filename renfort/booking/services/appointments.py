@@ -1,0 +1,423 @@
+"""Booking, cancelling and moving appointments (patients without an account).
+
+Concurrency (see docs/booking.md): every writer locks rows in the same order — patient contact
+(advisory lock, PostgreSQL), then slot rows, then appointment rows — and a conditional unique
+constraint guarantees one holding appointment per slot whatever happens in Python."""
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from renfort.core.validators import normalize_phone
+from renfort.planning.models import Mission, MissionStatus
+
+from .. import messages
+from ..models import (
+    Appointment,
+    AppointmentHistory,
+    AppointmentStatus,
+    CancelledBy,
+    Slot,
+    SlotStatus,
+)
+from ..permissions import can_manage_appointment
+from ..selectors import alternative_slots
+
+A = AppointmentStatus
+REASON_MAX = 200
+NAME_RE = re.compile(r"^[^\d<>{}@#$%^*=_|\\/]+$")
+
+
+# --- Patient data ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patient:
+    last_name: str
+    first_name: str
+    birth_date: date | None
+    phone: str = ""
+    email: str = ""
+    has_medecin_traitant: bool = False
+    is_ald: bool = False
+    reason: str = ""
+
+    @property
+    def is_priority(self) -> bool:
+        return not self.has_medecin_traitant or self.is_ald
+
+
+def _names_check(data: dict) -> dict[str, str]:
+    errors, names = {}, {}
+    for field, label in (("last_name", "le nom"), ("first_name", "le prénom")):
+        value = " ".join((data.get(field) or "").split())
+        if not value:
+            errors[field] = [f"Indiquez {label}."]
+        elif len(value) > 100 or not NAME_RE.match(value):
+            errors[field] = [f"Vérifiez {label} (lettres, espaces, tirets, apostrophes)."]
+        names[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return names
+
+
+def patient_check(*, data: dict, consent: bool = True, today: date | None = None) -> Patient:
+    """Validate and normalise what the patient typed; ValidationError with field-keyed French
+    messages (phone in E.164, email lower-cased)."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    try:
+        names = _names_check(data)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    birth_date = data.get("birth_date")
+    if not birth_date:
+        errors["birth_date"] = ["Indiquez votre date de naissance."]
+    elif birth_date > today or birth_date < today.replace(year=today.year - 120):
+        errors["birth_date"] = ["Vérifiez la date de naissance."]
+    phone = (data.get("phone") or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    email = (data.get("email") or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["Adresse électronique invalide, par exemple nom@exemple.fr."]
+    if not phone and not email and "phone" not in errors and "email" not in errors:
+        errors["phone"] = [
+            "Indiquez un téléphone mobile ou une adresse électronique (au moins l'un des deux) "
+            "pour recevoir la confirmation."
+        ]
+    reason = " ".join((data.get("reason") or "").split())
+    if len(reason) > REASON_MAX:
+        errors["reason"] = [f"Le motif doit tenir en {REASON_MAX} caractères."]
+    if not consent:
+        errors["consent"] = ["Vous devez accepter le traitement de vos données pour réserver."]
+    if errors:
+        raise ValidationError(errors)
+    return Patient(
+        last_name=names["last_name"],
+        first_name=names["first_name"],
+        birth_date=birth_date,
+        phone=phone,
+        email=email,
+        has_medecin_traitant=bool(data.get("has_medecin_traitant")),
+        is_ald=bool(data.get("is_ald")),
+        reason=reason,
+    )
+
+
+def _lock_contacts(patient: Patient) -> None:
+    """Serialise bookings of the same phone or email (PostgreSQL advisory locks, released at
+    commit), so that two concurrent requests cannot both pass the N-appointments check."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        int.from_bytes(hashlib.sha256(f"booking:{c}".encode()).digest()[:8], "big", signed=True)
+        for c in {patient.phone, patient.email}
+        if c
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _check_limit(patient: Patient, *, now: datetime, ignore_pk: int | None = None) -> None:
+    limit = settings.BOOKING_MAX_FUTURE_APPOINTMENTS
+    held = Appointment.objects.upcoming(now).for_contact(phone=patient.phone, email=patient.email)
+    if ignore_pk:
+        held = held.exclude(pk=ignore_pk)
+    if held.count() >= limit:
+        raise ValidationError(
+            f"Vous avez déjà {limit} rendez-vous à venir avec ce téléphone ou cette adresse : "
+            "annulez-en un avant d'en réserver un autre.",
+            code="limit",
+        )
+
+
+def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
+    if slot is None or slot.status == SlotStatus.CANCELLED:
+        raise ValidationError("Ce créneau n'existe plus.", code="slot_gone")
+    if slot.start <= now:
+        raise ValidationError("Ce créneau est déjà passé.", code="slot_past")
+    if slot.status != SlotStatus.AVAILABLE:
+        raise ValidationError(
+            "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre.",
+            code="slot_taken",
+        )
+    if slot.is_reserved_now(now) and not patient.is_priority:
+        raise ValidationError(
+            "Ce créneau est réservé aux patients sans médecin traitant ou en ALD jusqu'au "
+            f"{timezone.localtime(slot.open_to_all_at):%d/%m/%Y à %Hh%M} : "
+            "choisissez un autre créneau.",
+            code="reserved",
+        )
+    return slot
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    slot_id: int,
+    patient: Patient,
+    submission_token: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> tuple[Appointment, bool]:
+    """Book a slot for a patient (no account). Returns (appointment, created).
+
+    The same submission token returns the first appointment (created=False): a form sent twice
+    books once. Raises ValidationError (code slot_taken, slot_past, slot_gone, reserved, limit)."""
+    now = now or timezone.now()
+    if submission_token:
+        existing = Appointment.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+    _lock_contacts(patient)
+    slot = (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("site", "doctor", "mission")
+        .filter(pk=slot_id)
+        .first()
+    )
+    if submission_token:
+        # The twin request may have committed while we waited for the lock.
+        existing = Appointment.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+    _check_slot(slot, patient, now=now)
+    _check_limit(patient, now=now)
+    appointment = Appointment(
+        slot=slot,
+        mission_id=slot.mission_id,
+        site_id=slot.site_id,
+        doctor_id=slot.doctor_id,
+        start=slot.start,
+        end=slot.end,
+        submission_token=submission_token,
+        booked_at=now,
+        **_patient_fields(patient),
+    )
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError:
+        existing = (
+            Appointment.objects.filter(submission_token=submission_token).first()
+            if submission_token
+            else None
+        )
+        if existing:
+            return existing, False
+        raise ValidationError(
+            "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre.",
+            code="slot_taken",
+        ) from None
+    updated = Slot.objects.filter(pk=slot.pk, status=SlotStatus.AVAILABLE).update(
+        status=SlotStatus.BOOKED, updated_at=now
+    )
+    if updated != 1:  # cannot happen under the row lock; kept as a second guard
+        raise ValidationError("Ce créneau vient d'être réservé.", code="slot_taken")
+    AppointmentHistory.objects.create(
+        appointment=appointment, from_status="", to_status=A.BOOKED, comment="Réservé en ligne."
+    )
+    appointment.site, appointment.doctor = slot.site, slot.doctor
+    messages.notify_appointment(
+        appointment,
+        kind="confirmation",
+        key=f"appointment-{appointment.pk}-confirmation",
+        with_ics=True,
+    )
+    return appointment, True
+
+
+def _patient_fields(patient: Patient) -> dict:
+    return {
+        "last_name": patient.last_name,
+        "first_name": patient.first_name,
+        "birth_date": patient.birth_date,
+        "phone": patient.phone,
+        "email": patient.email,
+        "has_medecin_traitant": patient.has_medecin_traitant,
+        "is_ald": patient.is_ald,
+        "reason": patient.reason,
+    }
+
+
+def patient_of(appointment: Appointment) -> Patient:
+    return Patient(
+        last_name=appointment.last_name,
+        first_name=appointment.first_name,
+        birth_date=appointment.birth_date,
+        phone=appointment.phone,
+        email=appointment.email,
+        has_medecin_traitant=appointment.has_medecin_traitant,
+        is_ald=appointment.is_ald,
+        reason=appointment.reason,
+    )
+
+
+# --- Cancel, move, day view -------------------------------------------------------------------
+
+
+def _release_slot(appointment: Appointment, now: datetime) -> Slot | None:
+    """Put the appointment's slot back in the pool when it is still in the future."""
+    if appointment.slot_id is None:
+        return None
+    slot = Slot.objects.select_for_update().get(pk=appointment.slot_id)
+    if slot.status != SlotStatus.BOOKED:
+        return None
+    if slot.start <= now:
+        return None
+    mission_ok = Mission.objects.filter(pk=slot.mission_id, status=MissionStatus.CONFIRMED).exists()
+    slot.status = SlotStatus.AVAILABLE if mission_ok else SlotStatus.CANCELLED
+    slot.save(update_fields=["status", "updated_at"])
+    return slot if mission_ok else None
+
+
+def _cancel(appointment: Appointment, *, by: str, actor, reason: str, now: datetime) -> Slot | None:
+    AppointmentHistory.objects.create(
+        appointment=appointment,
+        from_status=appointment.status,
+        to_status=A.CANCELLED,
+        actor=actor,
+        comment=f"Annulé par {CancelledBy(by).label}. {reason}".strip(),
+    )
+    appointment.status = A.CANCELLED
+    appointment.cancelled_by = by
+    appointment.status_reason = reason[:300]
+    appointment.save(update_fields=["status", "cancelled_by", "status_reason", "updated_at"])
+    freed = _release_slot(appointment, now)
+    if by == CancelledBy.PATIENT:
+        messages.notify_appointment(
+            appointment,
+            kind="cancelled_by_patient",
+            key=f"appointment-{appointment.pk}-cancelled",
+            with_ics=True,
+        )
+    else:
+        alternatives = alternative_slots(
+            site=appointment.site, now=now, exclude_mission_id=None, limit=3
+        )
+        alternatives = [s for s in alternatives if freed is None or s.pk != freed.pk]
+        for slot in alternatives:
+            slot.book_url = messages.absolute(reverse("booking:book", args=[slot.pk]))
+        messages.notify_appointment(
+            appointment,
+            kind="cancelled_by_staff",
+            key=f"appointment-{appointment.pk}-cancelled",
+            with_ics=True,
+            alternatives=alternatives,
+        )
+    return freed
+
+
+@transaction.atomic
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    by: str = CancelledBy.PATIENT,
+    actor=None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Appointment:
+    """Cancel an appointment. The patient (secret link) until the cut-off (1 h before); the
+    site manager or the doctor at any time, with a reason. The freed slot goes back to the pool
+    at once and is offered to the waiting list."""
+    now = now or timezone.now()
+    reason = " ".join((reason or "").split())
+    if by in (CancelledBy.SITE, CancelledBy.DOCTOR):
+        if not can_manage_appointment(actor, appointment):
+            raise PermissionDenied(
+                "Vous ne pouvez annuler que les rendez-vous de vos consultations."
+            )
+        if len(reason) < 5:
+            raise ValidationError(
+                "Indiquez le motif de l'annulation (au moins 5 caractères).", code="reason"
+            )
+    if appointment.slot_id:
+        Slot.objects.select_for_update().filter(pk=appointment.slot_id).first()
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != A.BOOKED:
+        raise ValidationError(
+            "Ce rendez-vous n'est plus à venir : il ne peut pas être annulé.", code="not_booked"
+        )
+    if by == CancelledBy.PATIENT and not appointment.cancellable_by_patient(now):
+        raise ValidationError(
+            "Il n'est plus possible d'annuler en ligne moins de "
+            f"{settings.BOOKING_CANCEL_CUTOFF_HOURS} h avant le rendez-vous : "
+            "appelez le lieu de consultation.",
+            code="cutoff",
+        )
+    freed = _cancel(appointment, by=by, actor=actor, reason=reason, now=now)
+    if freed:
+        from .waitlist import waitlist_offer_slots
+
+        waitlist_offer_slots(slots=[freed], now=now)
+    return appointment
+
+
+@transaction.atomic
+def appointment_move(
+    *, appointment: Appointment, slot_id: int, now: datetime | None = None
+) -> Appointment:
+    """Move an appointment to another slot (secret link, until the cut-off). The reference and
+    the link stay the same; the old slot goes back to the pool."""
+    now = now or timezone.now()
+    ids = sorted({appointment.slot_id, slot_id} - {None})
+    locked = {s.pk: s for s in Slot.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != A.BOOKED or appointment.walk_in:
+        raise ValidationError("Ce rendez-vous n'est plus à venir.", code="not_booked")
+    if not appointment.cancellable_by_patient(now):
+        raise ValidationError(
+            "Il n'est plus possible de déplacer ce rendez-vous en ligne moins de "
+            f"{settings.BOOKING_CANCEL_CUTOFF_HOURS} h avant : appelez le lieu de consultation.",
+            code="cutoff",
+        )
+    if slot_id == appointment.slot_id:
+        raise ValidationError("C'est déjà le créneau de votre rendez-vous.", code="same_slot")
+    target = locked.get(slot_id)
+    if target is not None:
+        target = Slot.objects.select_related("site", "doctor").get(pk=target.pk)
+    patient = patient_of(appointment)
+    _check_slot(target, patient, now=now)
+    old_start = appointment.local_start
+    freed = _release_slot(appointment, now)
+    appointment.slot = target
+    appointment.mission_id, appointment.site, appointment.doctor = (
+        target.mission_id,
+        target.site,
+        target.doctor,
+    )
+    appointment.start, appointment.end = target.start, target.end
+    appointment.save(
+        update_fields=["slot", "mission", "site", "doctor", "start", "end", "updated_at"]
+    )
+    Slot.objects.filter(pk=target.pk).update(status=SlotStatus.BOOKED, updated_at=now)
+    history = AppointmentHistory.objects.create(
+        appointment=appointment,
+        from_status=A.BOOKED,
+        to_status=A.BOOKED,
+        comment=f"Déplacé par le patient (ancien horaire : {old_start:%d/%m/%Y %H:%M}).",
+    )
+    messages.notify_appointment(
+        appointment, kind="moved", key=f"appointment-history-{history.pk}-moved", with_ics=True
+    )
+    if freed:
+        from .waitlist import waitlist_offer_slots
+
+        waitlist_offer_slots(slots=[freed], now=now)
+    return appointment

@@ -1,0 +1,90 @@
+"""Day view of a site or a doctor: mark appointments, add walk-in patients."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role
+from renfort.planning.models import Mission, MissionStatus
+
+from ..models import (
+    APPOINTMENT_WORKFLOW,
+    Appointment,
+    AppointmentHistory,
+    AppointmentStatus,
+    CancelledBy,
+)
+from ..permissions import can_manage_appointment, can_manage_mission_day
+from .appointments import _names_check, appointment_cancel
+
+A = AppointmentStatus
+
+
+@transaction.atomic
+def appointment_mark(
+    *, appointment: Appointment, actor, status: str, reason: str = "", now: datetime | None = None
+) -> Appointment:
+    """Day view: seen, excused, no-show, or cancelled (with a reason, patient notified)."""
+    if not can_manage_appointment(actor, appointment):
+        raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
+    if status == A.CANCELLED:
+        by = CancelledBy.DOCTOR if has_role(actor, Role.DOCTOR) else CancelledBy.SITE
+        return appointment_cancel(
+            appointment=appointment, by=by, actor=actor, reason=reason, now=now
+        )
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    APPOINTMENT_WORKFLOW.check(appointment.status, status, actor.role)
+    AppointmentHistory.objects.create(
+        appointment=appointment,
+        from_status=appointment.status,
+        to_status=status,
+        actor=actor,
+        comment=reason,
+    )
+    appointment.status = status
+    appointment.status_reason = reason[:300]
+    appointment.save(update_fields=["status", "status_reason", "updated_at"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_walk_in_add(
+    *,
+    mission: Mission,
+    actor,
+    last_name: str,
+    first_name: str,
+    at: datetime | None = None,
+    minutes: int | None = None,
+) -> Appointment:
+    """Add an unplanned (walk-in) patient to the day of a mission; no contact is needed."""
+    if not can_manage_mission_day(actor, mission):
+        raise PermissionDenied("Vous ne pouvez gérer que vos consultations.")
+    if mission.status not in (MissionStatus.CONFIRMED, MissionStatus.DONE):
+        raise ValidationError("Cette consultation n'est pas confirmée.", code="mission")
+    names = _names_check({"last_name": last_name, "first_name": first_name})
+    at = at or timezone.now()
+    if timezone.localtime(at).date() != mission.date:
+        raise ValidationError("L'heure doit être le jour de la consultation.", code="walk_in_day")
+    length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
+    appointment = Appointment.objects.create(
+        mission=mission,
+        site_id=mission.site_id,
+        doctor_id=mission.doctor_id,
+        start=at,
+        end=at + length,
+        last_name=names["last_name"],
+        first_name=names["first_name"],
+        walk_in=True,
+    )
+    AppointmentHistory.objects.create(
+        appointment=appointment,
+        from_status="",
+        to_status=A.BOOKED,
+        actor=actor,
+        comment="Patient sans rendez-vous.",
+    )
+    return appointment

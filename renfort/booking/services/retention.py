@@ -1,0 +1,74 @@
+"""Reminders and retention (run by the `send_reminders` and `purge_appointments` commands)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from renfort.notifications.models import Notification
+
+from .. import messages
+from ..models import Appointment, AppointmentStatus, Slot, WaitingListEntry
+
+A = AppointmentStatus
+
+
+def appointment_reminders_send(*, now: datetime | None = None) -> int:
+    """Send due reminders (run every 15 minutes by `send_reminders`; safe to run twice: each
+    reminder has its dedup key). 48 h before for appointments booked earlier; the day before
+    (24 h) for those booked less than 48 h ahead but more than 24 h ahead."""
+    now = now or timezone.now()
+    release = timedelta(hours=48)
+    day_before = timedelta(hours=24)
+    sent = 0
+    due = Appointment.objects.filter(
+        status=A.BOOKED, walk_in=False, start__gt=now, start__lte=now + release
+    ).select_related("site__commune", "doctor")
+    for appointment in due:
+        ahead = appointment.start - appointment.booked_at
+        if ahead > release:
+            key = "reminder-48h"
+        elif ahead > day_before and appointment.start - now <= day_before:
+            key = "reminder-24h"
+        else:
+            continue
+        with transaction.atomic():
+            sent += messages.notify_appointment(
+                appointment,
+                kind="reminder",
+                key=f"appointment-{appointment.pk}-{appointment.start:%Y%m%d%H%M}-{key}",
+            )
+    return sent
+
+
+def _months_ago(now: datetime, months: int) -> datetime:
+    """Same day `months` earlier (the last day of the month when it is shorter)."""
+    import calendar
+
+    year, month = divmod(now.year * 12 + now.month - 1 - months, 12)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return now.replace(year=year, month=month + 1, day=day)
+
+
+@transaction.atomic
+def appointments_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete appointments (with their history), waiting-list entries and booking messages
+    older than the retention (BOOKING_RETENTION_MONTHS, default 12 months)."""
+    now = now or timezone.now()
+    cutoff = _months_ago(now, settings.BOOKING_RETENTION_MONTHS)
+    _, appointments = Appointment.objects.filter(end__lt=cutoff).delete()
+    _, entries = WaitingListEntry.objects.filter(
+        end_date__lt=timezone.localtime(cutoff).date()
+    ).delete()
+    _, notifications = Notification.objects.filter(
+        kind__startswith=messages.KIND_PREFIX, created_at__lt=cutoff
+    ).delete()
+    unreferenced = ~Exists(Appointment.objects.filter(slot=OuterRef("pk")))
+    Slot.objects.filter(end__lt=cutoff).filter(unreferenced).delete()
+    return {
+        "appointments": appointments.get("booking.Appointment", 0),
+        "entries": entries.get("booking.WaitingListEntry", 0),
+        "notifications": notifications.get("notifications.Notification", 0),
+    }

@@ -1,0 +1,173 @@
+"""Slots of confirmed missions: generation, safe regeneration, blocking."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from renfort.planning.models import Mission, MissionStatus
+
+from ..models import (
+    Appointment,
+    AppointmentStatus,
+    CancelledBy,
+    Slot,
+    SlotStatus,
+)
+from ..permissions import can_manage_mission_day
+from ..selectors import reserved_share_for
+from ..slots import Hours, fits, overlaps, slot_grid, windows
+from .appointments import _cancel
+
+A = AppointmentStatus
+
+
+# --- Slots -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int = 0
+    removed: int = 0
+    cancelled_appointments: int = 0
+
+
+def _hours(doctor) -> Hours:
+    return Hours(
+        morning_start=doctor.morning_start,
+        morning_end=doctor.morning_end,
+        afternoon_start=doctor.afternoon_start,
+        afternoon_end=doctor.afternoon_end,
+        slot_minutes=doctor.slot_minutes,
+    )
+
+
+@transaction.atomic
+def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> SyncResult:
+    """Make the mission's future slots match its status, the doctor's hours and slot length.
+
+    Idempotent. Called by the planning whenever a mission is confirmed, cancelled or changed.
+    A booked slot is never deleted: if it still fits the new hours it is kept (and the new grid
+    is laid around it); otherwise its appointment is cancelled, the patient notified with
+    alternatives. Blocked slots are kept the same way; free slots are simply replaced."""
+    now = now or timezone.now()
+    mission = Mission.objects.select_related("doctor", "site").get(pk=mission.pk)
+    if mission.status == MissionStatus.DONE:
+        return SyncResult()
+    live = list(
+        Slot.objects.select_for_update()
+        .filter(mission=mission, start__gt=now)
+        .exclude(status=SlotStatus.CANCELLED)
+        .order_by("start")
+    )
+    if mission.status == MissionStatus.CONFIRMED:
+        hours = _hours(mission.doctor)
+        spans = windows(mission.date, mission.period, hours)
+        grid = [
+            g
+            for g in slot_grid(
+                day=mission.date,
+                period=mission.period,
+                hours=hours,
+                reserved_share=reserved_share_for(mission.site),
+            )
+            if g.start > now
+        ]
+    else:
+        spans, grid = [], []
+
+    held = [s for s in live if s.status in (SlotStatus.BOOKED, SlotStatus.BLOCKED)]
+    kept = [s for s in held if fits(s.start, s.end, spans) and s.site_id == mission.site_id]
+    lost = [s for s in held if s not in kept]
+    kept_spans = [(s.start, s.end) for s in kept]
+    wanted = [g for g in grid if not overlaps(g.start, g.end, kept_spans)]
+    wanted_by_bounds = {(g.start, g.end): g for g in wanted}
+
+    free = [s for s in live if s.status == SlotStatus.AVAILABLE]
+    reused, obsolete = [], []
+    for slot in free:
+        target = wanted_by_bounds.pop((slot.start, slot.end), None)
+        if target is None or slot.site_id != mission.site_id:
+            obsolete.append(slot)
+        else:
+            if slot.reserved_for_priority != target.reserved:
+                slot.reserved_for_priority = target.reserved
+                slot.save(update_fields=["reserved_for_priority", "updated_at"])
+            reused.append(slot)
+
+    # Lost slots leave the pool first (their patients are told once the new grid exists, so
+    # that the message can suggest the new slots of the same day).
+    Slot.objects.filter(pk__in=[s.pk for s in lost]).update(
+        status=SlotStatus.CANCELLED, updated_at=now
+    )
+    obsolete_ids = [s.pk for s in obsolete]
+    referenced = Appointment.objects.filter(slot=OuterRef("pk"))
+    Slot.objects.filter(pk__in=obsolete_ids).filter(Exists(referenced)).update(
+        status=SlotStatus.CANCELLED, updated_at=now
+    )
+    Slot.objects.filter(pk__in=obsolete_ids, status=SlotStatus.AVAILABLE).delete()
+    new = Slot.objects.bulk_create(
+        Slot(
+            mission=mission,
+            site_id=mission.site_id,
+            doctor_id=mission.doctor_id,
+            start=g.start,
+            end=g.end,
+            reserved_for_priority=g.reserved,
+        )
+        for g in wanted_by_bounds.values()
+    )
+    reason = (
+        "La consultation du médecin a été annulée."
+        if mission.status != MissionStatus.CONFIRMED
+        else "Les horaires de la consultation ont changé."
+    )
+    cancelled = 0
+    for appointment in Appointment.objects.select_for_update().filter(
+        slot__in=[s.pk for s in lost], status=A.BOOKED
+    ):
+        _cancel(appointment, by=CancelledBy.SYSTEM, actor=None, reason=reason, now=now)
+        cancelled += 1
+    if new:
+        from .waitlist import waitlist_offer_slots
+
+        waitlist_offer_slots(slots=new, now=now)
+    return SyncResult(
+        created=len(new), removed=len(obsolete) + len(lost), cancelled_appointments=cancelled
+    )
+
+
+def slots_sync_all(*, now: datetime | None = None) -> SyncResult:
+    """Sync every confirmed mission from today on (used by `generate_slots` and the demo)."""
+    now = now or timezone.now()
+    total = SyncResult()
+    missions = Mission.objects.confirmed().filter(date__gte=timezone.localdate(now))
+    for mission in missions.order_by("date", "pk"):
+        result = slots_sync_for_mission(mission=mission, now=now)
+        total = SyncResult(
+            total.created + result.created,
+            total.removed + result.removed,
+            total.cancelled_appointments + result.cancelled_appointments,
+        )
+    return total
+
+
+@transaction.atomic
+def slot_block(*, slot: Slot, actor, blocked: bool = True) -> Slot:
+    """Take a free slot out of the booking pool (or put it back)."""
+    slot = Slot.objects.select_for_update().select_related("mission__site").get(pk=slot.pk)
+    if not can_manage_mission_day(actor, slot.mission):
+        raise PermissionDenied("Vous ne pouvez gérer que les créneaux de vos consultations.")
+    source, target = (
+        (SlotStatus.AVAILABLE, SlotStatus.BLOCKED)
+        if blocked
+        else (SlotStatus.BLOCKED, SlotStatus.AVAILABLE)
+    )
+    if slot.status != source:
+        raise ValidationError("Ce créneau ne peut pas changer d'état.", code="slot_state")
+    slot.status = target
+    slot.save(update_fields=["status", "updated_at"])
+    return slot

@@ -1,0 +1,254 @@
+"""Waiting list use cases (services): register, offer freed slots, accept an offer, expire.
+
+A freed or new slot is offered to the next waiting people (WAITLIST_OFFERS_PER_SLOT at once,
+in order of registration) by email/SMS with a secret link valid WAITLIST_OFFER_HOURS hours; the
+first to confirm gets it, the others are told it is taken. A person has one open offer at a time
+and gets at most WAITLIST_MAX_OFFERS offers."""
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import messages
+from ..models import (
+    OfferStatus,
+    Slot,
+    SlotStatus,
+    WaitingListEntry,
+    WaitingListOffer,
+    WaitingStatus,
+)
+from ..slots import PARIS
+from .appointments import Patient, appointment_book
+
+MAX_PERIOD_DAYS = 92
+
+
+@transaction.atomic
+def waitlist_register(
+    *,
+    patient: Patient,
+    start_date: date,
+    end_date: date,
+    site=None,
+    zone=None,
+    submission_token: uuid.UUID | None = None,
+    today: date | None = None,
+) -> tuple[WaitingListEntry, bool]:
+    """Register a patient for a site (or a whole priority zone) over a period of dates."""
+    today = today or timezone.localdate()
+    if submission_token:
+        existing = WaitingListEntry.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+    errors = {}
+    if site is None and zone is None:
+        errors["site"] = ["Choisissez un lieu de consultation ou une zone."]
+    if end_date < start_date:
+        errors["end_date"] = ["La date de fin doit être le même jour ou après la date de début."]
+    elif start_date < today:
+        errors["start_date"] = ["La période doit commencer aujourd'hui ou plus tard."]
+    elif (end_date - start_date).days > MAX_PERIOD_DAYS:
+        errors["end_date"] = ["La période ne peut pas dépasser trois mois."]
+    if errors:
+        raise ValidationError(errors)
+    entry = WaitingListEntry(
+        site=site,
+        zone=zone if site is None else None,
+        start_date=start_date,
+        end_date=end_date,
+        last_name=patient.last_name,
+        first_name=patient.first_name,
+        birth_date=patient.birth_date,
+        phone=patient.phone,
+        email=patient.email,
+        has_medecin_traitant=patient.has_medecin_traitant,
+        is_ald=patient.is_ald,
+        submission_token=submission_token,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        existing = WaitingListEntry.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+        raise
+    place = site.name if site else f"zone {zone.epci.name}"
+    messages.notify_waitlist(
+        entry,
+        kind="waitlist_registered",
+        key=f"waitlist-{entry.pk}-registered",
+        place=place,
+        leave_url=messages.absolute(reverse("booking:waitlist_leave", args=[entry.secret])),
+        offer_hours=settings.WAITLIST_OFFER_HOURS,
+        max_offers=settings.WAITLIST_MAX_OFFERS,
+    )
+    return entry, True
+
+
+def _candidates(slot: Slot, now: datetime):
+    day = timezone.localtime(slot.start, PARIS).date()
+    open_offer = WaitingListOffer.objects.filter(
+        entry=OuterRef("pk"), status=OfferStatus.PENDING, expires_at__gt=now
+    )
+    already = WaitingListOffer.objects.filter(entry=OuterRef("pk"), slot=slot)
+    place = Q(site_id=slot.site_id)
+    if slot.site.priority_zone_id:
+        place |= Q(site__isnull=True, zone_id=slot.site.priority_zone_id)
+    entries = (
+        WaitingListEntry.objects.filter(place, status=WaitingStatus.WAITING)
+        .filter(start_date__lte=day, end_date__gte=day)
+        .filter(offers_sent__lt=settings.WAITLIST_MAX_OFFERS)
+        .exclude(Exists(open_offer))
+        .exclude(Exists(already))
+    )
+    if slot.is_reserved_now(now):
+        entries = entries.filter(Q(has_medecin_traitant=False) | Q(is_ald=True))
+    return entries.order_by("created_at", "pk")
+
+
+@transaction.atomic
+def waitlist_offer_slots(*, slots, now: datetime | None = None) -> list[WaitingListOffer]:
+    """Offer each available future slot to the next waiting people (one open offer per person)."""
+    now = now or timezone.now()
+    offers = []
+    ids = [s.pk for s in slots]
+    for slot in (
+        Slot.objects.filter(pk__in=ids, status=SlotStatus.AVAILABLE, start__gt=now)
+        .select_related("site__commune")
+        .order_by("start")
+    ):
+        for entry in _candidates(slot, now)[: settings.WAITLIST_OFFERS_PER_SLOT]:
+            offer = WaitingListOffer.objects.create(
+                entry=entry,
+                slot=slot,
+                expires_at=min(now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), slot.start),
+                created_at=now,
+            )
+            WaitingListEntry.objects.filter(pk=entry.pk).update(offers_sent=entry.offers_sent + 1)
+            messages.notify_waitlist(
+                entry,
+                kind="waitlist_offer",
+                key=f"waitlist-offer-{offer.pk}",
+                slot=slot,
+                offer=offer,
+                offer_url=messages.absolute(reverse("booking:offer", args=[offer.secret])),
+            )
+            offers.append(offer)
+    return offers
+
+
+def offer_by_secret(secret: str) -> WaitingListOffer | None:
+    if not secret or len(secret) > 64:
+        return None
+    return (
+        WaitingListOffer.objects.select_related("entry", "slot__site__commune", "slot__doctor")
+        .filter(secret=secret)
+        .first()
+    )
+
+
+def _close_entry_if_exhausted(entry: WaitingListEntry) -> None:
+    entry.refresh_from_db()
+    has_open = entry.offers.filter(status=OfferStatus.PENDING).exists()
+    if (
+        entry.status == WaitingStatus.WAITING
+        and entry.offers_sent >= settings.WAITLIST_MAX_OFFERS
+        and not has_open
+    ):
+        entry.status = WaitingStatus.EXHAUSTED
+        entry.save(update_fields=["status"])
+
+
+def waitlist_offer_accept(*, offer: WaitingListOffer, now: datetime | None = None):
+    """Confirm an offer: book the slot for the waiting person (first to confirm wins).
+    Returns the appointment; raises ValidationError (codes offer_closed, offer_expired,
+    slot_taken…) after recording (committing) why the offer is closed."""
+    appointment, error = _offer_accept(offer=offer, now=now or timezone.now())
+    if error is not None:
+        raise error
+    return appointment
+
+
+@transaction.atomic
+def _offer_accept(*, offer: WaitingListOffer, now: datetime):
+    offer = WaitingListOffer.objects.select_for_update().select_related("entry").get(pk=offer.pk)
+    if offer.status != OfferStatus.PENDING:
+        return None, ValidationError(
+            "Cette proposition n'est plus valable : " + offer.get_status_display().lower() + ".",
+            code="offer_closed",
+        )
+    entry = offer.entry
+    if now >= offer.expires_at:
+        offer.status = OfferStatus.EXPIRED
+        offer.save(update_fields=["status"])
+        _close_entry_if_exhausted(entry)
+        return None, ValidationError("Cette proposition a expiré.", code="offer_expired")
+    patient = Patient(
+        last_name=entry.last_name,
+        first_name=entry.first_name,
+        birth_date=entry.birth_date,
+        phone=entry.phone,
+        email=entry.email,
+        has_medecin_traitant=entry.has_medecin_traitant,
+        is_ald=entry.is_ald,
+    )
+    try:
+        with transaction.atomic():
+            appointment, _ = appointment_book(slot_id=offer.slot_id, patient=patient, now=now)
+    except ValidationError as exc:
+        offer.status = OfferStatus.TAKEN if exc.code == "slot_taken" else OfferStatus.EXPIRED
+        offer.save(update_fields=["status"])
+        _close_entry_if_exhausted(entry)
+        return None, exc
+    offer.status = OfferStatus.ACCEPTED
+    offer.appointment = appointment
+    offer.save(update_fields=["status", "appointment"])
+    WaitingListOffer.objects.filter(slot_id=offer.slot_id, status=OfferStatus.PENDING).update(
+        status=OfferStatus.TAKEN
+    )
+    entry.status = WaitingStatus.SERVED
+    entry.save(update_fields=["status"])
+    return appointment, None
+
+
+@transaction.atomic
+def waitlist_offers_expire(*, now: datetime | None = None) -> int:
+    """Close overdue offers, close exhausted entries and offer the still free slots to the next
+    people (run every few minutes by `process_waiting_list`)."""
+    now = now or timezone.now()
+    overdue = list(
+        WaitingListOffer.objects.select_for_update()
+        .filter(status=OfferStatus.PENDING, expires_at__lte=now)
+        .select_related("entry")
+    )
+    WaitingListOffer.objects.filter(pk__in=[o.pk for o in overdue]).update(
+        status=OfferStatus.EXPIRED
+    )
+    for entry in {o.entry_id: o.entry for o in overdue}.values():
+        _close_entry_if_exhausted(entry)
+    WaitingListEntry.objects.filter(
+        status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)
+    ).update(status=WaitingStatus.CANCELLED)
+    freed = Slot.objects.filter(
+        pk__in={o.slot_id for o in overdue}, status=SlotStatus.AVAILABLE, start__gt=now
+    )
+    waitlist_offer_slots(slots=list(freed), now=now)
+    return len(overdue)
+
+
+@transaction.atomic
+def waitlist_leave(*, entry: WaitingListEntry) -> WaitingListEntry:
+    entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == WaitingStatus.WAITING:
+        entry.status = WaitingStatus.CANCELLED
+        entry.save(update_fields=["status"])
+        entry.offers.filter(status=OfferStatus.PENDING).update(status=OfferStatus.EXPIRED)
+    return entry

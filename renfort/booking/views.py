@@ -1,0 +1,431 @@
+"""HTML views of the booking app: parse input, call services/selectors, render French pages."""
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from renfort.accounts.permissions import role_required
+from renfort.planning.models import Mission
+from renfort.sites.models import Site
+from renfort.zoning.models import PriorityZone
+
+from . import selectors, services
+from .forms import (
+    BookingForm,
+    MarkForm,
+    SearchForm,
+    TokenForm,
+    WaitlistForm,
+    WalkInForm,
+)
+from .ics import appointment_ics
+from .models import Slot
+from .permissions import DAY_VIEW_ROLES, can_manage_appointment
+from .slots import PARIS
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _private(response):
+    """Secret-link pages: never cached, never indexed, the token never leaks as a referrer to
+    another site (same-origin: a no-referrer policy would make browsers send `Origin: null` and
+    fail the CSRF check of the cancel form)."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Public search and booking ----------------------------------------------------------------
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    context = {"title": "Prendre rendez-vous", "form": form, "searched": False}
+    if form.is_bound and form.is_valid() and form.has_origin:
+        data = form.cleaned_data
+        origin = selectors.origin_resolve(
+            query=data["q"],
+            commune_code=data["commune"],
+            latitude=data["lat"],
+            longitude=data["lon"],
+        )
+        context["searched"] = True
+        context["origin"] = origin
+        if origin is not None:
+            context["results"] = selectors.slots_search(
+                origin=origin,
+                day=data["date"],
+                period=data["period"],
+                own_zone_first=not data["proximity"],
+            )
+            context["zone"] = (
+                PriorityZone.objects.select_related("epci")
+                .defer("epci__geometry")
+                .filter(pk=origin.zone_id)
+                .first()
+            )
+            if not context["results"]:
+                context["nearest"] = selectors.nearest_sites(origin=origin)
+    return render(request, "booking/search.html", context)
+
+
+def site_slots(request, pk: int):
+    """All the next free slots of one site (from the search results)."""
+    site = get_object_or_404(Site.objects.active().select_related("commune"), pk=pk)
+    slots = list(selectors.site_bookable_slots(site=site)[:120])
+    return render(
+        request,
+        "booking/site_slots.html",
+        {"title": f"Rendez-vous — {site.name}", "site": site, "slots": slots},
+    )
+
+
+def book(request, pk: int):
+    slot = get_object_or_404(
+        Slot.objects.select_related("site__commune", "doctor").filter(
+            site__in=Site.objects.active()
+        ),
+        pk=pk,
+    )
+    data = request.POST if request.method == "POST" else None
+    form = BookingForm(data)
+    token_form = TokenForm(data)
+    if request.method == "POST":
+        if form.is_valid() and token_form.is_valid():
+            try:
+                patient = services.patient_check(
+                    data=form.patient_data(), consent=form.cleaned_data["consent"]
+                )
+                appointment, _ = services.appointment_book(
+                    slot_id=slot.pk,
+                    patient=patient,
+                    submission_token=token_form.cleaned_data["token"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    _attach_errors(form, exc)
+                else:  # the slot itself (taken meanwhile, past, reserved, limit…)
+                    messages.error(request, " ".join(exc.messages))
+                    slot.refresh_from_db()
+            else:
+                messages.success(
+                    request,
+                    f"Votre rendez-vous est confirmé. Référence : {appointment.reference}.",
+                )
+                return redirect("booking:manage", secret=appointment.secret)
+        if form.errors or token_form.errors:
+            messages.error(
+                request, "Le formulaire contient des erreurs : corrigez les champs signalés."
+            )
+    now = timezone.now()
+    return render(
+        request,
+        "booking/book.html",
+        {
+            "title": "Réserver ce créneau",
+            "slot": slot,
+            "available": slot.status == "available" and slot.start > now,
+            "reserved_now": slot.is_reserved_now(now),
+            "form": form,
+            "token_form": token_form if data else TokenForm(),
+        },
+    )
+
+
+def notice(request):
+    return render(
+        request,
+        "booking/notice.html",
+        {"title": "Vos données personnelles (prise de rendez-vous)"},
+    )
+
+
+# --- Secret link: see, cancel, move -----------------------------------------------------------
+
+
+def _appointment_or_404(secret: str):
+    appointment = selectors.appointment_by_secret(secret)
+    if appointment is None:
+        raise Http404("Rendez-vous introuvable.")
+    return appointment
+
+
+@never_cache
+def manage(request, secret: str):
+    appointment = _appointment_or_404(secret)
+    return _private(
+        render(
+            request,
+            "booking/manage.html",
+            {
+                "title": f"Rendez-vous {appointment.reference}",
+                "appointment": appointment,
+                "can_change": appointment.cancellable_by_patient(),
+            },
+        )
+    )
+
+
+@require_POST
+def cancel(request, secret: str):
+    appointment = _appointment_or_404(secret)
+    try:
+        services.appointment_cancel(appointment=appointment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Votre rendez-vous est annulé. Le créneau est libéré.")
+    return _private(redirect("booking:manage", secret=secret))
+
+
+@never_cache
+def move(request, secret: str):
+    appointment = _appointment_or_404(secret)
+    if request.method == "POST":
+        try:
+            slot_id = int(request.POST.get("slot", ""))
+            services.appointment_move(appointment=appointment, slot_id=slot_id)
+        except (ValueError, ValidationError) as exc:
+            text = (
+                " ".join(exc.messages)
+                if isinstance(exc, ValidationError)
+                else "Choisissez un créneau."
+            )
+            messages.error(request, text)
+        else:
+            messages.success(request, "Votre rendez-vous a été déplacé.")
+            return _private(redirect("booking:manage", secret=secret))
+    slots = [
+        s
+        for s in selectors.site_bookable_slots(site=appointment.site)[:80]
+        if not s.is_reserved_now() or appointment.is_priority
+    ]
+    return _private(
+        render(
+            request,
+            "booking/move.html",
+            {
+                "title": "Déplacer mon rendez-vous",
+                "appointment": appointment,
+                "slots": slots,
+                "can_change": appointment.cancellable_by_patient(),
+            },
+        )
+    )
+
+
+def ics(request, secret: str):
+    appointment = _appointment_or_404(secret)
+    response = HttpResponse(
+        appointment_ics(appointment, cancelled=appointment.status == "cancelled"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="rendez-vous-{appointment.reference}.ics"'
+    )
+    return _private(response)
+
+
+# --- Waiting list -----------------------------------------------------------------------------
+
+
+def waitlist_register(request):
+    site = Site.objects.active().filter(pk=_int(request.GET.get("site"))).first()
+    zone = (
+        PriorityZone.objects.select_related("epci").filter(pk=_int(request.GET.get("zone"))).first()
+    )
+    if site is None and zone is None:
+        messages.info(request, "Cherchez d'abord un lieu de consultation près de chez vous.")
+        return redirect("booking:search")
+    data = request.POST if request.method == "POST" else None
+    today = timezone.localdate()
+    form = WaitlistForm(data, initial={"start_date": today})
+    token_form = TokenForm(data)
+    if request.method == "POST":
+        if form.is_valid() and token_form.is_valid():
+            try:
+                patient = services.patient_check(
+                    data=form.patient_data(), consent=form.cleaned_data["consent"]
+                )
+                entry, _ = services.waitlist_register(
+                    patient=patient,
+                    start_date=form.cleaned_data["start_date"],
+                    end_date=form.cleaned_data["end_date"],
+                    site=site,
+                    zone=zone,
+                    submission_token=token_form.cleaned_data["token"],
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                return render(
+                    request,
+                    "booking/waitlist_done.html",
+                    {"title": "Inscription enregistrée", "entry": entry},
+                )
+        messages.error(
+            request, "Le formulaire contient des erreurs : corrigez les champs signalés."
+        )
+    return render(
+        request,
+        "booking/waitlist.html",
+        {
+            "title": "Liste d'attente",
+            "site": site,
+            "zone": zone,
+            "form": form,
+            "token_form": token_form if data else TokenForm(),
+        },
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@never_cache
+def waitlist_leave(request, secret: str):
+    from .models import WaitingListEntry
+
+    entry = WaitingListEntry.objects.filter(secret=secret).first() if len(secret) <= 64 else None
+    if entry is None:
+        raise Http404("Inscription introuvable.")
+    if request.method == "POST":
+        services.waitlist_leave(entry=entry)
+        messages.success(request, "Vous êtes désinscrit(e) de la liste d'attente.")
+        return _private(redirect("booking:search"))
+    return _private(
+        render(request, "booking/waitlist_leave.html", {"title": "Se désinscrire", "entry": entry})
+    )
+
+
+@never_cache
+def offer(request, secret: str):
+    found = services.offer_by_secret(secret)
+    if found is None:
+        raise Http404("Proposition introuvable.")
+    if request.method == "POST":
+        try:
+            appointment = services.waitlist_offer_accept(offer=found)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _private(redirect("booking:offer", secret=secret))
+        messages.success(request, f"Le créneau est à vous. Référence : {appointment.reference}.")
+        return _private(redirect("booking:manage", secret=appointment.secret))
+    return _private(
+        render(
+            request,
+            "booking/offer.html",
+            {"title": "Un créneau s'est libéré", "offer": found, "open": found.is_open()},
+        )
+    )
+
+
+# --- Day view (site managers, doctors, ARS) ---------------------------------------------------
+
+
+@role_required(*DAY_VIEW_ROLES)
+def agenda(request):
+    return render(
+        request,
+        "booking/agenda.html",
+        {
+            "title": "Consultations et rendez-vous",
+            "missions": selectors.agenda_days(user=request.user),
+        },
+    )
+
+
+@role_required(*DAY_VIEW_ROLES)
+def day(request, pk: int, day: str):
+    site = get_object_or_404(Site.objects.select_related("commune"), pk=pk)
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404("Date invalide.") from exc
+    doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
+    if doctor_days is None:
+        raise Http404("Journée introuvable.")
+    for doctor_day in doctor_days:
+        for appointment in doctor_day.appointments:
+            appointment.contact = selectors.contact_label(request.user, appointment)
+    return render(
+        request,
+        "booking/day.html",
+        {
+            "title": f"Rendez-vous du {the_day:%d/%m/%Y} — {site.name}",
+            "site": site,
+            "day": the_day,
+            "doctor_days": doctor_days,
+            "walk_in_form": WalkInForm(initial={"time": timezone.localtime().strftime("%H:%M")}),
+            "marks": [("seen", "Vu"), ("excused", "Excusé"), ("no_show", "Absent")],
+        },
+    )
+
+
+@require_POST
+@role_required(*DAY_VIEW_ROLES)
+def mark(request, pk: int):
+    from .models import Appointment
+
+    appointment = get_object_or_404(Appointment.objects.select_related("mission__site"), pk=pk)
+    if not can_manage_appointment(request.user, appointment):
+        raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
+    form = MarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_mark(
+                appointment=appointment,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Rendez-vous {appointment.reference} mis à jour.")
+    else:
+        messages.error(request, "Action inconnue.")
+    return redirect("booking:day", pk=appointment.site_id, day=appointment.mission.date.isoformat())
+
+
+@require_POST
+@role_required(*DAY_VIEW_ROLES)
+def walk_in(request, pk: int):
+    mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=PARIS)
+        try:
+            services.appointment_walk_in_add(
+                mission=mission,
+                actor=request.user,
+                last_name=form.cleaned_data["last_name"],
+                first_name=form.cleaned_data["first_name"],
+                at=at,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Patient sans rendez-vous ajouté.")
+    else:
+        messages.error(request, "Indiquez le nom, le prénom et l'heure.")
+    return redirect("booking:day", pk=mission.site_id, day=mission.date.isoformat())

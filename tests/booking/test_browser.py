@@ -1,0 +1,54 @@
+"""The patient journey in a real browser: search by postcode, book, read the confirmation,
+open the secret link, cancel."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from renfort.booking.models import Appointment
+from renfort.notifications.models import Notification
+
+from .factories import mission_with_slots
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_patient_books_then_cancels_from_the_secret_link(page):
+    mission = mission_with_slots()
+    mail.outbox.clear()
+    page.goto("/rendez-vous/")
+    page.fill("#id_q", "81230")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Rechercher").click()
+    results = page.locator(f"#site-{mission.site.pk}")
+    assert mission.site.name in results.inner_text()
+    results.locator(".booking-slots a").first.click()
+
+    assert "Tarif conventionné secteur 1" in page.locator("#price-rule").inner_text()
+    page.fill("#id_last_name", "Navigateur")
+    page.fill("#id_first_name", "Dominique")
+    page.fill("#id_birth_date", "1980-02-29")
+    page.fill("#id_phone", "06 12 34 56 78")
+    page.fill("#id_email", "dominique.navigateur@exemple.test")
+    page.click("label[for='id_has_medecin_traitant_1']")  # « Non »
+    page.fill("#id_reason", "Renouvellement d'ordonnance")
+    page.click("label[for='id_consent']")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+
+    appointment = Appointment.objects.get()
+    assert appointment.reference in page.locator("#appointment-reference").inner_text()
+    # The confirmation was recorded and sent (locmem email backend) with the secret link.
+    email = Notification.objects.get(kind="booking_confirmation", channel="email")
+    assert email.status == "sent"
+    sms = Notification.objects.get(kind="booking_confirmation", channel="sms")
+    assert sms.recipient == "+33612345678"
+    link = re.search(r"https?://\S+/rendez-vous/mon-rendez-vous/\S+/", email.body).group(0)
+    assert any(link in m.body for m in mail.outbox)
+
+    page.goto("/rendez-vous/" + link.split("/rendez-vous/", 1)[1])  # the live server's address
+    page.get_by_role("button", name="Annuler le rendez-vous").click()
+    assert "est annulé" in page.locator("#cancelled-callout").inner_text()
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.slot.status == "available"

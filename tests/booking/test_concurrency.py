@@ -1,0 +1,105 @@
+"""Races on PostgreSQL: many threads book the same slots at the same moment."""
+
+import threading
+import uuid
+from collections import Counter
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from renfort.booking.models import Appointment, Slot
+from renfort.booking.services import appointment_book
+from renfort.notifications.models import Notification
+
+from .factories import mission_with_slots, patient, slots_of
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+THREADS = 24
+
+
+def race(target, count: int = THREADS) -> list:
+    """Run target(i) in `count` threads released together; collect results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = target(index)
+        except Exception as exc:  # noqa: BLE001 — the test inspects what each thread got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def distinct_patient(index: int):
+    return patient(phone=f"+336120{index:05d}", email=f"course{index}@exemple.test")
+
+
+def test_exactly_one_winner_per_slot(on_postgres, reference_data):
+    mission = mission_with_slots()
+    contested = [s.pk for s in slots_of(mission, reserved_for_priority=False)[:4]]
+
+    def book(index: int):
+        appointment, _ = appointment_book(
+            slot_id=contested[index % len(contested)],
+            patient=distinct_patient(index),
+            submission_token=uuid.uuid4(),
+        )
+        return appointment.pk
+
+    results = race(book)
+    winners = [r for r in results if isinstance(r, int)]
+    losers = [r for r in results if isinstance(r, ValidationError)]
+    assert len(winners) == len(contested)
+    assert len(losers) == THREADS - len(contested)
+    assert all(e.code == "slot_taken" for e in losers)
+    held = Counter(Appointment.objects.values_list("slot_id", flat=True))
+    assert held == dict.fromkeys(contested, 1)
+    assert Appointment.objects.count() == len(contested)
+    assert set(Slot.objects.filter(status="booked").values_list("pk", flat=True)) == set(contested)
+    # No stray side effects: one confirmation by email and SMS per winner only.
+    assert Notification.objects.filter(kind="booking_confirmation").count() == 2 * len(contested)
+
+
+def test_same_submission_token_books_once(on_postgres, reference_data):
+    mission = mission_with_slots()
+    slot = slots_of(mission, reserved_for_priority=False)[0]
+    token = uuid.uuid4()
+
+    def book(index: int):
+        appointment, created = appointment_book(
+            slot_id=slot.pk, patient=patient(), submission_token=token
+        )
+        return appointment.pk, created
+
+    results = race(book, count=12)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert len({pk for pk, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert Appointment.objects.count() == 1
+
+
+def test_same_patient_racing_for_many_slots_gets_at_most_two(on_postgres, reference_data):
+    mission = mission_with_slots()
+    slots = [s.pk for s in slots_of(mission)[:12]]
+
+    def book(index: int):
+        appointment, _ = appointment_book(
+            slot_id=slots[index], patient=patient(), submission_token=uuid.uuid4()
+        )
+        return appointment.pk
+
+    results = race(book, count=len(slots))
+    winners = [r for r in results if isinstance(r, int)]
+    assert len(winners) == 2
+    assert all(r.code == "limit" for r in results if isinstance(r, ValidationError))
+    assert Appointment.objects.count() == 2

@@ -1,0 +1,169 @@
+"""Day view of a site / a doctor: permissions (refusals included), masking, marks, walk-ins."""
+
+from datetime import datetime, time
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from renfort.booking.models import Appointment, AppointmentStatus
+from renfort.booking.selectors import agenda_days
+from renfort.booking.services import appointment_mark, appointment_walk_in_add
+from renfort.booking.slots import PARIS
+from tests.doctors.factories import DoctorFactory
+from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
+
+from .factories import book, free_slot, mission_with_slots
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mission():
+    return mission_with_slots()
+
+
+@pytest.fixture
+def appointment(mission):
+    return book(free_slot(mission), reason="Certificat de sport")
+
+
+def day_url(mission) -> str:
+    return reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
+
+
+def test_site_manager_sees_the_day_with_masked_phone(client, mission, appointment):
+    client.force_login(mission.site.manager)
+    response = client.get(day_url(mission))
+    assert response.status_code == 200
+    assert "FICTIF Camille" in response.text
+    assert "tél. 06 •• •• •• 01" in response.text
+    assert appointment.phone not in response.text and "0639980001" not in response.text
+    assert appointment.email not in response.text
+    assert "Certificat de sport" in response.text
+    assert "@media print" not in response.text  # print CSS lives in the static file
+    assert "booking/booking.css" in response.text
+
+
+def test_doctor_sees_own_missions_only(client, mission, appointment):
+    client.force_login(mission.doctor.user)
+    assert client.get(day_url(mission)).status_code == 200
+    other_doctor = DoctorFactory()
+    client.force_login(other_doctor.user)
+    assert client.get(day_url(mission)).status_code == 404
+
+
+def test_ars_agent_of_the_region_reads_without_contacts_or_actions(client, mission, appointment):
+    agent = UserFactory(role="ars_agent", region=mission.site.region)
+    client.force_login(agent)
+    response = client.get(day_url(mission))
+    assert response.status_code == 200
+    assert "FICTIF Camille" in response.text
+    assert "tél." not in response.text and "Certificat de sport" not in response.text
+    assert reverse("booking:mark", args=[appointment.pk]) not in response.text
+    refused = client.post(reverse("booking:mark", args=[appointment.pk]), {"status": "seen"})
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda m: UserFactory(ars=True),  # another region (Nouvelle-Aquitaine)
+        lambda m: UserFactory(site_manager=True),  # another site's manager
+    ],
+    ids=["ars-other-region", "other-manager"],
+)
+def test_outsiders_get_404(client, mission, make_user):
+    client.force_login(make_user(mission))
+    assert client.get(day_url(mission)).status_code == 404
+
+
+def test_other_roles_get_403_and_anonymous_the_login(client, mission):
+    assert client.get(day_url(mission)).status_code == 302
+    client.force_login(UserFactory(cdom=True))
+    assert client.get(day_url(mission)).status_code == 403
+    assert client.get(reverse("booking:agenda")).status_code == 403
+
+
+def test_bad_date_is_404(client, mission):
+    client.force_login(mission.site.manager)
+    url = reverse("booking:day", args=[mission.site_id, "2026-02-31"])
+    assert client.get(url).status_code == 404
+
+
+def test_agenda_lists_the_upcoming_days(client, mission, appointment):
+    client.force_login(mission.site.manager)
+    response = client.get(reverse("booking:agenda"))
+    assert day_url(mission) in response.text
+    assert agenda_days(user=mission.site.manager)[0].appointment_count == 1
+    assert agenda_days(user=mission.doctor.user) == [mission]
+    assert agenda_days(user=UserFactory(site_manager=True)) == []
+
+
+def test_manager_marks_seen_excused_no_show(client, mission, appointment):
+    client.force_login(mission.site.manager)
+    for status in ("seen", "no_show", "excused"):
+        response = client.post(reverse("booking:mark", args=[appointment.pk]), {"status": status})
+        assert response.status_code == 302
+        appointment.refresh_from_db()
+        assert appointment.status == status
+    assert appointment.history.count() == 4
+
+
+def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appointment):
+    client.force_login(mission.site.manager)
+    url = reverse("booking:mark", args=[appointment.pk])
+    client.post(url, {"status": "cancelled", "reason": ""})
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"
+    client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled" and appointment.cancelled_by == "site"
+
+
+def test_mark_refuses_unknown_transitions_and_outsiders(mission, appointment):
+    appointment_mark(appointment=appointment, actor=mission.doctor.user, status="seen")
+    with pytest.raises(PermissionDenied):
+        appointment_mark(
+            appointment=appointment, actor=UserFactory(site_manager=True), status="seen"
+        )
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.save()
+    with pytest.raises(ValidationError):
+        appointment_mark(appointment=appointment, actor=mission.site.manager, status="seen")
+
+
+def test_walk_in_patient(client, mission):
+    client.force_login(mission.doctor.user)
+    response = client.post(
+        reverse("booking:walk_in", args=[mission.pk]),
+        {"last_name": "Passage", "first_name": "Alex", "time": "10:05"},
+    )
+    assert response.status_code == 302
+    walk_in = Appointment.objects.get(walk_in=True)
+    assert (
+        walk_in.slot is None and walk_in.phone == "" and walk_in.local_start.time() == time(10, 5)
+    )
+    assert "sans rendez-vous" in client.get(day_url(mission)).text
+
+
+def test_walk_in_rules(mission):
+    at = datetime.combine(mission.date, time(10), tzinfo=PARIS)
+    with pytest.raises(PermissionDenied):
+        appointment_walk_in_add(
+            mission=mission,
+            actor=UserFactory(site_manager=True),
+            last_name="A",
+            first_name="B",
+            at=at,
+        )
+    with pytest.raises(ValidationError):
+        appointment_walk_in_add(
+            mission=mission, actor=mission.site.manager, last_name="", first_name="B", at=at
+        )
+    proposed = MissionFactory(proposed=True, site=mission.site)
+    with pytest.raises(ValidationError):
+        appointment_walk_in_add(
+            mission=proposed, actor=mission.site.manager, last_name="A", first_name="B", at=at
+        )

@@ -1,0 +1,156 @@
+"""Slot generation from missions and safe regeneration."""
+
+import io
+from datetime import time, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from renfort.booking.models import AppointmentStatus, BookingSettings, Slot, SlotStatus
+from renfort.booking.services import slots_sync_all, slots_sync_for_mission
+from renfort.notifications.models import Notification
+from renfort.planning.models import MissionStatus
+from tests.planning.factories import MissionFactory
+
+from .factories import book, free_slot, mission_with_slots, slots_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_confirmed_full_day_mission_gets_21_slots_half_reserved():
+    mission = mission_with_slots()
+    slots = slots_of(mission)
+    assert len(slots) == 21
+    assert sum(s.reserved_for_priority for s in slots) == 10
+    assert all(s.site_id == mission.site_id and s.doctor_id == mission.doctor_id for s in slots)
+    assert slots[0].local_start.time() == time(9) and slots[-1].local_end.time() == time(18)
+    assert all(s.status == SlotStatus.AVAILABLE for s in slots)
+
+
+@pytest.mark.parametrize(("period", "count"), [("morning", 9), ("afternoon", 12)])
+def test_half_day_mission(period, count):
+    assert len(slots_of(mission_with_slots(period=period))) == count
+
+
+def test_doctor_slot_length_and_hours():
+    mission = MissionFactory(
+        doctor__slot_minutes=30, doctor__morning_start=time(8), doctor__afternoon_end=time(17)
+    )
+    slots_sync_for_mission(mission=mission)
+    assert len(slots_of(mission)) == 8 + 6
+
+
+def test_reserved_share_is_a_site_setting():
+    mission = MissionFactory()
+    BookingSettings.objects.create(site=mission.site, reserved_share=0)
+    slots_sync_for_mission(mission=mission)
+    assert not any(s.reserved_for_priority for s in slots_of(mission))
+
+
+@pytest.mark.parametrize("status", ["draft", "proposed", "accepted", "declined", "cancelled"])
+def test_missions_not_confirmed_have_no_slot(status):
+    mission = MissionFactory(status=status)
+    result = slots_sync_for_mission(mission=mission)
+    assert result.created == 0 and not Slot.objects.exists()
+
+
+def test_sync_is_idempotent():
+    mission = mission_with_slots()
+    before = [s.pk for s in slots_of(mission)]
+    result = slots_sync_for_mission(mission=mission)
+    assert result.created == 0 and result.removed == 0
+    assert [s.pk for s in slots_of(mission)] == before
+
+
+def test_past_slots_are_left_alone():
+    mission = mission_with_slots()
+    slots = slots_of(mission)
+    now = slots[3].start + timedelta(minutes=1)
+    mission.doctor.slot_minutes = 30
+    mission.doctor.save()
+    slots_sync_for_mission(mission=mission, now=now)
+    assert Slot.objects.filter(pk__in=[s.pk for s in slots[:4]]).count() == 4
+
+
+def test_cancelled_mission_cancels_appointments_and_notifies_with_alternatives(
+    django_capture_on_commit_callbacks,
+):
+    mission = mission_with_slots()
+    other = mission_with_slots(site=mission.site, date=mission.date + timedelta(days=1))
+    appointment = book(free_slot(mission))
+    mission.status = MissionStatus.CANCELLED
+    mission.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = slots_sync_for_mission(mission=mission)
+    appointment.refresh_from_db()
+    assert result.cancelled_appointments == 1
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.cancelled_by == "system"
+    # The booked slot is kept (cancelled) for the record; free slots are removed.
+    assert list(Slot.objects.filter(mission=mission).values_list("status", flat=True)) == [
+        SlotStatus.CANCELLED
+    ]
+    notes = Notification.objects.filter(kind="booking_cancelled_by_staff")
+    assert {n.channel for n in notes} == {"email", "sms"}
+    body = mail.outbox[0].body
+    assert "annulé" in body and "liste d'attente" in body
+    # Alternatives: the next free slot at the same site, with a direct booking link.
+    alternative = free_slot(other)
+    assert f"/rendez-vous/creneau/{alternative.pk}/" in body
+
+
+def test_hours_change_keeps_fitting_bookings_and_cancels_the_others():
+    mission = mission_with_slots()
+    slots = slots_of(mission)
+    early = book(slots[1])  # 9:20–9:40
+    late = book(slots[7], phone="+33639980002", email="autre@exemple.test")  # 11:20–11:40
+    mission.doctor.morning_end = time(11)
+    mission.doctor.save()
+    result = slots_sync_for_mission(mission=mission)
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert early.status == AppointmentStatus.BOOKED
+    assert late.status == AppointmentStatus.CANCELLED and late.cancelled_by == "system"
+    assert result.cancelled_appointments == 1
+    live = Slot.objects.filter(mission=mission).exclude(status=SlotStatus.CANCELLED)
+    assert live.count() == 6 + 12
+    assert Notification.objects.filter(
+        kind="booking_cancelled_by_staff", recipient="autre@exemple.test"
+    ).exists()
+
+
+def test_slot_length_change_lays_the_new_grid_around_booked_slots():
+    mission = mission_with_slots()
+    booked = book(slots_of(mission)[1])  # 9:20–9:40
+    mission.doctor.slot_minutes = 30
+    mission.doctor.save()
+    slots_sync_for_mission(mission=mission)
+    live = list(Slot.objects.filter(mission=mission).exclude(status="cancelled").order_by("start"))
+    assert booked.slot in live
+    for previous, current in zip(live, live[1:], strict=False):
+        assert previous.end <= current.start  # never two overlapping slots
+    assert all(s.end - s.start == timedelta(minutes=30) for s in live if s.pk != booked.slot_id)
+    booked.refresh_from_db()
+    assert booked.status == "booked"
+
+
+def test_site_setting_change_applies_to_free_slots_only():
+    mission = mission_with_slots()
+    reserved = free_slot(mission, reserved=True)
+    book(reserved)
+    BookingSettings.objects.create(site=mission.site, reserved_share=0)
+    slots_sync_for_mission(mission=mission)
+    assert Slot.objects.filter(mission=mission, reserved_for_priority=True).count() == 1
+
+
+def test_generate_slots_command_and_sync_all():
+    first = MissionFactory()
+    second = MissionFactory(date=first.date + timedelta(days=2), site=first.site)
+    MissionFactory(proposed=True, site=first.site)
+    out = io.StringIO()
+    call_command("generate_slots", stdout=out)
+    assert "42 créé(s)" in out.getvalue()
+    assert Slot.objects.filter(mission__in=[first, second]).count() == 42
+    assert slots_sync_all().created == 0

@@ -1,0 +1,271 @@
+"""Public pages: search, booking form, secret link, waiting list, offers, notice."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from renfort.booking.models import Appointment, WaitingListEntry, WaitingListOffer
+from renfort.booking.selectors import Origin, slots_search
+from renfort.booking.services import appointment_cancel
+from tests.factories import commune
+from tests.sites.factories import SiteFactory
+
+from .factories import (
+    WaitingListEntryFactory,
+    book,
+    free_slot,
+    mission_with_slots,
+    patient_data,
+    slots_of,
+)
+
+pytestmark = pytest.mark.django_db
+SEARCH = reverse("booking:search")
+
+
+@pytest.fixture
+def mission():
+    return mission_with_slots()
+
+
+def test_search_page_without_query(client):
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    assert "sans dépassement d'honoraires" in response.text
+    assert 'id="search-results"' not in response.text
+
+
+def test_search_by_postcode_lists_the_site_with_slots_and_distance(client, mission):
+    response = client.get(SEARCH, {"q": "81230"})
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert [r.site for r in results] == [mission.site]
+    assert results[0].distance_km < 1 and results[0].in_own_zone
+    assert results[0].slot_count == 21 and len(results[0].slots) == 8
+    assert mission.site.name in response.text and "Votre zone" in response.text
+    assert reverse("booking:book", args=[results[0].slots[0].pk]) in response.text
+
+
+def test_search_by_commune_name_code_and_position(client, mission):
+    assert client.get(SEARCH, {"q": "Lacaune"}).context["results"]
+    assert client.get(SEARCH, {"commune": "81124"}).context["results"]
+    site = mission.site
+    by_position = client.get(SEARCH, {"lat": site.latitude + 0.01, "lon": site.longitude})
+    assert by_position.context["results"][0].site == site
+    assert "votre position" in by_position.context["origin"].label
+
+
+def test_search_filters_by_date_and_half_day(client, mission):
+    day = mission.date.isoformat()
+    morning = client.get(SEARCH, {"q": "81230", "date": day, "period": "morning"})
+    assert morning.context["results"][0].slot_count == 9
+    afternoon = client.get(SEARCH, {"q": "81230", "date": day, "period": "afternoon"})
+    assert afternoon.context["results"][0].slot_count == 12
+    other_day = (mission.date + timedelta(days=1)).isoformat()
+    assert client.get(SEARCH, {"q": "81230", "date": other_day}).context["results"] == []
+
+
+def test_nothing_available_offers_the_waiting_list(client):
+    site = SiteFactory()
+    response = client.get(SEARCH, {"q": "81230"})
+    assert "Aucun créneau disponible" in response.text
+    assert f"{reverse('booking:waitlist')}?site={site.pk}" in response.text
+    assert f"?zone={site.priority_zone_id}" in response.text
+
+
+def test_unknown_commune(client):
+    response = client.get(SEARCH, {"q": "Zzzzzville"})
+    assert "Nous ne trouvons pas cette commune" in response.text
+
+
+def test_inactive_sites_and_sites_outside_zones_are_not_shown(client, mission):
+    mission.site.status = "suspended"
+    mission.site.save()
+    assert client.get(SEARCH, {"q": "81230"}).context["results"] == []
+
+
+def test_own_zone_first_then_distance(mission):
+    far_site = SiteFactory(in_landes=True)
+    mission_with_slots(site=far_site)
+    near = mission.site
+    origin = Origin("test", near.latitude, near.longitude, far_site.priority_zone_id)
+    assert [r.site for r in slots_search(origin=origin)] == [far_site, near]
+    by_distance = slots_search(origin=origin, own_zone_first=False)
+    assert [r.site for r in by_distance] == [near, far_site]
+
+
+# --- Booking form --------------------------------------------------------------------------
+
+
+def test_booking_page_shows_the_slot_price_rule_and_notice_link(client, mission):
+    slot = free_slot(mission, reserved=True)
+    response = client.get(reverse("booking:book", args=[slot.pk]))
+    assert response.status_code == 200
+    assert "tarif conventionné secteur 1" in response.text.lower()
+    assert reverse("booking:notice") in response.text
+    assert "réservé aux patients" in response.text
+
+
+def test_booking_form_books_and_redirects_to_the_secret_page(client, mission):
+    slot = free_slot(mission)
+    token = str(uuid.uuid4())
+    url = reverse("booking:book", args=[slot.pk])
+    response = client.post(url, {**patient_data(), "token": token})
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("booking:manage", args=[appointment.secret])
+    assert appointment.phone == "+33612345678" and appointment.reason
+    # The same form sent twice books once and lands on the same page.
+    again = client.post(url, {**patient_data(), "token": token})
+    assert again.url == response.url and Appointment.objects.count() == 1
+
+
+def test_booking_form_errors(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    data = {**patient_data(phone="123", email=""), "token": str(uuid.uuid4())}
+    del data["consent"]
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Appointment.objects.exists()
+    assert "Numéro de téléphone invalide" in response.text
+    assert "accepter le traitement de vos données" in response.text
+
+
+def test_booking_a_taken_slot_shows_a_clear_message(client, mission):
+    slot = free_slot(mission)
+    book(slot, phone="+33612000009", email="premier@exemple.test")
+    page = client.get(reverse("booking:book", args=[slot.pk]))
+    assert "n'est plus disponible" in page.text
+    response = client.post(
+        reverse("booking:book", args=[slot.pk]), {**patient_data(), "token": str(uuid.uuid4())}
+    )
+    assert "être réservé par une autre personne" in response.text
+
+
+def test_booking_page_of_unknown_slot_is_404(client):
+    assert client.get(reverse("booking:book", args=[12345])).status_code == 404
+
+
+def test_site_slots_page(client, mission):
+    response = client.get(reverse("booking:site_slots", args=[mission.site.pk]))
+    assert response.status_code == 200 and len(response.context["slots"]) == 21
+
+
+def test_notice_page(client):
+    text = client.get(reverse("booking:notice")).text
+    for expected in ("mission d'intérêt public", "12 mois", "CNIL", "Vos droits"):
+        assert expected in text
+
+
+# --- Secret link ---------------------------------------------------------------------------
+
+
+def test_secret_page_is_private_and_allows_cancel(client, mission):
+    appointment = book(free_slot(mission))
+    url = reverse("booking:manage", args=[appointment.secret])
+    response = client.get(url)
+    assert response.status_code == 200 and appointment.reference in response.text
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
+    assert client.get(reverse("booking:manage", args=["pas-le-bon-lien"])).status_code == 404
+    client.post(reverse("booking:cancel", args=[appointment.secret]))
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert "est annulé" in client.get(url).text
+
+
+def test_secret_page_after_the_cut_off_has_no_cancel_button(client, mission):
+    appointment = book(free_slot(mission))
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=timezone.now() + timedelta(minutes=30)
+    )
+    text = client.get(reverse("booking:manage", args=[appointment.secret])).text
+    assert 'id="cancel-button"' not in text and "moins d'une heure" in text
+
+
+def test_move_page(client, mission):
+    slots = slots_of(mission, status="available", reserved_for_priority=False)
+    appointment = book(slots[0], has_medecin_traitant=True)
+    url = reverse("booking:move", args=[appointment.secret])
+    page = client.get(url)
+    assert all(not s.reserved_for_priority for s in page.context["slots"])
+    response = client.post(url, {"slot": slots[1].pk})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.slot == slots[1]
+    assert "Choisissez un créneau" in client.post(url, {"slot": "x"}, follow=True).text
+
+
+def test_ics_download(client, mission):
+    appointment = book(free_slot(mission))
+    response = client.get(reverse("booking:ics", args=[appointment.secret]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in response.content
+
+
+# --- Waiting list and offers ---------------------------------------------------------------
+
+
+def test_waitlist_registration_page(client, mission):
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    assert client.get(url).status_code == 200
+    data = {
+        **patient_data(),
+        "start_date": mission.date.isoformat(),
+        "end_date": (mission.date + timedelta(days=7)).isoformat(),
+        "token": str(uuid.uuid4()),
+    }
+    response = client.post(url, data)
+    assert "Vous êtes inscrit(e)" in response.text
+    client.post(url, data)
+    assert WaitingListEntry.objects.count() == 1
+
+
+def test_waitlist_without_site_redirects_to_search(client):
+    assert client.get(reverse("booking:waitlist")).url == SEARCH
+
+
+def test_offer_page_accept(client, mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    appointment = book(free_slot(mission), phone="+33612000005", email="x@exemple.test")
+    appointment_cancel(appointment=appointment)
+    offer = WaitingListOffer.objects.get(entry=entry)
+    url = reverse("booking:offer", args=[offer.secret])
+    assert "Je prends ce rendez-vous" in client.get(url).text
+    response = client.post(url)
+    mine = Appointment.objects.get(last_name=entry.last_name)
+    assert response.url == reverse("booking:manage", args=[mine.secret])
+    again = client.post(url, follow=True)
+    assert "n'est plus valable" in again.text
+
+
+def test_waitlist_leave_page(client, mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    url = reverse("booking:waitlist_leave", args=[entry.secret])
+    assert client.get(url).status_code == 200
+    client.post(url)
+    entry.refresh_from_db()
+    assert entry.status == "cancelled"
+
+
+def test_commune_helper_is_in_programme():
+    assert commune("81124").name == "Lacaune"
+
+
+# --- Public API ----------------------------------------------------------------------------
+
+
+def test_api_slots_near_a_commune(client, mission):
+    response = client.get("/api/slots", {"commune": "81230"})
+    assert response.status_code == 200
+    [site] = response.json()
+    assert site["lieu_id"] == mission.site.pk and site["creneaux_disponibles"] == 21
+    first = site["prochains_creneaux"][0]
+    assert first["lien_reservation"].endswith(f"/rendez-vous/creneau/{first['id']}/")
+    assert "phone" not in response.text and "email" not in response.text
+    morning = client.get(
+        "/api/slots", {"code_insee": "81124", "date": mission.date, "demi_journee": "morning"}
+    )
+    assert morning.json()[0]["creneaux_disponibles"] == 9
+    assert client.get("/api/slots", {"commune": "Zzzzville"}).status_code == 404

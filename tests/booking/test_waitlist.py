@@ -1,0 +1,197 @@
+"""Waiting list: registration, offers of freed slots, first to confirm wins, 3 offers at most."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from renfort.booking.models import OfferStatus, WaitingListOffer, WaitingStatus
+from renfort.booking.services import (
+    appointment_cancel,
+    waitlist_leave,
+    waitlist_offer_accept,
+    waitlist_offers_expire,
+    waitlist_register,
+)
+from renfort.notifications.models import Notification
+
+from .factories import (
+    WaitingListEntryFactory,
+    book,
+    free_slot,
+    mission_with_slots,
+    patient,
+    slots_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mission():
+    return mission_with_slots()
+
+
+def free_up(mission, now=None, slot=None):
+    """Book then cancel an unreserved slot: it is freed and offered to the waiting list."""
+    appointment = book(
+        slot or free_slot(mission), phone="+33612000000", email="annule@exemple.test", now=now
+    )
+    appointment_cancel(appointment=appointment, now=now)
+    return appointment.slot
+
+
+def test_register_and_confirmation_message(mission):
+    today = timezone.localdate()
+    entry, created = waitlist_register(
+        patient=patient(), site=mission.site, start_date=today, end_date=today + timedelta(days=20)
+    )
+    assert created and entry.status == WaitingStatus.WAITING
+    note = Notification.objects.get(kind="booking_waitlist_registered", channel="email")
+    assert f"/rendez-vous/liste-attente/{entry.secret}/desinscription/" in note.body
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [(5, 2, "end_date"), (-1, 3, "start_date"), (0, 120, "end_date")],
+)
+def test_register_refuses_bad_periods(mission, start, end, field):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_register(
+            patient=patient(),
+            site=mission.site,
+            start_date=today + timedelta(days=start),
+            end_date=today + timedelta(days=end),
+        )
+    assert field in exc_info.value.message_dict
+
+
+def test_register_needs_a_site_or_zone():
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):
+        waitlist_register(patient=patient(), start_date=today, end_date=today)
+
+
+def test_freed_slot_is_offered_to_the_next_three_waiting_people(mission):
+    entries = [WaitingListEntryFactory(site=mission.site) for _ in range(4)]
+    slot = free_up(mission)
+    offers = WaitingListOffer.objects.filter(slot=slot)
+    assert {o.entry_id for o in offers} == {e.pk for e in entries[:3]}
+    offer = offers.first()
+    assert offer.expires_at <= timezone.now() + timedelta(hours=2, seconds=5)
+    sms = Notification.objects.filter(kind="booking_waitlist_offer", channel="sms")
+    assert sms.count() == 3
+    assert any(f"/rendez-vous/proposition/{offer.secret}/" in n.body for n in sms)
+
+
+def test_first_to_confirm_wins(mission):
+    first, second = (WaitingListEntryFactory(site=mission.site) for _ in range(2))
+    slot = free_up(mission)
+    offer_1 = WaitingListOffer.objects.get(entry=first, slot=slot)
+    offer_2 = WaitingListOffer.objects.get(entry=second, slot=slot)
+    appointment = waitlist_offer_accept(offer=offer_2)
+    assert appointment.slot == slot and appointment.last_name == second.last_name
+    offer_2.refresh_from_db()
+    second.refresh_from_db()
+    assert offer_2.status == OfferStatus.ACCEPTED and second.status == WaitingStatus.SERVED
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_offer_accept(offer=offer_1)
+    assert exc_info.value.code == "offer_closed"
+    offer_1.refresh_from_db()
+    assert offer_1.status == OfferStatus.TAKEN
+
+
+def test_slot_booked_from_the_search_meanwhile(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    slot = free_up(mission)
+    book(slot, phone="+33612000001", email="rapide@exemple.test")
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_offer_accept(offer=WaitingListOffer.objects.get(entry=entry))
+    assert exc_info.value.code == "slot_taken"
+    assert WaitingListOffer.objects.get(entry=entry).status == OfferStatus.TAKEN
+
+
+def test_expired_offer_is_refused(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    free_up(mission)
+    offer = WaitingListOffer.objects.get(entry=entry)
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_offer_accept(offer=offer, now=offer.expires_at + timedelta(seconds=1))
+    assert exc_info.value.code == "offer_expired"
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.EXPIRED
+
+
+def test_one_open_offer_per_person_and_three_offers_at_most(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    now = timezone.now()
+    slots = slots_of(mission, reserved_for_priority=False)
+    for round_ in range(4):
+        free_up(mission, now=now, slot=slots[round_])
+        expected = min(round_ + 1, 3)
+        assert WaitingListOffer.objects.filter(entry=entry).count() == expected
+        # The person does not answer; the offer expires before the next slot frees up.
+        now = now + timedelta(hours=3)
+        waitlist_offers_expire(now=now)
+    entry.refresh_from_db()
+    assert entry.offers_sent == 3 and entry.status == WaitingStatus.EXHAUSTED
+
+
+def test_expired_offers_go_to_the_next_people(mission):
+    entries = [WaitingListEntryFactory(site=mission.site) for _ in range(4)]
+    slot = free_up(mission)
+    later = timezone.now() + timedelta(hours=3)
+    out = waitlist_offers_expire(now=later)
+    assert out == 3
+    assert WaitingListOffer.objects.get(slot=slot, entry=entries[3]).status == "pending"
+
+
+def test_reserved_slot_is_offered_only_to_priority_people_before_release(mission):
+    with_mt = WaitingListEntryFactory(site=mission.site, with_medecin_traitant=True)
+    without = WaitingListEntryFactory(site=mission.site)
+    reserved = free_slot(mission, reserved=True)
+    appointment = book(reserved, phone="+33612000002", email="r@exemple.test")
+    appointment_cancel(appointment=appointment)
+    offered = set(WaitingListOffer.objects.filter(slot=reserved).values_list("entry", flat=True))
+    assert offered == {without.pk} and with_mt.pk not in offered
+
+
+def test_zone_registration_gets_slots_of_every_site_in_the_zone(mission):
+    entry = WaitingListEntryFactory(site=None, zone=mission.site.priority_zone)
+    slot = free_up(mission)
+    assert WaitingListOffer.objects.filter(entry=entry, slot=slot).exists()
+
+
+def test_period_outside_the_slot_date_gets_nothing(mission):
+    WaitingListEntryFactory(
+        site=mission.site,
+        start_date=mission.date + timedelta(days=1),
+        end_date=mission.date + timedelta(days=5),
+    )
+    free_up(mission)
+    assert not WaitingListOffer.objects.exists()
+
+
+def test_new_mission_slots_are_offered_to_waiting_people():
+    entry = WaitingListEntryFactory()
+    mission = mission_with_slots(site=entry.site)
+    assert WaitingListOffer.objects.filter(entry=entry, slot__mission=mission).count() == 1
+
+
+def test_leave_the_waiting_list(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    free_up(mission)
+    waitlist_leave(entry=entry)
+    entry.refresh_from_db()
+    assert entry.status == WaitingStatus.CANCELLED
+    assert entry.offers.get().status == OfferStatus.EXPIRED
+    free_up(mission)
+    assert entry.offers.count() == 1
+
+
+def test_process_waiting_list_command(mission, capsys):
+    call_command("process_waiting_list")
+    assert "Propositions expirées : 0." in capsys.readouterr().out
