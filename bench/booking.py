@@ -1,30 +1,35 @@
 """Booking benchmark (never part of the test run).
 
-    .venv/bin/python bench/booking.py [--seconds 10 --clients 16 --workers 5]
+    .venv/bin/python bench/booking.py [--seconds 10 --clients 16 --client-processes 2
+                                       --workers 2 --threads 4]
 
 1. Prepares a PostgreSQL database `renfort_bench` (same server as DATABASE_URL, default
    postgres://renfort:renfort-ci@127.0.0.1:5432/renfort): migrations, real territories and zones,
    40 active sites with 8 confirmed full-day missions each (6,720 slots), emptied of previous
    bookings at each run.
-2. Starts gunicorn (sync workers) on 127.0.0.1 with the production settings.
-3. Framework ceiling: concurrent clients hammer a trivial Django view (/bench/ping) served by the
+2. Starts gunicorn (gthread workers: one per core, 4 threads each, keep-alive) on 127.0.0.1 with
+   the production settings (persistent database connections, CONN_MAX_AGE).
+3. Framework ceiling: the same clients hammer a trivial Django view (/bench/ping) served by the
    same server configuration.
 4. Booking run: concurrent clients search by postcode (the public page) then book one of the
    listed slots through the real form (CSRF, idempotency token), for a bounded time.
 5. Raw PostgreSQL rate of a comparable insert (pgbench, custom script, same machine).
 Prints bookings/s, p50/p95/p99 of search and booking, double bookings (must be 0), the ceilings
-and the booking rate as a share of the framework ceiling. The load generator runs on the same
-cores as the server: the figures are a floor.
+and the booking rate as a share of the framework ceiling. The load generator (asyncio clients on
+keep-alive connections in a few processes) runs on the same cores as the server: each phase
+prints how the busy CPU time was shared (load generator, gunicorn, PostgreSQL, the rest).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import multiprocessing
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -125,9 +130,13 @@ def seed_missions(*, seed: int, zones) -> None:
 
 
 # --- HTTP clients ------------------------------------------------------------------------------
+# A lean load generator: a few processes, each running many asyncio clients on keep-alive
+# connections (HTTP/1.1, minimal parsing). Its CPU time is measured and printed: it shares the
+# cores with the server.
 
 
 def request(method: str, path: str, body: str | None = None, headers: dict | None = None):
+    """One request on a fresh connection (start-up checks only)."""
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     start = time.perf_counter()
     conn.request(method, path, body=body, headers=headers or {})
@@ -139,42 +148,73 @@ def request(method: str, path: str, body: str | None = None, headers: dict | Non
     return response.status, data, elapsed, cookies
 
 
+class Connection:
+    """A keep-alive HTTP/1.1 connection (Content-Length bodies only, as Django sends them)."""
+
+    def __init__(self):
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes = b"", headers: str = ""):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", PORT)
+        start = time.perf_counter()
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\n{headers}"
+        if body:
+            head += f"Content-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length, cookies, close = 0, [], False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "set-cookie":
+                cookies.append(value)
+            elif name == "connection" and value.lower() == "close":
+                close = True
+        data = await self.reader.readexactly(length) if length else b""
+        elapsed = time.perf_counter() - start
+        if close:
+            self.writer.close()
+            self.reader = self.writer = None
+        return status, data, elapsed, cookies
+
+
 SLOT_LINK = re.compile(rb"/rendez-vous/creneau/(\d+)/")
-CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def ping_client(args) -> tuple[int, list[float]]:
-    seconds, _ = args
-    deadline = time.monotonic() + seconds
-    count, latencies = 0, []
+async def ping_loop(deadline: float, out: dict) -> None:
+    conn = Connection()
     while time.monotonic() < deadline:
-        status, _, elapsed, _ = request("GET", "/bench/ping")
+        status, _, elapsed, _ = await conn.request("GET", "/bench/ping")
         if status == 200:
-            count += 1
-            latencies.append(elapsed)
-    return count, latencies
+            out["count"] += 1
+            out["latencies"].append(elapsed)
 
 
-def warm_client(args) -> int:
-    """Load templates and open database connections in every worker before measuring."""
-    seconds, postcodes = args
-    deadline, count = time.monotonic() + seconds, 0
+async def warm_loop(deadline: float, out: dict, postcodes: list[str]) -> None:
+    """Load templates, caches and database connections in every worker before measuring."""
+    conn = Connection()
     while time.monotonic() < deadline:
-        request("GET", "/rendez-vous/?q=" + random.choice(postcodes))
-        request("GET", "/rendez-vous/donnees-personnelles/")
-        count += 1
-    return count
+        await conn.request("GET", "/rendez-vous/?q=" + random.choice(postcodes))
+        await conn.request("GET", "/rendez-vous/donnees-personnelles/")
+        out["count"] += 1
 
 
-def booking_client(args) -> dict:
-    seconds, (client_id, postcodes) = args
+async def booking_loop(deadline: float, out: dict, client_id: int, postcodes: list[str]) -> None:
     rng = random.Random(client_id)
-    deadline = time.monotonic() + seconds
-    out = {"booked": 0, "taken": 0, "errors": 0, "search": [], "book": []}
+    conn = Connection()
     csrf_cookie = None  # fetched with the first booking form (a browser keeps it)
     n = 0
     while time.monotonic() < deadline:
-        status, page, elapsed, _ = request("GET", "/rendez-vous/?q=" + rng.choice(postcodes))
+        status, page, elapsed, _ = await conn.request(
+            "GET", "/rendez-vous/?q=" + rng.choice(postcodes)
+        )
         out["search"].append(elapsed)
         slots = SLOT_LINK.findall(page)
         if status != 200 or not slots:
@@ -182,7 +222,7 @@ def booking_client(args) -> dict:
             continue
         slot_id = rng.choice(slots).decode()
         if csrf_cookie is None:
-            _, form, _, cookies = request("GET", f"/rendez-vous/creneau/{slot_id}/")
+            _, _, _, cookies = await conn.request("GET", f"/rendez-vous/creneau/{slot_id}/")
             csrf_cookie = next(c.split(";")[0] for c in cookies if c.startswith("csrftoken="))
         token = csrf_cookie.split("=", 1)[1]
         n += 1
@@ -199,17 +239,17 @@ def booking_client(args) -> dict:
                 "reason": "",
                 "consent": "on",
             }
-        )
-        status, page, elapsed, _ = request(
+        ).encode()
+        status, page, elapsed, _ = await conn.request(
             "POST",
             f"/rendez-vous/creneau/{slot_id}/",
             body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": csrf_cookie,
-                "Origin": f"http://127.0.0.1:{PORT}",
-                "Referer": f"http://127.0.0.1:{PORT}/rendez-vous/creneau/{slot_id}/",
-            },
+            headers=(
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Cookie: {csrf_cookie}\r\n"
+                f"Origin: http://127.0.0.1:{PORT}\r\n"
+                f"Referer: http://127.0.0.1:{PORT}/rendez-vous/creneau/{slot_id}/\r\n"
+            ),
         )
         out["book"].append(elapsed)
         if status == 302:
@@ -218,14 +258,89 @@ def booking_client(args) -> dict:
             out["taken"] += 1  # form shown again: the slot was taken meanwhile
         else:
             out["errors"] += 1
+
+
+def client_process(args) -> dict:
+    """One load-generator process: `clients` concurrent connections for `seconds`."""
+    kind, seconds, first_id, clients, postcodes = args
+    out = {"count": 0, "latencies": [], "booked": 0, "taken": 0, "errors": 0}
+    out.update(search=[], book=[])
+
+    async def main() -> None:
+        deadline = time.monotonic() + seconds
+        if kind == "ping":
+            loops = [ping_loop(deadline, out) for _ in range(clients)]
+        elif kind == "warm":
+            loops = [warm_loop(deadline, out, postcodes) for _ in range(clients)]
+        else:
+            loops = [booking_loop(deadline, out, first_id + i, postcodes) for i in range(clients)]
+        await asyncio.gather(*loops)
+
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    asyncio.run(main())
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return out
 
 
-def run_clients(target, seconds: float, payloads: list) -> tuple[list, float]:
-    with multiprocessing.get_context("fork").Pool(len(payloads)) as pool:
+def run_clients(kind: str, seconds: float, clients: int, processes: int, postcodes=()):
+    """Returns (per-process results, elapsed seconds, CPU seconds by share)."""
+    share = [clients // processes + (i < clients % processes) for i in range(processes)]
+    payloads, first = [], 0
+    for count in share:
+        payloads.append((kind, seconds, first, count, list(postcodes)))
+        first += count
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        cpu_before = cpu_times()
         start = time.perf_counter()
-        results = pool.map(target, [(seconds, p) for p in payloads])
-        return results, time.perf_counter() - start
+        results = pool.map(client_process, payloads)
+        elapsed = time.perf_counter() - start
+        cpu_after = cpu_times()
+    cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+    cpu["clients"] = sum(r["cpu"] for r in results)
+    return results, elapsed, cpu
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_times() -> dict:
+    """CPU seconds used so far: whole machine (busy), gunicorn processes, PostgreSQL."""
+    with open("/proc/stat") as handle:
+        fields = [int(x) for x in handle.readline().split()[1:]]
+    busy = (sum(fields) - fields[3] - fields[4]) / TICKS  # minus idle and iowait
+    by_name = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        rest = stat[stat.rindex(")") + 2 :].split()
+        used = (int(rest[11]) + int(rest[12])) / TICKS  # utime + stime
+        if pid in SERVER_PIDS:
+            by_name["gunicorn"] += used
+        elif name.startswith("postgres"):
+            by_name["postgres"] += used
+    return {"busy": busy, **by_name}
+
+
+SERVER_PIDS: set[str] = set()
+
+
+def cpu_line(cpu: dict, elapsed: float) -> str:
+    busy = max(cpu["busy"], 1e-9)
+    other = max(0.0, cpu["busy"] - cpu["clients"] - cpu["gunicorn"] - cpu["postgres"])
+    return (
+        f"CPU {busy / elapsed:.2f} of {os.cpu_count()} cores busy: "
+        f"load generator {100 * cpu['clients'] / busy:.0f} %, "
+        f"gunicorn {100 * cpu['gunicorn'] / busy:.0f} %, "
+        f"PostgreSQL {100 * cpu['postgres'] / busy:.0f} %, "
+        f"other processes and kernel {100 * other / busy:.0f} %"
+    )
 
 
 def pct(values: list[float], q: float) -> float:
@@ -238,7 +353,9 @@ def pct(values: list[float], q: float) -> float:
 # --- Server and pgbench ------------------------------------------------------------------------
 
 
-def start_server(env: dict, workers: int) -> subprocess.Popen:
+def start_server(env: dict, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn with threaded workers (gthread: keep-alive connections, the database waits of
+    one request overlapped with the work of another)."""
     gunicorn = shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) or "gunicorn"
     process = subprocess.Popen(
         [
@@ -248,6 +365,12 @@ def start_server(env: dict, workers: int) -> subprocess.Popen:
             f"127.0.0.1:{PORT}",
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
             "--pythonpath",
             f"{ROOT},{BENCH}",
             "--log-level",
@@ -258,8 +381,11 @@ def start_server(env: dict, workers: int) -> subprocess.Popen:
         start_new_session=True,
     )
     for _ in range(100):
+        if process.poll() is not None:
+            break
         try:
             if request("GET", "/bench/ping")[0] == 200:
+                SERVER_PIDS.update(server_pids(process.pid))
                 return process
         except OSError:
             time.sleep(0.2)
@@ -267,8 +393,26 @@ def start_server(env: dict, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def server_pids(master: int) -> set[str]:
+    """The gunicorn master and its workers."""
+    pids = set()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if int(pid) == master or parent == master:
+            pids.add(pid)
+    return pids
+
+
 def stop_server(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
 
 
@@ -345,8 +489,10 @@ def double_bookings() -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--clients", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -369,20 +515,24 @@ def main() -> None:
     postcodes = sorted({s.commune.main_postcode for s in Site.objects.select_related("commune")})
     connection.close()
     say(
-        f"machine: {os.cpu_count()} cores; gunicorn {args.workers} sync workers; "
-        f"{args.clients} client processes; {args.seconds:.0f} s per phase"
+        f"machine: {os.cpu_count()} cores; gunicorn {args.workers} gthread workers × "
+        f"{args.threads} threads; {args.clients} keep-alive clients in {args.client_processes} "
+        f"load-generator processes; {args.seconds:.0f} s per phase"
     )
 
-    server = start_server(env, args.workers)
+    server = start_server(env, args.workers, args.threads)
     try:
-        run_clients(warm_client, 3, [postcodes] * args.clients)
-        results, elapsed = run_clients(ping_client, args.seconds, [None] * args.clients)
-        ping_rate = sum(r[0] for r in results) / elapsed
-        ping_lat = [x for r in results for x in r[1]]
+        run_clients("warm", 3, args.clients, args.client_processes, postcodes)
+        results, elapsed, cpu = run_clients(
+            "ping", args.seconds, args.clients, args.client_processes
+        )
+        ping_rate = sum(r["count"] for r in results) / elapsed
+        ping_lat = [x for r in results for x in r["latencies"]]
         say(f"framework ceiling req/s: {ping_rate:.0f}  (p50 {pct(ping_lat, 50):.1f} ms)")
-
-        payloads = [(i, postcodes) for i in range(args.clients)]
-        results, elapsed = run_clients(booking_client, args.seconds, payloads)
+        say("  " + cpu_line(cpu, elapsed))
+        results, elapsed, cpu = run_clients(
+            "book", args.seconds, args.clients, args.client_processes, postcodes
+        )
     finally:
         stop_server(server)
     booked = sum(r["booked"] for r in results)
@@ -401,6 +551,7 @@ def main() -> None:
     )
     say(f"bookings/s: {rate:.1f}  ({booked} booked, {taken} slot taken meanwhile, {errors} errors)")
     say(f"search+booking requests/s: {(len(searches) + len(bookings)) / elapsed:.1f}")
+    say("  " + cpu_line(cpu, elapsed))
     doubles, mismatched = double_bookings()
     say(f"double bookings: {doubles}")
     if mismatched:

@@ -1,13 +1,15 @@
 """Messages to patients (email and SMS), recorded and sent after commit by the notification
 service. Bodies are templates under templates/booking/messages/; no medical detail is sent."""
 
+import base64
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from renfort.notifications.models import Channel
+from renfort.notifications.models import Channel, Notification
 from renfort.notifications.services import notification_enqueue
 
 from .ics import appointment_ics
@@ -40,6 +42,50 @@ def search_url(site) -> str:
 
 def waitlist_url(site) -> str:
     return absolute(reverse("booking:waitlist") + "?" + urlencode({"site": site.pk}))
+
+
+def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
+    """Like _send for the messages of a row created in this very transaction (a new booking):
+    their keys cannot exist yet, so both are inserted in one statement, without the savepoint
+    that notification_enqueue needs to catch a duplicate. Same rows, same delivery task after
+    commit."""
+    from renfort.notifications.tasks import deliver_notification
+
+    subject = SUBJECTS[kind].format(**context.get("subject_values", {}))
+    rows = []
+    if person.email:
+        rows.append(
+            Notification(
+                kind=KIND_PREFIX + kind,
+                channel=Channel.EMAIL,
+                recipient=person.email,
+                subject=subject[:200],
+                body=render_to_string(f"booking/messages/{kind}.txt", context),
+                attachments=[
+                    {
+                        "filename": name,
+                        "content_b64": base64.b64encode(data).decode(),
+                        "mimetype": mime,
+                    }
+                    for name, data, mime in attachments
+                ],
+                dedup_key=f"{key}-email",
+            )
+        )
+    if person.phone:
+        rows.append(
+            Notification(
+                kind=KIND_PREFIX + kind,
+                channel=Channel.SMS,
+                recipient=person.phone,
+                body=render_to_string(f"booking/messages/{kind}_sms.txt", context).strip(),
+                dedup_key=f"{key}-sms",
+            )
+        )
+    rows = Notification.objects.bulk_create(rows)
+    for row in rows:
+        transaction.on_commit(lambda pk=row.pk: deliver_notification.enqueue(pk))
+    return len(rows)
 
 
 def _send(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
@@ -85,7 +131,10 @@ def appointment_context(appointment, **extra) -> dict:
     }
 
 
-def notify_appointment(appointment, *, kind: str, key: str, with_ics: bool = False, **extra) -> int:
+def notify_appointment(
+    appointment, *, kind: str, key: str, with_ics: bool = False, fresh: bool = False, **extra
+) -> int:
+    """fresh: the appointment was created in the current transaction (see _record_fresh)."""
     attachments = []
     if with_ics and appointment.email:
         cancelled = kind.startswith("cancelled")
@@ -102,7 +151,8 @@ def notify_appointment(appointment, *, kind: str, key: str, with_ics: bool = Fal
         waitlist_url=waitlist_url(appointment.site),
         **extra,
     )
-    return _send(kind=kind, person=appointment, context=context, key=key, attachments=attachments)
+    record = _record_fresh if fresh else _send
+    return record(kind=kind, person=appointment, context=context, key=key, attachments=attachments)
 
 
 def notify_waitlist(entry, *, kind: str, key: str, **extra) -> int:

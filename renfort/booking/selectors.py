@@ -1,9 +1,12 @@
 """Reads of the booking app: public search, alternatives, day views (with permissions)."""
 
+import threading
+import time as clock
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Min, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -19,6 +22,7 @@ from .models import (
     Appointment,
     BookingSettings,
     Slot,
+    priority_release_delta,
 )
 from .permissions import can_manage_mission_day, can_view_site_day, doctor_of, sees_contact
 from .slots import PARIS, haversine_km
@@ -26,6 +30,51 @@ from .slots import PARIS, haversine_km
 SEARCH_HORIZON_DAYS = 60
 MAX_SITES = 10
 SLOTS_PER_SITE = 8
+# Reference data read by every search (communes, sites, zones) is kept in process memory:
+# cleared at once in this process by the signals of `apps.py` when a site, commune or zone is
+# saved or deleted, and after REFERENCE_TTL seconds in the other server processes. Slots are
+# never cached: availability is always read live.
+REFERENCE_TTL = 30
+ORIGIN_CACHE_SIZE = 4096
+# The first query reads the slots of the max_sites nearest sites and of EXTRA_SITES more; the
+# next ones are read only when too few of them have free slots.
+EXTRA_SITES = 2
+
+
+class ReferenceCache:
+    """A small thread-safe in-process cache of reference data (LRU, time-bounded)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict = OrderedDict()
+
+    def get(self, key, compute):
+        now = clock.monotonic()
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None and found[0] > now:
+                self.entries.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self.lock:
+            self.entries[key] = (now + REFERENCE_TTL, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+reference_cache = ReferenceCache(ORIGIN_CACHE_SIZE)
+
+
+def reference_cache_clear(**_kwargs) -> None:
+    """Signal receiver (apps.py): a site, commune or priority zone changed."""
+    reference_cache.clear()
 
 
 def reserved_share_for(site) -> int:
@@ -86,13 +135,25 @@ def origin_resolve(
     *, query: str = "", commune_code: str = "", latitude=None, longitude=None
 ) -> Origin | None:
     """The search origin: the commune picked in the autocomplete, a typed name or postcode,
-    or else the browser's position ("autour de moi")."""
+    or else the browser's position ("autour de moi"). Communes are reference data: the origin
+    of a commune or a typed text is kept in memory (see ReferenceCache)."""
+    query = (query or "").strip()
+    if commune_code or query:
+        return reference_cache.get(
+            ("origin", commune_code, query),
+            lambda: _origin_resolve(query=query, commune_code=commune_code),
+        )
+    return _origin_resolve(latitude=latitude, longitude=longitude)
+
+
+def _origin_resolve(
+    *, query: str = "", commune_code: str = "", latitude=None, longitude=None
+) -> Origin | None:
     communes = Commune.objects.in_programme()
     if commune_code:
         commune = communes.filter(code_insee=commune_code).first()
         if commune:
             return _origin_of_commune(commune)
-    query = (query or "").strip()
     if query:
         commune = communes.search(query).first()
         if commune is None:
@@ -106,6 +167,23 @@ def origin_resolve(
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class SlotCard:
+    """What a search result shows of a slot (no model instance: up to 80 per page)."""
+
+    pk: int
+    start: datetime
+    end: datetime
+    reserved_for_priority: bool
+    doctor: str  # "Dr Prénom Nom", as Doctor.__str__
+
+    def is_reserved_now(self, now=None) -> bool:
+        return (
+            self.reserved_for_priority
+            and (now or timezone.now()) < self.start - priority_release_delta()
+        )
+
+
 @dataclass
 class SiteResult:
     site: Site
@@ -113,7 +191,7 @@ class SiteResult:
     in_own_zone: bool
     slot_count: int
     next_start: datetime
-    slots: list[Slot] = field(default_factory=list)
+    slots: list[SlotCard] = field(default_factory=list)
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -121,15 +199,18 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
 
 
-def bookable_slots(*, now=None, day: date | None = None, period: str = ""):
+def bookable_slots(
+    *, now=None, day: date | None = None, period: str = "", active_sites: bool = True
+):
     """Available future slots of active sites in priority zones (reserved ones included: the
-    booking form tells who may take them)."""
+    booking form tells who may take them). active_sites=False: the caller restricts the sites
+    itself (slots_search)."""
     now = now or timezone.now()
     slots = Slot.objects.available().filter(
-        start__gt=now,
-        start__lt=now + timedelta(days=SEARCH_HORIZON_DAYS),
-        site__in=Site.objects.active().filter(priority_zone__isnull=False),
+        start__gt=now, start__lt=now + timedelta(days=SEARCH_HORIZON_DAYS)
     )
+    if active_sites:
+        slots = slots.filter(site__in=Site.objects.active().filter(priority_zone__isnull=False))
     if day:
         first, last = local_day_bounds(day)
         slots = slots.filter(start__gte=first, start__lt=last)
@@ -138,6 +219,35 @@ def bookable_slots(*, now=None, day: date | None = None, period: str = ""):
     elif period == "afternoon":
         slots = slots.filter(start__hour__gte=13)
     return slots
+
+
+def search_sites() -> list[Site]:
+    """Active sites in priority zones with coordinates: the candidates of every search (in
+    memory, see ReferenceCache)."""
+    return reference_cache.get(
+        ("sites",),
+        lambda: list(
+            Site.objects.active()
+            .filter(priority_zone__isnull=False, latitude__isnull=False, longitude__isnull=False)
+            .select_related("commune", "priority_zone__epci")
+            .defer("priority_zone__epci__geometry")
+        ),
+    )
+
+
+def zone_of(zone_id: int | None) -> PriorityZone | None:
+    """The priority zone shown above the results (with its EPCI name, without its contour)."""
+    if zone_id is None:
+        return None
+    return reference_cache.get(
+        ("zone", zone_id),
+        lambda: (
+            PriorityZone.objects.select_related("epci")
+            .defer("epci__geometry")
+            .filter(pk=zone_id)
+            .first()
+        ),
+    )
 
 
 def slots_search(
@@ -150,46 +260,68 @@ def slots_search(
     max_sites: int = MAX_SITES,
 ) -> list[SiteResult]:
     """The nearest sites with available slots, own zone first by default, with their next
-    slots and the distance as the crow flies (km)."""
-    slots = bookable_slots(now=now, day=day, period=period)
-    per_site = {
-        row["site_id"]: row
-        for row in slots.values("site_id").annotate(n=Count("id"), first=Min("start"))
-    }
-    sites = (
-        Site.objects.filter(pk__in=per_site)
-        .select_related("commune", "priority_zone__epci")
-        .defer("priority_zone__epci__geometry")
+    slots and the distance as the crow flies (km).
+
+    Sites are ranked in memory; their availability is always read live, usually in one query
+    (window functions: the count and the first slots of each site, only the columns shown)."""
+    ranked = sorted(
+        (
+            (
+                origin.zone_id is None or site.priority_zone_id != origin.zone_id,
+                haversine_km(origin.latitude, origin.longitude, site.latitude, site.longitude),
+                site,
+            )
+            for site in search_sites()
+        ),
+        key=lambda row: ((row[0] if own_zone_first else False), row[1]),
     )
-    results = [
-        SiteResult(
-            site=site,
-            distance_km=haversine_km(
-                origin.latitude, origin.longitude, site.latitude, site.longitude
-            ),
-            in_own_zone=origin.zone_id is not None and site.priority_zone_id == origin.zone_id,
-            slot_count=per_site[site.pk]["n"],
-            next_start=per_site[site.pk]["first"],
+    slots = bookable_slots(now=now, day=day, period=period, active_sites=False)
+    results: list[SiteResult] = []
+    position, size = 0, max_sites + EXTRA_SITES
+    while position < len(ranked) and len(results) < max_sites:
+        chunk = ranked[position : position + size]
+        position, size = position + size, 4 * size
+        by_site: dict[int, list[SlotCard]] = {}
+        counts: dict[int, int] = {}
+        rows = (
+            slots.filter(site_id__in=[site.pk for _, _, site in chunk])
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=[F("site_id")], order_by=[F("start"), F("pk")]
+                ),
+                n=Window(Count("pk"), partition_by=[F("site_id")]),
+            )
+            .filter(rank__lte=SLOTS_PER_SITE)
+            .order_by("start", "pk")
+            .values_list(
+                "pk",
+                "site_id",
+                "start",
+                "end",
+                "reserved_for_priority",
+                "doctor__first_name",
+                "doctor__last_name",
+                "n",
+            )
         )
-        for site in sites
-        if site.latitude is not None and site.longitude is not None
-    ]
-    results.sort(key=lambda r: ((not r.in_own_zone) if own_zone_first else False, r.distance_km))
-    results = results[:max_sites]
-    by_site = {r.site.pk: r for r in results}
-    # Only the first slots of each site (window function: no thousands of rows fetched).
-    first_ones = (
-        slots.filter(site_id__in=by_site)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("site_id")], order_by=[F("start"), F("pk")])
-        )
-        .filter(rank__lte=SLOTS_PER_SITE)
-        .select_related("doctor")
-        .order_by("start", "pk")
-    )
-    for slot in first_ones:
-        by_site[slot.site_id].slots.append(slot)
-    return results
+        for pk, site_id, start, end, reserved, first_name, last_name, n in rows:
+            by_site.setdefault(site_id, []).append(
+                SlotCard(pk, start, end, reserved, f"Dr {first_name} {last_name}")
+            )
+            counts[site_id] = n
+        for other_zone, distance, site in chunk:
+            if site.pk in by_site:
+                results.append(
+                    SiteResult(
+                        site=site,
+                        distance_km=distance,
+                        in_own_zone=not other_zone,
+                        slot_count=counts[site.pk],
+                        next_start=by_site[site.pk][0].start,
+                        slots=by_site[site.pk],
+                    )
+                )
+    return results[:max_sites]
 
 
 def site_bookable_slots(*, site, now=None, day: date | None = None, period: str = ""):
@@ -315,11 +447,7 @@ def agenda_days(*, user, today: date | None = None, horizon_days: int = 60) -> l
 
 def nearest_sites(*, origin: Origin, limit: int = 3) -> list[tuple[Site, float]]:
     """Nearest active sites in priority zones, slots or not (to offer their waiting list)."""
-    sites = (
-        Site.objects.active()
-        .filter(priority_zone__isnull=False, latitude__isnull=False, longitude__isnull=False)
-        .select_related("commune")
-    )
+    sites = search_sites()
     ranked = sorted(
         (
             (site, haversine_km(origin.latitude, origin.longitude, site.latitude, site.longitude))

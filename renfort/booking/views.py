@@ -73,12 +73,7 @@ def search(request):
                 period=data["period"],
                 own_zone_first=not data["proximity"],
             )
-            context["zone"] = (
-                PriorityZone.objects.select_related("epci")
-                .defer("epci__geometry")
-                .filter(pk=origin.zone_id)
-                .first()
-            )
+            context["zone"] = selectors.zone_of(origin.zone_id)
             if not context["results"]:
                 context["nearest"] = selectors.nearest_sites(origin=origin)
     return render(request, "booking/search.html", context)
@@ -95,13 +90,18 @@ def site_slots(request, pk: int):
     )
 
 
-def book(request, pk: int):
-    slot = get_object_or_404(
+def _bookable_slot_or_404(pk: int) -> Slot:
+    return get_object_or_404(
         Slot.objects.select_related("site__commune", "doctor").filter(
             site__in=Site.objects.active()
         ),
         pk=pk,
     )
+
+
+def book(request, pk: int):
+    """The booking form. A valid POST goes straight to the service (which answers "slot gone"
+    for a slot of an inactive site); the slot is read for display only when the form is shown."""
     data = request.POST if request.method == "POST" else None
     form = BookingForm(data)
     token_form = TokenForm(data)
@@ -112,16 +112,17 @@ def book(request, pk: int):
                     data=form.patient_data(), consent=form.cleaned_data["consent"]
                 )
                 appointment, _ = services.appointment_book(
-                    slot_id=slot.pk,
+                    slot_id=pk,
                     patient=patient,
                     submission_token=token_form.cleaned_data["token"],
+                    require_active_site=True,
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     _attach_errors(form, exc)
                 else:  # the slot itself (taken meanwhile, past, reserved, limit…)
+                    _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     messages.error(request, " ".join(exc.messages))
-                    slot.refresh_from_db()
             else:
                 messages.success(
                     request,
@@ -132,6 +133,7 @@ def book(request, pk: int):
             messages.error(
                 request, "Le formulaire contient des erreurs : corrigez les champs signalés."
             )
+    slot = _bookable_slot_or_404(pk)
     now = timezone.now()
     return render(
         request,

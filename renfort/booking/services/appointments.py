@@ -8,17 +8,21 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from renfort.core.validators import normalize_phone
+from renfort.doctors.models import Doctor
 from renfort.planning.models import Mission, MissionStatus
+from renfort.sites.models import Site, SiteStatus
 
 from .. import messages
 from ..models import (
@@ -28,9 +32,10 @@ from ..models import (
     CancelledBy,
     Slot,
     SlotStatus,
+    priority_release_delta,
 )
 from ..permissions import can_manage_appointment
-from ..selectors import alternative_slots
+from ..selectors import alternative_slots, search_sites
 
 A = AppointmentStatus
 REASON_MAX = 200
@@ -122,7 +127,8 @@ def patient_check(*, data: dict, consent: bool = True, today: date | None = None
 
 def _lock_contacts(patient: Patient) -> None:
     """Serialise bookings of the same phone or email (PostgreSQL advisory locks, released at
-    commit), so that two concurrent requests cannot both pass the N-appointments check."""
+    commit), so that two concurrent requests cannot both pass the N-appointments check.
+    One statement; the locks are taken in key order (left to right), as everywhere."""
     if connection.vendor != "postgresql":
         return
     keys = sorted(
@@ -130,22 +136,9 @@ def _lock_contacts(patient: Patient) -> None:
         for c in {patient.phone, patient.email}
         if c
     )
-    with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
-def _check_limit(patient: Patient, *, now: datetime, ignore_pk: int | None = None) -> None:
-    limit = settings.BOOKING_MAX_FUTURE_APPOINTMENTS
-    held = Appointment.objects.upcoming(now).for_contact(phone=patient.phone, email=patient.email)
-    if ignore_pk:
-        held = held.exclude(pk=ignore_pk)
-    if held.count() >= limit:
-        raise ValidationError(
-            f"Vous avez déjà {limit} rendez-vous à venir avec ce téléphone ou cette adresse : "
-            "annulez-en un avant d'en réserver un autre.",
-            code="limit",
-        )
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys)), keys)
 
 
 def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
@@ -154,10 +147,7 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
     if slot.start <= now:
         raise ValidationError("Ce créneau est déjà passé.", code="slot_past")
     if slot.status != SlotStatus.AVAILABLE:
-        raise ValidationError(
-            "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre.",
-            code="slot_taken",
-        )
+        raise ValidationError(SLOT_TAKEN, code="slot_taken")
     if slot.is_reserved_now(now) and not patient.is_priority:
         raise ValidationError(
             "Ce créneau est réservé aux patients sans médecin traitant ou en ALD jusqu'au "
@@ -168,52 +158,34 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
     return slot
 
 
-@transaction.atomic
+SLOT_TAKEN = "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre."
+
+
 def appointment_book(
     *,
     slot_id: int,
     patient: Patient,
     submission_token: uuid.UUID | None = None,
     now: datetime | None = None,
+    require_active_site: bool = False,
 ) -> tuple[Appointment, bool]:
     """Book a slot for a patient (no account). Returns (appointment, created).
 
     The same submission token returns the first appointment (created=False): a form sent twice
-    books once. Raises ValidationError (code slot_taken, slot_past, slot_gone, reserved, limit)."""
+    books once. Raises ValidationError (code slot_taken, slot_past, slot_gone, reserved, limit).
+    require_active_site: a slot of a site that is not active is "gone" (public form)."""
     now = now or timezone.now()
-    if submission_token:
-        existing = Appointment.objects.filter(submission_token=submission_token).first()
-        if existing:
-            return existing, False
-    _lock_contacts(patient)
-    slot = (
-        Slot.objects.select_for_update(of=("self",))
-        .select_related("site", "doctor", "mission")
-        .filter(pk=slot_id)
-        .first()
-    )
-    if submission_token:
-        # The twin request may have committed while we waited for the lock.
-        existing = Appointment.objects.filter(submission_token=submission_token).first()
-        if existing:
-            return existing, False
-    _check_slot(slot, patient, now=now)
-    _check_limit(patient, now=now)
-    appointment = Appointment(
-        slot=slot,
-        mission_id=slot.mission_id,
-        site_id=slot.site_id,
-        doctor_id=slot.doctor_id,
-        start=slot.start,
-        end=slot.end,
-        submission_token=submission_token,
-        booked_at=now,
-        **_patient_fields(patient),
-    )
     try:
-        with transaction.atomic():
-            appointment.save()
+        return _book(
+            slot_id=slot_id,
+            patient=patient,
+            submission_token=submission_token,
+            now=now,
+            require_active_site=require_active_site,
+        )
     except IntegrityError:
+        # A unique constraint caught a concurrent twin (same token) or another holder of the
+        # slot: the transaction (or its savepoint, when nested) is rolled back as a whole.
         existing = (
             Appointment.objects.filter(submission_token=submission_token).first()
             if submission_token
@@ -221,26 +193,144 @@ def appointment_book(
         )
         if existing:
             return existing, False
+        if Appointment.objects.holding().filter(slot_id=slot_id).exists():
+            raise ValidationError(SLOT_TAKEN, code="slot_taken") from None
+        raise
+
+
+@transaction.atomic
+def _book(
+    *,
+    slot_id: int,
+    patient: Patient,
+    submission_token: uuid.UUID | None,
+    now: datetime,
+    require_active_site: bool,
+) -> tuple[Appointment, bool]:
+    """About 8 round trips: contact lock, one read (token and limit), the slot taken by a
+    conditional UPDATE … RETURNING (the row lock), appointment, history, notifications,
+    commit."""
+    _lock_contacts(patient)
+    # One read for the idempotency key and the per-contact limit (after the lock: a twin
+    # request of the same contact committed meanwhile is seen).
+    contact = Q(pk__in=[])
+    if patient.phone:
+        contact |= Q(phone=patient.phone)
+    if patient.email:
+        contact |= Q(email=patient.email)
+    wanted = Q(status=A.BOOKED, start__gt=now) & contact
+    if submission_token:
+        wanted |= Q(submission_token=submission_token)
+    held = list(Appointment.objects.filter(wanted).values_list("pk", "submission_token"))
+    if submission_token and any(token == submission_token for _, token in held):
+        return Appointment.objects.get(submission_token=submission_token), False
+    taken = _slot_take(slot_id, patient=patient, now=now, require_active_site=require_active_site)
+    if taken is None:
+        _slot_diagnose(slot_id, patient=patient, now=now, require_active_site=require_active_site)
+    limit = settings.BOOKING_MAX_FUTURE_APPOINTMENTS
+    if len(held) >= limit:  # the slot update is rolled back with the transaction
         raise ValidationError(
-            "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre.",
-            code="slot_taken",
-        ) from None
-    updated = Slot.objects.filter(pk=slot.pk, status=SlotStatus.AVAILABLE).update(
-        status=SlotStatus.BOOKED, updated_at=now
+            f"Vous avez déjà {limit} rendez-vous à venir avec ce téléphone ou cette adresse : "
+            "annulez-en un avant d'en réserver un autre.",
+            code="limit",
+        )
+    mission_id, site_id, doctor_id, start, end, first_name, last_name = taken
+    appointment = Appointment(
+        slot_id=slot_id,
+        mission_id=mission_id,
+        site_id=site_id,
+        doctor_id=doctor_id,
+        start=start,
+        end=end,
+        submission_token=submission_token,
+        booked_at=now,
+        **_patient_fields(patient),
     )
-    if updated != 1:  # cannot happen under the row lock; kept as a second guard
-        raise ValidationError("Ce créneau vient d'être réservé.", code="slot_taken")
+    appointment.save(force_insert=True)
     AppointmentHistory.objects.create(
         appointment=appointment, from_status="", to_status=A.BOOKED, comment="Réservé en ligne."
     )
-    appointment.site, appointment.doctor = slot.site, slot.doctor
+    appointment.site = _site_with_commune(site_id)
+    appointment.doctor = Doctor.from_db(
+        connection.alias, ["id", "first_name", "last_name"], [doctor_id, first_name, last_name]
+    )
     messages.notify_appointment(
         appointment,
         kind="confirmation",
         key=f"appointment-{appointment.pk}-confirmation",
         with_ics=True,
+        fresh=True,
     )
     return appointment, True
+
+
+def _site_with_commune(site_id: int) -> Site:
+    for site in search_sites():  # in memory: the active sites in priority zones
+        if site.pk == site_id:
+            return site
+    return Site.objects.select_related("commune").get(pk=site_id)
+
+
+def _datetime(value) -> datetime:
+    """A datetime read by raw SQL (SQLite returns it naive, in UTC, or as text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _slot_take(slot_id: int, *, patient: Patient, now: datetime, require_active_site: bool):
+    """Book the slot row if it is still free, in the future and open to this patient: one
+    conditional UPDATE (its row lock serialises the competitors, the losers update nothing).
+    Returns (mission_id, site_id, doctor_id, start, end, doctor first name, last name) or
+    None."""
+    q = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    slot, doctor, site = Slot._meta.db_table, Doctor._meta.db_table, Site._meta.db_table
+    sql = (
+        f"UPDATE {q(slot)} SET {q('status')} = %s, {q('updated_at')} = %s "
+        f"WHERE {q('id')} = %s AND {q('status')} = %s AND {q('start')} > %s "
+        f"AND (NOT {q('reserved_for_priority')} OR {q('start')} <= %s OR %s)"
+    )
+    params = [
+        SlotStatus.BOOKED,
+        adapt(now),
+        slot_id,
+        SlotStatus.AVAILABLE,
+        adapt(now),
+        adapt(now + priority_release_delta()),
+        patient.is_priority,
+    ]
+    if require_active_site:
+        sql += f" AND {q('site_id')} IN (SELECT {q('id')} FROM {q(site)} WHERE {q('status')} = %s)"
+        params.append(SiteStatus.ACTIVE)
+    doctor_column = "(SELECT {column} FROM {doctor} WHERE {doctor}.{id} = {slot}.{doctor_id})"
+    first_name, last_name = (
+        doctor_column.format(
+            column=q(column), doctor=q(doctor), id=q("id"), slot=q(slot), doctor_id=q("doctor_id")
+        )
+        for column in ("first_name", "last_name")
+    )
+    sql += (
+        f" RETURNING {q('mission_id')}, {q('site_id')}, {q('doctor_id')}, {q('start')}, "
+        f"{q('end')}, {first_name}, {last_name}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return (*row[:3], _datetime(row[3]), _datetime(row[4]), *row[5:])
+
+
+def _slot_diagnose(slot_id: int, *, patient: Patient, now: datetime, require_active_site: bool):
+    """Why the slot could not be taken (always raises ValidationError)."""
+    slot = Slot.objects.select_related("site").filter(pk=slot_id).first()
+    if slot is not None and require_active_site and slot.site.status != SiteStatus.ACTIVE:
+        slot = None
+    _check_slot(slot, patient, now=now)
+    raise ValidationError(SLOT_TAKEN, code="slot_taken")
 
 
 def _patient_fields(patient: Patient) -> dict:

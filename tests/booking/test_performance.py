@@ -1,0 +1,60 @@
+"""Round trips of the two hot paths (search, booking) and the in-memory reference data."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from renfort.booking.models import Appointment, AppointmentHistory
+from renfort.notifications.models import Notification
+
+from .factories import free_slot, mission_with_slots, patient_data
+
+pytestmark = pytest.mark.django_db
+SEARCH = reverse("booking:search")
+
+
+def test_a_repeated_search_reads_only_the_slots(client):
+    mission_with_slots()
+    assert client.get(SEARCH, {"q": "81230"}).context["results"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": "81230"})
+    assert response.context["results"][0].slot_count == 21
+    assert len(queries) == 1  # communes, zones and sites come from memory
+
+
+def test_a_site_change_is_seen_by_the_next_search(client):
+    mission = mission_with_slots()
+    assert client.get(SEARCH, {"q": "81230"}).context["results"]
+    mission.site.status = "suspended"
+    mission.site.save()
+    assert client.get(SEARCH, {"q": "81230"}).context["results"] == []
+
+
+def test_a_booking_takes_few_round_trips_and_records_everything(client):
+    slot = free_slot(mission_with_slots())
+    url = reverse("booking:book", args=[slot.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {**patient_data(), "token": str(uuid.uuid4())})
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.slot_id == slot.pk and appointment.start == slot.start
+    assert AppointmentHistory.objects.filter(appointment=appointment).count() == 1
+    assert set(Notification.objects.values_list("channel", flat=True)) == {"email", "sms"}
+    slot.refresh_from_db()
+    assert slot.status == "booked"
+    # lock (PostgreSQL), token + limit, slot update, appointment, history, notifications,
+    # savepoints of the test transaction; the delivery tasks run after commit.
+    assert len(queries) <= 10
+
+
+def test_a_slot_of_an_inactive_site_cannot_be_booked(client):
+    mission = mission_with_slots()
+    slot = free_slot(mission)
+    mission.site.status = "suspended"
+    mission.site.save()
+    url = reverse("booking:book", args=[slot.pk])
+    response = client.post(url, {**patient_data(), "token": str(uuid.uuid4())})
+    assert response.status_code == 404 and not Appointment.objects.exists()
