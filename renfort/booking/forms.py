@@ -3,28 +3,17 @@
 import uuid
 
 from django import forms
-from dsfr.forms import DsfrDjangoTemplates
 
 from renfort.core.forms import RenfortForm
 
 from .services import REASON_MAX
-
-# django-dsfr gives every form instance a renderer of its own, hence a template engine of its
-# own that compiles the field templates again at each page (≈ 5 ms per page here). One renderer
-# per process keeps them compiled.
-DSFR_RENDERER = DsfrDjangoTemplates()
-
-
-class BookingBaseForm(RenfortForm):
-    default_renderer = DSFR_RENDERER
-
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
 YES_NO = [("oui", "Oui"), ("non", "Non")]
 
 
-class SearchForm(BookingBaseForm):
+class SearchForm(RenfortForm):
     """Public search (GET): commune name or postcode, or the browser's position."""
 
     q = forms.CharField(
@@ -62,7 +51,7 @@ class TokenForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
-class PatientForm(BookingBaseForm):
+class PatientForm(RenfortForm):
     last_name = forms.CharField(label="Nom", max_length=100)
     first_name = forms.CharField(label="Prénom", max_length=100)
     birth_date = forms.DateField(label="Date de naissance", widget=DATE_WIDGET)
@@ -141,7 +130,7 @@ class MarkForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
 
 
-class WalkInForm(BookingBaseForm):
+class WalkInForm(RenfortForm):
     last_name = forms.CharField(label="Nom", max_length=100)
     first_name = forms.CharField(label="Prénom", max_length=100)
     time = forms.TimeField(
