@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.permissions import role_required
+from renfort.core.forms import attach_errors
 from renfort.planning.models import Mission
 from renfort.sites.models import Site
 from renfort.zoning.models import PriorityZone
@@ -28,16 +29,6 @@ from .ics import appointment_ics
 from .models import Slot
 from .permissions import DAY_VIEW_ROLES, can_manage_appointment
 from .slots import PARIS
-
-
-def _attach_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _private(response):
@@ -119,7 +110,7 @@ def book(request, pk: int):
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    _attach_errors(form, exc)
+                    attach_errors(form, exc)
                 else:  # the slot itself (taken meanwhile, past, reserved, limit…)
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     messages.error(request, " ".join(exc.messages))
@@ -273,7 +264,7 @@ def waitlist_register(request):
                     submission_token=token_form.cleaned_data["token"],
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 return render(
                     request,

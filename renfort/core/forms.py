@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 # django-dsfr gives every form instance a renderer of its own, hence a template engine of its own
@@ -36,3 +37,19 @@ class RenfortModelForm(forms.ModelForm):
         context = super().get_context()
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+def attach_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
+    """Show a service ValidationError on the form, field by field when the field is on the form
+    (`aliases` maps a model field to the form field showing it, e.g. commune → commune_label),
+    otherwise as a form-wide error."""
+    aliases = aliases or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = aliases.get(field, field)
+            target = target if target in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
+from renfort.core.forms import attach_errors
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -43,20 +44,6 @@ PAGE_SIZE = 50
 FORM_ERROR = "Le formulaire contient des erreurs : corrigez les champs signalés."
 # Actions the doctor makes from the space (withdraw has its own confirmation page).
 SPACE_ACTIONS = (DoctorStatus.PAUSED, DoctorStatus.ACTIVE, DoctorStatus.SUBMITTED)
-
-
-def _attach_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """Show a service ValidationError on the form, field by field when possible."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = aliases.get(field, field)
-            target = target if target in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _actions(user, doctor) -> list[dict]:
@@ -127,7 +114,7 @@ def signup(request):
                     availabilities=formset.entries(),
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc, aliases={"availabilities": None})
+                attach_errors(form, exc, aliases={"availabilities": None})
             else:
                 # A repeated submission logs in only with the password of the account.
                 if created or doctor.user.check_password(form.cleaned_data["password1"]):
@@ -249,7 +236,7 @@ def coverage(request):
                     preferred_sites=form.cleaned_data["preferred_sites"],
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, "Votre territoire a été enregistré.")
                 return redirect("doctors:space")
@@ -274,7 +261,7 @@ def preferences(request):
                     data=form.cleaned_data,
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, "Vos préférences ont été enregistrées.")
                 return redirect("doctors:space")

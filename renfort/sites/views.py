@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
+from renfort.core.forms import attach_errors
 from renfort.planning.selectors import site_upcoming_missions
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
@@ -39,19 +40,8 @@ from .models import (
 )
 from .permissions import AGENT_LIST_ROLES, can_act_on_site, can_edit_site, can_view_site
 
-
-def _attach_errors(form, exc: ValidationError) -> None:
-    """Show a service ValidationError on the form, field by field when possible."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "commune":
-                target = "commune_label" if "commune_label" in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
+# The commune is typed in `commune_label` (autocomplete) on the site forms.
+COMMUNE_ALIAS = {"commune": "commune_label"}
 
 
 def _actions(user, site) -> list[dict]:
@@ -166,7 +156,9 @@ def declare(request):
                     manager_last_name=person.get("manager_last_name", ""),
                 )
             except ValidationError as exc:
-                _attach_errors(person_form if _is_person_error(exc) else site_form, exc)
+                attach_errors(
+                    person_form if _is_person_error(exc) else site_form, exc, aliases=COMMUNE_ALIAS
+                )
             else:
                 if with_account:
                     login(
@@ -253,7 +245,7 @@ def edit(request, pk: int):
                     commune=form.cleaned_data["commune"],
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc, aliases=COMMUNE_ALIAS)
             else:
                 messages.success(request, "Les informations du lieu ont été enregistrées.")
                 return redirect(_home_of(request.user, site))
@@ -293,7 +285,7 @@ def opening_days(request, pk: int):
                     open_on_public_holidays=pattern_form.cleaned_data["open_on_public_holidays"],
                 )
             except ValidationError as exc:
-                _attach_errors(pattern_form, exc)
+                attach_errors(pattern_form, exc, aliases=COMMUNE_ALIAS)
             else:
                 messages.success(request, "Les jours d'ouverture ont été enregistrés.")
                 return redirect("sites:opening_days", pk=site.pk)
@@ -326,7 +318,7 @@ def exception_add(request, pk: int):
         try:
             services.opening_exception_add(site=site, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc, aliases=COMMUNE_ALIAS)
         else:
             messages.success(request, "L'exception a été enregistrée.")
             return redirect("sites:opening_days", pk=site.pk)
