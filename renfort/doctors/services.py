@@ -18,7 +18,7 @@ from django.utils import timezone
 from renfort.accounts.models import Role, User
 from renfort.core.validators import luhn_valid, normalize_phone
 from renfort.notifications.models import Channel
-from renfort.notifications.services import notification_enqueue
+from renfort.notifications.services import email_enqueue, notification_enqueue
 
 from .models import (
     ONBOARDING_WORKFLOW,
@@ -456,15 +456,12 @@ def cdom_recipients(departement_code: str) -> list[str]:
 
 
 def _notify_doctor(doctor: Doctor, history: DoctorHistory) -> None:
-    notification_enqueue(
+    email_enqueue(
         kind="doctor_status",
-        channel=Channel.EMAIL,
         recipient=doctor.user.email,
         subject=f"Votre candidature de médecin volontaire : {history.to_label}",
-        body=render_to_string(
-            "doctors/emails/status_to_doctor.txt",
-            {"doctor": doctor, "history": history, "space_path": reverse("doctors:space")},
-        ),
+        template="doctors/emails/status_to_doctor.txt",
+        context={"doctor": doctor, "history": history, "space_path": reverse("doctors:space")},
         dedup_key=f"doctor-history-{history.pk}-doctor",
     )
 

@@ -9,6 +9,7 @@ Usage from any app's service (inside its transaction)::
 import base64
 
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .channels import DeliveryError, send_email, send_sms
@@ -55,6 +56,20 @@ def notification_enqueue(
 
     transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
     return notification
+
+
+def email_enqueue(
+    *, kind: str, recipient: str, subject: str, template: str, context: dict, dedup_key: str
+) -> Notification | None:
+    """An email whose body is rendered from a text template (see notification_enqueue)."""
+    return notification_enqueue(
+        kind=kind,
+        channel=Channel.EMAIL,
+        recipient=recipient,
+        subject=subject,
+        body=render_to_string(template, context),
+        dedup_key=dedup_key,
+    )
 
 
 def notification_deliver(*, notification_id: int) -> str:

@@ -8,13 +8,11 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
-from renfort.notifications.models import Channel
-from renfort.notifications.services import notification_enqueue
+from renfort.notifications.services import email_enqueue
 from renfort.sites.selectors import housing_beds
 from renfort.sites.services import ars_agents
 
@@ -264,27 +262,25 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
         by_site[mission.site].append(mission)
     month_label = f"{month:%m/%Y}"
     for doctor, items in by_doctor.items():
-        notification_enqueue(
+        email_enqueue(
             kind="missions_proposed",
-            channel=Channel.EMAIL,
             recipient=doctor.user.email,
             subject=f"Renfort : {len(items)} mission(s) proposée(s) pour {month_label}",
-            body=render_to_string(
-                "planning/emails/proposed_to_doctor.txt",
-                {"doctor": doctor, "missions": items, "url": _absolute("planning:doctor_missions")},
-            ),
+            template="planning/emails/proposed_to_doctor.txt",
+            context={
+                "doctor": doctor,
+                "missions": items,
+                "url": _absolute("planning:doctor_missions"),
+            },
             dedup_key=f"missions-proposed-{doctor.pk}-{items[0].pk}",
         )
     for site, items in by_site.items():
-        notification_enqueue(
+        email_enqueue(
             kind="missions_planned_site",
-            channel=Channel.EMAIL,
             recipient=site.manager.email,
             subject=f"Renfort : {len(items)} mission(s) prévue(s) à {site.name} ({month_label})",
-            body=render_to_string(
-                "planning/emails/planned_to_site.txt",
-                {"site": site, "missions": items, "url": _absolute("planning:site_missions")},
-            ),
+            template="planning/emails/planned_to_site.txt",
+            context={"site": site, "missions": items, "url": _absolute("planning:site_missions")},
             dedup_key=f"missions-planned-site-{site.pk}-{items[0].pk}",
         )
 
@@ -362,35 +358,35 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         _sync_slots(mission)
     context = {"mission": mission, "history": history}
     if history.to_status in (M.CONFIRMED, M.CANCELLED) and history.from_status != M.DRAFT:
-        notification_enqueue(
+        email_enqueue(
             kind=f"mission_{history.to_status}",
-            channel=Channel.EMAIL,
             recipient=mission.doctor.user.email,
             subject=f"Renfort : mission du {mission.date:%d/%m/%Y} — {history.to_label}",
-            body=render_to_string("planning/emails/status_to_doctor.txt", context),
+            template="planning/emails/status_to_doctor.txt",
+            context=context,
             dedup_key=f"mission-history-{history.pk}-doctor",
         )
-        notification_enqueue(
+        email_enqueue(
             kind=f"mission_{history.to_status}_site",
-            channel=Channel.EMAIL,
             recipient=mission.site.manager.email,
             subject=f"Renfort : mission du {mission.date:%d/%m/%Y} — {history.to_label}",
-            body=render_to_string("planning/emails/status_to_site.txt", context),
+            template="planning/emails/status_to_site.txt",
+            context=context,
             dedup_key=f"mission-history-{history.pk}-site",
         )
     if history.to_status in (M.ACCEPTED, M.DECLINED) or (
         history.to_status == M.CANCELLED and history.actor and history.actor.role == Role.DOCTOR
     ):
         for agent in ars_agents(mission.site.region_id):
-            notification_enqueue(
+            email_enqueue(
                 kind=f"mission_{history.to_status}_ars",
-                channel=Channel.EMAIL,
                 recipient=agent.email,
                 subject=(
                     f"Renfort : Dr {mission.doctor.full_name} — mission du "
                     f"{mission.date:%d/%m/%Y} {history.to_label.lower()}"
                 ),
-                body=render_to_string("planning/emails/status_to_ars.txt", context),
+                template="planning/emails/status_to_ars.txt",
+                context=context,
                 dedup_key=f"mission-history-{history.pk}-ars-{agent.pk}",
             )
 
