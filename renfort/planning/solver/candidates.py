@@ -10,7 +10,10 @@ neither, every site is reachable. A volunteer needing housing only gets sites wi
 
 Dominated candidates are dropped: when a volunteer can do a FULL day at a site, the half-days of
 that date at that site are only offered if the volunteer's remaining cap is an odd number of
-half-days (a FULL day gives twice the coverage for the same trip).
+half-days (a FULL day gives twice the coverage for the same trip). This is a size cut, not a
+rule: the flow engine creates such half-days when its repair needs one (the other half's room
+is taken), and small models are built with them (`dominated_halves=True`) so that CP-SAT's
+optimum is the true optimum.
 """
 
 from __future__ import annotations
@@ -151,7 +154,9 @@ def _travel_rows(problem: PlanningProblem, volunteers: list[Volunteer], sites: l
     return minutes
 
 
-def prepare(problem: PlanningProblem) -> Prepared:
+def prepare(problem: PlanningProblem, dominated_halves: bool = False) -> Prepared:
+    """Capacities left by the fixed missions and the candidate missions; `dominated_halves`
+    keeps the half-days the dominance cut drops (see the module docstring)."""
     first, last = month_range(problem.month)
     zones = {z.id: z for z in sorted(problem.zones, key=lambda z: z.id)}
     sites = {s.id: s for s in sorted(problem.sites, key=lambda s: s.id)}
@@ -222,11 +227,11 @@ def prepare(problem: PlanningProblem) -> Prepared:
         fixed_dates=fixed_dates,
         reachable={},
     )
-    _build_candidates(prep)
+    _build_candidates(prep, dominated_halves)
     return prep
 
 
-def _build_candidates(prep: Prepared) -> None:
+def _build_candidates(prep: Prepared, dominated_halves: bool = False) -> None:
     volunteer_list = list(prep.volunteers.values())
     site_list = list(prep.sites.values())
     minutes = _travel_rows(prep.problem, volunteer_list, site_list)
@@ -278,7 +283,7 @@ def _build_candidates(prep: Prepared) -> None:
                 full = Period.FULL in periods and morning and afternoon and left >= 2
                 if full:
                     options.append(Period.FULL)
-                if not full or left % 2 == 1:
+                if not full or left % 2 == 1 or dominated_halves:
                     if morning:
                         options.append(Period.MORNING)
                     if afternoon:

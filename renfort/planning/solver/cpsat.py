@@ -1,4 +1,5 @@
-"""CP-SAT model of the monthly planning.
+"""CP-SAT model of the monthly planning, and `solve()`, which starts from the min-cost flow
+(flow.py) and runs CP-SAT on models small enough for it to prove optimality.
 
 One boolean per pre-filtered candidate mission (see candidates.py). Hard constraints: one
 mission per volunteer and date, the monthly cap in half-days, rooms per site/date/half-day and
@@ -18,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from .candidates import Candidate, Prepared, prepare
 from .explain import build_result, fixed_as_missions
-from .greedy import greedy_choose, value_greedy_choose
+from .flow import flow_plan
+from .greedy import greedy_choose
 from .model import HALF_DAYS, HALVES, PlanningProblem, PlanningResult, SolverParams, SolveStatus
 from .objective import (
     CONSECUTIVE_BONUS,
@@ -38,14 +39,11 @@ from .objective import (
     zone_half_days_already,
     zone_marginal,
 )
-from .relax import lp_relaxation
 
 Progress = Callable[[str, float], None]
 
-LP_SHARE = 0.25  # at most this share of the time limit goes to the LP relaxation
-LP_ROUNDING_THRESHOLD = 1e-6
 MIN_SOLVER_SECONDS = 0.05
-# Above this many candidate missions, CP-SAT only searches the LP/greedy support (see solve).
+# Up to this many candidate missions, CP-SAT searches the whole model after the flow (solve).
 LARGE_MODEL = 20_000
 
 
@@ -275,38 +273,6 @@ def solver_parameters(solver: cp_model.CpSolver, params: SolverParams, seconds: 
     solver.parameters.interleave_search = True
 
 
-@dataclass
-class Start:
-    """Starting plan (candidate indices), LP upper bound and the candidates worth searching."""
-
-    chosen: list[int]
-    bound: float = math.inf
-    support: set[int] = field(default_factory=set)
-
-
-def starting_plan(prep: Prepared, built: BuiltModel, seconds: float) -> Start:
-    """Best of the greedy plans (naive, value, LP-rounded), the LP upper bound (inf if the LP
-    was not solved) and the support: candidates positive in the LP or in any greedy plan."""
-    starts = [greedy_choose(prep), value_greedy_choose(prep)]
-    values = lp_relaxation(built.model, seconds)
-    bound = math.inf
-    support: set[int] = set()
-    if values is not None:
-        lp_value = float(np.dot(values, built.objective)) + built.constant
-        bound = math.ceil(lp_value + 1e-6 * max(1.0, abs(lp_value)))
-        x = values[: len(built.x)]
-        order = [int(i) for i in np.argsort(-x, kind="stable") if x[i] > LP_ROUNDING_THRESHOLD]
-        support.update(order)
-        starts.append(value_greedy_choose(prep, order))
-    fixed = fixed_as_missions(prep)
-    scores = [
-        evaluate(prep.problem, fixed + [prep.candidates[i] for i in start]) for start in starts
-    ]
-    for start in starts:
-        support.update(start)
-    return Start(starts[scores.index(max(scores))], bound, support)
-
-
 def _search(
     built: BuiltModel, params: SolverParams, seconds: float, lns_only: bool, stats: dict
 ) -> tuple[SolveStatus, list[int] | None, float]:
@@ -334,64 +300,66 @@ def solve(
 ) -> PlanningResult:
     """Optimal (or best found within the time limit) monthly plan.
 
-    Small and medium models (up to LARGE_MODEL candidates) are searched whole and usually
-    proven optimal. Larger ones are searched by CP-SAT's neighbourhood search restricted to the
-    support of the LP relaxation and of the greedy plans; their bound is the LP bound."""
+    1. Min-cost flow relaxation (flow.py): an upper bound and a repaired plan (the greedy
+       baseline's plan if that is better).
+    2. Up to LARGE_MODEL candidates, CP-SAT searches the whole model from that plan (complete
+       hint) within the time left and usually proves optimality; its bound tightens the flow
+       bound. Larger models return the flow plan: CP-SAT made no progress on them in 10 s
+       (docs/decisions/0010-planning-objective.md)."""
     notify = progress or (lambda message, fraction: None)
     started = time.perf_counter()
-    budget = params.time_limit_seconds
+    deadline = started + params.time_limit_seconds
     notify("Préparation des missions possibles", 0.0)
     prep = prepare(problem)
-    stats: dict[str, float] = {"candidates": len(prep.candidates)}
+    if len(prep.candidates) <= LARGE_MODEL:
+        prep = prepare(problem, dominated_halves=True)  # CP-SAT will search every mission
+    stats: dict[str, float] = {
+        "candidates": len(prep.candidates),
+        "prepare_seconds": round(time.perf_counter() - started, 3),
+    }
     if not prep.candidates:
         notify("Explication du planning", 0.9)
         result = build_result(prep, [], SolveStatus.OPTIMAL, None, started, stats)
         notify("Planning terminé", 1.0)
         return result
 
-    notify("Construction du modèle", 0.05)
-    built = build_model(prep)
-    stats.update(
-        variables=len(built.model.proto.variables),
-        constraints=len(built.model.proto.constraints),
-        build_seconds=round(time.perf_counter() - started, 3),
-    )
-    notify("Plan de départ (relaxation linéaire)", 0.1)
-    start = starting_plan(prep, built, LP_SHARE * budget - (time.perf_counter() - started))
-    if math.isfinite(start.bound):
-        stats["lp_bound"] = start.bound
-    stats.update(
-        start_objective=evaluate(
-            problem, fixed_as_missions(prep) + [prep.candidates[i] for i in start.chosen]
-        ),
-        start_seconds=round(time.perf_counter() - started, 3),
-    )
-
-    notify("Optimisation en cours", 0.2)
-    large = len(prep.candidates) > LARGE_MODEL and math.isfinite(start.bound)
-    trivial_bound = built.constant + sum(
-        max(0, c) * list(var.domain)[-1]
-        for c, var in zip(built.objective, built.model.proto.variables, strict=True)
-    )
-    if large:
-        keep = sorted(start.support)
-        position = {i: k for k, i in enumerate(keep)}
-        built = build_model(replace(prep, candidates=[prep.candidates[i] for i in keep]))
-        add_hint(built, {position[i] for i in start.chosen})
-        stats["searched_candidates"] = len(keep)
-    else:
-        add_hint(built, set(start.chosen))
-    seconds = budget - (time.perf_counter() - started)
-    status, chosen, bound = _search(built, params, seconds, bool(large), stats)
+    notify("Relaxation en flot et plan de départ", 0.1)
+    outcome = flow_plan(prep, deadline)
+    prep = replace(prep, candidates=outcome.candidates)
+    stats.update(outcome.stats)
+    fixed = fixed_as_missions(prep)
+    chosen = outcome.chosen
+    objective = evaluate(problem, fixed + [prep.candidates[i] for i in chosen])
+    bound = float(outcome.bound)
+    stats["flow_objective"] = objective
+    stats["flow_total_seconds"] = round(time.perf_counter() - started, 3)
+    status = SolveStatus.FEASIBLE
+    greedy = greedy_choose(prep)
+    if evaluate(problem, fixed + [prep.candidates[i] for i in greedy]) > objective:
+        chosen = greedy  # never worse than the baseline
+        objective = evaluate(problem, fixed + [prep.candidates[i] for i in chosen])
+    seconds = deadline - time.perf_counter()
+    if objective < bound and len(prep.candidates) <= LARGE_MODEL and seconds > MIN_SOLVER_SECONDS:
+        notify("Optimisation en cours", 0.3)
+        built = build_model(prep)
+        add_hint(built, set(chosen))
+        stats.update(
+            variables=len(built.model.proto.variables),
+            constraints=len(built.model.proto.constraints),
+        )
+        seconds = deadline - time.perf_counter()
+        found_status, found, found_bound = _search(built, params, seconds, False, stats)
+        if found is not None:
+            value = evaluate(problem, fixed + [prep.candidates[i] for i in found])
+            if value >= objective:
+                chosen, objective = found, value
+            bound = min(bound, found_bound)
+            if found_status == SolveStatus.OPTIMAL:
+                bound = min(bound, value)
+    if objective >= bound:
+        status = SolveStatus.OPTIMAL
 
     notify("Explication du planning", 0.9)
-    if chosen is None:
-        # No solution within the time limit: keep the starting plan (always feasible).
-        chosen, status = start.chosen, SolveStatus.FEASIBLE
-    elif large:
-        chosen, bound = [keep[k] for k in chosen], math.inf  # restricted bound is not valid
-        status = SolveStatus.FEASIBLE
-    bound = min(bound, start.bound, trivial_bound)
     result = build_result(prep, chosen, status, bound, started, stats)
     if result.status == SolveStatus.FEASIBLE and result.objective >= result.best_bound:
         result.status, result.gap = SolveStatus.OPTIMAL, 0.0

@@ -6,6 +6,7 @@ Django services convert models to a `PlanningProblem`, call `solve()` and save t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,7 +98,8 @@ class FixedMission:
 class SolverParams:
     time_limit_seconds: float = 20.0
     seed: int = 0
-    workers: int = 8
+    # CP-SAT workers; by default the machine's cores, at most 8.
+    workers: int = field(default_factory=lambda: min(8, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)

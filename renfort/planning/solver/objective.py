@@ -9,7 +9,8 @@ size of their weights (see docs/decisions/0010-planning-objective.md):
    is worth ZONE_FLOOR + (ZONE_NEXT - ZONE_FLOOR) × s_z / (s_z + k - 1), where the need scale
    s_z = population × category factor / INHABITANTS_PER_HALF_DAY: big zones lose value more
    slowly, so they get more. A half-day at a site outside the zones is worth ZONELESS_HALF_DAY.
-2. Spread over the weeks: per (zone, ISO week), the 1st and 2nd half-days earn WEEK_BONUS.
+2. Spread over the weeks: per (zone, ISO week), the 1st and 2nd half-days (the first day of
+   the week) earn WEEK_BONUS each.
 3. Travel: TRAVEL_PER_MINUTE per one-way minute per mission (capped at TRAVEL_CAP_MINUTES).
 4. Preferences: PREFERRED_SITE_BONUS per mission at a preferred site, CONSECUTIVE_BONUS per
    pair of consecutive days at the same site for a volunteer needing housing.
@@ -36,7 +37,9 @@ MIN_NEED_SCALE = 0.5
 CATEGORY_FACTOR = {"5": 1.0, "4": 0.8, "unknown": 0.9}
 
 # Level 2: spread over the weeks of the month, per zone.
-WEEK_BONUS = (4_000, 2_000)  # 1st and 2nd half-day of a zone in an ISO week
+# 1st and 2nd half-day of a zone in an ISO week: equal, so that a FULL day in a week is worth
+# as much as two half-days in two weeks and the fewer trips win (see the ADR).
+WEEK_BONUS = (4_000, 4_000)
 
 # Level 3: travel.
 TRAVEL_PER_MINUTE = 10
