@@ -3,7 +3,9 @@ plain dataclasses for one month and one region (or the whole country)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from renfort.doctors.models import CoverageMode, Doctor
 from renfort.sites.models import Site
@@ -55,6 +57,8 @@ def problem_build(
     """Everything the solver needs for the month (first day) and the region (None: national).
     `excluded` holds (doctor, date) pairs the ARS took out of a proposal: not offered again."""
     first, last = month_bounds(month)
+    # Re-planning the current month only touches the days still to come.
+    start = max(first, timezone.localdate() + timedelta(days=1))
     zones_qs = current_zones().select_related("epci")
     sites_qs = with_opening(Site.objects.active().select_related("commune"))
     if region_code:
@@ -96,7 +100,7 @@ def problem_build(
         availabilities = tuple(
             solver.Availability(a.date, solver.Period(a.period))
             for a in doctor.availabilities.all()
-            if first <= a.date <= last
+            if start <= a.date <= last
             and (doctor.pk, a.date) not in busy_dates
             and (doctor.pk, a.date) not in excluded
         )
@@ -120,7 +124,7 @@ def problem_build(
 
     site_days = []
     for site in sites:
-        for day, open_day in site_open_days(site, first, last).items():
+        for day, open_day in site_open_days(site, start, last).items():
             site_days.append(
                 solver.SiteDay(
                     site_id=site.pk,

@@ -269,3 +269,15 @@ def test_neighbouring_regions_never_double_book_a_doctor(django_capture_on_commi
     assert list(Mission.objects.values_list("site", flat=True)) == [lacaune.pk]
     assert run.status == PlanningRun.Status.DONE
     assert [v["id"] for v in run.unplanned_volunteers] == [doctor.pk], run.unplanned_volunteers
+
+
+def test_replanning_the_current_month_skips_past_days(monkeypatch):
+    site = SiteFactory()
+    first = next_month()
+    dates = sorted(site_open_days(site, first, first + timedelta(days=27)))
+    DoctorFactory(available_on=[dates[0], dates[-1]])
+    # Pretend today is the day of the first availability: only the later one remains.
+    monkeypatch.setattr(timezone, "localdate", lambda: dates[0])
+    context = problem_build(month=first, region_code="76")
+    assert [a.date for a in context.problem.volunteers[0].availabilities] == [dates[-1]]
+    assert min(d.date for d in context.problem.site_days) > dates[0]
