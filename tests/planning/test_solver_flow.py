@@ -25,7 +25,8 @@ from renfort.planning.solver import (
 )
 from renfort.planning.solver.candidates import prepare
 from renfort.planning.solver.explain import fixed_as_missions
-from renfort.planning.solver.flow import _Graph, _initial_state, _pairs, flow_plan
+from renfort.planning.solver.flow import _Graph, flow_plan
+from renfort.planning.solver.repair import _initial_state, _pairs
 
 from .test_solver_properties import problems
 
