@@ -22,7 +22,7 @@ RESERVED_TITLE = " (priorité aux patients sans médecin traitant ou en ALD)"
 def _day_labels(day, language: str) -> tuple[str, str]:
     """("lundi 24 novembre", "lun 24 nov") for a local date, as Django's date filter writes
     them."""
-    return date_format(day, "l j F"), date_format(day, "D j M")
+    return date_format(day, "l j F"), date_format(day, "D j b")
 
 
 @lru_cache(maxsize=8)
