@@ -270,7 +270,7 @@ def doctor_missions(request):
         {
             "title": "Mes missions",
             "doctor": doctor,
-            "to_answer": [m for m in upcoming if m.status == M.PROPOSED],
+            "to_answer": [m for m in upcoming if m.status == M.PROPOSED][::-1],
             "upcoming": [m for m in upcoming if m.status != M.PROPOSED][::-1],
             "past": [m for m in missions if m.date < today],
             "actions": {m.pk: _actions(request.user, m) for m in upcoming},
