@@ -31,6 +31,9 @@ ENTRIES = (
     NavEntry("Mes missions", "planning:doctor_missions", frozenset({Role.DOCTOR})),
     NavEntry("Mon lieu d'accueil", "sites:manager_space", frozenset({Role.SITE_MANAGER})),
     NavEntry("Missions du lieu", "planning:site_missions", frozenset({Role.SITE_MANAGER})),
+    NavEntry(
+        "Agenda des consultations", "booking:agenda", frozenset({Role.SITE_MANAGER, Role.DOCTOR})
+    ),
     NavEntry("Volontaires", "doctors:agent_list", AGENTS),
     NavEntry("Lieux de la région", "sites:agent_list", AGENTS),
     NavEntry("Planification", "planning:index", PLANNERS),
