@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 from renfort.core.forms import RenfortForm
 
@@ -21,3 +24,30 @@ class ResetForm(RenfortForm, PasswordResetForm):
 
 class NewPasswordForm(RenfortForm, SetPasswordForm):
     pass
+
+
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """The password and its confirmation of an account created by a public form:
+    `password1, password2 = new_password_fields()` in the form, `new_password_check` in clean()."""
+    return (
+        forms.CharField(
+            label="Mot de passe",
+            help_text="Au moins 8 caractères, pas uniquement des chiffres.",
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+        forms.CharField(
+            label="Confirmation du mot de passe",
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+    )
+
+
+def new_password_check(form, data: dict) -> None:
+    p1, p2 = data.get("password1"), data.get("password2")
+    if p1 and p2 and p1 != p2:
+        form.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+    elif p1:
+        try:
+            validate_password(p1)
+        except ValidationError as exc:
+            form.add_error("password1", exc)

@@ -59,6 +59,20 @@ def region_codes_in_scope(user: User) -> set[str] | None:
     return set()
 
 
+def territory_filters(
+    user, *, region: str = "region_id", departement: str = "departement_id"
+) -> dict:
+    """Queryset filters restricting an agent list to the user's territory (national: none;
+    ARS: the region; CDOM/CPAM: the département; anyone else: nothing)."""
+    if is_national(user):
+        return {}
+    if has_role(user, Role.ARS_AGENT):
+        return {region: user.region_id}
+    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
+        return {departement: user.departement_id}
+    return {"pk__in": []}
+
+
 def role_required(*roles: str) -> Callable:
     """View decorator: anonymous users go to the login page, wrong roles get a 403."""
     allowed: Iterable[str] = roles

@@ -6,6 +6,8 @@ from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 # that compiles the field templates again at each page (≈ 5 ms per page). One renderer per
 # process keeps them compiled.
 DSFR_RENDERER = DsfrDjangoTemplates()
+# A single checkbox with its label and help text, DSFR markup (`field.template_name`).
+CHECKBOX_TEMPLATE = "core/_checkbox_field.html"
 
 
 class RenfortForm(DsfrBaseForm):

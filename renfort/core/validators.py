@@ -18,6 +18,11 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def luhn_complete(body: str) -> str:
+    """`body` followed by the check digit that makes it Luhn-valid."""
+    return next(body + key for key in "0123456789" if luhn_valid(body + key))
+
+
 def normalize_phone(value: str) -> str:
     """French phone number → E.164 (+33…), or ValidationError with a French message."""
     try:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from renfort.accounts.demo import DEMO_PASSWORD, demo_email
 from renfort.accounts.models import Role, User
 from renfort.core.geo import DETOUR_FACTOR, EARTH_RADIUS_KM
+from renfort.core.validators import luhn_complete
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
 from renfort.zoning.selectors import current_zones
@@ -80,16 +81,7 @@ def _weighted(rng, pairs):
 
 def rpps_for(index: int) -> str:
     """« 1999 » + 6 digits + the Luhn key: valid, and recognisably fictitious."""
-    body = f"1999{index:06d}"
-    for key in "0123456789":
-        candidate = body + key
-        total = 0
-        for position, char in enumerate(reversed(candidate)):
-            value = int(char) * (2 if position % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
+    return luhn_complete(f"1999{index:06d}")
 
 
 def _haversine_km(lat, lon, lats, lons):

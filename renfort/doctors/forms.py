@@ -3,10 +3,9 @@
 import uuid
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 
-from renfort.core.forms import RenfortForm, RenfortModelForm
+from renfort.accounts.forms import new_password_check, new_password_fields
+from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
@@ -17,7 +16,6 @@ from .services import AvailabilityEntry
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CHECKBOX_TEMPLATE = "doctors/_checkbox_field.html"
 SIGNUP_AVAILABILITY_ROWS = 8
 
 PREFERENCE_FORM_FIELDS = [
@@ -82,15 +80,7 @@ class SignupForm(RenfortModelForm):
         label="Adresse électronique (identifiant de connexion)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password1 = forms.CharField(
-        label="Mot de passe",
-        help_text="Au moins 8 caractères, pas uniquement des chiffres.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label="Confirmation du mot de passe",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1, password2 = new_password_fields()
     rpps = forms.CharField(
         label="Numéro RPPS",
         max_length=20,
@@ -179,14 +169,7 @@ class SignupForm(RenfortModelForm):
                 "commune_label",
                 "Choisissez la commune dans la liste proposée (nom ou code postal).",
             )
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
-        elif p1:
-            try:
-                validate_password(p1)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
+        new_password_check(self, data)
         return data
 
     def _post_clean(self):

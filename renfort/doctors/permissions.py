@@ -10,7 +10,7 @@ functions add the territory.
 """
 
 from renfort.accounts.models import Role
-from renfort.accounts.permissions import has_role, is_national
+from renfort.accounts.permissions import has_role, is_national, territory_filters
 
 AGENT_LIST_ROLES = (
     Role.ARS_AGENT,
@@ -54,10 +54,4 @@ def can_edit_doctor(user, doctor) -> bool:
 
 def agent_scope(user) -> dict:
     """Queryset filters restricting agent lists to the user's territory."""
-    if is_national(user):
-        return {}
-    if has_role(user, Role.ARS_AGENT):
-        return {"departement__region_id": user.region_id}
-    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
-        return {"departement_id": user.departement_id}
-    return {"pk__in": []}
+    return territory_filters(user, region="departement__region_id")

@@ -4,11 +4,11 @@ import uuid
 from datetime import time
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
-from renfort.core.forms import RenfortForm, RenfortModelForm
+from renfort.accounts.forms import new_password_check, new_password_fields
+from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
 from renfort.territories.models import Commune
 
 from . import opening
@@ -16,7 +16,6 @@ from .models import ExceptionPeriod, OpeningException, Site
 from .services import EDITABLE_FIELDS
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-CHECKBOX_TEMPLATE = "sites/_checkbox_field.html"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -169,26 +168,11 @@ class AccountForm(RenfortForm):
         label="Votre adresse électronique (identifiant de connexion)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password1 = forms.CharField(
-        label="Mot de passe",
-        help_text="Au moins 8 caractères, pas uniquement des chiffres.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label="Confirmation du mot de passe",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1, password2 = new_password_fields()
 
     def clean(self):
         data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
-        elif p1:
-            try:
-                validate_password(p1)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
+        new_password_check(self, data)
         return data
 
 

@@ -7,7 +7,11 @@
 """
 
 from renfort.accounts.models import Role
-from renfort.accounts.permissions import can_see_departement, has_role, is_national
+from renfort.accounts.permissions import (
+    can_see_departement,
+    has_role,
+    territory_filters,
+)
 
 AGENT_LIST_ROLES = (
     Role.ARS_AGENT,
@@ -44,10 +48,4 @@ def can_declare_for_manager(user) -> bool:
 
 def agent_scope(user) -> dict:
     """Queryset filters restricting agent lists to the user's territory."""
-    if is_national(user):
-        return {}
-    if has_role(user, Role.ARS_AGENT):
-        return {"region_id": user.region_id}
-    if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT):
-        return {"departement_id": user.departement_id}
-    return {"pk__in": []}
+    return territory_filters(user, region="region_id")

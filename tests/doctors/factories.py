@@ -5,6 +5,7 @@ import uuid
 
 import factory
 
+from renfort.core.validators import luhn_complete
 from renfort.doctors.models import (
     Availability,
     CoverageMode,
@@ -20,15 +21,7 @@ ALBI = "81004"
 
 def rpps_with_key(body: str) -> str:
     """Complete 10 digits with the Luhn check digit (valid RPPS number)."""
-    for key in "0123456789":
-        candidate = body + key
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            value = int(char) * (2 if index % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
+    return luhn_complete(body)
 
 
 class DoctorFactory(factory.django.DjangoModelFactory):

@@ -9,27 +9,24 @@ estimate pair by pair.
 
 from __future__ import annotations
 
-import math
+from renfort.core.geo import (  # plain Python: the solver stays free of Django
+    AVERAGE_SPEED_KMH,
+    DETOUR_FACTOR,
+    EARTH_RADIUS_KM,
+    great_circle_km,
+    travel_minutes,
+)
 
 from .model import PlanningProblem, Site, Volunteer
 
-EARTH_RADIUS_KM = 6371.0
-DETOUR_FACTOR = 1.3  # road km per straight-line km
-AVERAGE_SPEED_KMH = 60.0
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def travel_minutes(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Estimated one-way road time in minutes."""
-    return great_circle_km(lat1, lon1, lat2, lon2) * DETOUR_FACTOR / AVERAGE_SPEED_KMH * 60.0
+__all__ = [
+    "AVERAGE_SPEED_KMH",
+    "DETOUR_FACTOR",
+    "EARTH_RADIUS_KM",
+    "TravelTable",
+    "great_circle_km",
+    "travel_minutes",
+]
 
 
 class TravelTable:
