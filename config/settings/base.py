@@ -36,6 +36,15 @@ _database_url = env("DATABASE_URL")
 if not _database_url:
     raise ImproperlyConfigured("La variable d'environnement DATABASE_URL est obligatoire.")
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of `make run`: a write transaction takes the lock when it begins
+    # and waits for it (up to 20 s) instead of failing with « database is locked » when two
+    # requests write at once; WAL lets pages be read while the worker writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 INSTALLED_APPS = [
     "django.contrib.admin",

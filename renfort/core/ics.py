@@ -16,6 +16,8 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     cancelled: bool = False
+    tentative: bool = False  # e.g. a mission accepted by the doctor, not yet confirmed
+    sequence: int = 0  # raised at each change, so calendars apply the latest version
 
 
 def _escape(text: str) -> str:
@@ -69,7 +71,8 @@ def ics_calendar(
             lines.append(f"LOCATION:{_escape(event.location)}")
         if event.description:
             lines.append(f"DESCRIPTION:{_escape(event.description)}")
-        lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
+        status = "CANCELLED" if event.cancelled else "TENTATIVE" if event.tentative else "CONFIRMED"
+        lines += [f"SEQUENCE:{event.sequence}", f"STATUS:{status}"]
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     folded = [part for line in lines for part in _fold(line)]

@@ -32,7 +32,7 @@ class MissionStatus(models.TextChoices):
 
 
 M = MissionStatus
-ARS = {Role.ARS_AGENT, Role.ADMIN}
+ARS = {Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN}  # planners (their region, or all)
 DOCTOR = {Role.DOCTOR}
 MISSION_WORKFLOW = Workflow(
     {
@@ -67,6 +67,14 @@ class MissionQuerySet(models.QuerySet):
 
     def confirmed(self):
         return self.filter(status=M.CONFIRMED)
+
+    def published(self):
+        """Missions the doctor and the site were told about: neither drafts nor drafts the
+        ARS removed before publishing."""
+        removed = MissionHistory.objects.filter(
+            mission=models.OuterRef("pk"), from_status=M.DRAFT, to_status=M.CANCELLED
+        )
+        return self.exclude(status=M.DRAFT).exclude(models.Exists(removed))
 
 
 class PlanningRun(models.Model):

@@ -111,7 +111,7 @@ def map_features(missions, coverage: list[ZoneCoverage]) -> dict:
 def doctor_missions(doctor):
     return (
         Mission.objects.filter(doctor=doctor)
-        .exclude(status=M.DRAFT)
+        .published()
         .select_related("site__commune", "site__manager")
         .order_by("-date")
     )

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,6 +60,13 @@ def planning_run_create(
             f"La durée de calcul doit être comprise entre 1 et {MAX_TIME_LIMIT_SECONDS} secondes."
         )
     first, _ = month_bounds(month)
+    this_month = timezone.localdate().replace(day=1)
+    latest = this_month.replace(year=this_month.year + 1)
+    if not this_month <= first <= latest:
+        raise ValidationError(
+            f"On ne planifie que du mois en cours ({this_month:%m/%Y}) à douze mois plus tard "
+            f"({latest:%m/%Y})."
+        )
     pending = (
         PlanningRun.objects.select_for_update()
         .filter(month=first, region_id=region_code)
@@ -90,11 +98,21 @@ def _report(run_id: int):
 
 
 def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]]:
-    """(doctor, date) the ARS removed from a proposal this month: not proposed again."""
-    removed = _region_missions(month, region_code).filter(
-        status=M.CANCELLED, history__from_status=M.DRAFT
+    """(doctor, date) not to propose again this month: removed by the ARS from a proposal,
+    declined by the doctor, or cancelled by the doctor."""
+    missions = _region_missions(month, region_code)
+    removed = missions.filter(status=M.CANCELLED, history__from_status=M.DRAFT)
+    declined = missions.filter(status=M.DECLINED)
+    given_up = missions.filter(
+        status=M.CANCELLED,
+        history__to_status=M.CANCELLED,
+        history__actor=F("doctor__user"),
     )
-    return set(removed.values_list("doctor_id", "date"))
+    return {
+        pair
+        for query in (removed, declined, given_up)
+        for pair in query.values_list("doctor_id", "date")
+    }
 
 
 def planning_run_execute(*, run_id: int) -> PlanningRun:
@@ -173,7 +191,10 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     PlanningRun.objects.filter(pk=run.pk).update(
         status=PlanningRun.Status.DONE,
         progress=1.0,
-        progress_message=f"Terminé : {len(created)} missions proposées.",
+        progress_message=(
+            f"Terminé : {len(created)} mission{'s' if len(created) > 1 else ''} "
+            f"proposée{'s' if len(created) > 1 else ''}."
+        ),
         solver_status=str(result.status),
         objective=result.objective,
         best_bound=result.best_bound,
@@ -338,6 +359,11 @@ def mission_transition(
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
     if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():
         raise ValidationError("Cette mission est passée.")
+    if to_status == M.DONE and mission.date > timezone.localdate():
+        raise ValidationError(
+            "Une mission ne peut être marquée réalisée qu'à partir de son jour : "
+            f"le {mission.date:%d/%m/%Y}."
+        )
     if to_status == M.ACCEPTED:
         doctor = type(mission.doctor).objects.select_for_update().get(pk=mission.doctor_id)
         already = _month_days(doctor.pk, mission.date, mission.pk)
@@ -375,8 +401,10 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
             dedup_key=f"mission-history-{history.pk}-site",
         )
     if history.to_status in (M.ACCEPTED, M.DECLINED) or (
-        history.to_status == M.CANCELLED and history.actor and history.actor.role == Role.DOCTOR
-    ):
+        history.to_status == M.CANCELLED
+        and history.actor
+        and history.actor.role in (Role.DOCTOR, Role.SITE_MANAGER)
+    ):  # the ARS hears of every answer and of every cancellation it did not make itself
         for agent in ars_agents(mission.site.region_id):
             email_enqueue(
                 kind=f"mission_{history.to_status}_ars",
@@ -399,19 +427,26 @@ def _sync_slots(mission: Mission) -> None:
 
 
 @transaction.atomic
-def missions_confirm_accepted(*, month: date, region_code: str | None, actor: User) -> int:
-    """Confirm every accepted mission of the month (rooms permitting). Returns how many."""
+def missions_confirm_accepted(
+    *, month: date, region_code: str | None, actor: User
+) -> tuple[int, list[str]]:
+    """Confirm every accepted mission of the month (rooms, beds and dates permitting).
+    Returns how many were confirmed and, for each one left accepted, why."""
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez confirmer que les missions de votre région.")
-    confirmed = 0
-    for mission in _region_missions(month, region_code).filter(status=M.ACCEPTED).order_by("pk"):
+    confirmed, skipped = 0, []
+    missions = _region_missions(month, region_code).filter(status=M.ACCEPTED)
+    for mission in missions.select_related("doctor", "site").order_by("date", "pk"):
         try:
             with transaction.atomic():
                 mission_transition(mission=mission, actor=actor, to_status=M.CONFIRMED)
             confirmed += 1
-        except ValidationError:
-            continue
-    return confirmed
+        except ValidationError as exc:
+            skipped.append(
+                f"Dr {mission.doctor.full_name}, {mission.site.name}, "
+                f"{mission.date:%d/%m/%Y} : {' '.join(exc.messages)}"
+            )
+    return confirmed, skipped
 
 
 @transaction.atomic

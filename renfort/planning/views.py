@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.db.models import Count
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -51,6 +52,13 @@ def _scope(request) -> tuple[date, str | None, str]:
     if not can_plan_region(user, region_code):
         raise PermissionDenied("Vous ne pouvez planifier que votre région.")
     return month, region_code, region
+
+
+def _error_text(exc: Exception) -> str:
+    """The French message of a refused action (validation error or permission denied)."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or "Cette action ne vous est pas permise."
 
 
 def _back(month: date, region: str, anchor: str = "") -> HttpResponse:
@@ -121,8 +129,8 @@ def run(request):
         messages.info(request, "Calcul lancé : la proposition s'affiche dès qu'il est terminé.")
     except ValueError:
         messages.error(request, "La durée de calcul doit être un nombre de secondes.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
     return _back(month, region, "run-status")
 
 
@@ -159,8 +167,8 @@ def mission_lock(request, pk: int):
         services.mission_lock(
             mission=mission, actor=request.user, locked=request.POST.get("locked") == "1"
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
     return _back(month, region, f"mission-{pk}")
 
 
@@ -172,8 +180,8 @@ def mission_remove(request, pk: int):
     try:
         services.mission_remove(mission=mission, actor=request.user)
         messages.success(request, f"Mission retirée : {mission}.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
     return _back(month, region, "missions")
 
 
@@ -191,8 +199,8 @@ def publish(request):
             f"{len(published)} mission(s) proposée(s) à {doctors} médecin(s) ; "
             "les lieux d'accueil sont informés.",
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
     return _back(month, region)
 
 
@@ -200,10 +208,20 @@ def publish(request):
 @role_required(*PLANNER_ROLES)
 def confirm_accepted(request):
     month, region_code, region = _scope(request)
-    count = services.missions_confirm_accepted(
-        month=month, region_code=region_code, actor=request.user
-    )
+    try:
+        count, skipped = services.missions_confirm_accepted(
+            month=month, region_code=region_code, actor=request.user
+        )
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+        return _back(month, region)
     messages.success(request, f"{count} mission(s) confirmée(s).")
+    if skipped:
+        messages.warning(
+            request,
+            f"{len(skipped)} mission(s) restent acceptées sans confirmation : "
+            + " ; ".join(skipped),
+        )
     return _back(month, region)
 
 
@@ -224,8 +242,8 @@ def mission_transition(request, pk: int):
         messages.success(
             request, f"Mission du {mission.date:%d/%m/%Y} : {mission.get_status_display().lower()}."
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):
         return redirect(nxt)
@@ -239,9 +257,10 @@ def mission_detail(request, pk: int):
         Mission.objects.select_related("site__commune", "site__manager", "doctor__user"), pk=pk
     )
     if not can_act_on_mission(request.user, mission) or (
-        has_role(request.user, Role.DOCTOR, Role.SITE_MANAGER) and mission.status == M.DRAFT
+        has_role(request.user, Role.DOCTOR, Role.SITE_MANAGER)
+        and not Mission.objects.published().filter(pk=mission.pk).exists()
     ):
-        raise Http404
+        raise Http404  # never published: the doctor and the site were never told about it
     return render(
         request,
         "planning/mission_detail.html",
@@ -294,6 +313,8 @@ def _mission_event(mission: Mission) -> CalendarEvent:
         location=f"{site.address}, {site.commune.main_postcode} {site.commune.name}",
         description=f"{mission.get_period_display()}. {site.practical_info}".strip(),
         cancelled=mission.status in (M.CANCELLED, M.DECLINED),
+        tentative=mission.status in (M.PROPOSED, M.ACCEPTED),
+        sequence=mission.history_count,
     )
 
 
@@ -307,8 +328,10 @@ def doctor_ics(request):
     doctor = getattr(request.user, "doctor", None)
     if doctor is None:
         raise Http404
-    missions = selectors.doctor_missions(doctor).filter(
-        status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE, M.CANCELLED]
+    missions = (
+        selectors.doctor_missions(doctor)
+        .filter(status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE, M.CANCELLED])
+        .annotate(history_count=Count("history"))
     )
     response = HttpResponse(
         ics_calendar((_mission_event(m) for m in missions), name="Mes missions Renfort"),

@@ -245,10 +245,11 @@ def test_confirm_accepted_confirms_what_fits(ars_occitanie):
     day = next_month() + timedelta(days=3)
     first = MissionFactory(site=site, date=day, status=M.ACCEPTED)
     second = MissionFactory(site=site, date=day, status=M.ACCEPTED)
-    count = services.missions_confirm_accepted(
+    count, skipped = services.missions_confirm_accepted(
         month=next_month(), region_code="76", actor=ars_occitanie
     )
-    assert count == 1
+    assert count == 1 and len(skipped) == 1
+    assert "salle" in skipped[0] and f"{day:%d/%m/%Y}" in skipped[0]
     first.refresh_from_db()
     second.refresh_from_db()
     assert {first.status, second.status} == {M.CONFIRMED, M.ACCEPTED}

@@ -1,0 +1,138 @@
+"""Rules found by trying the pages as their users: what a doctor is (not) shown, what can be
+done when, who is told, which months can be planned."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from renfort.accounts.models import Role
+from renfort.notifications.models import Notification
+from renfort.planning import services
+from renfort.planning.models import Mission, MissionStatus, PlanningRun
+from renfort.territories.models import Region
+from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
+from tests.planning.test_services import ars_occitanie, next_month, planned  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+M = MissionStatus
+
+
+def test_a_declined_date_is_not_proposed_again(
+    planned,  # noqa: F811
+    ars_occitanie,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    run, site, doctor, dates = planned
+    services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    declined = Mission.objects.filter(doctor=doctor).order_by("date").first()
+    services.mission_transition(
+        mission=declined, actor=doctor.user, to_status=M.DECLINED, comment="Pas libre ce jour"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    again = Mission.objects.filter(doctor=doctor, date=declined.date).exclude(pk=declined.pk)
+    assert not again.exists()
+    assert declined.history.last().comment == "Pas libre ce jour"
+
+
+def test_a_mission_is_marked_done_from_its_day_only(ars_occitanie):  # noqa: F811
+    coming = MissionFactory(status=M.CONFIRMED)
+    with pytest.raises(ValidationError, match="à partir de son jour"):
+        services.mission_transition(mission=coming, actor=coming.site.manager, to_status=M.DONE)
+    today = MissionFactory(status=M.CONFIRMED, date=timezone.localdate())
+    services.mission_transition(mission=today, actor=today.site.manager, to_status=M.DONE)
+    today.refresh_from_db()
+    assert today.status == M.DONE
+
+
+def test_national_steering_confirms_accepted_missions():
+    national = UserFactory(role=Role.NATIONAL)
+    mission = MissionFactory(status=M.ACCEPTED, date=next_month() + timedelta(days=3))
+    count, skipped = services.missions_confirm_accepted(
+        month=next_month(), region_code=mission.site.region_id, actor=national
+    )
+    mission.refresh_from_db()
+    assert (count, skipped, mission.status) == (1, [], M.CONFIRMED)
+
+
+def test_a_proposal_removed_before_publishing_never_reaches_the_doctor(client, ars_occitanie):  # noqa: F811
+    removed = MissionFactory(status=M.DRAFT)
+    services.mission_remove(mission=removed, actor=ars_occitanie)
+    removed.refresh_from_db()
+    assert removed.status == M.CANCELLED
+    told = MissionFactory(
+        doctor=removed.doctor, site=removed.site, status=M.PROPOSED, date=removed.date
+    )
+    services.mission_transition(
+        mission=told, actor=ars_occitanie, to_status=M.CANCELLED, comment="Lieu fermé"
+    )
+    client.force_login(removed.doctor.user)
+    page = client.get(reverse("planning:doctor_missions"))
+    assert [m.pk for m in page.context["upcoming"]] == [told.pk]  # published, then cancelled
+    assert client.get(reverse("planning:mission_detail", args=[removed.pk])).status_code == 404
+    assert client.get(reverse("planning:mission_detail", args=[told.pk])).status_code == 200
+    client.force_login(removed.site.manager)
+    assert client.get(reverse("planning:mission_detail", args=[removed.pk])).status_code == 404
+
+
+def test_the_ars_hears_when_a_site_cancels(ars_occitanie, django_capture_on_commit_callbacks):  # noqa: F811
+    mission = MissionFactory(status=M.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(
+            mission=mission,
+            actor=mission.site.manager,
+            to_status=M.CANCELLED,
+            comment="Dégât des eaux",
+        )
+    mail = Notification.objects.get(kind="mission_cancelled_ars")
+    assert mail.recipient == ars_occitanie.email and "Dégât des eaux" in mail.body
+
+
+@pytest.mark.parametrize("months_ahead", [-1, 13])
+def test_only_the_coming_year_can_be_planned(ars_occitanie, months_ahead):  # noqa: F811
+    this_month = timezone.localdate().replace(day=1)
+    month = this_month + timedelta(days=31 * months_ahead + (15 if months_ahead > 0 else -1))
+    with pytest.raises(ValidationError, match="On ne planifie que"):
+        services.planning_run_create(
+            month=month.replace(day=1), region_code="76", actor=ars_occitanie
+        )
+
+
+def test_a_past_month_gets_a_french_message_on_the_page(client, ars_occitanie):  # noqa: F811
+    client.force_login(ars_occitanie)
+    response = client.post(reverse("planning:run"), {"mois": "1900-01"}, follow=True)
+    assert "On ne planifie que" in response.content.decode()
+    assert not PlanningRun.objects.exists()
+
+
+def test_accepted_missions_are_tentative_in_the_calendar(client):
+    accepted = MissionFactory(status=M.ACCEPTED)
+    client.force_login(accepted.doctor.user)
+    body = client.get(reverse("planning:doctor_ics")).content.decode()
+    assert "STATUS:TENTATIVE" in body and "SEQUENCE:1" in body  # one history row
+    services.mission_transition(
+        mission=accepted,
+        actor=UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76")),
+        to_status=M.CONFIRMED,
+    )
+    body = client.get(reverse("planning:doctor_ics")).content.decode()
+    assert "STATUS:CONFIRMED" in body and "SEQUENCE:2" in body
+
+
+def test_refusals_are_french_pages(client):
+    mission = MissionFactory(status=M.PROPOSED)
+    client.force_login(mission.doctor.user)
+    response = client.post(
+        reverse("planning:mission_transition", args=[mission.pk]),
+        {"to_status": M.CONFIRMED},
+        follow=True,
+    )
+    assert response.status_code == 200 and "fr-alert--error" in response.content.decode()
+    missing = client.get("/planification/missions/999999/")
+    assert missing.status_code == 404 and "Page introuvable" in missing.content.decode()
+    forbidden = client.get(reverse("planning:index"))
+    assert forbidden.status_code == 403 and "Accès refusé" in forbidden.content.decode()
