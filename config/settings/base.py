@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "renfort.core",
     "renfort.accounts",
     "renfort.territories",

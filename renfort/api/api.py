@@ -1,14 +1,21 @@
 """REST API (django-ninja, OpenAPI at /api/docs). Endpoints only call services and selectors."""
 
 from datetime import date, datetime
-from typing import Literal
+from functools import partial
+from typing import Annotated, Literal
 
 from django.urls import reverse
+from django.utils import timezone
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
+from ninja.params.functions import Query as QueryParam
 from ninja.responses import Status
+from pydantic import BeforeValidator
 
 from renfort.booking import selectors as booking_selectors
 from renfort.zoning import selectors as zoning_selectors
+
+from .errors import ERROR_RESPONSES, validation_error
 
 api = NinjaAPI(
     title="API Renfort",
@@ -16,6 +23,7 @@ api = NinjaAPI(
     description="Données publiques du dispositif « Un médecin près de chez vous ».",
     urls_namespace="api",
 )
+api.add_exception_handler(ValidationError, partial(validation_error, api=api))
 
 
 class ZoneOut(Schema):
@@ -67,26 +75,69 @@ class SiteSlotsOut(Schema):
     prochains_creneaux: list[SlotOut]
 
 
+NO_LOCATION = "Indiquez une commune : paramètre commune (nom ou code postal) ou code_insee."
+UNKNOWN_COMMUNE = "Commune introuvable : vérifiez le nom, le code postal ou le code INSEE."
+PAST_DATE = "La date doit être aujourd'hui ou une date à venir."
+
+# demi_journee: the French values are the documented ones; the English ones that the first
+# version of the API took are still accepted. Blank means "no filter", as in the HTML form.
+PERIODS = {"matin": "morning", "apres-midi": "afternoon"}
+LEGACY_PERIODS = {"morning": "matin", "afternoon": "apres-midi", "après-midi": "apres-midi"}
+
+
+def _blank_to_none(value):
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _period_value(value):
+    value = _blank_to_none(value)
+    return LEGACY_PERIODS.get(value, value) if isinstance(value, str) else value
+
+
+CommuneParam = Annotated[str, QueryParam("", description="Nom ou code postal de la commune.")]
+InseeParam = Annotated[str, QueryParam("", description="Code INSEE (code officiel géographique).")]
+DayParam = Annotated[
+    date | None,
+    BeforeValidator(_blank_to_none),
+    QueryParam(None, description="Jour (AAAA-MM-JJ) : aujourd'hui ou à venir."),
+]
+PeriodParam = Annotated[
+    Literal["matin", "apres-midi"] | None,
+    BeforeValidator(_period_value),
+    QueryParam(None, description="`matin` (avant 13 h) ou `apres-midi`."),
+]
+
+
 @api.get(
     "/slots",
-    response={200: list[SiteSlotsOut], 404: dict},
+    response={200: list[SiteSlotsOut], **ERROR_RESPONSES},
     tags=["rendez-vous"],
     summary="Créneaux disponibles près d'une commune",
-    description="`commune` : nom ou code postal (ou `code_insee`). Les lieux les plus proches "
-    "ayant des créneaux libres, ceux de la zone de la commune d'abord. `reserve_prioritaire` : "
-    "créneau réservé aux patients sans médecin traitant ou en ALD jusqu'à 48 h avant.",
+    description="Les lieux les plus proches ayant des créneaux libres, ceux de la zone de la "
+    "commune d'abord. `commune` ou `code_insee` est obligatoire ; `date` et `demi_journee` "
+    "filtrent les créneaux.\n\n"
+    "`reserve_prioritaire` : créneau réservé aux patients sans médecin traitant ou en ALD "
+    "jusqu'à 48 h avant.\n\n"
+    "Erreurs : 400 sans commune ou avec une date passée, 404 commune inconnue, 422 paramètre "
+    "invalide (`detail` : liste de `champ` et `message`).",
 )
 def list_slots(
     request,
-    commune: str = "",
-    code_insee: str = "",
-    date: date | None = None,
-    demi_journee: Literal["", "morning", "afternoon"] = "",
+    commune: CommuneParam = "",
+    code_insee: InseeParam = "",
+    date: DayParam = None,
+    demi_journee: PeriodParam = None,
 ):
-    origin = booking_selectors.origin_resolve(query=commune[:80], commune_code=code_insee[:5])
+    commune, code_insee = commune.strip()[:80], code_insee.strip()[:5]
+    if not commune and not code_insee:
+        return Status(400, {"detail": NO_LOCATION})
+    if date is not None and date < timezone.localdate():
+        return Status(400, {"detail": PAST_DATE})
+    origin = booking_selectors.origin_resolve(query=commune, commune_code=code_insee)
     if origin is None:
-        return Status(404, {"detail": "Commune introuvable."})
-    results = booking_selectors.slots_search(origin=origin, day=date, period=demi_journee)
+        return Status(404, {"detail": UNKNOWN_COMMUNE})
+    period = PERIODS.get(demi_journee, "")
+    results = booking_selectors.slots_search(origin=origin, day=date, period=period)
     return Status(
         200,
         [

@@ -5,7 +5,17 @@ from datetime import datetime
 from renfort.core.ics import CalendarEvent, ics_calendar
 
 
-def appointment_ics(appointment, *, cancelled: bool = False, now: datetime | None = None) -> bytes:
+def appointment_ics(
+    appointment,
+    *,
+    cancelled: bool = False,
+    now: datetime | None = None,
+    sequence: int | None = None,
+) -> bytes:
+    """sequence: the version of the event (0 when booked, +1 at each change, so that calendars
+    replace the event after a move or a cancellation); read from the history when not given."""
+    if sequence is None:
+        sequence = max(0, appointment.history.count() - 1)
     site = appointment.site
     event = CalendarEvent(
         uid=f"{appointment.reference}@renfort",
@@ -18,6 +28,7 @@ def appointment_ics(appointment, *, cancelled: bool = False, now: datetime | Non
             "Tarif conventionné secteur 1, sans dépassement d'honoraires."
         ),
         cancelled=cancelled,
+        sequence=sequence,
     )
     return ics_calendar(
         [event], name="Rendez-vous", method="CANCEL" if cancelled else "PUBLISH", now=now

@@ -141,7 +141,7 @@ def notify_appointment(
         attachments = [
             (
                 f"rendez-vous-{appointment.reference}.ics",
-                appointment_ics(appointment, cancelled=cancelled),
+                appointment_ics(appointment, cancelled=cancelled, sequence=0 if fresh else None),
                 "text/calendar",
             )
         ]

@@ -33,6 +33,9 @@ from .slots import PARIS, haversine_km
 SEARCH_HORIZON_DAYS = 60
 MAX_SITES = 10
 SLOTS_PER_SITE = 8
+# Sites further than this (as the crow flies, ≈ 1 h 30 by road) are not offered: the programme
+# serves the patients of the priority zones and their surroundings.
+MAX_DISTANCE_KM = 100
 # Reference data read by every search (communes, sites, zones) is kept in process memory:
 # cleared at once in this process by the signals of `apps.py` when a site, commune or zone is
 # saved or deleted, and after REFERENCE_TTL seconds in the other server processes. Slots are
@@ -278,6 +281,7 @@ def slots_search(
         ),
         key=lambda row: ((row[0] if own_zone_first else False), row[1]),
     )
+    ranked = [row for row in ranked if not row[0] or row[1] <= MAX_DISTANCE_KM]
     now = now or timezone.now()
     results: list[SiteResult] = []
     position, size = 0, max_sites + EXTRA_SITES
@@ -388,9 +392,17 @@ def site_bookable_slots(*, site, now=None, day: date | None = None, period: str 
     )
 
 
-def alternative_slots(*, site, now=None, exclude_mission_id=None, limit: int = 3) -> list[Slot]:
-    """Next available slots at the same site, then in the same priority zone."""
-    slots = bookable_slots(now=now).select_related("site__commune").order_by("start")
+def alternative_slots(
+    *, site, now=None, exclude_mission_id=None, limit: int = 3, is_priority: bool = True
+) -> list[Slot]:
+    """Next available slots at the same site, then in the same priority zone, that the
+    patient may book (reserved ones only for a patient without médecin traitant or in ALD)."""
+    slots = (
+        bookable_slots(now=now)
+        .open_to(is_priority=is_priority, now=now)
+        .select_related("site__commune")
+        .order_by("start")
+    )
     if exclude_mission_id:
         slots = slots.exclude(mission_id=exclude_mission_id)
     found = list(slots.filter(site=site)[:limit])
@@ -419,6 +431,15 @@ class DoctorDay:
     appointments: list[Appointment]
     free_slots: int
     can_manage: bool
+
+    @property
+    def cancelled_count(self) -> int:
+        return sum(1 for a in self.appointments if a.status == "cancelled")
+
+    @property
+    def holding_count(self) -> int:
+        """Appointments that still hold the patient (as the agenda list counts them)."""
+        return len(self.appointments) - self.cancelled_count
 
 
 def day_missions(*, user, site, day: date) -> list[Mission] | None:
@@ -501,7 +522,8 @@ def agenda_days(*, user, today: date | None = None, horizon_days: int = 60) -> l
 
 
 def nearest_sites(*, origin: Origin, limit: int = 3) -> list[tuple[Site, float]]:
-    """Nearest active sites in priority zones, slots or not (to offer their waiting list)."""
+    """Nearest active sites in priority zones within MAX_DISTANCE_KM, slots or not (to offer
+    their waiting list)."""
     sites = search_sites()
     ranked = sorted(
         (
@@ -510,4 +532,4 @@ def nearest_sites(*, origin: Origin, limit: int = 3) -> list[tuple[Site, float]]
         ),
         key=lambda pair: pair[1],
     )
-    return ranked[:limit]
+    return [pair for pair in ranked if pair[1] <= MAX_DISTANCE_KM][:limit]

@@ -27,7 +27,7 @@ from .forms import (
 )
 from .ics import appointment_ics
 from .models import Slot
-from .permissions import DAY_VIEW_ROLES, can_manage_appointment
+from .permissions import DAY_VIEW_ROLES, can_manage_appointment, can_manage_mission_day
 from .slots import PARIS
 
 
@@ -46,7 +46,12 @@ def _private(response):
 
 def search(request):
     form = SearchForm(request.GET or None)
-    context = {"title": "Prendre rendez-vous", "form": form, "searched": False}
+    context = {
+        "title": "Prendre rendez-vous",
+        "form": form,
+        "searched": False,
+        "max_distance_km": selectors.MAX_DISTANCE_KM,
+    }
     if form.is_bound and form.is_valid() and form.has_origin:
         data = form.cleaned_data
         origin = selectors.origin_resolve(
@@ -404,6 +409,8 @@ def mark(request, pk: int):
 @role_required(*DAY_VIEW_ROLES)
 def walk_in(request, pk: int):
     mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
+    if not can_manage_mission_day(request.user, mission):
+        raise Http404  # another site's mission: not even its date is told
     form = WalkInForm(request.POST)
     if form.is_valid():
         at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=PARIS)

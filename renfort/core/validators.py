@@ -4,6 +4,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 
 PHONE_ERROR = "Numéro de téléphone invalide : saisissez 10 chiffres, par exemple 05 63 00 00 00."
+MOBILE_ERROR = "Saisissez un numéro de téléphone mobile (06 ou 07), par exemple 06 12 34 56 78."
 
 
 def luhn_valid(digits: str) -> bool:
@@ -32,6 +33,30 @@ def normalize_phone(value: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(PHONE_ERROR)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# ARCEP reserves 06 39 98 xx xx for fiction: such numbers never reach anyone, so the demo data
+# uses them; they are accepted as mobiles although phonenumbers does not list them.
+FICTION_MOBILE_PREFIX = "+3363998"
+
+
+def normalize_mobile(value: str) -> str:
+    """A French mobile number (06/07, able to receive SMS) → E.164, or ValidationError."""
+    digits = "".join(c for c in value or "" if c.isdigit() or c == "+")
+    if digits.startswith("063998") and len(digits) == 10:
+        digits = "+33" + digits[1:]
+    if digits.startswith(FICTION_MOBILE_PREFIX) and len(digits) == 12:
+        return digits
+    try:
+        e164 = normalize_phone(value)
+    except ValidationError as exc:
+        raise ValidationError(MOBILE_ERROR) from exc
+    number = phonenumbers.parse(e164, "FR")
+    if number.country_code != 33 or (
+        phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
+        raise ValidationError(MOBILE_ERROR)
+    return e164
 
 
 def format_phone(e164: str) -> str:

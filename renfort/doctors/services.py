@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
-from renfort.core.validators import luhn_valid, normalize_phone
+from renfort.core.validators import luhn_valid, normalize_mobile
 from renfort.notifications.models import Channel
 from renfort.notifications.services import email_enqueue, notification_enqueue
 
@@ -40,7 +39,6 @@ SLOT_MINUTES_RANGE = (10, 60)
 # When no CDOM agent of the département has an account, the CDOM's generic address.
 CDOM_FALLBACK_EMAIL = "cdom-{departement}@ordre.example"
 
-MOBILE_ERROR = "Saisissez un numéro de téléphone mobile (06 ou 07), par exemple 06 12 34 56 78."
 RPPS_LENGTH_ERROR = "Le numéro RPPS comporte 11 chiffres (il figure sur votre carte CPS)."
 RPPS_KEY_ERROR = (
     "Ce numéro RPPS n'est pas valide (la clé de contrôle ne correspond pas) : "
@@ -86,19 +84,6 @@ class AvailabilityEntry:
 
 
 # --- Checks ---------------------------------------------------------------------------------
-
-
-def normalize_mobile(value: str) -> str:
-    """A French mobile number (06/07) → E.164, or ValidationError."""
-    try:
-        e164 = normalize_phone(value)
-    except ValidationError as exc:
-        raise ValidationError(MOBILE_ERROR) from exc
-    number = phonenumbers.parse(e164, "FR")
-    mobile_types = (phonenumbers.PhoneNumberType.MOBILE,)
-    if number.country_code != 33 or phonenumbers.number_type(number) not in mobile_types:
-        raise ValidationError(MOBILE_ERROR)
-    return e164
 
 
 def rpps_errors(value: str) -> list[str]:

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
+from renfort.booking.ics import appointment_ics
 from renfort.booking.models import (
     Appointment,
     AppointmentStatus,
     CancelledBy,
+    Slot,
     SlotStatus,
     mask_email,
     mask_phone,
@@ -26,6 +28,7 @@ from renfort.booking.services import (
 from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
 from renfort.notifications.models import Notification, Status
 from tests.factories import UserFactory
+from tests.sites.factories import SiteFactory
 
 from .factories import before, book, free_slot, mission_with_slots, patient, patient_data, slots_of
 
@@ -67,6 +70,7 @@ def test_patient_check_normalises():
     ("overrides", "field"),
     [
         ({"phone": "12345"}, "phone"),
+        ({"phone": "05 63 00 00 00"}, "phone"),  # a landline receives no SMS
         ({"email": "pas-une-adresse"}, "email"),
         ({"phone": "", "email": ""}, "phone"),
         ({"last_name": ""}, "last_name"),
@@ -405,3 +409,42 @@ def test_masking():
     assert mask_phone("") == ""
     assert mask_email("camille.fictif@exemple.test") == "c•••@exemple.test"
     assert mask_email("") == ""
+
+
+def test_fictional_mobiles_of_the_demo_are_accepted():
+    data = {**patient_data(phone="06 39 98 00 42"), "birth_date": date(1970, 5, 17)}
+    assert patient_check(data=data).phone == "+33639980042"
+
+
+def test_staff_cancellation_offers_only_slots_the_patient_may_book(
+    mission, django_capture_on_commit_callbacks
+):
+    appointment = book(free_slot(mission), has_medecin_traitant=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(
+            appointment=appointment,
+            by=CancelledBy.SITE,
+            actor=mission.site.manager,
+            reason="Le médecin est retenu",
+            now=before(appointment.slot, days=3),
+        )
+    offered = [
+        int(part.split("/")[0]) for part in mail.outbox[-1].body.split("/rendez-vous/creneau/")[1:]
+    ]
+    assert offered and not Slot.objects.filter(pk__in=offered, reserved_for_priority=True).exists()
+
+
+def test_a_move_stays_at_the_same_site(mission):
+    appointment = book(free_slot(mission))
+    elsewhere = free_slot(mission_with_slots(site=SiteFactory(in_landes=True)))
+    with pytest.raises(ValidationError) as exc_info:
+        appointment_move(appointment=appointment, slot_id=elsewhere.pk)
+    assert codes(exc_info) == "slot_gone"
+
+
+def test_the_calendar_file_of_a_moved_appointment_replaces_the_first(mission):
+    slots = slots_of(mission, status="available", reserved_for_priority=False)
+    appointment = book(slots[0])
+    assert "SEQUENCE:0" in appointment_ics(appointment).decode()
+    appointment_move(appointment=appointment, slot_id=slots[1].pk)
+    assert "SEQUENCE:1" in appointment_ics(appointment).decode()

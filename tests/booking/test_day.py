@@ -5,6 +5,7 @@ from datetime import datetime, time
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.booking.models import Appointment, AppointmentStatus
 from renfort.booking.selectors import agenda_days
@@ -103,6 +104,11 @@ def test_agenda_lists_the_upcoming_days(client, mission, appointment):
 
 def test_manager_marks_seen_excused_no_show(client, mission, appointment):
     client.force_login(mission.site.manager)
+    url = reverse("booking:mark", args=[appointment.pk])
+    client.post(url, {"status": "seen"})
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"  # a coming appointment is not marked
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now())  # its day came
     for status in ("seen", "no_show", "excused"):
         response = client.post(reverse("booking:mark", args=[appointment.pk]), {"status": status})
         assert response.status_code == 302
@@ -123,7 +129,11 @@ def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appoin
 
 
 def test_mark_refuses_unknown_transitions_and_outsiders(mission, appointment):
-    appointment_mark(appointment=appointment, actor=mission.doctor.user, status="seen")
+    with pytest.raises(ValidationError, match="à venir"):
+        appointment_mark(appointment=appointment, actor=mission.doctor.user, status="seen")
+    appointment_mark(
+        appointment=appointment, actor=mission.doctor.user, status="seen", now=appointment.start
+    )
     with pytest.raises(PermissionDenied):
         appointment_mark(
             appointment=appointment, actor=UserFactory(site_manager=True), status="seen"
@@ -134,7 +144,8 @@ def test_mark_refuses_unknown_transitions_and_outsiders(mission, appointment):
         appointment_mark(appointment=appointment, actor=mission.site.manager, status="seen")
 
 
-def test_walk_in_patient(client, mission):
+def test_walk_in_patient(client):
+    mission = mission_with_slots(date=timezone.localdate())
     client.force_login(mission.doctor.user)
     response = client.post(
         reverse("booking:walk_in", args=[mission.pk]),
@@ -150,6 +161,20 @@ def test_walk_in_patient(client, mission):
 
 def test_walk_in_rules(mission):
     at = datetime.combine(mission.date, time(10), tzinfo=PARIS)
+    with pytest.raises(ValidationError, match="pas avant"):
+        appointment_walk_in_add(
+            mission=mission, actor=mission.site.manager, last_name="A", first_name="B", at=at
+        )
+    for late in (time(7, 30), time(18, 30)):
+        with pytest.raises(ValidationError, match="entre 09:00 et 18:00"):
+            appointment_walk_in_add(
+                mission=mission,
+                actor=mission.site.manager,
+                last_name="A",
+                first_name="B",
+                at=datetime.combine(mission.date, late, tzinfo=PARIS),
+                now=at,
+            )
     with pytest.raises(PermissionDenied):
         appointment_walk_in_add(
             mission=mission,
@@ -167,3 +192,21 @@ def test_walk_in_rules(mission):
         appointment_walk_in_add(
             mission=proposed, actor=mission.site.manager, last_name="A", first_name="B", at=at
         )
+
+
+def test_a_walk_in_on_another_sites_mission_tells_nothing(client, mission):
+    client.force_login(UserFactory(site_manager=True))
+    response = client.post(reverse("booking:walk_in", args=[mission.pk]), {})
+    assert response.status_code == 404  # not a redirect to that site's day
+
+
+def test_the_day_counts_the_appointments_still_held(client, mission, appointment):
+    other = book(free_slot(mission), phone="+33639980061", email="autre@exemple.test")
+    appointment_mark(
+        appointment=other,
+        actor=mission.site.manager,
+        status="cancelled",
+        reason="Appel du patient",
+    )
+    client.force_login(mission.site.manager)
+    assert "1 rendez-vous (et 1 annulé)" in client.get(day_url(mission)).text

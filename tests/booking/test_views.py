@@ -129,7 +129,7 @@ def test_booking_form_errors(client, mission):
     del data["consent"]
     response = client.post(url, data)
     assert response.status_code == 200 and not Appointment.objects.exists()
-    assert "Numéro de téléphone invalide" in response.text
+    assert "Saisissez un numéro de téléphone mobile (06 ou 07)" in response.text
     assert "accepter le traitement de vos données" in response.text
 
 
@@ -269,3 +269,13 @@ def test_api_slots_near_a_commune(client, mission):
     )
     assert morning.json()[0]["creneaux_disponibles"] == 9
     assert client.get("/api/slots", {"commune": "Zzzzville"}).status_code == 404
+
+
+def test_sites_further_than_the_search_radius_are_not_offered(client, mission):
+    from renfort.booking.selectors import MAX_DISTANCE_KM
+
+    response = client.get(SEARCH, {"lat": "48.8566", "lon": "2.3522"})  # Paris, ~580 km away
+    assert response.context["results"] == [] and response.context["nearest"] == []
+    page = response.content.decode()
+    assert "Pas de consultation solidaire près de chez vous" in page
+    assert f"à moins de {MAX_DISTANCE_KM} km" in page

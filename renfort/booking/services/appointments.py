@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from renfort.core.validators import normalize_phone
+from renfort.core.validators import normalize_mobile
 from renfort.doctors.models import Doctor
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.models import Site, SiteStatus
@@ -92,7 +92,7 @@ def patient_check(*, data: dict, consent: bool = True, today: date | None = None
     phone = (data.get("phone") or "").strip()
     if phone:
         try:
-            phone = normalize_phone(phone)
+            phone = normalize_mobile(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages
     email = (data.get("email") or "").strip().lower()
@@ -399,7 +399,11 @@ def _cancel(appointment: Appointment, *, by: str, actor, reason: str, now: datet
         )
     else:
         alternatives = alternative_slots(
-            site=appointment.site, now=now, exclude_mission_id=None, limit=3
+            site=appointment.site,
+            now=now,
+            exclude_mission_id=None,
+            limit=3,
+            is_priority=appointment.is_priority,
         )
         alternatives = [s for s in alternatives if freed is None or s.pk != freed.pk]
         for slot in alternatives:
@@ -482,6 +486,8 @@ def appointment_move(
     target = locked.get(slot_id)
     if target is not None:
         target = Slot.objects.select_related("site", "doctor").get(pk=target.pk)
+        if target.site_id != appointment.site_id or target.site.status != SiteStatus.ACTIVE:
+            target = None  # the move page offers the same site only
     patient = patient_of(appointment)
     _check_slot(target, patient, now=now)
     old_start = appointment.local_start

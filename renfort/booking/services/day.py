@@ -18,7 +18,9 @@ from ..models import (
     CancelledBy,
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
+from ..slots import windows
 from .appointments import _names_check, appointment_cancel
+from .slots import doctor_hours
 
 A = AppointmentStatus
 
@@ -37,6 +39,13 @@ def appointment_mark(
         )
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     APPOINTMENT_WORKFLOW.check(appointment.status, status, actor.role)
+    today = timezone.localdate(now or timezone.now())
+    if timezone.localtime(appointment.start).date() > today:
+        raise ValidationError(
+            "Ce rendez-vous est à venir : il ne peut être marqué vu, excusé ou absent qu'à "
+            "partir de son jour (pour l'annuler, indiquez un motif).",
+            code="mark_future",
+        )
     AppointmentHistory.objects.create(
         appointment=appointment,
         from_status=appointment.status,
@@ -59,6 +68,7 @@ def appointment_walk_in_add(
     first_name: str,
     at: datetime | None = None,
     minutes: int | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
     """Add an unplanned (walk-in) patient to the day of a mission; no contact is needed."""
     if not can_manage_mission_day(actor, mission):
@@ -66,9 +76,22 @@ def appointment_walk_in_add(
     if mission.status not in (MissionStatus.CONFIRMED, MissionStatus.DONE):
         raise ValidationError("Cette consultation n'est pas confirmée.", code="mission")
     names = _names_check({"last_name": last_name, "first_name": first_name})
-    at = at or timezone.now()
+    now = now or timezone.now()
+    at = at or now
     if timezone.localtime(at).date() != mission.date:
         raise ValidationError("L'heure doit être le jour de la consultation.", code="walk_in_day")
+    if mission.date > timezone.localdate(now):
+        raise ValidationError(
+            "Un patient sans rendez-vous s'ajoute le jour de la consultation, pas avant.",
+            code="walk_in_future",
+        )
+    spans = windows(mission.date, mission.period, doctor_hours(mission.doctor))
+    if spans and not spans[0][0] <= at <= spans[-1][1]:
+        raise ValidationError(
+            f"L'heure doit être pendant la consultation, entre "
+            f"{timezone.localtime(spans[0][0]):%H:%M} et {timezone.localtime(spans[-1][1]):%H:%M}.",
+            code="walk_in_hours",
+        )
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
     appointment = Appointment.objects.create(
         mission=mission,

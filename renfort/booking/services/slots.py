@@ -1,7 +1,7 @@
 """Slots of confirmed missions: generation, safe regeneration, blocking."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,12 +35,17 @@ class SyncResult:
     cancelled_appointments: int = 0
 
 
-def _hours(doctor) -> Hours:
+def doctor_hours(doctor) -> Hours:
+    """The doctor's consultation hours (times, also when the instance holds unsaved strings)."""
+
+    def as_time(value):
+        return time.fromisoformat(value) if isinstance(value, str) else value
+
     return Hours(
-        morning_start=doctor.morning_start,
-        morning_end=doctor.morning_end,
-        afternoon_start=doctor.afternoon_start,
-        afternoon_end=doctor.afternoon_end,
+        morning_start=as_time(doctor.morning_start),
+        morning_end=as_time(doctor.morning_end),
+        afternoon_start=as_time(doctor.afternoon_start),
+        afternoon_end=as_time(doctor.afternoon_end),
         slot_minutes=doctor.slot_minutes,
     )
 
@@ -64,7 +69,7 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
         .order_by("start")
     )
     if mission.status == MissionStatus.CONFIRMED:
-        hours = _hours(mission.doctor)
+        hours = doctor_hours(mission.doctor)
         spans = windows(mission.date, mission.period, hours)
         grid = [
             g

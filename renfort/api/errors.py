@@ -1,0 +1,80 @@
+"""Error bodies of the API, documented in the OpenAPI schema, and French validation messages.
+
+django-ninja answers invalid parameters with pydantic's English messages; `validation_error`
+replaces them with French ones, one per parameter, in the same shape for every endpoint."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    champ: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+# pydantic error type → French message (formatted with the error's context).
+MESSAGES = {
+    "missing": "Ce paramètre est obligatoire.",
+    "date_type": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2025-07-14).",
+    "date_parsing": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2025-07-14).",
+    "date_from_datetime_parsing": (
+        "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2025-07-14)."
+    ),
+    "date_from_datetime_inexact": "Date invalide : indiquez un jour, sans heure (AAAA-MM-JJ).",
+    "datetime_parsing": "Date et heure invalides : utilisez le format ISO 8601.",
+    "datetime_from_date_parsing": "Date et heure invalides : utilisez le format ISO 8601.",
+    "int_parsing": "Nombre entier attendu.",
+    "int_type": "Nombre entier attendu.",
+    "int_from_float": "Nombre entier attendu.",
+    "float_parsing": "Nombre attendu.",
+    "float_type": "Nombre attendu.",
+    "bool_parsing": "Valeur attendue : true ou false.",
+    "bool_type": "Valeur attendue : true ou false.",
+    "string_type": "Texte attendu.",
+    "string_too_short": "Texte trop court : {min_length} caractère(s) au moins.",
+    "string_too_long": "Texte trop long : {max_length} caractère(s) au plus.",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "greater_than_equal": "La valeur doit être supérieure ou égale à {ge}.",
+    "less_than": "La valeur doit être inférieure à {lt}.",
+    "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
+    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+}
+FALLBACK = "Valeur invalide."
+
+
+def french_message(error: dict) -> str:
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind in ("literal_error", "enum"):
+        # pydantic: "'matin' or 'apres-midi'" → « 'matin' ou 'apres-midi' »
+        expected = str(context.get("expected", "")).replace(" or ", " ou ")
+        return f"Valeur non autorisée. Valeurs possibles : {expected}." if expected else FALLBACK
+    template = MESSAGES.get(kind)
+    if template is None:
+        return FALLBACK
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return FALLBACK
+
+
+def field_name(error: dict) -> str:
+    """("query", "date") → "date"; the source (query, path, body…) is left out."""
+    location = [str(part) for part in error.get("loc", ())]
+    return ".".join(location[1:]) or ".".join(location)
+
+
+def validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
+    detail = [{"champ": field_name(e), "message": french_message(e)} for e in exc.errors]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}

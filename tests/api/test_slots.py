@@ -1,0 +1,179 @@
+"""Public API: /api/slots (search, refusals with French reasons), OpenAPI schema, docs page."""
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from renfort.api.errors import FALLBACK, french_message
+from tests.booking.factories import mission_with_slots
+
+pytestmark = pytest.mark.django_db
+SLOTS = "/api/slots"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def mission():
+    """Lacaune (81230, INSEE 81124), 10 days ahead: 9 morning and 12 afternoon slots."""
+    return mission_with_slots()
+
+
+def local_hours(site_result) -> set[int]:
+    return {
+        parse_datetime(s["debut"]).astimezone(PARIS).hour for s in site_result["prochains_creneaux"]
+    }
+
+
+# --- Successful searches ----------------------------------------------------------------------
+
+
+def test_search_by_postcode_lists_the_site_and_its_slots(client, mission):
+    response = client.get(SLOTS, {"commune": "81230"})
+    assert response.status_code == 200
+    [result] = response.json()
+    assert result["lieu_id"] == mission.site.pk
+    assert result["creneaux_disponibles"] == 21 and len(result["prochains_creneaux"]) == 8
+    assert result["prochains_creneaux"][0]["lien_reservation"].startswith("http://testserver/")
+
+
+def test_search_by_insee_code_on_the_mission_day(client, mission):
+    response = client.get(SLOTS, {"code_insee": "81124", "date": mission.date.isoformat()})
+    assert response.status_code == 200
+    assert [r["lieu_id"] for r in response.json()] == [mission.site.pk]
+
+
+def test_morning_filter_in_french(client, mission):
+    response = client.get(SLOTS, {"commune": "Lacaune", "demi_journee": "matin"})
+    assert response.status_code == 200
+    [result] = response.json()
+    assert result["creneaux_disponibles"] == 9
+    assert max(local_hours(result)) < 13
+
+
+def test_afternoon_filter_in_french(client, mission):
+    response = client.get(SLOTS, {"commune": "Lacaune", "demi_journee": "apres-midi"})
+    assert response.status_code == 200
+    [result] = response.json()
+    assert result["creneaux_disponibles"] == 12
+    assert min(local_hours(result)) >= 13
+
+
+@pytest.mark.parametrize(("value", "count"), [("morning", 9), ("afternoon", 12), ("", 21)])
+def test_english_and_blank_periods_still_accepted(client, mission, value, count):
+    response = client.get(SLOTS, {"commune": "Lacaune", "demi_journee": value, "date": ""})
+    assert response.status_code == 200
+    assert response.json()[0]["creneaux_disponibles"] == count
+
+
+def test_today_is_accepted(client, mission):
+    response = client.get(SLOTS, {"commune": "Lacaune", "date": timezone.localdate()})
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+# --- Refusals ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", [{}, {"commune": "  "}, {"commune": "", "code_insee": ""}])
+def test_no_commune_is_a_bad_request(client, params):
+    response = client.get(SLOTS, params)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Indiquez une commune : paramètre commune (nom ou code postal) ou code_insee."
+    }
+
+
+@pytest.mark.parametrize("params", [{"commune": "Zzyzx-sur-Rien"}, {"code_insee": "00000"}])
+def test_unknown_commune_is_not_found(client, params):
+    response = client.get(SLOTS, params)
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Commune introuvable")
+
+
+def test_past_date_is_a_bad_request(client, mission):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.get(SLOTS, {"commune": "Lacaune", "date": yesterday.isoformat()})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "La date doit être aujourd'hui ou une date à venir."}
+
+
+@pytest.mark.parametrize("value", ["14/07/2030", "2030-02-30", "demain"])
+def test_invalid_date_is_refused_in_french(client, value):
+    response = client.get(SLOTS, {"commune": "Lacaune", "date": value})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["champ"] == "date"
+    assert error["message"].startswith("Date invalide")
+
+
+def test_unknown_period_is_refused_with_the_allowed_values(client):
+    response = client.get(SLOTS, {"commune": "Lacaune", "demi_journee": "soir"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "champ": "demi_journee",
+                "message": "Valeur non autorisée. Valeurs possibles : 'matin' ou 'apres-midi'.",
+            }
+        ]
+    }
+
+
+def test_every_invalid_parameter_is_listed(client):
+    response = client.get(SLOTS, {"commune": "Lacaune", "date": "x", "demi_journee": "soir"})
+    assert response.status_code == 422
+    assert {e["champ"] for e in response.json()["detail"]} == {"date", "demi_journee"}
+    assert "Input should" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        ({"type": "missing", "loc": ("query", "x")}, "Ce paramètre est obligatoire."),
+        ({"type": "int_parsing", "loc": ("query", "x")}, "Nombre entier attendu."),
+        (
+            {"type": "string_too_long", "ctx": {"max_length": 5}},
+            "Texte trop long : 5 caractère(s) au plus.",
+        ),
+        ({"type": "string_too_long", "ctx": {}}, FALLBACK),
+        ({"type": "url_parsing"}, FALLBACK),
+    ],
+)
+def test_french_messages_of_common_and_unknown_errors(error, message):
+    assert french_message(error) == message
+
+
+# --- OpenAPI schema and docs page -------------------------------------------------------------
+
+
+def test_openapi_documents_the_errors_and_french_periods(client):
+    schema = client.get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/slots"]["get"]
+    responses = operation["responses"]
+    assert {"200", "400", "404", "422"} <= set(responses)
+    components = schema["components"]["schemas"]
+    for status in ("400", "404", "422"):
+        ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+        assert "detail" in components[ref.rsplit("/", 1)[1]]["properties"]
+    [period] = [p for p in operation["parameters"] if p["name"] == "demi_journee"]
+    enums = [s.get("enum") for s in period["schema"]["anyOf"] if "enum" in s]
+    assert enums == [["matin", "apres-midi"]]
+
+
+def test_docs_page_loads_only_local_assets(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.text
+    assets = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    assert any(a.endswith("swagger-ui.css") for a in assets)
+    assert "cdn." not in html and "https://" not in html and "http://" not in html
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        served = client.get(asset)
+        assert served.status_code == 200, asset
+        served.close()
