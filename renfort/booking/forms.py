@@ -3,10 +3,11 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from renfort.core.forms import RenfortForm
 
-from .services import REASON_MAX
+from .services import REASON_MAX, patient_check
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
@@ -51,10 +52,21 @@ class TokenForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
+DATE_INVALID = "Date invalide : choisissez-la dans le calendrier ou écrivez-la JJ/MM/AAAA."
+
+
 class PatientForm(RenfortForm):
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
-    birth_date = forms.DateField(label="Date de naissance", widget=DATE_WIDGET)
+    last_name = forms.CharField(
+        label="Nom", max_length=100, error_messages={"required": "Indiquez votre nom."}
+    )
+    first_name = forms.CharField(
+        label="Prénom", max_length=100, error_messages={"required": "Indiquez votre prénom."}
+    )
+    birth_date = forms.DateField(
+        label="Date de naissance",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez votre date de naissance.", "invalid": DATE_INVALID},
+    )
     phone = forms.CharField(
         label="Téléphone mobile",
         help_text="Pour recevoir la confirmation et le rappel par SMS. Par exemple 06 12 34 56 78.",
@@ -74,10 +86,13 @@ class PatientForm(RenfortForm):
         label="Avez-vous un médecin traitant ?",
         choices=YES_NO,
         widget=forms.RadioSelect,
+        error_messages={"required": "Indiquez si vous avez un médecin traitant."},
         help_text="Une partie des créneaux est réservée aux personnes sans médecin traitant "
         "ou en affection de longue durée (ALD).",
     )
-    is_ald = forms.BooleanField(label="Je suis en affection de longue durée (ALD)", required=False)
+    is_ald = forms.BooleanField(
+        label="Je suis en affection de longue durée (ALD) (optionnel)", required=False
+    )
     consent = forms.BooleanField(
         label="J'ai lu la notice d'information sur mes données personnelles et j'accepte "
         "leur traitement pour ce rendez-vous.",
@@ -89,10 +104,21 @@ class PatientForm(RenfortForm):
         data["has_medecin_traitant"] = data.get("has_medecin_traitant") == "oui"
         return data
 
+    def add_rule_errors(self) -> None:
+        """On an invalid form, the service's rules (phone or email, consent…) on the fields
+        the form found valid: every error shows in one round."""
+        try:
+            patient_check(data=self.patient_data(), consent=bool(self.cleaned_data.get("consent")))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    for error in errors:
+                        self.add_error(field, error)
+
 
 class BookingForm(PatientForm):
     reason = forms.CharField(
-        label="Motif en quelques mots",
+        label="Motif en quelques mots (optionnel)",
         help_text=f"Par exemple : renouvellement d'ordonnance, fièvre, certificat. "
         f"Pas de détail médical ({REASON_MAX} caractères au plus).",
         max_length=REASON_MAX,
@@ -113,8 +139,16 @@ class BookingForm(PatientForm):
 
 
 class WaitlistForm(PatientForm):
-    start_date = forms.DateField(label="Disponible du", widget=DATE_WIDGET)
-    end_date = forms.DateField(label="au", widget=DATE_WIDGET)
+    start_date = forms.DateField(
+        label="Disponible à partir du",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez la première date.", "invalid": DATE_INVALID},
+    )
+    end_date = forms.DateField(
+        label="Disponible jusqu'au",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez la dernière date.", "invalid": DATE_INVALID},
+    )
     field_order = ["start_date", "end_date", *BookingForm.field_order]
 
 

@@ -44,6 +44,11 @@ def _private(response):
 # --- Public search and booking ----------------------------------------------------------------
 
 
+def _titled(title: str, form) -> str:
+    """The page title says first that the form has errors (RGAA 11.10)."""
+    return f"Erreur dans le formulaire — {title}" if form.errors else title
+
+
 def search(request):
     form = SearchForm(request.GET or None)
     context = {
@@ -52,6 +57,7 @@ def search(request):
         "searched": False,
         "max_distance_km": selectors.MAX_DISTANCE_KM,
     }
+    context["no_origin"] = "q" in request.GET and form.is_valid() and not form.has_origin
     if form.is_bound and form.is_valid() and form.has_origin:
         data = form.cleaned_data
         origin = selectors.origin_resolve(
@@ -125,17 +131,17 @@ def book(request, pk: int):
                     f"Votre rendez-vous est confirmé. Référence : {appointment.reference}.",
                 )
                 return redirect("booking:manage", secret=appointment.secret)
-        if form.errors or token_form.errors:
-            messages.error(
-                request, "Le formulaire contient des erreurs : corrigez les champs signalés."
-            )
+        else:
+            form.add_rule_errors()
+        if token_form.errors:
+            messages.error(request, "Le formulaire a expiré : vérifiez les champs et renvoyez-le.")
     slot = _bookable_slot_or_404(pk)
     now = timezone.now()
     return render(
         request,
         "booking/book.html",
         {
-            "title": "Réserver ce créneau",
+            "title": _titled("Réserver ce créneau", form),
             "slot": slot,
             "available": slot.status == "available" and slot.start > now,
             "reserved_now": slot.is_reserved_now(now),
@@ -174,6 +180,7 @@ def manage(request, secret: str):
                 "title": f"Rendez-vous {appointment.reference}",
                 "appointment": appointment,
                 "can_change": appointment.cancellable_by_patient(),
+                "is_past": appointment.start <= timezone.now(),
             },
         )
     )
@@ -276,14 +283,13 @@ def waitlist_register(request):
                     "booking/waitlist_done.html",
                     {"title": "Inscription enregistrée", "entry": entry},
                 )
-        messages.error(
-            request, "Le formulaire contient des erreurs : corrigez les champs signalés."
-        )
+        else:
+            form.add_rule_errors()
     return render(
         request,
         "booking/waitlist.html",
         {
-            "title": "Liste d'attente",
+            "title": _titled("Liste d'attente", form),
             "site": site,
             "zone": zone,
             "form": form,

@@ -47,8 +47,11 @@ def test_patient_books_then_cancels_from_the_secret_link(page):
     assert any(link in m.body for m in mail.outbox)
 
     page.goto("/rendez-vous/" + link.split("/rendez-vous/", 1)[1])  # the live server's address
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Annuler le rendez-vous").click()
     assert "est annulé" in page.locator("#cancelled-callout").inner_text()
+    assert dialogs and "Annuler ce rendez-vous" in dialogs[0]  # asked before cancelling
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert appointment.slot.status == "available"

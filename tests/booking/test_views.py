@@ -279,3 +279,51 @@ def test_sites_further_than_the_search_radius_are_not_offered(client, mission):
     page = response.content.decode()
     assert "Pas de consultation solidaire près de chez vous" in page
     assert f"à moins de {MAX_DISTANCE_KM} km" in page
+
+
+def test_an_empty_form_shows_every_error_at_once_with_a_summary(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    response = client.post(url, {"token": str(uuid.uuid4())})
+    page = response.text
+    assert response.status_code == 200 and not Appointment.objects.exists()
+    for message in (
+        "Indiquez votre nom.",
+        "Indiquez votre date de naissance.",
+        "Indiquez un téléphone mobile ou une adresse électronique",
+        "accepter le traitement de vos données",
+        "Indiquez si vous avez un médecin traitant.",
+    ):
+        assert message in page, message
+    assert 'id="error-summary"' in page and 'href="#id_last_name"' in page
+    assert "<title>Erreur dans le formulaire — Réserver ce créneau" in page
+
+
+def test_an_empty_search_says_what_to_type(client):
+    response = client.get(SEARCH, {"q": ""})
+    assert "Indiquez une commune ou un code postal" in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert "Indiquez une commune" not in client.get(SEARCH).text
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("Albi", "près d'Albi"),
+        ("Le Sequestre", "près du Sequestre"),
+        ("Les Cabannes", "près des Cabannes"),
+        ("La Rochelle", "près de La Rochelle"),
+        ("Lacaune", "près de Lacaune"),
+        ("Évry-Courcouronnes", "près d'Évry-Courcouronnes"),
+        ("votre position", "près de votre position"),
+    ],
+)
+def test_near_writes_french_elisions(place, expected):
+    from renfort.booking.templatetags.booking_tags import near
+
+    assert near(place) == expected
+
+
+def test_the_move_page_groups_slots_by_day_with_the_doctor(client, mission):
+    appointment = book(free_slot(mission))
+    page = client.get(reverse("booking:move", args=[appointment.secret])).text
+    assert f"{mission.date:%Y}" in page and f"Dr {mission.doctor.full_name}" in page

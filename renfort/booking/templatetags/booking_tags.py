@@ -33,6 +33,22 @@ def _book_url_pattern(prefix: str, urlconf) -> tuple[str, str]:
     return before, after
 
 
+ARTICLES = {"Le ": "près du ", "Les ": "près des "}
+VOWELS = "AEIOUYÂÀÉÈÊËÎÏÔÛÙ"
+
+
+@register.filter
+def near(place: str) -> str:
+    """« près de » with French elision and contraction: près d'Albi, près du Sequestre, près
+    des Cabannes, près de La Rochelle, près de 81230."""
+    for article, prefix in ARTICLES.items():
+        if place.startswith(article):
+            return prefix + place[len(article) :]
+    if place[:1].upper() in VOWELS:
+        return "près d'" + place
+    return "près de " + place
+
+
 @register.simple_tag
 def slot_buttons(slots) -> str:
     """The list of slot buttons (reserved slots marked with a dashed border and a star)."""
@@ -51,6 +67,7 @@ def slot_buttons(slots) -> str:
             + f'" href="{before}{slot.pk}{after}" title="{conditional_escape(title)}">'
             + conditional_escape(f"{short_day} {hour}")
             + (" *" if reserved else "")
+            + f'<span class="fr-sr-only"> — {conditional_escape(title)}</span>'
             + "</a></li>"
         )
     parts.append("</ul>")
