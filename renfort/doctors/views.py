@@ -275,8 +275,8 @@ def preferences(request):
 
 @role_required(Role.DOCTOR)
 def withdraw(request):
-    """Confirmation page, then the withdrawal. Missions already accepted or confirmed are listed
-    and kept: the ARS is told and handles them (they are never cancelled here)."""
+    """Confirmation page (it lists the coming missions), then the withdrawal: the service
+    cancels the future missions (sites, ARS and booked patients are told)."""
     doctor = _own_doctor(request)
     if DoctorStatus.WITHDRAWN not in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR):
         messages.error(request, "Votre dossier est déjà clos.")

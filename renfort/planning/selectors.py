@@ -14,7 +14,7 @@ from .models import HOLDING_STATUSES, PERIOD_DAYS, Mission, MissionStatus, Plann
 from .months import month_bounds
 
 M = MissionStatus
-WEEKDAY_INITIALS = ["L", "M", "M", "J", "V", "S", "D"]
+WEEKDAY_INITIALS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
 
 
 def month_missions(month: date, region_code: str | None):

@@ -3,7 +3,7 @@ remove), publish it, and move missions through their workflow."""
 
 import logging
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,8 +73,15 @@ def planning_run_create(
         .filter(status__in=[PlanningRun.Status.QUEUED, PlanningRun.Status.RUNNING])
         .first()
     )
-    if pending:
+    if pending and not _stale(pending):
         return pending
+    if pending:  # the worker stopped or never took it: say so, then start again
+        PlanningRun.objects.filter(pk=pending.pk).update(
+            status=PlanningRun.Status.FAILED,
+            error="Calcul interrompu : il n'a pas abouti dans le temps prévu (service de calcul "
+            "arrêté ?). Un nouveau calcul a été lancé.",
+            finished_at=timezone.now(),
+        )
     run = PlanningRun.objects.create(
         month=first,
         region_id=region_code,
@@ -86,6 +93,17 @@ def planning_run_create(
 
     transaction.on_commit(lambda: execute_planning_run.enqueue(run.pk))
     return run
+
+
+# A run still queued or running this long after its time limit is considered lost (worker
+# stopped or restarted): a new launch replaces it instead of waiting for it forever.
+STALE_AFTER = timedelta(minutes=10)
+
+
+def _stale(run: PlanningRun) -> bool:
+    return run.created_at + timedelta(seconds=run.time_limit_seconds) + STALE_AFTER < (
+        timezone.now()
+    )
 
 
 def _report(run_id: int):
@@ -145,8 +163,19 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
     return run
 
 
-def _unplanned_rows(items, names: dict[int, str]) -> list[dict]:
-    return [{"id": u.id, "name": names.get(u.id, str(u.id)), "reason": u.reason} for u in items]
+def _unplanned_rows(items, names: dict[int, str], places: dict[int, str] | None = None):
+    """Rows of the run's "without mission" lists (with the volunteer's practice commune,
+    which tells homonyms apart)."""
+    places = places or {}
+    return [
+        {
+            "id": u.id,
+            "name": names.get(u.id, str(u.id)),
+            "commune": places.get(u.id, ""),
+            "reason": u.reason,
+        }
+        for u in items
+    ]
 
 
 @transaction.atomic
@@ -188,6 +217,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
         for m in created
     )
     doctor_names = {pk: d.full_name for pk, d in context.doctors.items()}
+    doctor_places = {pk: d.practice_commune.name for pk, d in context.doctors.items()}
     PlanningRun.objects.filter(pk=run.pk).update(
         status=PlanningRun.Status.DONE,
         progress=1.0,
@@ -200,7 +230,9 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
         best_bound=result.best_bound,
         gap=result.gap,
         solve_seconds=result.solve_seconds,
-        unplanned_volunteers=_unplanned_rows(result.unplanned_volunteers, doctor_names),
+        unplanned_volunteers=_unplanned_rows(
+            result.unplanned_volunteers, doctor_names, doctor_places
+        ),
         uncovered_zones=_unplanned_rows(result.uncovered_zones, context.zone_names),
         finished_at=timezone.now(),
     )
@@ -269,6 +301,11 @@ def planning_publish(*, month: date, region_code: str | None, actor: User) -> li
         .order_by("date")
     )
     if not drafts:
+        if _region_missions(month, region_code).filter(status=M.PROPOSED).exists():
+            raise ValidationError(
+                "Toutes les missions calculées sont déjà publiées : les médecins ont reçu "
+                "leurs propositions."
+            )
         raise ValidationError("Aucune mission à publier : lancez d'abord un calcul.")
     for mission in drafts:
         _record(mission, to_status=M.PROPOSED, actor=actor, comment="Proposition publiée.")

@@ -54,6 +54,16 @@ def _scope(request) -> tuple[date, str | None, str]:
     return month, region_code, region
 
 
+def _back_link(user, mission) -> tuple[str, str]:
+    """Where the mission page leads back to, for its reader."""
+    if has_role(user, Role.DOCTOR):
+        return reverse("planning:doctor_missions"), "Retour à mes missions"
+    if has_role(user, Role.SITE_MANAGER):
+        return reverse("planning:site_missions"), "Retour aux missions du lieu"
+    url = f"{reverse('planning:index')}?mois={mission.date:%Y-%m}&region={mission.site.region_id}"
+    return url + f"#mission-{mission.pk}", "Retour à la planification"
+
+
 def _error_text(exc: Exception) -> str:
     """The French message of a refused action (validation error or permission denied)."""
     if isinstance(exc, ValidationError):
@@ -69,10 +79,11 @@ def _back(month: date, region: str, anchor: str = "") -> HttpResponse:
 def _actions(user, mission) -> list[dict]:
     if not can_act_on_mission(user, mission):
         return []
+    today = timezone.localdate()
     return [
         {"to": t, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED}
         for t in MISSION_WORKFLOW.targets(mission.status, user.role)
-        if t in ACTION_LABELS
+        if t in ACTION_LABELS and not (t == M.DONE and mission.date > today)
     ]
 
 
@@ -163,12 +174,17 @@ def _planner_mission(request, pk: int) -> Mission:
 def mission_lock(request, pk: int):
     month, _, region = _scope(request)
     mission = _planner_mission(request, pk)
+    locked = request.POST.get("locked") == "1"
     try:
-        services.mission_lock(
-            mission=mission, actor=request.user, locked=request.POST.get("locked") == "1"
-        )
+        services.mission_lock(mission=mission, actor=request.user, locked=locked)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"Mission {'verrouillée : un nouveau calcul la gardera' if locked else 'déverrouillée'}"
+            f" ({mission}).",
+        )
     return _back(month, region, f"mission-{pk}")
 
 
@@ -270,6 +286,7 @@ def mission_detail(request, pk: int):
             "site": mission.site,
             "history": mission.history.select_related("actor"),
             "actions": _actions(request.user, mission),
+            "back": _back_link(request.user, mission),
         },
     )
 

@@ -136,3 +136,41 @@ def test_refusals_are_french_pages(client):
     assert missing.status_code == 404 and "Page introuvable" in missing.content.decode()
     forbidden = client.get(reverse("planning:index"))
     assert forbidden.status_code == 403 and "Accès refusé" in forbidden.content.decode()
+
+
+def test_a_get_on_a_post_only_address_explains_in_french(client, ars_occitanie):  # noqa: F811
+    client.force_login(ars_occitanie)
+    response = client.get(reverse("planning:publish"))
+    assert response.status_code == 405 and "Action impossible" in response.content.decode()
+
+
+def test_pages_lead_back_and_future_missions_cannot_be_closed(client):
+    mission = MissionFactory(status=M.CONFIRMED)
+    client.force_login(mission.site.manager)
+    page = client.get(reverse("planning:site_missions")).content.decode()
+    assert reverse("planning:mission_detail", args=[mission.pk]) in page
+    assert 'value="done"' not in page  # « Marquer comme réalisée » comes on the day
+    detail = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
+    assert "Retour aux missions du lieu" in detail
+
+
+def test_the_lock_is_confirmed_on_the_page(client, ars_occitanie):  # noqa: F811
+    mission = MissionFactory(status=M.DRAFT)
+    client.force_login(ars_occitanie)
+    response = client.post(
+        reverse("planning:mission_lock", args=[mission.pk]),
+        {"locked": "1", "mois": f"{mission.date:%Y-%m}"},
+        follow=True,
+    )
+    assert "Mission verrouillée" in response.content.decode()
+
+
+def test_a_run_lost_by_the_worker_is_replaced(ars_occitanie):  # noqa: F811
+    lost = PlanningRun.objects.create(month=next_month(), region_id="76", created_by=ars_occitanie)
+    fresh = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    assert fresh == lost  # still within its time: the same run is shown
+    PlanningRun.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    again = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    lost.refresh_from_db()
+    assert again != lost and lost.status == PlanningRun.Status.FAILED
+    assert "interrompu" in lost.error
