@@ -1,7 +1,7 @@
 """Booking benchmark (never part of the test run).
 
     .venv/bin/python bench/booking.py [--seconds 10 --clients 16 --client-processes 2
-                                       --workers 2 --threads 4]
+                                       --workers 2 --threads 4 --runs 3]
 
 1. Prepares a PostgreSQL database `renfort_bench` (same server as DATABASE_URL, default
    postgres://renfort:renfort-ci@127.0.0.1:5432/renfort): migrations, real territories and zones,
@@ -14,10 +14,12 @@
 4. Booking run: concurrent clients search by postcode (the public page) then book one of the
    listed slots through the real form (CSRF, idempotency token), for a bounded time.
 5. Raw PostgreSQL rate of a comparable insert (pgbench, custom script, same machine).
-Prints bookings/s, p50/p95/p99 of search and booking, double bookings (must be 0), the ceilings
-and the booking rate as a share of the framework ceiling. The load generator (asyncio clients on
-keep-alive connections in a few processes) runs on the same cores as the server: each phase
-prints how the busy CPU time was shared (load generator, gunicorn, PostgreSQL, the rest).
+Steps 3 and 4 are repeated --runs times (bookings reset between rounds); the figures printed are
+the medians: bookings/s, p50/p95/p99 of search and booking (median round), double bookings over
+all rounds (must be 0), the ceilings and the booking rate as a share of the framework ceiling.
+The load generator (asyncio clients on keep-alive connections in a few processes) runs on the
+same cores as the server: each phase prints how the busy CPU time was shared (load generator,
+gunicorn, PostgreSQL, the rest).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import re
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -296,7 +299,10 @@ def run_clients(kind: str, seconds: float, clients: int, processes: int, postcod
         results = pool.map(client_process, payloads)
         elapsed = time.perf_counter() - start
         cpu_after = cpu_times()
-    cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+    cpu = {"busy": cpu_after["busy"] - cpu_before["busy"]}
+    for kind in ("gunicorn", "postgres"):
+        before = cpu_before[kind]
+        cpu[kind] = sum(used - before.get(pid, 0.0) for pid, used in cpu_after[kind].items())
     cpu["clients"] = sum(r["cpu"] for r in results)
     return results, elapsed, cpu
 
@@ -305,11 +311,12 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_times() -> dict:
-    """CPU seconds used so far: whole machine (busy), gunicorn processes, PostgreSQL."""
+    """CPU seconds used so far: whole machine (busy), and per process of gunicorn and of
+    PostgreSQL (per process, so that a backend ending between two readings is not subtracted)."""
     with open("/proc/stat") as handle:
         fields = [int(x) for x in handle.readline().split()[1:]]
     busy = (sum(fields) - fields[3] - fields[4]) / TICKS  # minus idle and iowait
-    by_name = {"gunicorn": 0.0, "postgres": 0.0}
+    by_name: dict[str, dict[str, float]] = {"gunicorn": {}, "postgres": {}}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -322,9 +329,9 @@ def cpu_times() -> dict:
         rest = stat[stat.rindex(")") + 2 :].split()
         used = (int(rest[11]) + int(rest[12])) / TICKS  # utime + stime
         if pid in SERVER_PIDS:
-            by_name["gunicorn"] += used
+            by_name["gunicorn"][pid] = used
         elif name.startswith("postgres"):
-            by_name["postgres"] += used
+            by_name["postgres"][pid] = used
     return {"busy": busy, **by_name}
 
 
@@ -466,6 +473,20 @@ def pgbench_tps(db_url: str, seconds: int, clients: int) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def reset_bookings() -> None:
+    """Between rounds: every slot free again, no appointment, no queued message."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table.endswith("dbtaskresult"):
+                cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM booking_appointmenthistory")
+        cursor.execute("DELETE FROM booking_appointment")
+        cursor.execute("DELETE FROM notifications_notification")
+        cursor.execute("UPDATE booking_slot SET status = 'available' WHERE status = 'booked'")
+
+
 def double_bookings() -> tuple[int, int]:
     """(slots held by more than one live appointment, booked slots without exactly one)."""
     from django.db import connection
@@ -493,6 +514,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--runs", type=int, default=3, help="rounds (ceiling + booking phases)")
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -521,26 +543,45 @@ def main() -> None:
     )
 
     server = start_server(env, args.workers, args.threads)
+    pings, rounds = [], []
     try:
         run_clients("warm", 3, args.clients, args.client_processes, postcodes)
-        results, elapsed, cpu = run_clients(
-            "ping", args.seconds, args.clients, args.client_processes
-        )
-        ping_rate = sum(r["count"] for r in results) / elapsed
-        ping_lat = [x for r in results for x in r["latencies"]]
-        say(f"framework ceiling req/s: {ping_rate:.0f}  (p50 {pct(ping_lat, 50):.1f} ms)")
-        say("  " + cpu_line(cpu, elapsed))
-        results, elapsed, cpu = run_clients(
-            "book", args.seconds, args.clients, args.client_processes, postcodes
-        )
+        for round_ in range(args.runs):
+            results, elapsed, cpu = run_clients(
+                "ping", args.seconds, args.clients, args.client_processes
+            )
+            rate = sum(r["count"] for r in results) / elapsed
+            latencies = [x for r in results for x in r["latencies"]]
+            pings.append(rate)
+            say(
+                f"round {round_ + 1}: framework ceiling {rate:.0f} req/s "
+                f"(p50 {pct(latencies, 50):.1f} ms); {cpu_line(cpu, elapsed)}"
+            )
+            results, elapsed, cpu = run_clients(
+                "book", args.seconds, args.clients, args.client_processes, postcodes
+            )
+            doubles, mismatched = double_bookings()
+            rounds.append((sum(r["booked"] for r in results) / elapsed, results, elapsed, cpu))
+            rounds[-1] += (doubles, mismatched)
+            say(
+                f"round {round_ + 1}: {rounds[-1][0]:.1f} bookings/s, {doubles} double "
+                f"bookings; {cpu_line(cpu, elapsed)}"
+            )
+            reset_bookings()
     finally:
         stop_server(server)
+    ping_rate = statistics.median(pings)
+    rate, results, elapsed, cpu, _, _ = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
+    doubles = sum(r[4] for r in rounds)
+    mismatched = sum(r[5] for r in rounds)
     booked = sum(r["booked"] for r in results)
     taken = sum(r["taken"] for r in results)
     errors = sum(r["errors"] for r in results)
     searches = [x for r in results for x in r["search"]]
     bookings = [x for r in results for x in r["book"]]
-    rate = booked / elapsed
+    say("")
+    say(f"median of {args.runs} rounds (latencies and CPU of the median booking round):")
+    say(f"framework ceiling req/s: {ping_rate:.0f}")
     say(
         f"searches: {len(searches)}  p50 {pct(searches, 50):.1f} ms  p95 {pct(searches, 95):.1f} ms"
         f"  p99 {pct(searches, 99):.1f} ms"
@@ -552,8 +593,7 @@ def main() -> None:
     say(f"bookings/s: {rate:.1f}  ({booked} booked, {taken} slot taken meanwhile, {errors} errors)")
     say(f"search+booking requests/s: {(len(searches) + len(bookings)) / elapsed:.1f}")
     say("  " + cpu_line(cpu, elapsed))
-    doubles, mismatched = double_bookings()
-    say(f"double bookings: {doubles}")
+    say(f"double bookings: {doubles}  (all rounds)")
     if mismatched:
         say(f"WARNING: {mismatched} booked slots without exactly one appointment")
     say(f"booking rate / framework ceiling: {100 * rate / ping_rate:.1f} %")
