@@ -330,7 +330,9 @@ def offer(request, secret: str):
         try:
             appointment = services.waitlist_offer_accept(offer=found)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            found.refresh_from_db()
+            if found.status != "accepted":  # already accepted: the page itself says so
+                messages.error(request, " ".join(exc.messages))
             return _private(redirect("booking:offer", secret=secret))
         messages.success(request, f"Le créneau est à vous. Référence : {appointment.reference}.")
         return _private(redirect("booking:manage", secret=appointment.secret))

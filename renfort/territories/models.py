@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.db.models import Q
 
@@ -88,6 +90,14 @@ class CommuneQuerySet(TerritoryQuerySet):
         text = (text or "").strip()
         if not text:
             return self.none()
+        postcode = re.search(r"\b(\d{5})\b", text)
+        if postcode and not text.isdigit():
+            # « Lacaune 81230 », « 81230 Lacaune », or the autocomplete's own label typed as
+            # is, « Lacaune (81230) — Tarn »: the commune of that postcode with that name.
+            by_code = self.search(postcode.group(1))
+            key = normalize_name(re.sub(r"[()\d]", " ", text.split("—")[0]))
+            named = by_code.filter(search_name__contains=key) if key else by_code
+            return named if named.exists() else by_code
         if text.isdigit():
             return self.filter(
                 Q(postcodes__startswith=text) | Q(postcodes__contains=f" {text}")

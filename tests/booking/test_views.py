@@ -236,8 +236,10 @@ def test_offer_page_accept(client, mission):
     response = client.post(url)
     mine = Appointment.objects.get(last_name=entry.last_name)
     assert response.url == reverse("booking:manage", args=[mine.secret])
-    again = client.post(url, follow=True)
-    assert "n'est plus valable" in again.text
+    again = client.post(url, follow=True)  # a second click, a reload
+    assert "n'est plus valable" not in again.text and "fr-alert--error" not in again.text
+    assert f"votre rendez-vous {mine.reference} est confirmé" in again.text
+    assert reverse("booking:manage", args=[mine.secret]) in again.text
 
 
 def test_waitlist_leave_page(client, mission):

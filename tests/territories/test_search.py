@@ -1,0 +1,18 @@
+"""Commune search as people type it: name, postcode, both, or the autocomplete label."""
+
+import pytest
+
+from renfort.territories.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "typed", ["Lacaune", "81230", "Lacaune 81230", "81230 Lacaune", "Lacaune (81230) — Tarn"]
+)
+def test_lacaune_is_found_however_it_is_typed(typed):
+    assert Commune.objects.search(typed).first().name == "Lacaune"
+
+
+def test_a_postcode_with_an_unknown_name_still_finds_the_postcode():
+    assert Commune.objects.search("Zzz 81230").first().postcodes.startswith("81230")
