@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -197,6 +197,7 @@ class SiteResult:
     in_own_zone: bool
     slot_count: int
     next_start: datetime
+    reserved_count: int = 0  # of slot_count: reserved for priority patients for now
     slots: list[SlotCard] = field(default_factory=list)
 
 
@@ -290,13 +291,14 @@ def slots_search(
         position, size = position + size, 4 * size
         by_site: dict[int, list[SlotCard]] = {}
         counts: dict[int, int] = {}
-        for pk, site_id, start, end, reserved, first_name, last_name, n in _first_slots(
+        reserved_counts: dict[int, int] = {}
+        for pk, site_id, start, end, reserved, first_name, last_name, n, r in _first_slots(
             [site.pk for _, _, site in chunk], now=now, day=day, period=period
         ):
             by_site.setdefault(site_id, []).append(
                 SlotCard(pk, start, end, reserved, f"Dr {first_name} {last_name}")
             )
-            counts[site_id] = n
+            counts[site_id], reserved_counts[site_id] = n, r
         for other_zone, distance, site in chunk:
             if site.pk in by_site:
                 results.append(
@@ -305,6 +307,7 @@ def slots_search(
                         distance_km=distance,
                         in_own_zone=not other_zone,
                         slot_count=counts[site.pk],
+                        reserved_count=reserved_counts[site.pk],
                         next_start=by_site[site.pk][0].start,
                         slots=by_site[site.pk],
                     )
@@ -313,14 +316,20 @@ def slots_search(
 
 
 def _first_slots(site_ids: list[int], *, now, day, period):
-    """(pk, site_id, start, end, reserved, doctor first name, last name, free count) of the
-    first SLOTS_PER_SITE available slots of each site, in start order.
+    """(pk, site_id, start, end, reserved, doctor first name, last name, free count, count
+    of those still reserved for priority patients) of the first SLOTS_PER_SITE available slots
+    of each site, in start order.
 
     PostgreSQL: one LATERAL join that reads the slot index (site, status, start) site by site
     (≈ 1 ms instead of ≈ 3 ms for the window functions). Other databases: window functions."""
     if connection.vendor == "postgresql":
         return _first_slots_lateral(site_ids, now=now, day=day, period=period)
     return _first_slots_window(site_ids, now=now, day=day, period=period)
+
+
+def _release(now):
+    """Reserved slots starting after this moment are still reserved for priority patients."""
+    return now + priority_release_delta()
 
 
 def _first_slots_window(site_ids: list[int], *, now, day, period):
@@ -330,6 +339,10 @@ def _first_slots_window(site_ids: list[int], *, now, day, period):
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("site_id")], order_by=[F("start"), F("pk")]),
             n=Window(Count("pk"), partition_by=[F("site_id")]),
+            reserved=Window(
+                Count("pk", filter=Q(reserved_for_priority=True, start__gt=_release(now))),
+                partition_by=[F("site_id")],
+            ),
         )
         .filter(rank__lte=SLOTS_PER_SITE)
         .order_by("start", "pk")
@@ -342,6 +355,7 @@ def _first_slots_window(site_ids: list[int], *, now, day, period):
             "doctor__first_name",
             "doctor__last_name",
             "n",
+            "reserved",
         )
     )
 
@@ -356,6 +370,7 @@ def _first_slots_lateral(site_ids: list[int], *, now, day, period):
         "until": now + timedelta(days=SEARCH_HORIZON_DAYS),
         "per_site": SLOTS_PER_SITE,
         "tz": str(PARIS),
+        "release": _release(now),
     }
     if day:
         params["first"], params["last"] = local_day_bounds(day)
@@ -366,10 +381,13 @@ def _first_slots_lateral(site_ids: list[int], *, now, day, period):
     condition = " AND ".join(where)
     sql = f"""
         SELECT x.id, s.site_id, x.start, x."end", x.reserved_for_priority,
-               d.first_name, d.last_name, c.n
+               d.first_name, d.last_name, c.n, c.reserved
         FROM unnest(%(sites)s::bigint[]) AS s(site_id)
         CROSS JOIN LATERAL (
-            SELECT count(*) AS n FROM {Slot._meta.db_table} b
+            SELECT count(*) AS n,
+                   count(*) FILTER (WHERE b.reserved_for_priority AND b.start > %(release)s)
+                       AS reserved
+            FROM {Slot._meta.db_table} b
             WHERE b.site_id = s.site_id AND {condition}) c
         CROSS JOIN LATERAL (
             SELECT b.id, b.start, b."end", b.reserved_for_priority, b.doctor_id

@@ -117,6 +117,10 @@ class PlanningRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else 100 * self.gap
+
 
 class Mission(models.Model):
     """A volunteer at a host site on a date, for a full day or a half-day."""

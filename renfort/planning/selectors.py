@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from renfort.sites.models import Site
@@ -28,8 +29,13 @@ def month_missions(month: date, region_code: str | None):
 
 
 def latest_run(month: date, region_code: str | None) -> PlanningRun | None:
+    """The latest run that planned this region's month: its own, or a national one (which
+    replaced the region's drafts too)."""
     first, _ = month_bounds(month)
-    return PlanningRun.objects.filter(month=first, region_id=region_code).first()
+    runs = PlanningRun.objects.filter(month=first)
+    if region_code is None:
+        return runs.filter(region__isnull=True).first()
+    return runs.filter(Q(region_id=region_code) | Q(region__isnull=True)).first()
 
 
 @dataclass

@@ -149,7 +149,8 @@ def run(request):
 @role_required(*PLANNER_ROLES)
 def run_status(request, pk: int):
     planning_run = get_object_or_404(PlanningRun, pk=pk)
-    if not can_plan_region(request.user, planning_run.region_id):
+    national = planning_run.region_id is None  # shown on every region's page
+    if not national and not can_plan_region(request.user, planning_run.region_id):
         raise Http404
     return JsonResponse(
         {

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from renfort.booking.models import Appointment, AppointmentHistory, Slot
+from renfort.booking.models import Appointment, AppointmentHistory, Slot, priority_release_delta
 from renfort.notifications.models import Notification
 from tests.sites.factories import SiteFactory
 
@@ -89,4 +89,10 @@ def test_the_postgresql_search_query_reads_what_the_portable_one_reads():
         lateral = [tuple(row) for row in _first_slots_lateral(sites, **kwargs)]
         assert lateral == [tuple(row) for row in _first_slots_window(sites, **kwargs)], kwargs
     everything = _first_slots_lateral(sites, now=now, day=None, period="")
-    assert len(everything) == 2 * 8 and {row[-1] for row in everything} == {21 + 21 - 3, 21}
+    assert len(everything) == 2 * 8 and {row[-2] for row in everything} == {21 + 21 - 3, 21}
+    release = now + priority_release_delta()
+    for row in everything:
+        reserved = Slot.objects.filter(
+            site_id=row[1], status="available", reserved_for_priority=True, start__gt=release
+        )
+        assert row[-1] == reserved.count() > 0

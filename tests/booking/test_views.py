@@ -329,3 +329,9 @@ def test_the_move_page_groups_slots_by_day_with_the_doctor(client, mission):
     appointment = book(free_slot(mission))
     page = client.get(reverse("booking:move", args=[appointment.secret])).text
     assert f"{mission.date:%Y}" in page and f"Dr {mission.doctor.full_name}" in page
+
+
+def test_results_say_how_many_free_slots_are_reserved(client, mission):
+    result = client.get(SEARCH, {"q": "81230"}).context["results"][0]
+    assert result.slot_count == 21 and result.reserved_count == 10
+    assert "dont 10 réservés en priorité" in client.get(SEARCH, {"q": "81230"}).text

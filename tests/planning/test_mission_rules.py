@@ -174,3 +174,17 @@ def test_a_run_lost_by_the_worker_is_replaced(ars_occitanie):  # noqa: F811
     lost.refresh_from_db()
     assert again != lost and lost.status == PlanningRun.Status.FAILED
     assert "interrompu" in lost.error
+
+
+def test_a_national_run_shows_on_the_region_page(client, ars_occitanie):  # noqa: F811
+    national = PlanningRun.objects.create(
+        month=next_month(), region_id=None, status=PlanningRun.Status.DONE, gap=0.0078
+    )
+    PlanningRun.objects.filter(pk=national.pk).update(solver_status="feasible")
+    client.force_login(ars_occitanie)
+    page = client.get(reverse("planning:index"), {"mois": f"{next_month():%Y-%m}"})
+    text = page.content.decode()
+    assert page.context["run"] == national and "France entière" in text
+    assert "0,78 % sous l'optimum" in text
+    status = client.get(reverse("planning:run_status", args=[national.pk]))
+    assert status.status_code == 200
