@@ -175,6 +175,31 @@ class DepartementRow:
     plannable: int = 0
     by_status: dict = field(default_factory=dict)
 
+    def _count(self, *statuses) -> int:
+        return sum(self.by_status.get(s, 0) for s in statuses)
+
+    @property
+    def in_review(self) -> int:
+        """Application sent, or passed to the Ordre, activity not yet recorded."""
+        return self._count(DoctorStatus.SUBMITTED, DoctorStatus.CDOM_NOTIFIED)
+
+    @property
+    def onboarding(self) -> int:
+        """Activity recorded, billing number or CPS card on its way: plannable, not active."""
+        return self._count(
+            DoctorStatus.ACTIVITY_RECORDED,
+            DoctorStatus.BILLING_NUMBER_RECORDED,
+            DoctorStatus.CPS_ISSUED,
+        )
+
+    @property
+    def active(self) -> int:
+        return self._count(DoctorStatus.ACTIVE)
+
+    @property
+    def paused(self) -> int:
+        return self._count(DoctorStatus.PAUSED)
+
 
 def departement_table(doctors) -> tuple[list[DepartementRow], DepartementRow]:
     """Volunteers per département (like the Nouvelle-Aquitaine table of 27/08/2025): how many,

@@ -301,6 +301,10 @@ def test_departement_table_counts(client, lacaune_zone):
     landes = table["40"]
     assert (landes.volunteers, landes.with_zones, landes.with_travel) == (3, 1, 1)
     assert (landes.without_territory, landes.plannable) == (1, 2)
+    assert landes.in_review == 1 and landes.paused == 0
+    assert landes.in_review + landes.onboarding + landes.active + landes.paused == 3
+    assert landes.onboarding + landes.active == landes.plannable
+    assert "En instruction" in text(response)
     assert table["33"].volunteers == 1 and "81" not in table
     assert response.context["total"].volunteers == 4
     assert "Sans territoire choisi" in text(response)
