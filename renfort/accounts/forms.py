@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,7 +20,16 @@ class LoginForm(RenfortForm, AuthenticationForm):
 
 
 class ResetForm(RenfortForm, PasswordResetForm):
-    pass
+    def get_users(self, email):
+        """Active accounts with this email, including those created on someone's behalf that
+        have no password yet (Django skips them: their owner could never choose one)."""
+        return (
+            user
+            for user in get_user_model()._default_manager.filter(
+                email__iexact=email, is_active=True
+            )
+            if user.email.lower() == email.lower()
+        )
 
 
 class NewPasswordForm(RenfortForm, SetPasswordForm):

@@ -4,11 +4,11 @@ service. Bodies are templates under templates/booking/messages/; no medical deta
 import base64
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from renfort.core.links import absolute
 from renfort.notifications.models import Channel, Notification
 from renfort.notifications.services import notification_enqueue
 
@@ -25,10 +25,6 @@ SUBJECTS = {
 }
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).
 KIND_PREFIX = "booking_"
-
-
-def absolute(path: str) -> str:
-    return settings.RENFORT_BASE_URL.rstrip("/") + path
 
 
 def manage_url(appointment) -> str:

@@ -5,14 +5,13 @@ import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
+from renfort.core.links import absolute_url
 from renfort.notifications.services import email_enqueue
 from renfort.sites.selectors import housing_beds
 from renfort.sites.services import ars_agents
@@ -328,7 +327,7 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
             context={
                 "doctor": doctor,
                 "missions": items,
-                "url": _absolute("planning:doctor_missions"),
+                "url": absolute_url("planning:doctor_missions"),
             },
             dedup_key=f"missions-proposed-{doctor.pk}-{items[0].pk}",
         )
@@ -338,16 +337,16 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
             recipient=site.manager.email,
             subject=f"Renfort : {len(items)} mission(s) prévue(s) à {site.name} ({month_label})",
             template="planning/emails/planned_to_site.txt",
-            context={"site": site, "missions": items, "url": _absolute("planning:site_missions")},
+            context={
+                "site": site,
+                "missions": items,
+                "url": absolute_url("planning:site_missions"),
+            },
             dedup_key=f"missions-planned-site-{site.pk}-{items[0].pk}",
         )
 
 
 # --- Mission workflow -------------------------------------------------------------------------
-
-
-def _absolute(url_name: str) -> str:
-    return settings.RENFORT_BASE_URL.rstrip("/") + reverse(url_name)
 
 
 def _month_days(doctor_id: int, day: date, exclude_pk: int) -> float:

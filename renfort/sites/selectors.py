@@ -149,8 +149,7 @@ EXPORT_HEADERS = (
     "Statut",
     "Salles",
     "Lits",
-    "Gestionnaire",
-)
+)  # no contact details: the site page gives them to the agents who need them
 
 
 def site_table_rows(sites) -> list[list]:
@@ -166,7 +165,6 @@ def site_table_rows(sites) -> list[list]:
             s.get_status_display(),
             s.rooms,
             housing_beds(s),
-            s.manager.email,
         ]
         for s in sites
     ]

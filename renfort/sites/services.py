@@ -2,15 +2,16 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.utils import timezone
 
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
+from renfort.core.links import absolute_url, set_password_url
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
 from renfort.territories.models import Commune
@@ -83,6 +84,11 @@ def site_locate(*, commune: Commune) -> Location:
     return Location(commune=commune, priority_zone=zone_for_epci(commune.epci_id))
 
 
+# Sanity limits of what a site declares.
+MAX_ROOMS = 20
+MAX_DAYS_WANTED = 62  # two rooms every day of a month
+
+
 def default_cpam(commune: Commune) -> tuple[str, str]:
     """The CPAM of the site's département (« CPAM du Tarn »); editable afterwards."""
     dep = commune.departement
@@ -134,6 +140,13 @@ def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> 
         data["kind_label"] = ""
     if data.get("rooms") is not None and data["rooms"] < 1:
         errors["rooms"] = ["Indiquez au moins une salle de consultation."]
+    if data.get("rooms") is not None and data["rooms"] > MAX_ROOMS:
+        errors["rooms"] = [f"Indiquez au plus {MAX_ROOMS} salles de consultation."]
+    wanted = data.get("volunteer_days_wanted")
+    if wanted is not None and not 0 <= wanted <= MAX_DAYS_WANTED:
+        errors["volunteer_days_wanted"] = [
+            f"Indiquez entre 0 et {MAX_DAYS_WANTED} jours de volontaires par mois."
+        ]
     if data.get("housing", "none") != "none" and not data.get("housing_beds"):
         errors["housing_beds"] = ["Indiquez le nombre de lits de l'hébergement (au moins 1)."]
     if data.get("housing") == "none":
@@ -232,7 +245,14 @@ def site_declare(
     actor_role = actor.role if actor and actor.is_authenticated else None
     by_ars = actor_role in (Role.ARS_AGENT, Role.ADMIN)
     if by_ars and actor_role == Role.ARS_AGENT and commune.departement.region_id != actor.region_id:
-        raise PermissionDenied("Vous ne pouvez déclarer un lieu que dans votre région.")
+        raise ValidationError(  # a field error: the agent keeps what they typed
+            {
+                "commune": [
+                    "Cette commune n'est pas dans votre région : vous ne pouvez déclarer un "
+                    "lieu que dans votre région."
+                ]
+            }
+        )
     location = site_locate(commune=commune)
     clean = site_check(data=data, location=location, may_be_outside_zone=by_ars)
     slot_problems = opening.slot_errors(slots)
@@ -293,7 +313,10 @@ def site_declare(
             site,
             kind="site_proposed",
             subject=f"Nouveau lieu d'accueil proposé : {site.name}",
-            body=render_to_string("sites/emails/proposed_to_ars.txt", {"site": site}),
+            body=render_to_string(
+                "sites/emails/proposed_to_ars.txt",
+                {"site": site, "site_url": absolute_url("sites:detail", site.pk)},
+            ),
             dedup_key=f"site-{site.pk}-proposed",
         )
     return site, True
@@ -306,7 +329,17 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
     if not can_edit_site(actor, site):
         raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
     location = site_locate(commune=commune or site.commune)
+    if location.commune.departement.region_id != site.region_id:
+        raise ValidationError(
+            {
+                "commune": [
+                    "Cette commune est dans une autre région : le lieu relève de l'ARS de sa "
+                    "région. Pour accueillir des volontaires ailleurs, déclarez un nouveau lieu."
+                ]
+            }
+        )
     same_place = location.commune.pk == site.commune_id
+    moved_departement = location.commune.departement_id != site.departement_id
     by_ars = has_role(actor, Role.ARS_AGENT, Role.ADMIN)
     justification = data.get("outside_zone_justification", "") if by_ars else ""
     if same_place and not justification:
@@ -320,6 +353,9 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         if key in EDITABLE_FIELDS:
             setattr(site, key, value)
     _apply_location(site, location, clean.get("outside_zone_justification", ""))
+    if moved_departement and site.cpam_departement != location.commune.departement_id:
+        # the CPAM follows the département (unless the form just chose one for the new one)
+        site.cpam_name, site.cpam_departement = default_cpam(location.commune)
     site.save()
     return site
 
@@ -360,6 +396,11 @@ def opening_exception_add(
         raise ValidationError(
             "Une fermeture ne peut pas dépasser un an : suspendez plutôt le lieu."
         )
+    today = timezone.localdate()
+    if start_date < today:
+        raise ValidationError("Indiquez une date à venir : les dates passées ne servent plus.")
+    if start_date > today + timedelta(days=2 * 366):
+        raise ValidationError("Indiquez une date dans les deux ans qui viennent.")
     return OpeningException.objects.create(
         site=site,
         kind=kind,
@@ -400,7 +441,10 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
             site,
             kind="site_resubmitted",
             subject=f"Lieu d'accueil soumis à nouveau : {site.name}",
-            body=render_to_string("sites/emails/proposed_to_ars.txt", {"site": site}),
+            body=render_to_string(
+                "sites/emails/proposed_to_ars.txt",
+                {"site": site, "site_url": absolute_url("sites:detail", site.pk)},
+            ),
             dedup_key=f"site-history-{history.pk}-ars",
         )
     return site
@@ -455,8 +499,9 @@ def _notify_manager(site: Site, history: SiteHistory, account_created: bool = Fa
                 "site": site,
                 "history": history,
                 "account_created": account_created,
-                "space_path": reverse("sites:manager_space"),
-                "reset_path": reverse("accounts:password_reset"),
+                "space_url": absolute_url("sites:manager_space"),
+                "set_password_url": set_password_url(site.manager) if account_created else "",
+                "reset_url": absolute_url("accounts:password_reset"),
             },
         ),
         dedup_key=f"site-history-{history.pk}-manager",

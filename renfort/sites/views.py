@@ -268,13 +268,7 @@ def _home_of(user, site):
 @role_required(Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN)
 def opening_days(request, pk: int):
     site = _editable_site(request, pk)
-    slots = [w.as_slot() for w in site.weekly_openings.all()]
-    pattern_form = WeeklyPatternForm(
-        request.POST or None,
-        prefix="horaires",
-        slots=slots,
-        initial={"open_on_public_holidays": site.open_on_public_holidays},
-    )
+    pattern_form = _pattern_form(site, request.POST or None)
     if request.method == "POST":
         if pattern_form.is_valid():
             try:
@@ -291,6 +285,16 @@ def opening_days(request, pk: int):
                 return redirect("sites:opening_days", pk=site.pk)
         messages.error(request, "Les horaires contiennent des erreurs : corrigez-les.")
     return _opening_page(request, site, pattern_form, OpeningExceptionForm())
+
+
+def _pattern_form(site, data=None) -> WeeklyPatternForm:
+    """The weekly hours form, filled with what the site has saved."""
+    return WeeklyPatternForm(
+        data,
+        prefix="horaires",
+        slots=[w.as_slot() for w in site.weekly_openings.all()],
+        initial={"open_on_public_holidays": site.open_on_public_holidays},
+    )
 
 
 def _opening_page(request, site, pattern_form, exception_form):
@@ -323,9 +327,7 @@ def exception_add(request, pk: int):
             messages.success(request, "L'exception a été enregistrée.")
             return redirect("sites:opening_days", pk=site.pk)
     messages.error(request, "L'exception n'a pas été enregistrée : corrigez les champs signalés.")
-    slots = [w.as_slot() for w in site.weekly_openings.all()]
-    pattern_form = WeeklyPatternForm(prefix="horaires", slots=slots)
-    return _opening_page(request, site, pattern_form, form)
+    return _opening_page(request, site, _pattern_form(site), form)
 
 
 @require_POST

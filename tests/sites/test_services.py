@@ -169,8 +169,10 @@ def test_ars_declaration_creates_manager_without_password_and_validated_site():
 
 
 def test_ars_cannot_declare_in_another_region():
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as refused:
         declare(actor=UserFactory(ars=True))  # Lacaune is in Occitanie, agent in region 75
+    assert "pas dans votre région" in refused.value.message_dict["commune"][0]
+    assert not Site.objects.exists()
 
 
 def test_existing_account_email_refused_on_public_form():
@@ -329,4 +331,47 @@ def test_message_recorded_and_emailed_to_ars_agents_of_the_region():
     with pytest.raises(PermissionDenied):
         services.site_message_send(
             site=site, author=UserFactory(site_manager=True), subject="x", body="Bonjour"
+        )
+
+
+# --- found by trying the pages as their users ------------------------------------------------
+
+
+def test_an_account_created_by_the_ars_gets_a_working_set_password_link(client):
+    from django.core import mail
+
+    agent = UserFactory(ars=True)
+    site, _ = declare(commune_code="40134", actor=agent, email="invite@test.renfort.example")
+    body = Notification.objects.get(recipient="invite@test.renfort.example").body
+    link = next(w for w in body.split() if "/compte/mot-de-passe/nouveau/" in w)
+    assert link.startswith("http")  # absolute: clickable in a mail client
+    assert "http" in body.split("Votre espace :")[1]
+    page = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    assert page.status_code == 200 and "Nouveau mot de passe" in page.content.decode()
+    client.post("/compte/mot-de-passe/oubli/", {"email": "invite@test.renfort.example"})
+    assert any("invite@test.renfort.example" in m.to for m in mail.outbox)
+
+
+def test_a_site_does_not_move_to_another_region_and_its_cpam_follows_the_departement():
+    site = SiteFactory()  # Lacaune (Tarn, Occitanie)
+    with pytest.raises(ValidationError, match="autre région"):
+        services.site_update(
+            site=site, actor=site.manager, data=site_data(), commune=commune("18160")
+        )  # Nérondes (Cher, Centre-Val de Loire)
+    site.refresh_from_db()
+    assert site.region_id == "76" and site.departement_id == "81"
+
+
+def test_sanity_limits_of_a_declaration():
+    with pytest.raises(ValidationError) as refused:
+        declare(volunteer_days_wanted=500, rooms=90)
+    assert set(refused.value.message_dict) >= {"volunteer_days_wanted", "rooms"}
+    site = SiteFactory()
+    with pytest.raises(ValidationError, match="date à venir"):
+        services.opening_exception_add(
+            site=site, actor=site.manager, kind="closed", start_date=date(2020, 1, 1)
+        )
+    with pytest.raises(ValidationError, match="deux ans"):
+        services.opening_exception_add(
+            site=site, actor=site.manager, kind="closed", start_date=date(9999, 12, 31)
         )

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.sites.models import Site, SiteMessage
 from tests.factories import UserFactory
@@ -137,7 +138,12 @@ def test_manager_edits_opening_days_and_adds_a_closure(client):
     assert [(w.weekday, w.period) for w in site.weekly_openings.all()] == [(2, "afternoon")]
     response = client.post(
         reverse("sites:exception_add", args=[site.pk]),
-        {"kind": "closed", "start_date": "2099-08-01", "end_date": "2099-08-15", "period": "day"},
+        {
+            "kind": "closed",
+            "start_date": f"{timezone.localdate().year + 1}-08-01",
+            "end_date": f"{timezone.localdate().year + 1}-08-15",
+            "period": "day",
+        },
         follow=True,
     )
     assert "L'exception a été enregistrée." in text(response)
@@ -235,6 +241,7 @@ def test_export_equals_the_table_on_screen(client):
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert lines[0] == list(page.context["headers"])
     assert lines[1:] == on_screen and len(on_screen) == 1
+    assert not any("@" in cell for line in lines for cell in line)  # no contact details
     xlsx = client.get(reverse("sites:export"), {"format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd")
 
@@ -262,3 +269,18 @@ def test_public_map_filters_by_region_and_kind(client):
     assert [s.name for s in response.context["sites"]] == ["Lieu Tarn (fictif)"]
     data = client.get(reverse("sites:public_geojson"), {"region": "76"}).json()
     assert len(data["features"]) == 1
+
+
+def test_a_refused_exception_keeps_the_hours_form_working(client):
+    site = SiteFactory()
+    site.open_on_public_holidays = True
+    site.save()
+    client.force_login(site.manager)
+    page = client.post(
+        reverse("sites:exception_add", args=[site.pk]),
+        {"kind": "open", "start_date": "2020-01-01", "period": "day"},
+    )
+    body = page.content.decode()
+    assert "date à venir" in body
+    assert f'action="{reverse("sites:opening_days", args=[site.pk])}"' in body
+    assert page.context["pattern_form"]["open_on_public_holidays"].value() is True
