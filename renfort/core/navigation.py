@@ -35,7 +35,7 @@ ENTRIES = (
         "Agenda des consultations", "booking:agenda", frozenset({Role.SITE_MANAGER, Role.DOCTOR})
     ),
     NavEntry("Volontaires", "doctors:agent_list", AGENTS),
-    NavEntry("Lieux de la région", "sites:agent_list", AGENTS),
+    NavEntry("Suivi des lieux", "sites:agent_list", AGENTS),
     NavEntry("Planification", "planning:index", PLANNERS),
 )
 

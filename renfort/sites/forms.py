@@ -69,11 +69,17 @@ class SiteForm(RenfortModelForm):
             self.initial["commune_label"] = self.instance.commune.label
         self.fields["phone"].max_length = 25
         self.fields["phone"].widget.attrs["maxlength"] = 25
+        self.fields["phone"].label = "Téléphone"  # stored as +33…, typed as people write it
         self.fields["finess"].required = False
+        self.fields["finess"].max_length = 15  # « 81 000 001 8 » pasted with spaces
+        self.fields["finess"].widget.attrs["maxlength"] = 15
         self.fields["cpam_name"].required = False
         self.fields["cpam_departement"].widget = forms.HiddenInput()
         self.fields["rooms"].widget.attrs["min"] = 1
         self.fields["rooms"].validators.append(MinValueValidator(1))
+        self.fields["rooms"].error_messages["min_value"] = (
+            "Indiquez au moins une salle de consultation."
+        )
         if not allow_outside_zone:
             del self.fields["outside_zone_justification"]
         for field in self.fields.values():

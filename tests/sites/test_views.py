@@ -78,7 +78,7 @@ def test_double_submission_creates_one_site(client):
         ({"commune": "33063"}, "zone prioritaire"),
         ({"finess": "123"}, "9 caractères"),
         ({"phone": "1234"}, "Numéro de téléphone invalide"),
-        ({"rooms": "0"}, "supérieure ou égale à 1"),
+        ({"rooms": "0"}, "Indiquez au moins une salle de consultation."),
         ({"horaires-d0_morning_end": "08:00"}, "fin doit être après"),
         ({"horaires-d0_morning": ""}, "au moins une demi-journée"),
         ({"password2": "autre-chose-123"}, "ne sont pas identiques"),

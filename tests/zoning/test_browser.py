@@ -10,7 +10,8 @@ def test_zones_map_shows_the_priority_zone_contours(page):
     page.wait_for_function("document.getElementById('zones-map').dataset.zoneCount !== undefined")
     assert page.locator("#zones-map").get_attribute("data-zone-count") == "64"
     assert page.locator("path.leaflet-interactive").count() >= 64
-    assert "64 zones prioritaires affichées." in page.locator("#map-status").inner_text()
+    status = page.locator("#map-status").inner_text()
+    assert status.startswith("64 zones prioritaires affichées, dont ") and "outre-mer" in status
 
 
 def test_commune_search_with_autocomplete(page):

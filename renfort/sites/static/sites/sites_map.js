@@ -20,7 +20,10 @@
       l.bindPopup(`<strong>${escape(p.nom)}</strong><br>${escape(p.type)}<br>${escape(p.adresse)}<br>${p.besoin ? "Recherche des médecins volontaires" : "Pas de besoin signalé"}<br><a href="/lieux/${p.id}/">Voir le lieu</a>`);
     },
   }).addTo(map);
-  if (sites.features.length) map.fitBounds(layer.getBounds().pad(0.3), { maxZoom: 9 });
+  // Fit mainland France when it has sites: overseas ones would shrink it to a dot.
+  const mainland = sites.features.filter((f) => { const [lon, lat] = f.geometry.coordinates; return lat > 41 && lat < 52 && lon > -6 && lon < 10; });
+  const shown = mainland.length ? L.geoJSON({ type: "FeatureCollection", features: mainland }) : layer;
+  if (sites.features.length) map.fitBounds(shown.getBounds().pad(0.3), { maxZoom: 9 });
   el.dataset.siteCount = sites.features.length;
   const n = sites.features.length;
   status.textContent = n ? `${n} lieu${n > 1 ? "x" : ""} d'accueil affiché${n > 1 ? "s" : ""} (en rouge : recherche des volontaires).` : "Aucun lieu d'accueil actif à afficher.";

@@ -4,7 +4,8 @@
   if (!el) return;
   const status = document.getElementById("map-status");
   const map = L.map(el, { zoomSnap: 0.25, attributionControl: true }).setView([46.6, 2.4], 5.5);
-  map.attributionControl.addAttribution("Contours : IGN Admin Express, INSEE COG 2026");
+  map.attributionControl.addAttribution("Contours : IGN Admin Express COG 2018 simplifié (Licence Ouverte)");
+  const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const [deps, zones] = await Promise.all([
     fetch(el.dataset.departementsUrl).then((r) => r.json()),
     fetch(el.dataset.zonesUrl).then((r) => r.json()),
@@ -14,10 +15,12 @@
     style: { color: "#ce0500", weight: 1.5, fillColor: "#ce0500", fillOpacity: 0.45 },
     onEachFeature: (f, l) => {
       const p = f.properties;
-      l.bindPopup(`<strong>${p.nom}</strong><br>${p.region}<br>${p.population.toLocaleString("fr-FR")} habitants<br>${p.categorie} · ${p.fiabilite}<br><a href="/zones/${p.siren}/">Voir la zone</a>`);
+      l.bindPopup(`<strong>${escape(p.nom)}</strong><br>${escape(p.region)}<br>${p.population.toLocaleString("fr-FR")} habitants<br>${escape(p.categorie)} · ${escape(p.fiabilite)}<br><a href="/zones/${encodeURIComponent(p.siren)}/">Voir la zone</a>`);
     },
   }).addTo(map);
   el.dataset.zoneCount = zones.features.length;
-  status.textContent = `${zones.features.length} zones prioritaires affichées.`;
+  const inMainland = (c) => c.lat > 41 && c.lat < 52 && c.lng > -6 && c.lng < 10;
+  const overseas = zones.features.filter((f) => !inMainland(L.geoJSON(f).getBounds().getCenter())).length;
+  status.textContent = `${zones.features.length} zones prioritaires affichées` + (overseas ? `, dont ${overseas} outre-mer (déplacez la carte pour les voir ; la liste des zones les donne toutes).` : ".");
   window.renfortZonesMap = map;
 })();
