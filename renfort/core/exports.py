@@ -12,13 +12,26 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A value as a spreadsheet cell: text that a spreadsheet would run as a formula (« =… »,
+    « +… », « @… »; CSV/formula injection) is kept as text with a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
     # Semicolon + BOM: opens correctly in French spreadsheet software.
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -28,7 +41,7 @@ def to_xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str =
     sheet.title = title[:31]
     sheet.append(list(headers))
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append([cell(v) for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(str(header)) + 2)
     buffer = io.BytesIO()

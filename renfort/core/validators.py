@@ -1,5 +1,7 @@
 """Checks shared by several apps: Luhn keys (RPPS, FINESS) and French phone numbers."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 
@@ -68,3 +70,24 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+# People's names: letters (any script), spaces, hyphens, apostrophes, dots; no digits and none of
+# the characters spreadsheets or markup treat specially.
+NAME_RE = re.compile(r"^[^\d<>{}@#$%^*=+_|\\/;:!?&\"()\[\]]+$")
+NAME_FIELDS = (("last_name", "le nom"), ("first_name", "le prénom"))
+
+
+def names_check(data: dict, fields=NAME_FIELDS) -> dict[str, str]:
+    """Last and first names with single spaces, or ValidationError keyed by field."""
+    errors, names = {}, {}
+    for field, label in fields:
+        value = " ".join((data.get(field) or "").split())
+        if not value:
+            errors[field] = [f"Indiquez {label}."]
+        elif len(value) > 100 or not NAME_RE.match(value):
+            errors[field] = [f"Vérifiez {label} (lettres, espaces, tirets, apostrophes)."]
+        names[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return names

@@ -250,6 +250,11 @@ class Doctor(models.Model):
         return self.user.email
 
     @property
+    def is_closed(self) -> bool:
+        """Withdrawn or refused: the file can no longer be edited."""
+        return self.status in (DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED)
+
+    @property
     def is_plannable(self) -> bool:
         return self.status in PLANNABLE_STATUSES
 

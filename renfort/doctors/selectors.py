@@ -120,6 +120,13 @@ def committed_future_missions(doctor: Doctor, today=None):
     return doctor_missions(doctor).filter(date__gte=today, status__in=COMMITTED_MISSION_STATUSES)
 
 
+def coming_missions(doctor: Doctor, today=None):
+    """Future missions the doctor knows of (proposed, accepted, confirmed): a withdrawal
+    cancels them all."""
+    today = today or timezone.localdate()
+    return doctor_missions(doctor).filter(date__gte=today, status__in=BLOCKING_MISSION_STATUSES)
+
+
 def blocking_missions_on(doctor: Doctor, day):
     return doctor.missions.filter(date=day, status__in=BLOCKING_MISSION_STATUSES)
 

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
-from renfort.core.validators import luhn_valid, normalize_mobile
+from renfort.core.links import absolute_url
+from renfort.core.validators import luhn_valid, names_check, normalize_mobile
 from renfort.notifications.models import Channel
 from renfort.notifications.services import email_enqueue, notification_enqueue
 
@@ -105,6 +105,11 @@ def doctor_check(
     def present(key):
         return not partial or key in data
 
+    if present("last_name") or present("first_name"):
+        try:
+            data.update(names_check(data))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if present("phone"):
         try:
             data["phone"] = normalize_mobile(data.get("phone") or "")
@@ -330,12 +335,23 @@ def doctor_transition(
     _notify_doctor(doctor, history)
     if to_status == DoctorStatus.SUBMITTED:
         _notify_cdom(doctor)
-    if to_status == DoctorStatus.WITHDRAWN:
-        # Announced on the confirmation page: the sites, the ARS and booked patients are told.
+    if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.PAUSED):
+        # Withdrawal (announced on its confirmation page): every coming mission is cancelled,
+        # the sites, the ARS and booked patients are told. Pause: only the pending proposals
+        # are withdrawn; accepted and confirmed missions stay planned.
         from renfort.planning.services import missions_cancel_for_doctor
 
+        paused = to_status == DoctorStatus.PAUSED
         missions_cancel_for_doctor(
-            doctor=doctor, actor=actor, reason=comment or "Retrait du médecin volontaire."
+            doctor=doctor,
+            actor=actor,
+            reason=comment
+            or (
+                "Mise en pause du médecin volontaire."
+                if paused
+                else "Retrait du médecin volontaire."
+            ),
+            pending_only=paused,
         )
     return doctor
 
@@ -344,8 +360,14 @@ def doctor_transition(
 
 
 def _check_editor(actor: User, doctor: Doctor) -> None:
+    """The doctor edits their own file while it is open (not withdrawn nor refused)."""
     if not can_edit_doctor(actor, doctor):
         raise PermissionDenied("Vous ne pouvez modifier que votre propre dossier.")
+    if doctor.is_closed:
+        raise ValidationError(
+            "Votre dossier est clos : il ne peut plus être modifié. Pour revenir dans le "
+            "dispositif, écrivez à l'ARS de votre région."
+        )
 
 
 @transaction.atomic
@@ -446,13 +468,16 @@ def _notify_doctor(doctor: Doctor, history: DoctorHistory) -> None:
         recipient=doctor.user.email,
         subject=f"Votre candidature de médecin volontaire : {history.to_label}",
         template="doctors/emails/status_to_doctor.txt",
-        context={"doctor": doctor, "history": history, "space_path": reverse("doctors:space")},
+        context={"doctor": doctor, "history": history, "space_url": absolute_url("doctors:space")},
         dedup_key=f"doctor-history-{history.pk}-doctor",
     )
 
 
 def _notify_cdom(doctor: Doctor) -> None:
-    body = render_to_string("doctors/emails/submitted_to_cdom.txt", {"doctor": doctor})
+    body = render_to_string(
+        "doctors/emails/submitted_to_cdom.txt",
+        {"doctor": doctor, "detail_url": absolute_url("doctors:agent_detail", doctor.pk)},
+    )
     for index, recipient in enumerate(cdom_recipients(doctor.departement_id)):
         notification_enqueue(
             kind="doctor_submitted",

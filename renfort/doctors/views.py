@@ -125,6 +125,13 @@ def signup(request):
                         "Votre candidature a été envoyée. Le conseil départemental de l'Ordre "
                         "des médecins en est informé ; vous recevrez un courriel à chaque étape.",
                     )
+                else:  # the same form sent again (back button, double click)
+                    messages.info(
+                        request,
+                        "Ce formulaire avait déjà été envoyé : votre candidature est enregistrée "
+                        "telle qu'envoyée la première fois. Corrigez vos informations depuis "
+                        "votre espace.",
+                    )
                 return redirect("doctors:space")
         messages.error(request, FORM_ERROR)
     return render(
@@ -296,7 +303,7 @@ def withdraw(request):
         {
             "title": "Me retirer du dispositif",
             "doctor": doctor,
-            "missions": selectors.committed_future_missions(doctor),
+            "missions": selectors.coming_missions(doctor),
         },
     )
 

@@ -402,6 +402,11 @@ def mission_transition(
         )
     if to_status == M.ACCEPTED:
         doctor = type(mission.doctor).objects.select_for_update().get(pk=mission.doctor_id)
+        if not doctor.is_plannable:
+            raise ValidationError(
+                "Votre participation est en pause ou close : reprenez-la depuis votre espace "
+                "avant d'accepter une mission."
+            )
         already = _month_days(doctor.pk, mission.date, mission.pk)
         if already + mission.days > doctor.max_days_per_month:
             raise ValidationError(
@@ -486,15 +491,17 @@ def missions_confirm_accepted(
 
 
 @transaction.atomic
-def missions_cancel_for_doctor(*, doctor, actor: User, reason: str) -> int:
-    """When a volunteer withdraws or pauses: every future mission still holding them is
-    cancelled with the reason (sites and ARS informed, booked patients re-offered)."""
+def missions_cancel_for_doctor(
+    *, doctor, actor: User, reason: str, pending_only: bool = False
+) -> int:
+    """When a volunteer withdraws: every future mission still holding them is cancelled with
+    the reason (sites and ARS informed, booked patients re-offered). `pending_only` (a pause):
+    only the drafts and the proposals not yet answered."""
     today = timezone.localdate()
-    missions = Mission.objects.filter(
-        doctor=doctor,
-        date__gte=today,
-        status__in=[M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED],
+    statuses = (
+        [M.DRAFT, M.PROPOSED] if pending_only else [M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED]
     )
+    missions = Mission.objects.filter(doctor=doctor, date__gte=today, status__in=statuses)
     count = 0
     for mission in missions.select_related("site", "doctor__user"):
         mission = _locked_mission(mission)

@@ -27,3 +27,19 @@ def test_xlsx_and_csv_hold_the_same_rows():
 
 def test_unknown_format_is_a_400():
     assert export_response(headers=["a"], rows=[], filename="x", fmt="pdf").status_code == 400
+
+
+def test_text_a_spreadsheet_would_run_stays_text():
+    rows = [['=HYPERLINK("https://example.org/x","Voir")', "+1", "@SUM(A1)", -3, "Lacaune"]]
+    xlsx = export_response(headers=list("abcde"), rows=rows, filename="x", fmt="xlsx")
+    cells = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(min_row=2))[0]
+    assert all(c.data_type != "f" for c in cells)
+    assert [c.value for c in cells] == [
+        '\'=HYPERLINK("https://example.org/x","Voir")',
+        "'+1",
+        "'@SUM(A1)",
+        -3,
+        "Lacaune",
+    ]
+    text = to_csv_bytes(list("abcde"), rows).decode("utf-8")
+    assert ";'+1;'@SUM(A1);-3;Lacaune" in text

@@ -105,6 +105,8 @@ def errors_of(call) -> dict:
         ({"slot_minutes": 5}, "slot_minutes", "de 10 à 60"),
         ({"insurance_confirmed": False}, "insurance_confirmed", "assurance"),
         ({"morning_end": None}, "morning_start", "horaires"),
+        ({"last_name": "=1+2"}, "last_name", "Vérifiez le nom"),
+        ({"first_name": '=HYPERLINK("x")'}, "first_name", "Vérifiez le prénom"),
     ],
 )
 def test_doctor_check_refuses_with_a_clear_message(overrides, field, message):
@@ -174,9 +176,11 @@ def test_signup_creates_account_doctor_history_and_emails():
         "submitted",
         doctor.user,
     )
-    assert Notification.objects.filter(recipient=doctor.user.email, kind="doctor_status").exists()
+    mail = Notification.objects.get(recipient=doctor.user.email, kind="doctor_status")
+    assert "Votre espace : http" in mail.body and "/medecins/mon-espace/" in mail.body
     cdom = Notification.objects.get(kind="doctor_submitted")
     assert cdom.recipient == "cdom81@test.renfort.example" and "18888000009" in cdom.body
+    assert f"http://127.0.0.1:8000/medecins/agents/{doctor.pk}/" in cdom.body
 
 
 def test_signup_without_cdom_agent_uses_fallback_address():

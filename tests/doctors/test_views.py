@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -364,3 +365,54 @@ def test_cdom_agent_of_another_departement_cannot_see(client):
     client.force_login(UserFactory(role=Role.CDOM_AGENT, departement=gironde))
     assert client.get(reverse("doctors:agent_detail", args=[doctor.pk])).status_code == 404
     assert doctor.last_name not in text(client.get(reverse("doctors:agent_list")))
+
+
+def test_a_pause_withdraws_pending_proposals_only_and_blocks_accepting(client):
+    from renfort.planning.services import mission_transition
+
+    doctor = DoctorFactory()
+    day = timezone.localdate() + timedelta(days=10)
+    proposed = MissionFactory(doctor=doctor, status="proposed", date=day)
+    confirmed = MissionFactory(doctor=doctor, status="confirmed", date=day + timedelta(days=1))
+    other = MissionFactory(doctor=doctor, status="proposed", date=day + timedelta(days=2))
+    client.force_login(doctor.user)
+    client.post(reverse("doctors:space_transition"), {"to_status": "paused"})
+    proposed.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert proposed.status == "cancelled" and confirmed.status == "confirmed"
+    assert "restent prévues" in text(client.get(reverse("doctors:space")))
+    other.refresh_from_db()
+    other.status = "proposed"  # e.g. proposed again by hand while paused
+    other.save()
+    with pytest.raises(ValidationError, match="en pause"):
+        mission_transition(mission=other, actor=doctor.user, to_status="accepted")
+
+
+def test_the_withdrawal_page_lists_every_mission_it_cancels(client):
+    doctor = DoctorFactory()
+    proposed = MissionFactory(doctor=doctor, status="proposed")
+    client.force_login(doctor.user)
+    page = text(client.get(reverse("doctors:withdraw")))
+    assert proposed.site.name in page and "ces missions seront annulées" in page
+
+
+def test_a_closed_file_cannot_be_edited(client):
+    doctor = DoctorFactory(status="withdrawn")
+    client.force_login(doctor.user)
+    page = text(client.get(reverse("doctors:space")))
+    assert "Votre dossier est clos" in page and 'id="availability-add-form"' not in page
+    day = (timezone.localdate() + timedelta(days=9)).isoformat()
+    response = client.post(
+        reverse("doctors:availability_add"), {"date": day, "period": "full"}, follow=True
+    )
+    assert "dossier est clos" in text(response)
+    assert not doctor.availabilities.filter(date=day).exists()
+
+
+def test_an_issued_cps_card_is_no_longer_expected(client):
+    doctor = DoctorFactory(status="cps_issued")
+    doctor.cps_issued_on = timezone.localdate()
+    doctor.save()
+    client.force_login(doctor.user)
+    page = text(client.get(reverse("doctors:space")))
+    assert "attendue vers" not in page

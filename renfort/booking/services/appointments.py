@@ -5,7 +5,6 @@ Concurrency (see docs/booking.md): every writer locks rows in the same order —
 constraint guarantees one holding appointment per slot whatever happens in Python."""
 
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from renfort.core.validators import normalize_mobile
+from renfort.core.validators import names_check, normalize_mobile
 from renfort.doctors.models import Doctor
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.models import Site, SiteStatus
@@ -39,7 +38,6 @@ from ..selectors import alternative_slots, search_sites
 
 A = AppointmentStatus
 REASON_MAX = 200
-NAME_RE = re.compile(r"^[^\d<>{}@#$%^*=_|\\/]+$")
 
 
 # --- Patient data ----------------------------------------------------------------------------
@@ -61,27 +59,13 @@ class Patient:
         return not self.has_medecin_traitant or self.is_ald
 
 
-def _names_check(data: dict) -> dict[str, str]:
-    errors, names = {}, {}
-    for field, label in (("last_name", "le nom"), ("first_name", "le prénom")):
-        value = " ".join((data.get(field) or "").split())
-        if not value:
-            errors[field] = [f"Indiquez {label}."]
-        elif len(value) > 100 or not NAME_RE.match(value):
-            errors[field] = [f"Vérifiez {label} (lettres, espaces, tirets, apostrophes)."]
-        names[field] = value
-    if errors:
-        raise ValidationError(errors)
-    return names
-
-
 def patient_check(*, data: dict, consent: bool = True, today: date | None = None) -> Patient:
     """Validate and normalise what the patient typed; ValidationError with field-keyed French
     messages (phone in E.164, email lower-cased)."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     try:
-        names = _names_check(data)
+        names = names_check(data)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     birth_date = data.get("birth_date")

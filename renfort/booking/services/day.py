@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role
+from renfort.core.validators import names_check
 from renfort.planning.models import Mission, MissionStatus
 
 from ..models import (
@@ -19,7 +20,7 @@ from ..models import (
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
-from .appointments import _names_check, appointment_cancel
+from .appointments import appointment_cancel
 from .slots import doctor_hours
 
 A = AppointmentStatus
@@ -75,7 +76,7 @@ def appointment_walk_in_add(
         raise PermissionDenied("Vous ne pouvez gérer que vos consultations.")
     if mission.status not in (MissionStatus.CONFIRMED, MissionStatus.DONE):
         raise ValidationError("Cette consultation n'est pas confirmée.", code="mission")
-    names = _names_check({"last_name": last_name, "first_name": first_name})
+    names = names_check({"last_name": last_name, "first_name": first_name})
     now = now or timezone.now()
     at = at or now
     if timezone.localtime(at).date() != mission.date:
