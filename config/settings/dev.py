@@ -1,4 +1,5 @@
-"""Local development: SQLite in var/, console emails, debug on."""
+"""Local development and `make run`: SQLite in var/, console emails. Debug pages are off by
+default so that the demo shows the French error pages (DJANGO_DEBUG=1 to turn them on)."""
 
 import os
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 _base_dir = Path(__file__).resolve().parent.parent.parent
 os.environ.setdefault("SECRET_KEY", "dev-insecure-secret-key-do-not-use-in-production")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_base_dir / 'var' / 'renfort.sqlite3'}")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_DEBUG", "0")  # DJANGO_DEBUG=1: Django's debug pages
 
 from .base import *  # noqa: E402,F403
 
