@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.permissions import role_required
-from renfort.core.forms import attach_errors
+from renfort.core.forms import attach_errors, titled
 from renfort.planning.models import Mission
 from renfort.sites.models import Site
 from renfort.zoning.models import PriorityZone
@@ -42,11 +42,6 @@ def _private(response):
 
 
 # --- Public search and booking ----------------------------------------------------------------
-
-
-def _titled(title: str, form) -> str:
-    """The page title says first that the form has errors (RGAA 11.10)."""
-    return f"Erreur dans le formulaire — {title}" if form.errors else title
 
 
 def search(request):
@@ -141,7 +136,7 @@ def book(request, pk: int):
         request,
         "booking/book.html",
         {
-            "title": _titled("Réserver ce créneau", form),
+            "title": titled("Réserver ce créneau", form),
             "slot": slot,
             "available": slot.status == "available" and slot.start > now,
             "reserved_now": slot.is_reserved_now(now),
@@ -289,7 +284,7 @@ def waitlist_register(request):
         request,
         "booking/waitlist.html",
         {
-            "title": _titled("Liste d'attente", form),
+            "title": titled("Liste d'attente", form),
             "site": site,
             "zone": zone,
             "form": form,

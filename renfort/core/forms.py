@@ -55,3 +55,10 @@ def attach_errors(form, exc: ValidationError, aliases: dict | None = None) -> No
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+def titled(title: str, *forms) -> str:
+    """The page title says first that the page's forms have errors (RGAA 11.10)."""
+    if any(form is not None and form.errors for form in forms):
+        return f"Erreur dans le formulaire — {title}"
+    return title

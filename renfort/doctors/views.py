@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
-from renfort.core.forms import attach_errors
+from renfort.core.forms import attach_errors, titled
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -41,7 +41,6 @@ from .models import (
 from .permissions import AGENT_LIST_ROLES, can_act_on_doctor, can_view_doctor
 
 PAGE_SIZE = 50
-FORM_ERROR = "Le formulaire contient des erreurs : corrigez les champs signalés."
 # Actions the doctor makes from the space (withdraw has its own confirmation page).
 SPACE_ACTIONS = (DoctorStatus.PAUSED, DoctorStatus.ACTIVE, DoctorStatus.SUBMITTED)
 
@@ -133,12 +132,11 @@ def signup(request):
                         "votre espace.",
                     )
                 return redirect("doctors:space")
-        messages.error(request, FORM_ERROR)
     return render(
         request,
         "doctors/signup.html",
         {
-            "title": "Devenir médecin volontaire",
+            "title": titled("Devenir médecin volontaire", form),
             "form": form,
             "formset": formset,
             "token_form": token_form if request.method == "POST" else TokenForm(),
@@ -247,11 +245,10 @@ def coverage(request):
             else:
                 messages.success(request, "Votre territoire a été enregistré.")
                 return redirect("doctors:space")
-        messages.error(request, FORM_ERROR)
     return render(
         request,
         "doctors/coverage.html",
-        {"title": "Mon territoire", "doctor": doctor, "form": form},
+        {"title": titled("Mon territoire", form), "doctor": doctor, "form": form},
     )
 
 
@@ -272,11 +269,10 @@ def preferences(request):
             else:
                 messages.success(request, "Vos préférences ont été enregistrées.")
                 return redirect("doctors:space")
-        messages.error(request, FORM_ERROR)
     return render(
         request,
         "doctors/preferences.html",
-        {"title": "Mes préférences", "doctor": doctor, "form": form},
+        {"title": titled("Mes préférences", form), "doctor": doctor, "form": form},
     )
 
 

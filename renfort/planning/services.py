@@ -221,7 +221,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
         status=PlanningRun.Status.DONE,
         progress=1.0,
         progress_message=(
-            f"Terminé : {len(created)} mission{'s' if len(created) > 1 else ''} "
+            f"{len(created)} mission{'s' if len(created) > 1 else ''} "
             f"proposée{'s' if len(created) > 1 else ''}."
         ),
         solver_status=str(result.status),

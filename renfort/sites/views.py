@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
-from renfort.core.forms import attach_errors
+from renfort.core.forms import attach_errors, titled
 from renfort.planning.selectors import site_upcoming_missions
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
@@ -168,14 +168,11 @@ def declare(request):
                     messages.success(request, f"Le lieu « {site.name} » a été déclaré (validé).")
                     return redirect("sites:detail", pk=site.pk)
                 return redirect("sites:declared", pk=site.pk)
-        messages.error(
-            request, "Le formulaire contient des erreurs : corrigez les champs signalés."
-        )
     return render(
         request,
         "sites/declare.html",
         {
-            "title": "Déclarer un lieu d'accueil",
+            "title": titled("Déclarer un lieu d'accueil", site_form, pattern_form, person_form),
             "site_form": site_form,
             "pattern_form": pattern_form,
             "person_form": person_form,
@@ -249,13 +246,10 @@ def edit(request, pk: int):
             else:
                 messages.success(request, "Les informations du lieu ont été enregistrées.")
                 return redirect(_home_of(request.user, site))
-        messages.error(
-            request, "Le formulaire contient des erreurs : corrigez les champs signalés."
-        )
     return render(
         request,
         "sites/edit.html",
-        {"title": f"Modifier « {site.name} »", "site": site, "form": form},
+        {"title": titled(f"Modifier « {site.name} »", form), "site": site, "form": form},
     )
 
 

@@ -416,3 +416,11 @@ def test_an_issued_cps_card_is_no_longer_expected(client):
     client.force_login(doctor.user)
     page = text(client.get(reverse("doctors:space")))
     assert "attendue vers" not in page
+
+
+def test_a_refused_signup_starts_with_a_linked_error_summary(client, signup_data):
+    response = client.post(reverse(SIGNUP), signup_data(rpps="123"))
+    page = response.content.decode()
+    assert response.status_code == 200 and not Doctor.objects.exists()
+    assert 'id="error-summary"' in page and 'href="#id_rpps"' in page
+    assert "<title>Erreur dans le formulaire — Devenir médecin volontaire" in page

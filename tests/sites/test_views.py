@@ -89,6 +89,8 @@ def test_declaration_bad_input_shows_french_message_and_saves_nothing(client, ov
     assert response.status_code == 200
     assert message in text(response)
     assert not Site.objects.exists()
+    page = response.content.decode()
+    assert 'id="error-summary"' in page and "<title>Erreur dans le formulaire — " in page
 
 
 def test_manager_space_requires_login_and_role(client):
