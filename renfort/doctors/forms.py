@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
@@ -12,7 +13,7 @@ from renfort.zoning.models import PriorityZone
 
 from . import selectors
 from .models import AvailabilityPeriod, CoverageMode, Doctor
-from .services import AvailabilityEntry
+from .services import AvailabilityEntry, doctor_check
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -178,6 +179,18 @@ class SignupForm(RenfortModelForm):
 
     def doctor_data(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+
+    def add_rule_errors(self) -> None:
+        """On an invalid form, the service's rules (RPPS key and duplicate, mobile phone,
+        hours, territory…) on the fields the form found valid: every error in one round."""
+        valid = {k: v for k, v in self.doctor_data().items() if k in self.cleaned_data}
+        try:
+            doctor_check(data=valid, zones=self.cleaned_data.get("zones") or (), partial=True)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    for error in errors:
+                        self.add_error(field, error)
 
 
 class AvailabilityForm(RenfortForm):

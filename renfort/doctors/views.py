@@ -132,6 +132,8 @@ def signup(request):
                         "votre espace.",
                     )
                 return redirect("doctors:space")
+        else:
+            form.add_rule_errors()
     return render(
         request,
         "doctors/signup.html",

@@ -424,3 +424,11 @@ def test_a_refused_signup_starts_with_a_linked_error_summary(client, signup_data
     assert response.status_code == 200 and not Doctor.objects.exists()
     assert 'id="error-summary"' in page and 'href="#id_rpps"' in page
     assert "<title>Erreur dans le formulaire — Devenir médecin volontaire" in page
+
+
+def test_signup_shows_form_and_rule_errors_in_one_round(client, signup_data):
+    data = signup_data(rpps="18888000008", phone="05 63 00 00 00")
+    data["password2"] = "Autre-mot-de-passe-99"
+    page = text(client.post(reverse(SIGNUP), data))
+    assert "clé de contrôle" in page and "mobile (06 ou 07)" in page
+    assert not Doctor.objects.exists()
