@@ -382,6 +382,14 @@ def figures(problem: PlanningProblem, result: PlanningResult) -> dict[str, float
         "travel": sum(a.travel_minutes for a in result.assignments) / missions,
         "days": sum(0.5 * HALF_DAYS[a.period] for a in result.assignments),
         "volunteers": len({a.volunteer_id for a in result.assignments}),
+        # Distinct (zone, date) with at least one consultation: days a patient of the zone can
+        # be seen there. The ceiling is every (zone, date) with an open site.
+        "zone_dates": len(
+            {(site_zone[a.site_id], a.date) for a in result.assignments if site_zone[a.site_id]}
+        ),
+        "zone_dates_open": len(
+            {(site_zone[d.site_id], d.date) for d in problem.site_days if site_zone[d.site_id]}
+        ),
     }
 
 
@@ -398,6 +406,10 @@ def describe(name: str, problem: PlanningProblem, result: PlanningResult, second
         f"{f['volunteers']} volunteers)"
     )
     say(f"  zones with zero days: {f['zero']}/{len(problem.zones)}")
+    say(
+        f"  zone-dates with a consultation: {f['zone_dates']} "
+        f"(of {f['zone_dates_open']} with an open site)"
+    )
     say(
         f"  coverage per 10,000 inhabitants: min {f['min_10k']:.3f}, bottom decile "
         f"{f['p10_10k']:.3f} (days, days_already included)"
@@ -488,6 +500,10 @@ def main() -> None:
     say("solver / greedy")
     say(f"  objective: {best.objective / max(1.0, greedy.objective):.4f}")
     say(f"  zone-days covered: {c['zone_days'] / max(1e-9, g['zone_days']):.4f}")
+    say(
+        f"  zone-dates with a consultation: {c['zone_dates'] / max(1, g['zone_dates']):.4f} "
+        f"(ceiling {c['zone_dates_open'] / max(1, g['zone_dates']):.4f})"
+    )
     say(f"  zones with zero days: {c['zero']} vs {g['zero']}")
     say(f"  bottom-decile coverage per 10,000 inh.: {c['p10_10k'] / max(1e-9, g['p10_10k']):.3f}")
     say(f"  min coverage per 10,000 inh.: {c['min_10k']:.3f} vs {g['min_10k']:.3f}")
