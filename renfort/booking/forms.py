@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from renfort.core.forms import RenfortForm
 
@@ -37,6 +38,22 @@ class SearchForm(RenfortForm):
         self.fields["q"].widget.attrs.update(
             {"autocomplete": "off", "data-autocomplete-target": "id_commune"}
         )
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and day < timezone.localdate():
+            raise ValidationError("La date doit être aujourd'hui ou une date à venir.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        position = [data.get("lat"), data.get("lon")]
+        if "lat" in self.errors or "lon" in self.errors or (None in position and any(position)):
+            self.add_error(
+                "q",
+                "Votre position n'a pas pu être lue : indiquez une commune ou un code postal.",
+            )
+        return data
 
     @property
     def has_origin(self) -> bool:

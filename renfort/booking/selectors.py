@@ -164,11 +164,11 @@ def _origin_resolve(
         commune = communes.search(query).first()
         if commune is None:
             return None
-        label = f"{query} ({commune.name})" if query.isdigit() else commune.label
+        label = f"{commune.name} ({query})" if query.isdigit() else commune.label
         return _origin_of_commune(commune, label)
     if latitude is not None and longitude is not None:
         commune = nearest_commune(latitude, longitude)
-        label = f"votre position (près de {commune.label})" if commune else "votre position"
+        label = f"votre position ({commune.name})" if commune else "votre position"
         return Origin(label, latitude, longitude, zone_id_of(commune and commune.epci_id), commune)
     return None
 

@@ -74,7 +74,7 @@ def format_phone(e164: str) -> str:
 
 # People's names: letters (any script), spaces, hyphens, apostrophes, dots; no digits and none of
 # the characters spreadsheets or markup treat specially.
-NAME_RE = re.compile(r"^[^\d<>{}@#$%^*=+_|\\/;:!?&\"()\[\]]+$")
+NAME_RE = re.compile(r"^[^\W\d_][^\d<>{}@#$%^*=+_|\\/;:!?&\"()\[\]]*$")  # starts with a letter
 NAME_FIELDS = (("last_name", "le nom"), ("first_name", "le prénom"))
 
 

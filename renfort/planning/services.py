@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
+from renfort.core.text import count
 from renfort.notifications.services import email_enqueue
 from renfort.sites.selectors import housing_beds
 from renfort.sites.services import ars_agents
@@ -220,10 +221,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     PlanningRun.objects.filter(pk=run.pk).update(
         status=PlanningRun.Status.DONE,
         progress=1.0,
-        progress_message=(
-            f"{len(created)} mission{'s' if len(created) > 1 else ''} "
-            f"proposée{'s' if len(created) > 1 else ''}."
-        ),
+        progress_message=count(len(created), "mission proposée", "missions proposées") + ".",
         solver_status=str(result.status),
         objective=result.objective,
         best_bound=result.best_bound,
@@ -502,10 +500,10 @@ def missions_cancel_for_doctor(
         [M.DRAFT, M.PROPOSED] if pending_only else [M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED]
     )
     missions = Mission.objects.filter(doctor=doctor, date__gte=today, status__in=statuses)
-    count = 0
+    cancelled = 0
     for mission in missions.select_related("site", "doctor__user"):
         mission = _locked_mission(mission)
         history = _record(mission, to_status=M.CANCELLED, actor=actor, comment=reason)
         _after_transition(mission, history)
-        count += 1
-    return count
+        cancelled += 1
+    return cancelled

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.ics import CalendarEvent, ics_calendar
+from renfort.core.text import count
 from renfort.territories.models import Region
 
 from . import selectors, services
@@ -213,8 +214,8 @@ def publish(request):
         doctors = len({m.doctor_id for m in published})
         messages.success(
             request,
-            f"{len(published)} mission(s) proposée(s) à {doctors} médecin(s) ; "
-            "les lieux d'accueil sont informés.",
+            f"{count(len(published), 'mission proposée', 'missions proposées')} à "
+            f"{count(doctors, 'médecin', 'médecins')} ; les lieux d'accueil sont informés.",
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
@@ -226,17 +227,18 @@ def publish(request):
 def confirm_accepted(request):
     month, region_code, region = _scope(request)
     try:
-        count, skipped = services.missions_confirm_accepted(
+        confirmed, skipped = services.missions_confirm_accepted(
             month=month, region_code=region_code, actor=request.user
         )
     except PermissionDenied as exc:
         messages.error(request, _error_text(exc))
         return _back(month, region)
-    messages.success(request, f"{count} mission(s) confirmée(s).")
+    messages.success(request, count(confirmed, "mission confirmée", "missions confirmées") + ".")
     if skipped:
         messages.warning(
             request,
-            f"{len(skipped)} mission(s) restent acceptées sans confirmation : "
+            count(len(skipped), "mission reste acceptée", "missions restent acceptées")
+            + " sans confirmation : "
             + " ; ".join(skipped),
         )
     return _back(month, region)

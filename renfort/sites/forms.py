@@ -48,6 +48,7 @@ class SiteForm(RenfortModelForm):
             "practical_info": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
+        labels = {"phone": "Téléphone"}  # stored as +33…, typed as people write it
         help_texts = {
             "finess": "9 caractères, si le lieu en a un (par exemple 750712184).",
             "phone": "Par exemple 05 63 00 00 00.",
@@ -69,7 +70,6 @@ class SiteForm(RenfortModelForm):
             self.initial["commune_label"] = self.instance.commune.label
         self.fields["phone"].max_length = 25
         self.fields["phone"].widget.attrs["maxlength"] = 25
-        self.fields["phone"].label = "Téléphone"  # stored as +33…, typed as people write it
         self.fields["finess"].required = False
         self.fields["finess"].max_length = 15  # « 81 000 001 8 » pasted with spaces
         self.fields["finess"].widget.attrs["maxlength"] = 15

@@ -297,7 +297,7 @@ def _opening_page(request, site, pattern_form, exception_form):
         request,
         "sites/opening_days.html",
         {
-            "title": f"Jours d'ouverture — {site.name}",
+            "title": titled(f"Jours d'ouverture — {site.name}", pattern_form, exception_form),
             "site": site,
             "pattern_form": pattern_form,
             "exception_form": exception_form,

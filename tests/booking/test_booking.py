@@ -439,7 +439,7 @@ def test_a_move_stays_at_the_same_site(mission):
     elsewhere = free_slot(mission_with_slots(site=SiteFactory(in_landes=True)))
     with pytest.raises(ValidationError) as exc_info:
         appointment_move(appointment=appointment, slot_id=elsewhere.pk)
-    assert codes(exc_info) == "slot_gone"
+    assert codes(exc_info) == "other_site"
 
 
 def test_the_calendar_file_of_a_moved_appointment_replaces_the_first(mission):

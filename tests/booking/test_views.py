@@ -1,5 +1,6 @@
 """Public pages: search, booking form, secret link, waiting list, offers, notice."""
 
+import html as htmllib
 import uuid
 from datetime import timedelta
 
@@ -335,3 +336,24 @@ def test_results_say_how_many_free_slots_are_reserved(client, mission):
     result = client.get(SEARCH, {"q": "81230"}).context["results"][0]
     assert result.slot_count == 21 and result.reserved_count == 10
     assert "dont 10 réservés en priorité" in client.get(SEARCH, {"q": "81230"}).text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"lat": "abc", "lon": "xyz"}, {"lat": "95", "lon": "500"}, {"lat": "43.93"}],
+)
+def test_an_unreadable_position_says_so(client, params):
+    response = client.get(SEARCH, params)
+    assert "Votre position n'a pas pu être lue" in htmllib.unescape(response.text)
+
+
+def test_a_past_date_is_refused_on_the_search(client, mission):
+    response = client.get(SEARCH, {"q": "81230", "date": "2020-01-01"})
+    assert "aujourd'hui ou une date à venir" in htmllib.unescape(response.text)
+    assert not response.context.get("results")
+
+
+def test_headings_name_the_commune_first(client, mission):
+    assert "Consultations près de Lacaune (81230)" in client.get(SEARCH, {"q": "81230"}).text
+    near = client.get(SEARCH, {"lat": mission.site.latitude, "lon": mission.site.longitude})
+    assert "Consultations près de votre position (" in near.text

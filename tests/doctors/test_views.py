@@ -432,3 +432,8 @@ def test_signup_shows_form_and_rule_errors_in_one_round(client, signup_data):
     page = text(client.post(reverse(SIGNUP), data))
     assert "clé de contrôle" in page and "mobile (06 ou 07)" in page
     assert not Doctor.objects.exists()
+
+
+def test_a_name_must_start_with_a_letter(client, signup_data):
+    page = text(client.post(reverse(SIGNUP), signup_data(last_name="-Martin")))
+    assert "Vérifiez le nom" in page and not Doctor.objects.exists()

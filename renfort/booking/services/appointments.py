@@ -471,7 +471,11 @@ def appointment_move(
     if target is not None:
         target = Slot.objects.select_related("site", "doctor").get(pk=target.pk)
         if target.site_id != appointment.site_id or target.site.status != SiteStatus.ACTIVE:
-            target = None  # the move page offers the same site only
+            raise ValidationError(
+                "Ce créneau n'est pas au même lieu : choisissez un créneau de la liste (pour un "
+                "autre lieu, annulez ce rendez-vous et réservez-en un nouveau).",
+                code="other_site",
+            )
     patient = patient_of(appointment)
     _check_slot(target, patient, now=now)
     old_start = appointment.local_start

@@ -22,6 +22,7 @@ def error_summary(*forms):
             continue
         for field in form:
             target = field.id_for_label or f"{field.auto_id}_0"
-            errors += [(target, field.label, error) for error in field.errors]
+            label = str(field.label).rstrip(" .:")
+            errors += [(target, label, error) for error in field.errors]
         errors += [("", "", error) for error in form.non_field_errors()]
     return {"errors": errors}
