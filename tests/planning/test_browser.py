@@ -39,7 +39,7 @@ def test_ars_plans_and_publishes_then_doctor_accepts(page, reference_data):
     assert "Maison de santé (fictive) du Calcul" in table and doctor.last_name in table
     assert "1 zone couverte sur" in page.locator("#planning-summary").inner_text()
     page.get_by_role("button", name="Publier la proposition aux médecins").click()
-    assert "1 mission(s) proposée(s) à 1 médecin(s)" in page.locator(".fr-alert").inner_text()
+    assert "1 mission proposée à 1 médecin" in page.locator(".fr-alert").inner_text()
 
     page.context.clear_cookies()
     login(page, "volontaire@test.renfort.example")
