@@ -320,7 +320,10 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
         email_enqueue(
             kind="missions_proposed",
             recipient=doctor.user.email,
-            subject=f"Renfort : {len(items)} mission(s) proposée(s) pour {month_label}",
+            subject=(
+                f"Renfort : {count(len(items), 'mission proposée', 'missions proposées')} "
+                f"pour {month_label}"
+            ),
             template="planning/emails/proposed_to_doctor.txt",
             context={
                 "doctor": doctor,
@@ -333,7 +336,10 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
         email_enqueue(
             kind="missions_planned_site",
             recipient=site.manager.email,
-            subject=f"Renfort : {len(items)} mission(s) prévue(s) à {site.name} ({month_label})",
+            subject=(
+                f"Renfort : {count(len(items), 'mission prévue', 'missions prévues')} "
+                f"à {site.name} ({month_label})"
+            ),
             template="planning/emails/planned_to_site.txt",
             context={
                 "site": site,
@@ -408,8 +414,8 @@ def mission_transition(
         already = _month_days(doctor.pk, mission.date, mission.pk)
         if already + mission.days > doctor.max_days_per_month:
             raise ValidationError(
-                f"Vous avez déjà {already:g} jour(s) de mission ce mois-ci : au plus "
-                f"{doctor.max_days_per_month} jour(s) par mois."
+                f"Vous avez déjà {already:g} jour{'s' if already >= 2 else ''} de mission ce "
+                f"mois-ci : au plus {count(doctor.max_days_per_month, 'jour', 'jours')} par mois."
             )
     if to_status == M.CONFIRMED:
         _check_capacity(mission)

@@ -133,7 +133,7 @@ def test_publish_proposes_drafts_and_emails_doctor_and_site(
     assert {m.status for m in published} == {M.PROPOSED}
     doctor_mail = Notification.objects.get(kind="missions_proposed")
     assert doctor_mail.recipient == doctor.user.email
-    assert "2 mission(s)" in doctor_mail.subject
+    assert "2 missions proposées" in doctor_mail.subject
     assert "/planification/mes-missions/" in doctor_mail.body
     assert Notification.objects.get(kind="missions_planned_site").recipient == site.manager.email
     with pytest.raises(ValidationError):  # nothing left to publish
