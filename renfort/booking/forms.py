@@ -72,6 +72,15 @@ class TokenForm(forms.Form):
 DATE_INVALID = "Date invalide : choisissez-la dans le calendrier ou écrivez-la JJ/MM/AAAA."
 
 
+def date_field(label: str, missing: str) -> forms.DateField:
+    """A required date (calendar widget) with its French messages."""
+    return forms.DateField(
+        label=label,
+        widget=DATE_WIDGET,
+        error_messages={"required": missing, "invalid": DATE_INVALID},
+    )
+
+
 class PatientForm(RenfortForm):
     last_name = forms.CharField(
         label="Nom", max_length=100, error_messages={"required": "Indiquez votre nom."}
@@ -79,11 +88,7 @@ class PatientForm(RenfortForm):
     first_name = forms.CharField(
         label="Prénom", max_length=100, error_messages={"required": "Indiquez votre prénom."}
     )
-    birth_date = forms.DateField(
-        label="Date de naissance",
-        widget=DATE_WIDGET,
-        error_messages={"required": "Indiquez votre date de naissance.", "invalid": DATE_INVALID},
-    )
+    birth_date = date_field("Date de naissance", "Indiquez votre date de naissance.")
     phone = forms.CharField(
         label="Téléphone mobile",
         help_text="Pour recevoir la confirmation et le rappel par SMS. Par exemple 06 12 34 56 78.",
@@ -156,16 +161,8 @@ class BookingForm(PatientForm):
 
 
 class WaitlistForm(PatientForm):
-    start_date = forms.DateField(
-        label="Disponible à partir du",
-        widget=DATE_WIDGET,
-        error_messages={"required": "Indiquez la première date.", "invalid": DATE_INVALID},
-    )
-    end_date = forms.DateField(
-        label="Disponible jusqu'au",
-        widget=DATE_WIDGET,
-        error_messages={"required": "Indiquez la dernière date.", "invalid": DATE_INVALID},
-    )
+    start_date = date_field("Disponible à partir du", "Indiquez la première date.")
+    end_date = date_field("Disponible jusqu'au", "Indiquez la dernière date.")
     field_order = ["start_date", "end_date", *BookingForm.field_order]
 
 

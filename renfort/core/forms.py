@@ -15,6 +15,12 @@ class RenfortForm(DsfrBaseForm):
 
     default_renderer = DSFR_RENDERER
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # django-dsfr built the bound fields to style them; forget them, so that a subclass
+        # that changes a field afterwards (label, widget) is rendered with its change.
+        self._bound_fields_cache = {}
+
     def get_context(self):
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
@@ -34,6 +40,7 @@ class RenfortModelForm(forms.ModelForm):
 
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+        self._bound_fields_cache = {}  # as in RenfortForm: later field changes are rendered
 
     def get_context(self):
         context = super().get_context()
