@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renfort.accounts.models import User
+from renfort.core.text import count
 from renfort.sites.models import Site
 
 from . import solver
@@ -76,8 +77,10 @@ def generate(*, rng, stdout) -> None:
         total += created
         stdout.write(
             f"    [{index}/{len(regions)}] région {region_code} : "
-            f"{len(context.problem.volunteers)} volontaires, {len(context.problem.sites)} lieux, "
-            f"{created} missions ({result.status}, {result.solve_seconds:.1f} s)"
+            f"{count(len(context.problem.volunteers), 'volontaire', 'volontaires')}, "
+            f"{count(len(context.problem.sites), 'lieu', 'lieux')}, "
+            f"{count(created, 'mission', 'missions')} ({result.status}, "
+            f"{result.solve_seconds:.1f} s)"
         )
     with transaction.atomic():
         _spread_over_workflow(rng, admin)

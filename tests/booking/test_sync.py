@@ -151,6 +151,6 @@ def test_generate_slots_command_and_sync_all():
     MissionFactory(proposed=True, site=first.site)
     out = io.StringIO()
     call_command("generate_slots", stdout=out)
-    assert "42 créé(s)" in out.getvalue()
+    assert "42 créés" in out.getvalue()
     assert Slot.objects.filter(mission__in=[first, second]).count() == 42
     assert slots_sync_all().created == 0

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from renfort.booking.services import slots_sync_all
+from renfort.core.text import count
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = slots_sync_all()
         self.stdout.write(
-            f"Créneaux : {result.created} créé(s), {result.removed} retiré(s), "
-            f"{result.cancelled_appointments} rendez-vous annulé(s)."
+            f"Créneaux : {count(result.created, 'créé', 'créés')}, "
+            f"{count(result.removed, 'retiré', 'retirés')}, "
+            f"{count(result.cancelled_appointments, 'rendez-vous annulé', 'rendez-vous annulés')}."
         )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from renfort.booking.services import appointments_purge
+from renfort.core.text import count
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         counts = appointments_purge()
         self.stdout.write(
             f"Conservation {settings.BOOKING_RETENTION_MONTHS} mois : "
-            f"{counts['appointments']} rendez-vous, {counts['entries']} inscription(s), "
-            f"{counts['notifications']} message(s) supprimés."
+            f"{counts['appointments']} rendez-vous, "
+            f"{count(counts['entries'], 'inscription', 'inscriptions')}, "
+            f"{count(counts['notifications'], 'message', 'messages')} supprimés."
         )
