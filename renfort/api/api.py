@@ -5,7 +5,6 @@ from functools import partial
 from typing import Annotated, Literal
 
 from django.urls import reverse
-from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.params.functions import Query as QueryParam
@@ -77,7 +76,6 @@ class SiteSlotsOut(Schema):
 
 NO_LOCATION = "Indiquez une commune : paramètre commune (nom ou code postal) ou code_insee."
 UNKNOWN_COMMUNE = "Commune introuvable : vérifiez le nom, le code postal ou le code INSEE."
-PAST_DATE = "La date doit être aujourd'hui ou une date à venir."
 
 # demi_journee: the French values are the documented ones; the English ones that the first
 # version of the API took are still accepted. Blank means "no filter", as in the HTML form.
@@ -99,7 +97,11 @@ InseeParam = Annotated[str, QueryParam("", description="Code INSEE (code officie
 DayParam = Annotated[
     date | None,
     BeforeValidator(_blank_to_none),
-    QueryParam(None, description="Jour (AAAA-MM-JJ) : aujourd'hui ou à venir."),
+    QueryParam(
+        None,
+        description="Jour (AAAA-MM-JJ) : aujourd'hui ou dans les "
+        f"{booking_selectors.SEARCH_HORIZON_DAYS} jours qui viennent.",
+    ),
 ]
 PeriodParam = Annotated[
     Literal["matin", "apres-midi"] | None,
@@ -118,7 +120,8 @@ PeriodParam = Annotated[
     "filtrent les créneaux.\n\n"
     "`reserve_prioritaire` : créneau réservé aux patients sans médecin traitant ou en ALD "
     "jusqu'à 48 h avant.\n\n"
-    "Erreurs : 400 sans commune ou avec une date passée, 404 commune inconnue, 422 paramètre "
+    "Erreurs : 400 sans commune, ou avec une date passée ou au-delà de "
+    f"{booking_selectors.SEARCH_HORIZON_DAYS} jours, 404 commune inconnue, 422 paramètre "
     "invalide (`detail` : liste de `champ` et `message`).",
 )
 def list_slots(
@@ -131,8 +134,9 @@ def list_slots(
     commune, code_insee = commune.strip()[:80], code_insee.strip()[:5]
     if not commune and not code_insee:
         return Status(400, {"detail": NO_LOCATION})
-    if date is not None and date < timezone.localdate():
-        return Status(400, {"detail": PAST_DATE})
+    day_error = booking_selectors.search_day_error(date)
+    if day_error:
+        return Status(400, {"detail": day_error})
     origin = booking_selectors.origin_resolve(query=commune, commune_code=code_insee)
     if origin is None:
         return Status(404, {"detail": UNKNOWN_COMMUNE})

@@ -4,10 +4,10 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from renfort.core.forms import RenfortForm
 
+from .selectors import search_day_error
 from .services import REASON_MAX, patient_check
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,8 +41,9 @@ class SearchForm(RenfortForm):
 
     def clean_date(self):
         day = self.cleaned_data.get("date")
-        if day and day < timezone.localdate():
-            raise ValidationError("La date doit être aujourd'hui ou une date à venir.")
+        error = search_day_error(day)
+        if error:
+            raise ValidationError(error)
         return day
 
     def clean(self):

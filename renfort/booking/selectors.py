@@ -47,6 +47,23 @@ ORIGIN_CACHE_SIZE = 4096
 EXTRA_SITES = 2
 
 
+def search_day_error(day: date | None, *, today: date | None = None) -> str | None:
+    """Why a search date is refused (French), or None: slots are searched from today over the
+    next SEARCH_HORIZON_DAYS days."""
+    if day is None:
+        return None
+    today = today or timezone.localdate()
+    if day < today:
+        return "La date doit être aujourd'hui ou une date à venir."
+    last = today + timedelta(days=SEARCH_HORIZON_DAYS)
+    if day > last:
+        return (
+            f"Les créneaux sont ouverts sur les {SEARCH_HORIZON_DAYS} prochains jours : "
+            f"choisissez une date jusqu'au {last:%d/%m/%Y}."
+        )
+    return None
+
+
 class ReferenceCache:
     """A small thread-safe in-process cache of reference data (LRU, time-bounded)."""
 

@@ -101,6 +101,15 @@ def test_past_date_is_a_bad_request(client, mission):
     assert response.json() == {"detail": "La date doit être aujourd'hui ou une date à venir."}
 
 
+@pytest.mark.parametrize("value", ["9999-12-31", "2100-01-01"])
+def test_a_date_beyond_the_horizon_is_a_bad_request(client, value):
+    response = client.get(SLOTS, {"commune": "Lacaune", "date": value})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(
+        "Les créneaux sont ouverts sur les 60 prochains jours : choisissez une date jusqu'au "
+    )
+
+
 @pytest.mark.parametrize("value", ["14/07/2030", "2030-02-30", "demain"])
 def test_invalid_date_is_refused_in_french(client, value):
     response = client.get(SLOTS, {"commune": "Lacaune", "date": value})

@@ -353,6 +353,23 @@ def test_a_past_date_is_refused_on_the_search(client, mission):
     assert not response.context.get("results")
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "2100-01-01"])
+def test_a_date_beyond_the_search_horizon_is_refused_on_the_search(client, mission, day):
+    response = client.get(SEARCH, {"q": "81230", "date": day})
+    assert response.status_code == 200
+    assert "Les créneaux sont ouverts sur les 60 prochains jours" in htmllib.unescape(
+        response.text
+    )
+    assert not response.context.get("results")
+
+
+def test_the_last_day_of_the_horizon_is_searched(client, mission):
+    last = timezone.localdate() + timedelta(days=60)
+    response = client.get(SEARCH, {"q": "81230", "date": last.isoformat()})
+    assert response.context["form"].is_valid()
+    assert response.context["searched"]
+
+
 def test_headings_name_the_commune_first(client, mission):
     assert "Consultations près de Lacaune (81230)" in client.get(SEARCH, {"q": "81230"}).text
     near = client.get(SEARCH, {"lat": mission.site.latitude, "lon": mission.site.longitude})
