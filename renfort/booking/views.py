@@ -120,6 +120,8 @@ def book(request, pk: int):
                 else:  # the slot itself (taken meanwhile, past, reserved, limit…)
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     messages.error(request, " ".join(exc.messages))
+                    if exc.code == "token_reused":
+                        token_form = TokenForm()  # a fresh key for the corrected form
             else:
                 messages.success(
                     request,

@@ -245,6 +245,21 @@ def test_same_token_books_once(mission):
     assert Notification.objects.filter(kind="booking_confirmation").count() == 2  # email + SMS
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"slot": 1}, {"last_name": "Autre"}, {"email": "autre@exemple.test"}, {"phone": ""}],
+)
+def test_same_token_for_another_slot_or_person_is_refused(mission, change):
+    token = uuid.uuid4()
+    slots = slots_of(mission, status="available")
+    book(slots[0], token=token)
+    slot = slots[change.pop("slot", 0)]
+    with pytest.raises(ValidationError) as error:
+        appointment_book(slot_id=slot.pk, patient=patient(**change), submission_token=token)
+    assert error.value.code == "token_reused"
+    assert Appointment.objects.count() == 1
+
+
 def test_database_refuses_two_holding_appointments_on_one_slot(mission):
     appointment = book(free_slot(mission))
     twin = Appointment(

@@ -124,6 +124,26 @@ def test_booking_form_books_and_redirects_to_the_secret_page(client, mission):
     assert again.url == response.url and Appointment.objects.count() == 1
 
 
+def test_a_replayed_token_never_shows_the_first_appointment(client, mission):
+    first_slot, other_slot = slots_of(mission, status="available")[:2]
+    token = str(uuid.uuid4())
+    client.post(  # followed: its « confirmé » message is shown there
+        reverse("booking:book", args=[first_slot.pk]),
+        {**patient_data(), "token": token},
+        follow=True,
+    )
+    first = Appointment.objects.get()
+    other = patient_data(last_name="Autre", email="autre@exemple.test", phone="")
+    response = client.post(
+        reverse("booking:book", args=[other_slot.pk]), {**other, "token": token}, follow=True
+    )
+    text = htmllib.unescape(response.text)
+    assert first.secret not in text and first.reference not in text
+    assert "Ce formulaire a déjà servi à une autre réservation" in text
+    assert f'value="{token}"' not in text  # a fresh key: the corrected form can be sent
+    assert Appointment.objects.count() == 1
+
+
 def test_booking_form_errors(client, mission):
     url = reverse("booking:book", args=[free_slot(mission).pk])
     data = {**patient_data(phone="123", email=""), "token": str(uuid.uuid4())}

@@ -143,6 +143,23 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
 
 
 SLOT_TAKEN = "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre."
+TOKEN_REUSED = (
+    "Ce formulaire a déjà servi à une autre réservation. Vérifiez vos informations et "
+    "envoyez-le de nouveau."
+)
+TWIN_FIELDS = ("last_name", "first_name", "birth_date", "phone", "email")
+
+
+def _twin(existing: Appointment, *, slot_id: int, patient: Patient) -> Appointment:
+    """The appointment of a form sent twice: same token, same slot, same person. A token
+    replayed with another slot or another person (a form kept in a shared browser's history)
+    never reveals the first appointment."""
+    fields = _patient_fields(patient)
+    if existing.slot_id != slot_id or any(
+        getattr(existing, name) != fields[name] for name in TWIN_FIELDS
+    ):
+        raise ValidationError(TOKEN_REUSED, code="token_reused")
+    return existing
 
 
 def appointment_book(
@@ -156,7 +173,8 @@ def appointment_book(
     """Book a slot for a patient (no account). Returns (appointment, created).
 
     The same submission token returns the first appointment (created=False): a form sent twice
-    books once. Raises ValidationError (code slot_taken, slot_past, slot_gone, reserved, limit).
+    books once; the same token with another slot or person raises (code token_reused). Raises
+    ValidationError (code slot_taken, slot_past, slot_gone, reserved, limit).
     require_active_site: a slot of a site that is not active is "gone" (public form)."""
     now = now or timezone.now()
     try:
@@ -176,7 +194,7 @@ def appointment_book(
             else None
         )
         if existing:
-            return existing, False
+            return _twin(existing, slot_id=slot_id, patient=patient), False
         if Appointment.objects.holding().filter(slot_id=slot_id).exists():
             raise ValidationError(SLOT_TAKEN, code="slot_taken") from None
         raise
@@ -207,7 +225,8 @@ def _book(
         wanted |= Q(submission_token=submission_token)
     held = list(Appointment.objects.filter(wanted).values_list("pk", "submission_token"))
     if submission_token and any(token == submission_token for _, token in held):
-        return Appointment.objects.get(submission_token=submission_token), False
+        existing = Appointment.objects.get(submission_token=submission_token)
+        return _twin(existing, slot_id=slot_id, patient=patient), False
     taken = _slot_take(slot_id, patient=patient, now=now, require_active_site=require_active_site)
     if taken is None:
         _slot_diagnose(slot_id, patient=patient, now=now, require_active_site=require_active_site)
