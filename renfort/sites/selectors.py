@@ -28,6 +28,22 @@ def site_open_days(site: Site, start: date, end: date) -> dict[date, opening.Ope
     return opening.open_days(site.opening_rules(), start, end, rooms=site.rooms)
 
 
+def missions_during_closure(site: Site, start: date, end: date, period: str):
+    """Published missions still to come at the site that a closure from start to end (whole
+    day, morning or afternoon) would fall on: they must be cancelled first (the doctor and
+    the booked patients are then told)."""
+    from renfort.planning.models import Mission, MissionStatus, Period
+
+    missions = Mission.objects.filter(
+        site=site,
+        date__range=(start, end),
+        status__in=[MissionStatus.PROPOSED, MissionStatus.ACCEPTED, MissionStatus.CONFIRMED],
+    )
+    if period != opening.WHOLE_DAY:
+        missions = missions.filter(period__in=[Period.FULL, period])
+    return missions.select_related("doctor").order_by("date", "pk")
+
+
 def housing_beds(site: Site) -> int:
     """Beds offered to volunteers staying several days (0 without housing)."""
     return 0 if site.housing == HousingKind.NONE else site.housing_beds

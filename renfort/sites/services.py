@@ -12,6 +12,7 @@ from django.utils import timezone
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.core.links import absolute_url, set_password_url
+from renfort.core.text import count
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
 from renfort.territories.models import Commune
@@ -30,6 +31,7 @@ from .models import (
     WeeklyOpening,
 )
 from .permissions import can_act_on_site, can_edit_site
+from .selectors import missions_during_closure
 from .validators import finess_errors, normalize_finess, normalize_phone
 
 # Fields a declaration or an edition may set (everything else is derived or workflow).
@@ -401,6 +403,8 @@ def opening_exception_add(
         raise ValidationError("Indiquez une date à venir : les dates passées ne servent plus.")
     if start_date > today + timedelta(days=2 * 366):
         raise ValidationError("Indiquez une date dans les deux ans qui viennent.")
+    if kind == OpeningException.Kind.CLOSED:
+        _closure_check(site, start_date, end_date, period)
     return OpeningException.objects.create(
         site=site,
         kind=kind,
@@ -408,6 +412,26 @@ def opening_exception_add(
         end_date=end_date,
         period=period,
         reason=reason,
+    )
+
+
+def _closure_check(site: Site, start: date, end: date, period: str) -> None:
+    """A closure never falls silently on a planned mission (and its booked patients)."""
+    missions = list(missions_during_closure(site, start, end, period))
+    if not missions:
+        return
+    listed = " ; ".join(
+        f"le {m.date:%d/%m/%Y} ({m.get_period_display().lower()}, {m.doctor}, "
+        f"{m.get_status_display().lower()})"
+        for m in missions[:5]
+    )
+    more = f" et {len(missions) - 5} autres" if len(missions) > 5 else ""
+    raise ValidationError(
+        f"Cette fermeture tombe sur {count(len(missions), 'mission prévue', 'missions prévues')} "
+        f"au lieu : {listed}{more}. Annulez d'abord ces missions depuis « Missions planifiées » "
+        "(le médecin et les patients ayant réservé sont prévenus), puis enregistrez la "
+        "fermeture.",
+        code="missions_planned",
     )
 
 

@@ -1,7 +1,8 @@
 """Declaration rules, edition, workflow per role, notifications, messages."""
 
 import uuid
-from datetime import date, time
+from datetime import date, time, timedelta
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from renfort.sites.models import Site, SiteMessage, SiteStatus
 from renfort.sites.opening import AFTERNOON, MORNING, WeeklySlot
 from renfort.sites.validators import finess_errors, normalize_phone
 from tests.factories import UserFactory, commune
+from tests.planning.factories import MissionFactory
 
 from .factories import SiteFactory
 
@@ -226,6 +228,42 @@ def test_opening_exception_dates_checked():
             site=site, actor=UserFactory(site_manager=True), kind="closed",
             start_date=date(2026, 3, 1),
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mission_period", "closure_period", "refused"),
+    [
+        ("full", "day", True),
+        ("full", "morning", True),
+        ("morning", "morning", True),
+        ("morning", "afternoon", False),
+        ("afternoon", "day", True),
+    ],
+)
+def test_a_closure_never_falls_on_a_planned_mission(mission_period, closure_period, refused):
+    mission = MissionFactory(period=mission_period)
+    site = mission.site
+    add = partial(
+        services.opening_exception_add,
+        site=site, actor=site.manager, kind="closed", period=closure_period,
+        start_date=mission.date - timedelta(days=1), end_date=mission.date + timedelta(days=2),
+    )  # fmt: skip
+    if refused:
+        with pytest.raises(ValidationError, match="Cette fermeture tombe sur 1 mission prévue"):
+            add()
+        assert not site.opening_exceptions.exists()
+    else:
+        add()
+        assert site.opening_exceptions.count() == 1
+
+
+@pytest.mark.parametrize("status", ["draft", "declined", "cancelled"])
+def test_a_closure_may_fall_on_a_mission_that_will_not_take_place(status):
+    mission = MissionFactory(status=status)
+    services.opening_exception_add(
+        site=mission.site, actor=mission.site.manager, kind="closed", start_date=mission.date
+    )
+    assert mission.site.opening_exceptions.count() == 1
 
 
 # --- workflow -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renfort.sites.models import Site, SiteMessage
 from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
 
 from .factories import SiteFactory
 
@@ -286,3 +287,17 @@ def test_a_refused_exception_keeps_the_hours_form_working(client):
     assert "date à venir" in body
     assert f'action="{reverse("sites:opening_days", args=[site.pk])}"' in body
     assert page.context["pattern_form"]["open_on_public_holidays"].value() is True
+
+
+def test_a_closure_on_a_planned_mission_is_refused_on_the_page(client):
+    mission = MissionFactory()
+    client.force_login(mission.site.manager)
+    page = client.post(
+        reverse("sites:exception_add", args=[mission.site.pk]),
+        {"kind": "closed", "start_date": mission.date.isoformat(), "period": "day"},
+    )
+    assert "Cette fermeture tombe sur 1 mission prévue au lieu" in text(page)
+    assert f"le {mission.date:%d/%m/%Y} (journée entière, {mission.doctor}, confirmée)" in text(
+        page
+    )
+    assert not mission.site.opening_exceptions.exists()
