@@ -1,9 +1,16 @@
+import os
 import signal
 import subprocess
 import sys
 import time
 
 from django.core.management.base import BaseCommand
+
+
+def server_env(addr: str, environ) -> dict:
+    """The environment of the server and the worker: links in emails and SMS point to this
+    server unless RENFORT_BASE_URL says otherwise."""
+    return {"RENFORT_BASE_URL": f"http://{addr}", **environ}
 
 
 class Command(BaseCommand):
@@ -14,9 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr: str, **options):
         manage = [sys.executable, "manage.py"]
+        env = server_env(addr, os.environ)
         processes = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "1"]),
-            subprocess.Popen([*manage, "runserver", addr]),
+            subprocess.Popen([*manage, "db_worker", "--interval", "1"], env=env),
+            subprocess.Popen([*manage, "runserver", addr], env=env),
         ]
         self.stdout.write(f"Renfort : http://{addr}/ (Ctrl-C pour arrêter)")
         stop = False
