@@ -166,6 +166,22 @@ class WaitlistForm(PatientForm):
     end_date = date_field("Disponible jusqu'au", "Indiquez la dernière date.")
     field_order = ["start_date", "end_date", *BookingForm.field_order]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "phone"
+        ].help_text = (
+            "Pour recevoir par SMS les créneaux qui se libèrent. Par exemple 06 12 34 56 78."
+        )
+        self.fields["email"].help_text = (
+            "Pour recevoir par courriel les créneaux qui se libèrent. "
+            "Indiquez au moins le téléphone ou l'adresse électronique."
+        )
+        self.fields["consent"].label = (
+            "J'ai lu la notice d'information sur mes données personnelles et j'accepte "
+            "leur traitement pour cette inscription sur la liste d'attente."
+        )
+
 
 class MarkForm(forms.Form):
     status = forms.ChoiceField(

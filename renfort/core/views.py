@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import render
 
 from renfort.zoning.selectors import zoning_summary
@@ -17,4 +18,8 @@ def sources(request):
 
 
 def accessibility(request):
-    return render(request, "core/accessibility.html", {"title": "Accessibilité"})
+    return render(
+        request,
+        "core/accessibility.html",
+        {"title": "Accessibilité", "contact_email": settings.RENFORT_CONTACT_EMAIL},
+    )

@@ -166,7 +166,7 @@ def test_walk_in_rules(mission):
             mission=mission, actor=mission.site.manager, last_name="A", first_name="B", at=at
         )
     for late in (time(7, 30), time(18, 30)):
-        with pytest.raises(ValidationError, match="entre 09:00 et 18:00"):
+        with pytest.raises(ValidationError, match="entre 09h00 et 18h00"):
             appointment_walk_in_add(
                 mission=mission,
                 actor=mission.site.manager,

@@ -230,7 +230,10 @@ def test_ics_download(client, mission):
 
 def test_waitlist_registration_page(client, mission):
     url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
-    assert client.get(url).status_code == 200
+    page = htmllib.unescape(client.get(url).text)
+    assert "Pour recevoir par SMS les créneaux qui se libèrent" in page
+    assert "pour cette inscription sur la liste d'attente" in page
+    assert "fichier d'agenda" not in page and "pour ce rendez-vous" not in page
     data = {
         **patient_data(),
         "start_date": mission.date.isoformat(),
@@ -377,9 +380,7 @@ def test_a_past_date_is_refused_on_the_search(client, mission):
 def test_a_date_beyond_the_search_horizon_is_refused_on_the_search(client, mission, day):
     response = client.get(SEARCH, {"q": "81230", "date": day})
     assert response.status_code == 200
-    assert "Les créneaux sont ouverts sur les 60 prochains jours" in htmllib.unescape(
-        response.text
-    )
+    assert "Les créneaux sont ouverts sur les 60 prochains jours" in htmllib.unescape(response.text)
     assert not response.context.get("results")
 
 

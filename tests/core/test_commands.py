@@ -28,3 +28,10 @@ def test_bootstrap_on_loaded_database_loads_nothing_again(capsys):
 def test_pages_render(client):
     for url in ["/", "/sources/", "/accessibilite/", "/zones/carte/", "/zones/recherche/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_accessibility_statement_gives_a_contact(client, settings):
+    settings.RENFORT_CONTACT_EMAIL = "accessibilite@renfort.example.gouv.fr"
+    page = client.get("/accessibilite/").text
+    assert 'href="mailto:accessibilite@renfort.example.gouv.fr"' in page
+    assert "adresse de contact du service" not in page

@@ -514,7 +514,7 @@ def appointment_move(
         appointment=appointment,
         from_status=A.BOOKED,
         to_status=A.BOOKED,
-        comment=f"Déplacé par le patient (ancien horaire : {old_start:%d/%m/%Y %H:%M}).",
+        comment=f"Déplacé par le patient (ancien horaire : {old_start:%d/%m/%Y à %Hh%M}).",
     )
     messages.notify_appointment(
         appointment, kind="moved", key=f"appointment-history-{history.pk}-moved", with_ics=True

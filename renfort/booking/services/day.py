@@ -90,7 +90,7 @@ def appointment_walk_in_add(
     if spans and not spans[0][0] <= at <= spans[-1][1]:
         raise ValidationError(
             f"L'heure doit être pendant la consultation, entre "
-            f"{timezone.localtime(spans[0][0]):%H:%M} et {timezone.localtime(spans[-1][1]):%H:%M}.",
+            f"{timezone.localtime(spans[0][0]):%Hh%M} et {timezone.localtime(spans[-1][1]):%Hh%M}.",
             code="walk_in_hours",
         )
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
