@@ -9,11 +9,12 @@ from django.core.validators import MinValueValidator
 
 from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
+from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
 
 from . import opening
 from .models import ExceptionPeriod, OpeningException, Site
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, site_check, site_locate
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,6 +69,7 @@ class SiteForm(RenfortModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["commune"] = self.instance.commune_id
             self.initial["commune_label"] = self.instance.commune.label
+            self.initial["phone"] = format_phone(self.instance.phone)  # as people write it
         self.fields["phone"].max_length = 25
         self.fields["phone"].widget.attrs["maxlength"] = 25
         self.fields["finess"].required = False
@@ -98,6 +100,25 @@ class SiteForm(RenfortModelForm):
     def _post_clean(self):
         # Rules (phone, FINESS, zone…) are checked by the service, with French messages.
         pass
+
+    def add_rule_errors(self) -> None:
+        """When the page is not valid as a whole, the service's rules (phone, FINESS, rooms,
+        housing…) on the fields the form found valid: every error shows in one round. The
+        commune and its zone are checked when everything else is valid."""
+        commune = self.cleaned_data.get("commune")
+        if commune is None:
+            return
+        try:
+            site_check(
+                data=self.site_data(),
+                location=site_locate(commune=commune),
+                may_be_outside_zone=True,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in self.fields and field not in self.errors and field in EDITABLE_FIELDS:
+                    for error in errors:
+                        self.add_error(field, error)
 
     def site_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}

@@ -168,6 +168,8 @@ def declare(request):
                     messages.success(request, f"Le lieu « {site.name} » a été déclaré (validé).")
                     return redirect("sites:detail", pk=site.pk)
                 return redirect("sites:declared", pk=site.pk)
+        else:
+            site_form.add_rule_errors()
     return render(
         request,
         "sites/declare.html",
@@ -246,6 +248,8 @@ def edit(request, pk: int):
             else:
                 messages.success(request, "Les informations du lieu ont été enregistrées.")
                 return redirect(_home_of(request.user, site))
+        else:
+            form.add_rule_errors()
     return render(
         request,
         "sites/edit.html",

@@ -301,3 +301,23 @@ def test_a_closure_on_a_planned_mission_is_refused_on_the_page(client):
         page
     )
     assert not mission.site.opening_exceptions.exists()
+
+
+def test_manager_edit_shows_every_error_in_one_round(client):
+    site = SiteFactory(phone="+33563370000")
+    client.force_login(site.manager)
+    page = client.get(reverse("sites:edit", args=[site.pk]))
+    assert 'value="05 63 37 00 00"' in page.content.decode()  # as people write it
+    data = form_data(rooms="0", phone="12", finess="ABC")
+    response = client.post(reverse("sites:edit", args=[site.pk]), data)
+    errors = response.context["form"].errors
+    assert set(errors) >= {"rooms", "phone", "finess"}
+    site.refresh_from_db()
+    assert site.phone == "+33563370000" and site.rooms >= 1
+
+
+def test_declaration_shows_site_rules_with_the_errors_of_the_hours(client):
+    data = form_data(phone="12", **{"horaires-d0_morning": ""})
+    response = client.post(reverse("sites:declare"), data)
+    assert "phone" in response.context["site_form"].errors
+    assert response.context["pattern_form"].errors
