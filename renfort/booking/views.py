@@ -102,6 +102,7 @@ def book(request, pk: int):
     data = request.POST if request.method == "POST" else None
     form = BookingForm(data)
     token_form = TokenForm(data)
+    slot_error = ""  # the slot itself refused (taken meanwhile, past, reserved, limit…)
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():
             try:
@@ -117,9 +118,9 @@ def book(request, pk: int):
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     attach_errors(form, exc)
-                else:  # the slot itself (taken meanwhile, past, reserved, limit…)
+                else:
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
-                    messages.error(request, " ".join(exc.messages))
+                    slot_error = " ".join(exc.messages)
                     if exc.code == "token_reused":
                         token_form = TokenForm()  # a fresh key for the corrected form
             else:
@@ -138,7 +139,10 @@ def book(request, pk: int):
         request,
         "booking/book.html",
         {
-            "title": titled("Réserver ce créneau", form),
+            "title": "Erreur — Réserver ce créneau"
+            if slot_error
+            else titled("Réserver ce créneau", form),
+            "slot_error": slot_error,
             "slot": slot,
             "available": slot.status == "available" and slot.start > now,
             "reserved_now": slot.is_reserved_now(now),
@@ -380,6 +384,10 @@ def day(request, pk: int, day: str):
             "doctor_days": doctor_days,
             "walk_in_form": WalkInForm(initial={"time": timezone.localtime().strftime("%H:%M")}),
             "marks": [("seen", "Vu"), ("excused", "Excusé"), ("no_show", "Absent")],
+            # Marks from the day on, walk-ins on the day only (the services refuse the rest).
+            "can_mark": the_day <= timezone.localdate(),
+            "is_today": the_day == timezone.localdate(),
+            "now": timezone.now(),
         },
     )
 

@@ -11,6 +11,7 @@ from renfort.booking.models import Appointment, AppointmentStatus
 from renfort.booking.selectors import agenda_days
 from renfort.booking.services import appointment_mark, appointment_walk_in_add
 from renfort.booking.slots import PARIS
+from renfort.planning.models import Mission
 from tests.doctors.factories import DoctorFactory
 from tests.factories import UserFactory
 from tests.planning.factories import MissionFactory
@@ -157,6 +158,42 @@ def test_walk_in_patient(client):
         walk_in.slot is None and walk_in.phone == "" and walk_in.local_start.time() == time(10, 5)
     )
     assert "sans rendez-vous" in client.get(day_url(mission)).text
+
+
+def test_a_coming_day_offers_no_mark_and_no_walk_in(client, mission, appointment):
+    client.force_login(mission.site.manager)
+    page = client.get(day_url(mission)).text
+    assert 'name="status" value="seen"' not in page
+    assert reverse("booking:walk_in", args=[mission.pk]) not in page
+    assert "le jour de la consultation" in page
+    assert 'name="status" value="cancelled"' in page  # cancelling stays possible
+
+
+def test_the_day_offers_marks_and_walk_ins(client, mission, appointment):
+    # The day came: the mission is today and the appointment has started.
+    Mission.objects.filter(pk=mission.pk).update(date=timezone.localdate())
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now())
+    mission.refresh_from_db()
+    client.force_login(mission.site.manager)
+    page = client.get(day_url(mission)).text
+    assert 'name="status" value="seen"' in page and 'name="status" value="no_show"' in page
+    assert reverse("booking:walk_in", args=[mission.pk]) in page
+    assert "À marquer" in page  # its time has come and it is not marked yet
+
+
+def test_a_walk_in_is_only_marked_seen_and_its_cancellation_tells_no_one(client):
+    mission = mission_with_slots(date=timezone.localdate())
+    at = datetime.combine(mission.date, time(10), tzinfo=PARIS)
+    appointment_walk_in_add(
+        mission=mission, actor=mission.site.manager, last_name="Passage", first_name="Alex",
+        at=at, now=at,
+    )  # fmt: skip
+    client.force_login(mission.site.manager)
+    page = client.get(day_url(mission)).text
+    row = page[page.index("PASSAGE Alex") :]
+    row = row[: row.index("</tr>")]
+    assert 'value="no_show"' not in row and 'value="excused"' not in row
+    assert "Envoyé au patient" not in row
 
 
 def test_walk_in_rules(mission):

@@ -163,6 +163,11 @@ def test_booking_a_taken_slot_shows_a_clear_message(client, mission):
         reverse("booking:book", args=[slot.pk]), {**patient_data(), "token": str(uuid.uuid4())}
     )
     assert "être réservé par une autre personne" in response.text
+    # Announced like the field errors: in the page title, in an alert that takes the focus.
+    assert response.context["title"].startswith("Erreur — ")
+    summary = response.text[response.text.index('id="error-summary"') :]
+    assert summary.index("être réservé par une autre personne") < summary.index("</div>")
+    assert 'getElementById("error-summary").focus()' in response.text
 
 
 def test_booking_page_of_unknown_slot_is_404(client):
