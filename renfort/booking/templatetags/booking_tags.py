@@ -13,6 +13,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from renfort.core.templatetags.dates import first_day_format
+
 register = template.Library()
 
 RESERVED_TITLE = " (priorité aux patients sans médecin traitant ou en ALD)"
@@ -20,9 +22,12 @@ RESERVED_TITLE = " (priorité aux patients sans médecin traitant ou en ALD)"
 
 @lru_cache(maxsize=512)
 def _day_labels(day, language: str) -> tuple[str, str]:
-    """("lundi 24 novembre", "lun 24 nov") for a local date, as Django's date filter writes
-    them."""
-    return date_format(day, "l j F"), date_format(day, "D j b")
+    """("lundi 24 novembre", "lun 24 nov"; "mardi 1er décembre") for a local date, as the
+    date_fr filter writes them."""
+    return (
+        date_format(day, first_day_format(day, "l j F")),
+        date_format(day, first_day_format(day, "D j b")),
+    )
 
 
 @lru_cache(maxsize=8)

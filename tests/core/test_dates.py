@@ -1,0 +1,32 @@
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from django.template import Context, Template
+from django.utils import timezone
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def render(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_the_first_of_a_month_is_written_1er():
+    assert render('{{ d|date_fr:"l j F Y" }}', d=date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert render('{{ d|date_fr:"D j b" }}', d=date(2026, 12, 1)) == "mar 1er déc"
+
+
+def test_other_days_and_escaped_letters_are_left_alone():
+    assert render('{{ d|date_fr:"l j F Y" }}', d=date(2026, 12, 2)) == "mercredi 2 décembre 2026"
+    assert render('{{ d|date_fr:"j F à H\\hi" }}', d=datetime(2026, 12, 2, 9, 5, tzinfo=PARIS)) == (
+        "2 décembre à 09h05"
+    )
+    assert render('{{ d|date_fr:"d/m/Y" }}', d=date(2026, 12, 1)) == "01/12/2026"
+    assert render('{{ d|date_fr:"j F" }}', d=None) == ""
+
+
+def test_the_day_is_the_local_one():
+    # 30 November 23:30 UTC is 1 December 00:30 in Paris.
+    moment = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    with timezone.override("Europe/Paris"):
+        assert render('{{ d|date_fr:"j F" }}', d=moment) == "1er décembre"
