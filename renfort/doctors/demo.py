@@ -9,7 +9,7 @@ bulk inserts."""
 
 import math
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from django.contrib.auth.hashers import make_password
@@ -116,6 +116,61 @@ def _path(status: str, rng) -> list[str]:
     if status == S.REFUSED:
         return [*ONBOARDING_STEPS[: rng.randint(1, 2)], S.REFUSED]
     return [*ONBOARDING_STEPS[: rng.randint(1, 6)], S.WITHDRAWN]
+
+
+def _step_dates(spec: dict, today: date, billing_on, cps_on) -> list[date]:
+    """The day of each step of `spec["path"]`, in order and never after today: the billing
+    number and the CPS card on the days the file records (billing_recorded_on, cps_issued_on),
+    the steps before them a few days apart, the later ones after. Drawn from the index, not
+    from the random generator (the demo stays the same)."""
+    index, path = spec["index"], spec["path"]
+    gaps = {  # days since the previous step
+        S.CDOM_NOTIFIED: 1 + index % 4,
+        S.ACTIVITY_RECORDED: 4 + index % 9,
+        S.BILLING_NUMBER_RECORDED: 3 + index % 6,
+        S.ACTIVE: 1 + index % 3,
+        S.PAUSED: 2 + index % 5,
+        S.WITHDRAWN: 2 + index % 7,
+        S.REFUSED: 3 + index % 5,
+    }
+    onboarding = [step for step in path if step in ONBOARDING_STEPS]
+    # The anchor: the billing number when reached, otherwise the last onboarding step, set so
+    # that the last step of the path falls `billing_days_ago` days ago.
+    if billing_on is not None:
+        anchor_step, anchor = S.BILLING_NUMBER_RECORDED, billing_on
+    else:
+        anchor_step = onboarding[-1]
+        later = sum(gaps[step] for step in path[len(onboarding) :])
+        anchor = today - timedelta(days=spec["billing_days_ago"] + later)
+    position = onboarding.index(anchor_step)
+    days = {anchor_step: anchor}
+    for step, following in zip(
+        reversed(onboarding[:position]), reversed(onboarding[1 : position + 1]), strict=True
+    ):
+        days[step] = days[following] - timedelta(days=gaps[following])
+    previous = anchor
+    for step in path[path.index(anchor_step) + 1 :]:
+        if step == S.CPS_ISSUED and cps_on is not None:
+            previous = cps_on
+        else:
+            previous = min(today, previous + timedelta(days=gaps[step]))
+        days[step] = previous
+    return [days[step] for step in path]
+
+
+def _history_times(days: list[date], index: int) -> list:
+    """Office hours on those days, increasing, never in the future."""
+    stamps = [
+        timezone.make_aware(
+            datetime.combine(day, time(9)) + timedelta(minutes=37 * rank + index % 240)
+        )
+        for rank, day in enumerate(days)
+    ]
+    limit = timezone.now()
+    for rank in reversed(range(len(stamps))):
+        stamps[rank] = min(stamps[rank], limit)
+        limit = stamps[rank] - timedelta(seconds=1)
+    return stamps
 
 
 def _candidates():
@@ -295,8 +350,12 @@ def generate(*, rng, stdout) -> None:
     ):
         sites_by_zone.setdefault(zone_id, []).append(site_id)
     zone_links, site_links, availabilities, history = [], [], [], []
-    for s in specs:
+    stamps: dict[int, list] = {}  # doctor pk → when each history row happened
+    for s, doctor in zip(specs, doctors, strict=True):
         pk = ids[s["email"]]
+        stamps[pk] = _history_times(
+            _step_dates(s, today, doctor.billing_recorded_on, doctor.cps_issued_on), s["index"]
+        )
         for zone_id in s["zones"]:
             zone_links.append(Doctor.zones.through(doctor_id=pk, priorityzone_id=zone_id))
             if sites_by_zone.get(zone_id) and s["index"] % 5 == 0:
@@ -324,7 +383,26 @@ def generate(*, rng, stdout) -> None:
     Doctor.preferred_sites.through.objects.bulk_create(site_links, ignore_conflicts=True)
     Availability.objects.bulk_create(availabilities)
     DoctorHistory.objects.bulk_create(history)
+    _date_history(stamps)
     stdout.write(f"  {len(specs)} médecins volontaires de démonstration créés")
+
+
+def _date_history(stamps: dict[int, list]) -> None:
+    """The history rows and the sign-up dates on the days of the steps they record (the
+    creation dates are set to now on insert)."""
+    rows = list(
+        DoctorHistory.objects.filter(doctor_id__in=list(stamps)).order_by("doctor_id", "id")
+    )
+    seen: dict[int, int] = {}
+    for row in rows:
+        rank = seen.get(row.doctor_id, 0)
+        row.created_at = stamps[row.doctor_id][rank]
+        seen[row.doctor_id] = rank + 1
+    DoctorHistory.objects.bulk_update(rows, ["created_at"], batch_size=500)
+    doctors = list(Doctor.objects.filter(pk__in=list(stamps)).only("pk"))
+    for doctor in doctors:
+        doctor.created_at = stamps[doctor.pk][0]
+    Doctor.objects.bulk_update(doctors, ["created_at"], batch_size=500)
 
 
 def logins() -> list[tuple[str, str]]:

@@ -13,7 +13,12 @@ from renfort.zoning.models import PriorityZone
 
 from . import selectors
 from .models import AvailabilityPeriod, CoverageMode, Doctor
-from .services import AvailabilityEntry, doctor_check
+from .services import (
+    AvailabilityEntry,
+    availabilities_check,
+    doctor_check,
+    signup_email_errors,
+)
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,6 +68,8 @@ class CoverageFields(forms.Form):
         field.queryset = selectors.preferred_site_choices()
         field.label_from_instance = _site_label
         self.fields["coverage_mode"].widget = forms.RadioSelect(choices=CoverageMode.choices)
+        # The zones are drawn by hand (grouped by region): the error summary links to them.
+        self.fields["zones"].widget.attrs["data-error-target"] = "zones-fieldset"
 
     def zone_groups(self):
         """[(region, [(zone, checked)])] for the grouped checkboxes."""
@@ -107,12 +114,44 @@ class SignupForm(RenfortModelForm):
     )
     zones = CoverageFields.base_fields["zones"]
     preferred_sites = CoverageFields.base_fields["preferred_sites"]
+    # Never rendered: it carries the errors of the availability rows (a formset) so that the
+    # error summary lists them in the page's order, linked to the first row in error.
+    availabilities = forms.CharField(
+        label="Vos disponibilités",
+        required=False,
+        widget=forms.HiddenInput(attrs={"id": "availability-rows"}),
+    )
     consent = forms.BooleanField(
         label="J'accepte que mes informations soient transmises à l'ARS, au conseil "
         "départemental de l'Ordre et à l'Assurance Maladie pour le dispositif",
         required=True,
         error_messages={"required": "Votre accord est nécessaire pour vous inscrire."},
     )
+    # The order of the page (signup.html): the error summary lists the errors in this order.
+    field_order = [
+        "civility",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "password1",
+        "password2",
+        "rpps",
+        "specialty",
+        "sector",
+        "practice_status",
+        "practice_address",
+        "commune_label",
+        "practice_commune",
+        "coverage_mode",
+        "max_travel_minutes",
+        "zones",
+        "preferred_sites",
+        "availabilities",
+        *PREFERENCE_FORM_FIELDS,
+        "insurance_confirmed",
+        "consent",
+    ]
 
     setup_coverage = CoverageFields.setup_coverage
     zone_groups = CoverageFields.zone_groups
@@ -182,15 +221,42 @@ class SignupForm(RenfortModelForm):
 
     def add_rule_errors(self) -> None:
         """On an invalid form, the service's rules (RPPS key and duplicate, mobile phone,
-        hours, territory…) on the fields the form found valid: every error in one round."""
+        hours, territory, email already used…) on the fields the form found valid: every error
+        in one round (the availability dates: `check_availabilities`)."""
         valid = {k: v for k, v in self.doctor_data().items() if k in self.cleaned_data}
+        errors: dict[str, list[str]] = {}
         try:
             doctor_check(data=valid, zones=self.cleaned_data.get("zones") or (), partial=True)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field in self.fields and field not in self.errors:
-                    for error in errors:
-                        self.add_error(field, error)
+            errors.update(exc.message_dict)
+        if "email" in self.cleaned_data:
+            errors["email"] = signup_email_errors(self.cleaned_data["email"])
+        for field, messages in errors.items():
+            if field in self.fields and field not in self.errors:
+                for error in messages:
+                    self.add_error(field, error)
+
+    def check_availabilities(self, formset) -> bool:
+        """The service's date rules (from tomorrow to the horizon) on each row of the formset,
+        whatever the rest of the page: each error shows on its row, and every row error in the
+        error summary (field `availabilities`, linked to the first row in error)."""
+        first = None
+        for row in formset.forms:
+            entry = row.entry() if row.is_valid() else None
+            if entry is not None:
+                try:
+                    availabilities_check([entry])
+                except ValidationError as exc:
+                    for error in exc.messages:
+                        row.add_error("date", error)
+            for error in row.errors.get("date", []) + row.errors.get("period", []):
+                first = first or row["date"].auto_id
+                self.add_error("availabilities", error)
+        for error in formset.non_form_errors():
+            self.add_error("availabilities", error)
+        if first:
+            self.fields["availabilities"].widget.attrs["id"] = first
+        return "availabilities" not in self.errors
 
 
 class AvailabilityForm(RenfortForm):

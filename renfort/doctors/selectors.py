@@ -4,7 +4,7 @@ export rows, missions seen from the doctor's space."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from renfort.core.geo import km_reachable_in, travel_minutes
@@ -127,13 +127,33 @@ def coming_missions(doctor: Doctor, today=None):
     return doctor_missions(doctor).filter(date__gte=today, status__in=BLOCKING_MISSION_STATUSES)
 
 
+def pending_proposals(doctor: Doctor, today=None):
+    """Coming proposals the doctor has not answered yet: a pause withdraws them."""
+    today = today or timezone.localdate()
+    return doctor_missions(doctor).filter(date__gte=today, status="proposed")
+
+
+def withdrawn_count(doctor: Doctor, mission_ids) -> int:
+    """How many of these missions are now cancelled (after a pause)."""
+    return doctor.missions.filter(pk__in=list(mission_ids), status="cancelled").count()
+
+
 def blocking_missions_on(doctor: Doctor, day):
     return doctor.missions.filter(date=day, status__in=BLOCKING_MISSION_STATUSES)
 
 
 def upcoming_availabilities(doctor: Doctor, today=None):
+    """Coming dates, each with `held_by`: the site of the mission that holds it (proposed,
+    accepted or confirmed), or None; such a date cannot be removed."""
     today = today or timezone.localdate()
-    return doctor.availabilities.filter(date__gte=today).order_by("date")
+    holding = doctor.missions.filter(
+        date=OuterRef("date"), status__in=BLOCKING_MISSION_STATUSES
+    ).values("site__name")[:1]
+    return (
+        doctor.availabilities.filter(date__gte=today)
+        .annotate(held_by=Subquery(holding))
+        .order_by("date")
+    )
 
 
 # --- Agents ---------------------------------------------------------------------------------

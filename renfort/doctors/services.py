@@ -202,6 +202,13 @@ def availabilities_check(
     return [AvailabilityEntry(d, p) for d, p in sorted(merged.items())]
 
 
+def signup_email_errors(email: str) -> list[str]:
+    """An email already used by an account cannot sign up again."""
+    if User.objects.filter(email__iexact=email.strip()).exists():
+        return [EMAIL_DUPLICATE_ERROR]
+    return []
+
+
 # --- Sign-up --------------------------------------------------------------------------------
 
 
@@ -236,8 +243,8 @@ def doctor_signup(
     except ValidationError as exc:
         errors["availabilities"] = exc.messages
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [EMAIL_DUPLICATE_ERROR]
+    if problems := signup_email_errors(email):
+        errors["email"] = problems
     if errors:
         raise ValidationError(errors)
     doctor = Doctor(
@@ -374,9 +381,13 @@ def _check_editor(actor: User, doctor: Doctor) -> None:
 def availability_add(
     *, doctor: Doctor, actor: User, day: date, period: str, today: date | None = None
 ) -> Availability:
-    """Add a date (or widen an existing one: morning + afternoon is a full day)."""
+    """Add a date (or widen an existing one: morning + afternoon is a full day). A refused
+    date raises a ValidationError on `date`."""
     _check_editor(actor, doctor)
-    (entry,) = availabilities_check([AvailabilityEntry(day, period)], today=today)
+    try:
+        (entry,) = availabilities_check([AvailabilityEntry(day, period)], today=today)
+    except ValidationError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
     existing = Availability.objects.select_for_update().filter(doctor=doctor, date=day).first()
     if existing:
         if existing.period != entry.period:

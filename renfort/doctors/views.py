@@ -13,6 +13,7 @@ from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
+from renfort.core.text import count
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -100,7 +101,9 @@ def signup(request):
     formset = AvailabilityFormSet(data, prefix="dispo")
     token_form = TokenForm(data)
     if request.method == "POST":
-        if all([form.is_valid(), formset.is_valid(), token_form.is_valid()]):
+        forms_valid = all([form.is_valid(), formset.is_valid(), token_form.is_valid()])
+        # The date rules run on every row whatever the rest: every error in one round.
+        if form.check_availabilities(formset) and forms_valid:
             try:
                 doctor, created = services.doctor_signup(
                     token=token_form.cleaned_data["token"],
@@ -113,7 +116,7 @@ def signup(request):
                     availabilities=formset.entries(),
                 )
             except ValidationError as exc:
-                attach_errors(form, exc, aliases={"availabilities": None})
+                attach_errors(form, exc)  # `availabilities` is a (hidden) field of the form
             else:
                 # A repeated submission logs in only with the password of the account.
                 if created or doctor.user.check_password(form.cleaned_data["password1"]):
@@ -160,9 +163,8 @@ def _own_doctor(request) -> Doctor:
     return doctor
 
 
-@role_required(Role.DOCTOR)
-def space(request):
-    doctor = _own_doctor(request)
+def _space_page(request, doctor: Doctor, add_form=None):
+    """The doctor's space; `add_form` is the availability form sent with an error."""
     zones_reachable = (
         selectors.zones_within(doctor, doctor.max_travel_minutes)
         if doctor.coverage_mode == CoverageMode.TRAVEL and doctor.max_travel_minutes
@@ -172,13 +174,13 @@ def space(request):
         request,
         "doctors/space.html",
         {
-            "title": "Mon espace médecin",
+            "title": titled("Mon espace médecin", add_form),
             "doctor": doctor,
             "timeline": _timeline(doctor),
             "history": doctor.history.select_related("actor"),
             "availabilities": selectors.upcoming_availabilities(doctor),
-            "add_form": AvailabilityAddForm(),
-            "missions": selectors.doctor_missions(doctor),
+            "add_form": add_form or AvailabilityAddForm(),
+            "missions": selectors.coming_missions(doctor),
             "zones": doctor.zones.select_related("epci"),
             "zones_reachable": zones_reachable,
             "preferred_sites": doctor.preferred_sites.select_related("commune"),
@@ -189,9 +191,15 @@ def space(request):
     )
 
 
+@role_required(Role.DOCTOR)
+def space(request):
+    return _space_page(request, _own_doctor(request))
+
+
 @require_POST
 @role_required(Role.DOCTOR)
 def availability_add(request):
+    """A refused date is shown on the field, with the page's error summary (no redirect)."""
     doctor = _own_doctor(request)
     form = AvailabilityAddForm(request.POST)
     if form.is_valid():
@@ -203,14 +211,13 @@ def availability_add(request):
                 period=form.cleaned_data["period"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, f"Disponibilité du {form.cleaned_data['date']:%d/%m/%Y} enregistrée."
             )
-    else:
-        messages.error(request, "Indiquez une date valide.")
-    return redirect("doctors:space")
+            return redirect("doctors:space")
+    return _space_page(request, doctor, add_form=form)
 
 
 @require_POST
@@ -306,21 +313,70 @@ def withdraw(request):
     )
 
 
+def _pause_confirmation(request, doctor: Doctor, proposals, changed: bool):
+    return render(
+        request,
+        "doctors/pause.html",
+        {
+            "title": "Mettre en pause ma participation",
+            "doctor": doctor,
+            "proposals": proposals,
+            "proposals_title": "Vous avez "
+            + count(
+                len(proposals),
+                "proposition de mission en attente de réponse",
+                "propositions de mission en attente de réponse",
+            ),
+            "committed": selectors.committed_future_missions(doctor),
+            "changed": changed,
+        },
+    )
+
+
 @require_POST
 @role_required(Role.DOCTOR)
 def space_transition(request):
+    """Pause, resume or (re)submit from the space. A pause withdraws the pending proposals:
+    when there are some, a confirmation page lists them first, and only the POST confirming
+    that very list pauses."""
     doctor = _own_doctor(request)
     to_status = request.POST.get("to_status", "")
     if to_status not in SPACE_ACTIONS:
         messages.error(request, "Action inconnue.")
         return redirect("doctors:space")
+    pending: set[int] = set()
+    if to_status == DoctorStatus.PAUSED and to_status in ONBOARDING_WORKFLOW.targets(
+        doctor.status, Role.DOCTOR
+    ):
+        proposals = selectors.pending_proposals(doctor)
+        pending = {m.pk for m in proposals}
+        announced = {int(v) for v in request.POST.getlist("proposals") if v.isdigit()}
+        confirmed = request.POST.get("confirmed") == "1"
+        if pending and not (confirmed and announced == pending):
+            return _pause_confirmation(request, doctor, proposals, changed=confirmed)
     try:
         doctor = services.doctor_transition(doctor=doctor, actor=request.user, to_status=to_status)
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
     else:
-        messages.success(request, f"Votre dossier est maintenant : {doctor.get_status_display()}.")
+        if to_status == DoctorStatus.PAUSED:
+            withdrawn = selectors.withdrawn_count(doctor, pending)
+            done = (
+                "Votre participation est en pause : "
+                + count(
+                    withdrawn, "proposition de mission retirée", "propositions de mission retirées"
+                )
+                if withdrawn
+                else "Votre participation est en pause"
+            )
+            messages.success(
+                request, done + ". Les missions acceptées ou confirmées restent prévues."
+            )
+        else:
+            messages.success(
+                request, f"Votre dossier est maintenant : {doctor.get_status_display()}."
+            )
     return redirect("doctors:space")
 
 
@@ -432,6 +488,9 @@ def agent_detail(request, pk: int):
             "zones": doctor.zones.select_related("epci"),
             "preferred_sites": doctor.preferred_sites.select_related("commune"),
             "actions": _actions(request.user, doctor),
+            # An ARS agent following a volunteer of another region planned in its own.
+            "other_region": has_role(request.user, Role.ARS_AGENT)
+            and not can_act_on_doctor(request.user, doctor),
         },
     )
 

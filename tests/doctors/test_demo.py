@@ -3,6 +3,7 @@ import random
 import time
 
 import pytest
+from django.utils import timezone
 
 from renfort.accounts.demo import DEMO_PASSWORD
 from renfort.core.validators import luhn_valid
@@ -45,3 +46,22 @@ def test_demo_is_fast_fictitious_spread_and_idempotent():
     out = io.StringIO()
     demo.generate(rng=random.Random("x"), stdout=out)
     assert Doctor.objects.count() == doctors.count() and "0 médecins" in out.getvalue()
+
+
+def test_demo_history_is_dated_like_the_facts_it_records():
+    sites_demo.generate(rng=random.Random("s"), stdout=io.StringIO())
+    demo.generate(rng=random.Random("x"), stdout=io.StringIO())
+    now = timezone.now()
+    doctors = Doctor.objects.prefetch_related("history")
+    for doctor in doctors:
+        rows = list(doctor.history.all())
+        stamps = [row.created_at for row in rows]
+        assert stamps == sorted(stamps) and stamps[-1] <= now
+        days = {row.to_status: timezone.localdate(row.created_at) for row in rows}
+        if doctor.billing_recorded_on:
+            assert days[DoctorStatus.BILLING_NUMBER_RECORDED] == doctor.billing_recorded_on
+        if doctor.cps_issued_on:
+            assert days[DoctorStatus.CPS_ISSUED] == doctor.cps_issued_on
+        assert timezone.localdate(doctor.created_at) == days[DoctorStatus.SUBMITTED]
+    me = Doctor.objects.get(user__email=demo.DEMO_DOCTOR_EMAIL)
+    assert len({row.created_at.date() for row in me.history.all()}) > 3

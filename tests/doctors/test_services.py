@@ -177,7 +177,7 @@ def test_signup_creates_account_doctor_history_and_emails():
         doctor.user,
     )
     mail = Notification.objects.get(recipient=doctor.user.email, kind="doctor_status")
-    assert "Votre espace : http" in mail.body and "/medecins/mon-espace/" in mail.body
+    assert "Votre espace :\nhttp" in mail.body and "/medecins/mon-espace/" in mail.body
     cdom = Notification.objects.get(kind="doctor_submitted")
     assert cdom.recipient == "cdom81@test.renfort.example" and "18888000009" in cdom.body
     assert f"http://127.0.0.1:8000/medecins/agents/{doctor.pk}/" in cdom.body
@@ -424,3 +424,18 @@ def test_factory_rpps_are_valid():
     from renfort.core.validators import luhn_valid
 
     assert luhn_valid(rpps_with_key("1234567890"))
+
+
+# --- Emails ---------------------------------------------------------------------------------
+
+
+def test_doctor_emails_put_links_on_their_own_line_and_are_signed():
+    doctor, _ = signup()
+    for kind in ("doctor_submitted", "doctor_status"):
+        body = Notification.objects.get(kind=kind).body
+        links = [line for line in body.splitlines() if "http" in line]
+        assert links and all(line.strip().startswith("http") for line in links), body
+        assert " " not in "".join(line.strip() for line in links)
+        assert body.rstrip().endswith("L'équipe Renfort — Un médecin près de chez vous"), body
+    cdom = Notification.objects.get(kind="doctor_submitted").body
+    assert f"http://127.0.0.1:8000/medecins/agents/{doctor.pk}/" in cdom.splitlines()

@@ -21,7 +21,11 @@ def error_summary(*forms):
         if not form or not getattr(form, "errors", None):
             continue
         for field in form:
-            target = field.id_for_label or f"{field.auto_id}_0"
+            target = (
+                field.field.widget.attrs.get("data-error-target")  # fields drawn by hand
+                or field.id_for_label
+                or f"{field.auto_id}_0"
+            )
             label = str(field.label).rstrip(" .:")
             errors += [(target, label, error) for error in field.errors]
         errors += [("", "", error) for error in form.non_field_errors()]
