@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from renfort.doctors.models import Doctor
 from renfort.sites.models import Site
+from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import current_zones
 
 from .models import HOLDING_STATUSES, PERIOD_DAYS, Mission, MissionStatus, PlanningRun
@@ -36,6 +38,48 @@ def latest_run(month: date, region_code: str | None) -> PlanningRun | None:
     if region_code is None:
         return runs.filter(region__isnull=True).first()
     return runs.filter(Q(region_id=region_code) | Q(region__isnull=True)).first()
+
+
+@dataclass
+class RunFigures:
+    """What the planning page shows of a run for its territory. A national run seen from a
+    region's page shows the region's share of it, never the national totals."""
+
+    national: bool  # the run planned the whole country
+    regional_share: bool  # a national run shown on a region's page
+    proposed: int | None  # its missions at the region's sites (None: the run's own message)
+    uncovered_zones: list[dict]
+    unplanned_volunteers: list[dict]
+
+
+def run_figures(run: PlanningRun | None, region_code: str | None) -> RunFigures | None:
+    if run is None:
+        return None
+    if run.region_id is not None or region_code is None:
+        return RunFigures(
+            national=run.region_id is None,
+            regional_share=False,
+            proposed=None,
+            uncovered_zones=run.uncovered_zones,
+            unplanned_volunteers=run.unplanned_volunteers,
+        )
+    zones = set(
+        PriorityZone.objects.filter(
+            pk__in=[z["id"] for z in run.uncovered_zones], epci__region_id=region_code
+        ).values_list("pk", flat=True)
+    )
+    volunteers = set(
+        Doctor.objects.for_region(region_code)
+        .filter(pk__in=[v["id"] for v in run.unplanned_volunteers])
+        .values_list("pk", flat=True)
+    )
+    return RunFigures(
+        national=True,
+        regional_share=True,
+        proposed=run.missions.filter(site__region_id=region_code).count(),
+        uncovered_zones=[z for z in run.uncovered_zones if z["id"] in zones],
+        unplanned_volunteers=[v for v in run.unplanned_volunteers if v["id"] in volunteers],
+    )
 
 
 @dataclass
@@ -112,6 +156,31 @@ def map_features(missions, coverage: list[ZoneCoverage]) -> dict:
         if s.latitude is not None
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def mission_booked_appointments(mission: Mission, now=None) -> int:
+    """Patients' appointments still to come on the mission: cancelling it cancels them (and
+    the patients are told)."""
+    from renfort.booking.models import Appointment, AppointmentStatus  # booking depends on planning
+
+    return Appointment.objects.filter(
+        slot__mission=mission,
+        slot__start__gt=now or timezone.now(),
+        status=AppointmentStatus.BOOKED,
+    ).count()
+
+
+def bulk_action_counts(month: date, region_code: str | None, status: str) -> dict[str, int]:
+    """The missions of the month in a status, and how many doctors and sites they concern:
+    what publishing the drafts or confirming the accepted missions would touch."""
+    rows = list(
+        month_missions(month, region_code).filter(status=status).values_list("doctor_id", "site_id")
+    )
+    return {
+        "missions": len(rows),
+        "doctors": len({doctor for doctor, _ in rows}),
+        "sites": len({site for _, site in rows}),
+    }
 
 
 def doctor_missions(doctor):

@@ -10,7 +10,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
@@ -38,12 +39,19 @@ def _next_month(today: date) -> date:
     return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _scope(request) -> tuple[date, str | None, str]:
-    """Month and region of the planning screen, from the query or form (ARS: own region)."""
+def _scope(request, *, strict: bool = True) -> tuple[date, str | None, str]:
+    """Month and region of the planning screen, from the query or form (ARS: own region).
+
+    An action (`strict`) naming another region than the ARS agent's own is refused: it never
+    silently acts on the agent's region instead. Only the planning page itself shows the
+    agent's region whatever the address says."""
     data = request.POST if request.method == "POST" else request.GET
     month = parse_month(data.get("mois", "")) or _next_month(timezone.localdate())
     user = request.user
     if has_role(user, Role.ARS_AGENT):
+        asked = data.get("region", "")
+        if strict and asked and asked != user.region_id:
+            raise PermissionDenied("Vous ne pouvez planifier que votre région.")
         region = user.region_id
     else:
         region = data.get("region", "") or ALL_REGIONS
@@ -91,7 +99,7 @@ def _actions(user, mission) -> list[dict]:
 @require_GET
 @role_required(*PLANNER_ROLES)
 def index(request):
-    month, region_code, region = _scope(request)
+    month, region_code, region = _scope(request, strict=False)
     missions = list(selectors.month_missions(month, region_code))
     coverage = selectors.zone_coverage(month, region_code)
     run = selectors.latest_run(month, region_code)
@@ -113,6 +121,7 @@ def index(request):
             if is_national(request.user)
             else [],
             "run": run,
+            "figures": selectors.run_figures(run, region_code),
             "missions": missions,
             "drafts": sum(1 for m in missions if m.status == M.DRAFT),
             "accepted": sum(1 for m in missions if m.status == M.ACCEPTED),
@@ -203,10 +212,68 @@ def mission_remove(request, pk: int):
     return _back(month, region, "missions")
 
 
-@require_POST
+# The bulk actions of the planning page, each asked for on a page of its own before it runs:
+# the status of the missions it acts on, and its URL name.
+BULK_ACTIONS = {
+    "publish": (M.DRAFT, "planning:publish"),
+    "confirm": (M.ACCEPTED, "planning:confirm_accepted"),
+}
+
+
+def _scope_query(month: date, region: str) -> str:
+    return f"?mois={month:%Y-%m}&region={region}"
+
+
+def _bulk_confirmation(request, kind: str, month: date, region_code: str | None, region: str):
+    """The page that says what a bulk action will do and asks for it. Its form posts the number
+    of missions shown, so that missions changed meanwhile are shown again before acting."""
+    status, url_name = BULK_ACTIONS[kind]
+    region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
+    return render(
+        request,
+        "planning/confirm.html",
+        {
+            "title": "Publier la proposition aux médecins"
+            if kind == "publish"
+            else "Confirmer les missions acceptées",
+            "kind": kind,
+            "month": month,
+            "region": region,
+            "region_name": region_name,
+            "figures": selectors.bulk_action_counts(month, region_code, status),
+            "action": reverse(url_name),
+            "back": reverse("planning:index") + _scope_query(month, region),
+        },
+    )
+
+
+def _bulk_confirmed(request, kind: str, month: date, region_code: str | None) -> bool:
+    """Whether the POST comes from the confirmation page, for the missions it showed."""
+    if request.POST.get("confirme") != "1":
+        return False
+    status, _ = BULK_ACTIONS[kind]
+    current = selectors.bulk_action_counts(month, region_code, status)["missions"]
+    # None left (a second click, say): the service says why there is nothing to do.
+    if current and request.POST.get("attendu", "") != str(current):
+        messages.warning(
+            request,
+            "Les missions ont changé depuis votre demande (nouveau calcul ou action d'une autre "
+            "personne) : vérifiez les chiffres avant de confirmer.",
+        )
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
 @role_required(*PLANNER_ROLES)
 def publish(request):
+    """GET: what publishing will send, and the button that does it. POST from that page:
+    publish. A POST without the confirmation leads to the page."""
     month, region_code, region = _scope(request)
+    if request.method == "GET":
+        return _bulk_confirmation(request, "publish", month, region_code, region)
+    if not _bulk_confirmed(request, "publish", month, region_code):
+        return redirect(reverse("planning:publish") + _scope_query(month, region))
     try:
         published = services.planning_publish(
             month=month, region_code=region_code, actor=request.user
@@ -222,10 +289,16 @@ def publish(request):
     return _back(month, region)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(*PLANNER_ROLES)
 def confirm_accepted(request):
+    """GET: what confirming the accepted missions will do, and the button that does it. POST
+    from that page: confirm them. A POST without the confirmation leads to the page."""
     month, region_code, region = _scope(request)
+    if request.method == "GET":
+        return _bulk_confirmation(request, "confirm", month, region_code, region)
+    if not _bulk_confirmed(request, "confirm", month, region_code):
+        return redirect(reverse("planning:confirm_accepted") + _scope_query(month, region))
     try:
         confirmed, skipped = services.missions_confirm_accepted(
             month=month, region_code=region_code, actor=request.user
@@ -244,18 +317,45 @@ def confirm_accepted(request):
     return _back(month, region)
 
 
+def _local_next(request, value: str) -> str:
+    """A page of this site to go back to (never another site)."""
+    safe = value.startswith("/") and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if safe else ""
+
+
 @require_POST
 @role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
 def mission_transition(request, pk: int):
     mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
     if not can_act_on_mission(request.user, mission):
         raise Http404
+    to_status = request.POST.get("to_status", "")
+    comment = request.POST.get("comment", "")
+    nxt = _local_next(request, request.POST.get("next", ""))
+    if (
+        to_status == M.CANCELLED
+        and request.POST.get("confirme") != "1"
+        and any(a["to"] == to_status for a in _actions(request.user, mission))
+    ):
+        booked = selectors.mission_booked_appointments(mission)
+        if booked:  # patients would lose their appointments: ask first
+            return render(
+                request,
+                "planning/mission_cancel.html",
+                {
+                    "title": f"Annuler la mission du {mission.date:%d/%m/%Y}",
+                    "mission": mission,
+                    "booked": booked,
+                    "comment": comment,
+                    "next": nxt,
+                    "back": nxt or reverse("planning:mission_detail", args=[pk]),
+                },
+            )
     try:
         services.mission_transition(
-            mission=mission,
-            actor=request.user,
-            to_status=request.POST.get("to_status", ""),
-            comment=request.POST.get("comment", ""),
+            mission=mission, actor=request.user, to_status=to_status, comment=comment
         )
         mission.refresh_from_db()
         messages.success(
@@ -263,8 +363,7 @@ def mission_transition(request, pk: int):
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
-    nxt = request.POST.get("next", "")
-    if nxt.startswith("/") and not nxt.startswith("//"):
+    if nxt:
         return redirect(nxt)
     return redirect("planning:mission_detail", pk=pk)
 
@@ -289,6 +388,7 @@ def mission_detail(request, pk: int):
             "site": mission.site,
             "history": mission.history.select_related("actor"),
             "actions": _actions(request.user, mission),
+            "booked": selectors.mission_booked_appointments(mission),
             "back": _back_link(request.user, mission),
         },
     )
@@ -310,7 +410,8 @@ def doctor_missions(request):
             "title": "Mes missions",
             "doctor": doctor,
             "to_answer": [m for m in upcoming if m.status == M.PROPOSED][::-1],
-            "upcoming": [m for m in upcoming if m.status != M.PROPOSED][::-1],
+            "upcoming": [m for m in upcoming if m.status in (M.ACCEPTED, M.CONFIRMED)][::-1],
+            "dropped": [m for m in upcoming if m.status in (M.DECLINED, M.CANCELLED)][::-1],
             "past": [m for m in missions if m.date < today],
             "actions": {m.pk: _actions(request.user, m) for m in upcoming},
         },

@@ -1,4 +1,7 @@
-"""Browser test: the ARS computes and publishes a month, the doctor accepts a proposal."""
+"""Browser tests: the ARS computes and publishes a month (after a confirmation page), the doctor
+accepts a proposal; the planning page fits a phone."""
+
+from datetime import timedelta
 
 import pytest
 
@@ -7,6 +10,7 @@ from renfort.planning.models import Mission
 from renfort.territories.models import Region
 from tests.doctors.factories import DoctorFactory
 from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
 from tests.planning.test_services import next_month, open_dates
 from tests.sites.factories import SiteFactory
 
@@ -39,6 +43,9 @@ def test_ars_plans_and_publishes_then_doctor_accepts(page, reference_data):
     assert "Maison de santé (fictive) du Calcul" in table and doctor.last_name in table
     assert "1 zone couverte sur" in page.locator("#planning-summary").inner_text()
     page.get_by_role("button", name="Publier la proposition aux médecins").click()
+    assert "1 proposition sera envoyée à 1 médecin" in page.locator("#confirm-summary").inner_text()
+    assert Mission.objects.get().status == "draft"  # nothing sent before the confirmation
+    page.get_by_role("button", name="Publier la proposition aux médecins").click()
     assert "1 mission proposée à 1 médecin" in page.locator(".fr-alert").inner_text()
 
     page.context.clear_cookies()
@@ -49,3 +56,20 @@ def test_ars_plans_and_publishes_then_doctor_accepts(page, reference_data):
     ).click()
     assert "acceptée par le médecin" in page.locator(".fr-alert").inner_text()
     assert Mission.objects.get().status == "accepted"
+
+
+def test_the_planning_page_fits_a_phone(page, reference_data):
+    """The calendar's screen-reader texts stay inside its scroll area: at 375 px the page does
+    not scroll sideways into blank space (it was 1,159 px wide)."""
+    site = SiteFactory(name="Maison de santé (fictive) du Téléphone")
+    MissionFactory(site=site, date=next_month() + timedelta(days=27), status="confirmed")
+    UserFactory(
+        role=Role.ARS_AGENT,
+        region=Region.objects.get(code="76"),
+        email="ars.phone@test.renfort.example",
+    )
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, "ars.phone@test.renfort.example")
+    page.goto(f"/planification/?mois={next_month():%Y-%m}")
+    assert page.locator("#calendar table").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

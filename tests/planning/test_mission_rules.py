@@ -72,7 +72,8 @@ def test_a_proposal_removed_before_publishing_never_reaches_the_doctor(client, a
     )
     client.force_login(removed.doctor.user)
     page = client.get(reverse("planning:doctor_missions"))
-    assert [m.pk for m in page.context["upcoming"]] == [told.pk]  # published, then cancelled
+    assert page.context["upcoming"] == []
+    assert [m.pk for m in page.context["dropped"]] == [told.pk]  # published, then cancelled
     assert client.get(reverse("planning:mission_detail", args=[removed.pk])).status_code == 404
     assert client.get(reverse("planning:mission_detail", args=[told.pk])).status_code == 200
     client.force_login(removed.site.manager)
@@ -140,7 +141,7 @@ def test_refusals_are_french_pages(client):
 
 def test_a_get_on_a_post_only_address_explains_in_french(client, ars_occitanie):  # noqa: F811
     client.force_login(ars_occitanie)
-    response = client.get(reverse("planning:publish"))
+    response = client.get(reverse("planning:run"))  # publishing has a GET: its confirmation
     assert response.status_code == 405 and "Action impossible" in response.content.decode()
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.accounts.models import Role
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
@@ -51,8 +52,10 @@ def test_ars_runs_reviews_and_publishes(client, ars, django_capture_on_commit_ca
     status = client.get(reverse("planning:run_status", args=[run.pk])).json()
     assert status["finished"] and status["progress"] == 1.0
 
+    page = client.get(reverse("planning:publish"), {"mois": month}).content.decode()
+    assert "2 propositions seront envoyées à 1 médecin" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("planning:publish"), {"mois": month})
+        client.post(reverse("planning:publish"), {"mois": month, "confirme": "1", "attendu": "2"})
     assert set(Mission.objects.values_list("status", flat=True)) == {M.PROPOSED}
 
 
@@ -80,6 +83,20 @@ def test_bad_time_limit_gets_a_french_message(client, ars):
     response = client.post(reverse("planning:run"), {"time_limit": "9999"}, follow=True)
     assert "entre 1 et 300" in response.content.decode()
     assert not PlanningRun.objects.exists()
+
+
+def test_coming_missions_list_only_those_that_will_take_place(client):
+    doctor = DoctorFactory()
+    today = timezone.localdate()
+    kept = MissionFactory(doctor=doctor, date=today + timedelta(days=3))
+    declined = MissionFactory(doctor=doctor, status=M.DECLINED, date=today + timedelta(days=4))
+    client.force_login(doctor.user)
+    page = client.get(reverse("planning:doctor_missions")).content.decode()
+    coming = page[page.index('id="upcoming-missions"') :]
+    coming = coming[: coming.index("</table>")]
+    assert f"{kept.date:%d/%m/%Y}" in coming and f"{declined.date:%d/%m/%Y}" not in coming
+    dropped = page[page.index('id="dropped-title"') :]
+    assert f"{declined.date:%d/%m/%Y} — {declined.site.name} — Déclinée" in dropped
 
 
 def test_doctor_accepts_a_proposal_from_their_space(client):

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
+from renfort.core.text import count as french_count
+
 from .model import HALF_DAYS, HALVES, MAX_DAYS_PER_MONTH, Period, PlanningProblem
 from .travel import travel_minutes
 
@@ -116,13 +118,13 @@ def check_hard_constraints(
         if state is not None and count > rooms:
             errors.append(
                 f"Lieu {site_id} le {day.isoformat()} ({HALF_LABEL[half]}) : {count} missions "
-                f"pour {rooms} cabinet(s)"
+                f"pour {french_count(rooms, 'cabinet', 'cabinets')}"
             )
     for (site_id, day), count in sorted(beds_used.items()):
         beds = sites[site_id].housing_beds
         if count > beds and beds >= 1:
             errors.append(
                 f"Lieu {site_id} le {day.isoformat()} : {count} volontaires à héberger pour "
-                f"{beds} lit(s)"
+                f"{french_count(beds, 'lit', 'lits')}"
             )
     return errors

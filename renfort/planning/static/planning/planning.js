@@ -40,8 +40,10 @@
       },
       onEachFeature: function (feature, marker) {
         var p = feature.properties;
+        /* French: 0, ½ and 1 take the singular; decimal comma. */
+        var days = String(p.jours).replace(".", ",") + (p.jours < 2 ? " jour" : " jours");
         marker.bindPopup("<strong>" + p.nom.replace(/</g, "&lt;") + "</strong><br>" +
-          p.commune.replace(/</g, "&lt;") + " — " + p.jours + " jour(s)");
+          p.commune.replace(/</g, "&lt;") + " — " + days + " de mission");
       }
     }).addTo(map);
     if (data.features.length) { map.fitBounds(layer.getBounds().pad(0.2)); }

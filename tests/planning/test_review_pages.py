@@ -1,0 +1,314 @@
+"""The planning pages as testers tried them: a region never acts on another one, bulk and
+irreversible actions are asked for first, a national run shows each region its own figures,
+French plurals, an accessible progress bar."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from renfort.booking.models import AppointmentStatus
+from renfort.doctors.models import Doctor
+from renfort.notifications.models import Notification
+from renfort.planning import services
+from renfort.planning.models import Mission, MissionStatus, PlanningRun
+from renfort.zoning.selectors import current_zones
+from tests.booking.factories import book, free_slot, mission_with_slots
+from tests.doctors.factories import DoctorFactory
+from tests.factories import UserFactory
+from tests.planning.factories import MissionFactory
+from tests.planning.test_services import ars_occitanie, next_month  # noqa: F401
+from tests.sites.factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+M = MissionStatus
+
+
+@pytest.fixture
+def ars(client, ars_occitanie):  # noqa: F811
+    client.force_login(ars_occitanie)
+    return ars_occitanie
+
+
+def month_query(**extra):
+    return {"mois": f"{next_month():%Y-%m}", **extra}
+
+
+def day(n: int):
+    return next_month() + timedelta(days=n)
+
+
+# --- A region never acts on another one --------------------------------------------------------
+
+
+def test_a_tampered_region_is_refused_and_nothing_is_published(client, ars):
+    own = MissionFactory(status=M.DRAFT, date=day(3))
+    other = MissionFactory(status=M.DRAFT, date=day(3), site=SiteFactory(in_landes=True))
+    response = client.post(
+        reverse("planning:publish"), month_query(region="75", confirme="1", attendu="1")
+    )
+    assert response.status_code == 403
+    assert "Vous ne pouvez planifier que votre région" in response.content.decode()
+    assert client.get(reverse("planning:publish"), month_query(region="75")).status_code == 403
+    response = client.post(
+        reverse("planning:confirm_accepted"), month_query(region="75", confirme="1", attendu="0")
+    )
+    assert response.status_code == 403
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.status, other.status) == (M.DRAFT, M.DRAFT)
+    assert not Notification.objects.exists()
+
+
+def test_a_tampered_region_is_refused_and_nothing_is_computed(
+    client, ars, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("planning:run"), month_query(region="75", time_limit="5"))
+    assert response.status_code == 403
+    assert "votre région" in response.content.decode()
+    assert not PlanningRun.objects.exists()
+
+
+def test_the_agents_own_region_or_none_is_accepted(client, ars):
+    assert client.get(reverse("planning:publish"), month_query(region="76")).status_code == 200
+    assert client.get(reverse("planning:publish"), month_query()).status_code == 200
+
+
+# --- Bulk actions are asked for first ---------------------------------------------------------
+
+
+def test_publishing_shows_what_will_be_sent_and_waits_for_the_confirmation(client, ars):
+    doctor = DoctorFactory()
+    drafts = [MissionFactory(doctor=doctor, status=M.DRAFT, date=day(n)) for n in (3, 10)]
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert 'id="publish-form"' in page and "Publier les 2 propositions aux médecins" in page
+
+    # One click (a POST without the confirmation) only leads to the confirmation page.
+    response = client.post(reverse("planning:publish"), month_query(region="76"))
+    assert response.status_code == 302
+    assert response.url == reverse("planning:publish") + f"?mois={next_month():%Y-%m}&region=76"
+    assert {m.status for m in Mission.objects.all()} == {M.DRAFT}
+
+    page = client.get(response.url).content.decode()
+    assert "2 propositions seront envoyées à 1 médecin" in page
+    assert "2 lieux d&#x27;accueil concernés sont informés" in page
+    assert 'name="attendu" value="2"' in page
+
+    # The proposal changed since the page was shown: shown again, nothing published.
+    MissionFactory(status=M.DRAFT, date=day(5))
+    response = client.post(
+        reverse("planning:publish"), month_query(confirme="1", attendu="2"), follow=True
+    )
+    assert "Les missions ont changé depuis votre demande" in response.content.decode()
+    assert "3 propositions seront envoyées à 2 médecins" in response.content.decode()
+    assert not Mission.objects.filter(status=M.PROPOSED).exists()
+
+    response = client.post(
+        reverse("planning:publish"), month_query(confirme="1", attendu="3"), follow=True
+    )
+    assert "3 missions proposées à 2 médecins" in response.content.decode()
+    assert {m.status for m in Mission.objects.all()} == {M.PROPOSED}
+    assert drafts[0].history.last().actor == ars
+
+    # A second click on the same page: nothing more to publish, and said so.
+    response = client.post(
+        reverse("planning:publish"), month_query(confirme="1", attendu="3"), follow=True
+    )
+    assert "Toutes les missions calculées sont déjà publiées" in response.content.decode()
+
+
+def test_nothing_to_publish_says_so_on_the_confirmation_page(client, ars):
+    page = client.get(reverse("planning:publish"), month_query()).content.decode()
+    assert "Aucune proposition à publier" in page and 'id="confirm-action-form"' not in page
+
+
+def test_confirming_accepted_missions_is_asked_for_first(client, ars):
+    accepted = MissionFactory(status=M.ACCEPTED, date=day(4))
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert "Confirmer la mission acceptée" in page
+    response = client.post(reverse("planning:confirm_accepted"), month_query())
+    assert response.status_code == 302 and "/planification/confirmer/" in response.url
+    accepted.refresh_from_db()
+    assert accepted.status == M.ACCEPTED
+
+    page = client.get(response.url).content.decode()
+    assert "1 mission acceptée sera confirmée (1 médecin, 1 lieu d&#x27;accueil)" in page
+    response = client.post(
+        reverse("planning:confirm_accepted"), month_query(confirme="1", attendu="1"), follow=True
+    )
+    assert "1 mission confirmée." in response.content.decode()
+    accepted.refresh_from_db()
+    assert accepted.status == M.CONFIRMED
+
+
+# --- Cancelling a mission with patients booked ------------------------------------------------
+
+
+@pytest.fixture
+def booked_mission():
+    mission = mission_with_slots()
+    book(free_slot(mission))
+    book(free_slot(mission), phone="+33639980002", email="dominique.fictif@exemple.test")
+    return mission
+
+
+def test_the_mission_page_tells_how_many_patients_are_booked(client, booked_mission):
+    client.force_login(booked_mission.site.manager)
+    page = client.get(reverse("planning:mission_detail", args=[booked_mission.pk]))
+    text = page.content.decode()
+    assert "Rendez-vous de patients à venir : 2" in text
+    assert "annule aussi les 2 rendez-vous pris : les patients sont prévenus" in text
+    empty = MissionFactory()
+    client.force_login(empty.site.manager)
+    page = client.get(reverse("planning:mission_detail", args=[empty.pk])).content.decode()
+    assert "Rendez-vous de patients à venir : aucun" in page and 'id="cancel-notice"' not in page
+
+
+@pytest.mark.parametrize("who", ["site_manager", "ars"])
+def test_cancelling_a_mission_with_patients_is_confirmed_first(
+    client,
+    booked_mission,
+    ars_occitanie,  # noqa: F811
+    who,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(booked_mission.site.manager if who == "site_manager" else ars_occitanie)
+    url = reverse("planning:mission_transition", args=[booked_mission.pk])
+    response = client.post(url, {"to_status": M.CANCELLED, "comment": "Dégât des eaux"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "2 rendez-vous de patients sont pris sur cette mission" in text
+    assert 'value="Dégât des eaux"' in text and 'name="confirme" value="1"' in text
+    booked_mission.refresh_from_db()
+    assert booked_mission.status == M.CONFIRMED
+    statuses = booked_mission.appointments.values_list("status", flat=True)
+    assert set(statuses) == {AppointmentStatus.BOOKED}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"to_status": M.CANCELLED, "comment": "Dégât des eaux", "confirme": "1"}
+        )
+    assert response.status_code == 302
+    booked_mission.refresh_from_db()
+    assert booked_mission.status == M.CANCELLED
+    assert set(statuses.all()) == {AppointmentStatus.CANCELLED}
+
+
+def test_cancelling_a_mission_without_patients_needs_no_second_step(client):
+    mission = MissionFactory()
+    client.force_login(mission.site.manager)
+    response = client.post(
+        reverse("planning:mission_transition", args=[mission.pk]),
+        {"to_status": M.CANCELLED, "comment": "Dégât des eaux", "next": "/\\ailleurs.example"},
+    )
+    assert response.url == reverse("planning:mission_detail", args=[mission.pk])
+    mission.refresh_from_db()
+    assert mission.status == M.CANCELLED
+
+
+def test_a_refused_cancellation_is_not_offered_for_confirmation(client, booked_mission):
+    client.force_login(DoctorFactory().user)  # not their mission
+    url = reverse("planning:mission_transition", args=[booked_mission.pk])
+    assert client.post(url, {"to_status": M.CANCELLED, "comment": "Pas moi"}).status_code == 404
+
+
+# --- A national run seen from a region --------------------------------------------------------
+
+
+def test_a_national_run_shows_the_regions_own_figures(client, ars):
+    run = PlanningRun.objects.create(
+        month=next_month(),
+        region_id=None,
+        status=PlanningRun.Status.DONE,
+        solver_status="optimal",
+        progress=1.0,
+        progress_message="159 missions proposées.",
+    )
+    landes = SiteFactory(in_landes=True)
+    for n in (2, 3):
+        MissionFactory(status=M.DRAFT, site=landes, date=day(n), run=run)
+    zone_here = current_zones().filter(epci__region_id="76").first()
+    zone_there = current_zones().filter(epci__region_id="75").first()
+    here, there = DoctorFactory(), DoctorFactory(in_landes=True)
+    assert Doctor.objects.for_region("76").filter(pk=here.pk).exists()
+    PlanningRun.objects.filter(pk=run.pk).update(
+        uncovered_zones=[
+            {"id": zone_here.pk, "name": "Zone fictive ici", "commune": "", "reason": "r"},
+            {"id": zone_there.pk, "name": "Zone fictive là-bas", "commune": "", "reason": "r"},
+        ],
+        unplanned_volunteers=[
+            {"id": here.pk, "name": "Ici Fictif", "commune": "Albi", "reason": "r"},
+            {"id": there.pk, "name": "Là-bas Fictif", "commune": "Mont", "reason": "r"},
+        ],
+    )
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert "159" not in page
+    assert "Calcul national du " in page and ": 0 mission proposée dans la région." in page
+    assert "Calcul national (France entière)" in page
+    assert "Zone fictive ici" in page and "Zone fictive là-bas" not in page
+    assert "Ici Fictif" in page and "Là-bas Fictif" not in page
+    assert "Zones sans aucun jour (1)" in page and "Volontaires sans mission (1)" in page
+
+    MissionFactory(status=M.DRAFT, date=day(4), run=run)  # Lacaune, Occitanie
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert ": 1 mission proposée dans la région." in page
+
+    client.force_login(UserFactory(national=True))
+    page = client.get(reverse("planning:index"), month_query(region="tout")).content.decode()
+    assert "Terminée — 159 missions proposées." in page and "Zone fictive là-bas" in page
+
+
+def test_a_regions_own_run_keeps_its_message(client, ars):
+    PlanningRun.objects.create(
+        month=next_month(),
+        region_id="76",
+        status=PlanningRun.Status.DONE,
+        progress_message="2 missions proposées.",
+    )
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert "Terminée — 2 missions proposées." in page and "Calcul national" not in page
+
+
+# --- French and accessibility -----------------------------------------------------------------
+
+
+def test_no_zone_covered_is_singular(client, ars):
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert "0 zone couverte sur " in page and "zones couvertes" not in page
+
+
+def test_proposal_emails_use_french_plurals(ars_occitanie, django_capture_on_commit_callbacks):  # noqa: F811
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    doctor_mail = Notification.objects.get(kind="missions_proposed")
+    assert "L'ARS vous propose 1 mission de solidarité territoriale" in doctor_mail.body
+    assert "décliner cette proposition" in doctor_mail.body and "(s)" not in doctor_mail.body
+    site_mail = Notification.objects.get(kind="missions_planned_site")
+    assert "L'ARS a proposé 1 mission de médecin volontaire" in site_mail.body
+    assert "Cette mission sera confirmée" in site_mail.body
+    assert f"« {mission.site.name} »" in site_mail.body
+
+
+def test_the_progress_bar_of_a_running_calculation_has_a_name(client, ars):
+    run = PlanningRun.objects.create(
+        month=next_month(),
+        region_id="76",
+        status=PlanningRun.Status.RUNNING,
+        progress=0.3,
+        progress_message="Optimisation en cours",
+    )
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert '<label class="fr-label" for="run-progress">Avancement du calcul</label>' in page
+    assert 'id="run-progress"' in page and "30 %" in page
+    assert '<span id="run-message" role="status" aria-live="polite">' in page
+    assert reverse("planning:run_status", args=[run.pk]) in page
+
+
+@pytest.mark.parametrize(("civility", "said"), [("mme", "retirée"), ("m", "retiré")])
+def test_a_withdrawn_doctor_is_addressed_without_brackets(client, civility, said):
+    doctor = DoctorFactory(civility=civility, status="withdrawn")
+    client.force_login(doctor.user)
+    page = client.get(reverse("planning:doctor_missions")).content.decode()
+    assert f"Vous vous êtes {said} du dispositif" in page and "(e)" not in page
