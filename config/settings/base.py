@@ -98,8 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "renfort.core.context_processors.renfort",
             ],
-            # date_fr (« 1er décembre ») in every template, emails included.
-            "builtins": ["renfort.core.templatetags.dates"],
+            # date_fr (« 1er décembre ») and count (« 0 zone ») in every template, emails too.
+            "builtins": ["renfort.core.templatetags.french"],
         },
     },
 ]

@@ -13,7 +13,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from renfort.core.templatetags.dates import first_day_format
+from renfort.core.templatetags.french import first_day_format
 
 register = template.Library()
 

@@ -30,3 +30,12 @@ def test_the_day_is_the_local_one():
     moment = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
     with timezone.override("Europe/Paris"):
         assert render('{{ d|date_fr:"j F" }}', d=moment) == "1er décembre"
+
+
+def test_counts_take_the_singular_at_zero_and_one():
+    source = '{{ n|count:"zone couverte,zones couvertes" }}'
+    assert [render(source, n=n) for n in (0, 1, 2)] == [
+        "0 zone couverte",
+        "1 zone couverte",
+        "2 zones couvertes",
+    ]

@@ -1,10 +1,16 @@
-"""`{{ day|date_fr:"l j F Y" }}`: Django's date filter with the French ordinal of the first day
-of a month (« mardi 1er décembre 2026 »). Loaded in every template (TEMPLATES builtins)."""
+"""French filters, loaded in every template (TEMPLATES builtins):
+
+- `{{ day|date_fr:"l j F Y" }}`: Django's date filter with the French ordinal of the first day
+  of a month (« mardi 1er décembre 2026 »);
+- `{{ n|count:"zone couverte,zones couvertes" }}`: « 0 zone couverte », « 2 zones couvertes »
+  (0 and 1 take the singular in French, unlike `pluralize`)."""
 
 import re
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+
+from renfort.core import text
 
 register = template.Library()
 
@@ -23,3 +29,9 @@ def date_fr(value, fmt: str):
     if value in (None, ""):
         return ""
     return date_filter(value, first_day_format(value, fmt))
+
+
+@register.filter
+def count(n, forms: str) -> str:
+    singular, plural = forms.split(",", 1)
+    return text.count(int(n), singular, plural)
