@@ -146,7 +146,7 @@ def test_every_invalid_parameter_is_listed(client):
         ({"type": "int_parsing", "loc": ("query", "x")}, "Nombre entier attendu."),
         (
             {"type": "string_too_long", "ctx": {"max_length": 5}},
-            "Texte trop long : 5 caractère(s) au plus.",
+            "Texte trop long (longueur maximale : 5).",
         ),
         ({"type": "string_too_long", "ctx": {}}, FALLBACK),
         ({"type": "url_parsing"}, FALLBACK),
