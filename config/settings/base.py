@@ -146,6 +146,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Public base URL used in emails (links to secret pages, ICS files).
 RENFORT_BASE_URL = env("RENFORT_BASE_URL", "http://127.0.0.1:8000")
+# A demonstration instance (fictitious people, sites and appointments) says so on every page.
+RENFORT_DEMO = env_bool("RENFORT_DEMO", False)
 # Address the public pages give for questions and accessibility requests.
 RENFORT_CONTACT_EMAIL = env("RENFORT_CONTACT_EMAIL", "contact@renfort.example")
 

@@ -8,6 +8,7 @@ _base_dir = Path(__file__).resolve().parent.parent.parent
 os.environ.setdefault("SECRET_KEY", "dev-insecure-secret-key-do-not-use-in-production")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_base_dir / 'var' / 'renfort.sqlite3'}")
 os.environ.setdefault("DJANGO_DEBUG", "0")  # DJANGO_DEBUG=1: Django's debug pages
+os.environ.setdefault("RENFORT_DEMO", "1")  # `make run` loads fictitious demo data
 
 from .base import *  # noqa: E402,F403
 

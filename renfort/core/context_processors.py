@@ -11,6 +11,7 @@ def renfort(request):
         "site_name": "Renfort",
         "site_tagline": "Un médecin près de chez vous — solidarité territoriale",
         "renfort_debug": settings.DEBUG,
+        "renfort_demo": settings.RENFORT_DEMO,
         "nav_items": nav_items(request) if user is not None else [],
         "current_role": getattr(user, "role", None) if user and user.is_authenticated else None,
     }

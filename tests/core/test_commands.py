@@ -35,3 +35,12 @@ def test_accessibility_statement_gives_a_contact(client, settings):
     page = client.get("/accessibilite/").text
     assert 'href="mailto:accessibilite@renfort.example.gouv.fr"' in page
     assert "adresse de contact du service" not in page
+
+
+def test_a_demonstration_says_so_on_every_page(client, settings):
+    settings.RENFORT_DEMO = True
+    page = client.get("/").text
+    assert 'id="demo-notice"' in page and "sont fictifs" in page
+    assert "Données de démonstration fictives." in page
+    settings.RENFORT_DEMO = False
+    assert 'id="demo-notice"' not in client.get("/").text
