@@ -44,3 +44,11 @@ def test_a_demonstration_says_so_on_every_page(client, settings):
     assert "Données de démonstration fictives." in page
     settings.RENFORT_DEMO = False
     assert 'id="demo-notice"' not in client.get("/").text
+
+
+def test_the_home_page_leads_each_newcomer_to_their_first_step(client):
+    page = client.get("/").text
+    assert 'href="/rendez-vous/" id="card-patient"' in page
+    assert 'href="/medecins/inscription/" id="card-doctor"' in page
+    assert 'href="/lieux/declarer/" id="card-site"' in page
+    assert 'href="/compte/connexion/" id="card-agent"' in page
