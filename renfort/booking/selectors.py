@@ -178,6 +178,8 @@ def _origin_resolve(
         if commune:
             return _origin_of_commune(commune)
     if query:
+        if (query.isdigit() and len(query) != 5) or len(query) < 2:
+            return None  # a postcode has 5 digits; one letter names no commune
         commune = communes.search(query).first()
         if commune is None:
             return None

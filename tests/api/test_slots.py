@@ -186,3 +186,29 @@ def test_docs_page_loads_only_local_assets(client):
         served = client.get(asset)
         assert served.status_code == 200, asset
         served.close()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_a_wrong_method_gets_a_french_json_error(client, method):
+    response = getattr(client, method)(SLOTS)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": f"Méthode {method.upper()} non autorisée ici : utilisez GET."
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/nope", "/api/slots/", "/api/zones/"])
+def test_an_unknown_api_address_gets_a_french_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Adresse inconnue de l'API")
+
+
+@pytest.mark.parametrize("value", ["8", "81", "812", "a"])
+def test_a_partial_postcode_or_a_single_letter_is_an_unknown_commune(client, mission, value):
+    response = client.get(SLOTS, {"commune": value})
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "Commune introuvable : vérifiez le nom, le code postal ou le code INSEE."
+    }
