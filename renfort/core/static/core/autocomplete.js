@@ -15,6 +15,12 @@
     list.setAttribute("role", "listbox");
     list.hidden = true;
     wrapper.appendChild(list);
+    // Screen readers hear how many suggestions came (the list itself is not announced).
+    const status = document.createElement("p");
+    status.className = "fr-sr-only";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    wrapper.appendChild(status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);
@@ -43,6 +49,8 @@
         list.appendChild(li);
       });
       list.hidden = items.length === 0;
+      status.textContent = items.length === 0 ? "Aucune suggestion."
+        : items.length + (items.length === 1 ? " suggestion" : " suggestions") + " : flèches haut et bas pour choisir, Entrée pour valider.";
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
       if (active >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + active);
       else input.removeAttribute("aria-activedescendant");
@@ -51,7 +59,7 @@
       if (target) target.value = "";
       clearTimeout(timer);
       const q = input.value.trim();
-      if (q.length < 2) { items = []; render(); return; }
+      if (q.length < 2) { items = []; render(); status.textContent = ""; return; }
       timer = setTimeout(async () => {
         const mine = ++seq;
         const response = await fetch(url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
@@ -66,7 +74,7 @@
       if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
       else if (e.key === "ArrowUp") { active = Math.max(active - 1, 0); render(); e.preventDefault(); }
       else if (e.key === "Enter" && active >= 0) { choose(active); e.preventDefault(); }
-      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Escape") { close(); e.preventDefault(); } // keep what was typed
     });
     input.addEventListener("blur", () => setTimeout(close, 100));
   }
