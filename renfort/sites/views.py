@@ -160,7 +160,11 @@ def declare(request):
                     person_form if _is_person_error(exc) else site_form, exc, aliases=COMMUNE_ALIAS
                 )
             else:
-                if with_account:
+                # A repeated submission logs in only with the password of the account (a form
+                # resent from a shared browser's history never opens someone else's space).
+                if with_account and (
+                    created or site.manager.check_password(person.get("password1") or "")
+                ):
                     login(
                         request, site.manager, backend="django.contrib.auth.backends.ModelBackend"
                     )

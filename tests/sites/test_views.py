@@ -70,6 +70,17 @@ def test_double_submission_creates_one_site(client):
     response = client.post(reverse("sites:declare"), form_data())
     assert response.status_code == 302
     assert Site.objects.count() == 1
+    assert client.get("/").context["user"] == Site.objects.get().manager  # same password
+
+
+def test_a_replayed_declaration_never_logs_in_without_the_password(client):
+    client.post(reverse("sites:declare"), form_data())
+    client.logout()
+    replay = form_data(password1="Un-autre-mot-de-passe-99", password2="Un-autre-mot-de-passe-99")
+    response = client.post(reverse("sites:declare"), replay, follow=True)
+    assert Site.objects.count() == 1
+    assert not response.context["user"].is_authenticated
+    assert response.status_code == 200 and "Se connecter" in text(response)
 
 
 @pytest.mark.parametrize(
