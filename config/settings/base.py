@@ -146,6 +146,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Public base URL used in emails (links to secret pages, ICS files).
 RENFORT_BASE_URL = env("RENFORT_BASE_URL", "http://127.0.0.1:8000")
+# Login throttling: after this many wrong passwords for one account within the delay, its
+# login is refused for the rest of the delay (accounts.services).
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCK_MINUTES = 15
 # A demonstration instance (fictitious people, sites and appointments) says so on every page.
 RENFORT_DEMO = env_bool("RENFORT_DEMO", False)
 # Address the public pages give for questions and accessibility requests.

@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from renfort.core.forms import RenfortForm
+
+from . import services
 
 
 class LoginForm(RenfortForm, AuthenticationForm):
@@ -17,6 +20,25 @@ class LoginForm(RenfortForm, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Adresse électronique"
         self.fields["username"].widget.attrs.update({"autocomplete": "email"})
+
+    def clean(self):
+        """Password guessing is slowed down: too many failures lock the account's login for a
+        while (accounts.services)."""
+        email = self.cleaned_data.get("username") or ""
+        if email and services.login_blocked(email=email):
+            raise ValidationError(
+                "Trop de tentatives de connexion avec cette adresse : réessayez dans "
+                f"{settings.LOGIN_LOCK_MINUTES} minutes, ou choisissez « Mot de passe oublié ».",
+                code="locked",
+            )
+        try:
+            data = super().clean()
+        except ValidationError as exc:
+            if email and exc.code == "invalid_login":
+                services.login_failure_record(email=email)
+            raise
+        services.login_failures_clear(email=email)
+        return data
 
 
 class ResetForm(RenfortForm, PasswordResetForm):

@@ -92,3 +92,15 @@ class User(AbstractUser):
             prefix = "CDOM" if self.role == Role.CDOM_AGENT else "CPAM"
             return f"{prefix} {self.departement.name} ({self.departement.code})"
         return self.get_role_display()
+
+
+class LoginFailure(models.Model):
+    """A failed login, to slow down password guessing (accounts.services.login_*). The account
+    is identified by a hash of its lowercased email: the table never holds an address."""
+
+    key = models.CharField("compte (empreinte)", max_length=64, db_index=True)
+    created_at = models.DateTimeField("date", db_index=True)
+
+    class Meta:
+        verbose_name = "échec de connexion"
+        verbose_name_plural = "échecs de connexion"
