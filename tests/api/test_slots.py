@@ -177,6 +177,7 @@ def test_docs_page_loads_only_local_assets(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
     html = response.text
+    assert '<html lang="fr">' in html
     assets = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', html)
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     assert any(a.endswith("swagger-ui.css") for a in assets)
