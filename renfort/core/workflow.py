@@ -59,6 +59,8 @@ class Workflow:
         key = (current, target)
         if key not in self.transitions:
             label = self.labels or {}
+            if target not in label and self.labels is not None:
+                raise ValidationError("Action inconnue.")  # a forged status: never echoed
             raise ValidationError(
                 f"Passage impossible de « {label.get(current, current)} » "
                 f"à « {label.get(target, target)} »."
