@@ -74,12 +74,22 @@ def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
     )
 
 
-def new_password_check(form, data: dict) -> None:
+def new_password_check(form, data: dict, *, user=None) -> None:
+    """The two passwords match and pass the validators. `user`: the account about to be created
+    (unsaved), so that the password may not look like its email or names either."""
     p1, p2 = data.get("password1"), data.get("password2")
     if p1 and p2 and p1 != p2:
         form.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
     elif p1:
         try:
-            validate_password(p1)
+            validate_password(p1, user=user)
         except ValidationError as exc:
             form.add_error("password1", exc)
+
+
+def future_user(*, email: str, first_name: str = "", last_name: str = ""):
+    """An unsaved account for the password checks of a sign-up (no username: the similarity
+    message names the email, the login people know)."""
+    return get_user_model()(
+        email=email or "", first_name=first_name or "", last_name=last_name or ""
+    )

@@ -14,8 +14,12 @@ class DeliveryError(Exception):
     """The provider refused or could not be reached; the send will be retried."""
 
 
-def send_email(*, to: str, subject: str, body: str, attachments: list[dict]) -> None:
-    message = EmailMessage(subject=subject, body=body, to=[to])
+def send_email(
+    *, to: str, subject: str, body: str, attachments: list[dict], reply_to: str = ""
+) -> None:
+    message = EmailMessage(
+        subject=subject, body=body, to=[to], reply_to=[reply_to] if reply_to else None
+    )
     for item in attachments:
         message.attach(item["filename"], base64.b64decode(item["content_b64"]), item["mimetype"])
     try:

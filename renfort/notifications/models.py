@@ -25,6 +25,7 @@ class Notification(models.Model):
     subject = models.CharField("objet", max_length=200, blank=True)
     body = models.TextField("message")
     attachments = models.JSONField("pièces jointes", default=list, blank=True)
+    reply_to = models.EmailField("répondre à", blank=True)  # emails only: who answers reach
     dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(
         "statut", max_length=10, choices=Status.choices, default=Status.PENDING

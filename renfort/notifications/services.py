@@ -27,6 +27,7 @@ def notification_enqueue(
     subject: str = "",
     attachments: list[tuple[str, bytes, str]] = (),
     dedup_key: str | None = None,
+    reply_to: str = "",
 ) -> Notification | None:
     """Record a notification and schedule its sending after the current transaction commits.
 
@@ -47,6 +48,7 @@ def notification_enqueue(
                 body=body,
                 attachments=encoded,
                 dedup_key=dedup_key,
+                reply_to=reply_to,
             )
     except IntegrityError:
         if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
@@ -86,6 +88,7 @@ def notification_deliver(*, notification_id: int) -> str:
                     subject=notification.subject,
                     body=notification.body,
                     attachments=notification.attachments,
+                    reply_to=notification.reply_to,
                 )
             else:
                 send_sms(to=notification.recipient, body=notification.body)

@@ -10,7 +10,7 @@ from renfort.territories.normalize import normalize_name
 from renfort.zoning.selectors import current_zones
 
 from .models import Site, SiteHistory, SiteKind, SiteStatus, WeeklyOpening
-from .services import default_cpam
+from .names import commune_of, default_cpam
 
 DEMO_NAMESPACE = uuid.UUID("6f1b7c1e-2d1a-4c55-9a51-7e3f5d1c0a01")
 
@@ -48,10 +48,6 @@ def _slug(text: str) -> str:
     return normalize_name(text).replace(" ", "-")[:30]
 
 
-def _of(name: str) -> str:
-    return f"d'{name}" if name[0] in "AEIOUYÉÈÎ" else f"de {name}"
-
-
 def generate(*, rng, stdout) -> None:
     created = 0
     zones = current_zones().order_by("epci__siren")
@@ -72,7 +68,7 @@ def generate(*, rng, stdout) -> None:
             email = demo_email(f"lieu.{_slug(commune.name)}.{commune.code_insee}")
             cpam_name, cpam_dep = default_cpam(commune)
             values = dict(
-                name=f"{prefix} {_of(commune.name)}",
+                name=f"{prefix} {commune_of(commune.name)}",
                 kind=kind,
                 address=f"{rng.randint(1, 40)} {rng.choice(STREETS)}",
                 commune=commune,
@@ -98,7 +94,7 @@ def generate(*, rng, stdout) -> None:
                 housing=housing,
                 housing_beds=beds,
                 housing_description="Studio meublé (fictif)" if beds else "",
-                housing_nights="Du lundi soir au jeudi soir" if beds else "",
+                housing_nights="du lundi soir au jeudi soir" if beds else "",
                 housing_accessible=bool(beds) and rng.random() < 0.5,
                 has_parking=rng.random() < 0.8,
                 pmr_access=rng.random() < 0.8,

@@ -4,10 +4,11 @@ import uuid
 from datetime import time
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 
-from renfort.accounts.forms import new_password_check, new_password_fields
+from renfort.accounts.forms import future_user, new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
 from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
@@ -18,6 +19,42 @@ from .services import EDITABLE_FIELDS, site_check, site_locate
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Free texts stored in unbounded TextFields: the forms bound them (no migration needed).
+TEXT_LIMITS = {
+    "practical_info": 2000,
+    "housing_description": 1000,
+    "outside_zone_justification": 1000,
+}
+MESSAGE_BODY_LIMIT = 5000
+COMMENT_LIMIT = 1000
+# Optional fields whose label already says when to fill them (« si « Autre » », hors zone).
+CONDITIONAL_FIELDS = {"kind_label", "outside_zone_justification", "commune_label"}
+OPTIONAL = " (optionnel)"
+
+
+def limit_length(field: forms.Field, limit: int) -> None:
+    """At most `limit` characters, with a French message and the browser's maxlength."""
+    field.max_length = limit
+    field.validators.append(
+        MaxLengthValidator(
+            limit, message=f"Ce texte est trop long : {intcomma(limit)} caractères au plus."
+        )
+    )
+    field.widget.attrs["maxlength"] = limit
+
+
+def mark_optional(form: forms.BaseForm) -> None:
+    """« (optionnel) » after the label of each optional field the person types or chooses
+    (the page says every other field is required). Checkboxes are never marked: ticking one
+    is a choice, not a piece of information to give."""
+    for name, field in form.fields.items():
+        if field.required or name in CONDITIONAL_FIELDS:
+            continue
+        if field.widget.is_hidden or isinstance(field.widget, forms.CheckboxInput):
+            continue
+        if field.label and not str(field.label).endswith(OPTIONAL):
+            field.label = f"{field.label}{OPTIONAL}"
 
 
 class SiteForm(RenfortModelForm):
@@ -77,13 +114,19 @@ class SiteForm(RenfortModelForm):
         self.fields["finess"].widget.attrs["maxlength"] = 15
         self.fields["cpam_name"].required = False
         self.fields["cpam_departement"].widget = forms.HiddenInput()
-        self.fields["rooms"].widget.attrs["min"] = 1
-        self.fields["rooms"].validators.append(MinValueValidator(1))
-        self.fields["rooms"].error_messages["min_value"] = (
-            "Indiquez au moins une salle de consultation."
-        )
+        rooms = self.fields["rooms"]
+        rooms.min_value = 1
+        rooms.widget.attrs["min"] = 1
+        # One minimum only (the model field's « ≥ 0 » would repeat the same message).
+        rooms.validators = [v for v in rooms.validators if not isinstance(v, MinValueValidator)]
+        rooms.validators.append(MinValueValidator(1))
+        rooms.error_messages["min_value"] = "Indiquez au moins une salle de consultation."
         if not allow_outside_zone:
             del self.fields["outside_zone_justification"]
+        for name, limit in TEXT_LIMITS.items():
+            if name in self.fields:
+                limit_length(self.fields[name], limit)
+        mark_optional(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.template_name = CHECKBOX_TEMPLATE
@@ -199,7 +242,15 @@ class AccountForm(RenfortForm):
 
     def clean(self):
         data = super().clean()
-        new_password_check(self, data)
+        new_password_check(
+            self,
+            data,
+            user=future_user(
+                email=data.get("manager_email", ""),
+                first_name=data.get("manager_first_name", ""),
+                last_name=data.get("manager_last_name", ""),
+            ),
+        )
         return data
 
 
@@ -242,10 +293,18 @@ class TransitionForm(RenfortForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self.fields["comment"], COMMENT_LIMIT)
+
 
 class MessageForm(RenfortForm):
     subject = forms.CharField(label="Objet", max_length=200)
     body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self.fields["body"], MESSAGE_BODY_LIMIT)
 
 
 class PublicFilterForm(forms.Form):

@@ -233,6 +233,15 @@ class Site(models.Model):
         return format_phone(self.phone)
 
     @property
+    def housing_nights_inline(self) -> str:
+        """The nights as shown mid-sentence (« 2 lits, du lundi soir au jeudi soir »): a
+        capital first letter is lowered, unless the word is an acronym (« WE »)."""
+        nights = self.housing_nights.strip()
+        if len(nights) > 1 and nights[0].isupper() and nights[1].islower():
+            return nights[0].lower() + nights[1:]
+        return nights
+
+    @property
     def equipment(self) -> list[str]:
         fields = [
             "has_consultation_kit",
@@ -247,6 +256,12 @@ class Site(models.Model):
             index = items.index(str(self._meta.get_field("has_dmp_software").verbose_name))
             items[index] += f" ({self.software_name})"
         return items
+
+    @property
+    def support(self) -> list[str]:
+        """Who helps the volunteer on site (« accueil / secrétariat »), like `equipment`."""
+        fields = ["has_medical_assistant", "has_reception"]
+        return [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]
 
     def opening_rules(self) -> opening.OpeningRules:
         return opening.OpeningRules(

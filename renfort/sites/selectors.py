@@ -186,6 +186,11 @@ def site_table_rows(sites) -> list[list]:
     ]
 
 
+def site_messages(site: Site, *, limit: int = 20):
+    """The latest messages of the site's manager to the ARS, newest first."""
+    return site.messages.select_related("author").order_by("-created_at", "-id")[:limit]
+
+
 def manager_sites(user):
     return with_opening(
         Site.objects.managed_by(user).select_related("commune", "region", "priority_zone__epci")

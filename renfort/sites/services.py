@@ -30,6 +30,7 @@ from .models import (
     SiteStatus,
     WeeklyOpening,
 )
+from .names import default_cpam, french_of  # noqa: F401 (french_of re-exported)
 from .permissions import can_act_on_site, can_edit_site
 from .selectors import missions_during_closure
 from .validators import finess_errors, normalize_finess, normalize_phone
@@ -89,37 +90,6 @@ def site_locate(*, commune: Commune) -> Location:
 # Sanity limits of what a site declares.
 MAX_ROOMS = 20
 MAX_DAYS_WANTED = 62  # two rooms every day of a month
-
-
-def default_cpam(commune: Commune) -> tuple[str, str]:
-    """The CPAM of the site's département (« CPAM du Tarn »); editable afterwards."""
-    dep = commune.departement
-    return f"CPAM {french_of(dep.name)}", dep.code
-
-
-def french_of(name: str) -> str:
-    """« du Tarn », « de la Creuse », « de l'Ain », « des Landes », « de Paris »."""
-    plural = {"Landes", "Pyrénées-Atlantiques", "Hautes-Pyrénées", "Pyrénées-Orientales",
-              "Hautes-Alpes", "Alpes-de-Haute-Provence", "Alpes-Maritimes", "Ardennes",
-              "Bouches-du-Rhône", "Côtes-d'Armor", "Deux-Sèvres", "Hauts-de-Seine",
-              "Vosges", "Yvelines"}  # fmt: skip
-    feminine = {"Ardèche", "Ariège", "Aube", "Charente", "Charente-Maritime", "Corrèze",
-                "Corse-du-Sud", "Haute-Corse", "Côte-d'Or", "Creuse", "Dordogne", "Drôme",
-                "Gironde", "Haute-Garonne", "Haute-Loire", "Haute-Marne", "Haute-Saône",
-                "Haute-Savoie", "Haute-Vienne", "Loire", "Loire-Atlantique", "Lozère",
-                "Manche", "Marne", "Mayenne", "Meurthe-et-Moselle", "Meuse", "Moselle",
-                "Nièvre", "Sarthe", "Savoie", "Seine-Maritime", "Seine-Saint-Denis", "Somme",
-                "Vendée", "Vienne", "Guadeloupe", "Martinique", "Guyane",
-                "Réunion", "Seine-et-Marne"}  # fmt: skip
-    if name in plural:
-        return f"des {name}"
-    if name in {"Paris", "Mayotte"}:
-        return f"de {name}"
-    if name[0] in "AEIOUYÉÈ":
-        return f"de l'{name}"
-    if name in feminine:
-        return f"de la {name}"
-    return f"du {name}"
 
 
 def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> dict:
@@ -471,6 +441,18 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
             ),
             dedup_key=f"site-history-{history.pk}-ars",
         )
+    elif to_status == SiteStatus.ACTIVE and has_role(actor, Role.SITE_MANAGER):
+        # The manager opens the validated site himself: the ARS learns it is now planned.
+        _notify_ars(
+            site,
+            kind="site_activated",
+            subject=f"Lieu d'accueil ouvert aux volontaires : {site.name}",
+            body=render_to_string(
+                "sites/emails/activated_to_ars.txt",
+                {"site": site, "site_url": absolute_url("sites:detail", site.pk)},
+            ),
+            dedup_key=f"site-history-{history.pk}-ars",
+        )
     return site
 
 
@@ -488,9 +470,15 @@ def site_message_send(*, site: Site, author: User, subject: str, body: str) -> S
         kind="site_message",
         subject=f"[{site.name}] {subject}",
         body=render_to_string(
-            "sites/emails/message_to_ars.txt", {"site": site, "message": message}
+            "sites/emails/message_to_ars.txt",
+            {
+                "site": site,
+                "message": message,
+                "site_url": absolute_url("sites:detail", site.pk),
+            },
         ),
         dedup_key=f"site-message-{message.pk}",
+        reply_to=author.email,  # the agent's answer reaches the manager
     )
     return message
 
@@ -499,7 +487,9 @@ def ars_agents(region_code: str):
     return User.objects.filter(role=Role.ARS_AGENT, region_id=region_code, is_active=True)
 
 
-def _notify_ars(site: Site, *, kind: str, subject: str, body: str, dedup_key: str) -> None:
+def _notify_ars(
+    site: Site, *, kind: str, subject: str, body: str, dedup_key: str, reply_to: str = ""
+) -> None:
     for agent in ars_agents(site.region_id):
         notification_enqueue(
             kind=kind,
@@ -508,6 +498,7 @@ def _notify_ars(site: Site, *, kind: str, subject: str, body: str, dedup_key: st
             subject=subject,
             body=body,
             dedup_key=f"{dedup_key}-{agent.pk}",
+            reply_to=reply_to,
         )
 
 

@@ -20,6 +20,7 @@ from renfort.zoning.selectors import current_zones
 
 from . import selectors, services
 from .forms import (
+    COMMENT_LIMIT,
     AccountForm,
     ManagerForm,
     MessageForm,
@@ -42,6 +43,8 @@ from .permissions import AGENT_LIST_ROLES, can_act_on_site, can_edit_site, can_v
 
 # The commune is typed in `commune_label` (autocomplete) on the site forms.
 COMMUNE_ALIAS = {"commune": "commune_label"}
+# Messages to the ARS a manager sees again on their space.
+MANAGER_MESSAGES = 5
 
 
 def _actions(user, site) -> list[dict]:
@@ -52,6 +55,7 @@ def _actions(user, site) -> list[dict]:
             "to": target,
             "label": ACTION_LABELS[target],
             "reason_required": target in REASON_REQUIRED,
+            "comment_limit": COMMENT_LIMIT,
         }
         for target in SITE_WORKFLOW.targets(site.status, user.role)
     ]
@@ -214,6 +218,7 @@ def manager_space(request):
             "actions": _actions(request.user, site),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
             "message_form": MessageForm(prefix=f"m{site.pk}"),
+            "sent_messages": list(selectors.site_messages(site, limit=MANAGER_MESSAGES)),
             "missions": [m for m in missions if m.site_id == site.pk],
         }
         for site in sites
@@ -355,8 +360,15 @@ def message(request, pk: int):
         else:
             messages.success(request, "Votre message a été envoyé à l'ARS de votre région.")
     else:
-        messages.error(request, "Indiquez l'objet et le texte de votre message.")
+        messages.error(request, _message_form_error(form))
     return redirect("sites:manager_space")
+
+
+def _message_form_error(form: MessageForm) -> str:
+    for name in ("subject", "body"):
+        if form.has_error(name, "max_length"):
+            return f"{form.fields[name].label} : {form.errors[name][0]}"
+    return "Indiquez l'objet et le texte de votre message."
 
 
 @require_POST
@@ -366,7 +378,9 @@ def transition(request, pk: int):
     if not can_view_site(request.user, site):
         raise Http404("Lieu introuvable.")
     form = TransitionForm(request.POST)
-    if not form.is_valid():
+    if form.has_error("comment", "max_length"):
+        messages.error(request, f"Motif : {form.errors['comment'][0]}")
+    elif not form.is_valid():
         messages.error(request, "Action inconnue.")
     else:
         try:
@@ -471,7 +485,7 @@ def detail(request, pk: int):
             "title": site.name,
             "site": site,
             "history": site.history.select_related("actor"),
-            "site_messages": site.messages.select_related("author")[:20],
+            "site_messages": selectors.site_messages(site),
             "actions": _actions(request.user, site),
             "can_edit": can_edit_site(request.user, site),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),

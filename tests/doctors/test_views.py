@@ -631,3 +631,12 @@ def test_signup_says_the_email_is_taken_along_with_the_other_errors(client, sign
     page = text(client.post(reverse(SIGNUP), signup_data(password2="Autre-mot-de-passe-99")))
     assert "Un compte existe déjà" in page and "pas identiques" in page
     assert not Doctor.objects.exists()
+
+
+def test_signup_refuses_a_password_that_looks_like_the_email(client, signup_data):
+    data = signup_data(email="paul.martin@test.renfort.example")
+    data["password1"] = data["password2"] = "paul.martin"
+    response = client.post(reverse(SIGNUP), data)
+    assert "password1" in response.context["form"].errors
+    assert "trop semblable" in text(response)
+    assert not Doctor.objects.exists()

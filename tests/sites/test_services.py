@@ -413,3 +413,22 @@ def test_sanity_limits_of_a_declaration():
         services.opening_exception_add(
             site=site, actor=site.manager, kind="closed", start_date=date(9999, 12, 31)
         )
+
+
+def test_the_ars_is_told_when_the_manager_opens_the_site_to_volunteers():
+    site = SiteFactory(validated=True)
+    agent, other_region = ars_of(site), UserFactory(ars=True)
+    services.site_transition(site=site, actor=site.manager, to_status="active")
+    told = Notification.objects.get(recipient=agent.email, kind="site_activated")
+    assert site.name in told.subject and "ouvert aux médecins volontaires" in told.body
+    assert site.manager.email in told.body and f"/lieux/region/{site.pk}/" in told.body
+    assert not Notification.objects.filter(recipient=other_region.email).exists()
+    assert Notification.objects.filter(recipient=site.manager.email, kind="site_status").exists()
+
+
+def test_the_ars_is_not_told_of_its_own_activation():
+    site = SiteFactory(validated=True)
+    agent, colleague = ars_of(site), ars_of(site)
+    services.site_transition(site=site, actor=agent, to_status="active")
+    assert not Notification.objects.filter(kind="site_activated").exists()
+    assert not Notification.objects.filter(recipient=colleague.email).exists()

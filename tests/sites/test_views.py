@@ -332,3 +332,43 @@ def test_declaration_shows_site_rules_with_the_errors_of_the_hours(client):
     response = client.post(reverse("sites:declare"), data)
     assert "phone" in response.context["site_form"].errors
     assert response.context["pattern_form"].errors
+
+
+def test_site_facts_read_as_french_sentences(client):
+    site = SiteFactory(
+        housing="on_site",
+        housing_beds=2,
+        housing_nights="Du lundi soir au jeudi soir",
+        housing_description="Studio meublé",
+    )
+    html = text(client.get(reverse("sites:public_detail", args=[site.pk])))
+    assert "Hébergement sur place : 2 lits, du lundi soir au jeudi soir — Studio meublé" in html
+    # nothing ticked reads the same way for the equipment and the support
+    assert "<dt>Équipement</dt><dd>Aucun</dd>" in html
+    assert "<dt>Accompagnement</dt><dd>Aucun</dd>" in html
+    assert "Non renseigné" not in html
+
+
+@pytest.mark.parametrize(
+    "nights, shown",
+    [
+        ("Du lundi soir au jeudi soir", "du lundi soir au jeudi soir"),
+        ("du dimanche soir au mardi soir", "du dimanche soir au mardi soir"),
+        ("WE et jours fériés", "WE et jours fériés"),
+        ("  Toutes les nuits ", "toutes les nuits"),
+        ("", ""),
+    ],
+)
+def test_housing_nights_mid_sentence(nights, shown):
+    assert Site(housing_nights=nights).housing_nights_inline == shown
+
+
+def test_equipment_and_support_are_listed_alike(client):
+    site = SiteFactory(has_ecg=True, has_internet=True, has_reception=True)
+    html = text(client.get(reverse("sites:public_detail", args=[site.pk])))
+    assert "<dt>Équipement</dt><dd>Électrocardiographe (ECG), accès à internet</dd>" in html
+    assert "<dt>Accompagnement</dt><dd>Accueil / secrétariat</dd>" in html
+    site.has_medical_assistant = True
+    site.save()
+    html = text(client.get(reverse("sites:public_detail", args=[site.pk])))
+    assert "<dd>Assistant(e) médical(e) présent(e), accueil / secrétariat</dd>" in html

@@ -1,0 +1,95 @@
+"""Messages between a site manager and the ARS of the region: email, ARS page, manager space."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from renfort.accounts.models import Role
+from renfort.notifications.models import Notification
+from renfort.sites import services
+from tests.factories import UserFactory
+
+from .factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Bonjour,\n<b>Les clés</b> sont à l'accueil.\n\nCordialement"
+
+
+def send(site, subject="Clés", body=BODY):
+    return services.site_message_send(site=site, author=site.manager, subject=subject, body=body)
+
+
+def ars_of(site):
+    return UserFactory(role=Role.ARS_AGENT, region=site.region)
+
+
+def test_the_email_to_the_ars_tells_how_to_answer_the_manager(django_capture_on_commit_callbacks):
+    site = SiteFactory()
+    agent = ars_of(site)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(site)
+    body = Notification.objects.get(recipient=agent.email, kind="site_message").body
+    assert BODY in body
+    # Answering the email reaches the manager (Reply-To, see the next test).
+    assert "répondez à ce courriel" in body
+    assert f"écrivez-lui à {site.manager.email}" in body
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_the_email_to_the_ars_replies_to_the_manager(django_capture_on_commit_callbacks):
+    site = SiteFactory()
+    ars_of(site)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(site)
+    assert mail.outbox[0].reply_to == [site.manager.email]
+
+
+def test_the_ars_page_keeps_the_line_breaks_and_escapes_the_message(client):
+    site = SiteFactory()
+    send(site)
+    client.force_login(ars_of(site))
+    page = client.get(reverse("sites:detail", args=[site.pk])).content.decode()
+    section = page.split('id="site-messages"')[1]
+    assert (
+        "Bonjour,<br>&lt;b&gt;Les clés&lt;/b&gt; sont à l&#x27;accueil.<br><br>Cordialement"
+        in section
+    )
+    assert "<b>Les clés</b>" not in page
+
+
+def test_the_manager_sees_the_messages_sent_about_their_site(client):
+    site = SiteFactory()
+    other = SiteFactory()
+    for n in range(7):
+        send(site, subject=f"Question {n}", body=f"Texte {n}\nsuite")
+    send(other, subject="Autre lieu")
+    client.force_login(site.manager)
+    page = client.get(reverse("sites:manager_space")).content.decode()
+    sent = page.split(f'id="sent-messages-{site.pk}"')[1].split("</ul>")[0]
+    assert "Vos derniers messages à l'ARS" in sent
+    shown = [f"Question {n}" for n in range(7) if f"Question {n}<" in sent]
+    assert shown == ["Question 2", "Question 3", "Question 4", "Question 5", "Question 6"]
+    assert sent.index("Question 6") < sent.index("Question 2")  # newest first
+    assert "Texte 6<br>suite" in sent and "Autre lieu" not in page
+    assert "<form" not in sent  # read-only
+
+
+def test_a_manager_without_messages_sees_no_empty_list(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    page = client.get(reverse("sites:manager_space")).content.decode()
+    assert f'id="sent-messages-{site.pk}"' not in page
+
+
+def test_a_message_longer_than_the_limit_is_refused_on_the_page(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    response = client.post(
+        reverse("sites:message", args=[site.pk]),
+        {f"m{site.pk}-subject": "Long", f"m{site.pk}-body": "x" * 5001},
+        follow=True,
+    )
+    assert not site.messages.exists()
+    html = response.content.decode()
+    assert "Message : Ce texte est trop long : 5\xa0000 caractères au plus." in html
