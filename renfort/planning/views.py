@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
@@ -96,7 +96,7 @@ def _actions(user, mission) -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 @role_required(*PLANNER_ROLES)
 def index(request):
     month, region_code, region = _scope(request, strict=False)
@@ -155,7 +155,7 @@ def run(request):
     return _back(month, region, "run-status")
 
 
-@require_GET
+@require_safe
 @role_required(*PLANNER_ROLES)
 def run_status(request, pk: int):
     planning_run = get_object_or_404(PlanningRun, pk=pk)
@@ -368,7 +368,7 @@ def mission_transition(request, pk: int):
     return redirect("planning:mission_detail", pk=pk)
 
 
-@require_GET
+@require_safe
 @role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
 def mission_detail(request, pk: int):
     mission = get_object_or_404(
@@ -394,7 +394,7 @@ def mission_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @role_required(Role.DOCTOR)
 def doctor_missions(request):
     doctor = getattr(request.user, "doctor", None)
@@ -443,7 +443,7 @@ def _time(value):
     return time.fromisoformat(value) if isinstance(value, str) else value
 
 
-@require_GET
+@require_safe
 @role_required(Role.DOCTOR)
 def doctor_ics(request):
     doctor = getattr(request.user, "doctor", None)
@@ -462,7 +462,7 @@ def doctor_ics(request):
     return response
 
 
-@require_GET
+@require_safe
 @role_required(Role.SITE_MANAGER)
 def site_missions(request):
     missions = list(selectors.site_upcoming_missions(request.user))

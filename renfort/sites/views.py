@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
@@ -90,7 +90,7 @@ def public_map(request):
     )
 
 
-@require_GET
+@require_safe
 def public_geojson(request):
     sites = selectors.public_sites(
         region=request.GET.get("region", "")[:3],

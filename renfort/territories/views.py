@@ -1,11 +1,11 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Commune, Departement
 
 
-@require_GET
+@require_safe
 def commune_autocomplete(request):
     """JSON list of communes (programme territories) for a name or postcode prefix."""
     query = request.GET.get("q", "")[:80]
@@ -24,7 +24,7 @@ def commune_autocomplete(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def departements_geojson(request):
     features = [

@@ -372,3 +372,7 @@ def test_equipment_and_support_are_listed_alike(client):
     site.save()
     html = text(client.get(reverse("sites:public_detail", args=[site.pk])))
     assert "<dd>Assistant(e) médical(e) présent(e), accueil / secrétariat</dd>" in html
+
+
+def test_the_public_geojson_answers_head_requests(client):
+    assert client.head(reverse("sites:public_geojson")).status_code == 200
