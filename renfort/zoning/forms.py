@@ -12,8 +12,11 @@ class ZoneAddForm(RenfortForm):
         queryset=EPCI.objects.none(),
         error_messages={"invalid_choice": "Choisissez une intercommunalité de votre région."},
     )
+    # No preselected category: the first one (« Catégorie 4 ») would otherwise be sent unseen.
     category = forms.ChoiceField(
-        label="Catégorie de l'indice de vulnérabilité", choices=Category.choices
+        label="Catégorie de l'indice de vulnérabilité",
+        choices=[("", "Choisissez une catégorie"), *Category.choices],
+        help_text="« Catégorie non publiée » si l'arrêté ne la précise pas.",
     )
     reason = forms.CharField(
         label="Motif de l'ajout",

@@ -56,6 +56,10 @@ class Certainty(models.TextChoices):
     OFFICIAL = "official", "Liste officielle"
 
 
+# Zones read from an indirect source (a consultation site, a press article) rather than a list.
+UNCONFIRMED_CERTAINTIES = frozenset({Certainty.DEDUCED, Certainty.DOUBTFUL})
+
+
 class PriorityZoneQuerySet(models.QuerySet):
     def current(self):
         """Zones of the active zoning that have not been removed."""
@@ -95,6 +99,17 @@ class PriorityZone(models.Model):
     @property
     def is_current(self) -> bool:
         return self.removed_at is None
+
+    @property
+    def is_unconfirmed(self) -> bool:
+        return self.certainty in UNCONFIRMED_CERTAINTIES
+
+    @property
+    def public_label(self) -> str:
+        """What the public reads about the zone (search answer, zone page)."""
+        if self.is_unconfirmed:
+            return "Zone prioritaire (liste à confirmer)"
+        return "Zone prioritaire"
 
 
 class ZoneChange(models.Model):

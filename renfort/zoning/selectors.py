@@ -47,8 +47,21 @@ class RegionZones:
 
 @dataclass
 class ZoningSummary:
+    """Known zones by region: every programme region, or the one region of `region_code`."""
+
     zoning: Zoning | None
     regions: list[RegionZones]
+    region_code: str | None = None
+    # Current zones of the whole country (differs from known_count when filtered to a region).
+    national_known_count: int | None = None
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.region_code is not None
+
+    @property
+    def region(self) -> Region | None:
+        return self.regions[0].region if self.is_filtered and self.regions else None
 
     @property
     def known_count(self) -> int:
@@ -59,12 +72,25 @@ class ZoningSummary:
         return sum(r.population for r in self.regions)
 
     @property
-    def expected_count(self) -> int | None:
+    def national_expected_count(self) -> int | None:
         return self.zoning.expected_zone_count if self.zoning else None
 
     @property
+    def expected_count(self) -> int | None:
+        """Zones announced for what is shown: the country, or the filtered region (None when the
+        region's count was not announced)."""
+        if self.is_filtered:
+            return self.regions[0].expected_count if self.regions else None
+        return self.national_expected_count
+
+    @property
     def is_partial(self) -> bool:
-        return self.expected_count is not None and self.known_count < self.expected_count
+        if self.expected_count is not None:
+            return self.known_count < self.expected_count
+        # A region without an announced count: partial as long as the national list is.
+        national = self.national_expected_count
+        known = self.national_known_count
+        return self.is_filtered and None not in (national, known) and known < national
 
     @property
     def programme_population(self) -> int:
@@ -80,13 +106,23 @@ def region_populations() -> dict[str, int]:
     return {row["departement__region_id"]: row["total"] for row in rows}
 
 
+def programme_region(code: str | None) -> Region | None:
+    """The programme region of an INSEE code (from a URL), None when there is none."""
+    if not code:
+        return None
+    return Region.objects.in_programme().filter(code=code[:3]).first()
+
+
 def zoning_summary(region_code: str | None = None) -> ZoningSummary:
-    """Known priority zones grouped by region (every programme region, even with none known)."""
+    """Known priority zones grouped by region (every programme region, even with none known);
+    with `region_code`, only that region, and the announced count is the region's."""
     zoning = active_zoning()
     populations = region_populations()
     regions = Region.objects.in_programme().order_by("name")
+    national_known = None
     if region_code:
         regions = regions.filter(code=region_code)
+        national_known = current_zones().count()
     targets = {}
     if zoning:
         targets = {t.region_id: t.expected_zone_count for t in zoning.region_targets.all()}
@@ -94,16 +130,48 @@ def zoning_summary(region_code: str | None = None) -> ZoningSummary:
         r.code: RegionZones(r, populations.get(r.code, 0), expected_count=targets.get(r.code))
         for r in regions
     }
-    for zone in current_zones().order_by("epci__name"):
+    zones = current_zones().order_by("epci__name")
+    if region_code:
+        zones = zones.for_region(region_code)
+    for zone in zones:
         group = groups.get(zone.epci.region_id)
         if group is not None:
             group.zones.append(zone)
-    return ZoningSummary(zoning=zoning, regions=list(groups.values()))
+    return ZoningSummary(
+        zoning=zoning,
+        regions=list(groups.values()),
+        region_code=region_code or None,
+        national_known_count=national_known,
+    )
 
 
 def zone_counts_by_region() -> dict[str, int]:
     rows = current_zones().values("epci__region_id").annotate(n=Count("id"))
     return {row["epci__region_id"]: row["n"] for row in rows}
+
+
+def _sites_in_service():
+    """Host sites open to volunteers or about to be (validated by the ARS)."""
+    from renfort.sites.models import Site, SiteStatus  # sites imports zoning: no module cycle
+
+    return Site.objects.filter(status__in=[SiteStatus.ACTIVE, SiteStatus.VALIDATED])
+
+
+def zone_active_sites(zone: PriorityZone):
+    """Active or validated host sites of a zone: removing the zone would leave them attached to
+    a zone that no public page shows any more."""
+    return _sites_in_service().filter(priority_zone=zone).select_related("commune").order_by("name")
+
+
+def active_site_counts(zones) -> dict[int, int]:
+    """Number of active or validated host sites of each zone (zone id → count)."""
+    rows = (
+        _sites_in_service()
+        .filter(priority_zone__in=zones)
+        .values("priority_zone_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["priority_zone_id"]: row["n"] for row in rows}
 
 
 def commune_zone_lookup(query: str, limit: int = 10, code_insee: str = "") -> list[dict]:

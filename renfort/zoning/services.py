@@ -1,7 +1,7 @@
 """Writes on the priority zoning: imports of official lists and ARS changes, each with history."""
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from renfort.accounts.permissions import can_manage_zones_of_region
+from renfort.core.text import count
 from renfort.territories.models import EPCI
 
 from .models import Category, Certainty, PriorityZone, RegionTarget, ZoneChange, Zoning
+from .selectors import zone_active_sites
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "reference" / "zones_prioritaires_2025.csv"
 DEFAULT_TARGETS = (
@@ -39,6 +41,8 @@ class ZoneImportReport:
     kept_removed: int
     removed_missing: int
     unknown_sirens: list[str]
+    # Zones absent from the file but kept because host sites are active there (remove_missing).
+    kept_with_sites: list[str] = field(default_factory=list)
 
     @property
     def total_in_file(self) -> int:
@@ -155,9 +159,13 @@ def priority_zones_import(
         else:
             unchanged += 1
     removed_missing = 0
+    kept_with_sites: list[str] = []
     if remove_missing:
         for siren, zone in existing.items():
             if siren not in seen and zone.removed_at is None:
+                if zone_active_sites(zone).exists():
+                    kept_with_sites.append(siren)
+                    continue
                 zone.removed_at = timezone.now()
                 zone.save(update_fields=["removed_at", "updated_at"])
                 ZoneChange.objects.create(
@@ -168,7 +176,9 @@ def priority_zones_import(
                 removed_missing += 1
     if targets_path is not None:
         region_targets_import(zoning=zoning, path=targets_path)
-    return ZoneImportReport(created, updated, unchanged, kept_removed, removed_missing, unknown)
+    return ZoneImportReport(
+        created, updated, unchanged, kept_removed, removed_missing, unknown, kept_with_sites
+    )
 
 
 def region_targets_import(*, zoning: Zoning, path: Path) -> int:
@@ -223,14 +233,40 @@ def priority_zone_add(*, actor, epci: EPCI, reason: str, category: str = Categor
     return zone
 
 
+def zone_removal_blocker(zone: PriorityZone) -> str:
+    """Why the zone cannot be removed now (French), or "" when it can.
+
+    A zone with active or validated host sites stays: removed, it would vanish from the public
+    pages and the commune search while those sites (map, booking, API, planning) still name it.
+    The ARS suspends or closes the sites first (or corrects their commune), then removes the
+    zone; a zone restored later finds its sites again."""
+    sites = list(zone_active_sites(zone))
+    if not sites:
+        return ""
+    names = ", ".join(f"« {site.name} »" for site in sites[:5])
+    if len(sites) > 5:
+        names += "…"
+    how_many = count(
+        len(sites), "lieu d'accueil actif ou validé", "lieux d'accueil actifs ou validés"
+    )
+    return (
+        f"{zone.epci.name} a encore {how_many} ({names}) : suspendez ou fermez ces lieux "
+        "avant de retirer la zone."
+    )
+
+
 @transaction.atomic
 def priority_zone_remove(*, actor, zone: PriorityZone, reason: str) -> PriorityZone:
+    """Remove a zone from the active zoning. Refused while host sites are active there."""
     reason = _require_reason(reason)
     if not can_manage_zones_of_region(actor, zone.epci.region_id):
         raise PermissionDenied("Vous ne pouvez modifier que les zones de votre région.")
     zone = PriorityZone.objects.select_for_update().get(pk=zone.pk)
     if zone.removed_at is not None:
         raise ValidationError("Cette zone a déjà été retirée.")
+    blocker = zone_removal_blocker(zone)
+    if blocker:
+        raise ValidationError(blocker)
     zone.removed_at = timezone.now()
     zone.save(update_fields=["removed_at", "updated_at"])
     ZoneChange.objects.create(

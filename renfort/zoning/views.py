@@ -1,34 +1,42 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from renfort.accounts.models import Role
-from renfort.accounts.permissions import (
-    can_manage_zones_of_region,
-    has_role,
-    is_national,
-    role_required,
-)
+from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.core.forms import attach_errors, titled
 from renfort.territories.models import Region
 
 from . import selectors, services
 from .forms import ZoneAddForm, ZoneRemoveForm
 from .models import PriorityZone
+from .permissions import can_manage_zones_of_region, can_see_zone_note
 
 
 def zone_list(request):
-    region_code = request.GET.get("region") or None
-    summary = selectors.zoning_summary(region_code=region_code)
+    code = request.GET.get("region", "").strip()
+    region = selectors.programme_region(code)
+    region_error = None
+    if code and region is None:
+        region_error = (
+            f"Aucune région ne correspond au code « {code[:10]} » : toutes les régions sont "
+            "affichées."
+        )
+    summary = selectors.zoning_summary(region_code=region.code if region else None)
     return render(
         request,
         "zoning/list.html",
         {
-            "title": "Zones prioritaires",
+            "title": f"Zones prioritaires — {region.name}" if region else "Zones prioritaires",
             "summary": summary,
             "regions": Region.objects.in_programme().order_by("name"),
-            "selected_region": region_code,
+            "selected_region": region.code if region else None,
+            "region_error": region_error,
         },
     )
 
@@ -44,6 +52,7 @@ def zone_detail(request, siren: str):
             "zone": zone,
             "communes": communes,
             "changes": zone.changes.select_related("actor"),
+            "show_note": can_see_zone_note(request.user, zone),
         },
     )
 
@@ -53,7 +62,7 @@ def zone_map(request):
     return render(request, "zoning/map.html", {"title": "Carte des zones", "summary": summary})
 
 
-@require_GET
+@require_safe
 def zones_geojson(request):
     return JsonResponse(selectors.zones_geojson())
 
@@ -87,16 +96,24 @@ def commune_search(request):
     )
 
 
-@role_required(Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN)
-def manage(request):
-    """ARS agents manage the zones of their region; national steering can only look."""
+def _manage_url(user, region: Region) -> str:
+    """The management page of a region (ARS agents always land on their own region)."""
+    url = reverse("zoning:manage")
+    return url if has_role(user, Role.ARS_AGENT) else f"{url}?{urlencode({'region': region.code})}"
+
+
+def _managed_region(user, code: str | None) -> Region | None:
+    """The region whose zones the page shows: the ARS agent's own, or the one asked for."""
+    if has_role(user, Role.ARS_AGENT):
+        return get_object_or_404(Region, code=user.region_id)
+    return selectors.programme_region(code)
+
+
+def _manage_page(request, region: Region, add_form: ZoneAddForm | None = None):
     user = request.user
-    region_code = user.region_id if has_role(user, Role.ARS_AGENT) else request.GET.get("region")
-    if region_code is None and is_national(user):
-        region_code = "75"
-    region = get_object_or_404(Region, code=region_code)
     can_edit = can_manage_zones_of_region(user, region.code)
     summary = selectors.zoning_summary(region_code=region.code)
+    group = summary.regions[0] if summary.regions else None
     removed = PriorityZone.objects.filter(
         zoning__is_active=True, removed_at__isnull=False, epci__region=region
     ).select_related("epci")
@@ -104,24 +121,48 @@ def manage(request):
         request,
         "zoning/manage.html",
         {
-            "title": f"Zones prioritaires — {region.name}",
+            "title": titled(f"Zones prioritaires — {region.name}", add_form),
             "region": region,
-            "group": summary.regions[0] if summary.regions else None,
+            "group": group,
             "summary": summary,
+            "site_counts": selectors.active_site_counts(group.zones) if group else {},
             "removed": removed,
             "can_edit": can_edit,
-            "add_form": ZoneAddForm(region_code=region.code),
-            "remove_form": ZoneRemoveForm(),
-            "regions": Region.objects.in_programme() if is_national(user) else None,
+            "add_form": add_form or ZoneAddForm(region_code=region.code),
+            "regions": (
+                Region.objects.in_programme().order_by("name") if is_national(user) else None
+            ),
         },
     )
+
+
+@role_required(Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN)
+def manage(request):
+    """ARS agents manage the zones of their region; national steering can only look, and first
+    chooses a region."""
+    code = request.GET.get("region", "").strip()
+    region = _managed_region(request.user, code)
+    if region is None:
+        return render(
+            request,
+            "zoning/manage_regions.html",
+            {
+                "title": "Zones prioritaires — choisir une région",
+                "summary": selectors.zoning_summary(),
+                "unknown_code": code[:10],
+            },
+        )
+    return _manage_page(request, region)
 
 
 @require_POST
 @role_required(Role.ARS_AGENT, Role.ADMIN)
 def add(request):
-    region_code = request.user.region_id or request.POST.get("region")
-    form = ZoneAddForm(request.POST, region_code=region_code)
+    region = _managed_region(request.user, request.POST.get("region"))
+    if region is None:
+        messages.error(request, "Choisissez la région de la zone à ajouter.")
+        return redirect("zoning:manage")
+    form = ZoneAddForm(request.POST, region_code=region.code)
     if form.is_valid():
         try:
             zone = services.priority_zone_add(
@@ -131,24 +172,36 @@ def add(request):
                 category=form.cleaned_data["category"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            raise exc
+            attach_errors(form, exc)
         else:
             messages.success(request, f"{zone.epci.name} a été ajoutée aux zones prioritaires.")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("zoning:manage")
+            return redirect(_manage_url(request.user, region))
+    return _manage_page(request, region, add_form=form)
 
 
 @require_POST
 @role_required(Role.ARS_AGENT, Role.ADMIN)
 def remove(request, siren: str):
-    zone = get_object_or_404(PriorityZone.objects.current(), epci_id=siren)
+    """Remove a zone with a reason. A zone whose host sites are still active is not removed:
+    the page lists those sites and says what to do first (see services.zone_removal_blocker)."""
+    zone = get_object_or_404(
+        PriorityZone.objects.current().select_related("epci__region"), epci_id=siren
+    )
     if not can_manage_zones_of_region(request.user, zone.epci.region_id):
         raise PermissionDenied("Vous ne pouvez modifier que les zones de votre région.")
+    back = _manage_url(request.user, zone.epci.region)
+    active_sites = list(selectors.zone_active_sites(zone))
+    if active_sites:
+        return render(
+            request,
+            "zoning/remove_blocked.html",
+            {
+                "title": f"Retrait impossible pour l'instant — {zone.epci.name}",
+                "zone": zone,
+                "sites": active_sites,
+                "back": back,
+            },
+        )
     form = ZoneRemoveForm(request.POST)
     if form.is_valid():
         try:
@@ -161,4 +214,4 @@ def remove(request, siren: str):
             messages.success(request, f"{zone.epci.name} a été retirée des zones prioritaires.")
     else:
         messages.error(request, "Indiquez le motif du retrait (au moins 5 caractères).")
-    return redirect("zoning:manage")
+    return redirect(back)

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from renfort.territories.models import EPCI
+from renfort.sites.models import SiteStatus
+from renfort.territories.models import EPCI, Region
 from renfort.zoning import selectors
 from renfort.zoning.models import Certainty, PriorityZone, ZoneChange, Zoning
 from renfort.zoning.services import (
@@ -13,10 +14,12 @@ from renfort.zoning.services import (
     priority_zone_add,
     priority_zone_remove,
     priority_zones_import,
+    zone_removal_blocker,
     zoning_activate,
     zoning_get_or_create,
 )
 from tests.factories import UserFactory
+from tests.sites.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,89 @@ def test_import_command_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "Zones connues : 64 sur 151" in out
     assert PriorityZone.objects.count() == 64
+
+
+# --- Removal of a zone with host sites -----------------------------------------------------------
+
+HAUT_LANGUEDOC = "200066553"  # Lacaune, Occitanie: the SiteFactory's default zone
+
+
+def occitanie_agent():
+    return UserFactory(ars=True, region=Region.objects.get(code="76"))
+
+
+@pytest.mark.parametrize("status", [SiteStatus.ACTIVE, SiteStatus.VALIDATED])
+def test_zone_with_sites_in_service_is_not_removed(status):
+    site = SiteFactory(name="Maison de santé (fictive) de Lacaune", status=status)
+    zone = PriorityZone.objects.get(epci_id=HAUT_LANGUEDOC)
+    with pytest.raises(ValidationError) as error:
+        priority_zone_remove(actor=occitanie_agent(), zone=zone, reason="Sortie de la liste")
+    message = error.value.messages[0]
+    assert "1 lieu d'accueil actif ou validé" in message and site.name in message
+    assert "suspendez ou fermez" in message
+    assert selectors.current_zones().filter(pk=zone.pk).exists()
+    assert not zone.changes.filter(action=ZoneChange.Action.REMOVED).exists()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [SiteStatus.PROPOSED, SiteStatus.RETURNED, SiteStatus.SUSPENDED, SiteStatus.CLOSED],
+)
+def test_zone_whose_sites_are_not_in_service_is_removed(status):
+    site = SiteFactory(status=status)
+    zone = PriorityZone.objects.get(epci_id=HAUT_LANGUEDOC)
+    assert zone_removal_blocker(zone) == ""
+    priority_zone_remove(actor=occitanie_agent(), zone=zone, reason="Sortie de la liste")
+    assert not selectors.current_zones().filter(pk=zone.pk).exists()
+    # the site keeps its zone: restoring the zone finds it again
+    site.refresh_from_db()
+    assert site.priority_zone_id == zone.pk
+
+
+def test_removal_message_counts_several_sites():
+    for _ in range(7):
+        SiteFactory()
+    zone = PriorityZone.objects.get(epci_id=HAUT_LANGUEDOC)
+    message = zone_removal_blocker(zone)
+    assert message.startswith("CC du Haut-Languedoc a encore 7 lieux d'accueil actifs ou validés")
+    assert "…" in message
+
+
+def test_import_remove_missing_keeps_zones_with_active_sites(tmp_path):
+    SiteFactory()
+    zoning = Zoning.objects.get(is_active=True)
+    rows = [r for r in source_rows() if r["siren"] != HAUT_LANGUEDOC]
+    path = tmp_path / "without_haut_languedoc.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = priority_zones_import(zoning=zoning, path=path, remove_missing=True)
+    assert report.removed_missing == 0
+    assert report.kept_with_sites == [HAUT_LANGUEDOC]
+    assert selectors.current_zones().filter(epci_id=HAUT_LANGUEDOC).exists()
+
+
+# --- Region summary ------------------------------------------------------------------------------
+
+
+def test_region_summary_uses_the_region_announced_count():
+    occitanie = selectors.zoning_summary(region_code="76")
+    assert occitanie.region.code == "76"
+    assert (occitanie.known_count, occitanie.expected_count, occitanie.is_partial) == (
+        20,
+        28,
+        True,
+    )
+    # announced count unknown for the region: partial as long as the national list is
+    bfc = selectors.zoning_summary(region_code="27")
+    assert (bfc.known_count, bfc.expected_count, bfc.is_partial) == (0, None, True)
+    national = selectors.zoning_summary()
+    assert national.region is None and national.expected_count == 151
+
+
+def test_unconfirmed_certainties():
+    zones = {z.epci_id: z for z in selectors.current_zones()}
+    assert zones["200068930"].is_unconfirmed  # « DEDUIT DU LIEU, A VERIFIER »
+    assert zones["200042463"].public_label == "Zone prioritaire (liste à confirmer)"  # « DEDUIT »
+    assert zones[HAUT_LANGUEDOC].public_label == "Zone prioritaire"

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.urls import reverse
 
+from renfort.territories.models import Region
 from renfort.zoning import selectors
 from renfort.zoning.models import ZoneChange
 from tests.factories import UserFactory
@@ -12,8 +15,8 @@ def test_home_explains_each_audience_and_partial_list(client):
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    for word in ["Patient", "Médecin volontaire", "Lieu d'accueil", "Agent ARS"]:
-        assert word in html
+    for card in ["card-patient", "card-doctor", "card-site", "card-agent"]:
+        assert f'id="{card}"' in html
     assert "64 zones connues sur 151" in html
 
 
@@ -138,3 +141,90 @@ def test_national_steering_sees_any_region_read_only(client):
     response = client.get(reverse("zoning:manage"), {"region": "76"})
     assert response.status_code == 200
     assert not response.context["can_edit"]
+
+
+# --- Internal note and unconfirmed zones ---------------------------------------------------------
+
+FUMEL = "200068930"  # Nouvelle-Aquitaine; note « DEDUIT DU LIEU, A VERIFIER: … »
+
+
+@pytest.mark.parametrize(
+    ("user", "sees_note"),
+    [
+        (None, False),
+        ({"doctor": True}, False),
+        ({"site_manager": True}, False),
+        ({"cdom": True}, False),
+        ({"ars": True, "region_code": "76"}, False),  # ARS of another region
+        ({"ars": True}, True),  # ARS Nouvelle-Aquitaine
+        ({"national": True}, True),
+        ({"admin": True}, True),
+    ],
+)
+def test_zone_note_is_shown_to_agents_of_the_zone_only(client, user, sees_note):
+    if user is not None:
+        user = dict(user)
+        region_code = user.pop("region_code", None)
+        if region_code:
+            user["region"] = Region.objects.get(code=region_code)
+        client.force_login(UserFactory(**user))
+    html = client.get(reverse("zoning:detail", args=[FUMEL])).content.decode()
+    assert ("DEDUIT DU LIEU" in html) is sees_note
+    assert ('id="zone-note"' in html) is sees_note
+
+
+def test_unconfirmed_zone_is_labelled_as_such_on_its_page_and_in_the_search(client):
+    html = client.get(reverse("zoning:detail", args=[FUMEL])).content.decode()
+    assert "Zone prioritaire (liste à confirmer)" in html
+    assert 'id="unconfirmed-explanation"' in html
+    html = client.get(reverse("zoning:search"), {"q": "Fumel"}).content.decode()
+    assert "Zone prioritaire (liste à confirmer)" in html
+    assert "reste à confirmer" in html
+
+
+def test_confirmed_zone_says_zone_prioritaire_without_reserve(client):
+    html = client.get(reverse("zoning:search"), {"q": "Lacaune"}).content.decode()
+    assert "Zone prioritaire</p>" in html
+    assert "liste à confirmer" not in html
+    html = client.get(reverse("zoning:detail", args=["200066553"])).content.decode()
+    assert "liste à confirmer" not in html
+
+
+# --- Zones list: anchors, region filter ----------------------------------------------------------
+
+
+def test_every_region_link_of_the_list_has_its_anchor(client):
+    html = client.get(reverse("zoning:list")).content.decode()
+    links = set(re.findall(r'href="#(region-[0-9A-Za-z]+)"', html))
+    anchors = set(re.findall(r'id="(region-[0-9A-Za-z]+)"', html))
+    assert "region-27" in links and links <= anchors
+    assert "Bourgogne-Franche-Comté — 0 zone connue" in html
+
+
+def test_region_filter_counts_against_the_region_announced_count(client):
+    response = client.get(reverse("zoning:list"), {"region": "76"})
+    html = response.content.decode()
+    summary = response.context["summary"]
+    assert (summary.known_count, summary.expected_count) == (20, 28)
+    assert "Liste partielle pour la région Occitanie : 20 zones connues sur 28." in html
+    assert 'id="total-expected">28<' in html
+    assert "sur 151" not in html
+
+
+def test_region_filter_without_announced_count_says_so(client):
+    response = client.get(reverse("zoning:list"), {"region": "27"})
+    html = response.content.decode()
+    assert response.context["summary"].expected_count is None
+    assert "Liste partielle pour la région Bourgogne-Franche-Comté : 0 zone connue" in html
+    assert 'id="total-expected">inconnu<' in html
+
+
+@pytest.mark.parametrize("code", ["zz", "999", "<b>"])
+def test_unknown_region_filter_is_ignored_with_a_french_message(client, code):
+    response = client.get(reverse("zoning:list"), {"region": code})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="region-error"' in html and "toutes les régions sont affichées" in html
+    assert "<b>" not in html.split('id="region-error"')[1].split("</div>")[0]
+    assert len(response.context["summary"].regions) > 10
+    assert "Liste partielle : 64 zones connues sur 151." in html

@@ -47,6 +47,13 @@ class Command(BaseCommand):
             self.stderr.write(
                 self.style.WARNING(f"SIREN inconnus ignorés : {', '.join(report.unknown_sirens)}")
             )
+        if report.kept_with_sites:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Absentes du fichier mais maintenues, car des lieux d'accueil y sont actifs "
+                    f"ou validés : {', '.join(report.kept_with_sites)}"
+                )
+            )
         known = zoning.zones.filter(removed_at__isnull=True).count()
         expected = zoning.expected_zone_count
         self.stdout.write(
