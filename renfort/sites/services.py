@@ -16,6 +16,7 @@ from renfort.core.text import count
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
 from renfort.territories.models import Commune
+from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import zone_for_epci
 
 from . import opening
@@ -423,6 +424,14 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+    if to_status in (SiteStatus.VALIDATED, SiteStatus.ACTIVE) and site.priority_zone_id:
+        # Locked like zoning.services.priority_zone_remove does: one of the two waits.
+        zone = PriorityZone.objects.select_for_update().get(pk=site.priority_zone_id)
+        if zone.removed_at is not None:
+            raise ValidationError(
+                "La zone prioritaire de ce lieu a été retirée : corrigez sa commune ou "
+                "demandez un rattachement hors zone justifié."
+            )
     history = SiteHistory.objects.create(
         site=site, from_status=site.status, to_status=to_status, actor=actor, comment=comment
     )

@@ -6,6 +6,7 @@ from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from renfort.accounts.models import Role, User
 from renfort.notifications.models import Notification
@@ -13,6 +14,7 @@ from renfort.sites import services
 from renfort.sites.models import Site, SiteMessage, SiteStatus
 from renfort.sites.opening import AFTERNOON, MORNING, WeeklySlot
 from renfort.sites.validators import finess_errors, normalize_phone
+from renfort.zoning.models import PriorityZone
 from tests.factories import UserFactory, commune
 from tests.planning.factories import MissionFactory
 
@@ -292,6 +294,16 @@ def test_full_workflow_with_history_and_emails():
         ("active", "closed"),
     ]
     assert Notification.objects.filter(recipient=site.manager.email).count() == 5
+
+
+@pytest.mark.parametrize(("trait", "target"), [("suspended", "active"), ("proposed", "validated")])
+def test_a_site_cannot_reopen_in_a_removed_zone(trait, target):
+    site = SiteFactory(**{trait: True})
+    PriorityZone.objects.filter(pk=site.priority_zone_id).update(removed_at=timezone.now())
+    with pytest.raises(ValidationError, match="zone prioritaire de ce lieu a été retirée"):
+        services.site_transition(site=site, actor=ars_of(site), to_status=target)
+    site.refresh_from_db()
+    assert site.status == trait and not site.history.filter(to_status=target).exists()
 
 
 def test_return_for_completion_and_resubmission():
