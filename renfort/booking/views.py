@@ -18,6 +18,7 @@ from renfort.zoning.models import PriorityZone
 
 from . import selectors, services
 from .forms import (
+    PERIODS,
     BookingForm,
     MarkForm,
     SearchForm,
@@ -51,6 +52,7 @@ def search(request):
         "form": form,
         "searched": False,
         "max_distance_km": selectors.MAX_DISTANCE_KM,
+        "periods": PERIODS,
     }
     context["no_origin"] = "q" in request.GET and form.is_valid() and not form.has_origin
     if form.is_bound and form.is_valid() and form.has_origin:

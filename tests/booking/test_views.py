@@ -1,6 +1,7 @@
 """Public pages: search, booking form, secret link, waiting list, offers, notice."""
 
 import html as htmllib
+import re
 import uuid
 from datetime import timedelta
 
@@ -394,6 +395,20 @@ def test_the_last_day_of_the_horizon_is_searched(client, mission):
     response = client.get(SEARCH, {"q": "81230", "date": last.isoformat()})
     assert response.context["form"].is_valid()
     assert response.context["searched"]
+
+
+def test_a_result_escapes_the_site_and_writes_french_numbers(client, mission):
+    site = mission.site
+    site.name, site.address = "<b>Maison</b> & Cie", "1 rue <i>du Test</i>"
+    site.save()
+    page = client.get(SEARCH, {"q": "81230"}).text
+    result = page[page.index(f'id="site-{site.pk}"') :]
+    result = result[: result.index("</article>")]
+    assert "&lt;b&gt;Maison&lt;/b&gt; &amp; Cie" in result and "<b>" not in result
+    assert "1 rue &lt;i&gt;du Test&lt;/i&gt;" in result
+    assert re.search(r"à \d+,\d km à vol d'oiseau", result)
+    assert reverse("booking:site_slots", args=[site.pk]) in result
+    assert reverse("booking:book", args=[free_slot(mission).pk]) in result
 
 
 def test_headings_name_the_commune_first(client, mission):

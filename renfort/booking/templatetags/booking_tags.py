@@ -13,6 +13,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from renfort.core import text
 from renfort.core.templatetags.french import first_day_format
 
 register = template.Library()
@@ -30,12 +31,17 @@ def _day_labels(day, language: str) -> tuple[str, str]:
     )
 
 
-@lru_cache(maxsize=8)
-def _book_url_pattern(prefix: str, urlconf) -> tuple[str, str]:
-    """The booking URL around a slot id, from one reverse (no reverse per button)."""
-    url = reverse("booking:book", args=[987654321])
+@lru_cache(maxsize=16)
+def _url_pattern(name: str, prefix: str, urlconf) -> tuple[str, str]:
+    """A URL around an id, from one reverse (no reverse per button or result)."""
+    url = reverse(name, args=[987654321])
     before, after = url.split("987654321")
     return before, after
+
+
+def _url(name: str, pk: int) -> str:
+    before, after = _url_pattern(name, get_script_prefix(), get_urlconf())
+    return f"{before}{pk}{after}"
 
 
 ARTICLES = {"Le ": "près du ", "Les ": "près des "}
@@ -58,7 +64,7 @@ def near(place: str) -> str:
 def slot_buttons(slots) -> str:
     """The list of slot buttons (reserved slots marked with a dashed border and a star)."""
     language = translation.get_language() or ""
-    before, after = _book_url_pattern(get_script_prefix(), get_urlconf())
+    before, after = _url_pattern("booking:book", get_script_prefix(), get_urlconf())
     parts = ['<ul class="booking-slots">']
     for slot in slots:
         local = timezone.localtime(slot.start)
@@ -77,3 +83,32 @@ def slot_buttons(slots) -> str:
         )
     parts.append("</ul>")
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def site_result(result) -> str:
+    """One site of the search results (name, address, distance, counts, slot buttons, link),
+    in Python for the same reason as slot_buttons: it is repeated on every search."""
+    site, commune = result.site, result.site.commune
+    badge = (
+        ' <span class="fr-badge fr-badge--sm fr-badge--info fr-ml-1w">Votre zone</span>'
+        if result.in_own_zone
+        else ""
+    )
+    distance = f"{result.distance_km:.1f}".replace(".", ",")
+    counts = text.count(result.slot_count, "créneau disponible", "créneaux disponibles")
+    if result.reserved_count:
+        counts += ", dont " + text.count(
+            result.reserved_count, "réservé en priorité*", "réservés en priorité*"
+        )
+    e = conditional_escape
+    return mark_safe(
+        f'<article class="booking-result" id="site-{site.pk}">'
+        f'<h3 class="fr-h5 fr-mb-1w">{e(site.name)}{badge}</h3>'
+        f'<p class="fr-mb-1w">{e(site.address)}, {e(commune.main_postcode)} {e(commune.name)}'
+        f" — à {distance} km à vol d'oiseau</p>"
+        f'<p class="fr-text--sm fr-mb-0">{e(counts)}. Prochains créneaux :</p>'
+        f"{slot_buttons(result.slots)}"
+        f'<a class="fr-link" href="{_url("booking:site_slots", site.pk)}">'
+        "Voir tous les créneaux de ce lieu</a></article>"
+    )
