@@ -74,22 +74,18 @@ def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
     )
 
 
-def new_password_check(form, data: dict, *, user=None) -> None:
-    """The two passwords match and pass the validators. `user`: the account about to be created
-    (unsaved), so that the password may not look like its email or names either."""
+def new_password_check(form, data: dict, *, account_fields: tuple[str, str, str]) -> None:
+    """The two passwords match and pass the validators, measured against the account about to
+    be created: `account_fields` names the form's email, first name and last name fields, so
+    that the password may not look like them either (an unsaved user without username: the
+    similarity message names the email, the login people know)."""
     p1, p2 = data.get("password1"), data.get("password2")
     if p1 and p2 and p1 != p2:
         form.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
     elif p1:
+        email, first_name, last_name = (data.get(name) or "" for name in account_fields)
+        future = get_user_model()(email=email, first_name=first_name, last_name=last_name)
         try:
-            validate_password(p1, user=user)
+            validate_password(p1, user=future)
         except ValidationError as exc:
             form.add_error("password1", exc)
-
-
-def future_user(*, email: str, first_name: str = "", last_name: str = ""):
-    """An unsaved account for the password checks of a sign-up (no username: the similarity
-    message names the email, the login people know)."""
-    return get_user_model()(
-        email=email or "", first_name=first_name or "", last_name=last_name or ""
-    )

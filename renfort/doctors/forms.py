@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from renfort.accounts.forms import future_user, new_password_check, new_password_fields
+from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
@@ -209,15 +209,7 @@ class SignupForm(RenfortModelForm):
                 "commune_label",
                 "Choisissez la commune dans la liste proposée (nom ou code postal).",
             )
-        new_password_check(
-            self,
-            data,
-            user=future_user(
-                email=data.get("email", ""),
-                first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""),
-            ),
-        )
+        new_password_check(self, data, account_fields=("email", "first_name", "last_name"))
         return data
 
     def _post_clean(self):

@@ -8,7 +8,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 
-from renfort.accounts.forms import future_user, new_password_check, new_password_fields
+from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
 from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
@@ -243,13 +243,7 @@ class AccountForm(RenfortForm):
     def clean(self):
         data = super().clean()
         new_password_check(
-            self,
-            data,
-            user=future_user(
-                email=data.get("manager_email", ""),
-                first_name=data.get("manager_first_name", ""),
-                last_name=data.get("manager_last_name", ""),
-            ),
+            self, data, account_fields=("manager_email", "manager_first_name", "manager_last_name")
         )
         return data
 
