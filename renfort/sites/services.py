@@ -282,14 +282,11 @@ def site_declare(
     )
     _notify_manager(site, history, account_created=created_account and by_ars)
     if not by_ars:
-        _notify_ars(
+        _site_news_to_ars(
             site,
             kind="site_proposed",
             subject=f"Nouveau lieu d'accueil proposé : {site.name}",
-            body=render_to_string(
-                "sites/emails/proposed_to_ars.txt",
-                {"site": site, "site_url": absolute_url("sites:detail", site.pk)},
-            ),
+            template="sites/emails/proposed_to_ars.txt",
             dedup_key=f"site-{site.pk}-proposed",
         )
     return site, True
@@ -440,26 +437,20 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     site.save(update_fields=["status", "status_reason", "updated_at"])
     _notify_manager(site, history)
     if to_status == SiteStatus.PROPOSED:
-        _notify_ars(
+        _site_news_to_ars(
             site,
             kind="site_resubmitted",
             subject=f"Lieu d'accueil soumis à nouveau : {site.name}",
-            body=render_to_string(
-                "sites/emails/proposed_to_ars.txt",
-                {"site": site, "site_url": absolute_url("sites:detail", site.pk)},
-            ),
+            template="sites/emails/proposed_to_ars.txt",
             dedup_key=f"site-history-{history.pk}-ars",
         )
     elif to_status == SiteStatus.ACTIVE and has_role(actor, Role.SITE_MANAGER):
         # The manager opens the validated site himself: the ARS learns it is now planned.
-        _notify_ars(
+        _site_news_to_ars(
             site,
             kind="site_activated",
             subject=f"Lieu d'accueil ouvert aux volontaires : {site.name}",
-            body=render_to_string(
-                "sites/emails/activated_to_ars.txt",
-                {"site": site, "site_url": absolute_url("sites:detail", site.pk)},
-            ),
+            template="sites/emails/activated_to_ars.txt",
             dedup_key=f"site-history-{history.pk}-ars",
         )
     return site
@@ -494,6 +485,14 @@ def site_message_send(*, site: Site, author: User, subject: str, body: str) -> S
 
 def ars_agents(region_code: str):
     return User.objects.filter(role=Role.ARS_AGENT, region_id=region_code, is_active=True)
+
+
+def _site_news_to_ars(site: Site, *, kind: str, subject: str, template: str, dedup_key: str):
+    """An email to the ARS about the site: the template gets the site and the link to its page."""
+    body = render_to_string(
+        template, {"site": site, "site_url": absolute_url("sites:detail", site.pk)}
+    )
+    _notify_ars(site, kind=kind, subject=subject, body=body, dedup_key=dedup_key)
 
 
 def _notify_ars(
