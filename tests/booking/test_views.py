@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.booking.models import Appointment, WaitingListEntry, WaitingListOffer
-from renfort.booking.selectors import Origin, slots_search
+from renfort.booking.selectors import Origin, reference_cache_clear, slots_search
 from renfort.booking.services import appointment_cancel
+from renfort.zoning.models import UNCONFIRMED_CERTAINTIES
 from tests.factories import commune
 from tests.sites.factories import SiteFactory
 
@@ -415,3 +416,12 @@ def test_headings_name_the_commune_first(client, mission):
     assert "Consultations près de Lacaune (81230)" in client.get(SEARCH, {"q": "81230"}).text
     near = client.get(SEARCH, {"lat": mission.site.latitude, "lon": mission.site.longitude})
     assert "Consultations près de votre position (" in near.text
+
+
+def test_the_own_zone_says_when_its_list_is_unconfirmed(client, mission):
+    zone = mission.site.priority_zone
+    assert "(liste à confirmer)" not in client.get(SEARCH, {"q": "81230"}).text
+    type(zone).objects.filter(pk=zone.pk).update(certainty=sorted(UNCONFIRMED_CERTAINTIES)[0])
+    reference_cache_clear()  # an update() sends no signal
+    page = htmllib.unescape(client.get(SEARCH, {"q": "81230"}).text)
+    assert f"<strong>{zone.epci.name}</strong> (liste à confirmer)" in page
