@@ -169,6 +169,25 @@ def origin_resolve(
     return _origin_resolve(latitude=latitude, longitude=longitude)
 
 
+def homonyms(origin: "Origin", query: str) -> list[Commune]:
+    """Other communes of the programme with exactly the name typed (« Parisot » is in the Tarn
+    and in Tarn-et-Garonne): the search page offers them. None for a postcode or a pick."""
+    from renfort.territories.normalize import normalize_name
+
+    key = normalize_name(query or "")
+    if not key or origin is None or origin.commune is None or any(c.isdigit() for c in query):
+        return []
+    return reference_cache.get(
+        ("homonyms", key, origin.commune.pk),
+        lambda: list(
+            Commune.objects.in_programme()
+            .filter(search_name=key)
+            .exclude(pk=origin.commune.pk)
+            .order_by("-population")[:5]
+        ),
+    )
+
+
 def _origin_resolve(
     *, query: str = "", commune_code: str = "", latitude=None, longitude=None
 ) -> Origin | None:

@@ -65,6 +65,8 @@ def search(request):
         )
         context["searched"] = True
         context["origin"] = origin
+        if not data["commune"]:
+            context["homonyms"] = selectors.homonyms(origin, data["q"])
         if origin is not None:
             context["results"] = selectors.slots_search(
                 origin=origin,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from renfort.booking.models import Appointment, WaitingListEntry, WaitingListOffer
 from renfort.booking.selectors import Origin, reference_cache_clear, slots_search
 from renfort.booking.services import appointment_cancel
+from renfort.territories.models import Commune
 from renfort.zoning.models import UNCONFIRMED_CERTAINTIES
 from tests.factories import commune
 from tests.sites.factories import SiteFactory
@@ -425,3 +426,19 @@ def test_the_own_zone_says_when_its_list_is_unconfirmed(client, mission):
     reference_cache_clear()  # an update() sends no signal
     page = htmllib.unescape(client.get(SEARCH, {"q": "81230"}).text)
     assert f"<strong>{zone.epci.name}</strong> (liste à confirmer)" in page
+
+
+def test_a_name_shared_by_several_communes_offers_the_others(client, mission):
+    parisots = Commune.objects.in_programme().filter(search_name="parisot")
+    assert parisots.count() >= 2  # in the Tarn and in Tarn-et-Garonne
+    page = client.get(SEARCH, {"q": "Parisot"})
+    chosen = page.context["origin"].commune
+    others = page.context["homonyms"]
+    assert others and chosen not in others
+    text = htmllib.unescape(page.text)
+    assert "Plusieurs communes portent ce nom" in text
+    assert f"?commune={others[0].pk}&q=" in text
+    # Picked from the list (or typed with its postcode): no notice.
+    picked = client.get(SEARCH, {"q": others[0].label, "commune": others[0].pk})
+    assert not picked.context.get("homonyms") and picked.context["origin"].commune == others[0]
+    assert not client.get(SEARCH, {"q": "Lacaune"}).context.get("homonyms")
