@@ -14,8 +14,7 @@ from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
 from renfort.core.text import count
 from renfort.notifications.services import email_enqueue
-from renfort.sites.selectors import housing_beds
-from renfort.sites.services import ars_agents
+from renfort.sites.selectors import ars_agents, housing_beds
 
 from . import solver
 from .models import (

@@ -204,3 +204,10 @@ __all__ = [
     "housing_beds",
     "sites_needing_volunteers",
 ]
+
+
+def ars_agents(region_code: str):
+    """The active ARS agents of a region: they receive the sites' news and messages."""
+    from renfort.accounts.models import Role, User
+
+    return User.objects.filter(role=Role.ARS_AGENT, region_id=region_code, is_active=True)

@@ -33,7 +33,7 @@ from .models import (
 )
 from .names import default_cpam, french_of  # noqa: F401 (french_of re-exported)
 from .permissions import can_act_on_site, can_edit_site
-from .selectors import missions_during_closure
+from .selectors import ars_agents, missions_during_closure
 from .validators import finess_errors, normalize_finess, normalize_phone
 
 # Fields a declaration or an edition may set (everything else is derived or workflow).
@@ -372,7 +372,7 @@ def opening_exception_add(
     if start_date > today + timedelta(days=2 * 366):
         raise ValidationError("Indiquez une date dans les deux ans qui viennent.")
     if kind == OpeningException.Kind.CLOSED:
-        _closure_check(site, start_date, end_date, period)
+        _closure_check(site, actor, start_date, end_date, period)
     return OpeningException.objects.create(
         site=site,
         kind=kind,
@@ -383,8 +383,11 @@ def opening_exception_add(
     )
 
 
-def _closure_check(site: Site, start: date, end: date, period: str) -> None:
-    """A closure never falls silently on a planned mission (and its booked patients)."""
+def _closure_check(site: Site, actor: User, start: date, end: date, period: str) -> None:
+    """A closure never falls silently on a planned mission (and its booked patients): the
+    missions are listed with what the actor can do about each."""
+    from renfort.planning.models import MISSION_WORKFLOW, MissionStatus
+
     missions = list(missions_during_closure(site, start, end, period))
     if not missions:
         return
@@ -394,10 +397,26 @@ def _closure_check(site: Site, start: date, end: date, period: str) -> None:
         for m in missions[:5]
     )
     more = f" et {len(missions) - 5} autres" if len(missions) > 5 else ""
+    cancellable = [
+        m
+        for m in missions
+        if MissionStatus.CANCELLED in MISSION_WORKFLOW.targets(m.status, actor.role)
+    ]
+    steps = []
+    if cancellable:
+        steps.append(
+            "annulez d'abord "
+            + ("ces missions" if len(cancellable) == len(missions) else "les missions confirmées")
+            + " depuis leur page (le médecin et les patients ayant réservé sont prévenus)"
+        )
+    if len(cancellable) < len(missions):
+        steps.append(
+            "les missions proposées ou acceptées ne peuvent être annulées que par l'ARS ou le "
+            "médecin : écrivez à l'ARS depuis votre espace"
+        )
     raise ValidationError(
         f"Cette fermeture tombe sur {count(len(missions), 'mission prévue', 'missions prévues')} "
-        f"au lieu : {listed}{more}. Annulez d'abord ces missions depuis « Missions planifiées » "
-        "(le médecin et les patients ayant réservé sont prévenus), puis enregistrez la "
+        f"au lieu : {listed}{more}. Pour la fermer, {' ; '.join(steps)} ; puis enregistrez la "
         "fermeture.",
         code="missions_planned",
     )
@@ -481,10 +500,6 @@ def site_message_send(*, site: Site, author: User, subject: str, body: str) -> S
         reply_to=author.email,  # the agent's answer reaches the manager
     )
     return message
-
-
-def ars_agents(region_code: str):
-    return User.objects.filter(role=Role.ARS_AGENT, region_id=region_code, is_active=True)
 
 
 def _site_news_to_ars(site: Site, *, kind: str, subject: str, template: str, dedup_key: str):

@@ -208,7 +208,8 @@ def declared(request, pk: int):
 
 
 @role_required(Role.SITE_MANAGER)
-def manager_space(request):
+def manager_space(request, sent_form: MessageForm | None = None, sent_site: int | None = None):
+    """The manager's sites; `sent_form`: a message to the ARS refused, shown again as typed."""
     sites = list(selectors.manager_sites(request.user))
     today = timezone.localdate()
     missions = list(site_upcoming_missions(request.user))
@@ -217,7 +218,9 @@ def manager_space(request):
             "site": site,
             "actions": _actions(request.user, site),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
-            "message_form": MessageForm(prefix=f"m{site.pk}"),
+            "message_form": sent_form
+            if sent_site == site.pk
+            else MessageForm(prefix=f"m{site.pk}"),
             "sent_messages": list(selectors.site_messages(site, limit=MANAGER_MESSAGES)),
             "missions": [m for m in missions if m.site_id == site.pk],
         }
@@ -354,14 +357,23 @@ def message(request, pk: int):
     form = MessageForm(request.POST, prefix=f"m{site.pk}")
     if form.is_valid():
         try:
-            services.site_message_send(site=site, author=request.user, **form.cleaned_data)
+            sent = services.site_message_send(site=site, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Votre message a été envoyé à l'ARS de votre région.")
+            if selectors.ars_agents(site.region_id).exists():
+                messages.success(request, "Votre message a été envoyé à l'ARS de votre région.")
+            else:
+                messages.warning(
+                    request,
+                    f"Votre message du {sent.created_at:%d/%m/%Y} est enregistré, mais l'ARS de "
+                    "votre région n'a pas encore de compte Renfort : il lui sera présenté dès "
+                    "son arrivée. Pour une urgence, appelez-la directement.",
+                )
+            return redirect("sites:manager_space")
     else:
         messages.error(request, _message_form_error(form))
-    return redirect("sites:manager_space")
+    return manager_space(request, sent_form=form, sent_site=site.pk)  # what was typed stays
 
 
 def _message_form_error(form: MessageForm) -> str:

@@ -351,18 +351,18 @@ def test_site_manager_cancels_with_a_reason_and_patient_gets_alternatives(
             appointment=appointment,
             by=CancelledBy.SITE,
             actor=manager,
-            reason="Le médecin est malade",
+            reason="Le médecin est malade.",
             now=before(appointment.slot, minutes=10),
         )
     appointment.refresh_from_db()
     assert (
-        appointment.cancelled_by == "site" and appointment.status_reason == "Le médecin est malade"
+        appointment.cancelled_by == "site" and appointment.status_reason == "Le médecin est malade."
     )
     body = mail.outbox[-1].body
     assert "Le médecin est malade" in body and "/rendez-vous/creneau/" in body
     assert "/rendez-vous/liste-attente/?site=" in body
     sms = Notification.objects.get(kind="booking_cancelled_by_staff", channel="sms")
-    assert "Motif : Le médecin est malade." in sms.body
+    assert "Motif : Le médecin est malade. — Autre créneau" in sms.body and ".." not in sms.body
 
 
 def test_doctor_cancels_own_appointments_only(mission):

@@ -1,5 +1,7 @@
 """Messages between a site manager and the ARS of the region: email, ARS page, manager space."""
 
+import html as htmllib
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -93,3 +95,35 @@ def test_a_message_longer_than_the_limit_is_refused_on_the_page(client):
     assert not site.messages.exists()
     html = response.content.decode()
     assert "Message : Ce texte est trop long : 5\xa0000 caractères au plus." in html
+
+
+def post_message(client, site, subject, body):
+    prefix = f"m{site.pk}"
+    return client.post(
+        reverse("sites:message", args=[site.pk]),
+        {f"{prefix}-subject": subject, f"{prefix}-body": body},
+        follow=True,
+    )
+
+
+def test_a_refused_message_keeps_what_was_typed(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    page = post_message(client, site, "", "Un long message que je ne veux pas retaper.")
+    html = htmllib.unescape(page.content.decode())
+    assert "Indiquez l'objet et le texte de votre message." in html
+    assert "Un long message que je ne veux pas retaper." in html
+    assert not site.messages.exists()
+
+
+def test_the_manager_is_told_when_the_region_has_no_ars_account_yet(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    page = post_message(client, site, "Clés", "Les clés sont à l'accueil.")
+    assert "n'a pas encore de compte Renfort" in htmllib.unescape(page.content.decode())
+    ars_of(site)
+    page = post_message(client, site, "Clés", "Les clés sont à l'accueil, bis.")
+    assert "Votre message a été envoyé à l'ARS de votre région." in htmllib.unescape(
+        page.content.decode()
+    )
+    assert site.messages.count() == 2

@@ -444,3 +444,25 @@ def test_the_ars_is_not_told_of_its_own_activation():
     services.site_transition(site=site, actor=agent, to_status="active")
     assert not Notification.objects.filter(kind="site_activated").exists()
     assert not Notification.objects.filter(recipient=colleague.email).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "by_ars", "said"),
+    [
+        ("confirmed", False, "annulez d'abord ces missions depuis leur page"),
+        ("accepted", False, "ne peuvent être annulées que par l'ARS ou le médecin"),
+        ("proposed", False, "écrivez à l'ARS depuis votre espace"),
+        ("accepted", True, "annulez d'abord ces missions depuis leur page"),
+    ],
+)
+def test_a_refused_closure_says_what_the_actor_can_do(status, by_ars, said):
+    mission = MissionFactory(status=status)
+    site = mission.site
+    actor = ars_of(site) if by_ars else site.manager
+    with pytest.raises(ValidationError) as error:
+        services.opening_exception_add(
+            site=site, actor=actor, kind="closed", start_date=mission.date
+        )
+    assert said in error.value.messages[0]
+    if by_ars:
+        assert "écrivez à l'ARS" not in error.value.messages[0]

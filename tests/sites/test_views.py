@@ -114,6 +114,7 @@ def test_manager_space_requires_login_and_role(client):
 
 def test_manager_space_shows_site_empty_missions_and_sends_message(client):
     site = SiteFactory()
+    UserFactory(role="ars_agent", region=site.region)  # someone to read it
     client.force_login(site.manager)
     html = text(client.get(reverse("sites:manager_space")))
     assert site.name in html and "Aucune mission n'est encore planifiée" in html
