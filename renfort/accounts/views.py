@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 
+from renfort.core.forms import titled
+
 from .forms import LoginForm, NewPasswordForm, ResetForm
 from .models import Role
 
@@ -21,7 +23,11 @@ ROLE_HOME = {
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
-    extra_context = {"title": "Se connecter"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = titled("Se connecter", context.get("form"))
+        return context
 
 
 class PasswordResetView(auth_views.PasswordResetView):

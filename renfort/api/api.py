@@ -92,7 +92,9 @@ def _period_value(value):
     return LEGACY_PERIODS.get(value, value) if isinstance(value, str) else value
 
 
-CommuneParam = Annotated[str, QueryParam("", description="Nom ou code postal de la commune.")]
+CommuneParam = Annotated[
+    str, QueryParam("", description="Nom, code postal (ou, à défaut, code INSEE) de la commune.")
+]
 InseeParam = Annotated[str, QueryParam("", description="Code INSEE (code officiel géographique).")]
 DayParam = Annotated[
     date | None,

@@ -200,6 +200,10 @@ def _origin_resolve(
         if (query.isdigit() and len(query) != 5) or len(query) < 2:
             return None  # a postcode has 5 digits; one letter names no commune
         commune = communes.search(query).first()
+        if commune is None and len(query) == 5:  # not a postcode: an INSEE code (2A004…)?
+            commune = communes.filter(code_insee=query.upper()).first()
+            if commune:
+                return _origin_of_commune(commune)
         if commune is None:
             return None
         label = f"{commune.name} ({query})" if query.isdigit() else commune.label

@@ -97,6 +97,43 @@ class SiteForm(RenfortModelForm):
             "volunteer_days_wanted": "Estimation, pour la carte publique et la planification.",
         }
 
+    # The order of the page (sites/_site_form_fields.html): the error summary follows it.
+    field_order = [
+        "name",
+        "kind",
+        "kind_label",
+        "finess",
+        "address",
+        "commune_label",
+        "commune",
+        "outside_zone_justification",
+        "rooms",
+        "contact_name",
+        "phone",
+        "email",
+        "has_consultation_kit",
+        "has_ecg",
+        "has_vitale_reader",
+        "has_dmp_software",
+        "has_internet",
+        "has_printer",
+        "has_medical_assistant",
+        "has_reception",
+        "software_name",
+        "housing",
+        "housing_beds",
+        "housing_description",
+        "housing_nights",
+        "housing_accessible",
+        "has_parking",
+        "pmr_access",
+        "cpam_name",
+        "cpam_departement",
+        "practical_info",
+        "volunteers_needed",
+        "volunteer_days_wanted",
+    ]
+
     def __init__(self, *args, allow_outside_zone: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         autocomplete = self.fields["commune_label"].widget.attrs

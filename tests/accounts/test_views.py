@@ -69,3 +69,11 @@ def test_agent_scope_constraints():
         User.objects.create_user(email="a@test.renfort.example", role=Role.ARS_AGENT)
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user(email="b@test.renfort.example", role=Role.CDOM_AGENT)
+
+
+def test_a_refused_login_says_so_in_the_page_title(client):
+    response = client.post(
+        reverse("accounts:login"), {"username": "x@test.renfort.example", "password": "faux"}
+    )
+    assert "<title>Erreur dans le formulaire — Se connecter" in response.content.decode()
+    assert "<title>Se connecter" in client.get(reverse("accounts:login")).content.decode()

@@ -213,3 +213,9 @@ def test_a_partial_postcode_or_a_single_letter_is_an_unknown_commune(client, mis
     assert response.json() == {
         "detail": "Commune introuvable : vérifiez le nom, le code postal ou le code INSEE."
     }
+
+
+def test_an_insee_code_in_the_commune_field_is_understood(client, mission):
+    by_insee = client.get(SLOTS, {"commune": "81124"})  # Lacaune's INSEE code
+    assert by_insee.status_code == 200
+    assert by_insee.json() == client.get(SLOTS, {"code_insee": "81124"}).json()

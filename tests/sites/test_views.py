@@ -324,6 +324,10 @@ def test_manager_edit_shows_every_error_in_one_round(client):
     response = client.post(reverse("sites:edit", args=[site.pk]), data)
     errors = response.context["form"].errors
     assert set(errors) >= {"rooms", "phone", "finess"}
+    summary = text(response).split('id="error-summary"')[1].split("</ul>")[0]
+    assert summary.index('href="#id_finess"') < summary.index('href="#id_rooms"')
+    assert summary.index('href="#id_rooms"') < summary.index('href="#id_phone"')
+    assert "(optionnel)" not in summary
     site.refresh_from_db()
     assert site.phone == "+33563370000" and site.rooms >= 1
 

@@ -26,7 +26,7 @@ def error_summary(*forms):
                 or field.id_for_label
                 or f"{field.auto_id}_0"
             )
-            label = str(field.label).rstrip(" .:")
+            label = str(field.label).removesuffix(" (optionnel)").rstrip(" .:")
             errors += [(target, label, error) for error in field.errors]
         errors += [("", "", error) for error in form.non_field_errors()]
     return {"errors": errors}
