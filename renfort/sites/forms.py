@@ -14,7 +14,7 @@ from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
 
 from . import opening
-from .models import ExceptionPeriod, OpeningException, Site
+from .models import EQUIPMENT_FIELDS, SUPPORT_FIELDS, ExceptionPeriod, OpeningException, Site
 from .services import EDITABLE_FIELDS, site_check, site_locate
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -99,39 +99,11 @@ class SiteForm(RenfortModelForm):
 
     # The order of the page (sites/_site_form_fields.html): the error summary follows it.
     field_order = [
-        "name",
-        "kind",
-        "kind_label",
-        "finess",
-        "address",
+        *EDITABLE_FIELDS[:5],  # name … address
         "commune_label",
         "commune",
         "outside_zone_justification",
-        "rooms",
-        "contact_name",
-        "phone",
-        "email",
-        "has_consultation_kit",
-        "has_ecg",
-        "has_vitale_reader",
-        "has_dmp_software",
-        "has_internet",
-        "has_printer",
-        "has_medical_assistant",
-        "has_reception",
-        "software_name",
-        "housing",
-        "housing_beds",
-        "housing_description",
-        "housing_nights",
-        "housing_accessible",
-        "has_parking",
-        "pmr_access",
-        "cpam_name",
-        "cpam_departement",
-        "practical_info",
-        "volunteers_needed",
-        "volunteer_days_wanted",
+        *EDITABLE_FIELDS[5:],
     ]
 
     def __init__(self, *args, allow_outside_zone: bool = False, **kwargs):
@@ -180,6 +152,10 @@ class SiteForm(RenfortModelForm):
     def _post_clean(self):
         # Rules (phone, FINESS, zone…) are checked by the service, with French messages.
         pass
+
+    def equipment_fields(self):
+        """The equipment and help checkboxes, in their fieldset."""
+        return [self[name] for name in (*EQUIPMENT_FIELDS, *SUPPORT_FIELDS)]
 
     def add_rule_errors(self) -> None:
         """When the page is not valid as a whole, the service's rules (phone, FINESS, rooms,

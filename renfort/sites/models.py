@@ -88,6 +88,18 @@ class SiteQuerySet(models.QuerySet):
         return self.filter(priority_zone__isnull=True)
 
 
+# The equipment and the help on site, as checkboxes (forms) and as lists (site pages).
+EQUIPMENT_FIELDS = (
+    "has_consultation_kit",
+    "has_ecg",
+    "has_vitale_reader",
+    "has_dmp_software",
+    "has_internet",
+    "has_printer",
+)
+SUPPORT_FIELDS = ("has_medical_assistant", "has_reception")
+
+
 class Site(models.Model):
     """A host site (lieu d'accueil) where volunteers consult."""
 
@@ -243,15 +255,9 @@ class Site(models.Model):
 
     @property
     def equipment(self) -> list[str]:
-        fields = [
-            "has_consultation_kit",
-            "has_ecg",
-            "has_vitale_reader",
-            "has_dmp_software",
-            "has_internet",
-            "has_printer",
+        items = [
+            str(self._meta.get_field(f).verbose_name) for f in EQUIPMENT_FIELDS if getattr(self, f)
         ]
-        items = [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]
         if self.has_dmp_software and self.software_name:
             index = items.index(str(self._meta.get_field("has_dmp_software").verbose_name))
             items[index] += f" ({self.software_name})"
@@ -260,8 +266,9 @@ class Site(models.Model):
     @property
     def support(self) -> list[str]:
         """Who helps the volunteer on site (« accueil / secrétariat »), like `equipment`."""
-        fields = ["has_medical_assistant", "has_reception"]
-        return [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]
+        return [
+            str(self._meta.get_field(f).verbose_name) for f in SUPPORT_FIELDS if getattr(self, f)
+        ]
 
     def opening_rules(self) -> opening.OpeningRules:
         return opening.OpeningRules(

@@ -21,8 +21,10 @@ from renfort.zoning.selectors import zone_for_epci
 
 from . import opening
 from .models import (
+    EQUIPMENT_FIELDS,
     REASON_REQUIRED,
     SITE_WORKFLOW,
+    SUPPORT_FIELDS,
     OpeningException,
     Site,
     SiteHistory,
@@ -36,27 +38,21 @@ from .permissions import can_act_on_site, can_edit_site
 from .selectors import ars_agents, missions_during_closure
 from .validators import finess_errors, normalize_finess, normalize_phone
 
-# Fields a declaration or an edition may set (everything else is derived or workflow).
+# Fields a declaration or an edition may set (everything else is derived or workflow), in the
+# order of the form's page (sites/_site_form_fields.html).
 EDITABLE_FIELDS = (
     "name",
     "kind",
     "kind_label",
     "finess",
     "address",
+    "rooms",
     "contact_name",
     "phone",
     "email",
-    "rooms",
-    "open_on_public_holidays",
-    "has_consultation_kit",
-    "has_ecg",
-    "has_vitale_reader",
-    "has_dmp_software",
+    *EQUIPMENT_FIELDS,
+    *SUPPORT_FIELDS,
     "software_name",
-    "has_internet",
-    "has_printer",
-    "has_medical_assistant",
-    "has_reception",
     "housing",
     "housing_beds",
     "housing_description",
@@ -69,6 +65,7 @@ EDITABLE_FIELDS = (
     "practical_info",
     "volunteers_needed",
     "volunteer_days_wanted",
+    "open_on_public_holidays",
 )
 
 
