@@ -144,6 +144,15 @@ else:
 # Background work: django-tasks with its database backend (worker: `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Periodic jobs (command, every N seconds), run by `manage.py periodic` (started by `serve`) or
+# by cron in production. Each command is safe to run twice.
+RENFORT_PERIODIC_JOBS = [
+    ("send_reminders", 15 * 60),
+    ("process_waiting_list", 5 * 60),
+    ("retry_notifications", 5 * 60),
+    ("purge_appointments", 24 * 3600),
+]
+
 # Public base URL used in emails (links to secret pages, ICS files).
 RENFORT_BASE_URL = env("RENFORT_BASE_URL", "http://127.0.0.1:8000")
 # Login throttling: after this many wrong passwords for one account within the delay, its

@@ -14,7 +14,10 @@ def server_env(addr: str, environ) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Démarre le site (runserver) et le worker des tâches de fond ; Ctrl-C arrête les deux."
+    help = (
+        "Démarre le site (runserver), le worker des tâches de fond et les tâches périodiques "
+        "(rappels, liste d'attente…) ; Ctrl-C arrête les trois."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
@@ -24,6 +27,7 @@ class Command(BaseCommand):
         env = server_env(addr, os.environ)
         processes = [
             subprocess.Popen([*manage, "db_worker", "--interval", "1"], env=env),
+            subprocess.Popen([*manage, "periodic"], env=env),
             subprocess.Popen([*manage, "runserver", addr], env=env),
         ]
         self.stdout.write(f"Renfort : http://{addr}/ (Ctrl-C pour arrêter)")
