@@ -10,6 +10,17 @@ DSFR_RENDERER = DsfrDjangoTemplates()
 CHECKBOX_TEMPLATE = "core/_checkbox_field.html"
 
 
+def _styled(form) -> None:
+    """django-dsfr marks radio buttons with an attribute `dsfr="dsfr"` that its templates never
+    read for them, and that ends up in the HTML as an invalid attribute: drop it. Forget the
+    bound fields django-dsfr built to style them, so that a subclass that changes a field
+    afterwards (label, widget) is rendered with its change."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect):
+            field.widget.attrs.pop("dsfr", None)
+    form._bound_fields_cache = {}
+
+
 class RenfortForm(DsfrBaseForm):
     """DSFR-styled form that marks optional fields (current DSFR guidance) without warnings."""
 
@@ -17,9 +28,7 @@ class RenfortForm(DsfrBaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # django-dsfr built the bound fields to style them; forget them, so that a subclass
-        # that changes a field afterwards (label, widget) is rendered with its change.
-        self._bound_fields_cache = {}
+        _styled(self)
 
     def get_context(self):
         context = forms.Form.get_context(self)
@@ -40,7 +49,7 @@ class RenfortModelForm(forms.ModelForm):
 
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
-        self._bound_fields_cache = {}  # as in RenfortForm: later field changes are rendered
+        _styled(self)
 
     def get_context(self):
         context = super().get_context()
