@@ -4,13 +4,12 @@ service. Bodies are templates under templates/booking/messages/; no medical deta
 import base64
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from renfort.core.links import absolute
 from renfort.notifications.models import Channel, Notification
-from renfort.notifications.services import notification_enqueue
+from renfort.notifications.services import delivery_schedule, notification_enqueue
 
 from .ics import appointment_ics
 
@@ -45,8 +44,6 @@ def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=())
     their keys cannot exist yet, so both are inserted in one statement, without the savepoint
     that notification_enqueue needs to catch a duplicate. Same rows, same delivery task after
     commit."""
-    from renfort.notifications.tasks import deliver_notification
-
     subject = SUBJECTS[kind].format(**context.get("subject_values", {}))
     rows = []
     if person.email:
@@ -80,7 +77,7 @@ def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=())
         )
     rows = Notification.objects.bulk_create(rows)
     for row in rows:
-        transaction.on_commit(lambda pk=row.pk: deliver_notification.enqueue(pk))
+        delivery_schedule(row.pk)
     return len(rows)
 
 

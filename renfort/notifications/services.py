@@ -54,10 +54,26 @@ def notification_enqueue(
         if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
             return None
         raise
+    delivery_schedule(notification.pk)
+    return notification
+
+
+def delivery_schedule(notification_id: int) -> None:
+    """Schedule the sending of a notification recorded in the current transaction.
+
+    With django-tasks' database backend the task row is written in that same transaction: it
+    commits or rolls back with the notification (a transactional outbox: one commit instead of
+    two, and no notification left unsent when the process stops right after the commit). The
+    worker cannot see the row before the commit. Other backends (the immediate one of the
+    tests) run after the commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
     from .tasks import deliver_notification
 
-    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
-    return notification
+    if isinstance(deliver_notification.get_backend(), DatabaseBackend):
+        deliver_notification.enqueue(notification_id)
+    else:
+        transaction.on_commit(lambda: deliver_notification.enqueue(notification_id))
 
 
 def email_enqueue(

@@ -1,5 +1,10 @@
+import io
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from renfort.notifications import channels
 from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
@@ -94,3 +99,31 @@ def test_provider_outage_is_recorded_and_retried_then_abandoned(monkeypatch):
 
 def test_empty_recipient_records_nothing():
     assert notification_enqueue(kind="t", channel=Channel.EMAIL, recipient="", body="x") is None
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_with_database_tasks_the_task_row_commits_or_rolls_back_with_the_notification():
+    from django_tasks_db.models import DBTaskResult
+
+    def record():
+        return notification_enqueue(
+            kind="test", channel=Channel.EMAIL, recipient="patient@example.org", body="Bonjour"
+        )
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record()
+        assert DBTaskResult.objects.count() == 1  # written in the transaction (outbox)
+        raise RuntimeError("the business write fails")
+    assert not Notification.objects.exists() and not DBTaskResult.objects.exists()
+
+    with transaction.atomic():
+        notification = record()
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == [notification.pk]
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT and mail.outbox[0].body == "Bonjour"
