@@ -61,6 +61,11 @@ class Workflow:
             label = self.labels or {}
             if target not in label and self.labels is not None:
                 raise ValidationError("Action inconnue.")  # a forged status: never echoed
+            if current == target:  # a second click, another tab: already done
+                raise ValidationError(
+                    f"C'est déjà fait : le statut est « {label.get(current, current)} ».",
+                    code="already",
+                )
             raise ValidationError(
                 f"Passage impossible de « {label.get(current, current)} » "
                 f"à « {label.get(target, target)} »."

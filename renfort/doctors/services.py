@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
+from renfort.core.text import days_label
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
 from renfort.notifications.models import Channel
 from renfort.notifications.services import email_enqueue, notification_enqueue
@@ -128,6 +130,10 @@ def doctor_check(
             errors["rpps"] = problems
     if present("max_days_per_month") and data.get("max_days_per_month") not in (1, 2):
         errors["max_days_per_month"] = ["Indiquez 1 ou 2 jours par mois au maximum."]
+    elif present("max_days_per_month") and doctor is not None:
+        problem = _cap_below_missions(doctor, data["max_days_per_month"])
+        if problem:
+            errors["max_days_per_month"] = [problem]
     if present("slot_minutes"):
         low, high = SLOT_MINUTES_RANGE
         slot = data.get("slot_minutes")
@@ -169,6 +175,28 @@ def doctor_check(
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _cap_below_missions(doctor: Doctor, cap: int) -> str:
+    """A monthly cap lowered under the days the doctor already holds in a month to come."""
+    from renfort.planning.models import PERIOD_DAYS, Mission, MissionStatus
+
+    held: dict[date, float] = {}
+    missions = Mission.objects.filter(
+        doctor=doctor,
+        date__gte=timezone.localdate().replace(day=1),
+        status__in=[MissionStatus.ACCEPTED, MissionStatus.CONFIRMED, MissionStatus.DONE],
+    )
+    for day, period in missions.values_list("date", "period"):
+        month = day.replace(day=1)
+        held[month] = held.get(month, 0.0) + PERIOD_DAYS[period]
+    for month, days in sorted(held.items()):
+        if days > cap:
+            return (
+                f"Vous avez déjà {days_label(days)} de mission en {date_format(month, 'F Y')} : "
+                "déclinez ou faites annuler une mission avant d'abaisser votre plafond."
+            )
+    return ""
 
 
 def availabilities_check(

@@ -19,6 +19,8 @@ class Period(models.TextChoices):
 
 # Days counted against the 2-days-per-month cap.
 PERIOD_DAYS = {Period.FULL: 1.0, Period.MORNING: 0.5, Period.AFTERNOON: 0.5}
+# Half-days a period occupies (a full day holds the room morning and afternoon).
+HALVES = {"full": ("morning", "afternoon"), "morning": ("morning",), "afternoon": ("afternoon",)}
 
 
 class MissionStatus(models.TextChoices):

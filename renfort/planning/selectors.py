@@ -170,11 +170,17 @@ def mission_booked_appointments(mission: Mission, now=None) -> int:
     ).count()
 
 
-def bulk_action_counts(month: date, region_code: str | None, status: str) -> dict[str, int]:
-    """The missions of the month in a status, and how many doctors and sites they concern:
-    what publishing the drafts or confirming the accepted missions would touch."""
+def bulk_action_counts(
+    month: date, region_code: str | None, status: str, exclude: set[int] = frozenset()
+) -> dict[str, int]:
+    """The missions of the month in a status (but those excluded), and how many doctors and
+    sites they concern: what publishing the drafts or confirming the accepted missions would
+    touch."""
     rows = list(
-        month_missions(month, region_code).filter(status=status).values_list("doctor_id", "site_id")
+        month_missions(month, region_code)
+        .filter(status=status)
+        .exclude(pk__in=exclude)
+        .values_list("doctor_id", "site_id")
     )
     return {
         "missions": len(rows),

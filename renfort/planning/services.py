@@ -7,17 +7,18 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
-from renfort.core.text import count
+from renfort.core.text import count, days_label
 from renfort.notifications.services import email_enqueue
 from renfort.sites.selectors import ars_agents, housing_beds
 
 from . import solver
+from .checks import draft_issues
 from .models import (
+    HALVES,
     MISSION_WORKFLOW,
     PERIOD_DAYS,
     REASON_REQUIRED,
@@ -33,8 +34,6 @@ from .problem import problem_build
 logger = logging.getLogger(__name__)
 M = MissionStatus
 MAX_TIME_LIMIT_SECONDS = 300
-# Half-days a period occupies (a full day holds the room morning and afternoon).
-HALVES = {"full": ("morning", "afternoon"), "morning": ("morning",), "afternoon": ("afternoon",)}
 
 
 def _region_missions(month: date, region_code: str | None):
@@ -116,20 +115,23 @@ def _report(run_id: int):
 
 def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]]:
     """(doctor, date) not to propose again this month: removed by the ARS from a proposal,
-    declined by the doctor, or cancelled by the doctor."""
+    declined by the doctor, or given up by the doctor after accepting it. The drafts and
+    proposals a doctor's pause withdrew are not among them: once the doctor resumes, those
+    dates can be proposed again."""
     missions = _region_missions(month, region_code)
-    removed = missions.filter(status=M.CANCELLED, history__from_status=M.DRAFT)
-    declined = missions.filter(status=M.DECLINED)
-    given_up = missions.filter(
-        status=M.CANCELLED,
-        history__to_status=M.CANCELLED,
-        history__actor=F("doctor__user"),
-    )
-    return {
-        pair
-        for query in (removed, declined, given_up)
-        for pair in query.values_list("doctor_id", "date")
-    }
+    declined = set(missions.filter(status=M.DECLINED).values_list("doctor_id", "date"))
+    cancellations = MissionHistory.objects.filter(
+        mission__in=missions.filter(status=M.CANCELLED), to_status=M.CANCELLED
+    ).values_list("mission__doctor_id", "mission__date", "from_status", "actor_id")
+    doctor_users = dict(missions.values_list("doctor_id", "doctor__user_id"))
+    removed = set()
+    for doctor_id, day, from_status, actor_id in cancellations:
+        by_doctor = actor_id is not None and actor_id == doctor_users.get(doctor_id)
+        if (from_status == M.DRAFT and not by_doctor) or (
+            by_doctor and from_status in (M.ACCEPTED, M.CONFIRMED)
+        ):
+            removed.add((doctor_id, day))
+    return declined | removed
 
 
 def planning_run_execute(*, run_id: int) -> PlanningRun:
@@ -284,9 +286,13 @@ def mission_remove(*, mission: Mission, actor: User) -> Mission:
 
 
 @transaction.atomic
-def planning_publish(*, month: date, region_code: str | None, actor: User) -> list[Mission]:
+def planning_publish(
+    *, month: date, region_code: str | None, actor: User
+) -> tuple[list[Mission], dict[int, str]]:
     """Propose every draft mission of the month to its doctor (one email each, listing them),
-    and inform each site manager of the missions planned at their site."""
+    and inform each site manager of the missions planned at their site. Drafts that today's
+    data no longer allow (checks.draft_issues) stay drafts. Returns (published, left out with
+    their reason)."""
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez publier que la planification de votre région.")
     drafts = list(
@@ -303,10 +309,17 @@ def planning_publish(*, month: date, region_code: str | None, actor: User) -> li
                 "leurs propositions."
             )
         raise ValidationError("Aucune mission à publier : lancez d'abord un calcul.")
-    for mission in drafts:
+    issues = draft_issues(month, region_code, drafts)
+    publishable = [m for m in drafts if m.pk not in issues]
+    if not publishable:
+        raise ValidationError(
+            f"Aucune mission publiable : {count(len(issues), 'mission est', 'missions sont')} "
+            "à revoir (« À revoir » dans le tableau). Retirez-les ou relancez le calcul."
+        )
+    for mission in publishable:
         _record(mission, to_status=M.PROPOSED, actor=actor, comment="Proposition publiée.")
-    _notify_publication(drafts, month)
-    return drafts
+    _notify_publication(publishable, month)
+    return publishable, issues
 
 
 def _notify_publication(missions: list[Mission], month: date) -> None:
@@ -413,8 +426,8 @@ def mission_transition(
         already = _month_days(doctor.pk, mission.date, mission.pk)
         if already + mission.days > doctor.max_days_per_month:
             raise ValidationError(
-                f"Vous avez déjà {already:g} jour{'s' if already >= 2 else ''} de mission ce "
-                f"mois-ci : au plus {count(doctor.max_days_per_month, 'jour', 'jours')} par mois."
+                f"Vous avez déjà {days_label(already)} de mission ce mois-ci : au plus "
+                f"{days_label(doctor.max_days_per_month)} par mois."
             )
     if to_status == M.CONFIRMED:
         _check_capacity(mission)

@@ -20,6 +20,7 @@ from renfort.core.text import count
 from renfort.territories.models import Region
 
 from . import selectors, services
+from .checks import draft_issues
 from .models import MISSION_WORKFLOW, REASON_REQUIRED, Mission, MissionStatus, PlanningRun
 from .months import month_bounds, parse_month
 from .permissions import PLANNER_ROLES, can_act_on_mission, can_plan_region
@@ -124,6 +125,9 @@ def index(request):
             "figures": selectors.run_figures(run, region_code),
             "missions": missions,
             "drafts": sum(1 for m in missions if m.status == M.DRAFT),
+            "issues": draft_issues(
+                month, region_code, [m for m in missions if m.status == M.DRAFT]
+            ),
             "accepted": sum(1 for m in missions if m.status == M.ACCEPTED),
             "counts": selectors.status_counts(missions),
             "coverage": coverage,
@@ -229,6 +233,13 @@ def _bulk_confirmation(request, kind: str, month: date, region_code: str | None,
     of missions shown, so that missions changed meanwhile are shown again before acting."""
     status, url_name = BULK_ACTIONS[kind]
     region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
+    figures = selectors.bulk_action_counts(month, region_code, status)
+    expected, to_review = figures["missions"], []
+    if kind == "publish" and expected:
+        drafts = list(selectors.month_missions(month, region_code).filter(status=status))
+        issues = draft_issues(month, region_code, drafts)
+        to_review = [(m, issues[m.pk]) for m in drafts if m.pk in issues]
+        figures = selectors.bulk_action_counts(month, region_code, status, exclude=set(issues))
     return render(
         request,
         "planning/confirm.html",
@@ -240,7 +251,9 @@ def _bulk_confirmation(request, kind: str, month: date, region_code: str | None,
             "month": month,
             "region": region,
             "region_name": region_name,
-            "figures": selectors.bulk_action_counts(month, region_code, status),
+            "figures": figures,
+            "expected": expected,  # every mission in the status: the changes check counts them
+            "to_review": to_review,
             "action": reverse(url_name),
             "back": reverse("planning:index") + _scope_query(month, region),
         },
@@ -275,15 +288,31 @@ def publish(request):
     if not _bulk_confirmed(request, "publish", month, region_code):
         return redirect(reverse("planning:publish") + _scope_query(month, region))
     try:
-        published = services.planning_publish(
+        published, left_out = services.planning_publish(
             month=month, region_code=region_code, actor=request.user
         )
         doctors = len({m.doctor_id for m in published})
+        sites = len({m.site_id for m in published})
         messages.success(
             request,
             f"{count(len(published), 'mission proposée', 'missions proposées')} à "
-            f"{count(doctors, 'médecin', 'médecins')} ; les lieux d'accueil sont informés.",
+            f"{count(doctors, 'médecin', 'médecins')} ; "
+            + (
+                "le lieu d'accueil est informé."
+                if sites < 2
+                else "les lieux d'accueil sont informés."
+            ),
         )
+        if left_out:
+            messages.warning(
+                request,
+                count(
+                    len(left_out),
+                    "mission à revoir n'a pas été publiée",
+                    "missions à revoir n'ont pas été publiées",
+                )
+                + " (« À revoir » dans le tableau) : retirez-les ou relancez le calcul.",
+            )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return _back(month, region)
@@ -390,6 +419,7 @@ def mission_detail(request, pk: int):
             "actions": _actions(request.user, mission),
             "booked": selectors.mission_booked_appointments(mission),
             "back": _back_link(request.user, mission),
+            "show_lock": has_role(request.user, *PLANNER_ROLES),  # locking is the ARS's tool
         },
     )
 

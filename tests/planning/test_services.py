@@ -127,10 +127,10 @@ def test_publish_proposes_drafts_and_emails_doctor_and_site(
 ):
     run, site, doctor, _ = planned
     with django_capture_on_commit_callbacks(execute=True):
-        published = services.planning_publish(
+        published, left_out = services.planning_publish(
             month=next_month(), region_code="76", actor=ars_occitanie
         )
-    assert {m.status for m in published} == {M.PROPOSED}
+    assert {m.status for m in published} == {M.PROPOSED} and left_out == {}
     doctor_mail = Notification.objects.get(kind="missions_proposed")
     assert doctor_mail.recipient == doctor.user.email
     assert "2 missions proposées" in doctor_mail.subject

@@ -1,0 +1,193 @@
+"""Drafts checked again before publication (planning.checks), and what testers found around
+the review: a pause does not block the doctor's dates for good, the cap in French decimals, a
+second click says it is already done, the lock is the ARS's business."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from renfort.doctors.models import Availability, DoctorStatus
+from renfort.doctors.services import doctor_check, doctor_transition
+from renfort.planning import services
+from renfort.planning.checks import draft_issues
+from renfort.planning.models import Mission, MissionStatus
+from renfort.sites.models import OpeningException
+from tests.doctors.factories import DoctorFactory
+from tests.planning.factories import MissionFactory
+from tests.planning.test_services import ars_occitanie, next_month  # noqa: F401
+from tests.sites.factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+M = MissionStatus
+
+
+def day(n: int):
+    return next_month() + timedelta(days=n)
+
+
+def publish(actor):
+    return services.planning_publish(month=next_month(), region_code="76", actor=actor)
+
+
+def test_a_draft_whose_availability_was_removed_is_not_published(ars_occitanie):  # noqa: F811
+    kept = MissionFactory(status=M.DRAFT, date=day(3))
+    gone = MissionFactory(status=M.DRAFT, date=day(4))
+    Availability.objects.filter(doctor=gone.doctor).delete()
+    published, left_out = publish(ars_occitanie)
+    assert [m.pk for m in published] == [kept.pk]
+    assert "plus disponible" in left_out[gone.pk]
+    gone.refresh_from_db()
+    assert gone.status == M.DRAFT
+
+
+def test_a_draft_on_a_day_the_site_closed_is_not_published(ars_occitanie):  # noqa: F811
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    OpeningException.objects.create(
+        site=mission.site, kind=OpeningException.Kind.CLOSED, start_date=day(3), end_date=day(3)
+    )
+    with pytest.raises(ValidationError, match="Aucune mission publiable : 1 mission est à revoir"):
+        publish(ars_occitanie)
+    assert "plus ouvert" in draft_issues(next_month(), "76")[mission.pk]
+
+
+def test_two_drafts_for_the_last_room_flag_the_later_one_unless_locked(ars_occitanie):  # noqa: F811
+    site = SiteFactory(rooms=1)
+    first = MissionFactory(status=M.DRAFT, date=day(3), site=site)
+    second = MissionFactory(status=M.DRAFT, date=day(3), site=site)
+    assert set(draft_issues(next_month(), "76")) == {second.pk}
+    assert "Plus de salle libre" in draft_issues(next_month(), "76")[second.pk]
+    second.locked = True
+    second.save()
+    assert set(draft_issues(next_month(), "76")) == {first.pk}
+
+
+def test_a_published_mission_holds_its_room_and_the_doctors_cap(ars_occitanie):  # noqa: F811
+    site = SiteFactory(rooms=1)
+    MissionFactory(status=M.CONFIRMED, date=day(3), site=site)
+    room_taken = MissionFactory(status=M.DRAFT, date=day(3), site=site)
+    doctor = DoctorFactory(max_days_per_month=1)
+    MissionFactory(status=M.ACCEPTED, doctor=doctor, date=day(5))
+    over_cap = MissionFactory(status=M.DRAFT, doctor=doctor, date=day(8))
+    issues = draft_issues(next_month(), "76")
+    assert "Plus de salle libre" in issues[room_taken.pk]
+    assert issues[over_cap.pk] == "Le médecin dépasserait son plafond de 1 jour par mois."
+
+
+def test_a_paused_doctors_draft_is_flagged(ars_occitanie):  # noqa: F811
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    type(mission.doctor).objects.filter(pk=mission.doctor_id).update(status=DoctorStatus.PAUSED)
+    assert "plus planifiable" in draft_issues(next_month(), "76")[mission.pk]
+
+
+def test_the_pages_show_the_drafts_to_review(client, ars_occitanie):  # noqa: F811
+    client.force_login(ars_occitanie)
+    ok = MissionFactory(status=M.DRAFT, date=day(3))
+    gone = MissionFactory(status=M.DRAFT, date=day(4))
+    Availability.objects.filter(doctor=gone.doctor).delete()
+    query = {"mois": f"{next_month():%Y-%m}", "region": "76"}
+    page = client.get(reverse("planning:index"), query).content.decode()
+    assert page.count("À revoir") == 1 and "plus disponible ce jour-là" in page
+    page = client.get(reverse("planning:publish"), query).content.decode()
+    assert "1 mission à revoir ne sera pas publiée" in page
+    assert f"Dr {gone.doctor.full_name}" in page.split('id="to-review"')[1].split("</div>")[0]
+    assert "1 proposition sera envoyée à 1 médecin" in page
+    assert 'name="attendu" value="2"' in page  # the change check counts every draft
+    response = client.post(
+        reverse("planning:publish"), {**query, "confirme": "1", "attendu": "2"}, follow=True
+    )
+    text = response.content.decode()
+    assert "1 mission proposée à 1 médecin ; le lieu d&#x27;accueil est informé." in text
+    assert "1 mission à revoir n&#x27;a pas été publiée" in text
+    ok.refresh_from_db()
+    gone.refresh_from_db()
+    assert (ok.status, gone.status) == (M.PROPOSED, M.DRAFT)
+
+
+# --- A pause does not block the doctor's dates for good ---------------------------------------
+
+
+def test_after_a_pause_the_withdrawn_dates_can_be_proposed_again(ars_occitanie):  # noqa: F811
+    doctor = DoctorFactory()
+    draft = MissionFactory(status=M.DRAFT, doctor=doctor, date=day(3))
+    proposed = MissionFactory(status=M.PROPOSED, doctor=doctor, date=day(10))
+    declined = MissionFactory(status=M.PROPOSED, doctor=doctor, date=day(17))
+    services.mission_transition(mission=declined, actor=doctor.user, to_status=M.DECLINED)
+    removed = MissionFactory(status=M.DRAFT, date=day(4))
+    services.mission_remove(mission=removed, actor=ars_occitanie)
+    doctor_transition(doctor=doctor, actor=doctor.user, to_status=DoctorStatus.PAUSED)
+    assert {m.status for m in Mission.objects.filter(pk__in=[draft.pk, proposed.pk])} == {
+        M.CANCELLED
+    }
+    excluded = services._removed_dates(next_month(), "76")
+    assert (doctor.pk, day(3)) not in excluded and (doctor.pk, day(10)) not in excluded
+    assert (doctor.pk, day(17)) in excluded  # declined: never proposed again this month
+    assert (removed.doctor_id, day(4)) in excluded  # taken out by the ARS
+
+
+def test_the_planning_table_shows_why_a_mission_was_cancelled(client, ars_occitanie):  # noqa: F811
+    client.force_login(ars_occitanie)
+    doctor = DoctorFactory()
+    MissionFactory(status=M.PROPOSED, doctor=doctor, date=day(3))
+    doctor_transition(
+        doctor=doctor, actor=doctor.user, to_status=DoctorStatus.PAUSED, comment="Congé"
+    )
+    page = client.get(reverse("planning:index"), {"mois": f"{next_month():%Y-%m}"}).content
+    assert "Motif : " in page.decode()
+
+
+# --- The cap in French, never under what is held ---------------------------------------------
+
+
+def test_the_cap_message_uses_a_french_decimal():
+    doctor = DoctorFactory(max_days_per_month=2)
+    MissionFactory(status=M.ACCEPTED, doctor=doctor, date=day(3))
+    MissionFactory(status=M.ACCEPTED, doctor=doctor, date=day(4), period="morning")
+    proposal = MissionFactory(status=M.PROPOSED, doctor=doctor, date=day(5))
+    with pytest.raises(ValidationError) as exc:
+        services.mission_transition(mission=proposal, actor=doctor.user, to_status=M.ACCEPTED)
+    assert exc.value.messages == [
+        "Vous avez déjà 1,5 jour de mission ce mois-ci : au plus 2 jours par mois."
+    ]
+
+
+def test_the_cap_cannot_go_under_the_days_already_held():
+    doctor = DoctorFactory(max_days_per_month=2)
+    MissionFactory(status=M.CONFIRMED, doctor=doctor, date=day(3))
+    MissionFactory(status=M.ACCEPTED, doctor=doctor, date=day(4), period="morning")
+    with pytest.raises(ValidationError) as exc:
+        doctor_check(data={"max_days_per_month": 1}, doctor=doctor, partial=True)
+    assert "déjà 1,5 jour de mission en" in exc.value.message_dict["max_days_per_month"][0]
+    assert doctor_check(data={"max_days_per_month": 2}, doctor=doctor, partial=True)
+
+
+# --- A second click, the lock, the reason ------------------------------------------------------
+
+
+def test_accepting_twice_says_it_is_already_done():
+    mission = MissionFactory(status=M.PROPOSED, date=day(3))
+    services.mission_transition(mission=mission, actor=mission.doctor.user, to_status=M.ACCEPTED)
+    with pytest.raises(ValidationError) as exc:
+        services.mission_transition(
+            mission=mission, actor=mission.doctor.user, to_status=M.ACCEPTED
+        )
+    assert exc.value.messages == ["C'est déjà fait : le statut est « Acceptée par le médecin »."]
+
+
+def test_the_lock_and_the_publication_note_are_not_shown_to_the_doctor(
+    client,
+    ars_occitanie,  # noqa: F811
+):
+    mission = MissionFactory(status=M.DRAFT, date=day(3), locked=True)
+    publish(ars_occitanie)
+    client.force_login(mission.doctor.user)
+    for url in (
+        reverse("planning:mission_detail", args=[mission.pk]),
+        reverse("planning:doctor_missions"),
+    ):
+        page = client.get(url).content.decode()
+        assert "Verrouillée" not in page and "Motif : Proposition publiée" not in page
+    client.force_login(ars_occitanie)
+    page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
+    assert "Verrouillée" in page
