@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from renfort.accounts.models import Role
 from renfort.core.workflow import TransitionHistory, Workflow
+from renfort.territories.timezones import departement_timezone
 
 from . import opening
 from .validators import format_phone
@@ -269,6 +270,11 @@ class Site(models.Model):
         return [
             str(self._meta.get_field(f).verbose_name) for f in SUPPORT_FIELDS if getattr(self, f)
         ]
+
+    @property
+    def tz(self):
+        """The site's local time zone (overseas départements have their own)."""
+        return departement_timezone(self.departement_id)
 
     def opening_rules(self) -> opening.OpeningRules:
         return opening.OpeningRules(
