@@ -25,6 +25,9 @@ class ProblemContext:
     doctors: dict[int, Doctor] = field(default_factory=dict)
     sites: dict[int, Site] = field(default_factory=dict)
     zone_names: dict[int, str] = field(default_factory=dict)
+    # Doctors some of whose dates of the month were left out: already held by a mission
+    # elsewhere, or declined / taken out by the ARS (explains « no availability »).
+    dates_taken: set[int] = field(default_factory=set)
 
 
 def _holding_missions(first: date, last: date):
@@ -88,7 +91,7 @@ def problem_build(
         .order_by("pk")
     )
     fixed_doctor_ids = {m.doctor_id for m in fixed}
-    volunteers, kept_doctors = [], {}
+    volunteers, kept_doctors, dates_taken = [], {}, set()
     for doctor in doctors:
         commune = doctor.practice_commune
         if commune.latitude is None:
@@ -97,13 +100,14 @@ def problem_build(
             doctor, zone_ids, sites
         ):
             continue
+        dates = [a for a in doctor.availabilities.all() if start <= a.date <= last]
         availabilities = tuple(
             solver.Availability(a.date, solver.Period(a.period))
-            for a in doctor.availabilities.all()
-            if start <= a.date <= last
-            and (doctor.pk, a.date) not in busy_dates
-            and (doctor.pk, a.date) not in excluded
+            for a in dates
+            if (doctor.pk, a.date) not in busy_dates and (doctor.pk, a.date) not in excluded
         )
+        if len(availabilities) < len(dates):
+            dates_taken.add(doctor.pk)
         zone_mode = doctor.coverage_mode == CoverageMode.ZONES
         volunteers.append(
             solver.Volunteer(
@@ -169,4 +173,5 @@ def problem_build(
         doctors=kept_doctors,
         sites={s.pk: s for s in sites},
         zone_names={z.pk: z.epci.name for z in zones},
+        dates_taken=dates_taken,
     )

@@ -3,6 +3,7 @@ remove), publish it, and move missions through their workflow."""
 
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,6 +165,19 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
     return run
 
 
+DATES_TAKEN = (
+    "Ses dates disponibles de ce mois sont déjà prises (mission ailleurs) ou écartées (refus du "
+    "médecin, retrait par l'ARS)"
+)
+
+
+def _volunteer_reason(item, dates_taken: set[int]) -> str:
+    """The solver only sees the dates left: say when the others were taken."""
+    if item.reason == solver.NO_AVAILABILITY and item.id in dates_taken:
+        return DATES_TAKEN
+    return item.reason
+
+
 def _unplanned_rows(items, names: dict[int, str], places: dict[int, str] | None = None):
     """Rows of the run's "without mission" lists (with the volunteer's practice commune,
     which tells homonyms apart)."""
@@ -229,7 +243,12 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
         gap=result.gap,
         solve_seconds=result.solve_seconds,
         unplanned_volunteers=_unplanned_rows(
-            result.unplanned_volunteers, doctor_names, doctor_places
+            [
+                replace(u, reason=_volunteer_reason(u, context.dates_taken))
+                for u in result.unplanned_volunteers
+            ],
+            doctor_names,
+            doctor_places,
         ),
         uncovered_zones=_unplanned_rows(result.uncovered_zones, context.zone_names),
         finished_at=timezone.now(),

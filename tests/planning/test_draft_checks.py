@@ -191,3 +191,19 @@ def test_the_lock_and_the_publication_note_are_not_shown_to_the_doctor(
     client.force_login(ars_occitanie)
     page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
     assert "Verrouillée" in page
+
+
+def test_a_volunteer_whose_dates_are_taken_elsewhere_is_told_so(ars_occitanie):  # noqa: F811
+    from tests.planning.test_services import open_dates
+
+    site = SiteFactory()
+    date = open_dates(site, 1)[0]
+    doctor = DoctorFactory(available_on=[date])
+    MissionFactory(status=M.ACCEPTED, doctor=doctor, date=date, site=SiteFactory(in_landes=True))
+    run = services.planning_run_create(
+        month=next_month(), region_code="76", actor=ars_occitanie, time_limit_seconds=5
+    )
+    services.planning_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    rows = {row["id"]: row["reason"] for row in run.unplanned_volunteers}
+    assert rows[doctor.pk].startswith("Ses dates disponibles de ce mois sont déjà prises")

@@ -3,6 +3,7 @@
 
 from .check import check_hard_constraints
 from .cpsat import solve
+from .explain import NO_AVAILABILITY
 from .greedy import solve_greedy
 from .model import (
     HALF_DAYS,
@@ -25,6 +26,7 @@ from .objective import evaluate as evaluate_objective
 from .travel import AVERAGE_SPEED_KMH, DETOUR_FACTOR, travel_minutes
 
 __all__ = [
+    "NO_AVAILABILITY",
     "AVERAGE_SPEED_KMH",
     "DETOUR_FACTOR",
     "HALF_DAYS",
