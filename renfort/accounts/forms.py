@@ -21,6 +21,11 @@ class LoginForm(RenfortForm, AuthenticationForm):
         self.fields["username"].label = "Adresse électronique"
         self.fields["username"].widget.attrs.update({"autocomplete": "email"})
 
+    def clean_username(self):
+        """Accounts are stored with their email in lower case: « Dr.Test@Example.org » is the
+        account of dr.test@example.org."""
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
     def clean(self):
         """Password guessing is slowed down: too many failures lock the account's login for a
         while (accounts.services)."""
