@@ -129,7 +129,8 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Email: console unless an SMTP host is configured.
+# Email: console unless an SMTP host is configured. The console writes whole emails (personal
+# data, secret links) to the server log: development only, `check --deploy` warns (renfort.W001).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Renfort <ne-pas-repondre@renfort.example>")
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
@@ -176,7 +177,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
-# SMS: written to var/sms.log unless an HTTP provider is configured.
+# SMS: written to var/sms.log unless an HTTP provider is configured (development only: personal
+# data in a file; `check --deploy` warns, renfort.W002).
 SMS_HTTP_URL = env("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "Renfort")
