@@ -158,3 +158,18 @@ def test_the_ars_reads_the_correspondence_with_the_manager(client):
     page = htmllib.unescape(client.get(reverse("sites:detail", args=[site.pk])).content.decode())
     assert "Messages du gestionnaire à l'ARS" in page and "Objet confidentiel" in page
     assert "Commentaire interne de l'ARS" in page and agent.email in page
+
+
+def test_a_subject_with_line_breaks_from_a_crafted_request_is_delivered_on_one_line(
+    client, django_capture_on_commit_callbacks
+):
+    site = SiteFactory()
+    agent = ars_of(site)
+    client.force_login(site.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_message(client, site, "Question\r\nBcc: victim@example.org", "Bonjour")
+    assert site.messages.get().subject == "Question Bcc: victim@example.org"
+    notification = Notification.objects.get(recipient=agent.email, kind="site_message")
+    assert notification.status == "sent"
+    assert mail.outbox[-1].subject.endswith("Question Bcc: victim@example.org")
+    assert mail.outbox[-1].bcc == []
