@@ -257,7 +257,10 @@ def ics(request, secret: str):
 def waitlist_register(request):
     site = Site.objects.active().filter(pk=_int(request.GET.get("site"))).first()
     zone = (
-        PriorityZone.objects.select_related("epci").filter(pk=_int(request.GET.get("zone"))).first()
+        PriorityZone.objects.current()
+        .select_related("epci")
+        .filter(pk=_int(request.GET.get("zone")))
+        .first()
     )
     if site is None and zone is None:
         messages.info(request, "Cherchez d'abord un lieu de consultation près de chez vous.")
