@@ -1,7 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
@@ -61,6 +66,20 @@ class ResetForm(RenfortForm, PasswordResetForm):
 
 class NewPasswordForm(RenfortForm, SetPasswordForm):
     pass
+
+
+class ChangePasswordForm(RenfortForm, PasswordChangeForm):
+    """The logged-in user's new password, checked by the project's password validators."""
+
+    error_messages = {
+        "password_incorrect": "Votre mot de passe actuel est incorrect.",
+        "password_mismatch": "Les deux mots de passe ne sont pas identiques.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Mot de passe actuel"
+        self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
 
 def new_password_fields() -> tuple[forms.CharField, forms.CharField]:

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from renfort.core.forms import titled
 
-from .forms import LoginForm, NewPasswordForm, ResetForm
+from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetForm
 from .models import Role
 
 # Where each role lands after login; apps that are not installed yet fall back to the profile.
@@ -50,6 +51,25 @@ def admin_login(request):
         raise PermissionDenied("L'administration est réservée aux administrateurs.")
     query = urlencode({REDIRECT_FIELD_NAME: next_url})
     return redirect(f"{reverse('accounts:login')}?{query}")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """« Changer mon mot de passe » (login required by Django's view, which keeps the session
+    open after the change)."""
+
+    template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = titled("Changer mon mot de passe", context.get("form"))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Votre mot de passe a été modifié.")
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
