@@ -167,6 +167,26 @@ RENFORT_CONTACT_EMAIL = env("RENFORT_CONTACT_EMAIL", "contact@renfort.example")
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS. In production (DEBUG off) plain-HTTP requests are redirected to HTTPS and browsers are
+# told to use HTTPS only for a year (HSTS); dev.py and test.py turn both off (plain http).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+
+def _proxy_ssl_header(value: str | None) -> tuple[str, str] | None:
+    """« X-Forwarded-Proto » or « X-Forwarded-Proto=https »: the header by which the reverse
+    proxy that terminates TLS says the request came in HTTPS. Never set it without such a
+    proxy, which must overwrite the header: clients could otherwise pass for HTTPS."""
+    if not value:
+        return None
+    name, _, expected = value.partition("=")
+    meta = "HTTP_" + name.strip().upper().replace("-", "_")
+    return (meta, expected.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
