@@ -199,7 +199,9 @@ def declare(request):
 
 
 def _is_person_error(exc: ValidationError) -> bool:
-    return hasattr(exc, "error_dict") and "manager_email" in exc.error_dict
+    return hasattr(exc, "error_dict") and bool(
+        {"manager_email", "manager_first_name", "manager_last_name"} & exc.error_dict.keys()
+    )
 
 
 @role_required(Role.SITE_MANAGER)

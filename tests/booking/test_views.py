@@ -459,3 +459,13 @@ def test_waitlist_for_a_removed_zone_is_refused(client, mission):
     }
     assert client.post(url, data).url == SEARCH
     assert not WaitingListEntry.objects.exists()
+
+
+def test_a_patient_name_with_an_emoji_is_refused(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    response = client.post(url, {**patient_data(last_name="Dupont😀"), "token": str(uuid.uuid4())})
+    assert response.status_code == 200
+    assert "Vérifiez le nom (lettres, espaces, tirets, apostrophes)." in htmllib.unescape(
+        response.text
+    )
+    assert not Appointment.objects.exists()
