@@ -481,6 +481,7 @@ def export(request):
     fmt = request.GET.get("format", "csv")
     sites = selectors.agent_sites(request.user, **_agent_filters(request))
     return export_response(
+        request,
         headers=selectors.EXPORT_HEADERS,
         rows=selectors.site_table_rows(sites),
         filename="lieux-d-accueil",
