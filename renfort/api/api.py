@@ -1,5 +1,6 @@
 """REST API (django-ninja, OpenAPI at /api/docs). Endpoints only call services and selectors."""
 
+import re
 from datetime import date, datetime
 from functools import partial
 from typing import Annotated, Literal
@@ -10,6 +11,7 @@ from ninja.errors import ValidationError
 from ninja.params.functions import Query as QueryParam
 from ninja.responses import Status
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from renfort.booking import selectors as booking_selectors
 from renfort.zoning import selectors as zoning_selectors
@@ -87,6 +89,18 @@ def _blank_to_none(value):
     return None if isinstance(value, str) and not value.strip() else value
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_value(value):
+    """Only a day written AAAA-MM-JJ: pydantic would also read a number (« 0 ») as a Unix
+    timestamp (1970-01-01) or a date-time."""
+    value = _blank_to_none(value)
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value.strip()):
+        raise PydanticCustomError("date_parsing", "Invalid date")
+    return value.strip() if isinstance(value, str) else value
+
+
 def _period_value(value):
     value = _blank_to_none(value)
     return LEGACY_PERIODS.get(value, value) if isinstance(value, str) else value
@@ -98,7 +112,7 @@ CommuneParam = Annotated[
 InseeParam = Annotated[str, QueryParam("", description="Code INSEE (code officiel géographique).")]
 DayParam = Annotated[
     date | None,
-    BeforeValidator(_blank_to_none),
+    BeforeValidator(_day_value),
     QueryParam(
         None,
         description="Jour (AAAA-MM-JJ) : aujourd'hui ou dans les "

@@ -110,7 +110,10 @@ def test_a_date_beyond_the_horizon_is_a_bad_request(client, value):
     )
 
 
-@pytest.mark.parametrize("value", ["14/07/2030", "2030-02-30", "demain"])
+@pytest.mark.parametrize(
+    "value",
+    ["14/07/2030", "2030-02-30", "demain", "0", "1893456000", "2030-07-14T00:00", "20300714"],
+)
 def test_invalid_date_is_refused_in_french(client, value):
     response = client.get(SLOTS, {"commune": "Lacaune", "date": value})
     assert response.status_code == 422
