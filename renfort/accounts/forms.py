@@ -79,6 +79,8 @@ class ChangePasswordForm(RenfortForm, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "Mot de passe actuel"
+        # Plain text, as on the sign-up pages (Django's list of rules is a <ul> in the label).
+        self.fields["new_password1"].help_text = new_password_fields()[0].help_text
         self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
 
