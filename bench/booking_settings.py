@@ -12,6 +12,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "booking_urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The bench server speaks plain http.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 # Fictitious accounts are created by the seed: a fast hasher keeps the seeding short.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "renfort.notifications.channels.LocmemSmsBackend"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from renfort.accounts.views import admin_login
+
 urlpatterns = [
     path("", include("renfort.core.urls")),
     path("compte/", include("renfort.accounts.urls")),
@@ -11,5 +13,7 @@ urlpatterns = [
     path("planification/", include("renfort.planning.urls")),
     path("rendez-vous/", include("renfort.booking.urls")),
     path("api/", include("renfort.api.urls")),
+    # Before the admin's own URLs: its login goes through the throttled login page.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

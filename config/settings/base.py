@@ -129,7 +129,8 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Email: console unless an SMTP host is configured.
+# Email: console unless an SMTP host is configured. The console writes whole emails (personal
+# data, secret links) to the server log: development only, `check --deploy` warns (renfort.W001).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Renfort <ne-pas-repondre@renfort.example>")
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
@@ -166,6 +167,26 @@ RENFORT_CONTACT_EMAIL = env("RENFORT_CONTACT_EMAIL", "contact@renfort.example")
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS. In production (DEBUG off) plain-HTTP requests are redirected to HTTPS and browsers are
+# told to use HTTPS only for a year (HSTS); dev.py and test.py turn both off (plain http).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+
+def _proxy_ssl_header(value: str | None) -> tuple[str, str] | None:
+    """« X-Forwarded-Proto » or « X-Forwarded-Proto=https »: the header by which the reverse
+    proxy that terminates TLS says the request came in HTTPS. Never set it without such a
+    proxy, which must overwrite the header: clients could otherwise pass for HTTPS."""
+    if not value:
+        return None
+    name, _, expected = value.partition("=")
+    meta = "HTTP_" + name.strip().upper().replace("-", "_")
+    return (meta, expected.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -176,7 +197,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
-# SMS: written to var/sms.log unless an HTTP provider is configured.
+# SMS: written to var/sms.log unless an HTTP provider is configured (development only: personal
+# data in a file; `check --deploy` warns, renfort.W002).
 SMS_HTTP_URL = env("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "Renfort")

@@ -13,6 +13,9 @@ os.environ.setdefault("RENFORT_DEMO", "1")  # `make run` loads fictitious demo d
 from .base import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# `make run` serves plain http on 127.0.0.1: no redirect to HTTPS, no HSTS.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

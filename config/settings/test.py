@@ -18,6 +18,9 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client and the live server speak plain http.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # Serve static files from the apps directly (no collectstatic needed).

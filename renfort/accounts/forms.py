@@ -1,7 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
@@ -20,6 +25,11 @@ class LoginForm(RenfortForm, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Adresse électronique"
         self.fields["username"].widget.attrs.update({"autocomplete": "email"})
+
+    def clean_username(self):
+        """Accounts are stored with their email in lower case: « Dr.Test@Example.org » is the
+        account of dr.test@example.org."""
+        return (self.cleaned_data.get("username") or "").strip().lower()
 
     def clean(self):
         """Password guessing is slowed down: too many failures lock the account's login for a
@@ -56,6 +66,22 @@ class ResetForm(RenfortForm, PasswordResetForm):
 
 class NewPasswordForm(RenfortForm, SetPasswordForm):
     pass
+
+
+class ChangePasswordForm(RenfortForm, PasswordChangeForm):
+    """The logged-in user's new password, checked by the project's password validators."""
+
+    error_messages = {
+        "password_incorrect": "Votre mot de passe actuel est incorrect.",
+        "password_mismatch": "Les deux mots de passe ne sont pas identiques.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Mot de passe actuel"
+        # Plain text, as on the sign-up pages (Django's list of rules is a <ul> in the label).
+        self.fields["new_password1"].help_text = new_password_fields()[0].help_text
+        self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
 
 def new_password_fields() -> tuple[forms.CharField, forms.CharField]:

@@ -35,6 +35,16 @@ class RenfortUserManager(UserManager):
         extra_fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
         return self._create_user(None, email, password, **extra_fields)
 
+    def get_by_natural_key(self, username):
+        """The login is the email, whatever its case: emails are stored in lower case, and an
+        older account stored with capitals is still found (its exact spelling wins if two
+        accounts differ only by case)."""
+        email = (username or "").strip()
+        matches = list(self.filter(email__iexact=email)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        return self.get(email=email)
+
 
 class User(AbstractUser):
     """A person who logs in. The login is the email; the role decides the space and the scope."""
@@ -75,6 +85,10 @@ class User(AbstractUser):
                 condition=~Q(role__in=["cdom_agent", "cpam_agent"]) | Q(departement__isnull=False),
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip().lower()
 
     def __str__(self) -> str:
         full_name = self.get_full_name()

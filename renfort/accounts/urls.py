@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion/", LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("profil/", views.profile, name="profile"),
+    path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/envoye/",

@@ -1,11 +1,17 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from renfort.core.forms import titled
 
-from .forms import LoginForm, NewPasswordForm, ResetForm
+from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetForm
 from .models import Role
 
 # Where each role lands after login; apps that are not installed yet fall back to the profile.
@@ -28,6 +34,42 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["title"] = titled("Se connecter", context.get("form"))
         return context
+
+
+def admin_login(request):
+    """`/admin/login/`: the administration is reached through the site's login page, whose
+    failures are counted and lock the account (accounts.services), never through Django's own
+    admin login form. `next` is kept when it stays on this site, otherwise the admin's index."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        raise PermissionDenied("L'administration est réservée aux administrateurs.")
+    query = urlencode({REDIRECT_FIELD_NAME: next_url})
+    return redirect(f"{reverse('accounts:login')}?{query}")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """« Changer mon mot de passe » (login required by Django's view, which keeps the session
+    open after the change)."""
+
+    template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = titled("Changer mon mot de passe", context.get("form"))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Votre mot de passe a été modifié.")
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,20 +1,22 @@
 """REST API (django-ninja, OpenAPI at /api/docs). Endpoints only call services and selectors."""
 
+import re
 from datetime import date, datetime
 from functools import partial
 from typing import Annotated, Literal
 
 from django.urls import reverse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.params.functions import Query as QueryParam
 from ninja.responses import Status
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from renfort.booking import selectors as booking_selectors
 from renfort.zoning import selectors as zoning_selectors
 
-from .errors import ERROR_RESPONSES, validation_error
+from .errors import ERROR_RESPONSES, french_responses, validation_error
 
 api = NinjaAPI(
     title="API Renfort",
@@ -26,16 +28,29 @@ api.add_exception_handler(ValidationError, partial(validation_error, api=api))
 
 
 class ZoneOut(Schema):
-    siren: str
-    nom: str
-    region: str | None
-    population: int
-    categorie: str
-    fiabilite: str
-    source: str
+    model_config = ConfigDict(title="Zone prioritaire")
+
+    siren: str = Field(title="SIREN", description="SIREN de l'EPCI (intercommunalité) de la zone.")
+    nom: str = Field(title="Nom", description="Nom de l'EPCI.")
+    region: str | None = Field(title="Région", description="Région de l'EPCI (vide si aucune).")
+    population: int = Field(title="Population", description="Population municipale de l'EPCI.")
+    categorie: str = Field(title="Catégorie", description="Catégorie de la zone.")
+    fiabilite: str = Field(
+        title="Fiabilité", description="Degré de fiabilité de l'information sur la zone."
+    )
+    source: str = Field(title="Source", description="Source publique de l'information.")
 
 
-@api.get("/zones", response=list[ZoneOut], tags=["zones"], summary="Zones prioritaires en vigueur")
+@api.get(
+    "/zones",
+    response=list[ZoneOut],
+    tags=["zones"],
+    summary="Zones prioritaires en vigueur",
+    description="Les zones prioritaires (intercommunalités) du zonage en vigueur, par ordre "
+    "alphabétique, avec leur population, leur catégorie, la fiabilité de l'information et sa "
+    "source. Renfort ne connaît pas encore toutes les zones de la liste officielle.",
+    openapi_extra=french_responses(200, list_title="Zones prioritaires"),
+)
 def list_zones(request):
     return [
         ZoneOut(
@@ -55,23 +70,40 @@ def list_zones(request):
 
 
 class SlotOut(Schema):
-    id: int
-    debut: datetime
-    fin: datetime
-    reserve_prioritaire: bool
-    lien_reservation: str
+    model_config = ConfigDict(title="Créneau")
+
+    id: int = Field(title="Identifiant", description="Identifiant du créneau.")
+    debut: datetime = Field(title="Début", description="Début (ISO 8601, avec fuseau horaire).")
+    fin: datetime = Field(title="Fin", description="Fin (ISO 8601, avec fuseau horaire).")
+    reserve_prioritaire: bool = Field(
+        title="Réservé aux patients prioritaires",
+        description="Réservé aux patients sans médecin traitant ou en ALD jusqu'à 48 h avant.",
+    )
+    lien_reservation: str = Field(
+        title="Lien de réservation", description="Adresse de la page où le patient réserve."
+    )
 
 
 class SiteSlotsOut(Schema):
-    lieu_id: int
-    lieu: str
-    adresse: str
-    code_postal: str
-    commune: str
-    distance_km: float
-    zone_prioritaire: str | None
-    creneaux_disponibles: int
-    prochains_creneaux: list[SlotOut]
+    model_config = ConfigDict(title="Lieu et ses créneaux")
+
+    lieu_id: int = Field(title="Identifiant du lieu", description="Identifiant du lieu d'accueil.")
+    lieu: str = Field(title="Lieu", description="Nom du lieu d'accueil.")
+    adresse: str = Field(title="Adresse", description="Adresse du lieu (voie).")
+    code_postal: str = Field(title="Code postal", description="Code postal de la commune.")
+    commune: str = Field(title="Commune", description="Commune du lieu.")
+    distance_km: float = Field(
+        title="Distance (km)", description="Distance à vol d'oiseau depuis la commune cherchée."
+    )
+    zone_prioritaire: str | None = Field(
+        title="Zone prioritaire", description="Zone prioritaire du lieu (vide si hors zone)."
+    )
+    creneaux_disponibles: int = Field(
+        title="Créneaux disponibles", description="Nombre de créneaux libres du lieu."
+    )
+    prochains_creneaux: list[SlotOut] = Field(
+        title="Prochains créneaux", description="Les premiers créneaux libres, dans l'ordre."
+    )
 
 
 NO_LOCATION = "Indiquez une commune : paramètre commune (nom ou code postal) ou code_insee."
@@ -87,20 +119,41 @@ def _blank_to_none(value):
     return None if isinstance(value, str) and not value.strip() else value
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_value(value):
+    """Only a day written AAAA-MM-JJ: pydantic would also read a number (« 0 ») as a Unix
+    timestamp (1970-01-01) or a date-time."""
+    value = _blank_to_none(value)
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value.strip()):
+        raise PydanticCustomError("date_parsing", "Invalid date")
+    return value.strip() if isinstance(value, str) else value
+
+
 def _period_value(value):
     value = _blank_to_none(value)
     return LEGACY_PERIODS.get(value, value) if isinstance(value, str) else value
 
 
 CommuneParam = Annotated[
-    str, QueryParam("", description="Nom, code postal (ou, à défaut, code INSEE) de la commune.")
+    str,
+    QueryParam(
+        "",
+        title="Commune",
+        description="Nom, code postal (ou, à défaut, code INSEE) de la commune.",
+    ),
 ]
-InseeParam = Annotated[str, QueryParam("", description="Code INSEE (code officiel géographique).")]
+InseeParam = Annotated[
+    str,
+    QueryParam("", title="Code INSEE", description="Code INSEE (code officiel géographique)."),
+]
 DayParam = Annotated[
     date | None,
-    BeforeValidator(_blank_to_none),
+    BeforeValidator(_day_value),
     QueryParam(
         None,
+        title="Jour",
         description="Jour (AAAA-MM-JJ) : aujourd'hui ou dans les "
         f"{booking_selectors.SEARCH_HORIZON_DAYS} jours qui viennent.",
     ),
@@ -108,7 +161,7 @@ DayParam = Annotated[
 PeriodParam = Annotated[
     Literal["matin", "apres-midi"] | None,
     BeforeValidator(_period_value),
-    QueryParam(None, description="`matin` (avant 13 h) ou `apres-midi`."),
+    QueryParam(None, title="Demi-journée", description="`matin` (avant 13 h) ou `apres-midi`."),
 ]
 
 
@@ -125,6 +178,7 @@ PeriodParam = Annotated[
     "Erreurs : 400 sans commune, ou avec une date passée ou au-delà de "
     f"{booking_selectors.SEARCH_HORIZON_DAYS} jours, 404 commune inconnue, 422 paramètre "
     "invalide (`detail` : liste de `champ` et `message`).",
+    openapi_extra=french_responses(200, 400, 404, 422, list_title="Lieux et créneaux"),
 )
 def list_slots(
     request,

@@ -4,21 +4,30 @@ django-ninja answers invalid parameters with pydantic's English messages; `valid
 replaces them with French ones, one per parameter, in the same shape for every endpoint."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
+from pydantic import ConfigDict
 
 
 class ErrorOut(Schema):
-    detail: str
+    model_config = ConfigDict(title="Erreur")
+
+    detail: str = Field(title="Message", description="Ce qui ne va pas, en français.")
 
 
 class FieldErrorOut(Schema):
-    champ: str
-    message: str
+    model_config = ConfigDict(title="Erreur sur un paramètre")
+
+    champ: str = Field(title="Paramètre", description="Nom du paramètre refusé.")
+    message: str = Field(title="Message", description="Pourquoi il est refusé, en français.")
 
 
 class ValidationErrorOut(Schema):
-    detail: list[FieldErrorOut]
+    model_config = ConfigDict(title="Paramètres invalides")
+
+    detail: list[FieldErrorOut] = Field(
+        title="Erreurs", description="Une erreur par paramètre refusé."
+    )
 
 
 # pydantic error type → French message (formatted with the error's context).
@@ -78,3 +87,20 @@ def validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAP
 
 
 ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+# OpenAPI descriptions of the answers, in French (django-ninja writes « OK », « Bad Request »…).
+RESPONSE_DESCRIPTIONS = {
+    200: "Succès",
+    400: "Requête incomplète ou hors des limites (message dans `detail`)",
+    404: "Introuvable (message dans `detail`)",
+    422: "Paramètre invalide (une erreur par paramètre dans `detail`)",
+}
+
+
+def french_responses(*statuses: int, list_title: str = "") -> dict:
+    """`openapi_extra` of an operation: the French description of each of its answers, and the
+    title of its 200 answer when it is a list (django-ninja names it « Response »)."""
+    responses = {status: {"description": RESPONSE_DESCRIPTIONS[status]} for status in statuses}
+    if list_title:
+        responses[200]["content"] = {"application/json": {"schema": {"title": list_title}}}
+    return {"responses": responses}

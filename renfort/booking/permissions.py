@@ -42,6 +42,15 @@ def can_manage_appointment(user, appointment) -> bool:
     return can_manage_mission_day(user, appointment.mission)
 
 
+def can_view_mission_day(user, mission) -> bool:
+    """The user sees this mission's day (read-only or not); outside it, a refusal is a 404."""
+    if can_manage_mission_day(user, mission):
+        return True
+    return has_role(user, Role.ARS_AGENT, Role.NATIONAL) and can_see_region(
+        user, mission.site.region_id
+    )
+
+
 def sees_contact(user, site) -> bool:
     """Masked phone/email in lists: only the people who receive the patient."""
     if has_role(user, Role.ADMIN):

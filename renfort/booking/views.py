@@ -28,7 +28,12 @@ from .forms import (
 )
 from .ics import appointment_ics
 from .models import Slot
-from .permissions import DAY_VIEW_ROLES, can_manage_appointment, can_manage_mission_day
+from .permissions import (
+    DAY_VIEW_ROLES,
+    can_manage_appointment,
+    can_manage_mission_day,
+    can_view_mission_day,
+)
 from .slots import PARIS
 
 
@@ -257,7 +262,10 @@ def ics(request, secret: str):
 def waitlist_register(request):
     site = Site.objects.active().filter(pk=_int(request.GET.get("site"))).first()
     zone = (
-        PriorityZone.objects.select_related("epci").filter(pk=_int(request.GET.get("zone"))).first()
+        PriorityZone.objects.current()
+        .select_related("epci")
+        .filter(pk=_int(request.GET.get("zone")))
+        .first()
     )
     if site is None and zone is None:
         messages.info(request, "Cherchez d'abord un lieu de consultation près de chez vous.")
@@ -403,6 +411,8 @@ def mark(request, pk: int):
 
     appointment = get_object_or_404(Appointment.objects.select_related("mission__site"), pk=pk)
     if not can_manage_appointment(request.user, appointment):
+        if not can_view_mission_day(request.user, appointment.mission):
+            raise Http404  # another site's appointment: not even its existence is told
         raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
     form = MarkForm(request.POST)
     if form.is_valid():

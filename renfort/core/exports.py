@@ -5,7 +5,10 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -16,13 +19,28 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value):
-    """A value as a spreadsheet cell: text that a spreadsheet would run as a formula (« =… »,
-    « +… », « @… »; CSV/formula injection) is kept as text with a leading apostrophe."""
+    """A value as a CSV cell: text that a spreadsheet would run as a formula (« =… », « +… »,
+    « @… »; CSV/formula injection) is kept as text with a leading apostrophe."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _xlsx_cell(sheet, value):
+    """A value as an XLSX cell. Text is stored as text, never as a formula, and unchanged (no
+    visible apostrophe): a string cell, marked « quote prefix » so that a spreadsheet keeps it
+    as text when it is edited. Characters XML cannot hold are dropped."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    result = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    if result.value.startswith(FORMULA_STARTS):
+        result.data_type = "s"
+        result.quotePrefix = True
+    return result
 
 
 def to_csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -41,7 +59,7 @@ def to_xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str =
     sheet.title = title[:31]
     sheet.append(list(headers))
     for row in rows:
-        sheet.append([cell(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(str(header)) + 2)
     buffer = io.BytesIO()
@@ -50,16 +68,28 @@ def to_xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str =
 
 
 def export_response(
-    *, headers: Sequence[str], rows: Iterable[Sequence], filename: str, fmt: str, title: str = ""
+    request,
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    filename: str,
+    fmt: str,
+    title: str = "",
 ) -> HttpResponse:
-    """HTTP download of the rows as `fmt` ("csv" or "xlsx"); filename without extension."""
+    """HTTP download of the rows as `fmt` ("csv" or "xlsx"); filename without extension. Another
+    format gets the site's « Requête invalide » page (400) saying why."""
+    if fmt not in ("csv", "xlsx"):
+        return render(
+            request,
+            "400.html",
+            {"reason": "Format d'export inconnu : choisissez CSV ou XLSX."},
+            status=400,
+        )
     rows = list(rows)
     if fmt == "xlsx":
         content, content_type = to_xlsx_bytes(headers, rows, title or filename), XLSX_TYPE
-    elif fmt == "csv":
-        content, content_type = to_csv_bytes(headers, rows), CSV_TYPE
     else:
-        return HttpResponse("Format d'export inconnu (csv ou xlsx).", status=400)
+        content, content_type = to_csv_bytes(headers, rows), CSV_TYPE
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
+from .text import one_line
+
 # django-dsfr gives every form instance a renderer of its own, hence a template engine of its own
 # that compiles the field templates again at each page (≈ 5 ms per page). One renderer per
 # process keeps them compiled.
@@ -21,6 +23,29 @@ def _styled(form) -> None:
     form._bound_fields_cache = {}
 
 
+def _one_line_to_python(to_python):
+    def cleaned(value):
+        return to_python(one_line(value) if isinstance(value, str) else value)
+
+    return cleaned
+
+
+def _one_line_fields(form) -> None:
+    """A one-line field (a CharField whose widget is neither a Textarea nor a password) never
+    keeps a line break or a control character, even from a request crafted by hand (browsers
+    drop them from <input>): each run becomes a space, before the field's validators. Such text
+    ends up in email subjects (a line break there makes the email fail) and in one-line formats
+    (ICS, CSV). Done when the form is cleaned, so that the fields and widgets a subclass adds
+    or changes in its __init__ are taken into account."""
+    for field in form.fields.values():
+        if (
+            isinstance(field, forms.CharField)
+            and not isinstance(field.widget, (forms.Textarea, forms.PasswordInput))
+            and "to_python" not in vars(field)
+        ):
+            field.to_python = _one_line_to_python(field.to_python)
+
+
 class RenfortForm(DsfrBaseForm):
     """DSFR-styled form that marks optional fields (current DSFR guidance) without warnings."""
 
@@ -29,6 +54,10 @@ class RenfortForm(DsfrBaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _styled(self)
+
+    def full_clean(self):
+        _one_line_fields(self)
+        super().full_clean()
 
     def get_context(self):
         context = forms.Form.get_context(self)
@@ -50,6 +79,10 @@ class RenfortModelForm(forms.ModelForm):
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
         _styled(self)
+
+    def full_clean(self):
+        _one_line_fields(self)
+        super().full_clean()
 
     def get_context(self):
         context = super().get_context()

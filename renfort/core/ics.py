@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) files for missions and appointments, without extra dependency."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,14 @@ class CalendarEvent:
     sequence: int = 0  # raised at each change, so calendars apply the latest version
 
 
+# RFC 5545 forbids control characters in TEXT values, except the tab.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _escape(text: str) -> str:
+    """A TEXT value: every line break (CRLF, CR or LF) becomes the escaped `\\n`, never a raw
+    CR or LF that would start a property of its own; other control characters become spaces."""
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -1,5 +1,7 @@
 """Small French text helpers for messages built in Python."""
 
+import re
+
 
 def count(n: int, singular: str, plural: str) -> str:
     """« 1 mission proposée », « 14 missions proposées » (0 and 1 take the singular in French)."""
@@ -14,3 +16,13 @@ def number(value: float) -> str:
 def days_label(value: float) -> str:
     """« 0,5 jour », « 1 jour », « 1,5 jour », « 2 jours » (the plural from 2 on)."""
     return f"{number(value)} {'jour' if value < 2 else 'jours'}"
+
+
+# Line breaks (CR, LF, NEL, U+2028, U+2029), tabs and the other control characters.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """The text on one line: each run of line breaks or control characters becomes one space
+    (a name or subject typed in a one-line field, an email subject)."""
+    return _CONTROL_CHARACTERS.sub(" ", text)

@@ -1,6 +1,6 @@
 """Checks shared by several apps: Luhn keys (RPPS, FINESS) and French phone numbers."""
 
-import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -72,20 +72,32 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-# People's names: letters (any script), spaces, hyphens, apostrophes, dots; no digits and none of
-# the characters spreadsheets or markup treat specially.
-NAME_RE = re.compile(r"^[^\W\d_][^\d<>{}@#$%^*=+_|\\/;:!?&\"()\[\]]*$")  # starts with a letter
+# People's names: letters of any script (with their accents, composed or combining), spaces,
+# hyphens, apostrophes (' and ’) and dots, starting with a letter. Nothing else: no digits,
+# symbols, emoji, nor invisible or bidirectional control characters.
+NAME_PUNCTUATION = frozenset(" -'’.")
 NAME_FIELDS = (("last_name", "le nom"), ("first_name", "le prénom"))
+# Letters (upper, lower, title, modifier, other) and the accents that combine with them.
+NAME_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc"})
+
+
+def name_valid(value: str) -> bool:
+    """A person's name (see NAME_PUNCTUATION), at most 100 characters."""
+    if not value or len(value) > 100 or unicodedata.category(value[0])[0] != "L":
+        return False
+    return all(
+        char in NAME_PUNCTUATION or unicodedata.category(char) in NAME_CATEGORIES for char in value
+    )
 
 
 def names_check(data: dict, fields=NAME_FIELDS) -> dict[str, str]:
     """Last and first names with single spaces, or ValidationError keyed by field."""
     errors, names = {}, {}
     for field, label in fields:
-        value = " ".join((data.get(field) or "").split())
+        value = unicodedata.normalize("NFC", " ".join((data.get(field) or "").split()))
         if not value:
             errors[field] = [f"Indiquez {label}."]
-        elif len(value) > 100 or not NAME_RE.match(value):
+        elif not name_valid(value):
             errors[field] = [f"Vérifiez {label} (lettres, espaces, tirets, apostrophes)."]
         names[field] = value
     if errors:

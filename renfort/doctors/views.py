@@ -454,6 +454,7 @@ def agent_list(request):
 def export(request):
     doctors = selectors.agent_doctors(request.user, **_agent_filters(request))
     return export_response(
+        request,
         headers=selectors.EXPORT_HEADERS,
         rows=selectors.doctor_table_rows(selectors.for_table(doctors)),
         filename="medecins-volontaires",

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from renfort.core.text import one_line
+
 from .channels import DeliveryError, send_email, send_sms
 from .models import Channel, Notification, Status
 
@@ -31,7 +33,9 @@ def notification_enqueue(
 ) -> Notification | None:
     """Record a notification and schedule its sending after the current transaction commits.
 
-    With a dedup_key, the same notification is never recorded twice (returns None then)."""
+    With a dedup_key, the same notification is never recorded twice (returns None then). The
+    subject is put on one line: an email header never holds a line break (Django refuses to
+    send it, forever)."""
     if not recipient:
         return None
     encoded = [
@@ -44,7 +48,7 @@ def notification_enqueue(
                 kind=kind,
                 channel=channel,
                 recipient=recipient,
-                subject=subject[:200],
+                subject=one_line(subject).strip()[:200],
                 body=body,
                 attachments=encoded,
                 dedup_key=dedup_key,

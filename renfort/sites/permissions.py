@@ -3,7 +3,10 @@
 - the site manager sees and edits their own sites, proposes / resubmits, activates once validated;
 - an ARS agent sees, edits and moves through the workflow the sites of their region;
 - national steering sees every site (read-only), the admin does everything;
-- CDOM and CPAM agents see the sites of their département, read-only.
+- CDOM and CPAM agents see the sites of their département, read-only;
+- the manager's messages to the ARS and the status history's authors and comments are the
+  correspondence of the manager with the ARS: the manager, the region's ARS and the admin read
+  them, the other agents do not.
 """
 
 from renfort.accounts.models import Role
@@ -35,6 +38,11 @@ def can_edit_site(user, site) -> bool:
     if has_role(user, Role.SITE_MANAGER):
         return site.manager_id == user.pk
     return has_role(user, Role.ARS_AGENT) and user.region_id == site.region_id
+
+
+def can_read_site_correspondence(user, site) -> bool:
+    """The manager's messages to the ARS, the comments and authors of the status history."""
+    return can_edit_site(user, site)
 
 
 def can_act_on_site(user, site) -> bool:

@@ -13,6 +13,7 @@ from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.core.links import absolute_url, set_password_url
 from renfort.core.text import count
+from renfort.core.validators import names_check
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
 from renfort.territories.models import Commune
@@ -177,6 +178,12 @@ def manager_get_or_create(
                 }
             )
         return user, False
+    names = {"manager_first_name": first_name, "manager_last_name": last_name}
+    if any(names.values()):
+        names = names_check(
+            names, fields=(("manager_last_name", "le nom"), ("manager_first_name", "le prénom"))
+        )
+        first_name, last_name = names["manager_first_name"], names["manager_last_name"]
     user = User.objects.create_user(
         email=email,
         password=password,

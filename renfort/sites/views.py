@@ -39,7 +39,13 @@ from .models import (
     SiteKind,
     SiteStatus,
 )
-from .permissions import AGENT_LIST_ROLES, can_act_on_site, can_edit_site, can_view_site
+from .permissions import (
+    AGENT_LIST_ROLES,
+    can_act_on_site,
+    can_edit_site,
+    can_read_site_correspondence,
+    can_view_site,
+)
 
 # The commune is typed in `commune_label` (autocomplete) on the site forms.
 COMMUNE_ALIAS = {"commune": "commune_label"}
@@ -193,7 +199,9 @@ def declare(request):
 
 
 def _is_person_error(exc: ValidationError) -> bool:
-    return hasattr(exc, "error_dict") and "manager_email" in exc.error_dict
+    return hasattr(exc, "error_dict") and bool(
+        {"manager_email", "manager_first_name", "manager_last_name"} & exc.error_dict.keys()
+    )
 
 
 @role_required(Role.SITE_MANAGER)
@@ -473,6 +481,7 @@ def export(request):
     fmt = request.GET.get("format", "csv")
     sites = selectors.agent_sites(request.user, **_agent_filters(request))
     return export_response(
+        request,
         headers=selectors.EXPORT_HEADERS,
         rows=selectors.site_table_rows(sites),
         filename="lieux-d-accueil",
@@ -490,6 +499,7 @@ def detail(request, pk: int):
     if not can_view_site(request.user, site):
         raise Http404("Lieu introuvable.")
     today = timezone.localdate()
+    correspondence = can_read_site_correspondence(request.user, site)
     return render(
         request,
         "sites/detail.html",
@@ -497,7 +507,8 @@ def detail(request, pk: int):
             "title": site.name,
             "site": site,
             "history": site.history.select_related("actor"),
-            "site_messages": selectors.site_messages(site),
+            "correspondence": correspondence,
+            "site_messages": selectors.site_messages(site) if correspondence else [],
             "actions": _actions(request.user, site),
             "can_edit": can_edit_site(request.user, site),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),

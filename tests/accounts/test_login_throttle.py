@@ -51,3 +51,42 @@ def test_a_success_clears_the_failures_and_other_accounts_are_not_locked(client,
         login(client, "faux", email=EMAIL.upper())  # the address in any case is one account
     assert services.login_blocked(email=EMAIL)
     assert login(client, "mot-de-passe-test", email="autre@test.renfort.example").status_code == 302
+
+
+def test_admin_login_goes_through_the_throttled_login_page(client, settings):
+    UserFactory(email=EMAIL, admin=True)
+    response = client.get("/admin/")
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=%2Fadmin%2F"
+    # Django's admin login form is gone: posting the right password to it logs nobody in.
+    client.post("/admin/login/?next=/admin/", {"username": EMAIL, "password": "mot-de-passe-test"})
+    assert client.get("/admin/").status_code == 302
+    # Wrong admin passwords lock the admin account like any other.
+    url = f"{reverse('accounts:login')}?next=/admin/"
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        client.post(url, {"username": EMAIL, "password": "faux", "next": "/admin/"})
+    response = client.post(
+        url, {"username": EMAIL, "password": "mot-de-passe-test", "next": "/admin/"}
+    )
+    assert "Trop de tentatives de connexion avec cette adresse" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_login_keeps_a_safe_next_only(client):
+    login_url = reverse("accounts:login")
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert response["Location"] == f"{login_url}?next=%2Fadmin%2Faccounts%2Fuser%2F"
+    for unsafe in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.get("/admin/login/", {"next": unsafe})
+        assert response["Location"] == f"{login_url}?next=%2Fadmin%2F"
+
+
+def test_admin_login_sends_admins_on_and_refuses_other_accounts(client):
+    client.force_login(UserFactory(admin=True))
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert response["Location"] == "/admin/accounts/user/"
+    client.force_login(UserFactory(ars=True))
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 403
+    assert "réservée aux administrateurs" in response.content.decode()

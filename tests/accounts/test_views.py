@@ -77,3 +77,44 @@ def test_a_refused_login_says_so_in_the_page_title(client):
     )
     assert "<title>Erreur dans le formulaire — Se connecter" in response.content.decode()
     assert "<title>Se connecter" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_login_ignores_the_case_of_the_email(client):
+    UserFactory(email="dr.test@example.org")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": " Dr.Test@Example.org ", "password": "mot-de-passe-test"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).context["user"].email == "dr.test@example.org"
+
+
+def test_user_lookup_by_email_ignores_case_and_prefers_the_exact_spelling():
+    from renfort.accounts.models import User
+
+    user = UserFactory(email="dr.test@example.org")
+    assert User.objects.get_by_natural_key("DR.TEST@EXAMPLE.ORG") == user
+    # An older account stored with capitals is found too, and wins when spelled exactly.
+    legacy = UserFactory(email="Dr.Test@Example.org")
+    assert User.objects.get_by_natural_key("Dr.Test@Example.org") == legacy
+    assert User.objects.get_by_natural_key("dr.test@example.org") == user
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get_by_natural_key("DR.test@EXAMPLE.org")
+
+
+def test_an_account_edited_in_the_admin_stores_its_email_in_lower_case(client):
+    from renfort.accounts.models import User
+
+    client.force_login(UserFactory(admin=True))
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "Nouvel.Agent@Example.org",
+            "role": "national",
+            "password1": "Un-mot-de-passe-2026",
+            "password2": "Un-mot-de-passe-2026",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.filter(email="nouvel.agent@example.org").exists()

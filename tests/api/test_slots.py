@@ -110,7 +110,10 @@ def test_a_date_beyond_the_horizon_is_a_bad_request(client, value):
     )
 
 
-@pytest.mark.parametrize("value", ["14/07/2030", "2030-02-30", "demain"])
+@pytest.mark.parametrize(
+    "value",
+    ["14/07/2030", "2030-02-30", "demain", "0", "1893456000", "2030-07-14T00:00", "20300714"],
+)
 def test_invalid_date_is_refused_in_french(client, value):
     response = client.get(SLOTS, {"commune": "Lacaune", "date": value})
     assert response.status_code == 422
@@ -219,3 +222,31 @@ def test_an_insee_code_in_the_commune_field_is_understood(client, mission):
     by_insee = client.get(SLOTS, {"commune": "81124"})  # Lacaune's INSEE code
     assert by_insee.status_code == 200
     assert by_insee.json() == client.get(SLOTS, {"code_insee": "81124"}).json()
+
+
+def test_the_openapi_schema_is_in_french(client):
+    response = client.get("/api/openapi.json")
+    text, schema = response.content.decode(), response.json()
+    for english in ('"OK"', "Bad Request", "Not Found", "Unprocessable Entity", '"Response"'):
+        assert english not in text
+    for generated in ("Lieu Id", "Demi Journee", "Code Insee", "Creneaux Disponibles"):
+        assert generated not in text
+    for path, operation in ((p, o["get"]) for p, o in schema["paths"].items()):
+        assert operation["summary"] and operation["description"], path
+        for status, answer in operation["responses"].items():
+            assert answer["description"] in (
+                "Succès",
+                "Requête incomplète ou hors des limites (message dans `detail`)",
+                "Introuvable (message dans `detail`)",
+                "Paramètre invalide (une erreur par paramètre dans `detail`)",
+            ), (path, status)
+        for parameter in operation.get("parameters", []):
+            assert parameter["description"] and parameter["schema"]["title"], parameter
+    assert schema["paths"]["/api/zones"]["get"]["description"].startswith("Les zones prioritaires")
+    for name, component in schema["components"]["schemas"].items():
+        assert not component["title"].endswith("Out"), name
+        for field, details in component["properties"].items():
+            assert details.get("title") and details.get("description"), (name, field)
+    fields = schema["components"]["schemas"]["SiteSlotsOut"]["properties"]
+    assert fields["lieu_id"]["title"] == "Identifiant du lieu"
+    assert fields["creneaux_disponibles"]["title"] == "Créneaux disponibles"

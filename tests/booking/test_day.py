@@ -247,3 +247,24 @@ def test_the_day_counts_the_appointments_still_held(client, mission, appointment
     )
     client.force_login(mission.site.manager)
     assert "1 rendez-vous (et 1 annulé)" in client.get(day_url(mission)).text
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda m: UserFactory(site_manager=True),  # another site's manager
+        lambda m: UserFactory(ars=True),  # an ARS of another region
+        lambda m: DoctorFactory().user,  # a doctor who is not on this mission
+    ],
+    ids=["other-manager", "ars-other-region", "other-doctor"],
+)
+def test_marking_an_appointment_outside_ones_scope_is_404_like_a_missing_one(
+    client, mission, appointment, make_user
+):
+    client.force_login(make_user(mission))
+    url = reverse("booking:mark", args=[appointment.pk])
+    assert client.post(url, {"status": "seen"}).status_code == 404
+    missing = reverse("booking:mark", args=[appointment.pk + 1000])
+    assert client.post(missing, {"status": "seen"}).status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"

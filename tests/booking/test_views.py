@@ -442,3 +442,30 @@ def test_a_name_shared_by_several_communes_offers_the_others(client, mission):
     picked = client.get(SEARCH, {"q": others[0].label, "commune": others[0].pk})
     assert not picked.context.get("homonyms") and picked.context["origin"].commune == others[0]
     assert not client.get(SEARCH, {"q": "Lacaune"}).context.get("homonyms")
+
+
+def test_waitlist_for_a_removed_zone_is_refused(client, mission):
+    zone = mission.site.priority_zone
+    url = reverse("booking:waitlist") + f"?zone={zone.pk}"
+    assert "Tous les lieux de la zone" in htmllib.unescape(client.get(url).text)
+    zone.removed_at = timezone.now()
+    zone.save(update_fields=["removed_at"])
+    assert client.get(url).url == SEARCH
+    data = {
+        **patient_data(),
+        "start_date": mission.date.isoformat(),
+        "end_date": (mission.date + timedelta(days=7)).isoformat(),
+        "token": str(uuid.uuid4()),
+    }
+    assert client.post(url, data).url == SEARCH
+    assert not WaitingListEntry.objects.exists()
+
+
+def test_a_patient_name_with_an_emoji_is_refused(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    response = client.post(url, {**patient_data(last_name="Dupont😀"), "token": str(uuid.uuid4())})
+    assert response.status_code == 200
+    assert "Vérifiez le nom (lettres, espaces, tirets, apostrophes)." in htmllib.unescape(
+        response.text
+    )
+    assert not Appointment.objects.exists()

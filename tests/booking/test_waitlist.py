@@ -195,3 +195,15 @@ def test_leave_the_waiting_list(mission):
 def test_process_waiting_list_command(mission, capsys):
     call_command("process_waiting_list")
     assert "Propositions expirées : 0." in capsys.readouterr().out
+
+
+def test_register_refuses_a_zone_no_longer_in_force(mission):
+    zone = mission.site.priority_zone
+    zone.removed_at = timezone.now()
+    zone.save(update_fields=["removed_at"])
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_register(patient=patient(), zone=zone, start_date=today, end_date=today)
+    assert exc_info.value.message_dict["site"] == [
+        "Cette zone prioritaire n'est plus en vigueur : cherchez un lieu de consultation."
+    ]

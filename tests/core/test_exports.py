@@ -1,8 +1,19 @@
 import io
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from renfort.core.exports import export_response, to_csv_bytes
+from tests.factories import UserFactory
+
+
+def get_request():
+    request = RequestFactory().get("/export/")
+    request.user = AnonymousUser()
+    return request
 
 
 def test_csv_has_bom_semicolons_and_blank_for_none():
@@ -15,7 +26,7 @@ def test_csv_has_bom_semicolons_and_blank_for_none():
 def test_xlsx_and_csv_hold_the_same_rows():
     rows = [["Tarn", 12], ["Landes", 7]]
     xlsx = export_response(
-        headers=["Département", "Volontaires"], rows=rows, filename="x", fmt="xlsx"
+        get_request(), headers=["Département", "Volontaires"], rows=rows, filename="x", fmt="xlsx"
     )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
@@ -25,21 +36,43 @@ def test_xlsx_and_csv_hold_the_same_rows():
     assert xlsx["Content-Disposition"] == 'attachment; filename="x.xlsx"'
 
 
-def test_unknown_format_is_a_400():
-    assert export_response(headers=["a"], rows=[], filename="x", fmt="pdf").status_code == 400
+def test_unknown_format_is_a_400_on_the_french_error_page():
+    response = export_response(get_request(), headers=["a"], rows=[], filename="x", fmt="pdf")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>Requête invalide</h1>" in page and 'lang="fr"' in page
+    assert "Format d'export inconnu : choisissez CSV ou XLSX." in page.replace("&#x27;", "'")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["doctors:export", "sites:export"])
+def test_the_exports_answer_an_unknown_format_with_the_french_error_page(client, url_name):
+    client.force_login(UserFactory(ars=True))
+    response = client.get(reverse(url_name), {"format": "pdf"})
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "<h1>Requête invalide</h1>" in page and "Format d'export inconnu" in page
+    assert "Se déconnecter" in page  # the site's header, with the user logged in
 
 
 def test_text_a_spreadsheet_would_run_stays_text():
     rows = [['=HYPERLINK("https://example.org/x","Voir")', "+1", "@SUM(A1)", -3, "Lacaune"]]
-    xlsx = export_response(headers=list("abcde"), rows=rows, filename="x", fmt="xlsx")
+    xlsx = export_response(
+        get_request(), headers=list("abcde"), rows=rows, filename="x", fmt="xlsx"
+    )
     cells = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(min_row=2))[0]
-    assert all(c.data_type != "f" for c in cells)
-    assert [c.value for c in cells] == [
-        '\'=HYPERLINK("https://example.org/x","Voir")',
-        "'+1",
-        "'@SUM(A1)",
-        -3,
-        "Lacaune",
-    ]
+    # XLSX: the text unchanged, in string cells (never formulas), marked as text for editing.
+    assert [c.value for c in cells] == rows[0]
+    assert [c.data_type for c in cells] == ["s", "s", "s", "n", "s"]
+    assert [c.quotePrefix for c in cells] == [True, True, True, False, False]
+    # CSV has no cell types: the leading apostrophe protects it.
     text = to_csv_bytes(list("abcde"), rows).decode("utf-8")
     assert ";'+1;'@SUM(A1);-3;Lacaune" in text
+    assert text.splitlines()[1].startswith("\"'=HYPERLINK")
+
+
+def test_xlsx_drops_the_characters_xml_cannot_hold():
+    xlsx = export_response(
+        get_request(), headers=["a"], rows=[["Lieu\x00\x0b fictif"]], filename="x", fmt="xlsx"
+    )
+    assert load_workbook(io.BytesIO(xlsx.content)).active["A2"].value == "Lieu fictif"

@@ -45,3 +45,46 @@ def test_radio_buttons_carry_no_invalid_attribute():
     for html in (str(ChoiceForm()["answer"]), str(ChoiceModelForm()["kind"])):
         assert 'type="radio"' in html and "fr-radio-group" in html
         assert "dsfr=" not in html
+
+
+class OneLineForm(RenfortForm):
+    name = forms.CharField(label="Nom")
+    email = forms.EmailField(label="Courriel", required=False)
+    body = forms.CharField(label="Message", widget=forms.Textarea)
+    password = forms.CharField(label="Mot de passe", widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["added"] = forms.CharField(label="Ajouté", required=False)
+
+
+class OneLineModelForm(RenfortModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "practical_info"]
+
+
+def test_one_line_fields_lose_their_line_breaks_and_control_characters():
+    form = OneLineForm(
+        {
+            "name": " Question\r\nBcc: x@example.org\x00\t\u2028fin ",
+            "email": "a@example.org\r\n",
+            "body": "Bonjour,\r\nà demain",
+            "password": "mot\tde passe",
+            "added": "a\rb",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "Question Bcc: x@example.org fin"
+    assert form.cleaned_data["email"] == "a@example.org"
+    assert form.cleaned_data["added"] == "a b"
+    # Multi-line fields and passwords are left as typed.
+    assert form.cleaned_data["body"] == "Bonjour,\r\nà demain"
+    assert form.cleaned_data["password"] == "mot\tde passe"
+
+
+def test_one_line_model_fields_lose_their_line_breaks():
+    form = OneLineModelForm({"name": "Cabinet\r\nATTENDEE:x\rX-INJ:1", "practical_info": "a\nb"})
+    form.is_valid()
+    assert form.cleaned_data["name"] == "Cabinet ATTENDEE:x X-INJ:1"
+    assert form.cleaned_data["practical_info"] == "a\nb"

@@ -239,3 +239,15 @@ def test_signup_refuses_a_password_that_looks_like_the_email(client, signup_data
     assert "password1" in response.context["form"].errors
     assert "trop semblable" in text(response)
     assert not Doctor.objects.exists()
+
+
+def test_a_name_with_an_emoji_or_a_symbol_is_refused(client, signup_data):
+    page = text(client.post(reverse(SIGNUP), signup_data(first_name="Jean😀", last_name="Du★")))
+    assert "Vérifiez le prénom (lettres, espaces, tirets, apostrophes)." in page
+    assert "Vérifiez le nom (lettres, espaces, tirets, apostrophes)." in page
+    assert not Doctor.objects.exists()
+
+
+def test_a_name_with_accents_and_an_apostrophe_is_accepted(client, signup_data):
+    client.post(reverse(SIGNUP), signup_data(first_name="Zoë", last_name="N’Diaye-Nguyễn"))
+    assert Doctor.objects.get().last_name == "N’Diaye-Nguyễn"

@@ -127,3 +127,20 @@ def test_with_database_tasks_the_task_row_commits_or_rolls_back_with_the_notific
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
     notification.refresh_from_db()
     assert notification.status == Status.SENT and mail.outbox[0].body == "Bonjour"
+
+
+def test_a_subject_with_line_breaks_is_put_on_one_line_and_sent(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notification_enqueue(
+            kind="t",
+            channel=Channel.EMAIL,
+            recipient="ars@example.org",
+            subject="Question\r\nBcc: x@example.org\n",
+            body="Bonjour",
+        )
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT
+    assert mail.outbox[0].subject == "Question Bcc: x@example.org"
+    assert mail.outbox[0].bcc == []

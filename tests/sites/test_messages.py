@@ -127,3 +127,49 @@ def test_the_manager_is_told_when_the_region_has_no_ars_account_yet(client):
         page.content.decode()
     )
     assert site.messages.count() == 2
+
+
+@pytest.mark.parametrize("role", ["cdom", "cpam", "national"])
+def test_other_agents_do_not_read_the_correspondence_with_the_ars(client, role):
+    site = SiteFactory(in_landes=True)
+    send(site, subject="Objet confidentiel")
+    agent = UserFactory(ars=True)
+    services.site_transition(
+        site=site, actor=agent, to_status="suspended", comment="Commentaire interne de l'ARS"
+    )
+    client.force_login(UserFactory(**{role: True}))
+    response = client.get(reverse("sites:detail", args=[site.pk]))
+    page = htmllib.unescape(response.content.decode())
+    assert response.status_code == 200 and site.name in page
+    assert "Messages du gestionnaire à l'ARS" not in page
+    assert "Objet confidentiel" not in page and "Les clés" not in page
+    assert "Commentaire interne de l'ARS" not in page and agent.email not in page
+    assert "Suspendu" in page  # the statuses and their dates stay visible
+
+
+def test_the_ars_reads_the_correspondence_with_the_manager(client):
+    site = SiteFactory(in_landes=True)
+    send(site, subject="Objet confidentiel")
+    agent = UserFactory(ars=True)
+    services.site_transition(
+        site=site, actor=agent, to_status="suspended", comment="Commentaire interne de l'ARS"
+    )
+    client.force_login(agent)
+    page = htmllib.unescape(client.get(reverse("sites:detail", args=[site.pk])).content.decode())
+    assert "Messages du gestionnaire à l'ARS" in page and "Objet confidentiel" in page
+    assert "Commentaire interne de l'ARS" in page and agent.email in page
+
+
+def test_a_subject_with_line_breaks_from_a_crafted_request_is_delivered_on_one_line(
+    client, django_capture_on_commit_callbacks
+):
+    site = SiteFactory()
+    agent = ars_of(site)
+    client.force_login(site.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_message(client, site, "Question\r\nBcc: victim@example.org", "Bonjour")
+    assert site.messages.get().subject == "Question Bcc: victim@example.org"
+    notification = Notification.objects.get(recipient=agent.email, kind="site_message")
+    assert notification.status == "sent"
+    assert mail.outbox[-1].subject.endswith("Question Bcc: victim@example.org")
+    assert mail.outbox[-1].bcc == []

@@ -94,6 +94,8 @@ def test_a_replayed_declaration_never_logs_in_without_the_password(client):
         ({"horaires-d0_morning_end": "08:00"}, "fin doit être après"),
         ({"horaires-d0_morning": ""}, "au moins une demi-journée"),
         ({"password2": "autre-chose-123"}, "ne sont pas identiques"),
+        ({"manager_last_name": "Gestion😀"}, "Vérifiez le nom (lettres, espaces"),
+        ({"manager_first_name": "Sam#"}, "Vérifiez le prénom (lettres, espaces"),
     ],
 )
 def test_declaration_bad_input_shows_french_message_and_saves_nothing(client, overrides, message):

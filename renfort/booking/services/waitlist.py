@@ -15,6 +15,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from renfort.zoning.models import PriorityZone
+
 from .. import messages
 from ..models import (
     OfferStatus,
@@ -50,6 +52,10 @@ def waitlist_register(
     errors = {}
     if site is None and zone is None:
         errors["site"] = ["Choisissez un lieu de consultation ou une zone."]
+    elif site is None and not PriorityZone.objects.current().filter(pk=zone.pk).exists():
+        errors["site"] = [
+            "Cette zone prioritaire n'est plus en vigueur : cherchez un lieu de consultation."
+        ]
     if end_date < start_date:
         errors["end_date"] = ["La date de fin doit être le même jour ou après la date de début."]
     elif start_date < today:

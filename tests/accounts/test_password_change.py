@@ -1,0 +1,78 @@
+"""« Changer mon mot de passe » for logged-in users."""
+
+import html as htmllib
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/compte/mot-de-passe/changer/"
+NEW = "Nouveau-mot-2026!"
+
+
+def text(response) -> str:
+    return htmllib.unescape(response.content.decode())
+
+
+def change(client, old="mot-de-passe-test", new1=NEW, new2=NEW):
+    return client.post(
+        URL, {"old_password": old, "new_password1": new1, "new_password2": new2}, follow=True
+    )
+
+
+def test_the_page_is_linked_from_the_account_page_and_the_header(client):
+    client.force_login(UserFactory())
+    page = text(client.get(reverse("accounts:profile")))
+    assert f'href="{URL}"' in page and "Changer mon mot de passe" in page
+    assert f'href="{reverse("accounts:profile")}">Mon compte</a>' in page
+    page = text(client.get(URL))
+    assert "<h1>Changer mon mot de passe</h1>" in page
+    assert "Mot de passe actuel" in page and "Confirmation du nouveau mot de passe" in page
+    assert "Au moins 8 caractères, pas uniquement des chiffres." in page and "<ul><li>" not in page
+
+
+def test_a_user_changes_their_password_and_stays_logged_in(client):
+    user = UserFactory(email="change@test.renfort.example")
+    client.force_login(user)
+    response = change(client)
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert "Votre mot de passe a été modifié." in text(response)
+    assert response.context["user"].is_authenticated
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+
+
+def test_a_wrong_current_password_is_refused(client):
+    user = UserFactory()
+    client.force_login(user)
+    page = text(change(client, old="faux"))
+    assert "Votre mot de passe actuel est incorrect." in page
+    assert "<title>Erreur dans le formulaire — Changer mon mot de passe" in page
+    user.refresh_from_db()
+    assert user.check_password("mot-de-passe-test")
+
+
+def test_a_mismatched_confirmation_is_refused(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert "Les deux mots de passe ne sont pas identiques." in text(
+        change(client, new2="Autre-mot-2026!")
+    )
+    user.refresh_from_db()
+    assert user.check_password("mot-de-passe-test")
+
+
+def test_the_password_validators_apply(client):
+    client.force_login(UserFactory())
+    page = text(change(client, new1="12345678", new2="12345678"))
+    assert "Ce mot de passe est entièrement numérique." in page
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={URL}"
+    assert client.post(URL, {"old_password": "x"}).status_code == 302

@@ -1,0 +1,59 @@
+"""People's names: letters of any script, spaces, hyphens, apostrophes and dots only."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from renfort.core.validators import name_valid, names_check
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dupont",
+        "Jean-Éric",
+        "N’Diaye",
+        "O'Neil",
+        "Zoë Nguyễn",
+        "J.-P.",
+        "Łukasz",
+        "Мария",
+        "محمد",
+        "李",
+        "Ole\u0301",  # a combining accent
+    ],
+)
+def test_names_in_any_script_are_accepted(name):
+    assert name_valid(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dupont😀",
+        "Jean★",
+        "Martin\u202e",  # right-to-left override
+        "Ma\u200dria",  # zero-width joiner
+        "Dupont2",
+        "Dupont²",
+        "Louis XIV Ⅻ",
+        "Marie@",
+        "=Dupont",
+        "-Martin",
+        "'Martin",
+        "Dupont_",
+        "Du(pont)",
+        "x" * 101,
+    ],
+)
+def test_symbols_emoji_digits_and_invisible_characters_are_refused(name):
+    assert not name_valid(name)
+    with pytest.raises(ValidationError) as exc_info:
+        names_check({"last_name": name, "first_name": "Jean"})
+    assert exc_info.value.message_dict == {
+        "last_name": ["Vérifiez le nom (lettres, espaces, tirets, apostrophes)."]
+    }
+
+
+def test_names_are_given_single_spaces_and_composed_accents():
+    names = names_check({"last_name": "  Le   Gall ", "first_name": "Zoe\u0308"})
+    assert names == {"last_name": "Le Gall", "first_name": "Zoë"}
