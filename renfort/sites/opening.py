@@ -134,6 +134,11 @@ def open_periods(rules: OpeningRules, day: date) -> set[str]:
     return periods
 
 
+def half_days(period: str) -> set[str]:
+    """The half-days a period covers: a whole day ("day", or a mission's "full") is both."""
+    return {period} if period in PERIODS else set(PERIODS)
+
+
 def open_days(rules: OpeningRules, start: date, end: date, rooms: int) -> dict[date, OpenDay]:
     """Every open date between start and end (inclusive) with its half-days, hours and rooms."""
     hours = {(s.weekday, s.period): (s.start, s.end) for s in rules.weekly}

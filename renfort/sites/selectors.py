@@ -1,5 +1,6 @@
 """Reads about host sites: opening days (for the planning), public lists, agent lists."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
@@ -28,20 +29,51 @@ def site_open_days(site: Site, start: date, end: date) -> dict[date, opening.Ope
     return opening.open_days(site.opening_rules(), start, end, rooms=site.rooms)
 
 
-def missions_during_closure(site: Site, start: date, end: date, period: str):
-    """Published missions still to come at the site that a closure from start to end (whole
-    day, morning or afternoon) would fall on: they must be cancelled first (the doctor and
-    the booked patients are then told)."""
-    from renfort.planning.models import Mission, MissionStatus, Period
+# Published missions that still hold the site: a change never removes what they stand on.
+PLANNED_STATUSES = ("proposed", "accepted", "confirmed")
 
+
+def planned_missions(site: Site, *, start: date | None = None, end: date | None = None):
+    """Published missions still to come at the site (proposed, accepted or confirmed), from
+    `start` (today at the earliest) to `end`, by date."""
+    from renfort.planning.models import Mission
+
+    today = timezone.localdate()
     missions = Mission.objects.filter(
-        site=site,
-        date__range=(start, end),
-        status__in=[MissionStatus.PROPOSED, MissionStatus.ACCEPTED, MissionStatus.CONFIRMED],
+        site=site, date__gte=max(start or today, today), status__in=PLANNED_STATUSES
     )
-    if period != opening.WHOLE_DAY:
-        missions = missions.filter(period__in=[Period.FULL, period])
+    if end is not None:
+        missions = missions.filter(date__lte=end)
     return missions.select_related("doctor").order_by("date", "pk")
+
+
+def missions_on_removed_half_days(
+    site: Site, removed: Callable[[date], set[str]], *, start=None, end=None
+) -> list:
+    """The planned missions standing on a half-day that a change takes away: `removed(day)`
+    gives the half-days ("morning", "afternoon") the change closes on that date."""
+    return [
+        m
+        for m in planned_missions(site, start=start, end=end)
+        if removed(m.date) & opening.half_days(m.period)
+    ]
+
+
+def missions_during_closure(site: Site, start: date, end: date, period: str) -> list:
+    """Planned missions that a closure from start to end (whole day, morning or afternoon)
+    would fall on: they must be cancelled first (the doctor and the booked patients are then
+    told)."""
+    closed = opening.half_days(period)
+    return missions_on_removed_half_days(site, lambda day: closed, start=start, end=end)
+
+
+def missions_losing_opening(site: Site, rules: opening.OpeningRules) -> list:
+    """Planned missions on a half-day the site opens today and would no longer open under
+    `rules` (new weekly pattern, public holidays no longer open, extra opening deleted)."""
+    current = site.opening_rules()
+    return missions_on_removed_half_days(
+        site, lambda day: opening.open_periods(current, day) - opening.open_periods(rules, day)
+    )
 
 
 def housing_beds(site: Site) -> int:
