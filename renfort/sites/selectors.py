@@ -29,6 +29,12 @@ def site_open_days(site: Site, start: date, end: date) -> dict[date, opening.Ope
     return opening.open_days(site.opening_rules(), start, end, rooms=site.rooms)
 
 
+def site_closed_reason(site: Site, day: date, period: str) -> str:
+    """Why the site does not open on that date for a mission of `period` ("full", "morning",
+    "afternoon"), in French; "" when it does (weekly days, public holidays, exceptions)."""
+    return opening.closed_reason(site.opening_rules(), day, opening.half_days(period))
+
+
 # Published missions that still hold the site: a change never removes what they stand on.
 PLANNED_STATUSES = ("proposed", "accepted", "confirmed")
 

@@ -1,5 +1,6 @@
 """Factories for missions. Default: a confirmed full-day mission of a fresh active doctor at a
-fresh active site in Lacaune, 10 days from today."""
+fresh active site in Lacaune open every day (public holidays included, so that any date suits
+it), 10 days from today."""
 
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ class MissionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     doctor = factory.SubFactory(DoctorFactory)
-    site = factory.SubFactory(SiteFactory)
+    site = factory.SubFactory(SiteFactory, weekdays=range(7), open_on_public_holidays=True)
     date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
     period = "full"
     status = MissionStatus.CONFIRMED
