@@ -14,6 +14,7 @@ from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
 from renfort.core.text import count
 from renfort.notifications.services import email_enqueue
+from renfort.sites import opening
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
 
 from . import solver
@@ -294,6 +295,7 @@ def planning_publish(*, month: date, region_code: str | None, actor: User) -> li
         .filter(status=M.DRAFT)
         .select_for_update()
         .select_related("doctor__user", "site__manager", "site__commune")
+        .prefetch_related("site__weekly_openings", "site__opening_exceptions")
         .order_by("date")
     )
     if not drafts:
@@ -303,10 +305,38 @@ def planning_publish(*, month: date, region_code: str | None, actor: User) -> li
                 "leurs propositions."
             )
         raise ValidationError("Aucune mission à publier : lancez d'abord un calcul.")
+    _check_drafts_open(drafts)
     for mission in drafts:
         _record(mission, to_status=M.PROPOSED, actor=actor, comment="Proposition publiée.")
     _notify_publication(drafts, month)
     return drafts
+
+
+def _check_drafts_open(drafts: list[Mission]) -> None:
+    """A proposal computed before its site changed its opening days (or closed a day) is never
+    sent to the doctor: the ARS removes those drafts or computes again, then publishes."""
+    rules, closed = {}, []
+    for mission in drafts:
+        if mission.site_id not in rules:
+            rules[mission.site_id] = mission.site.opening_rules()
+        reason = opening.closed_reason(
+            rules[mission.site_id], mission.date, opening.half_days(mission.period)
+        )
+        if reason:
+            closed.append(
+                f"Dr {mission.doctor.full_name}, {mission.site.name}, "
+                f"{mission.date:%d/%m/%Y} : {reason}"
+            )
+    if closed:
+        more = f" et {len(closed) - 5} autres" if len(closed) > 5 else ""
+        them = "la" if len(closed) == 1 else "les"
+        raise ValidationError(
+            f"Rien n'est publié : {count(len(closed), 'mission', 'missions')} de la proposition "
+            f"{'tombe' if len(closed) == 1 else 'tombent'} un jour où le lieu n'ouvre plus "
+            f"({' ; '.join(closed[:5])}{more}). Retirez-{them} de la proposition ou relancez "
+            "le calcul, puis publiez.",
+            code="site_closed",
+        )
 
 
 def _notify_publication(missions: list[Mission], month: date) -> None:

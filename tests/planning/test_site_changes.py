@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from renfort.notifications.models import Notification
 from renfort.planning import services
 from renfort.planning.models import MissionStatus
+from renfort.sites import services as site_services
 from renfort.sites.models import OpeningException, WeeklyOpening
 from renfort.sites.opening import public_holidays
 from tests.planning.factories import MissionFactory
@@ -106,3 +108,38 @@ def test_the_ars_reads_why_a_mission_stays_accepted(client, ars_occitanie):  # n
     assert f"{thursday:%d/%m/%Y} : Le lieu n'ouvre plus le jeudi." in body
     mission.refresh_from_db()
     assert mission.status == M.ACCEPTED
+
+
+# --- Publication -------------------------------------------------------------------------------
+
+
+def test_drafts_on_a_day_the_site_no_longer_opens_are_not_published(ars_occitanie):  # noqa: F811
+    site = SiteFactory()
+    wednesday = weekday_of_next_month(2)
+    ok = MissionFactory(site=site, date=weekday_of_next_month(1), status=M.DRAFT)
+    closed = MissionFactory(site=site, date=wednesday, period="afternoon", status=M.DRAFT)
+    WeeklyOpening.objects.filter(site=site, weekday=2, period="afternoon").delete()
+    with pytest.raises(ValidationError) as refused:
+        services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    assert refused.value.messages == [
+        "Rien n'est publié : 1 mission de la proposition tombe un jour où le lieu n'ouvre plus "
+        f"(Dr {closed.doctor.full_name}, {site.name}, {wednesday:%d/%m/%Y} : le lieu n'ouvre "
+        "plus le mercredi après-midi). Retirez-la de la proposition ou relancez le calcul, "
+        "puis publiez."
+    ]
+    ok.refresh_from_db()
+    assert ok.status == M.DRAFT and not Notification.objects.exists()
+    services.mission_remove(mission=closed, actor=ars_occitanie)
+    published = services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    assert published == [ok]
+
+
+def test_a_closure_added_after_the_calculation_blocks_its_drafts(ars_occitanie):  # noqa: F811
+    draft = MissionFactory(site=SiteFactory(), date=weekday_of_next_month(3), status=M.DRAFT)
+    site_services.opening_exception_add(  # a draft does not hold the day: accepted
+        site=draft.site, actor=draft.site.manager, kind="closed", start_date=draft.date
+    )
+    with pytest.raises(ValidationError, match="fermeture exceptionnelle"):
+        services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    draft.refresh_from_db()
+    assert draft.status == M.DRAFT
