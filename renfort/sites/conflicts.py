@@ -8,7 +8,14 @@ from renfort.core.text import count
 
 from . import opening
 from .models import Site
-from .selectors import missions_during_closure, missions_losing_opening
+from .selectors import (
+    Overload,
+    bed_overloads,
+    housing_beds,
+    missions_during_closure,
+    missions_losing_opening,
+    room_overloads,
+)
 
 LISTED = 5  # missions named in a refusal; the others are counted
 
@@ -90,3 +97,49 @@ def opening_check(site: Site, actor, rules: opening.OpeningRules, *, then: str) 
             goal="les fermer",
             then=then,
         )
+
+
+def _involved(overloads: list[Overload]) -> list:
+    seen: dict[int, object] = {}
+    for overload in overloads:
+        for mission in overload.missions:
+            seen.setdefault(mission.pk, mission)
+    return sorted(seen.values(), key=lambda m: (m.date, m.pk))
+
+
+def capacity_check(site: Site, actor, *, rooms: int, beds: int) -> None:
+    """Fewer rooms, fewer beds or no more housing never leave planned missions without the room
+    or the bed they count on: the crowded dates are named, with their missions. Only a
+    reduction is checked (an unrelated edit is never refused)."""
+    errors = {}
+    if rooms < site.rooms and (crowded := room_overloads(site, rooms)):
+        summary = " ; ".join(
+            f"{count(len(o.missions), 'mission', 'missions')} {o.when}" for o in crowded
+        )
+        errors["rooms"] = planned_missions_refusal(
+            _involved(crowded),
+            actor=actor,
+            intro=f"Avec {count(rooms, 'salle', 'salles')}, le lieu ne peut plus recevoir toutes "
+            f"les missions prévues ({summary}). Missions concernées",
+            goal="réduire le nombre de salles",
+            then="enregistrez la modification",
+            surplus=True,
+        )
+    current_beds = housing_beds(site)
+    if beds < current_beds and (crowded := bed_overloads(site, beds)):
+        summary = " ; ".join(
+            f"{count(len(o.missions), 'médecin hébergé', 'médecins hébergés')} {o.when}"
+            for o in crowded
+        )
+        errors["housing" if beds == 0 else "housing_beds"] = planned_missions_refusal(
+            _involved(crowded),
+            actor=actor,
+            intro=("Sans hébergement" if beds == 0 else f"Avec {count(beds, 'lit', 'lits')}")
+            + f", le lieu ne peut plus loger tous les médecins attendus ({summary}). "
+            "Missions concernées",
+            goal="retirer l'hébergement" if beds == 0 else "réduire le nombre de lits",
+            then="enregistrez la modification",
+            surplus=True,
+        )
+    if errors:
+        raise ValidationError(errors)

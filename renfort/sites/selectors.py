@@ -1,6 +1,8 @@
 """Reads about host sites: opening days (for the planning), public lists, agent lists."""
 
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
@@ -80,6 +82,45 @@ def missions_losing_opening(site: Site, rules: opening.OpeningRules) -> list:
     return missions_on_removed_half_days(
         site, lambda day: opening.open_periods(current, day) - opening.open_periods(rules, day)
     )
+
+
+@dataclass(frozen=True)
+class Overload:
+    """A date (and half-day, for rooms) where the planned missions need more than a capacity."""
+
+    day: date
+    half: str  # "morning", "afternoon", or "" for a night (beds)
+    missions: tuple
+
+    @property
+    def when(self) -> str:
+        """« le 12/03/2026 au matin », « le 12/03/2026 l'après-midi », « la nuit du 12/03/2026 »."""
+        if not self.half:
+            return f"la nuit du {self.day:%d/%m/%Y}"
+        half = "au matin" if self.half == opening.MORNING else "l'après-midi"
+        return f"le {self.day:%d/%m/%Y} {half}"
+
+
+def room_overloads(site: Site, rooms: int) -> list[Overload]:
+    """The half-days where more planned missions (published, to come) stand than `rooms`."""
+    by_half = defaultdict(list)
+    for mission in planned_missions(site):
+        for half in sorted(opening.half_days(mission.period), key=opening.PERIODS.index):
+            by_half[(mission.date, half)].append(mission)
+    return [Overload(d, h, tuple(ms)) for (d, h), ms in by_half.items() if len(ms) > rooms]
+
+
+# Missions whose bed is (or is about to be) reserved: the doctor accepted, the ARS confirms.
+HOUSED_STATUSES = ("accepted", "confirmed")
+
+
+def bed_overloads(site: Site, beds: int) -> list[Overload]:
+    """The nights where more accepted or confirmed missions asking for housing stand than
+    `beds` (0: no housing)."""
+    by_night = defaultdict(list)
+    for mission in planned_missions(site).filter(needs_housing=True, status__in=HOUSED_STATUSES):
+        by_night[mission.date].append(mission)
+    return [Overload(d, "", tuple(ms)) for d, ms in by_night.items() if len(ms) > beds]
 
 
 def housing_beds(site: Site) -> int:

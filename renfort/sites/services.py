@@ -24,6 +24,7 @@ from .models import (
     REASON_REQUIRED,
     SITE_WORKFLOW,
     SUPPORT_FIELDS,
+    HousingKind,
     OpeningException,
     Site,
     SiteHistory,
@@ -294,6 +295,7 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
     keeps its ARS justification while it stays in the same commune."""
     if not can_edit_site(actor, site):
         raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    site = _locked(site)
     location = site_locate(commune=commune or site.commune)
     if location.commune.departement.region_id != site.region_id:
         raise ValidationError(
@@ -314,6 +316,14 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         data={**data, "outside_zone_justification": justification},
         location=location,
         may_be_outside_zone=by_ars or (same_place and bool(site.outside_zone_justification)),
+    )
+    conflicts.capacity_check(
+        site,
+        actor,
+        rooms=clean.get("rooms", site.rooms),
+        beds=clean.get("housing_beds", site.housing_beds)
+        if clean.get("housing", site.housing) != HousingKind.NONE
+        else 0,
     )
     for key, value in clean.items():
         if key in EDITABLE_FIELDS:

@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 from tests.planning.factories import MissionFactory
 
 from .factories import SiteFactory
-from .test_views import text
+from .test_views import form_data, text
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,118 @@ def test_deleting_an_extra_opening_refused_on_the_page(client):
     page = client.post(reverse("sites:exception_delete", args=[site.pk, extra.pk]), follow=True)
     assert "Ce changement ferme des demi-journées où 1 mission est prévue" in text(page)
     assert site.opening_exceptions.count() == 1
+
+
+# --- Rooms and housing ---------------------------------------------------------------------------
+
+
+def edit(site, actor=None, **changes):
+    data = {
+        "name": site.name, "kind": site.kind, "address": site.address,
+        "contact_name": site.contact_name, "phone": site.phone, "email": site.email,
+        "rooms": site.rooms, "housing": site.housing, "housing_beds": site.housing_beds,
+    } | changes  # fmt: skip
+    return services.site_update(site=site, actor=actor or site.manager, data=data)
+
+
+def test_fewer_rooms_than_the_missions_of_a_half_day_is_refused():
+    site = SiteFactory(rooms=3)
+    day = next_weekday(1)
+    full = MissionFactory(site=site, date=day, period="full")
+    morning = MissionFactory(site=site, date=day, period="morning", status="accepted")
+    MissionFactory(site=site, date=day, period="afternoon", status="proposed")
+    MissionFactory(site=site, date=day + timedelta(days=1), period="morning")
+    edit(site, rooms=2)  # two missions each half-day at most: still fits
+    with pytest.raises(ValidationError) as refused:
+        edit(site, rooms=1)
+    message = refused.value.message_dict["rooms"][0]
+    assert message.startswith(
+        "Avec 1 salle, le lieu ne peut plus recevoir toutes les missions prévues "
+        f"(2 missions le {day:%d/%m/%Y} au matin ; 2 missions le {day:%d/%m/%Y} l'après-midi)."
+        " Missions concernées : "
+    )
+    assert f"le {day:%d/%m/%Y} (journée entière, {full.doctor}, confirmée)" in message
+    assert f"le {day:%d/%m/%Y} (matin, {morning.doctor}, acceptée par le médecin)" in message
+    assert f"{day + timedelta(days=1):%d/%m/%Y}" not in message  # one mission: it fits
+    assert "annulez d'abord des missions confirmées depuis leur page" in message
+    assert message.endswith("puis enregistrez la modification.")
+    site.refresh_from_db()
+    assert site.rooms == 2
+
+
+@pytest.mark.parametrize("status", ["draft", "declined", "cancelled"])
+def test_missions_that_will_not_take_place_do_not_hold_a_room(status):
+    site = SiteFactory(rooms=2)
+    day = next_weekday(1)
+    MissionFactory(site=site, date=day)
+    MissionFactory(site=site, date=day, status=status)
+    edit(site, rooms=1)
+    site.refresh_from_db()
+    assert site.rooms == 1
+
+
+def test_the_ars_is_told_to_cancel_the_missions_in_excess():
+    site = SiteFactory(rooms=2)
+    day = next_weekday(1)
+    MissionFactory(site=site, date=day, status="proposed")
+    MissionFactory(site=site, date=day, status="accepted")
+    agent = UserFactory(role=Role.ARS_AGENT, region=site.region)
+    with pytest.raises(ValidationError, match="annulez d'abord les missions en trop depuis leur"):
+        edit(site, actor=agent, rooms=1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "intro"),
+    [
+        ({"housing": "none", "housing_beds": 0}, "housing", "Sans hébergement"),
+        ({"housing_beds": 1}, "housing_beds", "Avec 1 lit"),
+    ],
+)
+def test_housing_removed_or_fewer_beds_than_housed_missions_is_refused(changes, field, intro):
+    site = SiteFactory(rooms=3, housing="on_site", housing_beds=2)
+    day = next_weekday(1)
+    MissionFactory(site=site, date=day, needs_housing=True)
+    MissionFactory(site=site, date=day, needs_housing=True, status="accepted")
+    MissionFactory(site=site, date=day, needs_housing=True, status="proposed")  # no bed yet
+    with pytest.raises(ValidationError) as refused:
+        edit(site, **changes)
+    message = refused.value.message_dict[field][0]
+    assert message.startswith(
+        f"{intro}, le lieu ne peut plus loger tous les médecins attendus (2 médecins hébergés "
+        f"la nuit du {day:%d/%m/%Y}). Missions concernées : "
+    )
+    assert message.count(f"le {day:%d/%m/%Y} (") == 2
+    site.refresh_from_db()
+    assert (site.housing, site.housing_beds) == ("on_site", 2)
+
+
+def test_housing_may_shrink_to_the_housed_missions():
+    site = SiteFactory(housing="on_site", housing_beds=3)
+    MissionFactory(site=site, date=next_weekday(1), needs_housing=True)
+    MissionFactory(site=site, date=next_weekday(1), needs_housing=False, status="accepted")
+    edit(site, housing_beds=1)
+    site.refresh_from_db()
+    assert site.housing_beds == 1
+
+
+def test_an_unrelated_edit_is_not_refused_for_a_crowded_day():
+    site = SiteFactory(rooms=1)
+    day = next_weekday(1)
+    MissionFactory(site=site, date=day)
+    MissionFactory(site=site, date=day)  # more than the rooms already (older data)
+    edit(site, name="Maison de santé (fictive) renommée")
+    site.refresh_from_db()
+    assert site.name == "Maison de santé (fictive) renommée"
+
+
+def test_the_edit_page_shows_the_refusal_at_the_rooms_field(client):
+    site = SiteFactory(rooms=2)
+    day = next_weekday(1)
+    MissionFactory(site=site, date=day)
+    MissionFactory(site=site, date=day)
+    client.force_login(site.manager)
+    page = client.post(reverse("sites:edit", args=[site.pk]), form_data(rooms="1"))
+    assert page.status_code == 200
+    error = page.context["form"].errors["rooms"][0]
+    assert error.startswith("Avec 1 salle, le lieu ne peut plus recevoir toutes les missions")
+    assert f"2 missions le {day:%d/%m/%Y} au matin" in text(page)
