@@ -310,3 +310,25 @@ def test_the_edit_page_shows_the_refusal_at_the_rooms_field(client):
     error = page.context["form"].errors["rooms"][0]
     assert error.startswith("Avec 1 salle, le lieu ne peut plus recevoir toutes les missions")
     assert f"2 missions le {day:%d/%m/%Y} au matin" in text(page)
+
+
+@pytest.mark.parametrize("beds", ["", "0", "abc"])
+def test_beds_are_not_asked_without_housing(client, beds):
+    site = SiteFactory(housing="on_site", housing_beds=2)
+    client.force_login(site.manager)
+    page = client.post(
+        reverse("sites:edit", args=[site.pk]), form_data(housing="none", housing_beds=beds)
+    )
+    assert page.status_code == 302, page.context["form"].errors
+    site.refresh_from_db()
+    assert (site.housing, site.housing_beds) == ("none", 0)
+
+
+def test_beds_are_asked_with_housing(client):
+    client.force_login(UserFactory(site_manager=True))
+    page = client.post(reverse("sites:declare"), form_data(housing="nearby", housing_beds=""))
+    assert page.context["site_form"].errors["housing_beds"] == [
+        "Indiquez le nombre de lits de l'hébergement (au moins 1)."
+    ]
+    html = page.content.decode()
+    assert "Nombre de lits (optionnel)" not in html and "Seulement avec un hébergement." in html
