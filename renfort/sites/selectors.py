@@ -31,6 +31,13 @@ def site_open_days(site: Site, start: date, end: date) -> dict[date, opening.Ope
     return opening.open_days(site.opening_rules(), start, end, rooms=site.rooms)
 
 
+def site_hours_on(site: Site, day: date) -> dict[str, tuple]:
+    """The site's opening hours on that date, by half-day it opens ({} when it is closed):
+    weekly hours, or 9:00–12:30 / 14:00–18:00 on an extra opening without weekly hours."""
+    open_day = site_open_days(site, day, day).get(day)
+    return dict(open_day.hours) if open_day else {}
+
+
 def site_closed_reason(site: Site, day: date, period: str) -> str:
     """Why the site does not open on that date for a mission of `period` ("full", "morning",
     "afternoon"), in French; "" when it does (weekly days, public holidays, exceptions)."""
