@@ -1,11 +1,12 @@
 """Slot grid of a mission: plain Python, no ORM (tested without a database).
 
-A mission covers a full day, a morning or an afternoon. The doctor's hours give the windows
-(default 9:00–12:00 and 14:00–18:00) and the slot length (10 to 60 minutes, default 20); a share
-of the slots (per site, default 50 %) is reserved for patients without médecin traitant or in ALD.
+A mission covers a full day, a morning or an afternoon. The doctor's hours (default 9:00–12:00
+and 14:00–18:00), cut to the site's opening hours of that day and half-day, give the windows;
+the doctor gives the slot length (10 to 60 minutes, default 20); a share of the slots (per site,
+default 50 %) is reserved for patients without médecin traitant or in ALD.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,85 @@ class Hours:
     afternoon_start: time = time(14)
     afternoon_end: time = time(18)
     slot_minutes: int = DEFAULT_SLOT_MINUTES
+
+
+def doctor_hours(doctor) -> Hours:
+    """The doctor's consultation hours (times, also when the instance holds unsaved strings)."""
+
+    def as_time(value):
+        return time.fromisoformat(value) if isinstance(value, str) else value
+
+    return Hours(
+        morning_start=as_time(doctor.morning_start),
+        morning_end=as_time(doctor.morning_end),
+        afternoon_start=as_time(doctor.afternoon_start),
+        afternoon_end=as_time(doctor.afternoon_end),
+        slot_minutes=doctor.slot_minutes,
+    )
+
+
+@dataclass(frozen=True)
+class HalfDayHours:
+    """A half-day of a mission: the doctor's hours, the site's (None: the site does not open
+    that half-day) and where they meet (None: no consultation, hence no slot)."""
+
+    period: str  # MORNING or AFTERNOON
+    doctor: tuple[time, time]
+    site: tuple[time, time] | None
+
+    @property
+    def window(self) -> tuple[time, time] | None:
+        if self.site is None:
+            return None
+        start, end = max(self.doctor[0], self.site[0]), min(self.doctor[1], self.site[1])
+        return (start, end) if end > start else None
+
+    @property
+    def label(self) -> str:
+        return "matin" if self.period == MORNING else "après-midi"
+
+    @property
+    def no_slot_reason(self) -> str:
+        """Why there is no patient slot on this half-day, in French ("" when there are)."""
+        if self.window:
+            return ""
+        when = "le matin" if self.period == MORNING else "l'après-midi"
+        if self.site is None:
+            why = f"le lieu n'est pas ouvert {when} ce jour-là"
+        else:
+            why = (
+                f"les horaires du médecin ({span(self.doctor)}) et ceux du lieu "
+                f"({span(self.site)}) ne se recouvrent pas"
+            )
+        return f"Pas de créneau de rendez-vous {when} : {why}."
+
+
+def span(bounds: tuple[time, time]) -> str:
+    """« 08h30–12h30 »."""
+    return f"{bounds[0]:%Hh%M}–{bounds[1]:%Hh%M}"
+
+
+def half_day_hours(
+    period: str, hours: Hours, site_hours: dict[str, tuple[time, time]]
+) -> list[HalfDayHours]:
+    """The half-days of a mission of `period`, with the doctor's and the site's hours
+    (`site_hours`: the site's opening hours of that date, by half-day it opens)."""
+    doctor = {
+        MORNING: (hours.morning_start, hours.morning_end),
+        AFTERNOON: (hours.afternoon_start, hours.afternoon_end),
+    }
+    halves = (MORNING, AFTERNOON) if period == FULL else (period,)
+    return [HalfDayHours(h, doctor[h], site_hours.get(h)) for h in halves]
+
+
+def within_site(hours: Hours, site_hours: dict[str, tuple[time, time]]) -> Hours:
+    """The doctor's hours cut to the site's opening hours of the day: a half-day the site does
+    not open, or whose hours do not meet the doctor's, is left empty (no window, no slot)."""
+    cut = {}
+    for half in half_day_hours(FULL, hours, site_hours):
+        start, end = half.window or (half.doctor[0], half.doctor[0])
+        cut[f"{half.period}_start"], cut[f"{half.period}_end"] = start, end
+    return replace(hours, **cut)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from renfort.core.text import count, days_label
+from renfort.sites.selectors import site_closed_reason
 
 from . import solver
 from .models import HALVES, PERIOD_DAYS, Mission, MissionStatus
@@ -75,6 +76,7 @@ def draft_issues(month: date, region_code: str | None, drafts=None) -> dict[int,
             mission,
             volunteer=volunteers.get(mission.doctor_id),
             site=sites.get(mission.site_id),
+            site_row=context.sites.get(mission.site_id),
             site_day=site_days.get((mission.site_id, mission.date)),
             tomorrow=tomorrow,
             rooms_used=rooms_used,
@@ -95,6 +97,7 @@ def _issue(
     *,
     volunteer,
     site,
+    site_row,
     site_day,
     tomorrow,
     rooms_used,
@@ -138,7 +141,12 @@ def _issue(
     for half in halves:
         is_open = site_day is not None and site_day.rooms > 0 and getattr(site_day, half)
         if not is_open:
-            return f"Le lieu n'est plus ouvert ce jour-là {HALF_NAMES[half]}."
+            reason = site_closed_reason(site_row, mission.date, mission.period)
+            return (
+                reason[0].upper() + reason[1:] + "."
+                if reason
+                else f"Le lieu n'est plus ouvert ce jour-là {HALF_NAMES[half]}."
+            )
         if rooms_used[(site.id, mission.date, half)] >= site_day.rooms:
             return (
                 f"Plus de salle libre ce jour-là {HALF_NAMES[half]} "

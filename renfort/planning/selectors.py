@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renfort.doctors.models import Doctor
 from renfort.sites.models import Site
+from renfort.sites.selectors import site_hours_on
 from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import current_zones
 
@@ -168,6 +169,16 @@ def mission_booked_appointments(mission: Mission, now=None) -> int:
         slot__start__gt=now or timezone.now(),
         status=AppointmentStatus.BOOKED,
     ).count()
+
+
+def mission_hours(mission: Mission) -> list:
+    """The mission's half-days with the doctor's hours, the site's opening hours of that date
+    and where they meet: the patients' slots lie there, and nowhere when they do not meet."""
+    from renfort.booking.slots import doctor_hours, half_day_hours  # plain Python
+
+    return half_day_hours(
+        mission.period, doctor_hours(mission.doctor), site_hours_on(mission.site, mission.date)
+    )
 
 
 def bulk_action_counts(

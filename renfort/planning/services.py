@@ -14,7 +14,7 @@ from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
 from renfort.core.text import count, days_label
 from renfort.notifications.services import email_enqueue
-from renfort.sites.selectors import ars_agents, housing_beds
+from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
 
 from . import solver
 from .checks import draft_issues
@@ -319,6 +319,7 @@ def planning_publish(
         .filter(status=M.DRAFT)
         .select_for_update()
         .select_related("doctor__user", "site__manager", "site__commune")
+        .prefetch_related("site__weekly_openings", "site__opening_exceptions")
         .order_by("date")
     )
     if not drafts:
@@ -395,9 +396,13 @@ def _month_days(doctor_id: int, day: date, exclude_pk: int) -> float:
 
 
 def _check_capacity(mission: Mission) -> None:
-    """A confirmed mission reserves a room (and a bed when needed): never more than the site
-    has. The site row is locked so that two confirmations cannot both take the last room."""
+    """A confirmed mission needs the site open that day and reserves a room (and a bed when
+    needed): never more than the site has. The site row is locked so that two confirmations
+    cannot both take the last room, nor a change of the site's opening days slip in between."""
     site = type(mission.site).objects.select_for_update().get(pk=mission.site_id)
+    closed = site_closed_reason(site, mission.date, mission.period)
+    if closed:
+        raise ValidationError(f"{closed[0].upper()}{closed[1:]}.", code="site_closed")
     confirmed = Mission.objects.filter(
         site_id=site.pk, date=mission.date, status__in=[M.CONFIRMED, M.DONE]
     ).exclude(pk=mission.pk)

@@ -1,7 +1,7 @@
 """Planning pages: the ARS screen (run, review, publish), the doctor's missions (accept,
 decline, ICS), the site's calendar of coming missions."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -418,6 +418,9 @@ def mission_detail(request, pk: int):
             "history": mission.history.select_related("actor"),
             "actions": _actions(request.user, mission),
             "booked": selectors.mission_booked_appointments(mission),
+            "hours": selectors.mission_hours(mission)
+            if mission.status in (M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE)
+            else [],
             "back": _back_link(request.user, mission),
             "show_lock": has_role(request.user, *PLANNER_ROLES),  # locking is the ARS's tool
         },
@@ -449,17 +452,17 @@ def doctor_missions(request):
 
 
 def _mission_event(mission: Mission) -> CalendarEvent:
-    doctor = mission.doctor
-    starts = {"full": doctor.morning_start, "morning": doctor.morning_start}
-    ends = {"full": doctor.afternoon_end, "afternoon": doctor.afternoon_end}
-    start = starts.get(mission.period, doctor.afternoon_start)
-    end = ends.get(mission.period, doctor.morning_end)
+    """The doctor's hours within the site's opening hours (as the patients' slots); the
+    doctor's own hours when they do not meet the site's (the mission page says so)."""
+    halves = selectors.mission_hours(mission)
+    windows = [h.window for h in halves if h.window] or [h.doctor for h in halves]
+    start, end = windows[0][0], windows[-1][1]
     tz = timezone.get_current_timezone()
     site = mission.site
     return CalendarEvent(
         uid=f"mission-{mission.token}@renfort",
-        start=timezone.make_aware(datetime.combine(mission.date, _time(start)), tz),
-        end=timezone.make_aware(datetime.combine(mission.date, _time(end)), tz),
+        start=timezone.make_aware(datetime.combine(mission.date, start), tz),
+        end=timezone.make_aware(datetime.combine(mission.date, end), tz),
         summary=f"Mission Renfort — {site.name}",
         location=f"{site.address}, {site.commune.main_postcode} {site.commune.name}",
         description=f"{mission.get_period_display()}. {site.practical_info}".strip(),
@@ -467,10 +470,6 @@ def _mission_event(mission: Mission) -> CalendarEvent:
         tentative=mission.status in (M.PROPOSED, M.ACCEPTED),
         sequence=mission.history_count,
     )
-
-
-def _time(value):
-    return time.fromisoformat(value) if isinstance(value, str) else value
 
 
 @require_safe
@@ -483,6 +482,7 @@ def doctor_ics(request):
         selectors.doctor_missions(doctor)
         .filter(status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE, M.CANCELLED])
         .annotate(history_count=Count("history"))
+        .prefetch_related("site__weekly_openings", "site__opening_exceptions")
     )
     response = HttpResponse(
         ics_calendar((_mission_event(m) for m in missions), name="Mes missions Renfort"),

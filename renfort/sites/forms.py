@@ -14,7 +14,14 @@ from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
 
 from . import opening
-from .models import EQUIPMENT_FIELDS, SUPPORT_FIELDS, ExceptionPeriod, OpeningException, Site
+from .models import (
+    EQUIPMENT_FIELDS,
+    SUPPORT_FIELDS,
+    ExceptionPeriod,
+    HousingKind,
+    OpeningException,
+    Site,
+)
 from .services import EDITABLE_FIELDS, site_check, site_locate
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -29,7 +36,7 @@ TEXT_LIMITS = {
 MESSAGE_BODY_LIMIT = 5000
 COMMENT_LIMIT = 1000
 # Optional fields whose label already says when to fill them (« si « Autre » », hors zone).
-CONDITIONAL_FIELDS = {"kind_label", "outside_zone_justification", "commune_label"}
+CONDITIONAL_FIELDS = {"kind_label", "outside_zone_justification", "commune_label", "housing_beds"}
 OPTIONAL = " (optionnel)"
 
 
@@ -91,6 +98,7 @@ class SiteForm(RenfortModelForm):
             "finess": "9 caractères, si le lieu en a un (par exemple 750712184).",
             "phone": "Par exemple 05 63 00 00 00.",
             "kind_label": "Seulement si le type est « Autre ».",
+            "housing_beds": "Seulement avec un hébergement.",
             "housing_nights": "Par exemple : du lundi soir au jeudi soir.",
             "cpam_name": "Laissé vide, Renfort indique la CPAM du département.",
             "practical_info": "Clés, arrivée, stationnement…",
@@ -130,6 +138,8 @@ class SiteForm(RenfortModelForm):
         rooms.validators = [v for v in rooms.validators if not isinstance(v, MinValueValidator)]
         rooms.validators.append(MinValueValidator(1))
         rooms.error_messages["min_value"] = "Indiquez au moins une salle de consultation."
+        # Needed with housing only: the service asks for it then (« au moins 1 »).
+        self.fields["housing_beds"].required = False
         if not allow_outside_zone:
             del self.fields["outside_zone_justification"]
         for name, limit in TEXT_LIMITS.items():
@@ -142,6 +152,9 @@ class SiteForm(RenfortModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("housing") == HousingKind.NONE:  # the beds, whatever typed, mean nothing
+            self.errors.pop("housing_beds", None)
+            data["housing_beds"] = 0
         if not data.get("commune"):
             self.add_error(
                 "commune_label",

@@ -134,6 +134,29 @@ def open_periods(rules: OpeningRules, day: date) -> set[str]:
     return periods
 
 
+def half_days(period: str) -> set[str]:
+    """The half-days a period covers: a whole day ("day", or a mission's "full") is both."""
+    return {period} if period in PERIODS else set(PERIODS)
+
+
+def closed_reason(rules: OpeningRules, day: date, periods: set[str]) -> str:
+    """Why the site is not open on some of `periods` of that date, in French ("" when it is
+    open on all of them): closed by an exception, a public holiday, or not a weekly opening."""
+    missing = periods - open_periods(rules, day)
+    if not missing:
+        return ""
+    half = None if missing == set(PERIODS) else missing.pop()
+    for rule in rules.exceptions:
+        if not rule.open and rule.covers(day) and rule.periods & periods:
+            when = {None: "", MORNING: " le matin", AFTERNOON: " l'après-midi"}[half]
+            return f"le lieu est fermé{when} ce jour-là (fermeture exceptionnelle)"
+    holiday = public_holiday_name(day, rules.departement_code)
+    if holiday and not rules.open_on_public_holidays:
+        return f"le lieu est fermé ce jour-là ({holiday}, jour férié)"
+    when = f" {PERIOD_LABELS[half]}" if half else ""
+    return f"le lieu n'ouvre plus le {WEEKDAY_LABELS[day.weekday()]}{when}"
+
+
 def open_days(rules: OpeningRules, start: date, end: date, rooms: int) -> dict[date, OpenDay]:
     """Every open date between start and end (inclusive) with its half-days, hours and rooms."""
     hours = {(s.weekday, s.period): (s.start, s.end) for s in rules.weekly}

@@ -1,5 +1,8 @@
 """Reads about host sites: opening days (for the planning), public lists, agent lists."""
 
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
@@ -28,20 +31,103 @@ def site_open_days(site: Site, start: date, end: date) -> dict[date, opening.Ope
     return opening.open_days(site.opening_rules(), start, end, rooms=site.rooms)
 
 
-def missions_during_closure(site: Site, start: date, end: date, period: str):
-    """Published missions still to come at the site that a closure from start to end (whole
-    day, morning or afternoon) would fall on: they must be cancelled first (the doctor and
-    the booked patients are then told)."""
-    from renfort.planning.models import Mission, MissionStatus, Period
+def site_hours_on(site: Site, day: date) -> dict[str, tuple]:
+    """The site's opening hours on that date, by half-day it opens ({} when it is closed):
+    weekly hours, or 9:00–12:30 / 14:00–18:00 on an extra opening without weekly hours."""
+    open_day = site_open_days(site, day, day).get(day)
+    return dict(open_day.hours) if open_day else {}
 
+
+def site_closed_reason(site: Site, day: date, period: str) -> str:
+    """Why the site does not open on that date for a mission of `period` ("full", "morning",
+    "afternoon"), in French; "" when it does (weekly days, public holidays, exceptions)."""
+    return opening.closed_reason(site.opening_rules(), day, opening.half_days(period))
+
+
+# Published missions that still hold the site: a change never removes what they stand on.
+PLANNED_STATUSES = ("proposed", "accepted", "confirmed")
+
+
+def planned_missions(site: Site, *, start: date | None = None, end: date | None = None):
+    """Published missions still to come at the site (proposed, accepted or confirmed), from
+    `start` (today at the earliest) to `end`, by date."""
+    from renfort.planning.models import Mission
+
+    today = timezone.localdate()
     missions = Mission.objects.filter(
-        site=site,
-        date__range=(start, end),
-        status__in=[MissionStatus.PROPOSED, MissionStatus.ACCEPTED, MissionStatus.CONFIRMED],
+        site=site, date__gte=max(start or today, today), status__in=PLANNED_STATUSES
     )
-    if period != opening.WHOLE_DAY:
-        missions = missions.filter(period__in=[Period.FULL, period])
+    if end is not None:
+        missions = missions.filter(date__lte=end)
     return missions.select_related("doctor").order_by("date", "pk")
+
+
+def missions_on_removed_half_days(
+    site: Site, removed: Callable[[date], set[str]], *, start=None, end=None
+) -> list:
+    """The planned missions standing on a half-day that a change takes away: `removed(day)`
+    gives the half-days ("morning", "afternoon") the change closes on that date."""
+    return [
+        m
+        for m in planned_missions(site, start=start, end=end)
+        if removed(m.date) & opening.half_days(m.period)
+    ]
+
+
+def missions_during_closure(site: Site, start: date, end: date, period: str) -> list:
+    """Planned missions that a closure from start to end (whole day, morning or afternoon)
+    would fall on: they must be cancelled first (the doctor and the booked patients are then
+    told)."""
+    closed = opening.half_days(period)
+    return missions_on_removed_half_days(site, lambda day: closed, start=start, end=end)
+
+
+def missions_losing_opening(site: Site, rules: opening.OpeningRules) -> list:
+    """Planned missions on a half-day the site opens today and would no longer open under
+    `rules` (new weekly pattern, public holidays no longer open, extra opening deleted)."""
+    current = site.opening_rules()
+    return missions_on_removed_half_days(
+        site, lambda day: opening.open_periods(current, day) - opening.open_periods(rules, day)
+    )
+
+
+@dataclass(frozen=True)
+class Overload:
+    """A date (and half-day, for rooms) where the planned missions need more than a capacity."""
+
+    day: date
+    half: str  # "morning", "afternoon", or "" for a night (beds)
+    missions: tuple
+
+    @property
+    def when(self) -> str:
+        """« le 12/03/2026 au matin », « le 12/03/2026 l'après-midi », « la nuit du 12/03/2026 »."""
+        if not self.half:
+            return f"la nuit du {self.day:%d/%m/%Y}"
+        half = "au matin" if self.half == opening.MORNING else "l'après-midi"
+        return f"le {self.day:%d/%m/%Y} {half}"
+
+
+def room_overloads(site: Site, rooms: int) -> list[Overload]:
+    """The half-days where more planned missions (published, to come) stand than `rooms`."""
+    by_half = defaultdict(list)
+    for mission in planned_missions(site):
+        for half in sorted(opening.half_days(mission.period), key=opening.PERIODS.index):
+            by_half[(mission.date, half)].append(mission)
+    return [Overload(d, h, tuple(ms)) for (d, h), ms in by_half.items() if len(ms) > rooms]
+
+
+# Missions whose bed is (or is about to be) reserved: the doctor accepted, the ARS confirms.
+HOUSED_STATUSES = ("accepted", "confirmed")
+
+
+def bed_overloads(site: Site, beds: int) -> list[Overload]:
+    """The nights where more accepted or confirmed missions asking for housing stand than
+    `beds` (0: no housing)."""
+    by_night = defaultdict(list)
+    for mission in planned_missions(site).filter(needs_housing=True, status__in=HOUSED_STATUSES):
+        by_night[mission.date].append(mission)
+    return [Overload(d, "", tuple(ms)) for d, ms in by_night.items() if len(ms) > beds]
 
 
 def housing_beds(site: Site) -> int:

@@ -1,7 +1,7 @@
 """Use cases that write host sites: declaration, edition, opening days, workflow, messages."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +12,6 @@ from django.utils import timezone
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.core.links import absolute_url, set_password_url
-from renfort.core.text import count
 from renfort.core.validators import names_check
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
@@ -20,12 +19,13 @@ from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import zone_for_epci
 
-from . import opening
+from . import conflicts, opening
 from .models import (
     EQUIPMENT_FIELDS,
     REASON_REQUIRED,
     SITE_WORKFLOW,
     SUPPORT_FIELDS,
+    HousingKind,
     OpeningException,
     Site,
     SiteHistory,
@@ -36,7 +36,7 @@ from .models import (
 )
 from .names import default_cpam, french_of  # noqa: F401 (french_of re-exported)
 from .permissions import can_act_on_site, can_edit_site
-from .selectors import ars_agents, missions_during_closure
+from .selectors import ars_agents
 from .validators import finess_errors, normalize_finess, normalize_phone
 
 # Fields a declaration or an edition may set (everything else is derived or workflow), in the
@@ -302,6 +302,7 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
     keeps its ARS justification while it stays in the same commune."""
     if not can_edit_site(actor, site):
         raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    site = _locked(site)
     location = site_locate(commune=commune or site.commune)
     if location.commune.departement.region_id != site.region_id:
         raise ValidationError(
@@ -323,6 +324,14 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         location=location,
         may_be_outside_zone=by_ars or (same_place and bool(site.outside_zone_justification)),
     )
+    conflicts.capacity_check(
+        site,
+        actor,
+        rooms=clean.get("rooms", site.rooms),
+        beds=clean.get("housing_beds", site.housing_beds)
+        if clean.get("housing", site.housing) != HousingKind.NONE
+        else 0,
+    )
     for key, value in clean.items():
         if key in EDITABLE_FIELDS:
             setattr(site, key, value)
@@ -342,6 +351,14 @@ def site_opening_update(
         raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
     if not slots:
         raise ValidationError("Indiquez au moins une demi-journée d'ouverture aux volontaires.")
+    site = _locked(site)
+    rules = site.opening_rules()
+    conflicts.opening_check(
+        site,
+        actor,
+        replace(rules, weekly=tuple(slots), open_on_public_holidays=open_on_public_holidays),
+        then="enregistrez les jours d'ouverture",
+    )
     weekly_openings_replace(site=site, slots=slots)
     site.open_on_public_holidays = open_on_public_holidays
     site.save(update_fields=["open_on_public_holidays", "updated_at"])
@@ -376,7 +393,8 @@ def opening_exception_add(
     if start_date > today + timedelta(days=2 * 366):
         raise ValidationError("Indiquez une date dans les deux ans qui viennent.")
     if kind == OpeningException.Kind.CLOSED:
-        _closure_check(site, actor, start_date, end_date, period)
+        site = _locked(site)  # a mission confirmed meanwhile waits, then sees the closure
+        conflicts.closure_check(site, actor, start_date, end_date, period)
     return OpeningException.objects.create(
         site=site,
         kind=kind,
@@ -387,50 +405,26 @@ def opening_exception_add(
     )
 
 
-def _closure_check(site: Site, actor: User, start: date, end: date, period: str) -> None:
-    """A closure never falls silently on a planned mission (and its booked patients): the
-    missions are listed with what the actor can do about each."""
-    from renfort.planning.models import MISSION_WORKFLOW, MissionStatus
-
-    missions = list(missions_during_closure(site, start, end, period))
-    if not missions:
-        return
-    listed = " ; ".join(
-        f"le {m.date:%d/%m/%Y} ({m.get_period_display().lower()}, {m.doctor}, "
-        f"{m.get_status_display().lower()})"
-        for m in missions[:5]
-    )
-    more = f" et {len(missions) - 5} autres" if len(missions) > 5 else ""
-    cancellable = [
-        m
-        for m in missions
-        if MissionStatus.CANCELLED in MISSION_WORKFLOW.targets(m.status, actor.role)
-    ]
-    steps = []
-    if cancellable:
-        steps.append(
-            "annulez d'abord "
-            + ("ces missions" if len(cancellable) == len(missions) else "les missions confirmées")
-            + " depuis leur page (le médecin et les patients ayant réservé sont prévenus)"
-        )
-    if len(cancellable) < len(missions):
-        steps.append(
-            "les missions proposées ou acceptées ne peuvent être annulées que par l'ARS ou le "
-            "médecin : écrivez à l'ARS depuis votre espace"
-        )
-    raise ValidationError(
-        f"Cette fermeture tombe sur {count(len(missions), 'mission prévue', 'missions prévues')} "
-        f"au lieu : {listed}{more}. Pour la fermer, {' ; '.join(steps)} ; puis enregistrez la "
-        "fermeture.",
-        code="missions_planned",
-    )
-
-
 @transaction.atomic
 def opening_exception_delete(*, exception: OpeningException, actor: User) -> None:
     if not can_edit_site(actor, exception.site):
         raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
+    site = _locked(exception.site)
+    if exception.kind == OpeningException.Kind.OPEN:
+        others = site.opening_exceptions.exclude(pk=exception.pk)
+        conflicts.opening_check(
+            site,
+            actor,
+            replace(site.opening_rules(), exceptions=tuple(e.as_rule() for e in others)),
+            then="supprimez l'ouverture exceptionnelle",
+        )
     exception.delete()
+
+
+def _locked(site: Site) -> Site:
+    """The site row, locked: a mission confirmed at the same time (planning services lock it
+    too) waits for the change and then sees it."""
+    return Site.objects.select_for_update().get(pk=site.pk)
 
 
 @transaction.atomic

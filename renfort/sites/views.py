@@ -298,6 +298,9 @@ def opening_days(request, pk: int):
                 )
             except ValidationError as exc:
                 attach_errors(pattern_form, exc, aliases=COMMUNE_ALIAS)
+                if exc.code == "missions_planned":  # the hours are right: missions stand there
+                    messages.error(request, "Les jours d'ouverture n'ont pas été enregistrés.")
+                    return _opening_page(request, site, pattern_form, OpeningExceptionForm())
             else:
                 messages.success(request, "Les jours d'ouverture ont été enregistrés.")
                 return redirect("sites:opening_days", pk=site.pk)
@@ -353,8 +356,12 @@ def exception_add(request, pk: int):
 def exception_delete(request, pk: int, exception_pk: int):
     site = _editable_site(request, pk)
     exception = get_object_or_404(OpeningException, pk=exception_pk, site=site)
-    services.opening_exception_delete(exception=exception, actor=request.user)
-    messages.success(request, "L'exception a été supprimée.")
+    try:
+        services.opening_exception_delete(exception=exception, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "L'exception a été supprimée.")
     return redirect("sites:opening_days", pk=site.pk)
 
 

@@ -28,7 +28,7 @@ from renfort.booking.services import (
 from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
 from renfort.notifications.models import Notification, Status
 from tests.factories import UserFactory
-from tests.sites.factories import SiteFactory
+from tests.sites.factories import open_every_day_site
 
 from .factories import before, book, free_slot, mission_with_slots, patient, patient_data, slots_of
 
@@ -453,7 +453,7 @@ def test_staff_cancellation_offers_only_slots_the_patient_may_book(
 
 def test_a_move_stays_at_the_same_site(mission):
     appointment = book(free_slot(mission))
-    elsewhere = free_slot(mission_with_slots(site=SiteFactory(in_landes=True)))
+    elsewhere = free_slot(mission_with_slots(site=open_every_day_site(in_landes=True)))
     with pytest.raises(ValidationError) as exc_info:
         appointment_move(appointment=appointment, slot_id=elsewhere.pk)
     assert codes(exc_info) == "other_site"

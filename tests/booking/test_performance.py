@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from renfort.booking.models import Appointment, AppointmentHistory, Slot, priority_release_delta
 from renfort.notifications.models import Notification
-from tests.sites.factories import SiteFactory
+from tests.sites.factories import open_every_day_site
 
 from .factories import free_slot, mission_with_slots, patient_data
 
@@ -69,7 +69,7 @@ def test_the_postgresql_search_query_reads_what_the_portable_one_reads():
 
     first = mission_with_slots()
     later = mission_with_slots(site=first.site, date=first.date + timedelta(days=1))
-    other = mission_with_slots(site=SiteFactory(in_landes=True))
+    other = mission_with_slots(site=open_every_day_site(in_landes=True))
     for slot in Slot.objects.filter(mission=first).order_by("start")[:5:2]:
         slot.status = "booked"
         slot.save()

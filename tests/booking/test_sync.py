@@ -11,6 +11,7 @@ from renfort.booking.models import AppointmentStatus, BookingSettings, Slot, Slo
 from renfort.booking.services import slots_sync_all, slots_sync_for_mission
 from renfort.notifications.models import Notification
 from renfort.planning.models import MissionStatus
+from renfort.sites.models import WeeklyOpening
 from tests.planning.factories import MissionFactory
 
 from .factories import book, free_slot, mission_with_slots, slots_of
@@ -37,6 +38,8 @@ def test_doctor_slot_length_and_hours():
     mission = MissionFactory(
         doctor__slot_minutes=30, doctor__morning_start=time(8), doctor__afternoon_end=time(17)
     )
+    # The site opens 8:00–12:30 and 14:00–18:00: the doctor's hours lie within.
+    WeeklyOpening.objects.filter(site=mission.site, period="morning").update(start_time=time(8))
     slots_sync_for_mission(mission=mission)
     assert len(slots_of(mission)) == 8 + 6
 

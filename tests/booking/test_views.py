@@ -15,7 +15,7 @@ from renfort.booking.services import appointment_cancel
 from renfort.territories.models import Commune
 from renfort.zoning.models import UNCONFIRMED_CERTAINTIES
 from tests.factories import commune
-from tests.sites.factories import SiteFactory
+from tests.sites.factories import SiteFactory, open_every_day_site
 
 from .factories import (
     WaitingListEntryFactory,
@@ -92,7 +92,7 @@ def test_inactive_sites_and_sites_outside_zones_are_not_shown(client, mission):
 
 
 def test_own_zone_first_then_distance(mission):
-    far_site = SiteFactory(in_landes=True)
+    far_site = open_every_day_site(in_landes=True)
     mission_with_slots(site=far_site)
     near = mission.site
     origin = Origin("test", near.latitude, near.longitude, far_site.priority_zone_id)

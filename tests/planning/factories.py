@@ -1,7 +1,7 @@
 """Factories for missions. Default: a confirmed full-day mission of a fresh active doctor at a
-fresh active site in Lacaune, 10 days from today. A draft comes, like the solver's, with the
-doctor's availability on its date and the site open that weekday (`available=False` to leave
-both out), whatever the weekday the test's date falls on."""
+fresh active site in Lacaune open every day (public holidays included, so that any date suits
+it), 10 days from today. A draft comes, like the solver's, with the doctor's availability on
+its date and its site open that weekday (`available=False` to leave both out)."""
 
 from datetime import time, timedelta
 
@@ -21,7 +21,7 @@ class MissionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     doctor = factory.SubFactory(DoctorFactory)
-    site = factory.SubFactory(SiteFactory)
+    site = factory.SubFactory(SiteFactory, weekdays=range(7), open_on_public_holidays=True)
     date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
     period = "full"
     status = MissionStatus.CONFIRMED

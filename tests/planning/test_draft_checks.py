@@ -49,7 +49,7 @@ def test_a_draft_on_a_day_the_site_closed_is_not_published(ars_occitanie):  # no
     )
     with pytest.raises(ValidationError, match="Aucune mission publiable : 1 mission est à revoir"):
         publish(ars_occitanie)
-    assert "plus ouvert" in draft_issues(next_month(), "76")[mission.pk]
+    assert "fermeture exceptionnelle" in draft_issues(next_month(), "76")[mission.pk]
 
 
 def test_two_drafts_for_the_last_room_flag_the_later_one_unless_locked(ars_occitanie):  # noqa: F811

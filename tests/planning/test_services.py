@@ -16,7 +16,7 @@ from renfort.territories.models import Region
 from tests.doctors.factories import DoctorFactory
 from tests.factories import UserFactory
 from tests.planning.factories import MissionFactory
-from tests.sites.factories import SiteFactory
+from tests.sites.factories import SiteFactory, open_every_day_site
 
 pytestmark = pytest.mark.django_db
 M = MissionStatus
@@ -191,7 +191,7 @@ def test_decline_informs_the_ars(ars_occitanie, django_capture_on_commit_callbac
 
 
 def test_confirmation_reserves_rooms_and_beds(ars_occitanie):
-    site = SiteFactory(rooms=1, housing="on_site", housing_beds=1)
+    site = open_every_day_site(rooms=1, housing="on_site", housing_beds=1)
     day = next_month() + timedelta(days=3)
     MissionFactory(site=site, date=day, period="morning", status=M.CONFIRMED)
     afternoon = MissionFactory(site=site, date=day, period="afternoon", status=M.ACCEPTED)
@@ -201,7 +201,7 @@ def test_confirmation_reserves_rooms_and_beds(ars_occitanie):
         services.mission_transition(mission=full, actor=ars_occitanie, to_status=M.CONFIRMED)
 
     other_day = day + timedelta(days=1)
-    roomy = SiteFactory(rooms=3, housing="on_site", housing_beds=1)
+    roomy = open_every_day_site(rooms=3, housing="on_site", housing_beds=1)
     MissionFactory(site=roomy, date=other_day, needs_housing=True, status=M.CONFIRMED)
     guest = MissionFactory(site=roomy, date=other_day, needs_housing=True, status=M.ACCEPTED)
     with pytest.raises(ValidationError, match="Plus de lit"):
@@ -241,7 +241,7 @@ def test_withdrawal_cancels_future_missions_only():
 
 
 def test_confirm_accepted_confirms_what_fits(ars_occitanie):
-    site = SiteFactory(rooms=1)
+    site = open_every_day_site(rooms=1)
     day = next_month() + timedelta(days=3)
     first = MissionFactory(site=site, date=day, status=M.ACCEPTED)
     second = MissionFactory(site=site, date=day, status=M.ACCEPTED)

@@ -58,3 +58,8 @@ class SiteFactory(factory.django.DjangoModelFactory):
             )
         )
         SiteHistory.objects.create(site=self, from_status="", to_status=self.status)
+
+
+def open_every_day_site(**kwargs) -> Site:
+    """A site open every day, public holidays included: any date suits a mission there."""
+    return SiteFactory(weekdays=range(7), open_on_public_holidays=True, **kwargs)

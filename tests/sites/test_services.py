@@ -449,10 +449,10 @@ def test_the_ars_is_not_told_of_its_own_activation():
 @pytest.mark.parametrize(
     ("status", "by_ars", "said"),
     [
-        ("confirmed", False, "annulez d'abord ces missions depuis leur page"),
+        ("confirmed", False, "annulez d'abord cette mission depuis sa page"),
         ("accepted", False, "ne peuvent être annulées que par l'ARS ou le médecin"),
         ("proposed", False, "écrivez à l'ARS depuis votre espace"),
-        ("accepted", True, "annulez d'abord ces missions depuis leur page"),
+        ("accepted", True, "annulez d'abord cette mission depuis sa page"),
     ],
 )
 def test_a_refused_closure_says_what_the_actor_can_do(status, by_ars, said):

@@ -21,7 +21,7 @@ from ..models import (
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
 from .appointments import appointment_cancel
-from .slots import doctor_hours
+from .slots import mission_hours
 
 A = AppointmentStatus
 
@@ -86,7 +86,7 @@ def appointment_walk_in_add(
             "Un patient sans rendez-vous s'ajoute le jour de la consultation, pas avant.",
             code="walk_in_future",
         )
-    spans = windows(mission.date, mission.period, doctor_hours(mission.doctor))
+    spans = windows(mission.date, mission.period, mission_hours(mission))
     if spans and not spans[0][0] <= at <= spans[-1][1]:
         raise ValidationError(
             f"L'heure doit être pendant la consultation, entre "

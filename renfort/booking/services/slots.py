@@ -1,7 +1,7 @@
 """Slots of confirmed missions: generation, safe regeneration, blocking."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from renfort.planning.models import Mission, MissionStatus
+from renfort.sites.selectors import site_hours_on
 
 from ..models import (
     Appointment,
@@ -19,7 +20,7 @@ from ..models import (
 )
 from ..permissions import can_manage_mission_day
 from ..selectors import reserved_share_for
-from ..slots import Hours, fits, overlaps, slot_grid, windows
+from ..slots import Hours, doctor_hours, fits, overlaps, slot_grid, windows, within_site
 from .appointments import _cancel
 
 A = AppointmentStatus
@@ -35,25 +36,17 @@ class SyncResult:
     cancelled_appointments: int = 0
 
 
-def doctor_hours(doctor) -> Hours:
-    """The doctor's consultation hours (times, also when the instance holds unsaved strings)."""
-
-    def as_time(value):
-        return time.fromisoformat(value) if isinstance(value, str) else value
-
-    return Hours(
-        morning_start=as_time(doctor.morning_start),
-        morning_end=as_time(doctor.morning_end),
-        afternoon_start=as_time(doctor.afternoon_start),
-        afternoon_end=as_time(doctor.afternoon_end),
-        slot_minutes=doctor.slot_minutes,
-    )
+def mission_hours(mission: Mission) -> Hours:
+    """The consultation hours of the mission: the doctor's, within the site's opening hours
+    of that date (a half-day outside them has no slot)."""
+    return within_site(doctor_hours(mission.doctor), site_hours_on(mission.site, mission.date))
 
 
 @transaction.atomic
 def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> SyncResult:
     """Make the mission's future slots match its status, the doctor's hours and slot length.
 
+    The hours are the doctor's within the site's opening hours of that date (`mission_hours`).
     Idempotent. Called by the planning whenever a mission is confirmed, cancelled or changed.
     A booked slot is never deleted: if it still fits the new hours it is kept (and the new grid
     is laid around it); otherwise its appointment is cancelled, the patient notified with
@@ -69,7 +62,7 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
         .order_by("start")
     )
     if mission.status == MissionStatus.CONFIRMED:
-        hours = doctor_hours(mission.doctor)
+        hours = mission_hours(mission)
         spans = windows(mission.date, mission.period, hours)
         grid = [
             g
