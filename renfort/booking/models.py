@@ -296,12 +296,12 @@ class Appointment(models.Model):
 
 
 def mask_phone(e164: str) -> str:
-    """« 06 •• •• •• 78 »: enough to tell two patients apart, not enough to call them."""
-    national = format_phone(e164)
-    digits = national.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    """« 06 •• •• •• 78 », « 0692 •• •• 56 » (overseas): the number as people write it, its
+    middle groups hidden. Enough to tell two patients apart, not enough to call them."""
+    groups = format_phone(e164).split()
+    if len(groups) < 3 or sum(map(len, groups)) != 10 or not "".join(groups).isdigit():
         return "•• •• •• •• ••" if e164 else ""
-    return f"{digits[:2]} •• •• •• {digits[-2:]}"
+    return " ".join([groups[0], *("•" * len(g) for g in groups[1:-1]), groups[-1]])
 
 
 def mask_email(email: str) -> str:
