@@ -75,6 +75,8 @@ def search(request):
                 own_zone_first=not data["proximity"],
             )
             context["zone"] = selectors.zone_of(origin.zone_id)
+            # The footnote of the « * » only when a slot is still reserved (< 48 h: open to all).
+            context["any_reserved"] = any(r.reserved_count for r in context["results"])
             if not context["results"]:
                 context["nearest"] = selectors.nearest_sites(origin=origin)
     return render(request, "booking/search.html", context)
@@ -84,10 +86,16 @@ def site_slots(request, pk: int):
     """All the next free slots of one site (from the search results)."""
     site = get_object_or_404(Site.objects.active().select_related("commune"), pk=pk)
     slots = list(selectors.site_bookable_slots(site=site)[:120])
+    now = timezone.now()
     return render(
         request,
         "booking/site_slots.html",
-        {"title": f"Rendez-vous — {site.name}", "site": site, "slots": slots},
+        {
+            "title": f"Rendez-vous — {site.name}",
+            "site": site,
+            "slots": slots,
+            "any_reserved": any(s.is_reserved_now(now) for s in slots),
+        },
     )
 
 

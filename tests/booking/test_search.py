@@ -1,8 +1,14 @@
 """Search page and API: typed apostrophes, reserved slots once open to all, postcodes shared
 by several communes, invalid half-day values."""
 
+import html as htmllib
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from renfort.booking.models import Slot
 
 from .factories import mission_with_slots
 
@@ -25,3 +31,31 @@ def test_a_commune_typed_with_a_typographic_apostrophe_is_found(client):
     assert page.context["origin"].commune.name == "Agen-d'Aveyron"
     assert "Nous ne trouvons pas cette commune" not in page.text
     assert client.get(SLOTS, {"commune": "Mazeyrat d’Allier"}).status_code == 200
+
+
+# --- Reserved slots once open to everyone -----------------------------------------------------
+
+
+def test_reserved_slots_less_than_48_hours_ahead_are_shown_as_open_to_all(client):
+    tomorrow = mission_with_slots(date=timezone.localdate() + timedelta(days=1))
+    assert Slot.objects.filter(mission=tomorrow, reserved_for_priority=True).exists()
+    page = client.get(SEARCH, {"q": "81230"})
+    [result] = page.context["results"]
+    assert result.reserved_count == 0
+    text = htmllib.unescape(page.text)
+    assert "réservé en priorité*" not in text and "réservés en priorité*" not in text
+    assert " *<" not in text and "booking-slot--reserved" not in text
+    assert "priorité aux patients sans médecin traitant" not in text
+    assert "ouvert à tous 48 heures avant" not in text  # no « * » to explain
+    site_page = client.get(reverse("booking:site_slots", args=[tomorrow.site_id])).text
+    assert "booking-slot--reserved" not in site_page and " *<" not in site_page
+    assert "ouvert à tous 48 heures avant" not in site_page
+
+
+def test_reserved_slots_further_ahead_keep_their_mark(client, mission):
+    page = client.get(SEARCH, {"q": "81230"})
+    assert page.context["results"][0].reserved_count == 10
+    text = htmllib.unescape(page.text)
+    assert "dont 10 réservés en priorité*" in text and "booking-slot--reserved" in text
+    assert "(priorité aux patients sans médecin traitant ou en ALD)" in text
+    assert "ouvert à tous 48 heures avant" in text
