@@ -1,5 +1,6 @@
 """Day view of a site / a doctor: permissions (refusals included), masking, marks, walk-ins."""
 
+import html as htmllib
 from datetime import datetime, time
 
 import pytest
@@ -203,7 +204,7 @@ def test_walk_in_rules(mission):
             mission=mission, actor=mission.site.manager, last_name="A", first_name="B", at=at
         )
     for late in (time(7, 30), time(18, 30)):
-        with pytest.raises(ValidationError, match="entre 09h00 et 18h00"):
+        with pytest.raises(ValidationError, match="de 09h00 à 12h00 ou de 14h00 à 18h00"):
             appointment_walk_in_add(
                 mission=mission,
                 actor=mission.site.manager,
@@ -229,6 +230,23 @@ def test_walk_in_rules(mission):
         appointment_walk_in_add(
             mission=proposed, actor=mission.site.manager, last_name="A", first_name="B", at=at
         )
+
+
+def test_a_walk_in_falls_in_a_consultation_period_not_in_the_lunch_break(client):
+    mission = mission_with_slots(date=timezone.localdate())  # 9h–12h and 14h–18h
+    client.force_login(mission.site.manager)
+    url = reverse("booking:walk_in", args=[mission.pk])
+    response = client.post(
+        url, {"last_name": "Midi", "first_name": "Alex", "time": "12:30"}, follow=True
+    )
+    assert not Appointment.objects.filter(walk_in=True).exists()
+    assert (
+        "L'heure doit être pendant la consultation : de 09h00 à 12h00 ou de 14h00 à 18h00."
+        in htmllib.unescape(response.text)
+    )
+    for accepted in ("09:00", "12:00", "14:00", "18:00"):
+        client.post(url, {"last_name": "Passage", "first_name": "Alex", "time": accepted})
+    assert Appointment.objects.filter(walk_in=True).count() == 4
 
 
 def test_a_walk_in_on_another_sites_mission_tells_nothing(client, mission):
