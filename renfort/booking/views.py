@@ -383,9 +383,14 @@ def day(request, pk: int, day: str):
     doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
     if doctor_days is None:
         raise Http404("Journée introuvable.")
+    now_time = timezone.localtime().strftime("%H:%M")
     for doctor_day in doctor_days:
         for appointment in doctor_day.appointments:
             appointment.contact = selectors.contact_label(request.user, appointment)
+        # One walk-in form per doctor: ids of its own (two doctors the same day, RGAA 8.2).
+        doctor_day.walk_in_form = WalkInForm(
+            initial={"time": now_time}, auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s"
+        )
     return render(
         request,
         "booking/day.html",
@@ -394,7 +399,6 @@ def day(request, pk: int, day: str):
             "site": site,
             "day": the_day,
             "doctor_days": doctor_days,
-            "walk_in_form": WalkInForm(initial={"time": timezone.localtime().strftime("%H:%M")}),
             "marks": [("seen", "Vu"), ("excused", "Excusé"), ("no_show", "Absent")],
             # Marks from the day on, walk-ins on the day only (the services refuse the rest).
             "can_mark": the_day <= timezone.localdate(),

@@ -1,6 +1,7 @@
 """Day view of a site / a doctor: permissions (refusals included), masking, marks, walk-ins."""
 
 import html as htmllib
+import re
 from datetime import datetime, time
 
 import pytest
@@ -265,3 +266,18 @@ def test_the_day_counts_the_appointments_still_held(client, mission, appointment
     )
     client.force_login(mission.site.manager)
     assert "1 rendez-vous (et 1 annulé)" in client.get(day_url(mission)).text
+
+
+def test_two_walk_in_forms_the_same_day_have_ids_of_their_own(client):
+    morning = mission_with_slots(date=timezone.localdate())
+    afternoon = mission_with_slots(date=morning.date, site=morning.site, period="afternoon")
+    client.force_login(morning.site.manager)
+    page = client.get(day_url(morning)).text
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for mission in (morning, afternoon):
+        for name in ("last_name", "first_name", "time"):
+            field_id = f"id_walk_in_{mission.pk}_{name}"
+            assert f'for="{field_id}"' in page and f'id="{field_id}"' in page
+    # The names stay plain: the walk-in view reads them as before.
+    assert page.count('name="last_name"') == 2
