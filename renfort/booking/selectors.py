@@ -27,7 +27,13 @@ from .models import (
     SlotStatus,
     priority_release_delta,
 )
-from .permissions import can_manage_mission_day, can_view_site_day, doctor_of, sees_contact
+from .permissions import (
+    can_manage_mission_day,
+    can_view_site_day,
+    doctor_of,
+    sees_contact,
+    sees_health_information,
+)
 from .slots import PARIS, haversine_km
 
 SEARCH_HORIZON_DAYS = 60
@@ -491,6 +497,7 @@ class DoctorDay:
     appointments: list[Appointment]
     free_slots: int
     can_manage: bool
+    sees_health: bool = False  # reason and priority badge (permissions.sees_health_information)
 
     @property
     def cancelled_count(self) -> int:
@@ -538,6 +545,7 @@ def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
             appointments=grouped[m.pk],
             free_slots=free.get(m.pk, 0),
             can_manage=can_manage_mission_day(user, m),
+            sees_health=sees_health_information(user, m),
         )
         for m in missions
     ]

@@ -281,3 +281,28 @@ def test_two_walk_in_forms_the_same_day_have_ids_of_their_own(client):
             assert f'for="{field_id}"' in page and f'id="{field_id}"' in page
     # The names stay plain: the walk-in view reads them as before.
     assert page.count('name="last_name"') == 2
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda m: UserFactory(role="ars_agent", region=m.site.region),
+        lambda m: UserFactory(national=True),
+    ],
+    ids=["ars", "national"],
+)
+def test_read_only_roles_see_no_health_information(client, mission, make_user):
+    priority = book(free_slot(mission), reason="Certificat de sport")  # no médecin traitant
+    assert priority.is_priority
+    client.force_login(make_user(mission))
+    page = htmllib.unescape(client.get(day_url(mission)).text)
+    assert "FICTIF Camille" in page  # the name and the time, as docs/booking.md says
+    assert "sans médecin traitant / ALD" not in page and "Certificat de sport" not in page
+    assert "tél." not in page and priority.email not in page
+
+
+def test_the_people_who_receive_the_patient_see_the_priority_badge(client, mission, appointment):
+    for user in (mission.site.manager, mission.doctor.user):
+        client.force_login(user)
+        page = client.get(day_url(mission)).text
+        assert "sans médecin traitant / ALD" in page and "Certificat de sport" in page
