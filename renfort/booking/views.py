@@ -402,6 +402,8 @@ def day(request, pk: int, day: str):
             "marks": [("seen", "Vu"), ("excused", "Excusé"), ("no_show", "Absent")],
             # Marks from the day on, walk-ins on the day only (the services refuse the rest).
             "can_mark": the_day <= timezone.localdate(),
+            # Read-only roles (ARS, national) never mark: no « Vous pourrez marquer… » for them.
+            "can_act": any(d.can_manage for d in doctor_days),
             "is_today": the_day == timezone.localdate(),
             "now": timezone.now(),
         },

@@ -306,3 +306,18 @@ def test_the_people_who_receive_the_patient_see_the_priority_badge(client, missi
         client.force_login(user)
         page = client.get(day_url(mission)).text
         assert "sans médecin traitant / ALD" in page and "Certificat de sport" in page
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda m: UserFactory(role="ars_agent", region=m.site.region),
+        lambda m: UserFactory(national=True),
+    ],
+    ids=["ars", "national"],
+)
+def test_read_only_roles_are_not_told_they_will_mark_patients(client, mission, make_user):
+    client.force_login(make_user(mission))
+    assert "Vous pourrez marquer" not in client.get(day_url(mission)).text
+    client.force_login(mission.site.manager)
+    assert "Vous pourrez marquer" in client.get(day_url(mission)).text
