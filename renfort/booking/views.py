@@ -115,6 +115,7 @@ def book(request, pk: int):
     form = BookingForm(data)
     token_form = TokenForm(data)
     slot_error = ""  # the slot itself refused (taken meanwhile, past, reserved, limit…)
+    token_reused = False  # the form was already used: its booking stands (never shown here)
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():
             try:
@@ -134,11 +135,13 @@ def book(request, pk: int):
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     slot_error = " ".join(exc.messages)
                     if exc.code == "token_reused":
+                        token_reused = True
                         token_form = TokenForm()  # a fresh key for the corrected form
             else:
                 messages.success(
                     request,
-                    f"Votre rendez-vous est confirmé. Référence : {appointment.reference}.",
+                    f"Votre rendez-vous est confirmé. Référence : {appointment.reference}. "
+                    + sent_to(appointment),
                 )
                 return redirect("booking:manage", secret=appointment.secret)
         else:
@@ -155,12 +158,30 @@ def book(request, pk: int):
             if slot_error
             else titled("Réserver ce créneau", form),
             "slot_error": slot_error,
+            "token_reused": token_reused,
             "slot": slot,
             "available": slot.status == "available" and slot.start > now,
             "reserved_now": slot.is_reserved_now(now),
             "form": form,
             "token_form": token_form if data else TokenForm(),
         },
+    )
+
+
+def sent_to(appointment) -> str:
+    """Where the confirmation went, masked (« Confirmation envoyée à c•••@exemple.fr et au
+    06 •• •• •• 78 »), so that a typo is seen at once; the page is the secret link's."""
+    places = []
+    if appointment.email:
+        places.append(f"à {appointment.masked_email}")
+    if appointment.phone:
+        places.append(f"au {appointment.masked_phone}")
+    if not places:
+        return ""
+    return (
+        f"Confirmation envoyée {' et '.join(places)}. Si ce n'est pas votre adresse ou votre "
+        "numéro, annulez ce rendez-vous ci-dessous et réservez de nouveau avec les bonnes "
+        "coordonnées."
     )
 
 
@@ -347,7 +368,10 @@ def offer(request, secret: str):
             if found.status != "accepted":  # already accepted: the page itself says so
                 messages.error(request, " ".join(exc.messages))
             return _private(redirect("booking:offer", secret=secret))
-        messages.success(request, f"Le créneau est à vous. Référence : {appointment.reference}.")
+        messages.success(
+            request,
+            f"Le créneau est à vous. Référence : {appointment.reference}. " + sent_to(appointment),
+        )
         return _private(redirect("booking:manage", secret=appointment.secret))
     return _private(
         render(

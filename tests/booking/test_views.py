@@ -142,9 +142,43 @@ def test_a_replayed_token_never_shows_the_first_appointment(client, mission):
     )
     text = htmllib.unescape(response.text)
     assert first.secret not in text and first.reference not in text
-    assert "Ce formulaire a déjà servi à une autre réservation" in text
+    assert (
+        "Ce formulaire a déjà servi : le rendez-vous réservé avec lui est bien enregistré" in text
+    )
+    assert "Pour réserver un autre rendez-vous, renvoyez le formulaire" in text
     assert f'value="{token}"' not in text  # a fresh key: the corrected form can be sent
     assert Appointment.objects.count() == 1
+
+
+def test_back_and_resend_with_a_corrected_email_says_what_to_do(client, mission):
+    slot = free_slot(mission)
+    url = reverse("booking:book", args=[slot.pk])
+    token = str(uuid.uuid4())
+    # Booked and redirected to the secret page (its « confirmé » message shown there).
+    client.post(url, {**patient_data(email="typo@exampel.org"), "token": token}, follow=True)
+    first = Appointment.objects.get()
+    response = client.post(url, {**patient_data(email="fixed@example.org"), "token": token})
+    text = htmllib.unescape(response.text)
+    assert (
+        "Ce formulaire a déjà servi : le rendez-vous réservé avec lui est bien enregistré" in text
+    )
+    assert "utilisez le lien de cette confirmation" in text
+    assert "Appelez le lieu de consultation au 05 63 00 00 00" in text
+    assert "n'est plus disponible" not in text and "réservé par une autre personne" not in text
+    assert first.secret not in text and first.reference not in text and "typo@" not in text
+    assert Appointment.objects.count() == 1
+
+
+def test_the_page_after_booking_says_where_the_confirmation_went(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    data = {**patient_data(email="dominique@exemple.fr"), "token": str(uuid.uuid4())}
+    page = htmllib.unescape(client.post(url, data, follow=True).text)
+    assert "Confirmation envoyée à d•••@exemple.fr et au 06 •• •• •• 78." in page
+    assert "annulez ce rendez-vous ci-dessous et réservez de nouveau" in page
+    phone_only = {**patient_data(phone="0692 12 34 56", email=""), "token": str(uuid.uuid4())}
+    other = reverse("booking:book", args=[free_slot(mission).pk])
+    page = htmllib.unescape(client.post(other, phone_only, follow=True).text)
+    assert "Confirmation envoyée au 0692 •• •• 56." in page
 
 
 def test_booking_form_errors(client, mission):
