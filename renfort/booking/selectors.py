@@ -175,13 +175,34 @@ def origin_resolve(
     return _origin_resolve(latitude=latitude, longitude=longitude)
 
 
+MAX_HOMONYMS = 30  # communes offered under a shared postcode (20230 serves 12)
+
+
+def is_postcode(query: str) -> bool:
+    return len(query) == 5 and query.isdigit()
+
+
 def homonyms(origin: "Origin", query: str) -> list[Commune]:
     """Other communes of the programme with exactly the name typed (« Parisot » is in the Tarn
-    and in Tarn-et-Garonne): the search page offers them. None for a postcode or a pick."""
+    and in Tarn-et-Garonne), or with the postcode typed (20230 serves 12 communes): the search
+    page says which one was used and offers the others. None for a pick in the list."""
     from renfort.territories.normalize import normalize_name
 
-    key = normalize_name(query or "")
-    if not key or origin is None or origin.commune is None or any(c.isdigit() for c in query):
+    if origin is None or origin.commune is None:
+        return []
+    query = (query or "").strip()
+    if is_postcode(query):
+        return reference_cache.get(
+            ("postcode-homonyms", query, origin.commune.pk),
+            lambda: list(
+                Commune.objects.in_programme()
+                .search(query)
+                .exclude(pk=origin.commune.pk)
+                .order_by("name")[:MAX_HOMONYMS]
+            ),
+        )
+    key = normalize_name(query)
+    if not key or any(c.isdigit() for c in query):
         return []
     return reference_cache.get(
         ("homonyms", key, origin.commune.pk),

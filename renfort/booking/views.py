@@ -67,6 +67,7 @@ def search(request):
         context["origin"] = origin
         if not data["commune"]:
             context["homonyms"] = selectors.homonyms(origin, data["q"])
+            context["homonyms_by_postcode"] = selectors.is_postcode(data["q"].strip())
         if origin is not None:
             context["results"] = selectors.slots_search(
                 origin=origin,

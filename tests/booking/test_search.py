@@ -59,3 +59,27 @@ def test_reserved_slots_further_ahead_keep_their_mark(client, mission):
     assert "dont 10 réservés en priorité*" in text and "booking-slot--reserved" in text
     assert "(priorité aux patients sans médecin traitant ou en ALD)" in text
     assert "ouvert à tous 48 heures avant" in text
+
+
+# --- Postcode shared by several communes --------------------------------------------------------
+
+
+def test_a_postcode_shared_by_several_communes_says_which_one_and_offers_the_others(client):
+    page = client.get(SEARCH, {"q": "20230"})
+    chosen = page.context["origin"].commune
+    others = page.context["homonyms"]
+    assert len(others) >= 11 and chosen not in others
+    assert "Linguizzetta" in {c.name for c in [chosen, *others]}
+    text = htmllib.unescape(page.text)
+    assert f"Plusieurs communes ont ce code postal : résultats pour {chosen.label}." in text
+    linguizzetta = next(c for c in [chosen, *others] if c.name == "Linguizzetta")
+    if linguizzetta != chosen:
+        assert f"?commune={linguizzetta.pk}&q=" in text
+    picked = client.get(SEARCH, {"q": linguizzetta.label, "commune": linguizzetta.pk})
+    assert picked.context["origin"].commune == linguizzetta
+    assert not picked.context.get("homonyms")
+
+
+def test_a_postcode_of_one_commune_has_no_notice(client):
+    page = client.get(SEARCH, {"q": "81230"})
+    assert not page.context["homonyms"] and "Plusieurs communes" not in page.text
