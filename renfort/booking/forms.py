@@ -12,6 +12,17 @@ from .services import REASON_MAX, patient_check
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
+# The API's values (demi_journee=matin…) in a link to the page mean the same thing.
+PERIOD_ALIASES = {"matin": "morning", "apres-midi": "afternoon", "après-midi": "afternoon"}
+PERIOD_INVALID = "Demi-journée inconnue : choisissez toute la journée, le matin ou l'après-midi."
+
+
+class PeriodField(forms.ChoiceField):
+    def to_python(self, value):
+        value = super().to_python(value).strip().lower()
+        return PERIOD_ALIASES.get(value, value)
+
+
 YES_NO = [("oui", "Oui"), ("non", "Non")]
 
 
@@ -28,7 +39,12 @@ class SearchForm(RenfortForm):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     date = forms.DateField(label="Date", required=False, widget=DATE_WIDGET)
-    period = forms.ChoiceField(label="Demi-journée", choices=PERIODS, required=False)
+    period = PeriodField(
+        label="Demi-journée",
+        choices=PERIODS,
+        required=False,
+        error_messages={"invalid_choice": PERIOD_INVALID},
+    )
     proximity = forms.BooleanField(
         label="Trier seulement par distance (sans mettre ma zone en premier)", required=False
     )

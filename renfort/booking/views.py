@@ -48,7 +48,7 @@ def _private(response):
 def search(request):
     form = SearchForm(request.GET or None)
     context = {
-        "title": "Prendre rendez-vous",
+        "title": titled("Prendre rendez-vous", form),
         "form": form,
         "searched": False,
         "max_distance_km": selectors.MAX_DISTANCE_KM,

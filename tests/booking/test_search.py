@@ -83,3 +83,30 @@ def test_a_postcode_shared_by_several_communes_says_which_one_and_offers_the_oth
 def test_a_postcode_of_one_commune_has_no_notice(client):
     page = client.get(SEARCH, {"q": "81230"})
     assert not page.context["homonyms"] and "Plusieurs communes" not in page.text
+
+
+# --- Half-day values ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["soir", "MORNINGS", "1"])
+def test_an_unknown_half_day_in_the_url_is_told_on_its_field(client, mission, value):
+    page = client.get(SEARCH, {"q": "81230", "period": value})
+    text = htmllib.unescape(page.text)
+    assert "Demi-journée inconnue : choisissez toute la journée, le matin ou l'après-midi." in text
+    assert 'aria-describedby="id_period-messages"' in text
+    assert page.context["title"].startswith("Erreur dans le formulaire")
+
+
+@pytest.mark.parametrize(
+    ("value", "count"), [("matin", 9), ("apres-midi", 12), ("morning", 9), ("", 21)]
+)
+def test_the_api_half_day_values_work_on_the_page_too(client, mission, value, count):
+    page = client.get(SEARCH, {"q": "81230", "date": mission.date.isoformat(), "period": value})
+    assert page.context["results"][0].slot_count == count
+
+
+def test_the_api_refuses_an_unknown_half_day_in_french(client, mission):
+    response = client.get(SLOTS, {"commune": "81230", "demi_journee": "soir"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["champ"] == "demi_journee" and "Valeurs possibles" in error["message"]
