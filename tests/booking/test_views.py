@@ -191,6 +191,35 @@ def test_booking_form_errors(client, mission):
     assert "accepter le traitement de vos données" in response.text
 
 
+def input_tag(page: str, field_id: str) -> str:
+    return re.search(rf'<input[^>]*\bid="{field_id}"[^>]*>', page).group(0)
+
+
+def test_fields_in_error_keep_their_hint_and_personal_fields_autocomplete(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    page = client.get(url).text
+    for name, token in [("last_name", "family-name"), ("first_name", "given-name")]:
+        assert f'autocomplete="{token}"' in input_tag(page, f"id_{name}")
+    assert 'autocomplete="bday"' in input_tag(page, "id_birth_date")
+    data = {**patient_data(phone="123", email="pas-une-adresse"), "token": str(uuid.uuid4())}
+    page = client.post(url, data).text
+    for name in ("phone", "email"):
+        tag = input_tag(page, f"id_{name}")
+        assert f'aria-describedby="id_{name}_helptext id_{name}-desc-error"' in tag
+        assert 'aria-invalid="true"' in tag
+        assert f'id="id_{name}_helptext"' in page and f'id="id_{name}-desc-error"' in page
+    # A field without hint is described by its error only.
+    page = client.post(url, {**patient_data(last_name=""), "token": str(uuid.uuid4())}).text
+    assert 'aria-describedby="id_last_name-desc-error"' in input_tag(page, "id_last_name")
+
+
+def test_the_waiting_list_form_has_the_same_accessible_fields(client, mission):
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    page = client.post(url, {**patient_data(phone="123"), "token": str(uuid.uuid4())}).text
+    assert 'aria-describedby="id_phone_helptext id_phone-desc-error"' in input_tag(page, "id_phone")
+    assert 'autocomplete="family-name"' in input_tag(page, "id_last_name")
+
+
 def test_booking_a_taken_slot_shows_a_clear_message(client, mission):
     slot = free_slot(mission)
     book(slot, phone="+33612000009", email="premier@exemple.test")
