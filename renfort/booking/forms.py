@@ -12,6 +12,17 @@ from .services import REASON_MAX, patient_check
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
+# The API's values (demi_journee=matin…) in a link to the page mean the same thing.
+PERIOD_ALIASES = {"matin": "morning", "apres-midi": "afternoon", "après-midi": "afternoon"}
+PERIOD_INVALID = "Demi-journée inconnue : choisissez toute la journée, le matin ou l'après-midi."
+
+
+class PeriodField(forms.ChoiceField):
+    def to_python(self, value):
+        value = super().to_python(value).strip().lower()
+        return PERIOD_ALIASES.get(value, value)
+
+
 YES_NO = [("oui", "Oui"), ("non", "Non")]
 
 
@@ -28,7 +39,12 @@ class SearchForm(RenfortForm):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     date = forms.DateField(label="Date", required=False, widget=DATE_WIDGET)
-    period = forms.ChoiceField(label="Demi-journée", choices=PERIODS, required=False)
+    period = PeriodField(
+        label="Demi-journée",
+        choices=PERIODS,
+        required=False,
+        error_messages={"invalid_choice": PERIOD_INVALID},
+    )
     proximity = forms.BooleanField(
         label="Trier seulement par distance (sans mettre ma zone en premier)", required=False
     )
@@ -73,23 +89,49 @@ class TokenForm(forms.Form):
 DATE_INVALID = "Date invalide : choisissez-la dans le calendrier ou écrivez-la JJ/MM/AAAA."
 
 
-def date_field(label: str, missing: str) -> forms.DateField:
+def date_field(label: str, missing: str, autocomplete: str = "") -> forms.DateField:
     """A required date (calendar widget) with its French messages."""
+    widget = DATE_WIDGET
+    if autocomplete:
+        widget = forms.DateInput(
+            attrs={**DATE_WIDGET.attrs, "autocomplete": autocomplete}, format=DATE_WIDGET.format
+        )
     return forms.DateField(
         label=label,
-        widget=DATE_WIDGET,
+        widget=widget,
         error_messages={"required": missing, "invalid": DATE_INVALID},
     )
 
 
+class DescribedBoundField(RenfortForm.bound_field_class):
+    """A field in error stays described by its hint as well as by its error message
+    (django-dsfr replaces the hint with the error in aria-describedby)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.help_text and self.errors and not isinstance(widget, forms.RadioSelect):
+            attrs["aria-describedby"] = f"{self.id_for_label}_helptext {self.auto_id}-desc-error"
+        return attrs
+
+
 class PatientForm(RenfortForm):
+    bound_field_class = DescribedBoundField
+
+    # autocomplete: the browser fills in the patient's own data (RGAA 11.13).
     last_name = forms.CharField(
-        label="Nom", max_length=100, error_messages={"required": "Indiquez votre nom."}
+        label="Nom",
+        max_length=100,
+        error_messages={"required": "Indiquez votre nom."},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     first_name = forms.CharField(
-        label="Prénom", max_length=100, error_messages={"required": "Indiquez votre prénom."}
+        label="Prénom",
+        max_length=100,
+        error_messages={"required": "Indiquez votre prénom."},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    birth_date = date_field("Date de naissance", "Indiquez votre date de naissance.")
+    birth_date = date_field("Date de naissance", "Indiquez votre date de naissance.", "bday")
     phone = forms.CharField(
         label="Téléphone mobile",
         help_text="Pour recevoir la confirmation et le rappel par SMS. Par exemple 06 12 34 56 78.",

@@ -296,12 +296,12 @@ class Appointment(models.Model):
 
 
 def mask_phone(e164: str) -> str:
-    """« 06 •• •• •• 78 »: enough to tell two patients apart, not enough to call them."""
-    national = format_phone(e164)
-    digits = national.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    """« 06 •• •• •• 78 », « 0692 •• •• 56 » (overseas): the number as people write it, its
+    middle groups hidden. Enough to tell two patients apart, not enough to call them."""
+    groups = format_phone(e164).split()
+    if len(groups) < 3 or sum(map(len, groups)) != 10 or not "".join(groups).isdigit():
         return "•• •• •• •• ••" if e164 else ""
-    return f"{digits[:2]} •• •• •• {digits[-2:]}"
+    return " ".join([groups[0], *("•" * len(g) for g in groups[1:-1]), groups[-1]])
 
 
 def mask_email(email: str) -> str:
@@ -347,7 +347,9 @@ class WaitingListEntry(models.Model):
     status = models.CharField(
         "statut", max_length=10, choices=WaitingStatus.choices, default=WaitingStatus.WAITING
     )
-    offers_sent = models.PositiveSmallIntegerField("propositions envoyées", default=0)
+    # Offers that count against WAITLIST_MAX_OFFERS: an offer lost because someone else
+    # confirmed first (status "taken") is given back.
+    offers_sent = models.PositiveSmallIntegerField("propositions comptées", default=0)
     secret = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -401,7 +403,13 @@ class WaitingListOffer(models.Model):
         verbose_name = "proposition de créneau (liste d'attente)"
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "slot"], name="one_offer_per_entry_and_slot")
+            # A slot is offered again to someone who lost the race for it (status "taken"),
+            # never twice to the same person at the same time.
+            models.UniqueConstraint(
+                fields=["entry", "slot"],
+                condition=Q(status="pending"),
+                name="one_open_offer_per_entry_and_slot",
+            )
         ]
 
     def is_open(self, now=None) -> bool:

@@ -2,8 +2,9 @@
 
 - the site manager sees and manages the appointments of their own sites;
 - a doctor sees and manages the appointments of their own missions;
-- an ARS agent sees the day views of the sites of their region, read-only and without contacts;
-  national steering sees every region read-only; the admin does everything;
+- an ARS agent sees the day views of the sites of their region, read-only, without contacts and
+  without health information (reason, priority patient); national steering sees every region
+  the same way; the admin does everything;
 - anyone else gets a 403 (or a 404 for an object outside their scope).
 """
 
@@ -49,6 +50,13 @@ def can_view_mission_day(user, mission) -> bool:
     return has_role(user, Role.ARS_AGENT, Role.NATIONAL) and can_see_region(
         user, mission.site.region_id
     )
+
+
+def sees_health_information(user, mission) -> bool:
+    """The reason of the visit and whether the patient has no médecin traitant or is in ALD
+    (the « priorité » badge) are health information: only the people who receive the patient
+    (site manager, doctor, admin) see them, never the read-only roles (ARS, national)."""
+    return can_manage_mission_day(user, mission)
 
 
 def sees_contact(user, site) -> bool:

@@ -27,7 +27,13 @@ from .models import (
     SlotStatus,
     priority_release_delta,
 )
-from .permissions import can_manage_mission_day, can_view_site_day, doctor_of, sees_contact
+from .permissions import (
+    can_manage_mission_day,
+    can_view_site_day,
+    doctor_of,
+    sees_contact,
+    sees_health_information,
+)
 from .slots import PARIS, haversine_km
 
 SEARCH_HORIZON_DAYS = 60
@@ -169,13 +175,34 @@ def origin_resolve(
     return _origin_resolve(latitude=latitude, longitude=longitude)
 
 
+MAX_HOMONYMS = 30  # communes offered under a shared postcode (20230 serves 12)
+
+
+def is_postcode(query: str) -> bool:
+    return len(query) == 5 and query.isdigit()
+
+
 def homonyms(origin: "Origin", query: str) -> list[Commune]:
     """Other communes of the programme with exactly the name typed (« Parisot » is in the Tarn
-    and in Tarn-et-Garonne): the search page offers them. None for a postcode or a pick."""
+    and in Tarn-et-Garonne), or with the postcode typed (20230 serves 12 communes): the search
+    page says which one was used and offers the others. None for a pick in the list."""
     from renfort.territories.normalize import normalize_name
 
-    key = normalize_name(query or "")
-    if not key or origin is None or origin.commune is None or any(c.isdigit() for c in query):
+    if origin is None or origin.commune is None:
+        return []
+    query = (query or "").strip()
+    if is_postcode(query):
+        return reference_cache.get(
+            ("postcode-homonyms", query, origin.commune.pk),
+            lambda: list(
+                Commune.objects.in_programme()
+                .search(query)
+                .exclude(pk=origin.commune.pk)
+                .order_by("name")[:MAX_HOMONYMS]
+            ),
+        )
+    key = normalize_name(query)
+    if not key or any(c.isdigit() for c in query):
         return []
     return reference_cache.get(
         ("homonyms", key, origin.commune.pk),
@@ -491,6 +518,7 @@ class DoctorDay:
     appointments: list[Appointment]
     free_slots: int
     can_manage: bool
+    sees_health: bool = False  # reason and priority badge (permissions.sees_health_information)
 
     @property
     def cancelled_count(self) -> int:
@@ -538,6 +566,7 @@ def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
             appointments=grouped[m.pk],
             free_slots=free.get(m.pk, 0),
             can_manage=can_manage_mission_day(user, m),
+            sees_health=sees_health_information(user, m),
         )
         for m in missions
     ]

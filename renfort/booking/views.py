@@ -53,7 +53,7 @@ def _private(response):
 def search(request):
     form = SearchForm(request.GET or None)
     context = {
-        "title": "Prendre rendez-vous",
+        "title": titled("Prendre rendez-vous", form),
         "form": form,
         "searched": False,
         "max_distance_km": selectors.MAX_DISTANCE_KM,
@@ -72,6 +72,7 @@ def search(request):
         context["origin"] = origin
         if not data["commune"]:
             context["homonyms"] = selectors.homonyms(origin, data["q"])
+            context["homonyms_by_postcode"] = selectors.is_postcode(data["q"].strip())
         if origin is not None:
             context["results"] = selectors.slots_search(
                 origin=origin,
@@ -80,6 +81,8 @@ def search(request):
                 own_zone_first=not data["proximity"],
             )
             context["zone"] = selectors.zone_of(origin.zone_id)
+            # The footnote of the « * » only when a slot is still reserved (< 48 h: open to all).
+            context["any_reserved"] = any(r.reserved_count for r in context["results"])
             if not context["results"]:
                 context["nearest"] = selectors.nearest_sites(origin=origin)
     return render(request, "booking/search.html", context)
@@ -89,10 +92,16 @@ def site_slots(request, pk: int):
     """All the next free slots of one site (from the search results)."""
     site = get_object_or_404(Site.objects.active().select_related("commune"), pk=pk)
     slots = list(selectors.site_bookable_slots(site=site)[:120])
+    now = timezone.now()
     return render(
         request,
         "booking/site_slots.html",
-        {"title": f"Rendez-vous — {site.name}", "site": site, "slots": slots},
+        {
+            "title": f"Rendez-vous — {site.name}",
+            "site": site,
+            "slots": slots,
+            "any_reserved": any(s.is_reserved_now(now) for s in slots),
+        },
     )
 
 
@@ -112,6 +121,7 @@ def book(request, pk: int):
     form = BookingForm(data)
     token_form = TokenForm(data)
     slot_error = ""  # the slot itself refused (taken meanwhile, past, reserved, limit…)
+    token_reused = False  # the form was already used: its booking stands (never shown here)
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():
             try:
@@ -131,11 +141,13 @@ def book(request, pk: int):
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     slot_error = " ".join(exc.messages)
                     if exc.code == "token_reused":
+                        token_reused = True
                         token_form = TokenForm()  # a fresh key for the corrected form
             else:
                 messages.success(
                     request,
-                    f"Votre rendez-vous est confirmé. Référence : {appointment.reference}.",
+                    f"Votre rendez-vous est confirmé. Référence : {appointment.reference}. "
+                    + sent_to(appointment),
                 )
                 return redirect("booking:manage", secret=appointment.secret)
         else:
@@ -152,12 +164,30 @@ def book(request, pk: int):
             if slot_error
             else titled("Réserver ce créneau", form),
             "slot_error": slot_error,
+            "token_reused": token_reused,
             "slot": slot,
             "available": slot.status == "available" and slot.start > now,
             "reserved_now": slot.is_reserved_now(now),
             "form": form,
             "token_form": token_form if data else TokenForm(),
         },
+    )
+
+
+def sent_to(appointment) -> str:
+    """Where the confirmation went, masked (« Confirmation envoyée à c•••@exemple.fr et au
+    06 •• •• •• 78 »), so that a typo is seen at once; the page is the secret link's."""
+    places = []
+    if appointment.email:
+        places.append(f"à {appointment.masked_email}")
+    if appointment.phone:
+        places.append(f"au {appointment.masked_phone}")
+    if not places:
+        return ""
+    return (
+        f"Confirmation envoyée {' et '.join(places)}. Si ce n'est pas votre adresse ou votre "
+        "numéro, annulez ce rendez-vous ci-dessous et réservez de nouveau avec les bonnes "
+        "coordonnées."
     )
 
 
@@ -347,7 +377,10 @@ def offer(request, secret: str):
             if found.status != "accepted":  # already accepted: the page itself says so
                 messages.error(request, " ".join(exc.messages))
             return _private(redirect("booking:offer", secret=secret))
-        messages.success(request, f"Le créneau est à vous. Référence : {appointment.reference}.")
+        messages.success(
+            request,
+            f"Le créneau est à vous. Référence : {appointment.reference}. " + sent_to(appointment),
+        )
         return _private(redirect("booking:manage", secret=appointment.secret))
     return _private(
         render(
@@ -383,9 +416,14 @@ def day(request, pk: int, day: str):
     doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
     if doctor_days is None:
         raise Http404("Journée introuvable.")
+    now_time = timezone.localtime().strftime("%H:%M")
     for doctor_day in doctor_days:
         for appointment in doctor_day.appointments:
             appointment.contact = selectors.contact_label(request.user, appointment)
+        # One walk-in form per doctor: ids of its own (two doctors the same day, RGAA 8.2).
+        doctor_day.walk_in_form = WalkInForm(
+            initial={"time": now_time}, auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s"
+        )
     return render(
         request,
         "booking/day.html",
@@ -394,10 +432,11 @@ def day(request, pk: int, day: str):
             "site": site,
             "day": the_day,
             "doctor_days": doctor_days,
-            "walk_in_form": WalkInForm(initial={"time": timezone.localtime().strftime("%H:%M")}),
             "marks": [("seen", "Vu"), ("excused", "Excusé"), ("no_show", "Absent")],
             # Marks from the day on, walk-ins on the day only (the services refuse the rest).
             "can_mark": the_day <= timezone.localdate(),
+            # Read-only roles (ARS, national) never mark: no « Vous pourrez marquer… » for them.
+            "can_act": any(d.can_manage for d in doctor_days),
             "is_today": the_day == timezone.localdate(),
             "now": timezone.now(),
         },

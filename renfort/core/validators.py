@@ -1,4 +1,5 @@
-"""Checks shared by several apps: Luhn keys (RPPS, FINESS) and French phone numbers."""
+"""Checks shared by several apps: Luhn keys (RPPS, FINESS) and French phone numbers
+(metropolitan and overseas)."""
 
 import unicodedata
 
@@ -6,7 +7,10 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 
 PHONE_ERROR = "Numéro de téléphone invalide : saisissez 10 chiffres, par exemple 05 63 00 00 00."
-MOBILE_ERROR = "Saisissez un numéro de téléphone mobile (06 ou 07), par exemple 06 12 34 56 78."
+MOBILE_ERROR = (
+    "Saisissez un numéro de téléphone mobile (06 ou 07), par exemple 06 12 34 56 78 ou, "
+    "outre-mer, 0692 12 34 56."
+)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -41,28 +45,75 @@ def normalize_phone(value: str) -> str:
 # uses them; they are accepted as mobiles although phonenumbers does not list them.
 FICTION_MOBILE_PREFIX = "+3363998"
 
+# Mobile numbers of the overseas departments are written like metropolitan ones (0692 12 34 56)
+# but belong to other country codes: the first digits after the 0 tell which. Source: ARCEP,
+# plan national de numérotation, tranches mobiles 06 des départements d'outre-mer (the 07 09
+# blocks opened since are recognised through phonenumbers' metadata, see _overseas_mobile).
+OVERSEAS_MOBILE_PREFIXES = {
+    "690": 590,  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    "691": 590,
+    "694": 594,  # Guyane
+    "696": 596,  # Martinique
+    "697": 596,
+    "692": 262,  # La Réunion
+    "693": 262,
+    "639": 262,  # Mayotte
+}
+OVERSEAS_REGIONS = ("GP", "GF", "MQ", "RE", "YT")
+
+
+def _overseas_mobile(number: phonenumbers.PhoneNumber) -> str | None:
+    """E.164 of an overseas mobile number, typed nationally (0692…, parsed as +33) or with its
+    own country code (+262 692…), or None."""
+    national = str(number.national_number)
+    if len(national) != 9:
+        return None
+    typed_nationally = number.country_code == 33 and (
+        number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+    )
+    country_code = OVERSEAS_MOBILE_PREFIXES.get(national[:3])
+    if country_code and (typed_nationally or number.country_code == country_code):
+        return f"+{country_code}{national}"
+    for region in OVERSEAS_REGIONS:  # newer blocks (07 09…) as phonenumbers knows them
+        if typed_nationally:
+            candidate = phonenumbers.parse("0" + national, region)
+        elif number.country_code == phonenumbers.country_code_for_region(region):
+            candidate = number
+        else:
+            continue
+        if phonenumbers.is_valid_number_for_region(candidate, region) and (
+            phonenumbers.number_type(candidate) == phonenumbers.PhoneNumberType.MOBILE
+        ):
+            return phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
 
 def normalize_mobile(value: str) -> str:
-    """A French mobile number (06/07, able to receive SMS) → E.164, or ValidationError."""
+    """A French mobile number (06/07, metropolitan or overseas, able to receive SMS) → E.164
+    (+33…, +262…, +590…, +594…, +596…), or ValidationError."""
     digits = "".join(c for c in value or "" if c.isdigit() or c == "+")
     if digits.startswith("063998") and len(digits) == 10:
         digits = "+33" + digits[1:]
     if digits.startswith(FICTION_MOBILE_PREFIX) and len(digits) == 12:
         return digits
     try:
-        e164 = normalize_phone(value)
-    except ValidationError as exc:
+        number = phonenumbers.parse(value or "", "FR", keep_raw_input=True)
+    except phonenumbers.NumberParseException as exc:
         raise ValidationError(MOBILE_ERROR) from exc
-    number = phonenumbers.parse(e164, "FR")
-    if number.country_code != 33 or (
-        phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    if (
+        number.country_code == 33
+        and phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
     ):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    overseas = _overseas_mobile(number)
+    if overseas is None:
         raise ValidationError(MOBILE_ERROR)
-    return e164
+    return overseas
 
 
 def format_phone(e164: str) -> str:
-    """E.164 → national display format (05 63 00 00 00)."""
+    """E.164 → national display format, as people write it (05 63 00 00 00, 0692 12 34 56)."""
     if not e164:
         return ""
     try:

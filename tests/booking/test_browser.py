@@ -1,15 +1,18 @@
 """The patient journey in a real browser: search by postcode, book, read the confirmation,
-open the secret link, cancel."""
+open the secret link, cancel; the day view's table at desktop and phone widths."""
 
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from renfort.booking.models import Appointment
 from renfort.notifications.models import Notification
 
-from .factories import mission_with_slots
+from .factories import book, free_slot, mission_with_slots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +58,40 @@ def test_patient_books_then_cancels_from_the_secret_link(page):
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert appointment.slot.status == "available"
+
+
+def test_day_view_table_keeps_times_and_words_whole(page, live_server):
+    """« 09h00 » on one line at 1280 px; at 375 px no word is cut and the table scrolls inside
+    its container, not the page."""
+    mission = mission_with_slots()
+    book(free_slot(mission), reason="Renouvellement " + "x" * 80)
+    client = Client()
+    client.force_login(mission.site.manager)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    url = reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(url)
+        time_cell = page.locator("td.booking-time").first
+        assert time_cell.inner_text() == "09h00"
+        wrap = "el => [getComputedStyle(el).overflowWrap, getComputedStyle(el).wordBreak]"
+        assert time_cell.evaluate("el => getComputedStyle(el).whiteSpace") == "nowrap"
+        for cell in (time_cell, page.locator("td").nth(1), page.locator("td").nth(4)):
+            overflow_wrap, word_break = cell.evaluate(wrap)  # time, patient, status
+            assert overflow_wrap != "anywhere" and word_break != "break-all"
+        # « 09h00 » lays out as one line box.
+        lines = time_cell.evaluate(
+            "el => { const r = document.createRange(); r.selectNodeContents(el);"
+            " return r.getClientRects().length; }"
+        )
+        assert lines == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.locator("td.booking-reason").first.evaluate(wrap)[0] == "anywhere"

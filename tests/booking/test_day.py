@@ -1,5 +1,7 @@
 """Day view of a site / a doctor: permissions (refusals included), masking, marks, walk-ins."""
 
+import html as htmllib
+import re
 from datetime import datetime, time
 
 import pytest
@@ -203,7 +205,7 @@ def test_walk_in_rules(mission):
             mission=mission, actor=mission.site.manager, last_name="A", first_name="B", at=at
         )
     for late in (time(7, 30), time(18, 30)):
-        with pytest.raises(ValidationError, match="entre 09h00 et 18h00"):
+        with pytest.raises(ValidationError, match="de 09h00 à 12h00 ou de 14h00 à 18h00"):
             appointment_walk_in_add(
                 mission=mission,
                 actor=mission.site.manager,
@@ -229,6 +231,23 @@ def test_walk_in_rules(mission):
         appointment_walk_in_add(
             mission=proposed, actor=mission.site.manager, last_name="A", first_name="B", at=at
         )
+
+
+def test_a_walk_in_falls_in_a_consultation_period_not_in_the_lunch_break(client):
+    mission = mission_with_slots(date=timezone.localdate())  # 9h–12h and 14h–18h
+    client.force_login(mission.site.manager)
+    url = reverse("booking:walk_in", args=[mission.pk])
+    response = client.post(
+        url, {"last_name": "Midi", "first_name": "Alex", "time": "12:30"}, follow=True
+    )
+    assert not Appointment.objects.filter(walk_in=True).exists()
+    assert (
+        "L'heure doit être pendant la consultation : de 09h00 à 12h00 ou de 14h00 à 18h00."
+        in htmllib.unescape(response.text)
+    )
+    for accepted in ("09:00", "12:00", "14:00", "18:00"):
+        client.post(url, {"last_name": "Passage", "first_name": "Alex", "time": accepted})
+    assert Appointment.objects.filter(walk_in=True).count() == 4
 
 
 def test_a_walk_in_on_another_sites_mission_tells_nothing(client, mission):
@@ -268,3 +287,58 @@ def test_marking_an_appointment_outside_ones_scope_is_404_like_a_missing_one(
     assert client.post(missing, {"status": "seen"}).status_code == 404
     appointment.refresh_from_db()
     assert appointment.status == "booked"
+
+
+def test_two_walk_in_forms_the_same_day_have_ids_of_their_own(client):
+    morning = mission_with_slots(date=timezone.localdate())
+    afternoon = mission_with_slots(date=morning.date, site=morning.site, period="afternoon")
+    client.force_login(morning.site.manager)
+    page = client.get(day_url(morning)).text
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for mission in (morning, afternoon):
+        for name in ("last_name", "first_name", "time"):
+            field_id = f"id_walk_in_{mission.pk}_{name}"
+            assert f'for="{field_id}"' in page and f'id="{field_id}"' in page
+    # The names stay plain: the walk-in view reads them as before.
+    assert page.count('name="last_name"') == 2
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda m: UserFactory(role="ars_agent", region=m.site.region),
+        lambda m: UserFactory(national=True),
+    ],
+    ids=["ars", "national"],
+)
+def test_read_only_roles_see_no_health_information(client, mission, make_user):
+    priority = book(free_slot(mission), reason="Certificat de sport")  # no médecin traitant
+    assert priority.is_priority
+    client.force_login(make_user(mission))
+    page = htmllib.unescape(client.get(day_url(mission)).text)
+    assert "FICTIF Camille" in page  # the name and the time, as docs/booking.md says
+    assert "sans médecin traitant / ALD" not in page and "Certificat de sport" not in page
+    assert "tél." not in page and priority.email not in page
+
+
+def test_the_people_who_receive_the_patient_see_the_priority_badge(client, mission, appointment):
+    for user in (mission.site.manager, mission.doctor.user):
+        client.force_login(user)
+        page = client.get(day_url(mission)).text
+        assert "sans médecin traitant / ALD" in page and "Certificat de sport" in page
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda m: UserFactory(role="ars_agent", region=m.site.region),
+        lambda m: UserFactory(national=True),
+    ],
+    ids=["ars", "national"],
+)
+def test_read_only_roles_are_not_told_they_will_mark_patients(client, mission, make_user):
+    client.force_login(make_user(mission))
+    assert "Vous pourrez marquer" not in client.get(day_url(mission)).text
+    client.force_login(mission.site.manager)
+    assert "Vous pourrez marquer" in client.get(day_url(mission)).text

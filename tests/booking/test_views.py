@@ -142,9 +142,43 @@ def test_a_replayed_token_never_shows_the_first_appointment(client, mission):
     )
     text = htmllib.unescape(response.text)
     assert first.secret not in text and first.reference not in text
-    assert "Ce formulaire a déjà servi à une autre réservation" in text
+    assert (
+        "Ce formulaire a déjà servi : le rendez-vous réservé avec lui est bien enregistré" in text
+    )
+    assert "Pour réserver un autre rendez-vous, renvoyez le formulaire" in text
     assert f'value="{token}"' not in text  # a fresh key: the corrected form can be sent
     assert Appointment.objects.count() == 1
+
+
+def test_back_and_resend_with_a_corrected_email_says_what_to_do(client, mission):
+    slot = free_slot(mission)
+    url = reverse("booking:book", args=[slot.pk])
+    token = str(uuid.uuid4())
+    # Booked and redirected to the secret page (its « confirmé » message shown there).
+    client.post(url, {**patient_data(email="typo@exampel.org"), "token": token}, follow=True)
+    first = Appointment.objects.get()
+    response = client.post(url, {**patient_data(email="fixed@example.org"), "token": token})
+    text = htmllib.unescape(response.text)
+    assert (
+        "Ce formulaire a déjà servi : le rendez-vous réservé avec lui est bien enregistré" in text
+    )
+    assert "utilisez le lien de cette confirmation" in text
+    assert "Appelez le lieu de consultation au 05 63 00 00 00" in text
+    assert "n'est plus disponible" not in text and "réservé par une autre personne" not in text
+    assert first.secret not in text and first.reference not in text and "typo@" not in text
+    assert Appointment.objects.count() == 1
+
+
+def test_the_page_after_booking_says_where_the_confirmation_went(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    data = {**patient_data(email="dominique@exemple.fr"), "token": str(uuid.uuid4())}
+    page = htmllib.unescape(client.post(url, data, follow=True).text)
+    assert "Confirmation envoyée à d•••@exemple.fr et au 06 •• •• •• 78." in page
+    assert "annulez ce rendez-vous ci-dessous et réservez de nouveau" in page
+    phone_only = {**patient_data(phone="0692 12 34 56", email=""), "token": str(uuid.uuid4())}
+    other = reverse("booking:book", args=[free_slot(mission).pk])
+    page = htmllib.unescape(client.post(other, phone_only, follow=True).text)
+    assert "Confirmation envoyée au 0692 •• •• 56." in page
 
 
 def test_booking_form_errors(client, mission):
@@ -155,6 +189,35 @@ def test_booking_form_errors(client, mission):
     assert response.status_code == 200 and not Appointment.objects.exists()
     assert "Saisissez un numéro de téléphone mobile (06 ou 07)" in response.text
     assert "accepter le traitement de vos données" in response.text
+
+
+def input_tag(page: str, field_id: str) -> str:
+    return re.search(rf'<input[^>]*\bid="{field_id}"[^>]*>', page).group(0)
+
+
+def test_fields_in_error_keep_their_hint_and_personal_fields_autocomplete(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    page = client.get(url).text
+    for name, token in [("last_name", "family-name"), ("first_name", "given-name")]:
+        assert f'autocomplete="{token}"' in input_tag(page, f"id_{name}")
+    assert 'autocomplete="bday"' in input_tag(page, "id_birth_date")
+    data = {**patient_data(phone="123", email="pas-une-adresse"), "token": str(uuid.uuid4())}
+    page = client.post(url, data).text
+    for name in ("phone", "email"):
+        tag = input_tag(page, f"id_{name}")
+        assert f'aria-describedby="id_{name}_helptext id_{name}-desc-error"' in tag
+        assert 'aria-invalid="true"' in tag
+        assert f'id="id_{name}_helptext"' in page and f'id="id_{name}-desc-error"' in page
+    # A field without hint is described by its error only.
+    page = client.post(url, {**patient_data(last_name=""), "token": str(uuid.uuid4())}).text
+    assert 'aria-describedby="id_last_name-desc-error"' in input_tag(page, "id_last_name")
+
+
+def test_the_waiting_list_form_has_the_same_accessible_fields(client, mission):
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    page = client.post(url, {**patient_data(phone="123"), "token": str(uuid.uuid4())}).text
+    assert 'aria-describedby="id_phone_helptext id_phone-desc-error"' in input_tag(page, "id_phone")
+    assert 'autocomplete="family-name"' in input_tag(page, "id_last_name")
 
 
 def test_booking_a_taken_slot_shows_a_clear_message(client, mission):

@@ -1,10 +1,13 @@
 """Waiting list: registration, offers of freed slots, first to confirm wins, 3 offers at most."""
 
+import html as htmllib
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from renfort.booking.models import OfferStatus, WaitingListOffer, WaitingStatus
@@ -207,3 +210,126 @@ def test_register_refuses_a_zone_no_longer_in_force(mission):
     assert exc_info.value.message_dict["site"] == [
         "Cette zone prioritaire n'est plus en vigueur : cherchez un lieu de consultation."
     ]
+
+
+# --- Lost races, people at the appointment limit ------------------------------------------------
+
+
+def test_a_lost_race_does_not_count_and_the_slot_freed_again_is_offered_again(mission):
+    winner, loser, third = (WaitingListEntryFactory(site=mission.site) for _ in range(3))
+    slot = free_up(mission)
+    won = waitlist_offer_accept(offer=WaitingListOffer.objects.get(entry=winner, slot=slot))
+    lost = WaitingListOffer.objects.get(entry=loser, slot=slot)
+    loser.refresh_from_db()
+    assert lost.status == OfferStatus.TAKEN and loser.offers_sent == 0
+    assert loser.status == WaitingStatus.WAITING
+    appointment_cancel(appointment=won)  # the winner gives the slot back
+    again = WaitingListOffer.objects.get(entry=loser, slot=slot, status=OfferStatus.PENDING)
+    assert again.secret != lost.secret
+    assert set(
+        WaitingListOffer.objects.filter(slot=slot, status="pending").values_list("entry", flat=True)
+    ) == {loser.pk, third.pk}
+    assert waitlist_offer_accept(offer=again).last_name == loser.last_name
+
+
+def test_three_lost_races_never_close_the_registration(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    for index, slot in enumerate(slots_of(mission, reserved_for_priority=False)[:4]):
+        free_up(mission, slot=slot)
+        book(slot, phone=f"+336399870{index:02d}", email=f"rapide{index}@exemple.test")
+        with pytest.raises(ValidationError) as exc_info:
+            waitlist_offer_accept(offer=WaitingListOffer.objects.get(entry=entry, slot=slot))
+        assert exc_info.value.code == "slot_taken"
+    entry.refresh_from_db()
+    assert entry.offers_sent == 0 and entry.status == WaitingStatus.WAITING
+
+
+def test_an_offer_overdue_on_a_slot_booked_meanwhile_does_not_count(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    slot = free_up(mission)
+    book(slot, phone="+33639987100", email="rapide@exemple.test")
+    waitlist_offers_expire(now=timezone.now() + timedelta(hours=3))
+    entry.refresh_from_db()
+    assert entry.offers.get().status == OfferStatus.TAKEN and entry.offers_sent == 0
+
+
+def test_a_slot_still_free_reaches_a_loser_once_their_other_offer_is_over(mission):
+    """The loser of slot A was busy with an offer for slot B when A was freed again: A is
+    offered to them when B's offer expires, not left to nobody."""
+    winner, loser = (WaitingListEntryFactory(site=mission.site) for _ in range(2))
+    slot_a, slot_b = slots_of(mission, reserved_for_priority=False)[:2]
+    now = timezone.now()
+    free_up(mission, now=now, slot=slot_a)
+    won = waitlist_offer_accept(
+        offer=WaitingListOffer.objects.get(entry=winner, slot=slot_a), now=now
+    )
+    free_up(mission, now=now, slot=slot_b)  # offered to the loser only (the winner is served)
+    assert WaitingListOffer.objects.get(slot=slot_b).entry == loser
+    appointment_cancel(appointment=won, now=now)  # A is free, the loser has an open offer
+    assert not WaitingListOffer.objects.filter(slot=slot_a, status="pending").exists()
+    waitlist_offers_expire(now=now + timedelta(hours=3))  # B's offer expires unanswered
+    offer = WaitingListOffer.objects.get(slot=slot_a, status=OfferStatus.PENDING)
+    assert offer.entry == loser
+    # Run again: the same slot is never offered twice at once to the same person.
+    waitlist_offers_expire(now=now + timedelta(hours=3, minutes=5))
+    assert WaitingListOffer.objects.filter(slot=slot_a, status="pending").count() == 1
+
+
+def test_the_same_open_offer_twice_is_refused_by_the_database(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    slot = free_up(mission)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WaitingListOffer.objects.create(entry=entry, slot=slot, expires_at=slot.start)
+
+
+def test_a_person_registered_twice_gets_a_slot_once(mission):
+    first = WaitingListEntryFactory(site=mission.site, phone="", email="double@exemple.test")
+    WaitingListEntryFactory(site=mission.site, phone="", email="double@exemple.test")
+    other = WaitingListEntryFactory(site=mission.site)
+    slot = free_up(mission)
+    offered = set(WaitingListOffer.objects.filter(slot=slot).values_list("entry", flat=True))
+    assert offered == {first.pk, other.pk}
+
+
+def test_people_at_the_appointment_limit_are_not_offered_a_slot(mission):
+    full = WaitingListEntryFactory(site=mission.site, phone="", email="complet@exemple.test")
+    free_entry = WaitingListEntryFactory(site=mission.site)
+    for slot in slots_of(mission, reserved_for_priority=False)[-2:]:
+        book(slot, phone="", email="complet@exemple.test")
+    slot = free_up(mission)
+    assert list(WaitingListOffer.objects.filter(slot=slot).values_list("entry", flat=True)) == [
+        free_entry.pk
+    ]
+    full.refresh_from_db()
+    assert full.offers_sent == 0
+
+
+def test_an_offer_accepted_at_the_limit_stays_open_until_one_is_cancelled(mission):
+    entry = WaitingListEntryFactory(site=mission.site, phone="", email="plein@exemple.test")
+    slot = free_up(mission)
+    offer = WaitingListOffer.objects.get(entry=entry, slot=slot)
+    held = [
+        book(s, phone="", email="plein@exemple.test")
+        for s in slots_of(mission, status="available", reserved_for_priority=False)[-2:]
+    ]
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_offer_accept(offer=offer)
+    assert exc_info.value.code == "limit"
+    offer.refresh_from_db()
+    entry.refresh_from_db()
+    assert offer.status == OfferStatus.PENDING and entry.offers_sent == 1
+    appointment_cancel(appointment=held[0])
+    assert waitlist_offer_accept(offer=offer).slot == slot
+
+
+def test_offer_page_at_the_limit_shows_only_the_limit_message(client, mission):
+    entry = WaitingListEntryFactory(site=mission.site, phone="", email="plein@exemple.test")
+    slot = free_up(mission)
+    offer = WaitingListOffer.objects.get(entry=entry, slot=slot)
+    for other in slots_of(mission, status="available", reserved_for_priority=False)[-2:]:
+        book(other, phone="", email="plein@exemple.test")
+    url = reverse("booking:offer", args=[offer.secret])
+    page = htmllib.unescape(client.post(url, follow=True).text)
+    assert "Vous avez déjà 2 rendez-vous à venir" in page
+    assert "n'est plus valable" not in page and "expirée" not in page
+    assert 'id="offer-accept"' in page  # still usable once one appointment is cancelled

@@ -16,3 +16,10 @@ def test_lacaune_is_found_however_it_is_typed(typed):
 
 def test_a_postcode_with_an_unknown_name_still_finds_the_postcode():
     assert Commune.objects.search("Zzz 81230").first().postcodes.startswith("81230")
+
+
+@pytest.mark.parametrize(
+    "typed", ["Mazeyrat d'Allier", "Mazeyrat d’Allier", "Mazeyrat d‘Allier", "Mazeyrat dʼAllier"]
+)
+def test_typographic_apostrophes_are_read_as_the_straight_one(typed):
+    assert Commune.objects.search(typed).first().name == "Mazeyrat-d'Allier"

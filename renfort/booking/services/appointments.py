@@ -143,9 +143,12 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
 
 
 SLOT_TAKEN = "Ce créneau vient d'être réservé par une autre personne : choisissez-en un autre."
+# Said to whoever sends the form again (Back, corrected details): the first booking stands and
+# is never shown here (the form may be replayed from a shared browser's history).
 TOKEN_REUSED = (
-    "Ce formulaire a déjà servi à une autre réservation. Vérifiez vos informations et "
-    "envoyez-le de nouveau."
+    "Ce formulaire a déjà servi : le rendez-vous réservé avec lui est bien enregistré et sa "
+    "confirmation a été envoyée au téléphone ou à l'adresse indiqués la première fois. Pour le "
+    "voir, le déplacer ou l'annuler, utilisez le lien de cette confirmation."
 )
 TWIN_FIELDS = ("last_name", "first_name", "birth_date", "phone", "email")
 

@@ -86,12 +86,15 @@ def appointment_walk_in_add(
             "Un patient sans rendez-vous s'ajoute le jour de la consultation, pas avant.",
             code="walk_in_future",
         )
+    # Inside one of the consultation periods (not during the lunch break of a full day).
     spans = windows(mission.date, mission.period, mission_hours(mission))
-    if spans and not spans[0][0] <= at <= spans[-1][1]:
+    if spans and not any(start <= at <= end for start, end in spans):
+        periods = " ou ".join(
+            f"de {timezone.localtime(start):%Hh%M} à {timezone.localtime(end):%Hh%M}"
+            for start, end in spans
+        )
         raise ValidationError(
-            f"L'heure doit être pendant la consultation, entre "
-            f"{timezone.localtime(spans[0][0]):%Hh%M} et {timezone.localtime(spans[-1][1]):%Hh%M}.",
-            code="walk_in_hours",
+            f"L'heure doit être pendant la consultation : {periods}.", code="walk_in_hours"
         )
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
     appointment = Appointment.objects.create(

@@ -3,7 +3,10 @@
 A freed or new slot is offered to the next waiting people (WAITLIST_OFFERS_PER_SLOT at once,
 in order of registration) by email/SMS with a secret link valid WAITLIST_OFFER_HOURS hours; the
 first to confirm gets it, the others are told it is taken. A person has one open offer at a time
-and gets at most WAITLIST_MAX_OFFERS offers."""
+and gets at most WAITLIST_MAX_OFFERS offers; an offer lost because someone else confirmed first
+does not count, and the slot is offered to that person again when it is free again. People who
+already hold BOOKING_MAX_FUTURE_APPOINTMENTS appointments are not offered anything: they could
+not accept."""
 
 import uuid
 from datetime import date, datetime, timedelta
@@ -11,7 +14,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +23,8 @@ from renfort.zoning.models import PriorityZone
 
 from .. import messages
 from ..models import (
+    Appointment,
+    AppointmentStatus,
     OfferStatus,
     Slot,
     SlotStatus,
@@ -99,12 +105,36 @@ def waitlist_register(
     return entry, True
 
 
-def _candidates(slot: Slot, now: datetime):
+def _same_contact(prefix: str = "") -> Q:
+    """The same phone or email as the outer waiting-list entry (blank contacts never match)."""
+    return (Q(**{f"{prefix}phone": OuterRef("phone")}) & ~Q(**{f"{prefix}phone": ""})) | (
+        Q(**{f"{prefix}email": OuterRef("email")}) & ~Q(**{f"{prefix}email": ""})
+    )
+
+
+def _candidates(slot: Slot, now: datetime) -> list[WaitingListEntry]:
+    """The next WAITLIST_OFFERS_PER_SLOT waiting people for the slot, in order of registration:
+    at the place and on the date, with no open offer, never offered this slot before unless
+    they lost it to someone else, not at the appointment limit, and at most one entry per
+    phone or email (a person registered twice gets the slot once)."""
     day = timezone.localtime(slot.start, PARIS).date()
     open_offer = WaitingListOffer.objects.filter(
         entry=OuterRef("pk"), status=OfferStatus.PENDING, expires_at__gt=now
     )
-    already = WaitingListOffer.objects.filter(entry=OuterRef("pk"), slot=slot)
+    # Offered this slot and not lost to someone else: pending, accepted, or let expire.
+    already = WaitingListOffer.objects.filter(entry=OuterRef("pk"), slot=slot).exclude(
+        status=OfferStatus.TAKEN
+    )
+    offered_same_contact = WaitingListOffer.objects.filter(
+        _same_contact("entry__"), slot=slot, status=OfferStatus.PENDING
+    )
+    held = (
+        Appointment.objects.filter(_same_contact(), status=AppointmentStatus.BOOKED, start__gt=now)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     place = Q(site_id=slot.site_id)
     if slot.site.priority_zone_id:
         place |= Q(site__isnull=True, zone_id=slot.site.priority_zone_id)
@@ -114,10 +144,29 @@ def _candidates(slot: Slot, now: datetime):
         .filter(offers_sent__lt=settings.WAITLIST_MAX_OFFERS)
         .exclude(Exists(open_offer))
         .exclude(Exists(already))
+        .exclude(Exists(offered_same_contact))
+        .annotate(held=Coalesce(Subquery(held), Value(0)))
+        .filter(held__lt=settings.BOOKING_MAX_FUTURE_APPOINTMENTS)
     )
     if slot.is_reserved_now(now):
         entries = entries.filter(Q(has_medecin_traitant=False) | Q(is_ald=True))
-    return entries.order_by("created_at", "pk")
+    chosen, contacts = [], set()
+    for entry in entries.order_by("created_at", "pk").iterator(chunk_size=50):
+        mine = {c for c in (entry.phone, entry.email) if c}
+        if mine & contacts:
+            continue
+        chosen.append(entry)
+        contacts |= mine
+        if len(chosen) == settings.WAITLIST_OFFERS_PER_SLOT:
+            break
+    return chosen
+
+
+def _give_back(entry_ids) -> None:
+    """Offers lost because someone else confirmed first do not count against the person."""
+    WaitingListEntry.objects.filter(pk__in=list(entry_ids), offers_sent__gt=0).update(
+        offers_sent=F("offers_sent") - 1
+    )
 
 
 @transaction.atomic
@@ -131,14 +180,14 @@ def waitlist_offer_slots(*, slots, now: datetime | None = None) -> list[WaitingL
         .select_related("site__commune")
         .order_by("start")
     ):
-        for entry in _candidates(slot, now)[: settings.WAITLIST_OFFERS_PER_SLOT]:
+        for entry in _candidates(slot, now):
             offer = WaitingListOffer.objects.create(
                 entry=entry,
                 slot=slot,
                 expires_at=min(now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), slot.start),
                 created_at=now,
             )
-            WaitingListEntry.objects.filter(pk=entry.pk).update(offers_sent=entry.offers_sent + 1)
+            WaitingListEntry.objects.filter(pk=entry.pk).update(offers_sent=F("offers_sent") + 1)
             messages.notify_waitlist(
                 entry,
                 kind="waitlist_offer",
@@ -210,16 +259,25 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
         with transaction.atomic():
             appointment, _ = appointment_book(slot_id=offer.slot_id, patient=patient, now=now)
     except ValidationError as exc:
-        offer.status = OfferStatus.TAKEN if exc.code == "slot_taken" else OfferStatus.EXPIRED
-        offer.save(update_fields=["status"])
-        _close_entry_if_exhausted(entry)
+        if exc.code == "limit":
+            # Already 2 appointments: the offer stays open until it expires, so that the person
+            # can cancel one and come back (only the limit message is shown).
+            return None, exc
+        if exc.code == "slot_taken":
+            offer.status = OfferStatus.TAKEN
+            offer.save(update_fields=["status"])
+            _give_back([entry.pk])
+        else:
+            offer.status = OfferStatus.EXPIRED
+            offer.save(update_fields=["status"])
+            _close_entry_if_exhausted(entry)
         return None, exc
     offer.status = OfferStatus.ACCEPTED
     offer.appointment = appointment
     offer.save(update_fields=["status", "appointment"])
-    WaitingListOffer.objects.filter(slot_id=offer.slot_id, status=OfferStatus.PENDING).update(
-        status=OfferStatus.TAKEN
-    )
+    losers = WaitingListOffer.objects.filter(slot_id=offer.slot_id, status=OfferStatus.PENDING)
+    _give_back(losers.values_list("entry_id", flat=True))
+    losers.update(status=OfferStatus.TAKEN)
     entry.status = WaitingStatus.SERVED
     entry.save(update_fields=["status"])
     return appointment, None
@@ -235,16 +293,30 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
         .filter(status=OfferStatus.PENDING, expires_at__lte=now)
         .select_related("entry")
     )
-    WaitingListOffer.objects.filter(pk__in=[o.pk for o in overdue]).update(
-        status=OfferStatus.EXPIRED
+    # Overdue offers of a slot booked meanwhile (from the search) were lost to someone else:
+    # they do not count. The others expired unanswered.
+    booked = set(
+        Slot.objects.filter(
+            pk__in={o.slot_id for o in overdue}, status=SlotStatus.BOOKED
+        ).values_list("pk", flat=True)
     )
+    lost = [o for o in overdue if o.slot_id in booked]
+    WaitingListOffer.objects.filter(pk__in=[o.pk for o in lost]).update(status=OfferStatus.TAKEN)
+    _give_back(o.entry_id for o in lost)
+    WaitingListOffer.objects.filter(
+        pk__in=[o.pk for o in overdue if o.slot_id not in booked]
+    ).update(status=OfferStatus.EXPIRED)
     for entry in {o.entry_id: o.entry for o in overdue}.values():
         _close_entry_if_exhausted(entry)
     WaitingListEntry.objects.filter(
         status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)
     ).update(status=WaitingStatus.CANCELLED)
-    freed = Slot.objects.filter(
-        pk__in={o.slot_id for o in overdue}, status=SlotStatus.AVAILABLE, start__gt=now
+    # Free slots of the overdue offers, and free slots offered before that nobody holds an
+    # offer for any more (a person who lost one may be free to take it now).
+    offered = WaitingListOffer.objects.filter(slot=OuterRef("pk"))
+    freed = Slot.objects.filter(status=SlotStatus.AVAILABLE, start__gt=now).filter(
+        Q(pk__in={o.slot_id for o in overdue})
+        | (Exists(offered) & ~Exists(offered.filter(status=OfferStatus.PENDING)))
     )
     waitlist_offer_slots(slots=list(freed), now=now)
     return len(overdue)

@@ -62,15 +62,17 @@ def near(place: str) -> str:
 
 @register.simple_tag
 def slot_buttons(slots) -> str:
-    """The list of slot buttons (reserved slots marked with a dashed border and a star)."""
+    """The list of slot buttons (slots still reserved for priority patients marked with a dashed
+    border and a star; less than 48 h ahead they are open to everyone and shown plainly)."""
     language = translation.get_language() or ""
     before, after = _url_pattern("booking:book", get_script_prefix(), get_urlconf())
+    now = timezone.now()
     parts = ['<ul class="booking-slots">']
     for slot in slots:
         local = timezone.localtime(slot.start)
         long_day, short_day = _day_labels(local.date(), language)
         hour = f"{local.hour:02d}h{local.minute:02d}"
-        reserved = slot.reserved_for_priority
+        reserved = slot.is_reserved_now(now)
         title = f"{long_day} à {hour} — {slot.doctor}" + (RESERVED_TITLE if reserved else "")
         parts.append(
             '<li><a class="fr-btn fr-btn--sm fr-btn--secondary'
