@@ -10,6 +10,7 @@ from django.urls import reverse
 from renfort.core.links import absolute
 from renfort.notifications.models import Channel, Notification
 from renfort.notifications.services import delivery_schedule, notification_enqueue
+from renfort.territories.timezones import local_time_of
 
 from .ics import appointment_ics
 
@@ -145,9 +146,14 @@ def notify_appointment(
         **extra,
     )
     record = _record_fresh if fresh else _send
-    return record(kind=kind, person=appointment, context=context, key=key, attachments=attachments)
+    with local_time_of(appointment.site.departement_id):  # times as the site lives them
+        return record(
+            kind=kind, person=appointment, context=context, key=key, attachments=attachments
+        )
 
 
 def notify_waitlist(entry, *, kind: str, key: str, **extra) -> int:
     context = {"entry": entry, "subject_values": {}, **extra}
-    return _send(kind=kind, person=entry, context=context, key=key)
+    slot = extra.get("slot")
+    with local_time_of(slot.site.departement_id if slot else None):
+        return _send(kind=kind, person=entry, context=context, key=key)

@@ -98,6 +98,14 @@ class Slot(models.Model):
     reserved_for_priority = models.BooleanField(
         "réservé aux patients sans médecin traitant ou en ALD", default=False
     )
+    # Morning or afternoon in the site's local time (the search's half-day filter): stored,
+    # because the local time of a slot depends on its site (overseas sites have their own).
+    half = models.CharField(
+        "demi-journée",
+        max_length=10,
+        choices=[("morning", "Matin"), ("afternoon", "Après-midi")],
+        default="morning",
+    )
     status = models.CharField(
         "statut", max_length=10, choices=SlotStatus.choices, default=SlotStatus.AVAILABLE
     )
@@ -140,10 +148,6 @@ class Slot(models.Model):
     @property
     def local_end(self):
         return timezone.localtime(self.end)
-
-    @property
-    def half_day(self) -> str:
-        return "morning" if self.local_start.hour < 13 else "afternoon"
 
 
 class AppointmentStatus(models.TextChoices):

@@ -271,6 +271,8 @@ class SiteResult:
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The day in Paris time. Overseas sites live 3 to 5 hours away, and their consultations
+    (7h to 20h local) always fall on the same Paris date: one bound serves every site."""
     start = datetime.combine(day, time(0), tzinfo=PARIS)
     return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
 
@@ -290,10 +292,8 @@ def bookable_slots(
     if day:
         first, last = local_day_bounds(day)
         slots = slots.filter(start__gte=first, start__lt=last)
-    if period == "morning":
-        slots = slots.filter(start__hour__lt=13)
-    elif period == "afternoon":
-        slots = slots.filter(start__hour__gte=13)
+    if period in ("morning", "afternoon"):
+        slots = slots.filter(half=period)  # in the site's local time
     return slots
 
 
@@ -438,15 +438,14 @@ def _first_slots_lateral(site_ids: list[int], *, now, day, period):
         "now": now,
         "until": now + timedelta(days=SEARCH_HORIZON_DAYS),
         "per_site": SLOTS_PER_SITE,
-        "tz": str(PARIS),
         "release": _release(now),
     }
     if day:
         params["first"], params["last"] = local_day_bounds(day)
         where += ["b.start >= %(first)s", "b.start < %(last)s"]
     if period in ("morning", "afternoon"):
-        hour = "EXTRACT(HOUR FROM b.start AT TIME ZONE %(tz)s)"
-        where.append(f"{hour} < 13" if period == "morning" else f"{hour} >= 13")
+        params["half"] = period
+        where.append("b.half = %(half)s")
     condition = " AND ".join(where)
     sql = f"""
         SELECT x.id, s.site_id, x.start, x."end", x.reserved_for_priority,

@@ -8,9 +8,9 @@ default 50 %) is reserved for patients without médecin traitant or in ALD.
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from renfort.territories.timezones import PARIS
+
 MIN_SLOT_MINUTES = 10
 MAX_SLOT_MINUTES = 60
 DEFAULT_SLOT_MINUTES = 20
@@ -111,6 +111,7 @@ class GridSlot:
     start: datetime
     end: datetime
     reserved: bool
+    half: str = MORNING  # the half-day of its window (search filters on it)
 
 
 def clamp_minutes(minutes: int | None) -> int:
@@ -119,18 +120,23 @@ def clamp_minutes(minutes: int | None) -> int:
     return max(MIN_SLOT_MINUTES, min(MAX_SLOT_MINUTES, int(minutes)))
 
 
-def windows(day: date, period: str, hours: Hours, tz=PARIS) -> list[tuple[datetime, datetime]]:
-    """The consultation windows (aware datetimes) of a mission's day and period."""
+def _half_windows(day: date, period: str, hours: Hours, tz) -> list[tuple[str, datetime, datetime]]:
     parts = []
     if period in (FULL, MORNING):
-        parts.append((hours.morning_start, hours.morning_end))
+        parts.append((MORNING, hours.morning_start, hours.morning_end))
     if period in (FULL, AFTERNOON):
-        parts.append((hours.afternoon_start, hours.afternoon_end))
+        parts.append((AFTERNOON, hours.afternoon_start, hours.afternoon_end))
     return [
-        (datetime.combine(day, start, tzinfo=tz), datetime.combine(day, end, tzinfo=tz))
-        for start, end in parts
+        (half, datetime.combine(day, start, tzinfo=tz), datetime.combine(day, end, tzinfo=tz))
+        for half, start, end in parts
         if end > start
     ]
+
+
+def windows(day: date, period: str, hours: Hours, tz=PARIS) -> list[tuple[datetime, datetime]]:
+    """The consultation windows (aware datetimes) of a mission's day and period, in the local
+    time `tz` of its site (territories.timezones: overseas sites have their own)."""
+    return [(start, end) for _, start, end in _half_windows(day, period, hours, tz)]
 
 
 def reserved_flags(count: int, share_percent: int) -> list[bool]:
@@ -150,13 +156,16 @@ def slot_grid(
     last minutes free (no slot runs past the end of the window)."""
     length = timedelta(minutes=clamp_minutes(hours.slot_minutes))
     bounds = []
-    for window_start, window_end in windows(day, period, hours, tz):
+    for half, window_start, window_end in _half_windows(day, period, hours, tz):
         start = window_start
         while start + length <= window_end:
-            bounds.append((start, start + length))
+            bounds.append((start, start + length, half))
             start += length
     flags = reserved_flags(len(bounds), reserved_share)
-    return [GridSlot(start, end, flag) for (start, end), flag in zip(bounds, flags, strict=True)]
+    return [
+        GridSlot(start, end, flag, half)
+        for (start, end, half), flag in zip(bounds, flags, strict=True)
+    ]
 
 
 def fits(start: datetime, end: datetime, spans: list[tuple[datetime, datetime]]) -> bool:

@@ -14,6 +14,7 @@ from renfort.accounts.permissions import role_required
 from renfort.core.forms import attach_errors, titled
 from renfort.planning.models import Mission
 from renfort.sites.models import Site
+from renfort.territories.timezones import local_time_of
 from renfort.zoning.models import PriorityZone
 
 from . import selectors, services
@@ -34,7 +35,6 @@ from .permissions import (
     can_manage_mission_day,
     can_view_mission_day,
 )
-from .slots import PARIS
 
 
 def _private(response):
@@ -93,16 +93,17 @@ def site_slots(request, pk: int):
     site = get_object_or_404(Site.objects.active().select_related("commune"), pk=pk)
     slots = list(selectors.site_bookable_slots(site=site)[:120])
     now = timezone.now()
-    return render(
-        request,
-        "booking/site_slots.html",
-        {
-            "title": f"Rendez-vous — {site.name}",
-            "site": site,
-            "slots": slots,
-            "any_reserved": any(s.is_reserved_now(now) for s in slots),
-        },
-    )
+    with local_time_of(site.departement_id):  # times as the site lives them (overseas too)
+        return render(
+            request,
+            "booking/site_slots.html",
+            {
+                "title": f"Rendez-vous — {site.name}",
+                "site": site,
+                "slots": slots,
+                "any_reserved": any(s.is_reserved_now(now) for s in slots),
+            },
+        )
 
 
 def _bookable_slot_or_404(pk: int) -> Slot:
@@ -156,22 +157,23 @@ def book(request, pk: int):
             messages.error(request, "Le formulaire a expiré : vérifiez les champs et renvoyez-le.")
     slot = _bookable_slot_or_404(pk)
     now = timezone.now()
-    return render(
-        request,
-        "booking/book.html",
-        {
-            "title": "Erreur — Réserver ce créneau"
-            if slot_error
-            else titled("Réserver ce créneau", form),
-            "slot_error": slot_error,
-            "token_reused": token_reused,
-            "slot": slot,
-            "available": slot.status == "available" and slot.start > now,
-            "reserved_now": slot.is_reserved_now(now),
-            "form": form,
-            "token_form": token_form if data else TokenForm(),
-        },
-    )
+    with local_time_of(slot.site.departement_id):
+        return render(
+            request,
+            "booking/book.html",
+            {
+                "title": "Erreur — Réserver ce créneau"
+                if slot_error
+                else titled("Réserver ce créneau", form),
+                "slot_error": slot_error,
+                "token_reused": token_reused,
+                "slot": slot,
+                "available": slot.status == "available" and slot.start > now,
+                "reserved_now": slot.is_reserved_now(now),
+                "form": form,
+                "token_form": token_form if data else TokenForm(),
+            },
+        )
 
 
 def sent_to(appointment) -> str:
@@ -212,18 +214,19 @@ def _appointment_or_404(secret: str):
 @never_cache
 def manage(request, secret: str):
     appointment = _appointment_or_404(secret)
-    return _private(
-        render(
-            request,
-            "booking/manage.html",
-            {
-                "title": f"Rendez-vous {appointment.reference}",
-                "appointment": appointment,
-                "can_change": appointment.cancellable_by_patient(),
-                "is_past": appointment.start <= timezone.now(),
-            },
+    with local_time_of(appointment.site.departement_id):
+        return _private(
+            render(
+                request,
+                "booking/manage.html",
+                {
+                    "title": f"Rendez-vous {appointment.reference}",
+                    "appointment": appointment,
+                    "can_change": appointment.cancellable_by_patient(),
+                    "is_past": appointment.start <= timezone.now(),
+                },
+            )
         )
-    )
 
 
 @require_POST
@@ -260,18 +263,19 @@ def move(request, secret: str):
         for s in selectors.site_bookable_slots(site=appointment.site)[:80]
         if not s.is_reserved_now() or appointment.is_priority
     ]
-    return _private(
-        render(
-            request,
-            "booking/move.html",
-            {
-                "title": "Déplacer mon rendez-vous",
-                "appointment": appointment,
-                "slots": slots,
-                "can_change": appointment.cancellable_by_patient(),
-            },
+    with local_time_of(appointment.site.departement_id):
+        return _private(
+            render(
+                request,
+                "booking/move.html",
+                {
+                    "title": "Déplacer mon rendez-vous",
+                    "appointment": appointment,
+                    "slots": slots,
+                    "can_change": appointment.cancellable_by_patient(),
+                },
+            )
         )
-    )
 
 
 def ics(request, secret: str):
@@ -382,13 +386,14 @@ def offer(request, secret: str):
             f"Le créneau est à vous. Référence : {appointment.reference}. " + sent_to(appointment),
         )
         return _private(redirect("booking:manage", secret=appointment.secret))
-    return _private(
-        render(
-            request,
-            "booking/offer.html",
-            {"title": "Un créneau s'est libéré", "offer": found, "open": found.is_open()},
+    with local_time_of(found.slot.site.departement_id):
+        return _private(
+            render(
+                request,
+                "booking/offer.html",
+                {"title": "Un créneau s'est libéré", "offer": found, "open": found.is_open()},
+            )
         )
-    )
 
 
 # --- Day view (site managers, doctors, ARS) ---------------------------------------------------
@@ -416,6 +421,11 @@ def day(request, pk: int, day: str):
     doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
     if doctor_days is None:
         raise Http404("Journée introuvable.")
+    with local_time_of(site.departement_id):  # the site's clock: today, now, the times shown
+        return _day_page(request, site, the_day, doctor_days)
+
+
+def _day_page(request, site, the_day, doctor_days):
     now_time = timezone.localtime().strftime("%H:%M")
     for doctor_day in doctor_days:
         for appointment in doctor_day.appointments:
@@ -479,7 +489,7 @@ def walk_in(request, pk: int):
         raise Http404  # another site's mission: not even its date is told
     form = WalkInForm(request.POST)
     if form.is_valid():
-        at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=PARIS)
+        at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=mission.site.tz)
         try:
             services.appointment_walk_in_add(
                 mission=mission,

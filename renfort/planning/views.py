@@ -457,8 +457,8 @@ def _mission_event(mission: Mission) -> CalendarEvent:
     halves = selectors.mission_hours(mission)
     windows = [h.window for h in halves if h.window] or [h.doctor for h in halves]
     start, end = windows[0][0], windows[-1][1]
-    tz = timezone.get_current_timezone()
     site = mission.site
+    tz = site.tz  # the site's local time (overseas sites have their own)
     return CalendarEvent(
         uid=f"mission-{mission.token}@renfort",
         start=timezone.make_aware(datetime.combine(mission.date, start), tz),

@@ -135,7 +135,7 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
     if slot.is_reserved_now(now) and not patient.is_priority:
         raise ValidationError(
             "Ce créneau est réservé aux patients sans médecin traitant ou en ALD jusqu'au "
-            f"{timezone.localtime(slot.open_to_all_at):%d/%m/%Y à %Hh%M} : "
+            f"{timezone.localtime(slot.open_to_all_at, slot.site.tz):%d/%m/%Y à %Hh%M} : "
             "choisissez un autre créneau.",
             code="reserved",
         )
@@ -500,7 +500,7 @@ def appointment_move(
             )
     patient = patient_of(appointment)
     _check_slot(target, patient, now=now)
-    old_start = appointment.local_start
+    old_start = timezone.localtime(appointment.start, appointment.site.tz)
     freed = _release_slot(appointment, now)
     appointment.slot = target
     appointment.mission_id, appointment.site, appointment.doctor = (

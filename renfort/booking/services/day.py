@@ -10,6 +10,7 @@ from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role
 from renfort.core.validators import names_check
 from renfort.planning.models import Mission, MissionStatus
+from renfort.territories.timezones import local_time_of
 
 from ..models import (
     APPOINTMENT_WORKFLOW,
@@ -40,8 +41,8 @@ def appointment_mark(
         )
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     APPOINTMENT_WORKFLOW.check(appointment.status, status, actor.role)
-    today = timezone.localdate(now or timezone.now())
-    if timezone.localtime(appointment.start).date() > today:
+    tz = appointment.site.tz  # the day of the site
+    if timezone.localtime(appointment.start, tz).date() > timezone.localdate(now, tz):
         raise ValidationError(
             "Ce rendez-vous est à venir : il ne peut être marqué vu, excusé ou absent qu'à "
             "partir de son jour (pour l'annuler, indiquez un motif).",
@@ -79,23 +80,26 @@ def appointment_walk_in_add(
     names = names_check({"last_name": last_name, "first_name": first_name})
     now = now or timezone.now()
     at = at or now
-    if timezone.localtime(at).date() != mission.date:
-        raise ValidationError("L'heure doit être le jour de la consultation.", code="walk_in_day")
-    if mission.date > timezone.localdate(now):
-        raise ValidationError(
-            "Un patient sans rendez-vous s'ajoute le jour de la consultation, pas avant.",
-            code="walk_in_future",
-        )
-    # Inside one of the consultation periods (not during the lunch break of a full day).
-    spans = windows(mission.date, mission.period, mission_hours(mission))
-    if spans and not any(start <= at <= end for start, end in spans):
-        periods = " ou ".join(
-            f"de {timezone.localtime(start):%Hh%M} à {timezone.localtime(end):%Hh%M}"
-            for start, end in spans
-        )
-        raise ValidationError(
-            f"L'heure doit être pendant la consultation : {periods}.", code="walk_in_hours"
-        )
+    with local_time_of(mission.site.departement_id):  # the site's day and hours
+        if timezone.localtime(at).date() != mission.date:
+            raise ValidationError(
+                "L'heure doit être le jour de la consultation.", code="walk_in_day"
+            )
+        if mission.date > timezone.localdate(now):
+            raise ValidationError(
+                "Un patient sans rendez-vous s'ajoute le jour de la consultation, pas avant.",
+                code="walk_in_future",
+            )
+        # Inside one of the consultation periods (not during the lunch break of a full day).
+        spans = windows(mission.date, mission.period, mission_hours(mission), mission.site.tz)
+        if spans and not any(start <= at <= end for start, end in spans):
+            periods = " ou ".join(
+                f"de {timezone.localtime(start):%Hh%M} à {timezone.localtime(end):%Hh%M}"
+                for start, end in spans
+            )
+            raise ValidationError(
+                f"L'heure doit être pendant la consultation : {periods}.", code="walk_in_hours"
+            )
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
     appointment = Appointment.objects.create(
         mission=mission,

@@ -63,7 +63,7 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
     )
     if mission.status == MissionStatus.CONFIRMED:
         hours = mission_hours(mission)
-        spans = windows(mission.date, mission.period, hours)
+        spans = windows(mission.date, mission.period, hours, mission.site.tz)
         grid = [
             g
             for g in slot_grid(
@@ -71,6 +71,7 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
                 period=mission.period,
                 hours=hours,
                 reserved_share=reserved_share_for(mission.site),
+                tz=mission.site.tz,
             )
             if g.start > now
         ]
@@ -115,6 +116,7 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
             start=g.start,
             end=g.end,
             reserved_for_priority=g.reserved,
+            half=g.half,
         )
         for g in wanted_by_bounds.values()
     )

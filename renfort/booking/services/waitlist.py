@@ -32,7 +32,6 @@ from ..models import (
     WaitingListOffer,
     WaitingStatus,
 )
-from ..slots import PARIS
 from .appointments import Patient, appointment_book
 
 MAX_PERIOD_DAYS = 92
@@ -117,7 +116,7 @@ def _candidates(slot: Slot, now: datetime) -> list[WaitingListEntry]:
     at the place and on the date, with no open offer, never offered this slot before unless
     they lost it to someone else, not at the appointment limit, and at most one entry per
     phone or email (a person registered twice gets the slot once)."""
-    day = timezone.localtime(slot.start, PARIS).date()
+    day = timezone.localtime(slot.start, slot.site.tz).date()  # the site's date
     open_offer = WaitingListOffer.objects.filter(
         entry=OuterRef("pk"), status=OfferStatus.PENDING, expires_at__gt=now
     )

@@ -61,7 +61,7 @@ def near(place: str) -> str:
 
 
 @register.simple_tag
-def slot_buttons(slots) -> str:
+def slot_buttons(slots, tz=None) -> str:
     """The list of slot buttons (slots still reserved for priority patients marked with a dashed
     border and a star; less than 48 h ahead they are open to everyone and shown plainly)."""
     language = translation.get_language() or ""
@@ -69,7 +69,7 @@ def slot_buttons(slots) -> str:
     now = timezone.now()
     parts = ['<ul class="booking-slots">']
     for slot in slots:
-        local = timezone.localtime(slot.start)
+        local = timezone.localtime(slot.start, tz)  # tz: the site's (default: the current one)
         long_day, short_day = _day_labels(local.date(), language)
         hour = f"{local.hour:02d}h{local.minute:02d}"
         reserved = slot.is_reserved_now(now)
@@ -110,7 +110,7 @@ def site_result(result) -> str:
         f'<p class="fr-mb-1w">{e(site.address)}, {e(commune.main_postcode)} {e(commune.name)}'
         f" — à {distance} km à vol d'oiseau</p>"
         f'<p class="fr-text--sm fr-mb-0">{e(counts)}. Prochains créneaux :</p>'
-        f"{slot_buttons(result.slots)}"
+        f"{slot_buttons(result.slots, site.tz)}"
         f'<a class="fr-link" href="{_url("booking:site_slots", site.pk)}">'
         "Voir tous les créneaux de ce lieu</a></article>"
     )
