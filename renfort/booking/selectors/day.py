@@ -1,0 +1,119 @@
+"""Day views of sites and doctors: the missions of a day, their appointments, what each user
+may see of them (contacts, health information) and the agenda of coming days."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role
+from renfort.planning.models import Mission, MissionStatus
+
+from ..models import Appointment, Slot
+from ..permissions import (
+    can_manage_mission_day,
+    can_view_site_day,
+    doctor_of,
+    sees_contact,
+    sees_health_information,
+)
+
+
+@dataclass
+class DoctorDay:
+    mission: Mission
+    appointments: list[Appointment]
+    free_slots: int
+    can_manage: bool
+    sees_health: bool = False  # reason and priority badge (permissions.sees_health_information)
+
+    @property
+    def cancelled_count(self) -> int:
+        return sum(1 for a in self.appointments if a.status == "cancelled")
+
+    @property
+    def holding_count(self) -> int:
+        """Appointments that still hold the patient (as the agenda list counts them)."""
+        return len(self.appointments) - self.cancelled_count
+
+
+def day_missions(*, user, site, day: date) -> list[Mission] | None:
+    """Missions of the day at the site visible to the user; None when the user may not see
+    this site at all (the view answers 404)."""
+    if not can_view_site_day(user, site):
+        return None
+    missions = Mission.objects.filter(
+        site=site, date=day, status__in=[MissionStatus.CONFIRMED, MissionStatus.DONE]
+    ).select_related("doctor", "site")
+    doctor = doctor_of(user)
+    if doctor is not None:
+        missions = missions.filter(doctor=doctor)
+        if not missions.exists():
+            return None
+    return list(missions)
+
+
+def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
+    missions = day_missions(user=user, site=site, day=day)
+    if missions is None:
+        return None
+    appointments = Appointment.objects.filter(mission__in=missions).order_by("start", "id")
+    grouped: dict[int, list[Appointment]] = {m.pk: [] for m in missions}
+    for appointment in appointments:
+        grouped[appointment.mission_id].append(appointment)
+    free = dict(
+        Slot.objects.available()
+        .filter(mission__in=missions)
+        .values_list("mission_id")
+        .annotate(n=Count("id"))
+    )
+    return [
+        DoctorDay(
+            mission=m,
+            appointments=grouped[m.pk],
+            free_slots=free.get(m.pk, 0),
+            can_manage=can_manage_mission_day(user, m),
+            sees_health=sees_health_information(user, m),
+        )
+        for m in missions
+    ]
+
+
+def contact_label(user, appointment) -> str:
+    """What a list shows of the patient's contact: masked phone (or email), or nothing."""
+    if not sees_contact(user, appointment.site):
+        return ""
+    if appointment.phone:
+        return f"tél. {appointment.masked_phone}"
+    return appointment.masked_email
+
+
+def agenda_days(*, user, today: date | None = None, horizon_days: int = 60) -> list[Mission]:
+    """Upcoming confirmed missions whose day view the user may open, with appointment counts."""
+    today = today or timezone.localdate()
+    missions = Mission.objects.filter(
+        status__in=[MissionStatus.CONFIRMED, MissionStatus.DONE],
+        date__gte=today,
+        date__lte=today + timedelta(days=horizon_days),
+    ).select_related("site", "doctor")
+    doctor = doctor_of(user)
+    if doctor is not None:
+        missions = missions.filter(doctor=doctor)
+    elif has_role(user, Role.SITE_MANAGER):
+        missions = missions.filter(site__manager=user)
+    elif has_role(user, Role.ARS_AGENT):
+        missions = missions.filter(site__region_id=user.region_id)
+    elif not has_role(user, Role.NATIONAL, Role.ADMIN):
+        return []
+    result = list(missions.order_by("date", "site__name")[:200])
+    counts = dict(
+        Appointment.objects.holding()
+        .filter(mission__in=[m.pk for m in result])
+        .values_list("mission_id")
+        .annotate(n=Count("id"))
+    )
+    for mission in result:
+        mission.appointment_count = counts.get(mission.pk, 0)
+    return result
