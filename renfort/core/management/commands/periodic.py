@@ -36,11 +36,10 @@ class Command(BaseCommand):
         )
         due: dict[str, float] = {}
         while True:
-            close_old_connections()
             next_turn = run_due(jobs, due, time.monotonic(), self._report)
-            close_old_connections()
             if once:
                 return
+            close_old_connections()  # a long-lived process: no connection kept between turns
             time.sleep(max(1.0, next_turn - time.monotonic()))
 
     def _report(self, job, ok: bool, text: str) -> None:
