@@ -14,6 +14,7 @@ from .selectors import (
     housing_beds,
     missions_during_closure,
     missions_losing_opening,
+    planned_missions,
     room_overloads,
 )
 
@@ -80,6 +81,25 @@ def closure_check(site: Site, actor, start, end, period: str) -> None:
             + " au lieu",
             goal="la fermer",
             then="enregistrez la fermeture",
+        )
+
+
+def status_check(site: Site, actor, to_status: str) -> None:
+    """A site is never suspended or closed under its planned missions: the doctors would come
+    to a closed door and the booked patients would keep their appointments."""
+    from .models import SiteStatus
+
+    if site.status != SiteStatus.ACTIVE or to_status == SiteStatus.ACTIVE:
+        return
+    missions = list(planned_missions(site))
+    if missions:
+        label = dict(SiteStatus.choices)[to_status].lower()
+        raise planned_missions_refusal(
+            missions,
+            actor=actor,
+            intro=count(len(missions), "mission est prévue", "missions sont prévues") + " au lieu",
+            goal=f"le passer au statut « {label} »",
+            then="changez son statut",
         )
 
 

@@ -438,6 +438,7 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+    conflicts.status_check(site, actor, to_status)
     if to_status in (SiteStatus.VALIDATED, SiteStatus.ACTIVE) and site.priority_zone_id:
         # Locked like zoning.services.priority_zone_remove does: one of the two waits.
         zone = PriorityZone.objects.select_for_update().get(pk=site.priority_zone_id)

@@ -332,3 +332,36 @@ def test_beds_are_asked_with_housing(client):
     ]
     html = page.content.decode()
     assert "Nombre de lits (optionnel)" not in html and "Seulement avec un hébergement." in html
+
+
+# --- Suspending or closing a site under its planned missions ----------------------------------
+
+
+def test_a_site_is_not_suspended_under_its_planned_missions(client):
+    site = SiteFactory()
+    mission = MissionFactory(site=site, status="confirmed")
+    ars = UserFactory(role=Role.ARS_AGENT, region=site.region)
+    with pytest.raises(ValidationError) as refused:
+        services.site_transition(
+            site=site, actor=ars, to_status="suspended", comment="Travaux dans les locaux"
+        )
+    message = refused.value.messages[0]
+    assert message.startswith("1 mission est prévue au lieu : le ")
+    assert "annulez d'abord cette mission depuis sa page" in message
+    assert "le passer au statut « suspendu »" in message
+    site.refresh_from_db()
+    assert site.status == "active"
+    client.force_login(ars)
+    response = client.post(
+        reverse("sites:transition", args=[site.pk]),
+        {"to_status": "suspended", "comment": "Travaux dans les locaux"},
+        follow=True,
+    )
+    assert "1 mission est prévue au lieu" in text(response)
+    mission.status = "cancelled"
+    mission.save()
+    services.site_transition(
+        site=site, actor=ars, to_status="suspended", comment="Travaux dans les locaux"
+    )
+    site.refresh_from_db()
+    assert site.status == "suspended"
