@@ -30,15 +30,43 @@ def luhn_complete(body: str) -> str:
     return next(body + key for key in "0123456789" if luhn_valid(body + key))
 
 
+OVERSEAS_REGIONS = ("GP", "GF", "MQ", "RE", "YT")
+# Landline prefixes of the overseas departments (ARCEP, plan national de numérotation): 0590
+# Guadeloupe, Saint-Martin, Saint-Barthélemy; 0594 Guyane; 0596 Martinique; 0262/0263 La Réunion;
+# 0269 Mayotte. With the mobile ones (OVERSEAS_MOBILE_PREFIXES, below).
+OVERSEAS_LANDLINE_PREFIXES = {
+    "590": 590,
+    "594": 594,
+    "596": 596,
+    "262": 262,
+    "263": 262,
+    "269": 262,
+}
+
+
 def normalize_phone(value: str) -> str:
-    """French phone number → E.164 (+33…), or ValidationError with a French message."""
+    """French phone number, metropolitan or overseas (0590…, 0262…, 0694…, or typed with its
+    country code) → E.164 (+33…, +590…, +262…), or ValidationError with a French message."""
     try:
         number = phonenumbers.parse(value or "", "FR")
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(PHONE_ERROR) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(PHONE_ERROR)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    digits = "".join(c for c in value if c.isdigit())
+    if digits.startswith("0") and len(digits) == 10:
+        # Written nationally, an overseas number (0590 12 34 56, 0692 12 34 56) belongs to its
+        # own country code, even where the same digits would also read as a +33 number.
+        if digits.startswith("063998"):  # ARCEP's fiction range (demo data) stays +33
+            return "+33" + digits[1:]
+        code = OVERSEAS_PREFIXES.get(digits[1:4])
+        if code:
+            return f"+{code}{digits[1:]}"
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    for region in OVERSEAS_REGIONS:  # newer overseas blocks, as phonenumbers knows them
+        candidate = phonenumbers.parse(value, region)
+        if phonenumbers.is_valid_number_for_region(candidate, region):
+            return phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
+    raise ValidationError(PHONE_ERROR)
 
 
 # ARCEP reserves 06 39 98 xx xx for fiction: such numbers never reach anyone, so the demo data
@@ -59,7 +87,7 @@ OVERSEAS_MOBILE_PREFIXES = {
     "693": 262,
     "639": 262,  # Mayotte
 }
-OVERSEAS_REGIONS = ("GP", "GF", "MQ", "RE", "YT")
+OVERSEAS_PREFIXES = {**OVERSEAS_LANDLINE_PREFIXES, **OVERSEAS_MOBILE_PREFIXES}
 
 
 def _overseas_mobile(number: phonenumbers.PhoneNumber) -> str | None:
