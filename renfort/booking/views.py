@@ -391,7 +391,13 @@ def offer(request, secret: str):
             render(
                 request,
                 "booking/offer.html",
-                {"title": "Un créneau s'est libéré", "offer": found, "open": found.is_open()},
+                {
+                    "title": "Un créneau s'est libéré",
+                    "offer": found,
+                    # Taken meanwhile by someone who confirmed first: no invitation to book it.
+                    "slot_taken": found.slot.status != "available",
+                    "open": found.is_open() and found.slot.status == "available",
+                },
             )
         )
 

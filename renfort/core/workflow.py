@@ -66,9 +66,11 @@ class Workflow:
                     f"C'est déjà fait : le statut est « {label.get(current, current)} ».",
                     code="already",
                 )
-            raise ValidationError(
-                f"Passage impossible de « {label.get(current, current)} » "
-                f"à « {label.get(target, target)} »."
+            raise ValidationError(  # often a page left open while the status moved on
+                f"Cette action n'est plus possible : le statut est maintenant "
+                f"« {label.get(current, current)} » (impossible de passer à "
+                f"« {label.get(target, target)} »). Rechargez la page.",
+                code="not_allowed",
             )
         if role not in set(self.transitions[key]):
             raise PermissionDenied("Votre rôle ne permet pas cette action.")

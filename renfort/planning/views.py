@@ -102,6 +102,8 @@ def _actions(user, mission) -> list[dict]:
 def index(request):
     month, region_code, region = _scope(request, strict=False)
     missions = list(selectors.month_missions(month, region_code))
+    drafts = [m for m in missions if m.status == M.DRAFT]
+    issues = draft_issues(month, region_code, drafts)
     coverage = selectors.zone_coverage(month, region_code)
     run = selectors.latest_run(month, region_code)
     today = timezone.localdate()
@@ -124,10 +126,9 @@ def index(request):
             "run": run,
             "figures": selectors.run_figures(run, region_code),
             "missions": missions,
-            "drafts": sum(1 for m in missions if m.status == M.DRAFT),
-            "issues": draft_issues(
-                month, region_code, [m for m in missions if m.status == M.DRAFT]
-            ),
+            "drafts": len(drafts) - len(issues),  # the publishable ones
+            "to_review": len(issues),
+            "issues": issues,
             "accepted": sum(1 for m in missions if m.status == M.ACCEPTED),
             "counts": selectors.status_counts(missions),
             "coverage": coverage,
@@ -311,7 +312,9 @@ def publish(request):
                     "mission à revoir n'a pas été publiée",
                     "missions à revoir n'ont pas été publiées",
                 )
-                + " (« À revoir » dans le tableau) : retirez-les ou relancez le calcul.",
+                + " (« À revoir » dans le tableau) : "
+                + ("retirez-la" if len(left_out) == 1 else "retirez-les")
+                + " ou relancez le calcul.",
             )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
@@ -397,6 +400,21 @@ def mission_transition(request, pk: int):
     return redirect("planning:mission_detail", pk=pk)
 
 
+def _history_for(user, mission: Mission) -> list:
+    """The ARS reads the whole history. The doctor and the site read it from the publication
+    on, with the reasons of refusals and cancellations only (the tool's drafts and the ARS's
+    notes are its working papers)."""
+    history = list(mission.history.select_related("actor"))
+    if has_role(user, *PLANNER_ROLES):
+        return history
+    shown = [h for h in history if h.to_status != M.DRAFT]
+    for h in shown:
+        if h.to_status not in (M.CANCELLED, M.DECLINED):
+            h.comment = ""
+        h.hide_from = h.from_status == M.DRAFT  # « Proposition de l'outil » is internal
+    return shown
+
+
 @require_safe
 @role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
 def mission_detail(request, pk: int):
@@ -415,7 +433,7 @@ def mission_detail(request, pk: int):
             "title": f"Mission du {mission.date:%d/%m/%Y}",
             "mission": mission,
             "site": mission.site,
-            "history": mission.history.select_related("actor"),
+            "history": _history_for(request.user, mission),
             "actions": _actions(request.user, mission),
             "booked": selectors.mission_booked_appointments(mission),
             "hours": selectors.mission_hours(mission)

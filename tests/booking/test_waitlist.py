@@ -333,3 +333,13 @@ def test_offer_page_at_the_limit_shows_only_the_limit_message(client, mission):
     assert "Vous avez déjà 2 rendez-vous à venir" in page
     assert "n'est plus valable" not in page and "expirée" not in page
     assert 'id="offer-accept"' in page  # still usable once one appointment is cancelled
+
+
+def test_the_offer_page_of_a_slot_taken_meanwhile_does_not_invite_to_book_it(client, mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    slot = free_up(mission)
+    offer = WaitingListOffer.objects.get(entry=entry)
+    book(slot, phone="+33612000001", email="rapide@exemple.test")
+    page = htmllib.unescape(client.get(reverse("booking:offer", args=[offer.secret])).text)
+    assert 'id="offer-accept"' not in page
+    assert "une autre personne a confirmé ce créneau avant vous" in page

@@ -273,7 +273,7 @@ def test_every_transition_allowed_or_refused_per_role(frm, to, role):
 
 def test_unknown_transition_is_refused():
     doctor = DoctorFactory(in_landes=True, submitted=True)
-    with pytest.raises(ValidationError, match="Passage impossible"):
+    with pytest.raises(ValidationError, match="Cette action n.est plus possible"):
         services.doctor_transition(doctor=doctor, actor=UserFactory(admin=True), to_status=S.ACTIVE)
 
 

@@ -88,7 +88,9 @@ def test_the_pages_show_the_drafts_to_review(client, ars_occitanie):  # noqa: F8
     Availability.objects.filter(doctor=gone.doctor).delete()
     query = {"mois": f"{next_month():%Y-%m}", "region": "76"}
     page = client.get(reverse("planning:index"), query).content.decode()
-    assert page.count("À revoir") == 1 and "plus disponible ce jour-là" in page
+    assert "plus disponible ce jour-là" in page
+    assert "1 mission calculée est « À revoir » dans le tableau" in page
+    assert "Publier la proposition aux médecins" in page  # the publishable one only
     page = client.get(reverse("planning:publish"), query).content.decode()
     assert "1 mission à revoir ne sera pas publiée" in page
     assert f"Dr {gone.doctor.full_name}" in page.split('id="to-review"')[1].split("</div>")[0]
@@ -99,7 +101,7 @@ def test_the_pages_show_the_drafts_to_review(client, ars_occitanie):  # noqa: F8
     )
     text = response.content.decode()
     assert "1 mission proposée à 1 médecin ; le lieu d&#x27;accueil est informé." in text
-    assert "1 mission à revoir n&#x27;a pas été publiée" in text
+    assert "1 mission à revoir n&#x27;a pas été publiée" in text and "retirez-la ou" in text
     ok.refresh_from_db()
     gone.refresh_from_db()
     assert (ok.status, gone.status) == (M.PROPOSED, M.DRAFT)
@@ -187,7 +189,8 @@ def test_the_lock_and_the_publication_note_are_not_shown_to_the_doctor(
         reverse("planning:doctor_missions"),
     ):
         page = client.get(url).content.decode()
-        assert "Verrouillée" not in page and "Motif : Proposition publiée" not in page
+        assert "Verrouillée" not in page and "Proposition publiée" not in page
+        assert "Proposé par le calcul" not in page and "Proposition de l&#x27;outil" not in page
     client.force_login(ars_occitanie)
     page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
     assert "Verrouillée" in page
@@ -207,3 +210,25 @@ def test_a_volunteer_whose_dates_are_taken_elsewhere_is_told_so(ars_occitanie): 
     run.refresh_from_db()
     rows = {row["id"]: row["reason"] for row in run.unplanned_volunteers}
     assert rows[doctor.pk].startswith("Ses dates disponibles de ce mois sont déjà prises")
+
+
+def test_an_answer_from_a_stale_tab_says_what_the_status_is_now():
+    mission = MissionFactory(status=M.PROPOSED, date=day(3))
+    services.mission_transition(mission=mission, actor=mission.doctor.user, to_status=M.ACCEPTED)
+    with pytest.raises(ValidationError) as exc:
+        services.mission_transition(
+            mission=mission, actor=mission.doctor.user, to_status=M.DECLINED, comment="Empêché"
+        )
+    assert exc.value.messages[0].startswith(
+        "Cette action n'est plus possible : le statut est maintenant « Acceptée par le médecin »"
+    )
+
+
+def test_when_every_draft_is_to_review_the_publication_page_says_so(client, ars_occitanie):  # noqa: F811
+    client.force_login(ars_occitanie)
+    gone = MissionFactory(status=M.DRAFT, date=day(4))
+    Availability.objects.filter(doctor=gone.doctor).delete()
+    query = {"mois": f"{next_month():%Y-%m}", "region": "76"}
+    page = client.get(reverse("planning:publish"), query).content.decode()
+    assert "Aucune proposition publiable : toutes sont à revoir" in page
+    assert 'id="publish-form"' not in client.get(reverse("planning:index"), query).content.decode()

@@ -330,7 +330,7 @@ def test_manager_cannot_make_ars_transitions(status, target):
 
 def test_unknown_transition_refused():
     site = SiteFactory(proposed=True)
-    with pytest.raises(ValidationError, match="Passage impossible"):
+    with pytest.raises(ValidationError, match="Cette action n.est plus possible"):
         services.site_transition(site=site, actor=ars_of(site), to_status="active")
 
 
