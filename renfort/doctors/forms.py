@@ -36,7 +36,9 @@ PREFERENCE_FORM_FIELDS = [
 ]
 HELP_TEXTS = {
     "max_days_per_month": "Le dispositif prévoit au plus 2 jours par mois.",
-    "slot_minutes": "De 10 à 60 minutes ; 20 minutes par défaut.",
+    "slot_minutes": "De 10 à 60 minutes ; 20 minutes par défaut. La durée et les horaires "
+    "s'appliquent aussi aux créneaux de vos missions confirmées à venir, dès l'enregistrement "
+    "(les rendez-vous déjà pris sont gardés).",
     "max_travel_minutes": "De 15 à 240 minutes, estimées depuis votre commune d'exercice.",
     "practice_address": "Numéro et rue de votre cabinet principal.",
 }

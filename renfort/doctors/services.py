@@ -78,6 +78,9 @@ PREFERENCE_FIELDS = (
     "wants_replacement",
 )
 
+# The fields that lay the patients' slots of the doctor's confirmed missions.
+HOURS_FIELDS = PREFERENCE_FIELDS[1:6]
+
 
 @dataclass(frozen=True)
 class AvailabilityEntry:
@@ -159,7 +162,7 @@ def doctor_check(
         else:
             errors["coverage_mode"] = ["Indiquez le territoire que vous pouvez couvrir."]
     if present("morning_start"):
-        hours = [data.get(k) for k in PREFERENCE_FIELDS[2:6]]
+        hours = [data.get(k) for k in HOURS_FIELDS[1:]]
         if not all(isinstance(h, time) for h in hours):
             errors["morning_start"] = ["Indiquez vos horaires du matin et de l'après-midi."]
         elif not (hours[0] < hours[1] <= hours[2] < hours[3]):
@@ -474,10 +477,16 @@ def doctor_preferences_update(*, doctor: Doctor, actor: User, data: dict) -> Doc
     _check_editor(actor, doctor)
     keys = (*PREFERENCE_FIELDS, "phone")
     clean = doctor_check(data={k: data[k] for k in keys if k in data}, doctor=doctor, partial=True)
+    hours_changed = any(key in clean and clean[key] != getattr(doctor, key) for key in HOURS_FIELDS)
     for key in keys:
         if key in clean:
             setattr(doctor, key, clean[key])
     doctor.save()
+    if hours_changed:  # the coming consultations follow (never cancelling a booked patient)
+        from renfort.booking.services import hours_resync  # booking depends on doctors
+        from renfort.planning.models import Mission
+
+        hours_resync(missions=Mission.objects.filter(doctor=doctor), who="doctor")
     if "phone" in clean and doctor.user.phone != clean["phone"]:
         doctor.user.phone = clean["phone"]
         doctor.user.save(update_fields=["phone"])

@@ -362,6 +362,11 @@ def site_opening_update(
     weekly_openings_replace(site=site, slots=slots)
     site.open_on_public_holidays = open_on_public_holidays
     site.save(update_fields=["open_on_public_holidays", "updated_at"])
+    # The patients' slots follow the new hours (never cancelling a booked patient).
+    from renfort.booking.services import hours_resync  # booking depends on sites
+    from renfort.planning.models import Mission
+
+    hours_resync(missions=Mission.objects.filter(site=site), who="site")
     return site
 
 

@@ -14,7 +14,7 @@ from .appointments import (
 )
 from .day import appointment_mark, appointment_walk_in_add
 from .retention import appointment_reminders_send, appointments_purge
-from .slots import SyncResult, slot_block, slots_sync_all, slots_sync_for_mission
+from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission
 from .waitlist import (
     offer_by_secret,
     waitlist_leave,
@@ -35,6 +35,7 @@ __all__ = [
     "appointment_reminders_send",
     "appointment_walk_in_add",
     "appointments_purge",
+    "hours_resync",
     "offer_by_secret",
     "patient_check",
     "patient_of",

@@ -5,9 +5,10 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from renfort.core.text import count
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.selectors import site_hours_on
 
@@ -24,6 +25,7 @@ from ..slots import Hours, doctor_hours, fits, overlaps, slot_grid, windows, wit
 from .appointments import _cancel
 
 A = AppointmentStatus
+LISTED = 5  # appointments named in a refusal; the others are counted
 
 
 # --- Slots -----------------------------------------------------------------------------------
@@ -34,6 +36,13 @@ class SyncResult:
     created: int = 0
     removed: int = 0
     cancelled_appointments: int = 0
+
+    def __add__(self, other: "SyncResult") -> "SyncResult":
+        return SyncResult(
+            self.created + other.created,
+            self.removed + other.removed,
+            self.cancelled_appointments + other.cancelled_appointments,
+        )
 
 
 def mission_hours(mission: Mission) -> Hours:
@@ -146,13 +155,53 @@ def slots_sync_all(*, now: datetime | None = None) -> SyncResult:
     total = SyncResult()
     missions = Mission.objects.confirmed().filter(date__gte=timezone.localdate(now))
     for mission in missions.order_by("date", "pk"):
-        result = slots_sync_for_mission(mission=mission, now=now)
-        total = SyncResult(
-            total.created + result.created,
-            total.removed + result.removed,
-            total.cancelled_appointments + result.cancelled_appointments,
-        )
+        total += slots_sync_for_mission(mission=mission, now=now)
     return total
+
+
+def hours_resync(*, missions: QuerySet, who: str, now: datetime | None = None) -> SyncResult:
+    """After a change of the doctor's hours or slot length, or of the site's opening hours
+    (saved in the current transaction): lay the slots of these missions (a Mission queryset;
+    its coming confirmed ones) again on the hours as they now stand.
+
+    A booked appointment is never cancelled as a side effect of a settings form: when the new
+    hours would leave some out, raises ValidationError listing them (the caller's transaction,
+    the new hours included, is rolled back) and says how to cancel them first (the day view
+    tells each patient and offers other slots). `who`: "doctor" or "site", for the wording."""
+    now = now or timezone.now()
+    missions = list(
+        missions.confirmed()
+        .filter(date__gte=timezone.localdate(now))
+        .select_related("doctor", "site")
+        .order_by("date", "pk")
+    )
+    left_out = []
+    for mission in missions:
+        spans = windows(mission.date, mission.period, mission_hours(mission), mission.site.tz)
+        booked = Appointment.objects.filter(
+            mission=mission, status=A.BOOKED, start__gt=now
+        ).select_related("site", "doctor")
+        left_out += [a for a in booked.order_by("start") if not fits(a.start, a.end, spans)]
+    if left_out:
+        raise ValidationError(_left_out_message(left_out, who=who), code="appointments_left_out")
+    return sum((slots_sync_for_mission(mission=m, now=now) for m in missions), SyncResult())
+
+
+def _left_out_message(appointments: list[Appointment], *, who: str) -> str:
+    listed = " ; ".join(
+        f"le {timezone.localtime(a.start, a.site.tz):%d/%m/%Y à %Hh%M}"
+        + (f" ({a.doctor})" if who == "site" else "")
+        for a in appointments[:LISTED]
+    )
+    more = f" et {len(appointments) - LISTED} autres" if len(appointments) > LISTED else ""
+    hours = "Vos nouveaux horaires" if who == "doctor" else "Ces horaires d'ouverture"
+    return (
+        f"{hours} laisseraient en dehors "
+        + count(len(appointments), "rendez-vous déjà pris", "rendez-vous déjà pris")
+        + f" : {listed}{more}. Gardez des horaires qui les contiennent, ou annulez d'abord ces "
+        "rendez-vous depuis la journée de consultation (« Agenda » : les patients sont "
+        "prévenus et reçoivent d'autres créneaux), puis enregistrez à nouveau."
+    )
 
 
 @transaction.atomic
