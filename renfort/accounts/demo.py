@@ -22,7 +22,7 @@ AGENTS = [
 
 
 def demo_email(local: str) -> str:
-    return f"{local}@{DEMO_DOMAIN}"
+    return f"{local}@{DEMO_DOMAIN}".lower()  # emails are stored in lower case
 
 
 def generate(*, rng, stdout) -> None:

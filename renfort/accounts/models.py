@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Role(models.TextChoices):
@@ -36,14 +37,9 @@ class RenfortUserManager(UserManager):
         return self._create_user(None, email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        """The login is the email, whatever its case: emails are stored in lower case, and an
-        older account stored with capitals is still found (its exact spelling wins if two
-        accounts differ only by case)."""
-        email = (username or "").strip()
-        matches = list(self.filter(email__iexact=email)[:2])
-        if len(matches) == 1:
-            return matches[0]
-        return self.get(email=email)
+        """The login is the email, whatever its case: emails are stored in lower case (a
+        database constraint, migration 0003 lowered the older ones)."""
+        return self.get(email=(username or "").strip().lower())
 
 
 class User(AbstractUser):
@@ -84,6 +80,8 @@ class User(AbstractUser):
                 name="cdom_cpam_agent_has_departement",
                 condition=~Q(role__in=["cdom_agent", "cpam_agent"]) | Q(departement__isnull=False),
             ),
+            # Stored in lower case: with `unique`, one account per address whatever its case.
+            models.CheckConstraint(name="email_in_lower_case", condition=Q(email=Lower("email"))),
         ]
 
     def clean(self):

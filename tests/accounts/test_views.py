@@ -89,17 +89,18 @@ def test_login_ignores_the_case_of_the_email(client):
     assert client.get(reverse("accounts:profile")).context["user"].email == "dr.test@example.org"
 
 
-def test_user_lookup_by_email_ignores_case_and_prefers_the_exact_spelling():
+def test_user_lookup_by_email_ignores_case_and_the_database_refuses_capitals():
+    from django.db import IntegrityError, transaction
+
     from renfort.accounts.models import User
 
     user = UserFactory(email="dr.test@example.org")
-    assert User.objects.get_by_natural_key("DR.TEST@EXAMPLE.ORG") == user
-    # An older account stored with capitals is found too, and wins when spelled exactly.
-    legacy = UserFactory(email="Dr.Test@Example.org")
-    assert User.objects.get_by_natural_key("Dr.Test@Example.org") == legacy
-    assert User.objects.get_by_natural_key("dr.test@example.org") == user
-    with pytest.raises(User.DoesNotExist):
-        User.objects.get_by_natural_key("DR.test@EXAMPLE.org")
+    assert User.objects.get_by_natural_key(" DR.TEST@EXAMPLE.ORG") == user
+    # No second account differing only by case: the database refuses an address in capitals.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(email="Dr.Test@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(email="Dr.Test@Example.org")
 
 
 def test_an_account_edited_in_the_admin_stores_its_email_in_lower_case(client):
