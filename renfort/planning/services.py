@@ -14,6 +14,7 @@ from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
 from renfort.core.text import count, days_label
 from renfort.notifications.services import email_enqueue
+from renfort.sites.models import Site
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
 
 from . import solver
@@ -314,6 +315,11 @@ def planning_publish(
     their reason)."""
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez publier que la planification de votre région.")
+    # The drafts' sites first, locked (by id, like every site change): a change of their
+    # opening days, rooms or beds waits for the publication, then sees its missions; one saved
+    # just before is read below.
+    site_ids = _region_missions(month, region_code).filter(status=M.DRAFT).values("site_id")
+    list(Site.objects.select_for_update().filter(pk__in=site_ids).order_by("pk").values("pk"))
     drafts = list(
         _region_missions(month, region_code)
         .filter(status=M.DRAFT)
