@@ -32,9 +32,11 @@ from .models import (
 from .months import month_bounds
 from .permissions import can_act_on_mission, can_plan_region
 from .problem import problem_build
+from .solver.explain import FIXED
 
 logger = logging.getLogger(__name__)
 M = MissionStatus
+LOCKED_KEPT = "Mission verrouillée par l'ARS (conservée)"
 MAX_TIME_LIMIT_SECONDS = 300
 
 
@@ -202,9 +204,13 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     # Safety net: a doctor already held that day (by any mission) is never proposed again.
     first, last = month_bounds(run.month)
     now_kept = set(Mission.objects.holding().in_month(first, last).values_list("doctor_id", "date"))
-    missions = []
+    missions, locked = [], {}
+    for mission in _region_missions(run.month, run.region_id).filter(status=M.DRAFT, locked=True):
+        locked[(mission.doctor_id, mission.date)] = mission
     for assignment in result.assignments:
         key = (assignment.volunteer_id, assignment.date)
+        if assignment.fixed and key in locked:  # explained again, around the new proposal
+            locked[key].explanation = assignment.reason.replace(FIXED, LOCKED_KEPT)[:300]
         if assignment.fixed or key in now_kept:
             continue
         site = context.sites[assignment.site_id]
@@ -225,6 +231,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     # A concurrent run of a neighbouring region may have taken the same doctor on the same day
     # meanwhile: the database constraint decides, the losing proposal is skipped.
     Mission.objects.bulk_create(missions, ignore_conflicts=True)
+    Mission.objects.bulk_update(locked.values(), ["explanation"])
     created = list(Mission.objects.filter(run=run, status=M.DRAFT))
     MissionHistory.objects.bulk_create(
         MissionHistory(

@@ -107,6 +107,10 @@ def test_rerun_keeps_locked_missions_and_drops_removed_ones(
     assert kept in holding
     # The removed date is not proposed again; the third date is used instead.
     assert sorted(m.date for m in holding) == sorted({kept.date} | (set(dates) - {removed.date}))
+    # The kept mission is explained again around the new proposal.
+    kept.refresh_from_db()
+    assert kept.explanation.startswith("Mission verrouillée par l'ARS (conservée)")
+    assert "min de trajet" in kept.explanation
 
 
 def test_failed_run_is_recorded(ars_occitanie, monkeypatch):
