@@ -13,9 +13,13 @@ os.environ.setdefault("RENFORT_DEMO", "1")  # `make run` loads fictitious demo d
 from .base import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
-# `make run` serves plain http on 127.0.0.1: no redirect to HTTPS, no HSTS.
+# `make run` serves plain http on 127.0.0.1: no redirect to HTTPS, no HSTS, and cookies sent
+# over http (Secure cookies on http://127.0.0.1 are kept by Chromium only: Safari, curl or a
+# script would lose the session and the CSRF cookie, and every form would fail).
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -72,6 +72,8 @@ def test_dev_settings_serve_plain_http():
         os.environ.pop("SECURE_HSTS_SECONDS", None)
         values = runpy.run_path(str(BASE.with_name("dev.py")), run_name="config.settings.dev")
     assert values["SECURE_SSL_REDIRECT"] is False and values["SECURE_HSTS_SECONDS"] == 0
+    # Cookies go over plain http too (a Secure cookie is dropped there by Safari, curl…).
+    assert values["SESSION_COOKIE_SECURE"] is False and values["CSRF_COOKIE_SECURE"] is False
 
 
 @pytest.mark.django_db
