@@ -40,18 +40,17 @@ def _next_month(today: date) -> date:
     return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _scope(request, *, strict: bool = True) -> tuple[date, str | None, str]:
+def _scope(request) -> tuple[date, str | None, str]:
     """Month and region of the planning screen, from the query or form (ARS: own region).
 
-    An action (`strict`) naming another region than the ARS agent's own is refused: it never
-    silently acts on the agent's region instead. Only the planning page itself shows the
-    agent's region whatever the address says."""
+    A page or an action naming another region than the ARS agent's own is refused (403): it
+    never silently shows or acts on the agent's region instead."""
     data = request.POST if request.method == "POST" else request.GET
     month = parse_month(data.get("mois", "")) or _next_month(timezone.localdate())
     user = request.user
     if has_role(user, Role.ARS_AGENT):
         asked = data.get("region", "")
-        if strict and asked and asked != user.region_id:
+        if asked and asked != user.region_id:
             raise PermissionDenied("Vous ne pouvez planifier que votre région.")
         region = user.region_id
     else:
@@ -100,16 +99,19 @@ def _actions(user, mission) -> list[dict]:
 @require_safe
 @role_required(*PLANNER_ROLES)
 def index(request):
-    month, region_code, region = _scope(request, strict=False)
+    month, region_code, region = _scope(request)
     missions = list(selectors.month_missions(month, region_code))
     drafts = [m for m in missions if m.status == M.DRAFT]
     issues = draft_issues(month, region_code, drafts)
     coverage = selectors.zone_coverage(month, region_code)
     run = selectors.latest_run(month, region_code)
     today = timezone.localdate()
-    months = [_next_month(today.replace(day=1) - timedelta(days=1))]
-    for _ in range(4):
+    # From two months back (missions done) to the last one a run accepts (twelve months on);
+    # a month named in the address outside that range is listed too, so the list shows it.
+    months = [_next_month(today.replace(day=1) - timedelta(days=70))]
+    while len(months) < 15:
         months.append(_next_month(months[-1]))
+    months = sorted(set(months) | {month})
     region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
     return render(
         request,

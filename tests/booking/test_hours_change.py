@@ -98,7 +98,9 @@ def test_the_preferences_page_shows_the_refusal(client):
     }  # fmt: skip
     response = client.post(reverse("doctors:preferences"), data)
     assert response.status_code == 200
-    assert "laisseraient en dehors 1 rendez-vous déjà pris" in text(response)
+    page = text(response)
+    assert page.count("laisseraient en dehors 1 rendez-vous déjà pris") == 1  # shown once
+    assert "qui le contiennent, ou annulez d'abord ce rendez-vous" in page
     assert Doctor.objects.get(pk=mission.doctor.pk).phone != "+33611223344"  # nothing saved
 
 

@@ -65,9 +65,22 @@ def test_ars_cannot_touch_another_region(client, ars):
     assert client.post(reverse("planning:mission_lock", args=[other.pk])).status_code == 404
     run = PlanningRun.objects.create(month=next_month(), region_id="75")
     assert client.get(reverse("planning:run_status", args=[run.pk])).status_code == 404
-    # The region parameter is ignored for an ARS agent: they always see their own.
-    page = client.get(reverse("planning:index"), {"region": "75"}).content.decode()
+    # Naming another region in the address is refused, not silently replaced by their own.
+    assert client.get(reverse("planning:index"), {"region": "75"}).status_code == 403
+    page = client.get(reverse("planning:index"), {"region": "76"}).content.decode()
     assert "Occitanie" in page and other.doctor.last_name not in page
+
+
+def test_the_month_list_runs_to_the_last_month_a_run_accepts(client, ars):
+    from renfort.planning.views import _next_month
+
+    this_month = timezone.localdate().replace(day=1)
+    last = this_month.replace(year=this_month.year + 1)
+    page = client.get(reverse("planning:index")).content.decode()
+    assert f'value="{last:%Y-%m}"' in page and f'value="{_next_month(last):%Y-%m}"' not in page
+    # A month outside the list, named in the address, is listed and selected.
+    page = client.get(reverse("planning:index"), {"mois": "2030-01"}).content.decode()
+    assert 'value="2030-01" selected' in page
 
 
 def test_national_steering_chooses_the_region(client):

@@ -195,12 +195,19 @@ def _left_out_message(appointments: list[Appointment], *, who: str) -> str:
     )
     more = f" et {len(appointments) - LISTED} autres" if len(appointments) > LISTED else ""
     hours = "Vos nouveaux horaires" if who == "doctor" else "Ces horaires d'ouverture"
+    one = len(appointments) == 1
     return (
         f"{hours} laisseraient en dehors "
         + count(len(appointments), "rendez-vous déjà pris", "rendez-vous déjà pris")
-        + f" : {listed}{more}. Gardez des horaires qui les contiennent, ou annulez d'abord ces "
-        "rendez-vous depuis la journée de consultation (« Agenda » : les patients sont "
-        "prévenus et reçoivent d'autres créneaux), puis enregistrez à nouveau."
+        + f" : {listed}{more}. Gardez des horaires qui "
+        + (
+            "le contiennent, ou annulez d'abord ce rendez-vous"
+            if one
+            else "les contiennent, ou annulez d'abord ces rendez-vous"
+        )
+        + " depuis la journée de consultation (« Agenda » : "
+        + ("le patient est prévenu et reçoit" if one else "les patients sont prévenus et reçoivent")
+        + " d'autres créneaux), puis enregistrez à nouveau."
     )
 
 
