@@ -304,6 +304,10 @@ def mission_remove(*, mission: Mission, actor: User) -> Mission:
     mission = _locked_mission(mission)
     if not can_plan_region(actor, mission.site.region_id):
         raise PermissionDenied("Cette mission n'est pas dans votre région.")
+    if mission.status == M.CANCELLED:  # a second click, or another tab
+        raise ValidationError(
+            "C'est déjà fait : cette mission est déjà retirée ou annulée.", code="already_done"
+        )
     if mission.status != M.DRAFT:
         raise ValidationError(
             "Seule une mission non publiée peut être retirée ; annulez-la avec un motif."

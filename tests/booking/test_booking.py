@@ -334,8 +334,13 @@ def test_patient_cannot_cancel_after_the_cut_off(mission):
 def test_cancelling_twice_is_refused(mission):
     appointment = book(free_slot(mission))
     appointment_cancel(appointment=appointment)
-    with pytest.raises(ValidationError) as exc_info:
+    with pytest.raises(ValidationError, match="Ce rendez-vous est déjà annulé.") as exc_info:
         appointment_cancel(appointment=appointment)
+    assert codes(exc_info) == "already_cancelled"
+    seen = book(free_slot(mission), email="autre.fictif@exemple.test", phone="")
+    Appointment.objects.filter(pk=seen.pk).update(status="seen")
+    with pytest.raises(ValidationError, match="n'est plus à venir") as exc_info:
+        appointment_cancel(appointment=seen)
     assert codes(exc_info) == "not_booked"
 
 

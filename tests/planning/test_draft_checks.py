@@ -232,3 +232,10 @@ def test_when_every_draft_is_to_review_the_publication_page_says_so(client, ars_
     page = client.get(reverse("planning:publish"), query).content.decode()
     assert "Aucune proposition publiable : toutes sont à revoir" in page
     assert 'id="publish-form"' not in client.get(reverse("planning:index"), query).content.decode()
+
+
+def test_removing_twice_says_it_is_already_done(ars_occitanie):  # noqa: F811
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    services.mission_remove(mission=mission, actor=ars_occitanie)
+    with pytest.raises(ValidationError, match="C'est déjà fait : cette mission est déjà retirée"):
+        services.mission_remove(mission=mission, actor=ars_occitanie)

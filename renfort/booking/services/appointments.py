@@ -450,6 +450,8 @@ def appointment_cancel(
     if appointment.slot_id:
         Slot.objects.select_for_update().filter(pk=appointment.slot_id).first()
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status == A.CANCELLED:  # a second click, or another tab
+        raise ValidationError("Ce rendez-vous est déjà annulé.", code="already_cancelled")
     if appointment.status != A.BOOKED:
         raise ValidationError(
             "Ce rendez-vous n'est plus à venir : il ne peut pas être annulé.", code="not_booked"
