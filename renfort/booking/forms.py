@@ -238,6 +238,8 @@ class MarkForm(forms.Form):
 
 
 class WalkInForm(RenfortForm):
+    # The same form sent twice (retry, Back) adds the patient once.
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     last_name = forms.CharField(label="Nom", max_length=100)
     first_name = forms.CharField(label="Prénom", max_length=100)
     time = forms.TimeField(

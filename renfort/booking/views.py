@@ -432,7 +432,7 @@ def day(request, pk: int, day: str):
 
 
 def _day_page(request, site, the_day, doctor_days):
-    now_time = timezone.localtime().strftime("%H:%M")
+    now_time = timezone.localtime(timezone=site.tz).strftime("%H:%M")  # the site's clock
     for doctor_day in doctor_days:
         for appointment in doctor_day.appointments:
             appointment.contact = selectors.contact_label(request.user, appointment)
@@ -503,6 +503,7 @@ def walk_in(request, pk: int):
                 last_name=form.cleaned_data["last_name"],
                 first_name=form.cleaned_data["first_name"],
                 at=at,
+                submission_token=form.cleaned_data["token"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -2,6 +2,7 @@
 
 import html as htmllib
 import re
+import uuid
 from datetime import datetime, time
 
 import pytest
@@ -160,6 +161,24 @@ def test_walk_in_patient(client):
         walk_in.slot is None and walk_in.phone == "" and walk_in.local_start.time() == time(10, 5)
     )
     assert "sans rendez-vous" in client.get(day_url(mission)).text
+
+
+def test_a_walk_in_form_sent_twice_adds_the_patient_once(client):
+    mission = mission_with_slots(date=timezone.localdate())
+    client.force_login(mission.site.manager)
+    page = client.get(day_url(mission)).text
+    token = re.search(r'name="token" value="([0-9a-f-]{36})"', page).group(1)
+    data = {"last_name": "Passage", "first_name": "Alex", "time": "10:05", "token": token}
+    for _ in range(2):
+        response = client.post(reverse("booking:walk_in", args=[mission.pk]), data, follow=True)
+        assert "Patient sans rendez-vous ajouté." in response.text
+    assert Appointment.objects.filter(walk_in=True).count() == 1
+    other = mission_with_slots(date=timezone.localdate(), site=mission.site)
+    with pytest.raises(ValidationError, match="Ce formulaire a déjà servi"):
+        appointment_walk_in_add(
+            mission=other, actor=mission.site.manager, last_name="Autre", first_name="Alex",
+            at=Appointment.objects.get().start, submission_token=uuid.UUID(token),
+        )  # fmt: skip
 
 
 def test_a_coming_day_offers_no_mark_and_no_walk_in(client, mission, appointment):

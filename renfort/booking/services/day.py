@@ -1,9 +1,10 @@
 """Day view of a site or a doctor: mark appointments, add walk-in patients."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renfort.accounts.models import Role
@@ -21,7 +22,7 @@ from ..models import (
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
-from .appointments import appointment_cancel
+from .appointments import TOKEN_REUSED, appointment_cancel
 from .slots import mission_hours
 
 A = AppointmentStatus
@@ -71,10 +72,15 @@ def appointment_walk_in_add(
     at: datetime | None = None,
     minutes: int | None = None,
     now: datetime | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Appointment:
-    """Add an unplanned (walk-in) patient to the day of a mission; no contact is needed."""
+    """Add an unplanned (walk-in) patient to the day of a mission; no contact is needed.
+    The same form sent twice (same token: retry, Back) adds the patient once."""
     if not can_manage_mission_day(actor, mission):
         raise PermissionDenied("Vous ne pouvez gérer que vos consultations.")
+    twin = _walk_in_twin(submission_token, mission)
+    if twin is not None:
+        return twin
     if mission.status not in (MissionStatus.CONFIRMED, MissionStatus.DONE):
         raise ValidationError("Cette consultation n'est pas confirmée.", code="mission")
     names = names_check({"last_name": last_name, "first_name": first_name})
@@ -101,16 +107,24 @@ def appointment_walk_in_add(
                 f"L'heure doit être pendant la consultation : {periods}.", code="walk_in_hours"
             )
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
-    appointment = Appointment.objects.create(
-        mission=mission,
-        site_id=mission.site_id,
-        doctor_id=mission.doctor_id,
-        start=at,
-        end=at + length,
-        last_name=names["last_name"],
-        first_name=names["first_name"],
-        walk_in=True,
-    )
+    try:
+        with transaction.atomic():  # a concurrent twin's insert waits on the unique token
+            appointment = Appointment.objects.create(
+                mission=mission,
+                site_id=mission.site_id,
+                doctor_id=mission.doctor_id,
+                start=at,
+                end=at + length,
+                last_name=names["last_name"],
+                first_name=names["first_name"],
+                walk_in=True,
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        twin = _walk_in_twin(submission_token, mission)
+        if twin is None:
+            raise
+        return twin
     AppointmentHistory.objects.create(
         appointment=appointment,
         from_status="",
@@ -119,3 +133,11 @@ def appointment_walk_in_add(
         comment="Patient sans rendez-vous.",
     )
     return appointment
+
+
+def _walk_in_twin(token: uuid.UUID | None, mission: Mission) -> Appointment | None:
+    """The patient already added by the same form (same token), if any."""
+    existing = Appointment.objects.filter(submission_token=token).first() if token else None
+    if existing is not None and existing.mission_id != mission.pk:
+        raise ValidationError(TOKEN_REUSED, code="token_reused")
+    return existing
