@@ -314,7 +314,7 @@ def waitlist_register(request):
                 patient = services.patient_check(
                     data=form.patient_data(), consent=form.cleaned_data["consent"]
                 )
-                entry, _ = services.waitlist_register(
+                entry, created = services.waitlist_register(
                     patient=patient,
                     start_date=form.cleaned_data["start_date"],
                     end_date=form.cleaned_data["end_date"],
@@ -328,7 +328,7 @@ def waitlist_register(request):
                 return render(
                     request,
                     "booking/waitlist_done.html",
-                    {"title": "Inscription enregistrée", "entry": entry},
+                    {"title": "Inscription enregistrée", "entry": entry, "created": created},
                 )
         else:
             form.add_rule_errors()

@@ -1,6 +1,7 @@
 """Waiting list: registration, offers of freed slots, first to confirm wins, 3 offers at most."""
 
 import html as htmllib
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from renfort.booking.models import OfferStatus, WaitingListOffer, WaitingStatus
+from renfort.booking.models import (
+    OfferStatus,
+    WaitingListEntry,
+    WaitingListOffer,
+    WaitingStatus,
+)
 from renfort.booking.services import (
     appointment_cancel,
     waitlist_leave,
@@ -26,6 +32,7 @@ from .factories import (
     free_slot,
     mission_with_slots,
     patient,
+    patient_data,
     slots_of,
 )
 
@@ -54,6 +61,31 @@ def test_register_and_confirmation_message(mission):
     assert created and entry.status == WaitingStatus.WAITING
     note = Notification.objects.get(kind="booking_waitlist_registered", channel="email")
     assert f"/rendez-vous/liste-attente/{entry.secret}/desinscription/" in note.body
+
+
+def test_registering_again_keeps_one_entry_and_widens_its_period(mission, client):
+    today = timezone.localdate()
+
+    def register(start, end, **who):
+        return waitlist_register(
+            patient=patient(**who), site=mission.site, start_date=today + timedelta(days=start),
+            end_date=today + timedelta(days=end),
+        )  # fmt: skip
+
+    entry, created = register(0, 20)
+    again, created_again = register(10, 30, phone="")  # same person, same email
+    assert created and not created_again and again.pk == entry.pk
+    assert (again.start_date, again.end_date) == (today, today + timedelta(days=30))
+    # Only the first registration's email and SMS: nothing sent again.
+    assert Notification.objects.filter(kind="booking_waitlist_registered").count() == 2
+    # A period far apart, another person or another place: a new entry.
+    assert register(60, 70)[1] and register(0, 5, first_name="Dominique")[1]
+    assert WaitingListEntry.objects.count() == 3
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    data = patient_data(start_date=str(today), end_date=str(today + timedelta(days=3)))
+    page = htmllib.unescape(client.post(url, {**data, "token": str(uuid.uuid4())}).text)
+    assert "Vous étiez déjà inscrit(e) sur cette liste d'attente" in page
+    assert WaitingListEntry.objects.count() == 3
 
 
 @pytest.mark.parametrize(

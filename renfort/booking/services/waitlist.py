@@ -69,6 +69,9 @@ def waitlist_register(
         errors["end_date"] = ["La période ne peut pas dépasser trois mois."]
     if errors:
         raise ValidationError(errors)
+    known = _already_waiting(patient, site=site, zone=zone, start=start_date, end=end_date)
+    if known is not None:
+        return known, False
     entry = WaitingListEntry(
         site=site,
         zone=zone if site is None else None,
@@ -102,6 +105,38 @@ def waitlist_register(
         max_offers=settings.WAITLIST_MAX_OFFERS,
     )
     return entry, True
+
+
+def _already_waiting(patient: Patient, *, site, zone, start: date, end: date):
+    """The same person (name, birth date and phone or email) already waiting for the same
+    place over an overlapping or adjacent period: that entry, its period widened to cover the
+    new one (when it stays within MAX_PERIOD_DAYS), instead of a second entry and a second
+    series of offers. None otherwise."""
+    contact = Q(pk__in=[])
+    if patient.phone:
+        contact |= Q(phone=patient.phone)
+    if patient.email:
+        contact |= Q(email=patient.email)
+    place = Q(site=site) if site is not None else Q(site__isnull=True, zone=zone)
+    entries = WaitingListEntry.objects.select_for_update().filter(
+        place,
+        contact,
+        status=WaitingStatus.WAITING,
+        last_name__iexact=patient.last_name,
+        first_name__iexact=patient.first_name,
+        birth_date=patient.birth_date,
+        start_date__lte=end + timedelta(days=1),
+        end_date__gte=start - timedelta(days=1),
+    )
+    for entry in entries.order_by("created_at", "pk"):
+        wider = min(entry.start_date, start), max(entry.end_date, end)
+        if (wider[1] - wider[0]).days > MAX_PERIOD_DAYS:
+            continue
+        if wider != (entry.start_date, entry.end_date):
+            entry.start_date, entry.end_date = wider
+            entry.save(update_fields=["start_date", "end_date"])
+        return entry
+    return None
 
 
 def _same_contact(prefix: str = "") -> Q:
