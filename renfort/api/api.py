@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from renfort.booking import selectors as booking_selectors
+from renfort.territories.normalize import normalize_name
 from renfort.zoning import selectors as zoning_selectors
 
 from .errors import ERROR_RESPONSES, french_responses, validation_error
@@ -62,7 +63,12 @@ def list_zones(request):
             fiabilite=z.get_certainty_display(),
             source=z.source,
         )
-        for z in zoning_selectors.current_zones().order_by("epci__name")
+        for z in sorted(
+            zoning_selectors.current_zones().select_related("epci__region"),
+            key=lambda z: normalize_name(
+                z.epci.name
+            ),  # French order: « CC de … » before « CC Val … »
+        )
     ]
 
 

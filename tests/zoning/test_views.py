@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from renfort.territories.models import Region
+from renfort.territories.normalize import normalize_name
 from renfort.zoning import selectors
 from renfort.zoning.models import ZoneChange
 from tests.factories import UserFactory
@@ -82,6 +83,9 @@ def test_autocomplete_json(client):
 def test_api_lists_zones(client):
     data = client.get("/api/zones").json()
     assert len(data) == 64 and {"siren", "nom", "population"} <= set(data[0])
+    # In French alphabetical order (case and accents aside), not by character code.
+    names = [z["nom"] for z in data]
+    assert names == sorted(names, key=normalize_name) and names != sorted(names)
 
 
 def test_manage_requires_login_and_ars_role(client):

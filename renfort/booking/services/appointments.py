@@ -94,7 +94,10 @@ def patient_check(*, data: dict, consent: bool = True, today: date | None = None
     if len(reason) > REASON_MAX:
         errors["reason"] = [f"Le motif doit tenir en {REASON_MAX} caractères."]
     if not consent:
-        errors["consent"] = ["Vous devez accepter le traitement de vos données pour réserver."]
+        errors["consent"] = [
+            "Cochez la case pour accepter le traitement de vos données : sans cet accord, votre "
+            "demande ne peut pas être enregistrée."
+        ]
     if errors:
         raise ValidationError(errors)
     return Patient(
