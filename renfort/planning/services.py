@@ -37,6 +37,12 @@ from .solver.explain import FIXED
 logger = logging.getLogger(__name__)
 M = MissionStatus
 LOCKED_KEPT = "Mission verrouillée par l'ARS (conservée)"
+KEPT_WORDS = {
+    M.PROPOSED: "proposée",
+    M.ACCEPTED: "acceptée",
+    M.CONFIRMED: "confirmée",
+    M.DONE: "réalisée",
+}
 MAX_TIME_LIMIT_SECONDS = 300
 
 
@@ -196,6 +202,13 @@ def _unplanned_rows(items, names: dict[int, str], places: dict[int, str] | None 
     ]
 
 
+def _kept_label(mission: Mission) -> str:
+    """« Mission verrouillée par l'ARS (conservée) », « Mission confirmée (conservée) »…"""
+    if mission.status == M.DRAFT:
+        return LOCKED_KEPT
+    return f"Mission {KEPT_WORDS.get(mission.status, 'publiée')} (conservée)"
+
+
 @transaction.atomic
 def planning_result_save(run: PlanningRun, context, result: solver.PlanningResult) -> None:
     """Replace the unlocked drafts of the run's month and region by the solver's proposal."""
@@ -204,13 +217,17 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     # Safety net: a doctor already held that day (by any mission) is never proposed again.
     first, last = month_bounds(run.month)
     now_kept = set(Mission.objects.holding().in_month(first, last).values_list("doctor_id", "date"))
-    missions, locked = [], {}
-    for mission in _region_missions(run.month, run.region_id).filter(status=M.DRAFT, locked=True):
-        locked[(mission.doctor_id, mission.date)] = mission
+    # The kept missions of the region (locked drafts, published ones) are explained again,
+    # around the new proposal: « zone sans aucun autre jour » may no longer be true.
+    missions, kept = [], {}
+    for mission in (
+        _region_missions(run.month, run.region_id).holding().exclude(status=M.DRAFT, locked=False)
+    ):
+        kept[(mission.doctor_id, mission.date)] = mission
     for assignment in result.assignments:
         key = (assignment.volunteer_id, assignment.date)
-        if assignment.fixed and key in locked:  # explained again, around the new proposal
-            locked[key].explanation = assignment.reason.replace(FIXED, LOCKED_KEPT)[:300]
+        if assignment.fixed and key in kept:
+            kept[key].explanation = assignment.reason.replace(FIXED, _kept_label(kept[key]))[:300]
         if assignment.fixed or key in now_kept:
             continue
         site = context.sites[assignment.site_id]
@@ -231,7 +248,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     # A concurrent run of a neighbouring region may have taken the same doctor on the same day
     # meanwhile: the database constraint decides, the losing proposal is skipped.
     Mission.objects.bulk_create(missions, ignore_conflicts=True)
-    Mission.objects.bulk_update(locked.values(), ["explanation"])
+    Mission.objects.bulk_update(kept.values(), ["explanation"])
     created = list(Mission.objects.filter(run=run, status=M.DRAFT))
     MissionHistory.objects.bulk_create(
         MissionHistory(
@@ -286,12 +303,16 @@ def _record(mission: Mission, *, to_status: str, actor: User | None, comment: st
 
 @transaction.atomic
 def mission_lock(*, mission: Mission, actor: User, locked: bool) -> Mission:
-    """Lock (kept by every re-run) or unlock a mission of the ARS's region."""
+    """Lock (kept by every re-run) or unlock a draft mission of the ARS's region. A published
+    mission is always kept: there is nothing to lock."""
     mission = _locked_mission(mission)
     if not can_plan_region(actor, mission.site.region_id):
         raise PermissionDenied("Cette mission n'est pas dans votre région.")
-    if mission.status not in (M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED):
-        raise ValidationError("Seule une mission en cours peut être verrouillée.")
+    if mission.status != M.DRAFT:
+        raise ValidationError(
+            "Seule une mission non publiée se verrouille : une mission publiée est toujours "
+            "conservée par un nouveau calcul."
+        )
     mission.locked = locked
     mission.save(update_fields=["locked", "updated_at"])
     return mission

@@ -166,6 +166,16 @@ def test_the_lock_is_confirmed_on_the_page(client, ars_occitanie):  # noqa: F811
     assert "Mission verrouillée" in response.content.decode()
 
 
+def test_only_a_draft_is_locked(client, ars_occitanie):  # noqa: F811
+    mission = MissionFactory(status=M.CONFIRMED)
+    with pytest.raises(ValidationError, match="une mission publiée est toujours conservée"):
+        services.mission_lock(mission=mission, actor=ars_occitanie, locked=True)
+    client.force_login(ars_occitanie)
+    page = client.get(reverse("planning:index"), {"mois": f"{mission.date:%Y-%m}"}).text
+    assert f'id="mission-{mission.pk}"' in page
+    assert reverse("planning:mission_lock", args=[mission.pk]) not in page
+
+
 def test_a_run_lost_by_the_worker_is_replaced(ars_occitanie):  # noqa: F811
     lost = PlanningRun.objects.create(month=next_month(), region_id="76", created_by=ars_occitanie)
     fresh = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)

@@ -113,6 +113,18 @@ def test_rerun_keeps_locked_missions_and_drops_removed_ones(
     assert "min de trajet" in kept.explanation
 
 
+def test_rerun_explains_the_published_missions_again(
+    planned, ars_occitanie, django_capture_on_commit_callbacks
+):
+    run, site, doctor, dates = planned
+    confirmed = Mission.objects.filter(run=run).order_by("date").first()
+    Mission.objects.filter(pk=confirmed.pk).update(status=M.CONFIRMED, explanation="Ancienne")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    confirmed.refresh_from_db()
+    assert confirmed.explanation.startswith("Mission confirmée (conservée)")
+
+
 def test_failed_run_is_recorded(ars_occitanie, monkeypatch):
     run = PlanningRun.objects.create(month=next_month(), region_id="76", created_by=ars_occitanie)
 
