@@ -3,6 +3,11 @@ from django.urls import include, path
 
 from renfort.accounts.views import admin_login
 
+# The admin speaks of Renfort, not of Django.
+admin.site.site_header = "Administration de Renfort"
+admin.site.site_title = "Administration de Renfort"
+admin.site.index_title = "Tables de la plateforme"
+
 urlpatterns = [
     path("", include("renfort.core.urls")),
     path("compte/", include("renfort.accounts.urls")),

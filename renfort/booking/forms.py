@@ -89,7 +89,9 @@ class TokenForm(forms.Form):
 DATE_INVALID = "Date invalide : choisissez-la dans le calendrier ou écrivez-la JJ/MM/AAAA."
 
 
-def date_field(label: str, missing: str, autocomplete: str = "") -> forms.DateField:
+def date_field(
+    label: str, missing: str, autocomplete: str = "", help_text: str = ""
+) -> forms.DateField:
     """A required date (calendar widget) with its French messages."""
     widget = DATE_WIDGET
     if autocomplete:
@@ -98,6 +100,7 @@ def date_field(label: str, missing: str, autocomplete: str = "") -> forms.DateFi
         )
     return forms.DateField(
         label=label,
+        help_text=help_text,
         widget=widget,
         error_messages={"required": missing, "invalid": DATE_INVALID},
     )
@@ -131,7 +134,12 @@ class PatientForm(RenfortForm):
         error_messages={"required": "Indiquez votre prénom."},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    birth_date = date_field("Date de naissance", "Indiquez votre date de naissance.", "bday")
+    birth_date = date_field(
+        "Date de naissance",
+        "Indiquez votre date de naissance.",
+        "bday",
+        help_text="Au format JJ/MM/AAAA, par exemple 17/05/1970.",
+    )
     phone = forms.CharField(
         label="Téléphone mobile",
         help_text="Pour recevoir la confirmation et le rappel par SMS. Par exemple 06 12 34 56 78.",

@@ -34,6 +34,8 @@ PREFERENCE_FORM_FIELDS = [
     "wants_housing",
     "wants_replacement",
 ]
+# The browser's bounds of the slot length (the service checks SLOT_MINUTES_RANGE).
+SLOT_MINUTES_ATTRS = {"min": 10, "max": 60, "step": 5}
 HELP_TEXTS = {
     "max_days_per_month": "Le dispositif prévoit au plus 2 jours par mois.",
     "slot_minutes": "De 10 à 60 minutes ; 20 minutes par défaut. La durée et les horaires "
@@ -196,7 +198,7 @@ class SignupForm(RenfortModelForm):
             "cette activité."
         )
         self.fields["max_travel_minutes"].widget.attrs.update({"min": 15, "max": 240})
-        self.fields["slot_minutes"].widget.attrs.update({"min": 10, "max": 60, "step": 5})
+        self.fields["slot_minutes"].widget.attrs.update(SLOT_MINUTES_ATTRS)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.template_name = CHECKBOX_TEMPLATE
@@ -338,6 +340,7 @@ class PreferencesForm(RenfortModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["phone"] = self.instance.phone_display
+        self.fields["slot_minutes"].widget.attrs.update(SLOT_MINUTES_ATTRS)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.template_name = CHECKBOX_TEMPLATE

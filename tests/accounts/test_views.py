@@ -57,7 +57,9 @@ def test_admin_is_refused_to_non_admins(client, role):
 
 def test_admin_is_open_to_admins(client):
     client.force_login(UserFactory(admin=True))
-    assert client.get("/admin/").status_code == 200
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "Administration de Renfort" in page.text and "Django" not in page.text
 
 
 def test_agent_scope_constraints():

@@ -3,7 +3,7 @@
 import html as htmllib
 import re
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,6 +119,21 @@ def test_manager_marks_seen_excused_no_show(client, mission, appointment):
         appointment.refresh_from_db()
         assert appointment.status == status
     assert appointment.history.count() == 4
+
+
+def test_no_show_only_from_the_appointment_time(mission, appointment):
+    start = datetime.combine(timezone.localdate(), time(12), tzinfo=PARIS)
+    Appointment.objects.filter(pk=appointment.pk).update(start=start, end=start)  # today
+    Mission.objects.filter(pk=mission.pk).update(date=start.date())
+    manager = mission.site.manager
+    with pytest.raises(ValidationError, match="n'est marqué absent qu'à partir de l'heure"):
+        appointment_mark(
+            appointment=appointment, actor=manager, status="no_show", now=start - timedelta(hours=1)
+        )
+    marked = appointment_mark(
+        appointment=appointment, actor=manager, status="no_show", now=start + timedelta(minutes=1)
+    )
+    assert marked.status == "no_show"
 
 
 def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appointment):

@@ -49,6 +49,12 @@ def appointment_mark(
             "partir de son jour (pour l'annuler, indiquez un motif).",
             code="mark_future",
         )
+    if status == A.NO_SHOW and appointment.start > (now or timezone.now()):
+        raise ValidationError(
+            "Un patient n'est marqué absent qu'à partir de l'heure de son rendez-vous "
+            f"({timezone.localtime(appointment.start, tz):%Hh%M}).",
+            code="no_show_early",
+        )
     AppointmentHistory.objects.create(
         appointment=appointment,
         from_status=appointment.status,
