@@ -6,6 +6,7 @@ from datetime import time, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from renfort.booking.models import AppointmentStatus, BookingSettings, Slot, SlotStatus
 from renfort.booking.services import slots_sync_all, slots_sync_for_mission
@@ -157,3 +158,23 @@ def test_generate_slots_command_and_sync_all():
     assert "42 créés" in out.getvalue()
     assert Slot.objects.filter(mission__in=[first, second]).count() == 42
     assert slots_sync_all().created == 0
+
+
+def test_alternatives_come_by_date_in_the_zone_the_same_site_first_on_a_day():
+    from datetime import date as date_type
+
+    from renfort.booking.selectors import alternative_slots
+    from tests.sites.factories import SiteFactory
+
+    def in_days(n: int) -> date_type:
+        return timezone.localdate() + timedelta(days=n)
+
+    same = mission_with_slots(date=in_days(30))
+    neighbour_site = SiteFactory(weekdays=range(7), open_on_public_holidays=True)
+    assert neighbour_site.priority_zone_id == same.site.priority_zone_id
+    soon = mission_with_slots(date=in_days(5), site=neighbour_site)
+    found = alternative_slots(site=same.site, limit=3, is_priority=True)
+    assert [s.mission_id for s in found] == [soon.pk] * 3  # next week before next month
+    same_day = mission_with_slots(date=in_days(5), site=same.site)
+    found = alternative_slots(site=same.site, limit=3, is_priority=True)
+    assert [s.mission_id for s in found] == [same_day.pk] * 3  # the same site first that day

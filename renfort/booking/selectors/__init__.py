@@ -472,8 +472,10 @@ def site_bookable_slots(*, site, now=None, day: date | None = None, period: str 
 def alternative_slots(
     *, site, now=None, exclude_mission_id=None, limit: int = 3, is_priority: bool = True
 ) -> list[Slot]:
-    """Next available slots at the same site, then in the same priority zone, that the
-    patient may book (reserved ones only for a patient without médecin traitant or in ALD)."""
+    """The first available slots at the same site or elsewhere in its priority zone, by date
+    (the same site first on a given day), that the patient may book (reserved ones only for a
+    patient without médecin traitant or in ALD): a slot in the zone next week comes before
+    one at the same site next month."""
     slots = (
         bookable_slots(now=now)
         .open_to(is_priority=is_priority, now=now)
@@ -483,10 +485,12 @@ def alternative_slots(
     if exclude_mission_id:
         slots = slots.exclude(mission_id=exclude_mission_id)
     found = list(slots.filter(site=site)[:limit])
-    if len(found) < limit and site.priority_zone_id:
+    if site.priority_zone_id:
         others = slots.filter(site__priority_zone_id=site.priority_zone_id).exclude(site=site)
-        found += list(others[: limit - len(found)])
-    return found
+        found += list(others[:limit])
+    day = {s.pk: timezone.localtime(s.start, s.site.tz).date() for s in found}
+    found.sort(key=lambda s: (day[s.pk], s.site_id != site.pk, s.start))
+    return found[:limit]
 
 
 def appointment_by_secret(secret: str) -> Appointment | None:
