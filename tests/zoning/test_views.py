@@ -19,6 +19,11 @@ def test_home_explains_each_audience_and_partial_list(client):
     for card in ["card-patient", "card-doctor", "card-site", "card-agent"]:
         assert f'id="{card}"' in html
     assert "64 zones connues sur 151" in html
+    # Signed in, the sign-up cards (refused to an account) give way to the person's space.
+    client.force_login(UserFactory(doctor=True))
+    html = client.get("/").content.decode()
+    assert 'id="card-space"' in html and 'id="card-doctor"' not in html
+    assert 'id="card-patient"' in html
 
 
 def test_zone_list_by_region_with_population_and_share(client):
