@@ -524,6 +524,10 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         and history.actor
         and history.actor.role in (Role.DOCTOR, Role.SITE_MANAGER)
     ):  # the ARS hears of every answer and of every cancellation it did not make itself
+        planning_url = (
+            absolute_url("planning:index")
+            + f"?mois={mission.date:%Y-%m}&region={mission.site.region_id}#mission-{mission.pk}"
+        )
         for agent in ars_agents(mission.site.region_id):
             email_enqueue(
                 kind=f"mission_{history.to_status}_ars",
@@ -533,7 +537,7 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
                     f"{mission.date:%d/%m/%Y} {history.to_label.lower()}"
                 ),
                 template="planning/emails/status_to_ars.txt",
-                context=context,
+                context={**context, "planning_url": planning_url},
                 dedup_key=f"mission-history-{history.pk}-ars-{agent.pk}",
             )
 

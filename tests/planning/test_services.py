@@ -204,6 +204,8 @@ def test_decline_informs_the_ars(ars_occitanie, django_capture_on_commit_callbac
     mail = Notification.objects.get(kind="mission_declined_ars")
     assert mail.recipient == ars_occitanie.email
     assert "décliné" in mail.body
+    link = f"/planification/?mois={mission.date:%Y-%m}&region=76#mission-{mission.pk}"
+    assert link in mail.body  # straight to the mission in the planning table
 
 
 def test_confirmation_reserves_rooms_and_beds(ars_occitanie):
