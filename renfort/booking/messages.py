@@ -77,8 +77,7 @@ def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=())
             )
         )
     rows = Notification.objects.bulk_create(rows)
-    for row in rows:
-        delivery_schedule(row.pk)
+    delivery_schedule(*[row.pk for row in rows])  # one task for the email and the SMS
     return len(rows)
 
 

@@ -62,22 +62,29 @@ def notification_enqueue(
     return notification
 
 
-def delivery_schedule(notification_id: int) -> None:
-    """Schedule the sending of a notification recorded in the current transaction.
+def delivery_schedule(*notification_ids: int) -> None:
+    """Schedule the sending of notifications recorded in the current transaction (one task
+    for them all).
 
     With django-tasks' database backend the task row is written in that same transaction: it
-    commits or rolls back with the notification (a transactional outbox: one commit instead of
+    commits or rolls back with the notifications (a transactional outbox: one commit instead of
     two, and no notification left unsent when the process stops right after the commit). The
     worker cannot see the row before the commit. Other backends (the immediate one of the
     tests) run after the commit."""
     from django_tasks_db.backend import DatabaseBackend
 
-    from .tasks import deliver_notification
+    from .tasks import deliver_notification, deliver_notifications
 
-    if isinstance(deliver_notification.get_backend(), DatabaseBackend):
-        deliver_notification.enqueue(notification_id)
+    if not notification_ids:
+        return
+    if len(notification_ids) == 1:
+        task, args = deliver_notification, notification_ids
     else:
-        transaction.on_commit(lambda: deliver_notification.enqueue(notification_id))
+        task, args = deliver_notifications, (list(notification_ids),)
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def email_enqueue(

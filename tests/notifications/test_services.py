@@ -129,6 +129,30 @@ def test_with_database_tasks_the_task_row_commits_or_rolls_back_with_the_notific
     assert notification.status == Status.SENT and mail.outbox[0].body == "Bonjour"
 
 
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_notifications_recorded_together_share_one_task_and_are_each_sent_once():
+    from django_tasks_db.models import DBTaskResult
+
+    from renfort.notifications.services import delivery_schedule
+    from renfort.notifications.tasks import deliver_notifications
+
+    with transaction.atomic():
+        email = Notification.objects.create(
+            kind="t", channel=Channel.EMAIL, recipient="patient@example.org", body="Courriel"
+        )
+        sms = Notification.objects.create(
+            kind="t", channel=Channel.SMS, recipient="+33639980001", body="SMS"
+        )
+        delivery_schedule(email.pk, sms.pk)
+    task = DBTaskResult.objects.get()  # one row for both
+    assert task.args_kwargs["args"] == [[email.pk, sms.pk]]
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert deliver_notifications.call([email.pk, sms.pk]) == [Status.SENT, Status.SENT]
+    assert len(mail.outbox) == 1  # run again: nothing sent twice
+
+
 def test_a_subject_with_line_breaks_is_put_on_one_line_and_sent(
     django_capture_on_commit_callbacks,
 ):
