@@ -93,6 +93,11 @@ class Connection:
             head += f"Content-Length: {len(body)}\r\n"
         self.writer.write(head.encode() + b"\r\n" + body)
         status_line = await self.reader.readline()
+        if not status_line:  # the server closed the kept-alive connection: reconnect once
+            self.writer.close()
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", PORT)
+            self.writer.write(head.encode() + b"\r\n" + body)
+            status_line = await self.reader.readline()
         status = int(status_line.split()[1])
         length, cookies, close = 0, [], False
         while True:
@@ -153,7 +158,12 @@ async def booking_loop(deadline: float, out: dict, client_id: int, postcodes: li
         slot_id = rng.choice(slots).decode()
         if csrf_cookie is None:
             _, _, _, cookies = await conn.request("GET", f"/rendez-vous/creneau/{slot_id}/")
-            csrf_cookie = next(c.split(";")[0] for c in cookies if c.startswith("csrftoken="))
+            # No cookie when that slot's form was not shown (taken meanwhile): try another one.
+            csrf_cookie = next(
+                (c.split(";")[0] for c in cookies if c.startswith("csrftoken=")), None
+            )
+            if csrf_cookie is None:
+                continue
         token = csrf_cookie.split("=", 1)[1]
         n += 1
         body = urllib.parse.urlencode(
