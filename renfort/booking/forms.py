@@ -1,5 +1,6 @@
 """Forms of the booking app. They check input shape; rules live in services."""
 
+import re
 import uuid
 
 from django import forms
@@ -89,21 +90,31 @@ class TokenForm(forms.Form):
 DATE_INVALID = "Date invalide : choisissez-la dans le calendrier ou écrivez-la JJ/MM/AAAA."
 
 
-def date_field(
-    label: str, missing: str, autocomplete: str = "", help_text: str = ""
-) -> forms.DateField:
+def date_field(label: str, missing: str) -> forms.DateField:
     """A required date (calendar widget) with its French messages."""
-    widget = DATE_WIDGET
-    if autocomplete:
-        widget = forms.DateInput(
-            attrs={**DATE_WIDGET.attrs, "autocomplete": autocomplete}, format=DATE_WIDGET.format
-        )
     return forms.DateField(
         label=label,
-        help_text=help_text,
-        widget=widget,
+        widget=DATE_WIDGET,
         error_messages={"required": missing, "invalid": DATE_INVALID},
     )
+
+
+SHORT_YEAR = re.compile(r"^\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2}\s*$")
+
+
+class BirthDateField(forms.DateField):
+    """A birth date typed or picked: JJ/MM/AAAA (also with - or .) or the picker's AAAA-MM-JJ.
+    A two-digit year is refused rather than guessed (48: 1948 or 2048?)."""
+
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+
+    def to_python(self, value):
+        if isinstance(value, str) and SHORT_YEAR.match(value):
+            raise forms.ValidationError(
+                "Écrivez l'année de naissance en entier (4 chiffres), par exemple 17/05/1948.",
+                code="short_year",
+            )
+        return super().to_python(value)
 
 
 class DescribedBoundField(RenfortForm.bound_field_class):
@@ -134,11 +145,17 @@ class PatientForm(RenfortForm):
         error_messages={"required": "Indiquez votre prénom."},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    birth_date = date_field(
-        "Date de naissance",
-        "Indiquez votre date de naissance.",
-        "bday",
+    birth_date = BirthDateField(
+        label="Date de naissance",
         help_text="Au format JJ/MM/AAAA, par exemple 17/05/1970.",
+        widget=forms.DateInput(
+            attrs={**DATE_WIDGET.attrs, "autocomplete": "bday"}, format=DATE_WIDGET.format
+        ),
+        error_messages={
+            "required": "Indiquez votre date de naissance.",
+            "invalid": "Date de naissance invalide : écrivez-la JJ/MM/AAAA, par exemple "
+            "17/05/1970.",
+        },
     )
     phone = forms.CharField(
         label="Téléphone mobile",

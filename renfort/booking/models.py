@@ -250,6 +250,8 @@ class Appointment(models.Model):
         verbose_name = "rendez-vous"
         verbose_name_plural = "rendez-vous"
         ordering = ["start", "id"]
+        # The same person's appointments are found by phone, email or birth date (and names).
+        indexes = [models.Index(fields=["birth_date"], name="booking_appointment_birth_date")]
         constraints = [
             # Two patients can never hold the same slot.
             models.UniqueConstraint(

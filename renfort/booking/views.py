@@ -432,13 +432,13 @@ def day(request, pk: int, day: str):
 
 
 def _day_page(request, site, the_day, doctor_days):
-    now_time = timezone.localtime(timezone=site.tz).strftime("%H:%M")  # the site's clock
     for doctor_day in doctor_days:
         for appointment in doctor_day.appointments:
             appointment.contact = selectors.contact_label(request.user, appointment)
         # One walk-in form per doctor: ids of its own (two doctors the same day, RGAA 8.2).
         doctor_day.walk_in_form = WalkInForm(
-            initial={"time": now_time}, auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s"
+            initial={"time": services.walk_in_default_time(doctor_day.mission)},
+            auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s",
         )
     return render(
         request,

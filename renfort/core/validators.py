@@ -11,6 +11,12 @@ MOBILE_ERROR = (
     "Saisissez un numéro de téléphone mobile (06 ou 07), par exemple 06 12 34 56 78 ou, "
     "outre-mer, 0692 12 34 56."
 )
+# 070, 071 and 072 are not mobile numbers (ARCEP: mobiles in 07 start with 073 to 079).
+UNASSIGNED_07 = ("70", "71", "72")
+UNASSIGNED_07_ERROR = (
+    "Ce numéro ne correspond à aucun téléphone mobile : les mobiles en 07 commencent par 073 "
+    "à 079. Vérifiez-le."
+)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -136,6 +142,9 @@ def normalize_mobile(value: str) -> str:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     overseas = _overseas_mobile(number)
     if overseas is None:
+        national = str(number.national_number)
+        if number.country_code == 33 and len(national) == 9 and national[:2] in UNASSIGNED_07:
+            raise ValidationError(UNASSIGNED_07_ERROR)
         raise ValidationError(MOBILE_ERROR)
     return overseas
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
+from renfort.booking.forms import BookingForm
 from renfort.booking.ics import appointment_ics
 from renfort.booking.models import (
     Appointment,
@@ -204,7 +205,7 @@ def test_at_most_two_future_appointments_per_phone(mission):
     with pytest.raises(ValidationError) as exc_info:
         book(slots[2], email="troisieme@exemple.test")  # same phone again
     assert codes(exc_info) == "limit"
-    book(slots[3], phone="+33639980099", email="nouveau@exemple.test")
+    book(slots[3], phone="+33639980099", email="nouveau@exemple.test", first_name="Dominique")
 
 
 def test_at_most_two_future_appointments_per_email(mission):
@@ -214,6 +215,47 @@ def test_at_most_two_future_appointments_per_email(mission):
     with pytest.raises(ValidationError) as exc_info:
         book(slots[2], phone="+33639980011")  # same email again
     assert codes(exc_info) == "limit"
+
+
+def test_the_limit_counts_the_person_whatever_contact_they_give(mission):
+    """Same names and birth date: giving the email once and the phone once does not dodge it."""
+    slots = slots_of(mission, status="available")
+    book(slots[0], phone="+33639980020", email="")
+    book(slots[1], phone="", email="seule@exemple.test", last_name="FICTIF")
+    with pytest.raises(ValidationError) as exc_info:
+        book(slots[2], phone="+33639980021", email="", first_name="camille")
+    assert codes(exc_info) == "limit"
+    assert "à votre nom" in exc_info.value.messages[0]
+    assert Appointment.objects.count() == 2
+    assert Slot.objects.get(pk=slots[2].pk).status == SlotStatus.AVAILABLE
+
+
+def test_one_person_cannot_hold_two_appointments_at_the_same_time(mission):
+    other = mission_with_slots(site=mission.site, date=mission.date)
+    first = book(free_slot(mission))
+    twin_slot = Slot.objects.get(mission=other, start=first.start)
+    with pytest.raises(ValidationError) as exc_info:
+        book(twin_slot, email="autre@exemple.test")  # same phone, another doctor, same time
+    assert codes(exc_info) == "overlap"
+    assert "en même temps" in exc_info.value.messages[0]
+    assert Slot.objects.get(pk=twin_slot.pk).status == SlotStatus.AVAILABLE
+    # Someone else may take it; the same person may take the next one.
+    book(twin_slot, phone="+33639980030", email="", first_name="Dominique")
+    later = Slot.objects.filter(mission=other, start__gte=first.end, status="available")
+    book(later.order_by("start")[0])
+
+
+def test_a_move_onto_a_time_the_person_already_holds_is_refused(mission):
+    other = mission_with_slots(site=mission.site, date=mission.date)
+    slots = slots_of(mission, status="available")
+    first, second = book(slots[0]), book(slots[3])
+    twin_slot = Slot.objects.get(mission=other, start=first.start)
+    with pytest.raises(ValidationError) as exc_info:
+        appointment_move(appointment=second, slot_id=twin_slot.pk)
+    assert codes(exc_info) == "overlap"
+    second.refresh_from_db()
+    assert second.slot_id == slots[3].pk
+    assert Slot.objects.get(pk=twin_slot.pk).status == SlotStatus.AVAILABLE
 
 
 def test_cancelled_and_past_appointments_do_not_count(mission):
@@ -470,3 +512,56 @@ def test_the_calendar_file_of_a_moved_appointment_replaces_the_first(mission):
     assert "SEQUENCE:0" in appointment_ics(appointment).decode()
     appointment_move(appointment=appointment, slot_id=slots[1].pk)
     assert "SEQUENCE:1" in appointment_ics(appointment).decode()
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("1970-05-17", date(1970, 5, 17)),  # the date picker
+        ("17/05/1970", date(1970, 5, 17)),
+        ("17-05-1970", date(1970, 5, 17)),
+        ("17.05.1970", date(1970, 5, 17)),
+        ("1/5/1948", date(1948, 5, 1)),
+    ],
+)
+def test_the_birth_date_is_read_as_people_write_it(typed, expected):
+    form = BookingForm({**patient_data(), "birth_date": typed, "consent": "on"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["birth_date"] == expected
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        (
+            "12/05/48",
+            "Écrivez l'année de naissance en entier (4 chiffres), par exemple 17/05/1948.",
+        ),
+        (
+            "12/05/24",
+            "Écrivez l'année de naissance en entier (4 chiffres), par exemple 17/05/1948.",
+        ),
+        (
+            "31/02/1970",
+            "Date de naissance invalide : écrivez-la JJ/MM/AAAA, par exemple 17/05/1970.",
+        ),
+        ("hier", "Date de naissance invalide : écrivez-la JJ/MM/AAAA, par exemple 17/05/1970."),
+    ],
+)
+def test_a_birth_date_that_cannot_be_read_says_why(typed, message):
+    form = BookingForm({**patient_data(), "birth_date": typed, "consent": "on"})
+    assert not form.is_valid()
+    assert form.errors["birth_date"] == [message]
+
+
+@pytest.mark.parametrize(
+    "birth_date, message",
+    [
+        (date(2999, 1, 1), "La date de naissance ne peut pas être dans le futur."),
+        (date(1890, 1, 1), "Vérifiez l'année de naissance : elle donnerait plus de 120 ans."),
+    ],
+)
+def test_an_impossible_birth_date_says_why(birth_date, message):
+    with pytest.raises(ValidationError) as exc_info:
+        patient_check(data={**patient_data(), "birth_date": birth_date})
+    assert exc_info.value.message_dict["birth_date"] == [message]

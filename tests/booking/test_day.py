@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from renfort.booking.models import Appointment, AppointmentStatus
 from renfort.booking.selectors import agenda_days
-from renfort.booking.services import appointment_mark, appointment_walk_in_add
+from renfort.booking.services import (
+    appointment_mark,
+    appointment_walk_in_add,
+    walk_in_default_time,
+)
 from renfort.booking.slots import PARIS
 from renfort.planning.models import Mission
 from tests.doctors.factories import DoctorFactory
@@ -376,3 +380,39 @@ def test_read_only_roles_are_not_told_they_will_mark_patients(client, mission, m
     assert "Vous pourrez marquer" not in client.get(day_url(mission)).text
     client.force_login(mission.site.manager)
     assert "Vous pourrez marquer" in client.get(day_url(mission)).text
+
+
+@pytest.mark.parametrize(
+    "period, now, suggested",
+    [
+        ("full", time(10, 15), "10:15"),
+        ("full", time(12, 30), "12:00"),  # the lunch break: the nearest end of a period
+        ("full", time(13, 50), "14:00"),
+        ("full", time(7, 0), "09:00"),
+        ("full", time(20, 0), "18:00"),
+        ("afternoon", time(10, 0), "14:00"),
+    ],
+)
+def test_the_walk_in_form_suggests_a_time_it_accepts(period, now, suggested):
+    mission = mission_with_slots(date=timezone.localdate(), period=period)
+    at = datetime.combine(mission.date, now, tzinfo=PARIS)
+    assert walk_in_default_time(mission, now=at) == suggested
+    hours, minutes = map(int, suggested.split(":"))
+    appointment_walk_in_add(
+        mission=mission, actor=mission.site.manager, last_name="Passage", first_name="Alex",
+        at=datetime.combine(mission.date, time(hours, minutes), tzinfo=PARIS), now=at,
+    )  # fmt: skip
+
+
+def test_absent_is_offered_only_once_the_appointment_time_has_come(client, mission, appointment):
+    Mission.objects.filter(pk=mission.pk).update(date=timezone.localdate())
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=timezone.now() + timedelta(minutes=1), end=timezone.now() + timedelta(minutes=21)
+    )
+    mission.refresh_from_db()
+    client.force_login(mission.site.manager)
+    page = client.get(day_url(mission)).text
+    row = page[page.index("FICTIF Camille") :]
+    row = row[: row.index("</tr>")]
+    assert 'value="seen"' in row and 'value="excused"' in row
+    assert 'value="no_show"' not in row

@@ -111,3 +111,14 @@ def test_the_per_contact_limit_matches_an_overseas_number_typed_two_ways():
             now=timezone.now(),
         )
     assert exc_info.value.code == "limit"
+
+
+@pytest.mark.parametrize("typed", ["07 11 22 33 44", "0712345678", "07 20 00 00 00"])
+def test_an_07_number_outside_the_mobile_ranges_is_told_so(typed):
+    with pytest.raises(ValidationError) as exc_info:
+        normalize_mobile(typed)
+    assert exc_info.value.messages == [
+        "Ce numéro ne correspond à aucun téléphone mobile : les mobiles en 07 commencent par 073 "
+        "à 079. Vérifiez-le."
+    ]
+    assert normalize_mobile("07 33 44 55 66") == "+33733445566"

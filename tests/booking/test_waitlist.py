@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from renfort.booking.models import (
     OfferStatus,
+    Slot,
+    SlotStatus,
     WaitingListEntry,
     WaitingListOffer,
     WaitingStatus,
@@ -47,7 +49,11 @@ def mission():
 def free_up(mission, now=None, slot=None):
     """Book then cancel an unreserved slot: it is freed and offered to the waiting list."""
     appointment = book(
-        slot or free_slot(mission), phone="+33612000000", email="annule@exemple.test", now=now
+        slot or free_slot(mission),
+        phone="+33612000000",
+        email="annule@exemple.test",
+        first_name="Annulant",
+        now=now,
     )
     appointment_cancel(appointment=appointment, now=now)
     return appointment.slot
@@ -268,7 +274,12 @@ def test_three_lost_races_never_close_the_registration(mission):
     entry = WaitingListEntryFactory(site=mission.site)
     for index, slot in enumerate(slots_of(mission, reserved_for_priority=False)[:4]):
         free_up(mission, slot=slot)
-        book(slot, phone=f"+336399870{index:02d}", email=f"rapide{index}@exemple.test")
+        book(
+            slot,
+            phone=f"+336399870{index:02d}",
+            email=f"rapide{index}@exemple.test",
+            first_name=f"Rapide{'x' * index}",
+        )
         with pytest.raises(ValidationError) as exc_info:
             waitlist_offer_accept(offer=WaitingListOffer.objects.get(entry=entry, slot=slot))
         assert exc_info.value.code == "slot_taken"
@@ -282,7 +293,39 @@ def test_an_offer_overdue_on_a_slot_booked_meanwhile_does_not_count(mission):
     book(slot, phone="+33639987100", email="rapide@exemple.test")
     waitlist_offers_expire(now=timezone.now() + timedelta(hours=3))
     entry.refresh_from_db()
-    assert entry.offers.get().status == OfferStatus.TAKEN and entry.offers_sent == 0
+    assert entry.offers.get(slot=slot).status == OfferStatus.TAKEN
+    # The lost offer did not count; the person, free again, is offered another free slot.
+    assert entry.offers_sent == 1
+    assert entry.offers.get(status=OfferStatus.PENDING).slot_id != slot.pk
+
+
+def test_a_slot_freed_while_everyone_waits_on_an_offer_reaches_them_later(mission):
+    """Two people waiting; A is freed (both get it), then B (nobody free to get it); the first
+    takes A, the second loses A: the next sweep offers B to the second."""
+    first, second = (WaitingListEntryFactory(site=mission.site) for _ in range(2))
+    slot_a, slot_b = slots_of(mission, reserved_for_priority=False)[:2]
+    # Every other slot of the day is taken: A and B are the only ones that can be offered.
+    Slot.objects.filter(mission=mission).exclude(pk__in=[slot_a.pk, slot_b.pk]).update(
+        status=SlotStatus.BOOKED
+    )
+    now = timezone.now()
+    free_up(mission, now=now, slot=slot_a)
+    assert WaitingListOffer.objects.filter(slot=slot_a).count() == 2
+    free_up(mission, now=now, slot=slot_b)
+    assert not WaitingListOffer.objects.filter(slot=slot_b).exists()
+    waitlist_offer_accept(offer=WaitingListOffer.objects.get(entry=first, slot=slot_a), now=now)
+    assert WaitingListOffer.objects.get(entry=second, slot=slot_a).status == OfferStatus.TAKEN
+    waitlist_offers_expire(now=now + timedelta(minutes=5))
+    offer = WaitingListOffer.objects.get(entry=second, status=OfferStatus.PENDING)
+    assert offer.slot_id == slot_b.pk
+    assert (
+        Notification.objects.filter(kind="booking_waitlist_offer", recipient=second.email).count()
+        == 2
+    )
+    # Nothing more for the one already served, and nothing twice on the next sweep.
+    waitlist_offers_expire(now=now + timedelta(minutes=10))
+    assert WaitingListOffer.objects.filter(entry=second, status=OfferStatus.PENDING).count() == 1
+    assert not WaitingListOffer.objects.filter(entry=first, status=OfferStatus.PENDING).exists()
 
 
 def test_a_slot_still_free_reaches_a_loser_once_their_other_offer_is_over(mission):

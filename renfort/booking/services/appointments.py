@@ -71,8 +71,10 @@ def patient_check(*, data: dict, consent: bool = True, today: date | None = None
     birth_date = data.get("birth_date")
     if not birth_date:
         errors["birth_date"] = ["Indiquez votre date de naissance."]
-    elif birth_date > today or birth_date < today.replace(year=today.year - 120):
-        errors["birth_date"] = ["Vérifiez la date de naissance."]
+    elif birth_date > today:
+        errors["birth_date"] = ["La date de naissance ne peut pas être dans le futur."]
+    elif birth_date < date(today.year - 120, 1, 1):
+        errors["birth_date"] = ["Vérifiez l'année de naissance : elle donnerait plus de 120 ans."]
     phone = (data.get("phone") or "").strip()
     if phone:
         try:
@@ -112,20 +114,61 @@ def patient_check(*, data: dict, consent: bool = True, today: date | None = None
     )
 
 
+def _identity_key(patient: Patient) -> str:
+    """The person behind a booking whatever contact they give: names (case-insensitive) and
+    birth date."""
+    return "|".join(
+        (patient.last_name.casefold(), patient.first_name.casefold(), str(patient.birth_date))
+    )
+
+
+def _same_person(patient: Patient) -> Q:
+    """Appointments of the same person: the same phone, the same email, or the same names and
+    birth date (so that giving the email once and the phone once does not dodge the rules)."""
+    person = Q(pk__in=[])
+    if patient.phone:
+        person |= Q(phone=patient.phone)
+    if patient.email:
+        person |= Q(email=patient.email)
+    if patient.birth_date:
+        person |= Q(
+            birth_date=patient.birth_date,
+            last_name__iexact=patient.last_name,
+            first_name__iexact=patient.first_name,
+        )
+    return person
+
+
 def _lock_contacts(patient: Patient) -> None:
-    """Serialise bookings of the same phone or email (PostgreSQL advisory locks, released at
-    commit), so that two concurrent requests cannot both pass the N-appointments check.
-    One statement; the locks are taken in key order (left to right), as everywhere."""
+    """Serialise bookings of the same person (phone, email, identity: PostgreSQL advisory locks,
+    released at commit), so that two concurrent requests cannot both pass the N-appointments
+    and overlap checks. One statement; the locks are taken in key order (left to right), as
+    everywhere."""
     if connection.vendor != "postgresql":
         return
+    contacts = {patient.phone, patient.email}
+    if patient.birth_date:
+        contacts.add(_identity_key(patient))
     keys = sorted(
         int.from_bytes(hashlib.sha256(f"booking:{c}".encode()).digest()[:8], "big", signed=True)
-        for c in {patient.phone, patient.email}
+        for c in contacts
         if c
     )
     if keys:
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys)), keys)
+
+
+def _check_overlap(others, *, start: datetime, end: datetime, tz) -> None:
+    """Refuse a time the person already holds (others: (start, end) of their appointments)."""
+    for other_start, other_end in others:
+        if other_start < end and start < other_end:
+            at = timezone.localtime(other_start, tz)
+            raise ValidationError(
+                f"Vous avez déjà un rendez-vous le {at:%d/%m/%Y à %Hh%M} : deux rendez-vous ne "
+                "peuvent pas avoir lieu en même temps. Choisissez un autre créneau.",
+                code="overlap",
+            )
 
 
 def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
@@ -219,18 +262,15 @@ def _book(
     conditional UPDATE … RETURNING (the row lock), appointment, history, notifications,
     commit."""
     _lock_contacts(patient)
-    # One read for the idempotency key and the per-contact limit (after the lock: a twin
-    # request of the same contact committed meanwhile is seen).
-    contact = Q(pk__in=[])
-    if patient.phone:
-        contact |= Q(phone=patient.phone)
-    if patient.email:
-        contact |= Q(email=patient.email)
-    wanted = Q(status=A.BOOKED, start__gt=now) & contact
+    # One read for the idempotency key, the per-person limit and the times already held (after
+    # the lock: a twin request of the same person committed meanwhile is seen).
+    wanted = Q(status=A.BOOKED, start__gt=now) & _same_person(patient)
     if submission_token:
         wanted |= Q(submission_token=submission_token)
-    held = list(Appointment.objects.filter(wanted).values_list("pk", "submission_token"))
-    if submission_token and any(token == submission_token for _, token in held):
+    held = list(
+        Appointment.objects.filter(wanted).values_list("pk", "submission_token", "start", "end")
+    )
+    if submission_token and any(row[1] == submission_token for row in held):
         existing = Appointment.objects.get(submission_token=submission_token)
         return _twin(existing, slot_id=slot_id, patient=patient), False
     taken = _slot_take(slot_id, patient=patient, now=now, require_active_site=require_active_site)
@@ -239,11 +279,13 @@ def _book(
     limit = settings.BOOKING_MAX_FUTURE_APPOINTMENTS
     if len(held) >= limit:  # the slot update is rolled back with the transaction
         raise ValidationError(
-            f"Vous avez déjà {limit} rendez-vous à venir avec ce téléphone ou cette adresse : "
-            "annulez-en un avant d'en réserver un autre.",
+            f"Vous avez déjà {limit} rendez-vous à venir (à votre nom, ou avec ce téléphone ou "
+            "cette adresse) : annulez-en un avant d'en réserver un autre.",
             code="limit",
         )
     mission_id, site_id, doctor_id, start, end, first_name, last_name = taken
+    site = _site_with_commune(site_id)
+    _check_overlap([row[2:] for row in held], start=start, end=end, tz=site.tz)
     appointment = Appointment(
         slot_id=slot_id,
         mission_id=mission_id,
@@ -259,7 +301,7 @@ def _book(
     AppointmentHistory.objects.create(
         appointment=appointment, from_status="", to_status=A.BOOKED, comment="Réservé en ligne."
     )
-    appointment.site = _site_with_commune(site_id)
+    appointment.site = site
     appointment.doctor = Doctor.from_db(
         connection.alias, ["id", "first_name", "last_name"], [doctor_id, first_name, last_name]
     )
@@ -481,6 +523,8 @@ def appointment_move(
     """Move an appointment to another slot (secret link, until the cut-off). The reference and
     the link stay the same; the old slot goes back to the pool."""
     now = now or timezone.now()
+    patient = patient_of(appointment)  # names, birth date and contacts never change
+    _lock_contacts(patient)  # the lock order of every writer: person, slots, appointments
     ids = sorted({appointment.slot_id, slot_id} - {None})
     locked = {s.pk: s for s in Slot.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -503,8 +547,13 @@ def appointment_move(
                 "autre lieu, annulez ce rendez-vous et réservez-en un nouveau).",
                 code="other_site",
             )
-    patient = patient_of(appointment)
     _check_slot(target, patient, now=now)
+    others = (
+        Appointment.objects.filter(_same_person(patient), status=A.BOOKED, start__gt=now)
+        .exclude(pk=appointment.pk)
+        .values_list("start", "end")
+    )
+    _check_overlap(others, start=target.start, end=target.end, tz=target.site.tz)
     old_start = timezone.localtime(appointment.start, appointment.site.tz)
     freed = _release_slot(appointment, now)
     appointment.slot = target

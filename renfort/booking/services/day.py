@@ -28,6 +28,17 @@ from .slots import mission_hours
 A = AppointmentStatus
 
 
+def walk_in_default_time(mission: Mission, now: datetime | None = None) -> str:
+    """The time the walk-in form suggests (HH:MM, the site's clock): now when it falls in a
+    consultation period, else the nearest moment of one (a time the form accepts)."""
+    now = now or timezone.now()
+    spans = windows(mission.date, mission.period, mission_hours(mission), mission.site.tz)
+    at = now
+    if spans and not any(start <= now <= end for start, end in spans):
+        at = min((edge for span in spans for edge in span), key=lambda edge: abs(edge - now))
+    return timezone.localtime(at, mission.site.tz).strftime("%H:%M")
+
+
 @transaction.atomic
 def appointment_mark(
     *, appointment: Appointment, actor, status: str, reason: str = "", now: datetime | None = None

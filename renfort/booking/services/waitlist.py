@@ -293,9 +293,10 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
         with transaction.atomic():
             appointment, _ = appointment_book(slot_id=offer.slot_id, patient=patient, now=now)
     except ValidationError as exc:
-        if exc.code == "limit":
-            # Already 2 appointments: the offer stays open until it expires, so that the person
-            # can cancel one and come back (only the limit message is shown).
+        if exc.code in ("limit", "overlap"):
+            # Already 2 appointments, or one at that time: the offer stays open until it
+            # expires, so that the person can cancel one and come back (only the message is
+            # shown).
             return None, exc
         if exc.code == "slot_taken":
             offer.status = OfferStatus.TAKEN
@@ -345,15 +346,63 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
     WaitingListEntry.objects.filter(
         status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)
     ).update(status=WaitingStatus.CANCELLED)
-    # Free slots of the overdue offers, and free slots offered before that nobody holds an
-    # offer for any more (a person who lost one may be free to take it now).
+    # Free slots of the overdue offers, free slots offered before that nobody holds an offer
+    # for any more (a person who lost one may be free to take it now), and free slots that
+    # people waiting without an open offer could take (freed while everyone waiting was busy
+    # with another offer).
     offered = WaitingListOffer.objects.filter(slot=OuterRef("pk"))
     freed = Slot.objects.filter(status=SlotStatus.AVAILABLE, start__gt=now).filter(
-        Q(pk__in={o.slot_id for o in overdue})
+        Q(pk__in={o.slot_id for o in overdue} | _slots_for_idle_entries(now))
         | (Exists(offered) & ~Exists(offered.filter(status=OfferStatus.PENDING)))
     )
     waitlist_offer_slots(slots=list(freed), now=now)
     return len(overdue)
+
+
+IDLE_SLOTS_PER_ENTRY = 3
+
+
+def _slots_for_idle_entries(now: datetime) -> set[int]:
+    """Free future slots, with no open offer, at the place and in the period of people waiting
+    without an open offer (a few per person: waitlist_offer_slots then picks who gets which,
+    in order of registration, with every rule of _candidates)."""
+    open_offer = WaitingListOffer.objects.filter(
+        entry=OuterRef("pk"), status=OfferStatus.PENDING, expires_at__gt=now
+    )
+    idle = (
+        WaitingListEntry.objects.filter(
+            status=WaitingStatus.WAITING,
+            offers_sent__lt=settings.WAITLIST_MAX_OFFERS,
+            end_date__gte=timezone.localdate(now) - timedelta(days=1),
+        )
+        .exclude(Exists(open_offer))
+        .select_related("site")
+        .order_by("created_at", "pk")
+    )
+    pending = WaitingListOffer.objects.filter(slot=OuterRef("pk"), status=OfferStatus.PENDING)
+    # Offered to the person before and not lost to someone else (as in _candidates).
+    offered_to_entry = WaitingListOffer.objects.filter(slot=OuterRef("pk")).exclude(
+        status=OfferStatus.TAKEN
+    )
+    found: set[int] = set()
+    for entry in idle.iterator(chunk_size=100):
+        place = (
+            Q(site_id=entry.site_id) if entry.site_id else Q(site__priority_zone_id=entry.zone_id)
+        )
+        # A day of margin on both sides: the site's own date is checked by _candidates.
+        slots = (
+            Slot.objects.filter(place, status=SlotStatus.AVAILABLE, start__gt=now)
+            .filter(
+                start__date__gte=entry.start_date - timedelta(days=1),
+                start__date__lte=entry.end_date + timedelta(days=1),
+            )
+            .exclude(Exists(pending))
+            .exclude(Exists(offered_to_entry.filter(entry=entry)))
+            .order_by("start")
+            .values_list("pk", flat=True)[:IDLE_SLOTS_PER_ENTRY]
+        )
+        found.update(slots)
+    return found
 
 
 @transaction.atomic
