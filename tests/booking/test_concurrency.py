@@ -41,7 +41,12 @@ def race(target, count: int = THREADS) -> list:
 
 
 def distinct_patient(index: int):
-    return patient(phone=f"+336120{index:05d}", email=f"course{index}@exemple.test")
+    """Another person each time: contacts and first name (names and birth date make a person)."""
+    return patient(
+        phone=f"+336120{index:05d}",
+        email=f"course{index}@exemple.test",
+        first_name=f"Coureur{chr(65 + index)}",
+    )
 
 
 def test_exactly_one_winner_per_slot(on_postgres, reference_data):
@@ -101,5 +106,24 @@ def test_same_patient_racing_for_many_slots_gets_at_most_two(on_postgres, refere
     results = race(book, count=len(slots))
     winners = [r for r in results if isinstance(r, int)]
     assert len(winners) == 2
+    assert all(r.code == "limit" for r in results if isinstance(r, ValidationError))
+    assert Appointment.objects.count() == 2
+
+
+def test_same_person_with_a_new_contact_each_time_gets_at_most_two(on_postgres, reference_data):
+    """Names and birth date are locked too: switching phone or email does not pass the limit."""
+    mission = mission_with_slots()
+    slots = [s.pk for s in slots_of(mission)[:12]]
+
+    def book(index: int):
+        appointment, _ = appointment_book(
+            slot_id=slots[index],
+            patient=patient(phone=f"+336121{index:05d}", email=f"change{index}@exemple.test"),
+            submission_token=uuid.uuid4(),
+        )
+        return appointment.pk
+
+    results = race(book, count=len(slots))
+    assert len([r for r in results if isinstance(r, int)]) == 2
     assert all(r.code == "limit" for r in results if isinstance(r, ValidationError))
     assert Appointment.objects.count() == 2
