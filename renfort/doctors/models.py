@@ -217,6 +217,12 @@ class Doctor(models.Model):
         verbose_name_plural = "médecins volontaires"
         ordering = ["last_name", "first_name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["billing_number"],
+                condition=~Q(billing_number=""),
+                name="doctor_billing_number_unique",
+                violation_error_message="Ce numéro de facturation est déjà attribué.",
+            ),
             models.CheckConstraint(
                 name="doctor_max_days_one_or_two",
                 condition=Q(max_days_per_month__in=[1, 2]),

@@ -351,11 +351,17 @@ def doctor_transition(
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
     fields = ["status", "status_reason", "updated_at"]
     if to_status == DoctorStatus.BILLING_NUMBER_RECORDED:
-        number = "".join((billing_number or "").split())
+        number = "".join((billing_number or "").split()).upper()
         if not (4 <= len(number) <= 20 and number.isalnum()):
             raise ValidationError(
                 "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou "
                 "lettres)."
+            )
+        # Dedicated: one doctor per number (the database refuses a second one as well).
+        if Doctor.objects.filter(billing_number=number).exclude(pk=doctor.pk).exists():
+            raise ValidationError(
+                f"Le numéro de facturation {number} est déjà attribué à un autre médecin "
+                "volontaire : vérifiez-le."
             )
         doctor.billing_number = number
         doctor.billing_recorded_on = today
@@ -411,21 +417,23 @@ def _check_editor(actor: User, doctor: Doctor) -> None:
 @transaction.atomic
 def availability_add(
     *, doctor: Doctor, actor: User, day: date, period: str, today: date | None = None
-) -> Availability:
-    """Add a date (or widen an existing one: morning + afternoon is a full day). A refused
-    date raises a ValidationError on `date`."""
+) -> tuple[Availability, str]:
+    """Add a date (or widen an existing one: morning + afternoon is a full day). Returns the
+    availability and what happened: "added", "widened" or "unchanged" (already covered). A
+    refused date raises a ValidationError on `date`."""
     _check_editor(actor, doctor)
     try:
         (entry,) = availabilities_check([AvailabilityEntry(day, period)], today=today)
     except ValidationError as exc:
         raise ValidationError({"date": exc.messages}) from exc
     existing = Availability.objects.select_for_update().filter(doctor=doctor, date=day).first()
-    if existing:
-        if existing.period != entry.period:
-            existing.period = AvailabilityPeriod.FULL
-            existing.save(update_fields=["period"])
-        return existing
-    return Availability.objects.create(doctor=doctor, date=day, period=entry.period)
+    if existing is None:
+        return Availability.objects.create(doctor=doctor, date=day, period=entry.period), "added"
+    if existing.period == entry.period or existing.period == AvailabilityPeriod.FULL:
+        return existing, "unchanged"
+    existing.period = AvailabilityPeriod.FULL
+    existing.save(update_fields=["period"])
+    return existing, "widened"
 
 
 @transaction.atomic

@@ -204,7 +204,7 @@ def availability_add(request):
     form = AvailabilityAddForm(request.POST)
     if form.is_valid():
         try:
-            services.availability_add(
+            availability, outcome = services.availability_add(
                 doctor=doctor,
                 actor=request.user,
                 day=form.cleaned_data["date"],
@@ -213,9 +213,18 @@ def availability_add(request):
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(
-                request, f"Disponibilité du {form.cleaned_data['date']:%d/%m/%Y} enregistrée."
-            )
+            day, period = f"{availability.date:%d/%m/%Y}", availability.get_period_display()
+            if outcome == "added":
+                messages.success(request, f"Disponibilité du {day} enregistrée ({period.lower()}).")
+            elif outcome == "widened":
+                messages.success(request, f"Le {day} devient une journée entière.")
+            else:
+                messages.info(
+                    request,
+                    f"Le {day} est déjà dans vos disponibilités ({period.lower()}) : rien n'a "
+                    "changé. Pour ne garder qu'une demi-journée, retirez la date puis ajoutez-la "
+                    "de nouveau.",
+                )
             return redirect("doctors:space")
     return _space_page(request, doctor, add_form=form)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
@@ -358,8 +359,11 @@ def test_resubmission_from_draft_notifies_the_cdom():
 def test_availability_add_merges_and_refuses_past():
     doctor = DoctorFactory()
     day = today() + timedelta(days=3)
-    services.availability_add(doctor=doctor, actor=doctor.user, day=day, period="morning")
-    services.availability_add(doctor=doctor, actor=doctor.user, day=day, period="afternoon")
+    add = services.availability_add
+    assert add(doctor=doctor, actor=doctor.user, day=day, period="morning")[1] == "added"
+    assert add(doctor=doctor, actor=doctor.user, day=day, period="morning")[1] == "unchanged"
+    assert add(doctor=doctor, actor=doctor.user, day=day, period="afternoon")[1] == "widened"
+    assert add(doctor=doctor, actor=doctor.user, day=day, period="morning")[1] == "unchanged"
     assert doctor.availabilities.get().period == "full"
     with pytest.raises(ValidationError):
         services.availability_add(
@@ -439,3 +443,26 @@ def test_doctor_emails_put_links_on_their_own_line_and_are_signed():
         assert body.rstrip().endswith("L'équipe Renfort — Un médecin près de chez vous"), body
     cdom = Notification.objects.get(kind="doctor_submitted").body
     assert f"http://127.0.0.1:8000/medecins/agents/{doctor.pk}/" in cdom.splitlines()
+
+
+def test_a_billing_number_is_dedicated_to_one_doctor():
+    cpam = UserFactory(cpam=True)
+    first, second = (DoctorFactory(in_landes=True, status=S.ACTIVITY_RECORDED) for _ in range(2))
+    services.doctor_transition(
+        doctor=first, actor=cpam, to_status=S.BILLING_NUMBER_RECORDED, billing_number="demo0999"
+    )
+    with pytest.raises(ValidationError) as exc_info:
+        services.doctor_transition(
+            doctor=second, actor=cpam, to_status=S.BILLING_NUMBER_RECORDED,
+            billing_number="DEMO 0999",
+        )  # fmt: skip
+    assert exc_info.value.messages == [
+        "Le numéro de facturation DEMO0999 est déjà attribué à un autre médecin volontaire : "
+        "vérifiez-le."
+    ]
+    second.refresh_from_db()
+    assert second.status == S.ACTIVITY_RECORDED and second.billing_number == ""
+    assert not second.history.filter(to_status=S.BILLING_NUMBER_RECORDED).exists()
+    # The database refuses it too, whatever the code path.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Doctor.objects.filter(pk=second.pk).update(billing_number="DEMO0999")

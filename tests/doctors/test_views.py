@@ -132,6 +132,25 @@ def test_space_requires_a_doctor(client):
     assert client.get(reverse("doctors:space")).status_code == 403
 
 
+def test_adding_a_date_again_says_what_happened(client):
+    doctor = DoctorFactory()
+    client.force_login(doctor.user)
+    day = timezone.localdate() + timedelta(days=12)
+    shown = f"{day:%d/%m/%Y}"
+
+    def add(period):
+        url = reverse("doctors:availability_add")
+        return text(client.post(url, {"date": day.isoformat(), "period": period}, follow=True))
+
+    assert f"Disponibilité du {shown} enregistrée (matin)." in add("morning")
+    assert f"Le {shown} est déjà dans vos disponibilités (matin) : rien n'a changé." in add(
+        "morning"
+    )
+    assert f"Le {shown} devient une journée entière." in add("afternoon")
+    assert "déjà dans vos disponibilités (journée entière)" in add("morning")
+    assert doctor.availabilities.get().period == "full"
+
+
 def test_space_add_and_remove_availability(client):
     doctor = DoctorFactory()
     client.force_login(doctor.user)
