@@ -22,3 +22,5 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "renfort.core.views.bad_request"

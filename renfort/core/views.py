@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 
 from renfort.zoning.selectors import zoning_summary
@@ -23,3 +24,10 @@ def accessibility(request):
         "core/accessibility.html",
         {"title": "Accessibilité", "contact_email": settings.RENFORT_CONTACT_EMAIL},
     )
+
+
+def bad_request(request, exception=None):
+    """The « Requête invalide » page (400). A BadRequest raised by a view carries a French
+    reason meant for the reader; other causes (suspicious requests) are not described."""
+    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(request, "400.html", {"reason": reason}, status=400)

@@ -19,3 +19,9 @@ def parse_month(text: str) -> date | None:
         return date(year, month, 1)
     except (ValueError, TypeError):
         return None
+
+
+def plannable_months(today: date) -> tuple[date, date]:
+    """The first and last months a calculation accepts: this month to twelve months later."""
+    this_month = today.replace(day=1)
+    return this_month, this_month.replace(year=this_month.year + 1)

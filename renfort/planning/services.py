@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
@@ -29,7 +30,7 @@ from .models import (
     MissionStatus,
     PlanningRun,
 )
-from .months import month_bounds
+from .months import month_bounds, plannable_months
 from .permissions import can_act_on_mission, can_plan_region
 from .problem import problem_build
 from .solver.explain import FIXED
@@ -68,8 +69,7 @@ def planning_run_create(
             f"La durée de calcul doit être comprise entre 1 et {MAX_TIME_LIMIT_SECONDS} secondes."
         )
     first, _ = month_bounds(month)
-    this_month = timezone.localdate().replace(day=1)
-    latest = this_month.replace(year=this_month.year + 1)
+    this_month, latest = plannable_months(timezone.localdate())
     if not this_month <= first <= latest:
         raise ValidationError(
             f"On ne planifie que du mois en cours ({this_month:%m/%Y}) à douze mois plus tard "
@@ -106,6 +106,18 @@ def planning_run_create(
 # A run still queued or running this long after its time limit is considered lost (worker
 # stopped or restarted): a new launch replaces it instead of waiting for it forever.
 STALE_AFTER = timedelta(minutes=10)
+
+
+def _runs_in_progress(month: date, region_code: str | None):
+    """Queued or running calculations whose result will replace this month's drafts of the
+    region (its own and national ones; for the whole country, every one of the month)."""
+    runs = PlanningRun.objects.filter(
+        month=month_bounds(month)[0],
+        status__in=[PlanningRun.Status.QUEUED, PlanningRun.Status.RUNNING],
+    )
+    if region_code is not None:
+        runs = runs.filter(Q(region_id=region_code) | Q(region_id__isnull=True))
+    return runs
 
 
 def _stale(run: PlanningRun) -> bool:
@@ -347,6 +359,11 @@ def planning_publish(
     their reason)."""
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez publier que la planification de votre région.")
+    if any(not _stale(run) for run in _runs_in_progress(month, region_code)):
+        raise ValidationError(
+            "Un calcul est en cours pour ce mois : attendez son résultat, qui remplacera les "
+            "propositions non publiées, avant de publier."
+        )
     # The drafts' sites first, locked (by id, like every site change): a change of their
     # opening days, rooms or beds waits for the publication, then sees its missions; one saved
     # just before is read below.

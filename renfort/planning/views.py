@@ -4,7 +4,7 @@ decline, ICS), the site's calendar of coming missions."""
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +17,13 @@ from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.ics import CalendarEvent, ics_calendar
 from renfort.core.text import count
+from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
 from renfort.territories.models import Region
 
 from . import selectors, services
 from .checks import draft_issues
 from .models import MISSION_WORKFLOW, REASON_REQUIRED, Mission, MissionStatus, PlanningRun
-from .months import month_bounds, parse_month
+from .months import month_bounds, parse_month, plannable_months
 from .permissions import PLANNER_ROLES, can_act_on_mission, can_plan_region
 
 M = MissionStatus
@@ -46,7 +47,19 @@ def _scope(request) -> tuple[date, str | None, str]:
     A page or an action naming another region than the ARS agent's own is refused (403): it
     never silently shows or acts on the agent's region instead."""
     data = request.POST if request.method == "POST" else request.GET
-    month = parse_month(data.get("mois", "")) or _next_month(timezone.localdate())
+    asked_month = data.get("mois", "")
+    month = parse_month(asked_month)
+    if month is None:
+        if request.method == "POST" and (asked_month or request.resolver_match.url_name == "run"):
+            # An action never falls back on another month than the one it was asked for.
+            raise BadRequest(
+                "Mois invalide : revenez à la planification et choisissez un mois dans la liste."
+            )
+        if asked_month:
+            messages.warning(
+                request, f"Mois invalide « {asked_month[:20]} » : le mois prochain est affiché."
+            )
+        month = _next_month(timezone.localdate())
     user = request.user
     if has_role(user, Role.ARS_AGENT):
         asked = data.get("region", "")
@@ -113,6 +126,8 @@ def index(request):
         months.append(_next_month(months[-1]))
     months = sorted(set(months) | {month})
     region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
+    first_plannable, last_plannable = plannable_months(today)
+    availability_limit = today + timedelta(days=AVAILABILITY_HORIZON_DAYS)
     return render(
         request,
         "planning/index.html",
@@ -138,6 +153,11 @@ def index(request):
             "calendar": selectors.site_calendar(missions, month),
             "map_data": selectors.map_features(missions, coverage),
             "past_month": month_bounds(month)[1] < today,
+            "plannable": first_plannable <= month <= last_plannable,
+            "last_plannable": last_plannable,
+            # Doctors give dates up to AVAILABILITY_HORIZON_DAYS ahead: beyond, no one yet.
+            "availability_limit": availability_limit if month > availability_limit else None,
+            "run_in_progress": run is not None and not run.is_finished,
             "cancel_actions": {
                 m.pk: _actions(request.user, m) for m in missions if m.status != M.DRAFT
             },

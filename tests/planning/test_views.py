@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role
+from renfort.planning import services
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
 from renfort.territories.models import Region
 from tests.doctors.factories import DoctorFactory
@@ -91,9 +93,14 @@ def test_national_steering_chooses_the_region(client):
 
 
 def test_bad_time_limit_gets_a_french_message(client, ars):
-    response = client.post(reverse("planning:run"), {"time_limit": "beaucoup"}, follow=True)
+    month = f"{next_month():%Y-%m}"
+    response = client.post(
+        reverse("planning:run"), {"mois": month, "time_limit": "beaucoup"}, follow=True
+    )
     assert "nombre de secondes" in response.content.decode()
-    response = client.post(reverse("planning:run"), {"time_limit": "9999"}, follow=True)
+    response = client.post(
+        reverse("planning:run"), {"mois": month, "time_limit": "9999"}, follow=True
+    )
     assert "entre 1 et 300" in response.content.decode()
     assert not PlanningRun.objects.exists()
 
@@ -186,3 +193,55 @@ def test_manager_space_lists_coming_missions(client):
     client.force_login(mission.site.manager)
     page = client.get(reverse("sites:manager_space")).content.decode()
     assert f"Dr {mission.doctor.full_name}" in page and "acceptée par le médecin" in page
+
+
+@pytest.mark.parametrize("asked", [{"mois": "2027-13"}, {"mois": ""}, {"mois": "abc"}, {}])
+def test_a_calculation_for_a_bad_month_is_refused_not_moved_to_another(client, ars, asked):
+    response = client.post(reverse("planning:run"), {**asked, "time_limit": "5"})
+    assert response.status_code == 400
+    assert "Mois invalide : revenez à la planification" in response.content.decode()
+    assert not PlanningRun.objects.exists()
+
+
+def test_a_bad_month_in_the_address_is_said(client, ars):
+    page = client.get(reverse("planning:index"), {"mois": "abc"}).content.decode()
+    assert "Mois invalide « abc » : le mois prochain est affiché." in page
+    assert f'<option value="{next_month():%Y-%m}" selected' in page
+
+
+def test_only_plannable_months_offer_a_calculation(client, ars):
+    today = timezone.localdate()
+    index = reverse("planning:index")
+    far = client.get(index, {"mois": f"{today.year + 2}-01"}).content.decode()
+    assert 'id="run-form"' not in far and "Ce mois ne se calcule pas encore" in far
+    assert "lancez un calcul" not in far
+    past = client.get(index, {"mois": f"{today.year - 1}-01"}).content.decode()
+    assert 'id="run-form"' not in past and "Ce mois est passé" in past
+    assert "lancez un calcul" not in past
+    coming = client.get(index, {"mois": f"{next_month():%Y-%m}"}).content.decode()
+    assert 'id="run-form"' in coming and "lancez un calcul" in coming
+    assert 'id="availability-limit"' not in coming
+    # Eleven months on: plannable, but beyond the dates doctors can give yet.
+    later = (today.replace(day=1) + timedelta(days=340)).replace(day=1)
+    page = client.get(index, {"mois": f"{later:%Y-%m}"}).content.decode()
+    assert 'id="run-form"' in page and 'id="availability-limit"' in page
+
+
+def test_no_publication_while_a_calculation_runs(client, ars):
+    site = SiteFactory()
+    month = next_month()
+    MissionFactory(draft=True, site=site, date=open_dates(site)[0])
+    run = PlanningRun.objects.create(month=month, region_id="76", status=PlanningRun.Status.RUNNING)
+    page = client.get(reverse("planning:index"), {"mois": f"{month:%Y-%m}"}).content.decode()
+    assert 'id="publish-form"' not in page and 'id="publish-wait"' in page
+    with pytest.raises(ValidationError, match="Un calcul est en cours"):
+        services.planning_publish(month=month, region_code="76", actor=ars)
+    # A national calculation of the month replaces the region's drafts as well.
+    run.region_id = None
+    run.save()
+    with pytest.raises(ValidationError, match="Un calcul est en cours"):
+        services.planning_publish(month=month, region_code="76", actor=ars)
+    run.status = PlanningRun.Status.DONE
+    run.save()
+    published, _ = services.planning_publish(month=month, region_code="76", actor=ars)
+    assert len(published) == 1
