@@ -116,6 +116,11 @@ ACTION_LABELS = {
     S.WITHDRAWN: "Se retirer du dispositif",
     S.REFUSED: "Refuser la candidature",
 }
+# The same step said by the one who takes it, where the general label would not fit (the
+# CDOM does not transmit a file to itself: it acknowledges it).
+ROLE_ACTION_LABELS = {
+    (S.CDOM_NOTIFIED, Role.CDOM_AGENT): "Accuser réception de la candidature (Ordre)",
+}
 
 
 class DoctorQuerySet(models.QuerySet):

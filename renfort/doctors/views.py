@@ -33,6 +33,7 @@ from .models import (
     ONBOARDING_WORKFLOW,
     PLANNABLE_STATUSES,
     REASON_REQUIRED,
+    ROLE_ACTION_LABELS,
     Availability,
     CoverageMode,
     Doctor,
@@ -52,7 +53,7 @@ def _actions(user, doctor) -> list[dict]:
     return [
         {
             "to": target,
-            "label": ACTION_LABELS[target],
+            "label": ROLE_ACTION_LABELS.get((target, user.role), ACTION_LABELS[target]),
             "reason_required": target in REASON_REQUIRED,
             "billing_number": target == DoctorStatus.BILLING_NUMBER_RECORDED,
         }
@@ -451,7 +452,7 @@ def agent_list(request):
             "filters": filters,
             "statuses": DoctorStatus.choices,
             "sectors": Sector.choices,
-            "regions": Region.objects.in_programme().order_by("name") if is_national(user) else [],
+            "regions": Region.objects.in_programme().by_name() if is_national(user) else [],
             "departements": departements,
             "zones": zones,
             "query": query.urlencode(),

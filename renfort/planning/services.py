@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
@@ -95,7 +96,7 @@ def planning_run_create(
         region_id=region_code,
         created_by=actor,
         time_limit_seconds=time_limit_seconds,
-        progress_message="En attente du calcul…",
+        progress_message="le calcul démarre dans un instant…",
     )
     from .tasks import execute_planning_run
 
@@ -505,7 +506,8 @@ def mission_transition(
         already = _month_days(doctor.pk, mission.date, mission.pk)
         if already + mission.days > doctor.max_days_per_month:
             raise ValidationError(
-                f"Vous avez déjà {days_label(already)} de mission ce mois-ci : au plus "
+                f"Vous avez déjà {days_label(already)} de mission en "
+                f"{date_format(mission.date, 'F Y')} : au plus "
                 f"{days_label(doctor.max_days_per_month)} par mois."
             )
     if to_status == M.CONFIRMED:

@@ -137,9 +137,7 @@ def index(request):
             "months": months,
             "region": region,
             "region_name": region_name,
-            "regions": Region.objects.in_programme().order_by("name")
-            if is_national(request.user)
-            else [],
+            "regions": Region.objects.in_programme().by_name() if is_national(request.user) else [],
             "run": run,
             "figures": selectors.run_figures(run, region_code),
             "missions": missions,
@@ -412,14 +410,27 @@ def mission_transition(request, pk: int):
             mission=mission, actor=request.user, to_status=to_status, comment=comment
         )
         mission.refresh_from_db()
-        messages.success(
-            request, f"Mission du {mission.date:%d/%m/%Y} : {mission.get_status_display().lower()}."
-        )
+        messages.success(request, _done_message(request.user, mission))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     if nxt:
         return redirect(nxt)
     return redirect("planning:mission_detail", pk=pk)
+
+
+# What the doctor reads after acting on their own mission (in the first person).
+DOCTOR_DONE = {
+    M.ACCEPTED: "Vous avez accepté la mission du {day} : elle sera confirmée par l'ARS.",
+    M.DECLINED: "Vous avez décliné la mission du {day}. L'ARS en est informée.",
+    M.CANCELLED: "Vous avez annulé la mission du {day}. L'ARS en est informée.",
+}
+
+
+def _done_message(user, mission: Mission) -> str:
+    day = f"{mission.date:%d/%m/%Y}"
+    if has_role(user, Role.DOCTOR) and mission.status in DOCTOR_DONE:
+        return DOCTOR_DONE[mission.status].format(day=day)
+    return f"Mission du {day} : {mission.get_status_display().lower()}."
 
 
 def _history_for(user, mission: Mission) -> list:

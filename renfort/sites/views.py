@@ -87,7 +87,7 @@ def public_map(request):
             "title": "Lieux d'accueil des médecins volontaires",
             "sites": sites,
             "needing": needing,
-            "regions": Region.objects.in_programme().order_by("name"),
+            "regions": Region.objects.in_programme().by_name(),
             "zones": zones,
             "kinds": SiteKind.choices,
             "selected": {"region": region, "epci": epci, "kind": kind},

@@ -3,6 +3,8 @@ import re
 from django.db import models
 from django.db.models import Q
 
+from .normalize import normalize_name
+
 
 class TerritoryZone(models.TextChoices):
     METRO = "metro", "France métropolitaine"
@@ -17,6 +19,11 @@ PROGRAMME_ZONES = (TerritoryZone.METRO, TerritoryZone.DROM)
 class TerritoryQuerySet(models.QuerySet):
     def in_programme(self):
         return self.filter(zone__in=PROGRAMME_ZONES)
+
+    def by_name(self) -> list:
+        """In French alphabetical order, accents aside (« Île-de-France » after
+        « Hauts-de-France », not after « Provence-Alpes-Côte d'Azur »)."""
+        return sorted(self, key=lambda territory: normalize_name(territory.name))
 
 
 class Region(models.Model):

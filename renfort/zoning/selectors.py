@@ -123,11 +123,12 @@ def zoning_summary(region_code: str | None = None) -> ZoningSummary:
     with `region_code`, only that region, and the announced count is the region's."""
     zoning = active_zoning()
     populations = region_populations()
-    regions = Region.objects.in_programme().order_by("name")
+    regions = Region.objects.in_programme()
     national_known = None
     if region_code:
         regions = regions.filter(code=region_code)
         national_known = current_zones().count()
+    regions = regions.by_name()
     targets = {}
     if zoning:
         targets = {t.region_id: t.expected_zone_count for t in zoning.region_targets.all()}

@@ -34,7 +34,7 @@ def zone_list(request):
         {
             "title": f"Zones prioritaires — {region.name}" if region else "Zones prioritaires",
             "summary": summary,
-            "regions": Region.objects.in_programme().order_by("name"),
+            "regions": Region.objects.in_programme().by_name(),
             "selected_region": region.code if region else None,
             "region_error": region_error,
         },
@@ -129,9 +129,7 @@ def _manage_page(request, region: Region, add_form: ZoneAddForm | None = None):
             "removed": removed,
             "can_edit": can_edit,
             "add_form": add_form or ZoneAddForm(region_code=region.code),
-            "regions": (
-                Region.objects.in_programme().order_by("name") if is_national(user) else None
-            ),
+            "regions": (Region.objects.in_programme().by_name() if is_national(user) else None),
         },
     )
 

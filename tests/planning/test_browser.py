@@ -54,7 +54,7 @@ def test_ars_plans_and_publishes_then_doctor_accepts(page, reference_data):
     page.locator(f"#proposal-{Mission.objects.get().pk}").get_by_role(
         "button", name="Accepter"
     ).click()
-    assert "acceptée par le médecin" in page.locator(".fr-alert").inner_text()
+    assert "Vous avez accepté la mission" in page.locator(".fr-alert").inner_text()
     assert Mission.objects.get().status == "accepted"
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from renfort.doctors.models import Availability, DoctorStatus
 from renfort.doctors.services import doctor_check, doctor_transition
@@ -150,7 +151,9 @@ def test_the_cap_message_uses_a_french_decimal():
     with pytest.raises(ValidationError) as exc:
         services.mission_transition(mission=proposal, actor=doctor.user, to_status=M.ACCEPTED)
     assert exc.value.messages == [
-        "Vous avez déjà 1,5 jour de mission ce mois-ci : au plus 2 jours par mois."
+        "Vous avez déjà 1,5 jour de mission en "
+        + date_format(proposal.date, "F Y")
+        + " : au plus 2 jours par mois."
     ]
 
 

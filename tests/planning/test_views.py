@@ -133,6 +133,20 @@ def test_doctor_accepts_a_proposal_from_their_space(client):
     assert mission.status == M.ACCEPTED
 
 
+def test_the_doctor_reads_what_they_did_in_the_first_person(client):
+    mission = MissionFactory(status=M.PROPOSED)
+    client.force_login(mission.doctor.user)
+    response = client.post(
+        reverse("planning:mission_transition", args=[mission.pk]),
+        {"to_status": M.DECLINED, "comment": "Indisponible finalement"},
+        follow=True,
+    )
+    assert (
+        f"Vous avez décliné la mission du {mission.date:%d/%m/%Y}. L&#x27;ARS en est informée."
+        in response.content.decode()
+    )
+
+
 def test_a_doctor_never_sees_another_doctors_mission(client):
     mission = MissionFactory(status=M.PROPOSED)
     client.force_login(DoctorFactory().user)
