@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "dsfr",
     "widget_tweaks",
     "django_tasks",
-    "django_tasks_db",
+    "renfort.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in French
     "ninja",
     "renfort.core",
     "renfort.accounts",

@@ -71,6 +71,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
         constraints = [
             models.CheckConstraint(
                 name="ars_agent_has_region",

@@ -116,6 +116,7 @@ class Slot(models.Model):
 
     class Meta:
         verbose_name = "créneau"
+        verbose_name_plural = "créneaux"
         ordering = ["start", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -407,6 +408,7 @@ class WaitingListOffer(models.Model):
 
     class Meta:
         verbose_name = "proposition de créneau (liste d'attente)"
+        verbose_name_plural = "propositions de créneau (liste d'attente)"
         ordering = ["created_at", "id"]
         constraints = [
             # A slot is offered again to someone who lost the race for it (status "taken"),

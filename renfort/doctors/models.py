@@ -296,6 +296,7 @@ class Availability(models.Model):
 
     class Meta:
         verbose_name = "disponibilité"
+        verbose_name_plural = "disponibilités"
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["doctor", "date"], name="unique_availability_per_day")

@@ -36,6 +36,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
 
     class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
 

@@ -113,6 +113,7 @@ class PlanningRun(models.Model):
 
     class Meta:
         verbose_name = "calcul de planification"
+        verbose_name_plural = "calculs de planification"
         ordering = ["-created_at", "-id"]
 
     @property
@@ -151,6 +152,7 @@ class Mission(models.Model):
 
     class Meta:
         verbose_name = "mission"
+        verbose_name_plural = "missions"
         ordering = ["date", "site__name"]
         constraints = [
             # A doctor is never in two places at once: one holding mission per date.

@@ -309,6 +309,7 @@ class WeeklyOpening(models.Model):
 
     class Meta:
         verbose_name = "ouverture hebdomadaire"
+        verbose_name_plural = "ouvertures hebdomadaires"
         ordering = ["weekday", "-period"]
         constraints = [
             models.UniqueConstraint(
@@ -344,6 +345,7 @@ class OpeningException(models.Model):
 
     class Meta:
         verbose_name = "exception d'ouverture"
+        verbose_name_plural = "exceptions d'ouverture"
         ordering = ["start_date", "id"]
         constraints = [
             models.CheckConstraint(
@@ -389,4 +391,5 @@ class SiteMessage(models.Model):
 
     class Meta:
         verbose_name = "message à l'ARS"
+        verbose_name_plural = "messages à l'ARS"
         ordering = ["-created_at", "-id"]

@@ -35,6 +35,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = "région"
+        verbose_name_plural = "régions"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -52,6 +53,7 @@ class Departement(models.Model):
 
     class Meta:
         verbose_name = "département"
+        verbose_name_plural = "départements"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -140,6 +142,7 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = "commune"
+        verbose_name_plural = "communes"
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ class Zoning(models.Model):
 
     class Meta:
         verbose_name = "zonage"
+        verbose_name_plural = "zonages"
         ordering = ["-published_on"]
         constraints = [
             models.UniqueConstraint(
@@ -38,6 +39,8 @@ class RegionTarget(models.Model):
     source = models.TextField("source", blank=True)
 
     class Meta:
+        verbose_name = "objectif régional"
+        verbose_name_plural = "objectifs régionaux"
         constraints = [
             models.UniqueConstraint(fields=["zoning", "region"], name="unique_region_target")
         ]
@@ -138,3 +141,4 @@ class ZoneChange(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "modification de zone"
+        verbose_name_plural = "modifications de zones"

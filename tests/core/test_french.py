@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -39,3 +40,26 @@ def test_counts_take_the_singular_at_zero_and_one():
         "1 zone couverte",
         "2 zones couvertes",
     ]
+
+
+def test_every_model_is_named_in_french_in_singular_and_plural():
+    """The administration lists them: no « créneaus », no « Task Results »."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("renfort"):
+            continue
+        assert "verbose_name" in model._meta.original_attrs, model._meta.label
+        assert "verbose_name_plural" in model._meta.original_attrs, model._meta.label
+
+
+@pytest.mark.django_db
+def test_the_administration_index_speaks_french(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role="admin", is_staff=True, is_superuser=True))
+    page = client.get("/admin/").content.decode()
+    assert "Créneaux" in page and "Tâches en arrière-plan" in page
+    assert "Résultats de tâches" in page
+    for english in ("Créneaus", "Task Results", "Tasks Database Backend", "attente)s"):
+        assert english not in page

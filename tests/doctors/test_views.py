@@ -228,6 +228,10 @@ def test_pause_resume_and_withdraw_with_warning(client):
     mission.refresh_from_db()
     # Announced on the confirmation page, with the doctor's reason in the history.
     assert mission.status == "cancelled" and mission.status_reason == "Déménagement"
+    # The closed space no longer promises proposals nor asks for dates.
+    page = text(client.get(reverse("doctors:space")))
+    assert "Votre dossier est clos" in page
+    assert "Les propositions arrivent" not in page and "ajoutez des dates" not in page
 
 
 def test_space_transition_refuses_other_targets(client):

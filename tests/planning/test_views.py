@@ -110,13 +110,21 @@ def test_coming_missions_list_only_those_that_will_take_place(client):
     today = timezone.localdate()
     kept = MissionFactory(doctor=doctor, date=today + timedelta(days=3))
     declined = MissionFactory(doctor=doctor, status=M.DECLINED, date=today + timedelta(days=4))
+    cancelled = MissionFactory(
+        doctor=doctor,
+        status=M.CANCELLED,
+        date=today + timedelta(days=5),
+        status_reason="Lieu indisponible (travaux)",
+    )
     client.force_login(doctor.user)
     page = client.get(reverse("planning:doctor_missions")).content.decode()
     coming = page[page.index('id="upcoming-missions"') :]
     coming = coming[: coming.index("</table>")]
     assert f"{kept.date:%d/%m/%Y}" in coming and f"{declined.date:%d/%m/%Y}" not in coming
     dropped = page[page.index('id="dropped-title"') :]
-    assert f"{declined.date:%d/%m/%Y} — {declined.site.name} — Déclinée" in dropped
+    assert f"{declined.site.name}</a> — Déclinée par le médecin</li>" in dropped
+    assert "Annulée (motif : Lieu indisponible (travaux))" in dropped
+    assert reverse("planning:mission_detail", args=[cancelled.pk]) in dropped
 
 
 def test_doctor_accepts_a_proposal_from_their_space(client):

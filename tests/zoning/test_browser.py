@@ -12,6 +12,11 @@ def test_zones_map_shows_the_priority_zone_contours(page):
     assert page.locator("path.leaflet-interactive").count() >= 64
     status = page.locator("#map-status").inner_text()
     assert status.startswith("64 zones prioritaires affichées, dont ") and "outre-mer" in status
+    # The map's own controls speak French too.
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
+    assert page.locator(".leaflet-control-zoom-out").get_attribute("aria-label") == "Zoom arrière"
+    attribution = page.locator(".leaflet-control-attribution a").first
+    assert attribution.get_attribute("title") == "Bibliothèque JavaScript de cartes interactives"
 
 
 def test_commune_search_with_autocomplete(page):

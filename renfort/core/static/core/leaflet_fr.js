@@ -1,0 +1,11 @@
+// Leaflet in French on every map of Renfort: zoom buttons (title and accessible name) and the
+// attribution link. Loaded right after vendor/leaflet/leaflet.js, before any map is created.
+(function () {
+  "use strict";
+  L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
+  L.Control.Attribution.mergeOptions({
+    prefix:
+      '<a href="https://leafletjs.com" title="Bibliothèque JavaScript de cartes interactives" ' +
+      'lang="en">Leaflet</a>',
+  });
+})();
