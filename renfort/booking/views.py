@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -53,7 +54,6 @@ def _private(response):
 def search(request):
     form = SearchForm(request.GET or None)
     context = {
-        "title": titled("Prendre rendez-vous", form),
         "form": form,
         "searched": False,
         "max_distance_km": selectors.MAX_DISTANCE_KM,
@@ -85,7 +85,22 @@ def search(request):
             context["any_reserved"] = any(r.reserved_count for r in context["results"])
             if not context["results"]:
                 context["nearest"] = selectors.nearest_sites(origin=origin)
+    context["title"] = _search_title(form, context)
     return render(request, "booking/search.html", context)
+
+
+def _search_title(form, context) -> str:
+    """The page title says what the search found (RGAA 8.6), errors first (RGAA 11.10)."""
+    if form.is_bound and form.errors:
+        return titled("Prendre rendez-vous", form)
+    origin = context.get("origin")
+    if not context["searched"]:
+        return "Prendre rendez-vous"
+    if origin is None:
+        return "Commune introuvable — Prendre rendez-vous"
+    if context.get("results"):
+        return f"Rendez-vous près de {origin.label} — Prendre rendez-vous"
+    return f"Aucun créneau près de {origin.label} — Prendre rendez-vous"
 
 
 def site_slots(request, pk: int):
@@ -302,7 +317,18 @@ def waitlist_register(request):
         .first()
     )
     if site is None and zone is None:
-        messages.info(request, "Cherchez d'abord un lieu de consultation près de chez vous.")
+        if request.GET.get("site") or request.GET.get("zone"):
+            messages.warning(
+                request,
+                "Ce lieu de consultation n'existe pas ou ne reçoit plus de patients : cherchez "
+                "un lieu près de chez vous, puis inscrivez-vous sur sa liste d'attente.",
+            )
+        else:
+            messages.info(
+                request,
+                "Pour vous inscrire sur une liste d'attente, cherchez d'abord un lieu de "
+                "consultation près de chez vous.",
+            )
         return redirect("booking:search")
     data = request.POST if request.method == "POST" else None
     today = timezone.localdate()
@@ -324,12 +350,9 @@ def waitlist_register(request):
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
-            else:
-                return render(
-                    request,
-                    "booking/waitlist_done.html",
-                    {"title": "Inscription enregistrée", "entry": entry, "created": created},
-                )
+            else:  # Post/Redirect/Get: reloading the page never sends the form again
+                url = reverse("booking:waitlist_done", args=[entry.secret])
+                return redirect(url + ("?nouvelle=1" if created else ""))
         else:
             form.add_rule_errors()
     return render(
@@ -350,6 +373,27 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@never_cache
+def waitlist_done(request, secret: str):
+    """Where a registration leads (its secret, as the leave link): what was recorded."""
+    from .models import WaitingListEntry
+
+    entry = WaitingListEntry.objects.filter(secret=secret).first() if len(secret) <= 64 else None
+    if entry is None:
+        raise Http404("Inscription introuvable.")
+    return _private(
+        render(
+            request,
+            "booking/waitlist_done.html",
+            {
+                "title": "Inscription enregistrée",
+                "entry": entry,
+                "created": request.GET.get("nouvelle") == "1",
+            },
+        )
+    )
 
 
 @never_cache
@@ -479,12 +523,37 @@ def mark(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, f"{_who(appointment)} : {' '.join(exc.messages)}")
         else:
-            messages.success(request, f"Rendez-vous {appointment.reference} mis à jour.")
+            messages.success(request, _marked(appointment, form.cleaned_data["status"]))
     else:
         messages.error(request, "Action inconnue.")
-    return redirect("booking:day", pk=appointment.site_id, day=appointment.mission.date.isoformat())
+    url = reverse("booking:day", args=[appointment.site_id, appointment.mission.date.isoformat()])
+    return redirect(f"{url}#appointment-{appointment.pk}")
+
+
+def _who(appointment) -> str:
+    """« DURAND Marie, 16h40 » (the site's clock), as the day view lists them."""
+    at = timezone.localtime(appointment.start, appointment.mission.site.tz)
+    return f"{appointment.last_name.upper()} {appointment.first_name}, {at:%Hh%M}"
+
+
+MARKED = {
+    "seen": "marqué(e) vu(e)",
+    "excused": "marqué(e) excusé(e)",
+    "no_show": "marqué(e) absent(e)",
+}
+
+
+def _marked(appointment, status: str) -> str:
+    if status != "cancelled":
+        return f"{_who(appointment)} : {MARKED[status]}."
+    if appointment.walk_in:
+        return f"{_who(appointment)} : passage sans rendez-vous retiré."
+    return (
+        f"{_who(appointment)} : rendez-vous annulé. Le patient est prévenu avec le motif et "
+        "d'autres créneaux lui sont proposés."
+    )
 
 
 @require_POST

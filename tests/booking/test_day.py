@@ -143,10 +143,15 @@ def test_no_show_only_from_the_appointment_time(mission, appointment):
 def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appointment):
     client.force_login(mission.site.manager)
     url = reverse("booking:mark", args=[appointment.pk])
-    client.post(url, {"status": "cancelled", "reason": ""})
+    response = client.post(url, {"status": "cancelled", "reason": ""}, follow=True)
     appointment.refresh_from_db()
     assert appointment.status == "booked"
-    client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
+    who = f"FICTIF Camille, {timezone.localtime(appointment.start, PARIS):%Hh%M}"
+    assert f"{who} : Indiquez le motif" in htmllib.unescape(response.text)
+    response = client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
+    assert response.url.endswith(f"#appointment-{appointment.pk}")
+    page = htmllib.unescape(client.get(response.url).text)
+    assert f"{who} : rendez-vous annulé. Le patient est prévenu" in page
     appointment.refresh_from_db()
     assert appointment.status == "cancelled" and appointment.cancelled_by == "site"
 

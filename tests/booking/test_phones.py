@@ -94,7 +94,7 @@ def test_waiting_list_accepts_an_overseas_mobile(client):
         "end_date": (mission.date + timedelta(days=7)).isoformat(),
         "token": str(uuid.uuid4()),
     }
-    response = client.post(url, data)
+    response = client.post(url, data, follow=True)
     assert "Vous êtes inscrit(e)" in response.text
     assert WaitingListEntry.objects.get().phone == "+262692123456"
 

@@ -53,6 +53,18 @@ def test_search_by_postcode_lists_the_site_with_slots_and_distance(client, missi
     assert reverse("booking:book", args=[results[0].slots[0].pk]) in response.text
 
 
+def test_the_search_page_title_says_what_was_found(client, mission):
+    def title(**query):
+        page = htmllib.unescape(client.get(SEARCH, query).text)
+        return re.search(r"<title>(.*?) — Renfort", page, re.S).group(1).strip()
+
+    assert title() == "Prendre rendez-vous"
+    assert title(q="81230").startswith("Rendez-vous près de Lacaune")
+    assert title(q="Introuvableville") == "Commune introuvable — Prendre rendez-vous"
+    assert title(q="81230", date="2020-01-01").startswith("Erreur dans le formulaire")
+    assert title(q="75001").startswith("Aucun créneau près de Paris")
+
+
 def test_search_by_commune_name_code_and_position(client, mission):
     assert client.get(SEARCH, {"q": "Lacaune"}).context["results"]
     assert client.get(SEARCH, {"commune": "81124"}).context["results"]
@@ -243,6 +255,8 @@ def test_booking_page_of_unknown_slot_is_404(client):
 def test_site_slots_page(client, mission):
     response = client.get(reverse("booking:site_slots", args=[mission.site.pk]))
     assert response.status_code == 200 and len(response.context["slots"]) == 21
+    waitlist = f"{reverse('booking:waitlist')}?site={mission.site.pk}"
+    assert 'id="waitlist-offer"' in response.text and waitlist in response.text
 
 
 def test_notice_page(client):
@@ -287,6 +301,9 @@ def test_move_page(client, mission):
     appointment.refresh_from_db()
     assert appointment.slot == slots[1]
     assert "Choisissez un créneau" in client.post(url, {"slot": "x"}, follow=True).text
+    appointment_cancel(appointment=appointment)
+    page = htmllib.unescape(client.get(url).text)
+    assert "Ce rendez-vous est annulé : il ne peut plus être déplacé." in page
 
 
 def test_ics_download(client, mission):
@@ -312,8 +329,17 @@ def test_waitlist_registration_page(client, mission):
         "token": str(uuid.uuid4()),
     }
     response = client.post(url, data)
-    assert "Vous êtes inscrit(e)" in response.text
-    client.post(url, data)
+    # Post/Redirect/Get: the page of the registration (reloading it sends nothing again).
+    entry = WaitingListEntry.objects.get()
+    done = reverse("booking:waitlist_done", args=[entry.secret])
+    assert response.status_code == 302 and response.url == done + "?nouvelle=1"
+    page = htmllib.unescape(client.get(response.url).text)
+    assert "Vous êtes inscrit(e)" in page and "Inscription enregistrée du" in page
+    assert "no-store" in client.get(response.url)["Cache-Control"]
+    again = client.post(url, data)
+    assert again.url == done  # the same form sent twice: the same registration
+    assert "Vous étiez déjà inscrit(e)" in htmllib.unescape(client.get(again.url).text)
+    assert client.get(reverse("booking:waitlist_done", args=["x" * 32])).status_code == 404
     assert WaitingListEntry.objects.count() == 1
 
 
@@ -532,3 +558,12 @@ def test_a_patient_name_with_an_emoji_is_refused(client, mission):
         response.text
     )
     assert not Appointment.objects.exists()
+
+
+def test_a_waiting_list_link_to_an_unknown_site_says_so(client):
+    response = client.get(reverse("booking:waitlist"), {"site": "99999"}, follow=True)
+    assert "Ce lieu de consultation n'existe pas ou ne reçoit plus de patients" in (
+        htmllib.unescape(response.text)
+    )
+    response = client.get(reverse("booking:waitlist"), follow=True)
+    assert "cherchez d'abord un lieu de consultation" in htmllib.unescape(response.text)

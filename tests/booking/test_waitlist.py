@@ -89,7 +89,8 @@ def test_registering_again_keeps_one_entry_and_widens_its_period(mission, client
     assert WaitingListEntry.objects.count() == 3
     url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
     data = patient_data(start_date=str(today), end_date=str(today + timedelta(days=3)))
-    page = htmllib.unescape(client.post(url, {**data, "token": str(uuid.uuid4())}).text)
+    response = client.post(url, {**data, "token": str(uuid.uuid4())}, follow=True)
+    page = htmllib.unescape(response.text)
     assert "Vous étiez déjà inscrit(e) sur cette liste d'attente" in page
     assert WaitingListEntry.objects.count() == 3
 
