@@ -42,6 +42,23 @@ def can_see_departement(user, departement_code: str | None, region_code: str | N
     )
 
 
+def territory_filter_check(user, *, region: str = "", departement: str = "") -> None:
+    """A list filter naming a region or a département outside the user's scope is refused (403
+    in French) rather than silently showing an empty list under the user's own area."""
+    from renfort.territories.models import Departement
+
+    own_departement = getattr(user, "departement", None)
+    if region and not (
+        can_see_region(user, region)
+        or (own_departement is not None and own_departement.region_id == region)
+    ):
+        raise PermissionDenied("Cette région n'est pas dans votre périmètre.")
+    if departement:
+        found = Departement.objects.filter(pk=departement).first()
+        if found is not None and not can_see_departement(user, found.code, found.region_id):
+            raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
+
+
 def can_manage_zones_of_region(user, region_code: str | None) -> bool:
     if has_role(user, Role.ADMIN):
         return True

@@ -10,7 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.models import Role
-from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.accounts.permissions import (
+    has_role,
+    is_national,
+    role_required,
+    territory_filter_check,
+)
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.core.text import count
@@ -394,13 +399,17 @@ def space_transition(request):
 
 
 def _agent_filters(request) -> dict:
-    return {
+    filters = {
         "region": request.GET.get("region", "")[:3],
         "departement": request.GET.get("departement", "")[:3],
         "status": request.GET.get("status", "")[:30],
         "zone": request.GET.get("zone", "")[:10],
         "sector": request.GET.get("sector", "")[:20],
     }
+    territory_filter_check(
+        request.user, region=filters["region"], departement=filters["departement"]
+    )
+    return filters
 
 
 def _scope(user):

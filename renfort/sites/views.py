@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from renfort.accounts.models import Role
-from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.accounts.permissions import (
+    has_role,
+    is_national,
+    role_required,
+    territory_filter_check,
+)
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.planning.selectors import site_upcoming_missions
@@ -430,12 +435,18 @@ def transition(request, pk: int):
 
 
 def _agent_filters(request) -> dict:
-    return {
+    filters = {
         "status": request.GET.get("status", "")[:20],
         "kind": request.GET.get("kind", "")[:20],
         "departement": request.GET.get("departement", "")[:3],
         "epci": request.GET.get("epci", "")[:9],
     }
+    territory_filter_check(
+        request.user,
+        region=request.GET.get("region", "")[:3],
+        departement=filters["departement"],
+    )
+    return filters
 
 
 @role_required(*AGENT_LIST_ROLES)

@@ -283,6 +283,23 @@ def test_ars_list_shows_only_its_region(client):
     assert landes.last_name in page and tarn.last_name in page
 
 
+@pytest.mark.parametrize("url_name", ["doctors:agent_list", "doctors:export", "sites:agent_list"])
+def test_a_list_filter_outside_the_agents_area_is_refused_not_emptied(client, url_name):
+    url = reverse(url_name)
+    client.force_login(UserFactory(cdom=True))  # Landes (40), Nouvelle-Aquitaine (75)
+    for outside in ({"departement": "81"}, {"region": "76"}):
+        response = client.get(url, outside)
+        assert response.status_code == 403
+        assert "n'est pas dans votre périmètre" in text(response)
+    assert client.get(url, {"departement": "40"}).status_code == 200
+    assert client.get(url, {"region": "75"}).status_code == 200
+    client.force_login(UserFactory(ars=True))  # Nouvelle-Aquitaine
+    assert client.get(url, {"departement": "81"}).status_code == 403
+    assert client.get(url, {"departement": "40"}).status_code == 200
+    client.force_login(UserFactory(national=True))
+    assert client.get(url, {"departement": "81", "region": "76"}).status_code == 200
+
+
 def test_agent_filters(client, lacaune_zone):
     DoctorFactory(last_name="Zone-Fictif", coverage_mode="zones", max_travel_minutes=None)
     Doctor.objects.get(last_name="Zone-Fictif").zones.add(lacaune_zone)
