@@ -231,7 +231,11 @@ def mission_remove(request, pk: int):
     mission = _planner_mission(request, pk)
     try:
         services.mission_remove(mission=mission, actor=request.user)
-        messages.success(request, f"Mission retirée : {mission}.")
+        messages.success(
+            request,
+            f"Mission retirée : {mission}. Ce médecin ne sera plus proposé ce jour-là dans les "
+            "prochains calculs du mois.",
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return _back(month, region, "missions")
