@@ -40,6 +40,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,6 +142,22 @@ async def warm_loop(deadline: float, out: dict, postcodes: list[str]) -> None:
         out["count"] += 1
 
 
+def letters(number: int) -> str:
+    """A number written in letters (a name field takes no digits): 0 → a, 27 → bb."""
+    text = ""
+    while True:
+        number, rest = divmod(number, 26)
+        text = "abcdefghijklmnopqrstuvwxyz"[rest] + text
+        if number == 0:
+            return text
+
+
+def birth_date(number: int) -> str:
+    """Spread over 70 years, as real patients' are (the index that finds a person's
+    appointments by birth date would be useless if every bench patient shared one)."""
+    return (date(1940, 1, 1) + timedelta(days=number * 7919 % 25_567)).isoformat()
+
+
 async def booking_loop(deadline: float, out: dict, client_id: int, postcodes: list[str]) -> None:
     rng = random.Random(client_id)
     conn = Connection()
@@ -170,9 +187,11 @@ async def booking_loop(deadline: float, out: dict, client_id: int, postcodes: li
             {
                 "csrfmiddlewaretoken": token,
                 "token": str(uuid.uuid4()),
+                # Another (fictitious) person each time: a person is also their names and
+                # birth date, and holds at most two appointments.
                 "last_name": "Bench",
-                "first_name": "Fictif",
-                "birth_date": "1980-01-01",
+                "first_name": "Fictif " + letters(client_id * 100_000 + n),
+                "birth_date": birth_date(client_id * 100_000 + n),
                 "phone": "",
                 "email": f"bench{client_id}.{n}@exemple.test",
                 "has_medecin_traitant": "non",
