@@ -206,11 +206,11 @@ def _specs(rng, today: date) -> list[dict]:
         status = _weighted(rng, STATUS_WEIGHTS)
         draw = rng.random()
         zones, minutes = [], None
-        if draw < 0.55:
+        # Zones within about 150 km by road; a volunteer with none that close covers a travel
+        # time instead (nobody signs up for a zone a day's drive away without housing).
+        close = [z for z, km in nearest[pick] if km * DETOUR_FACTOR <= 150]
+        if draw < 0.55 and close:
             mode = CoverageMode.ZONES
-            close = [z for z, km in nearest[pick] if km * DETOUR_FACTOR <= 150] or [
-                nearest[pick][0][0]
-            ]
             zones = rng.sample(close, min(len(close), rng.randint(1, 3)))
         elif draw < 0.9:
             mode, minutes = CoverageMode.TRAVEL, rng.choice(range(45, 151, 15))

@@ -6,9 +6,12 @@ import pytest
 from django.utils import timezone
 
 from renfort.accounts.demo import DEMO_PASSWORD
+from renfort.booking.slots import haversine_km
+from renfort.core.geo import DETOUR_FACTOR
 from renfort.core.validators import luhn_valid
 from renfort.doctors import demo
 from renfort.doctors.models import PLANNABLE_STATUSES, Doctor, DoctorStatus
+from renfort.doctors.selectors import zone_centroids
 from renfort.sites import demo as sites_demo
 from renfort.zoning.selectors import current_zones
 
@@ -38,6 +41,12 @@ def test_demo_is_fast_fictitious_spread_and_idempotent():
     assert min(counts) >= 3 and max(counts) <= 8
     housing = doctors.filter(wants_housing=True).count()
     assert 0.05 * doctors.count() < housing < 0.3 * doctors.count()
+    # A volunteer who names zones names zones within reach (≈ 150 km by road), not a day away.
+    centroids = zone_centroids()
+    for d in doctors.filter(coverage_mode="zones").prefetch_related("zones"):
+        here = (d.practice_commune.latitude, d.practice_commune.longitude)
+        for zone in d.zones.all():
+            assert haversine_km(*here, *centroids[zone.pk]) * DETOUR_FACTOR <= 150, (d, zone)
     me = Doctor.objects.get(user__email=demo.DEMO_DOCTOR_EMAIL)
     assert me.status == "active" and me.departement_id == "81"
     assert me.user.check_password(DEMO_PASSWORD)
@@ -63,5 +72,11 @@ def test_demo_history_is_dated_like_the_facts_it_records():
         if doctor.cps_issued_on:
             assert days[DoctorStatus.CPS_ISSUED] == doctor.cps_issued_on
         assert timezone.localdate(doctor.created_at) == days[DoctorStatus.SUBMITTED]
+    # A volunteer who names zones names zones within reach (≈ 150 km by road), not a day away.
+    centroids = zone_centroids()
+    for d in doctors.filter(coverage_mode="zones").prefetch_related("zones"):
+        here = (d.practice_commune.latitude, d.practice_commune.longitude)
+        for zone in d.zones.all():
+            assert haversine_km(*here, *centroids[zone.pk]) * DETOUR_FACTOR <= 150, (d, zone)
     me = Doctor.objects.get(user__email=demo.DEMO_DOCTOR_EMAIL)
     assert len({row.created_at.date() for row in me.history.all()}) > 3
