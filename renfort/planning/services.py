@@ -1,14 +1,13 @@
 """Planning use cases: run the solver for a month and a region, review the proposal (lock,
-remove), publish it, and move missions through their workflow."""
+remove), publish it, and move missions through their workflow. The solver runs are in runs.py
+(re-exported here)."""
 
 import logging
 from collections import defaultdict
-from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -19,7 +18,6 @@ from renfort.notifications.services import email_enqueue
 from renfort.sites.models import Site
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
 
-from . import solver
 from .checks import draft_issues
 from .models import (
     HALVES,
@@ -29,269 +27,20 @@ from .models import (
     Mission,
     MissionHistory,
     MissionStatus,
-    PlanningRun,
 )
-from .months import month_bounds, plannable_months
+from .months import month_bounds
 from .permissions import can_act_on_mission, can_plan_region
-from .problem import problem_build
-from .solver.explain import FIXED
+from .runs import (  # noqa: F401 — re-exported: callers import every use case from services
+    _region_missions,
+    _runs_in_progress,
+    _stale,
+    planning_result_save,
+    planning_run_create,
+    planning_run_execute,
+)
 
 logger = logging.getLogger(__name__)
 M = MissionStatus
-LOCKED_KEPT = "Mission verrouillée par l'ARS (conservée)"
-KEPT_WORDS = {
-    M.PROPOSED: "proposée",
-    M.ACCEPTED: "acceptée",
-    M.CONFIRMED: "confirmée",
-    M.DONE: "réalisée",
-}
-MAX_TIME_LIMIT_SECONDS = 300
-
-
-def _region_missions(month: date, region_code: str | None):
-    first, last = month_bounds(month)
-    missions = Mission.objects.in_month(first, last)
-    return missions.filter(site__region_id=region_code) if region_code else missions
-
-
-# --- Solver runs ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def planning_run_create(
-    *, month: date, region_code: str | None, actor: User, time_limit_seconds: int = 20
-) -> PlanningRun:
-    """Record a run and start it in the background after commit. A run already queued or
-    running for the same month and region is returned instead of starting a second one."""
-    if not can_plan_region(actor, region_code):
-        raise PermissionDenied("Vous ne pouvez planifier que votre région.")
-    if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
-        raise ValidationError(
-            f"La durée de calcul doit être comprise entre 1 et {MAX_TIME_LIMIT_SECONDS} secondes."
-        )
-    first, _ = month_bounds(month)
-    this_month, latest = plannable_months(timezone.localdate())
-    if not this_month <= first <= latest:
-        raise ValidationError(
-            f"On ne planifie que du mois en cours ({this_month:%m/%Y}) à douze mois plus tard "
-            f"({latest:%m/%Y})."
-        )
-    pending = (
-        PlanningRun.objects.select_for_update()
-        .filter(month=first, region_id=region_code)
-        .filter(status__in=[PlanningRun.Status.QUEUED, PlanningRun.Status.RUNNING])
-        .first()
-    )
-    if pending and not _stale(pending):
-        return pending
-    if pending:  # the worker stopped or never took it: say so, then start again
-        PlanningRun.objects.filter(pk=pending.pk).update(
-            status=PlanningRun.Status.FAILED,
-            error="Calcul interrompu : il n'a pas abouti dans le temps prévu (service de calcul "
-            "arrêté ?). Un nouveau calcul a été lancé.",
-            finished_at=timezone.now(),
-        )
-    run = PlanningRun.objects.create(
-        month=first,
-        region_id=region_code,
-        created_by=actor,
-        time_limit_seconds=time_limit_seconds,
-        progress_message="le calcul démarre dans un instant…",
-    )
-    from .tasks import execute_planning_run
-
-    transaction.on_commit(lambda: execute_planning_run.enqueue(run.pk))
-    return run
-
-
-# A run still queued or running this long after its time limit is considered lost (worker
-# stopped or restarted): a new launch replaces it instead of waiting for it forever.
-STALE_AFTER = timedelta(minutes=10)
-
-
-def _runs_in_progress(month: date, region_code: str | None):
-    """Queued or running calculations whose result will replace this month's drafts of the
-    region (its own and national ones; for the whole country, every one of the month)."""
-    runs = PlanningRun.objects.filter(
-        month=month_bounds(month)[0],
-        status__in=[PlanningRun.Status.QUEUED, PlanningRun.Status.RUNNING],
-    )
-    if region_code is not None:
-        runs = runs.filter(Q(region_id=region_code) | Q(region_id__isnull=True))
-    return runs
-
-
-def _stale(run: PlanningRun) -> bool:
-    return run.created_at + timedelta(seconds=run.time_limit_seconds) + STALE_AFTER < (
-        timezone.now()
-    )
-
-
-def _report(run_id: int):
-    def progress(message: str, fraction: float) -> None:
-        PlanningRun.objects.filter(pk=run_id).update(
-            progress=max(0.0, min(1.0, fraction)), progress_message=message[:200]
-        )
-
-    return progress
-
-
-def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]]:
-    """(doctor, date) not to propose again this month: removed by the ARS from a proposal,
-    declined by the doctor, or given up by the doctor after accepting it. The drafts and
-    proposals a doctor's pause withdrew are not among them: once the doctor resumes, those
-    dates can be proposed again."""
-    missions = _region_missions(month, region_code)
-    declined = set(missions.filter(status=M.DECLINED).values_list("doctor_id", "date"))
-    cancellations = MissionHistory.objects.filter(
-        mission__in=missions.filter(status=M.CANCELLED), to_status=M.CANCELLED
-    ).values_list("mission__doctor_id", "mission__date", "from_status", "actor_id")
-    doctor_users = dict(missions.values_list("doctor_id", "doctor__user_id"))
-    removed = set()
-    for doctor_id, day, from_status, actor_id in cancellations:
-        by_doctor = actor_id is not None and actor_id == doctor_users.get(doctor_id)
-        if (from_status == M.DRAFT and not by_doctor) or (
-            by_doctor and from_status in (M.ACCEPTED, M.CONFIRMED)
-        ):
-            removed.add((doctor_id, day))
-    return declined | removed
-
-
-def planning_run_execute(*, run_id: int) -> PlanningRun:
-    """Build the problem, solve it, replace the unlocked draft missions of the month by the
-    new proposal. Safe to run twice: a finished run is left as it is."""
-    run = PlanningRun.objects.select_related("region").get(pk=run_id)
-    if run.is_finished:
-        return run
-    PlanningRun.objects.filter(pk=run.pk).update(status=PlanningRun.Status.RUNNING)
-    progress = _report(run.pk)
-    try:
-        progress("Préparation des données…", 0.02)
-        context = problem_build(
-            month=run.month,
-            region_code=run.region_id,
-            excluded=_removed_dates(run.month, run.region_id),
-        )
-        params = solver.SolverParams(time_limit_seconds=float(run.time_limit_seconds))
-        result = solver.solve(context.problem, params, progress=progress)
-        progress("Enregistrement de la proposition…", 0.97)
-        planning_result_save(run, context, result)
-    except Exception as exc:  # the run must end, whatever happens, and say why
-        logger.exception("planning run %s failed", run.pk)
-        PlanningRun.objects.filter(pk=run.pk).update(
-            status=PlanningRun.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:1000],
-            finished_at=timezone.now(),
-        )
-    run.refresh_from_db()
-    return run
-
-
-DATES_TAKEN = (
-    "Ses dates disponibles de ce mois sont déjà prises (mission ailleurs) ou écartées (refus du "
-    "médecin, retrait par l'ARS)"
-)
-
-
-def _volunteer_reason(item, dates_taken: set[int]) -> str:
-    """The solver only sees the dates left: say when the others were taken."""
-    if item.reason == solver.NO_AVAILABILITY and item.id in dates_taken:
-        return DATES_TAKEN
-    return item.reason
-
-
-def _unplanned_rows(items, names: dict[int, str], places: dict[int, str] | None = None):
-    """Rows of the run's "without mission" lists (with the volunteer's practice commune,
-    which tells homonyms apart)."""
-    places = places or {}
-    return [
-        {
-            "id": u.id,
-            "name": names.get(u.id, str(u.id)),
-            "commune": places.get(u.id, ""),
-            "reason": u.reason,
-        }
-        for u in items
-    ]
-
-
-def _kept_label(mission: Mission) -> str:
-    """« Mission verrouillée par l'ARS (conservée) », « Mission confirmée (conservée) »…"""
-    if mission.status == M.DRAFT:
-        return LOCKED_KEPT
-    return f"Mission {KEPT_WORDS.get(mission.status, 'publiée')} (conservée)"
-
-
-@transaction.atomic
-def planning_result_save(run: PlanningRun, context, result: solver.PlanningResult) -> None:
-    """Replace the unlocked drafts of the run's month and region by the solver's proposal."""
-    drafts = _region_missions(run.month, run.region_id).filter(status=M.DRAFT, locked=False)
-    drafts.delete()
-    # Safety net: a doctor already held that day (by any mission) is never proposed again.
-    first, last = month_bounds(run.month)
-    now_kept = set(Mission.objects.holding().in_month(first, last).values_list("doctor_id", "date"))
-    # The kept missions of the region (locked drafts, published ones) are explained again,
-    # around the new proposal: « zone sans aucun autre jour » may no longer be true.
-    missions, kept = [], {}
-    for mission in (
-        _region_missions(run.month, run.region_id).holding().exclude(status=M.DRAFT, locked=False)
-    ):
-        kept[(mission.doctor_id, mission.date)] = mission
-    for assignment in result.assignments:
-        key = (assignment.volunteer_id, assignment.date)
-        if assignment.fixed and key in kept:
-            kept[key].explanation = assignment.reason.replace(FIXED, _kept_label(kept[key]))[:300]
-        if assignment.fixed or key in now_kept:
-            continue
-        site = context.sites[assignment.site_id]
-        doctor = context.doctors[assignment.volunteer_id]
-        missions.append(
-            Mission(
-                doctor=doctor,
-                site=site,
-                date=assignment.date,
-                period=str(assignment.period),
-                status=M.DRAFT,
-                needs_housing=doctor.wants_housing and housing_beds(site) > 0,
-                travel_minutes=round(assignment.travel_minutes),
-                explanation=assignment.reason[:300],
-                run=run,
-            )
-        )
-    # A concurrent run of a neighbouring region may have taken the same doctor on the same day
-    # meanwhile: the database constraint decides, the losing proposal is skipped.
-    Mission.objects.bulk_create(missions, ignore_conflicts=True)
-    Mission.objects.bulk_update(kept.values(), ["explanation"])
-    created = list(Mission.objects.filter(run=run, status=M.DRAFT))
-    MissionHistory.objects.bulk_create(
-        MissionHistory(
-            mission=m, from_status="", to_status=M.DRAFT, comment="Proposé par le calcul."
-        )
-        for m in created
-    )
-    doctor_names = {pk: d.full_name for pk, d in context.doctors.items()}
-    doctor_places = {pk: d.practice_commune.name for pk, d in context.doctors.items()}
-    PlanningRun.objects.filter(pk=run.pk).update(
-        status=PlanningRun.Status.DONE,
-        progress=1.0,
-        progress_message=count(len(created), "mission proposée", "missions proposées") + ".",
-        solver_status=str(result.status),
-        objective=result.objective,
-        best_bound=result.best_bound,
-        gap=result.gap,
-        solve_seconds=result.solve_seconds,
-        unplanned_volunteers=_unplanned_rows(
-            [
-                replace(u, reason=_volunteer_reason(u, context.dates_taken))
-                for u in result.unplanned_volunteers
-            ],
-            doctor_names,
-            doctor_places,
-        ),
-        uncovered_zones=_unplanned_rows(result.uncovered_zones, context.zone_names),
-        finished_at=timezone.now(),
-    )
-
 
 # --- Review of the proposal -------------------------------------------------------------------
 

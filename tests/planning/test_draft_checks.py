@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from renfort.doctors.models import Availability, DoctorStatus
 from renfort.doctors.services import doctor_check, doctor_transition
-from renfort.planning import services
+from renfort.planning import runs, services
 from renfort.planning.checks import draft_issues
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.models import OpeningException
@@ -123,7 +123,7 @@ def test_after_a_pause_the_withdrawn_dates_can_be_proposed_again(ars_occitanie):
     assert {m.status for m in Mission.objects.filter(pk__in=[draft.pk, proposed.pk])} == {
         M.CANCELLED
     }
-    excluded = services._removed_dates(next_month(), "76")
+    excluded = runs._removed_dates(next_month(), "76")
     assert (doctor.pk, day(3)) not in excluded and (doctor.pk, day(10)) not in excluded
     assert (doctor.pk, day(17)) in excluded  # declined: never proposed again this month
     assert (removed.doctor_id, day(4)) in excluded  # taken out by the ARS

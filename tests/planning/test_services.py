@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from renfort.accounts.models import Role
 from renfort.notifications.models import Notification
-from renfort.planning import services
+from renfort.planning import runs, services
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
 from renfort.planning.problem import problem_build
 from renfort.sites.selectors import site_open_days
@@ -131,7 +131,7 @@ def test_failed_run_is_recorded(ars_occitanie, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("données incohérentes")
 
-    monkeypatch.setattr(services, "problem_build", broken)
+    monkeypatch.setattr(runs, "problem_build", broken)
     services.planning_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == PlanningRun.Status.FAILED
