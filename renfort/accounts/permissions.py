@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest
 
 from .models import Role, User
@@ -44,18 +44,24 @@ def can_see_departement(user, departement_code: str | None, region_code: str | N
 
 def territory_filter_check(user, *, region: str = "", departement: str = "") -> None:
     """A list filter naming a region or a département outside the user's scope is refused (403
-    in French) rather than silently showing an empty list under the user's own area."""
-    from renfort.territories.models import Departement
+    in French), and an unknown one is a bad request (400 saying so), rather than silently
+    showing an empty list under the user's own area."""
+    from renfort.territories.models import Departement, Region
 
     own_departement = getattr(user, "departement", None)
-    if region and not (
-        can_see_region(user, region)
-        or (own_departement is not None and own_departement.region_id == region)
-    ):
-        raise PermissionDenied("Cette région n'est pas dans votre périmètre.")
+    if region:
+        if not Region.objects.filter(pk=region).exists():
+            raise BadRequest("Région inconnue : choisissez-la dans la liste.")
+        if not (
+            can_see_region(user, region)
+            or (own_departement is not None and own_departement.region_id == region)
+        ):
+            raise PermissionDenied("Cette région n'est pas dans votre périmètre.")
     if departement:
         found = Departement.objects.filter(pk=departement).first()
-        if found is not None and not can_see_departement(user, found.code, found.region_id):
+        if found is None:
+            raise BadRequest("Département inconnu : choisissez-le dans la liste.")
+        if not can_see_departement(user, found.code, found.region_id):
             raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
 
 

@@ -27,6 +27,9 @@ class PeriodField(forms.ChoiceField):
 YES_NO = [("oui", "Oui"), ("non", "Non")]
 
 
+INSEE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+
+
 class SearchForm(RenfortForm):
     """Public search (GET): commune name or postcode, or the browser's position."""
 
@@ -36,7 +39,7 @@ class SearchForm(RenfortForm):
         required=False,
         max_length=80,
     )
-    commune = forms.CharField(required=False, widget=forms.HiddenInput, max_length=5)
+    commune = forms.CharField(required=False, widget=forms.HiddenInput, max_length=80)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     date = forms.DateField(label="Date", required=False, widget=DATE_WIDGET)
@@ -55,6 +58,16 @@ class SearchForm(RenfortForm):
         self.fields["q"].widget.attrs.update(
             {"autocomplete": "off", "data-autocomplete-target": "id_commune"}
         )
+
+    def clean_commune(self):
+        code = self.cleaned_data.get("commune", "").strip()
+        if code and not INSEE_CODE.fullmatch(code):
+            # Not an INSEE code (a name written in a link, as the API's `commune`): searched as
+            # the typed text, never an error on a field the page does not show.
+            if not self.cleaned_data.get("q"):
+                self.cleaned_data["q"] = code
+            return ""
+        return code
 
     def clean_date(self):
         day = self.cleaned_data.get("date")

@@ -318,10 +318,15 @@ def waitlist_register(request):
     )
     if site is None and zone is None:
         if request.GET.get("site") or request.GET.get("zone"):
+            place = (
+                "Ce lieu de consultation n'existe pas ou ne reçoit plus de patients"
+                if request.GET.get("site")
+                else "Cette zone n'est pas une zone prioritaire en vigueur"
+            )
             messages.warning(
                 request,
-                "Ce lieu de consultation n'existe pas ou ne reçoit plus de patients : cherchez "
-                "un lieu près de chez vous, puis inscrivez-vous sur sa liste d'attente.",
+                f"{place} : cherchez un lieu près de chez vous, puis inscrivez-vous sur sa liste "
+                "d'attente.",
             )
         else:
             messages.info(
@@ -566,7 +571,7 @@ def walk_in(request, pk: int):
     if form.is_valid():
         at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=mission.site.tz)
         try:
-            services.appointment_walk_in_add(
+            added = services.appointment_walk_in_add(
                 mission=mission,
                 actor=request.user,
                 last_name=form.cleaned_data["last_name"],
@@ -577,7 +582,7 @@ def walk_in(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Patient sans rendez-vous ajouté.")
+            messages.success(request, f"{_who(added)} : patient sans rendez-vous ajouté.")
     else:
         messages.error(request, "Indiquez le nom, le prénom et l'heure.")
     return redirect("booking:day", pk=mission.site_id, day=mission.date.isoformat())

@@ -289,7 +289,14 @@ AvailabilityFormSet = forms.formset_factory(
 
 
 class AvailabilityAddForm(RenfortForm):
-    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    date = forms.DateField(
+        label="Date",
+        widget=DATE_WIDGET,
+        error_messages={
+            "required": "Indiquez la date à ajouter.",
+            "invalid": "Date invalide : choisissez-la dans le calendrier ou écrivez-la JJ/MM/AAAA.",
+        },
+    )
     period = forms.ChoiceField(
         label="Période", choices=AvailabilityPeriod.choices, initial=AvailabilityPeriod.FULL
     )

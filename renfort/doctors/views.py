@@ -225,11 +225,17 @@ def availability_add(request):
             elif outcome == "widened":
                 messages.success(request, f"Le {day} devient une journée entière.")
             else:
+                held = selectors.blocking_missions_on(doctor, availability.date).exists()
                 messages.info(
                     request,
                     f"Le {day} est déjà dans vos disponibilités ({period.lower()}) : rien n'a "
-                    "changé. Pour ne garder qu'une demi-journée, retirez la date puis ajoutez-la "
-                    "de nouveau.",
+                    "changé. "
+                    + (
+                        "Cette date est retenue pour une mission."
+                        if held
+                        else "Pour ne garder qu'une demi-journée, retirez la date puis "
+                        "ajoutez-la de nouveau."
+                    ),
                 )
             return redirect("doctors:space")
     return _space_page(request, doctor, add_form=form)

@@ -112,6 +112,12 @@ def _runs_in_progress(month: date, region_code: str | None):
     return runs
 
 
+def calculation_running(month: date, region_code: str | None) -> bool:
+    """Whether a calculation that will replace the month's drafts of the region is queued or
+    running (one lost long ago does not count)."""
+    return any(not _stale(run) for run in _runs_in_progress(month, region_code))
+
+
 def _stale(run: PlanningRun) -> bool:
     return run.created_at + timedelta(seconds=run.time_limit_seconds) + STALE_AFTER < (
         timezone.now()

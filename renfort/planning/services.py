@@ -32,8 +32,7 @@ from .months import month_bounds
 from .permissions import can_act_on_mission, can_plan_region
 from .runs import (  # noqa: F401 — re-exported: callers import every use case from services
     _region_missions,
-    _runs_in_progress,
-    _stale,
+    calculation_running,
     planning_result_save,
     planning_run_create,
     planning_run_execute,
@@ -109,7 +108,7 @@ def planning_publish(
     their reason)."""
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez publier que la planification de votre région.")
-    if any(not _stale(run) for run in _runs_in_progress(month, region_code)):
+    if calculation_running(month, region_code):
         raise ValidationError(
             "Un calcul est en cours pour ce mois : attendez son résultat, qui remplacera les "
             "propositions non publiées, avant de publier."

@@ -279,6 +279,9 @@ def _bulk_confirmation(request, kind: str, month: date, region_code: str | None,
             "figures": figures,
             "expected": expected,  # every mission in the status: the changes check counts them
             "to_review": to_review,
+            # Publishing waits for a running calculation (the service refuses it too).
+            "calculation_running": kind == "publish"
+            and services.calculation_running(month, region_code),
             "action": reverse(url_name),
             "back": reverse("planning:index") + _scope_query(month, region),
         },

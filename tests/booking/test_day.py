@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from renfort.booking.models import Appointment, AppointmentStatus
+from renfort.booking.models import Appointment, AppointmentStatus, Slot
 from renfort.booking.selectors import agenda_days
 from renfort.booking.services import (
     appointment_mark,
@@ -195,7 +195,7 @@ def test_a_walk_in_form_sent_twice_adds_the_patient_once(client):
     data = {"last_name": "Passage", "first_name": "Alex", "time": "10:05", "token": token}
     for _ in range(2):
         response = client.post(reverse("booking:walk_in", args=[mission.pk]), data, follow=True)
-        assert "Patient sans rendez-vous ajouté." in response.text
+        assert "PASSAGE Alex, 10h05 : patient sans rendez-vous ajouté." in response.text
     assert Appointment.objects.filter(walk_in=True).count() == 1
     other = mission_with_slots(date=timezone.localdate(), site=mission.site)
     with pytest.raises(ValidationError, match="Ce formulaire a déjà servi"):
@@ -421,3 +421,30 @@ def test_absent_is_offered_only_once_the_appointment_time_has_come(client, missi
     row = row[: row.index("</tr>")]
     assert 'value="seen"' in row and 'value="excused"' in row
     assert 'value="no_show"' not in row
+
+
+def test_a_walk_in_received_later_takes_the_slot_of_that_time(client):
+    mission = mission_with_slots(date=timezone.localdate() + timedelta(days=10))  # "now" is then
+    now = datetime.combine(mission.date, time(10, 10), tzinfo=PARIS)
+    later = datetime.combine(mission.date, time(16, 5), tzinfo=PARIS)
+    walk_in = appointment_walk_in_add(
+        mission=mission, actor=mission.site.manager, last_name="Passage", first_name="Alex",
+        at=later, now=now,
+    )  # fmt: skip
+    slot = Slot.objects.get(pk=walk_in.slot_id)
+    assert slot.start <= later < slot.end and slot.status == "booked"
+    with pytest.raises(ValidationError) as exc_info:
+        book(slot, now=now)  # nobody books online on top of the walk-in
+    assert exc_info.value.code == "slot_taken"
+    appointment_mark(
+        appointment=walk_in, actor=mission.site.manager, status="cancelled",
+        reason="Saisi par erreur", now=now,
+    )  # fmt: skip
+    slot.refresh_from_db()
+    assert slot.status == "available"  # back in the pool
+    # A walk-in received now (or earlier) takes no slot: its time is past for online booking.
+    present = appointment_walk_in_add(
+        mission=mission, actor=mission.site.manager, last_name="Présent", first_name="Alex",
+        at=now, now=now,
+    )  # fmt: skip
+    assert present.slot is None

@@ -63,6 +63,8 @@ def test_the_search_page_title_says_what_was_found(client, mission):
     assert title(q="Introuvableville") == "Commune introuvable — Prendre rendez-vous"
     assert title(q="81230", date="2020-01-01").startswith("Erreur dans le formulaire")
     assert title(q="75001").startswith("Aucun créneau près de Paris")
+    # A name where the hidden commune code goes (a hand-written link): searched as text.
+    assert title(commune="Lacaune").startswith("Rendez-vous près de Lacaune")
 
 
 def test_search_by_commune_name_code_and_position(client, mission):
@@ -335,6 +337,7 @@ def test_waitlist_registration_page(client, mission):
     assert response.status_code == 302 and response.url == done + "?nouvelle=1"
     page = htmllib.unescape(client.get(response.url).text)
     assert "Vous êtes inscrit(e)" in page and "Inscription enregistrée du" in page
+    assert f"Lieu : {mission.site.name}" in page
     assert "no-store" in client.get(response.url)["Cache-Control"]
     again = client.post(url, data)
     assert again.url == done  # the same form sent twice: the same registration

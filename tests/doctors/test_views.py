@@ -149,6 +149,11 @@ def test_adding_a_date_again_says_what_happened(client):
     assert f"Le {shown} devient une journée entière." in add("afternoon")
     assert "déjà dans vos disponibilités (journée entière)" in add("morning")
     assert doctor.availabilities.get().period == "full"
+    MissionFactory(doctor=doctor, date=day, status="proposed")
+    held = add("full")
+    assert "Cette date est retenue pour une mission." in held and "retirez la date" not in held
+    url = reverse("doctors:availability_add")
+    assert "Indiquez la date à ajouter." in text(client.post(url, {"date": "", "period": "full"}))
 
 
 def test_space_add_and_remove_availability(client):
@@ -298,6 +303,9 @@ def test_a_list_filter_outside_the_agents_area_is_refused_not_emptied(client, ur
     assert client.get(url, {"departement": "40"}).status_code == 200
     client.force_login(UserFactory(national=True))
     assert client.get(url, {"departement": "81", "region": "76"}).status_code == 200
+    for unknown in ({"departement": "zz"}, {"region": "zz"}):
+        response = client.get(url, unknown)
+        assert response.status_code == 400 and "inconnu" in text(response)
 
 
 def test_agent_filters(client, lacaune_zone):

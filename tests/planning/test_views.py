@@ -258,6 +258,8 @@ def test_no_publication_while_a_calculation_runs(client, ars):
     run = PlanningRun.objects.create(month=month, region_id="76", status=PlanningRun.Status.RUNNING)
     page = client.get(reverse("planning:index"), {"mois": f"{month:%Y-%m}"}).content.decode()
     assert 'id="publish-form"' not in page and 'id="publish-wait"' in page
+    confirm = client.get(reverse("planning:publish"), {"mois": f"{month:%Y-%m}"}).content.decode()
+    assert 'id="calculation-running"' in confirm and 'id="confirm-action-form"' not in confirm
     with pytest.raises(ValidationError, match="Un calcul est en cours"):
         services.planning_publish(month=month, region_code="76", actor=ars)
     # A national calculation of the month replaces the region's drafts as well.

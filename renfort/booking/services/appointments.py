@@ -165,8 +165,9 @@ def _check_overlap(others, *, start: datetime, end: datetime, tz) -> None:
         if other_start < end and start < other_end:
             at = timezone.localtime(other_start, tz)
             raise ValidationError(
-                f"Vous avez déjà un rendez-vous le {at:%d/%m/%Y à %Hh%M} : deux rendez-vous ne "
-                "peuvent pas avoir lieu en même temps. Choisissez un autre créneau.",
+                f"Un rendez-vous est déjà pris le {at:%d/%m/%Y à %Hh%M} avec ce téléphone, "
+                "cette adresse ou à votre nom : deux rendez-vous ne peuvent pas avoir lieu en "
+                "même temps. Choisissez un autre créneau.",
                 code="overlap",
             )
 

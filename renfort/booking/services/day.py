@@ -19,6 +19,8 @@ from ..models import (
     AppointmentHistory,
     AppointmentStatus,
     CancelledBy,
+    Slot,
+    SlotStatus,
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
@@ -126,8 +128,20 @@ def appointment_walk_in_add(
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
     try:
         with transaction.atomic():  # a concurrent twin's insert waits on the unique token
+            # A walk-in received later in the day takes the free slot of that time, which is
+            # then no longer offered online (no patient booked on top of them).
+            slot = (
+                Slot.objects.select_for_update()
+                .filter(mission=mission, status=SlotStatus.AVAILABLE, start__gt=now)
+                .filter(start__lte=at, end__gt=at)
+                .first()
+            )
+            if slot is not None:
+                Slot.objects.filter(pk=slot.pk).update(status=SlotStatus.BOOKED, updated_at=now)
+                slot.status = SlotStatus.BOOKED
             appointment = Appointment.objects.create(
                 mission=mission,
+                slot=slot,
                 site_id=mission.site_id,
                 doctor_id=mission.doctor_id,
                 start=at,

@@ -4,7 +4,7 @@
   if (!el) return;
   const status = document.getElementById("map-status");
   const map = L.map(el, { zoomSnap: 0.25 }).setView([46.6, 2.4], 5.5);
-  map.attributionControl.addAttribution("Contours : IGN Admin Express, INSEE COG 2026");
+  map.attributionControl.addAttribution("Contours : IGN Admin Express 2018 simplifié (Licence Ouverte)");
   const [deps, sites] = await Promise.all([
     fetch(el.dataset.departementsUrl).then((r) => r.json()),
     fetch(el.dataset.sitesUrl).then((r) => r.json()),
