@@ -363,7 +363,7 @@ class WaitingListEntry(models.Model):
 
     class Meta:
         verbose_name = "inscription sur liste d'attente"
-        verbose_name_plural = "liste d'attente"
+        verbose_name_plural = "inscriptions sur liste d'attente"
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
