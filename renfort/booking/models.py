@@ -37,7 +37,10 @@ class BookingSettings(models.Model):
     """Per-site booking settings (kept here so the sites app stays untouched)."""
 
     site = models.OneToOneField(
-        "sites.Site", on_delete=models.CASCADE, related_name="booking_settings"
+        "sites.Site",
+        on_delete=models.CASCADE,
+        related_name="booking_settings",
+        verbose_name="lieu d'accueil",
     )
     reserved_share = models.PositiveSmallIntegerField(
         "part des créneaux réservée aux patients sans médecin traitant ou en ALD (%)",
@@ -91,8 +94,12 @@ class Slot(models.Model):
     """A consultation slot (créneau) of a doctor at a site, from a confirmed mission."""
 
     mission = models.ForeignKey("planning.Mission", on_delete=models.CASCADE, related_name="slots")
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="slots")
-    doctor = models.ForeignKey("doctors.Doctor", on_delete=models.CASCADE, related_name="slots")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="slots", verbose_name="lieu d'accueil"
+    )
+    doctor = models.ForeignKey(
+        "doctors.Doctor", on_delete=models.CASCADE, related_name="slots", verbose_name="médecin"
+    )
     start = models.DateTimeField("début", db_index=True)
     end = models.DateTimeField("fin")
     reserved_for_priority = models.BooleanField(
@@ -109,8 +116,8 @@ class Slot(models.Model):
     status = models.CharField(
         "statut", max_length=10, choices=SlotStatus.choices, default=SlotStatus.AVAILABLE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     objects = SlotQuerySet.as_manager()
 
@@ -209,16 +216,31 @@ class Appointment(models.Model):
     added by the site (slot empty)."""
 
     reference = models.CharField("référence", max_length=12, unique=True, default=new_reference)
-    secret = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
+    secret = models.CharField(
+        max_length=64, unique=True, default=new_secret, editable=False, verbose_name="lien secret"
+    )
     slot = models.ForeignKey(
-        Slot, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True
+        Slot,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        null=True,
+        blank=True,
+        verbose_name="créneau",
     )
     mission = models.ForeignKey(
         "planning.Mission", on_delete=models.PROTECT, related_name="appointments"
     )
-    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="appointments")
+    site = models.ForeignKey(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name="lieu d'accueil",
+    )
     doctor = models.ForeignKey(
-        "doctors.Doctor", on_delete=models.PROTECT, related_name="appointments"
+        "doctors.Doctor",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name="médecin",
     )
     start = models.DateTimeField("début", db_index=True)
     end = models.DateTimeField("fin")
@@ -241,7 +263,9 @@ class Appointment(models.Model):
         "annulé par", max_length=10, choices=CancelledBy.choices, blank=True
     )
     # Idempotency key of the booking form: a double submission creates one appointment.
-    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    submission_token = models.UUIDField(
+        unique=True, null=True, blank=True, editable=False, verbose_name="jeton du formulaire"
+    )
     booked_at = models.DateTimeField("réservé le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -337,7 +361,12 @@ class WaitingListEntry(models.Model):
     """A patient waiting for a slot at a site (or anywhere in a priority zone) over a period."""
 
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "sites.Site",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lieu d'accueil",
     )
     zone = models.ForeignKey(
         "zoning.PriorityZone", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -357,9 +386,13 @@ class WaitingListEntry(models.Model):
     # Offers that count against WAITLIST_MAX_OFFERS: an offer lost because someone else
     # confirmed first (status "taken") is given back.
     offers_sent = models.PositiveSmallIntegerField("propositions comptées", default=0)
-    secret = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
-    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    secret = models.CharField(
+        max_length=64, unique=True, default=new_secret, editable=False, verbose_name="lien secret"
+    )
+    submission_token = models.UUIDField(
+        unique=True, null=True, blank=True, editable=False, verbose_name="jeton du formulaire"
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="inscrite le")
 
     class Meta:
         verbose_name = "inscription sur liste d'attente"
@@ -394,17 +427,31 @@ class OfferStatus(models.TextChoices):
 class WaitingListOffer(models.Model):
     """A freed slot offered to a waiting patient through a time-limited secret link."""
 
-    entry = models.ForeignKey(WaitingListEntry, on_delete=models.CASCADE, related_name="offers")
-    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="offers")
-    secret = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
+    entry = models.ForeignKey(
+        WaitingListEntry,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name="inscription",
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.CASCADE, related_name="offers", verbose_name="créneau"
+    )
+    secret = models.CharField(
+        max_length=64, unique=True, default=new_secret, editable=False, verbose_name="lien secret"
+    )
     status = models.CharField(
         "statut", max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING
     )
     expires_at = models.DateTimeField("valable jusqu'au")
     appointment = models.ForeignKey(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rendez-vous",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="envoyée le")
 
     class Meta:
         verbose_name = "proposition de créneau (liste d'attente)"

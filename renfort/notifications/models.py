@@ -26,7 +26,9 @@ class Notification(models.Model):
     body = models.TextField("message")
     attachments = models.JSONField("pièces jointes", default=list, blank=True)
     reply_to = models.EmailField("répondre à", blank=True)  # emails only: who answers reach
-    dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    dedup_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, verbose_name="clé d'unicité"
+    )
     status = models.CharField(
         "statut", max_length=10, choices=Status.choices, default=Status.PENDING
     )

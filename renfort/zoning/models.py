@@ -14,7 +14,7 @@ class Zoning(models.Model):
     )
     expected_population = models.PositiveIntegerField("population annoncée", null=True, blank=True)
     is_active = models.BooleanField("zonage en vigueur", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name = "zonage"
@@ -73,8 +73,12 @@ class PriorityZoneQuerySet(models.QuerySet):
 
 
 class PriorityZone(models.Model):
-    zoning = models.ForeignKey(Zoning, on_delete=models.CASCADE, related_name="zones")
-    epci = models.ForeignKey("territories.EPCI", on_delete=models.PROTECT, related_name="zones")
+    zoning = models.ForeignKey(
+        Zoning, on_delete=models.CASCADE, related_name="zones", verbose_name="zonage"
+    )
+    epci = models.ForeignKey(
+        "territories.EPCI", on_delete=models.PROTECT, related_name="zones", verbose_name="EPCI"
+    )
     category = models.CharField(
         "catégorie", max_length=10, choices=Category.choices, default=Category.UNKNOWN
     )
@@ -83,8 +87,8 @@ class PriorityZone(models.Model):
     certainty = models.CharField("fiabilité de la source", max_length=10, choices=Certainty.choices)
     note = models.TextField("note", blank=True)
     removed_at = models.DateTimeField("retirée le", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiée le")
 
     objects = PriorityZoneQuerySet.as_manager()
 

@@ -63,3 +63,31 @@ def test_the_administration_index_speaks_french(client):
     assert "Résultats de tâches" in page
     for english in ("Créneaus", "Task Results", "Tasks Database Backend", "attente)s"):
         assert english not in page
+
+
+# Field names that are French words already (their automatic label is right).
+FRENCH_FIELD_NAMES = {
+    "source",
+    "note",
+    "zone",
+    "mission",
+    "action",
+    "date",
+    "latitude",
+    "longitude",
+}
+
+
+def test_the_administration_labels_every_field_in_french():
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        if not model.__module__.startswith("renfort"):
+            continue
+        for field in model._meta.get_fields():
+            if not getattr(field, "concrete", False) or field.auto_created:
+                continue
+            if field.name in FRENCH_FIELD_NAMES:
+                continue
+            automatic = field.name.replace("_", " ")
+            assert field.verbose_name != automatic, f"{model._meta.label}.{field.name}"

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0005_french_plurals'),
+        ("booking", "0005_french_plurals"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='waitinglistentry',
-            options={'ordering': ['created_at', 'id'], 'verbose_name': "inscription sur liste d'attente", 'verbose_name_plural': "inscriptions sur liste d'attente"},
+            name="waitinglistentry",
+            options={
+                "ordering": ["created_at", "id"],
+                "verbose_name": "inscription sur liste d'attente",
+                "verbose_name_plural": "inscriptions sur liste d'attente",
+            },
         ),
     ]
