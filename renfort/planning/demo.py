@@ -14,6 +14,7 @@ from django.utils import timezone
 from renfort.accounts.models import User
 from renfort.core.text import count
 from renfort.sites.models import Site
+from renfort.territories.models import Region
 
 from . import solver
 from .models import Mission, MissionHistory, MissionStatus, PlanningRun
@@ -57,6 +58,7 @@ def generate(*, rng, stdout) -> None:
         return
     admin = User.objects.filter(email="admin@demo.renfort.example").first()
     regions = sorted(set(Site.objects.active().values_list("region_id", flat=True)))
+    names = dict(Region.objects.filter(pk__in=regions).values_list("pk", "name"))
     total = 0
     for index, region_code in enumerate(regions, start=1):
         context = problem_build(month=month, region_code=region_code)
@@ -76,7 +78,7 @@ def generate(*, rng, stdout) -> None:
         created = Mission.objects.filter(run=run).count()
         total += created
         stdout.write(
-            f"    [{index}/{len(regions)}] région {region_code} : "
+            f"    [{index}/{len(regions)}] {names.get(region_code, region_code)} : "
             f"{count(len(context.problem.volunteers), 'volontaire', 'volontaires')}, "
             f"{count(len(context.problem.sites), 'lieu', 'lieux')}, "
             f"{count(created, 'mission', 'missions')} ({result.status}, "
