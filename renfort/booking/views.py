@@ -480,7 +480,9 @@ def day(request, pk: int, day: str):
         return _day_page(request, site, the_day, doctor_days)
 
 
-def _day_page(request, site, the_day, doctor_days):
+def _day_page(request, site, the_day, doctor_days, cancel_error=None):
+    """cancel_error: {"pk", "message", "reason"} of a refused cancellation, shown on its row
+    with the reason as typed (never lost)."""
     for doctor_day in doctor_days:
         for appointment in doctor_day.appointments:
             appointment.contact = selectors.contact_label(request.user, appointment)
@@ -493,7 +495,8 @@ def _day_page(request, site, the_day, doctor_days):
         request,
         "booking/day.html",
         {
-            "title": f"Rendez-vous du {the_day:%d/%m/%Y} — {site.name}",
+            "title": ("Erreur — " if cancel_error else "")
+            + f"Rendez-vous du {the_day:%d/%m/%Y} — {site.name}",
             "site": site,
             "day": the_day,
             "doctor_days": doctor_days,
@@ -504,7 +507,9 @@ def _day_page(request, site, the_day, doctor_days):
             "can_act": any(d.can_manage for d in doctor_days),
             "is_today": the_day == timezone.localdate(),
             "now": timezone.now(),
+            "cancel_error": cancel_error or {},
         },
+        status=400 if cancel_error else 200,
     )
 
 
@@ -528,13 +533,30 @@ def mark(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            messages.error(request, f"{_who(appointment)} : {' '.join(exc.messages)}")
+            message = f"{_who(appointment)} : {' '.join(exc.messages)}"
+            if form.cleaned_data["status"] == "cancelled" and exc.code == "reason":
+                return _day_again(request, appointment, message, form.cleaned_data["reason"])
+            messages.error(request, message)
         else:
             messages.success(request, _marked(appointment, form.cleaned_data["status"]))
     else:
         messages.error(request, "Action inconnue.")
     url = reverse("booking:day", args=[appointment.site_id, appointment.mission.date.isoformat()])
     return redirect(f"{url}#appointment-{appointment.pk}")
+
+
+def _day_again(request, appointment, message: str, reason: str):
+    """The day page again, the refused cancellation's message and typed reason on its row."""
+    site, the_day = appointment.mission.site, appointment.mission.date
+    doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
+    with local_time_of(site.departement_id):
+        return _day_page(
+            request,
+            site,
+            the_day,
+            doctor_days,
+            cancel_error={"pk": appointment.pk, "message": message, "reason": reason},
+        )
 
 
 def _who(appointment) -> str:

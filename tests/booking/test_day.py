@@ -143,11 +143,15 @@ def test_no_show_only_from_the_appointment_time(mission, appointment):
 def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appointment):
     client.force_login(mission.site.manager)
     url = reverse("booking:mark", args=[appointment.pk])
-    response = client.post(url, {"status": "cancelled", "reason": ""}, follow=True)
+    response = client.post(url, {"status": "cancelled", "reason": "Ab"})
     appointment.refresh_from_db()
     assert appointment.status == "booked"
+    # Refused on its own row, the reason as typed kept, the page titled as an error.
+    assert response.status_code == 400
+    page = htmllib.unescape(response.text)
     who = f"FICTIF Camille, {timezone.localtime(appointment.start, PARIS):%Hh%M}"
-    assert f"{who} : Indiquez le motif" in htmllib.unescape(response.text)
+    assert f'<p class="fr-error-text" id="reason-{appointment.pk}-error">{who} : Indiquez' in page
+    assert 'value="Ab" aria-invalid="true"' in page and "<title>Erreur — Rendez-vous du" in page
     response = client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
     assert response.url.endswith(f"#appointment-{appointment.pk}")
     page = htmllib.unescape(client.get(response.url).text)
