@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_day
 
 app_name = "booking"
 
@@ -17,8 +17,8 @@ urlpatterns = [
     path("liste-attente/<str:secret>/inscription/", views.waitlist_done, name="waitlist_done"),
     path("liste-attente/<str:secret>/desinscription/", views.waitlist_leave, name="waitlist_leave"),
     path("proposition/<str:secret>/", views.offer, name="offer"),
-    path("agenda/", views.agenda, name="agenda"),
-    path("agenda/<int:pk>/<str:day>/", views.day, name="day"),
-    path("agenda/rendez-vous/<int:pk>/statut/", views.mark, name="mark"),
-    path("agenda/mission/<int:pk>/sans-rendez-vous/", views.walk_in, name="walk_in"),
+    path("agenda/", views_day.agenda, name="agenda"),
+    path("agenda/<int:pk>/<str:day>/", views_day.day, name="day"),
+    path("agenda/rendez-vous/<int:pk>/statut/", views_day.mark, name="mark"),
+    path("agenda/mission/<int:pk>/sans-rendez-vous/", views_day.walk_in, name="walk_in"),
 ]

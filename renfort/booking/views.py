@@ -1,9 +1,7 @@
 """HTML views of the booking app: parse input, call services/selectors, render French pages."""
 
-from datetime import date, datetime
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from renfort.accounts.permissions import role_required
 from renfort.core.forms import attach_errors, titled
-from renfort.planning.models import Mission
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 from renfort.zoning.models import PriorityZone
@@ -22,20 +18,12 @@ from . import selectors, services
 from .forms import (
     PERIODS,
     BookingForm,
-    MarkForm,
     SearchForm,
     TokenForm,
     WaitlistForm,
-    WalkInForm,
 )
 from .ics import appointment_ics
 from .models import Slot
-from .permissions import (
-    DAY_VIEW_ROLES,
-    can_manage_appointment,
-    can_manage_mission_day,
-    can_view_mission_day,
-)
 
 
 def _private(response):
@@ -449,162 +437,3 @@ def offer(request, secret: str):
                 },
             )
         )
-
-
-# --- Day view (site managers, doctors, ARS) ---------------------------------------------------
-
-
-@role_required(*DAY_VIEW_ROLES)
-def agenda(request):
-    return render(
-        request,
-        "booking/agenda.html",
-        {
-            "title": "Consultations et rendez-vous",
-            "missions": selectors.agenda_days(user=request.user),
-        },
-    )
-
-
-@role_required(*DAY_VIEW_ROLES)
-def day(request, pk: int, day: str):
-    site = get_object_or_404(Site.objects.select_related("commune"), pk=pk)
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as exc:
-        raise Http404("Date invalide.") from exc
-    doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
-    if doctor_days is None:
-        raise Http404("Journée introuvable.")
-    with local_time_of(site.departement_id):  # the site's clock: today, now, the times shown
-        return _day_page(request, site, the_day, doctor_days)
-
-
-def _day_page(request, site, the_day, doctor_days, cancel_error=None):
-    """cancel_error: {"pk", "message", "reason"} of a refused cancellation, shown on its row
-    with the reason as typed (never lost)."""
-    for doctor_day in doctor_days:
-        for appointment in doctor_day.appointments:
-            appointment.contact = selectors.contact_label(request.user, appointment)
-        # One walk-in form per doctor: ids of its own (two doctors the same day, RGAA 8.2).
-        doctor_day.walk_in_form = WalkInForm(
-            initial={"time": services.walk_in_default_time(doctor_day.mission)},
-            auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s",
-        )
-    return render(
-        request,
-        "booking/day.html",
-        {
-            "title": ("Erreur — " if cancel_error else "")
-            + f"Rendez-vous du {the_day:%d/%m/%Y} — {site.name}",
-            "site": site,
-            "day": the_day,
-            "doctor_days": doctor_days,
-            "marks": [("seen", "Vu"), ("excused", "Excusé"), ("no_show", "Absent")],
-            # Marks from the day on, walk-ins on the day only (the services refuse the rest).
-            "can_mark": the_day <= timezone.localdate(),
-            # Read-only roles (ARS, national) never mark: no « Vous pourrez marquer… » for them.
-            "can_act": any(d.can_manage for d in doctor_days),
-            "is_today": the_day == timezone.localdate(),
-            "now": timezone.now(),
-            "cancel_error": cancel_error or {},
-        },
-        status=400 if cancel_error else 200,
-    )
-
-
-@require_POST
-@role_required(*DAY_VIEW_ROLES)
-def mark(request, pk: int):
-    from .models import Appointment
-
-    appointment = get_object_or_404(Appointment.objects.select_related("mission__site"), pk=pk)
-    if not can_manage_appointment(request.user, appointment):
-        if not can_view_mission_day(request.user, appointment.mission):
-            raise Http404  # another site's appointment: not even its existence is told
-        raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
-    form = MarkForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appointment_mark(
-                appointment=appointment,
-                actor=request.user,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            message = f"{_who(appointment)} : {' '.join(exc.messages)}"
-            if form.cleaned_data["status"] == "cancelled" and exc.code == "reason":
-                return _day_again(request, appointment, message, form.cleaned_data["reason"])
-            messages.error(request, message)
-        else:
-            messages.success(request, _marked(appointment, form.cleaned_data["status"]))
-    else:
-        messages.error(request, "Action inconnue.")
-    url = reverse("booking:day", args=[appointment.site_id, appointment.mission.date.isoformat()])
-    return redirect(f"{url}#appointment-{appointment.pk}")
-
-
-def _day_again(request, appointment, message: str, reason: str):
-    """The day page again, the refused cancellation's message and typed reason on its row."""
-    site, the_day = appointment.mission.site, appointment.mission.date
-    doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
-    with local_time_of(site.departement_id):
-        return _day_page(
-            request,
-            site,
-            the_day,
-            doctor_days,
-            cancel_error={"pk": appointment.pk, "message": message, "reason": reason},
-        )
-
-
-def _who(appointment) -> str:
-    """« DURAND Marie, 16h40 » (the site's clock), as the day view lists them."""
-    at = timezone.localtime(appointment.start, appointment.mission.site.tz)
-    return f"{appointment.last_name.upper()} {appointment.first_name}, {at:%Hh%M}"
-
-
-MARKED = {
-    "seen": "marqué(e) vu(e)",
-    "excused": "marqué(e) excusé(e)",
-    "no_show": "marqué(e) absent(e)",
-}
-
-
-def _marked(appointment, status: str) -> str:
-    if status != "cancelled":
-        return f"{_who(appointment)} : {MARKED[status]}."
-    if appointment.walk_in:
-        return f"{_who(appointment)} : passage sans rendez-vous retiré."
-    return (
-        f"{_who(appointment)} : rendez-vous annulé. Le patient est prévenu avec le motif et "
-        "d'autres créneaux lui sont proposés."
-    )
-
-
-@require_POST
-@role_required(*DAY_VIEW_ROLES)
-def walk_in(request, pk: int):
-    mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
-    if not can_manage_mission_day(request.user, mission):
-        raise Http404  # another site's mission: not even its date is told
-    form = WalkInForm(request.POST)
-    if form.is_valid():
-        at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=mission.site.tz)
-        try:
-            added = services.appointment_walk_in_add(
-                mission=mission,
-                actor=request.user,
-                last_name=form.cleaned_data["last_name"],
-                first_name=form.cleaned_data["first_name"],
-                at=at,
-                submission_token=form.cleaned_data["token"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{_who(added)} : patient sans rendez-vous ajouté.")
-    else:
-        messages.error(request, "Indiquez le nom, le prénom et l'heure.")
-    return redirect("booking:day", pk=mission.site_id, day=mission.date.isoformat())
