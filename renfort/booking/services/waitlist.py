@@ -9,6 +9,7 @@ already hold BOOKING_MAX_FUTURE_APPOINTMENTS appointments are not offered anythi
 not accept."""
 
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -365,43 +366,60 @@ IDLE_SLOTS_PER_ENTRY = 3
 def _slots_for_idle_entries(now: datetime) -> set[int]:
     """Free future slots, with no open offer, at the place and in the period of people waiting
     without an open offer (a few per person: waitlist_offer_slots then picks who gets which,
-    in order of registration, with every rule of _candidates)."""
+    in order of registration, with every rule of _candidates). Three queries whatever the
+    number of people: the people, the free slots of their places and periods, their offers."""
     open_offer = WaitingListOffer.objects.filter(
         entry=OuterRef("pk"), status=OfferStatus.PENDING, expires_at__gt=now
     )
-    idle = (
+    idle = list(
         WaitingListEntry.objects.filter(
             status=WaitingStatus.WAITING,
             offers_sent__lt=settings.WAITLIST_MAX_OFFERS,
             end_date__gte=timezone.localdate(now) - timedelta(days=1),
         )
         .exclude(Exists(open_offer))
-        .select_related("site")
         .order_by("created_at", "pk")
+        .values_list("pk", "site_id", "zone_id", "start_date", "end_date")
     )
+    if not idle:
+        return set()
+    # A day of margin on both sides: the site's own date is checked by _candidates.
+    margin = timedelta(days=1)
     pending = WaitingListOffer.objects.filter(slot=OuterRef("pk"), status=OfferStatus.PENDING)
+    free = (
+        Slot.objects.filter(status=SlotStatus.AVAILABLE, start__gt=now)
+        .filter(
+            Q(site_id__in={row[1] for row in idle if row[1]})
+            | Q(site__priority_zone_id__in={row[2] for row in idle if not row[1]})
+        )
+        .filter(
+            start__date__gte=min(row[3] for row in idle) - margin,
+            start__date__lte=max(row[4] for row in idle) + margin,
+        )
+        .exclude(Exists(pending))
+        .order_by("start", "pk")
+        .values_list("pk", "site_id", "site__priority_zone_id", "start")
+    )
+    by_site, by_zone = defaultdict(list), defaultdict(list)
+    for pk, site_id, zone_id, start in free:
+        day = timezone.localtime(start).date()
+        by_site[site_id].append((pk, day))
+        by_zone[zone_id].append((pk, day))
     # Offered to the person before and not lost to someone else (as in _candidates).
-    offered_to_entry = WaitingListOffer.objects.filter(slot=OuterRef("pk")).exclude(
-        status=OfferStatus.TAKEN
+    offered = set(
+        WaitingListOffer.objects.filter(entry_id__in=[row[0] for row in idle])
+        .exclude(status=OfferStatus.TAKEN)
+        .values_list("entry_id", "slot_id")
     )
     found: set[int] = set()
-    for entry in idle.iterator(chunk_size=100):
-        place = (
-            Q(site_id=entry.site_id) if entry.site_id else Q(site__priority_zone_id=entry.zone_id)
-        )
-        # A day of margin on both sides: the site's own date is checked by _candidates.
-        slots = (
-            Slot.objects.filter(place, status=SlotStatus.AVAILABLE, start__gt=now)
-            .filter(
-                start__date__gte=entry.start_date - timedelta(days=1),
-                start__date__lte=entry.end_date + timedelta(days=1),
-            )
-            .exclude(Exists(pending))
-            .exclude(Exists(offered_to_entry.filter(entry=entry)))
-            .order_by("start")
-            .values_list("pk", flat=True)[:IDLE_SLOTS_PER_ENTRY]
-        )
-        found.update(slots)
+    for entry_id, site_id, zone_id, first, last in idle:
+        place = by_site[site_id] if site_id else by_zone[zone_id]
+        chosen = [
+            pk
+            for pk, day in place
+            if first - margin <= day <= last + margin and (entry_id, pk) not in offered
+        ][:IDLE_SLOTS_PER_ENTRY]
+        found.update(chosen)
     return found
 
 
