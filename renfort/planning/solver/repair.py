@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .candidates import Candidate, Prepared
@@ -136,7 +136,7 @@ class _Builder:
         index = pair.morning if half == Period.MORNING else pair.afternoon
         if index >= 0:
             return index
-        self.candidates.append(replace(self.candidates[pair.full], period=half, half_days=1))
+        self.candidates.append(self.candidates[pair.full]._replace(period=half, half_days=1))
         index = len(self.candidates) - 1
         if half == Period.MORNING:
             pair.morning = index
