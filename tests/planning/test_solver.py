@@ -1,5 +1,6 @@
 """Planning engine: small hand-made instances with a known best plan (no database)."""
 
+import gc
 import random
 from datetime import date
 
@@ -148,6 +149,21 @@ def test_empty_problem_returns_cleanly():
     ]
     assert result.unplanned_volunteers[0].reason == "Aucun lieu d'accueil"
     assert result.zone_days == {1: 0.0}
+
+
+def test_the_garbage_collector_is_paused_during_a_solve_and_restored_after():
+    seen = []
+    p = random_problem(7)
+    assert gc.isenabled()
+    solve(p, FAST, progress=lambda message, fraction: seen.append(gc.isenabled()))
+    assert seen and not any(seen)  # paused while solving
+    assert gc.isenabled()  # restored
+    gc.disable()
+    try:
+        solve(p, FAST)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
 
 
 def test_zone_with_nothing_gets_the_only_volunteer():
