@@ -26,14 +26,21 @@ ROLE_HOME = {
 }
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = LoginForm
+class TitledForm:
+    """A form page whose title says first that the form has errors (RGAA 11.10)."""
+
+    page_title = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = titled("Se connecter", context.get("form"))
+        context["title"] = titled(self.page_title, context.get("form"))
         return context
+
+
+class LoginView(TitledForm, auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    page_title = "Se connecter"
 
 
 def admin_login(request):
@@ -53,18 +60,14 @@ def admin_login(request):
     return redirect(f"{reverse('accounts:login')}?{query}")
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(TitledForm, auth_views.PasswordChangeView):
     """« Changer mon mot de passe » (login required by Django's view, which keeps the session
     open after the change)."""
 
     template_name = "accounts/password_change.html"
     form_class = ChangePasswordForm
     success_url = reverse_lazy("accounts:profile")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = titled("Changer mon mot de passe", context.get("form"))
-        return context
+    page_title = "Changer mon mot de passe"
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -72,13 +75,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(TitledForm, auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = ResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_context = {"title": "Mot de passe oublié"}
+    page_title = "Mot de passe oublié"
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -86,11 +89,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     extra_context = {"title": "Courriel envoyé"}
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(TitledForm, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
-    extra_context = {"title": "Nouveau mot de passe"}
+    page_title = "Nouveau mot de passe"
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -79,13 +79,13 @@ def search(request):
 
 def _search_title(form, context) -> str:
     """The page title says what the search found (RGAA 8.6), errors first (RGAA 11.10)."""
-    if form.is_bound and form.errors:
-        return titled("Prendre rendez-vous", form)
+    if (form.is_bound and form.errors) or context["no_origin"]:
+        return "Erreur dans le formulaire — Prendre rendez-vous"
     origin = context.get("origin")
     if not context["searched"]:
         return "Prendre rendez-vous"
     if origin is None:
-        return "Commune introuvable — Prendre rendez-vous"
+        return "Erreur : commune introuvable — Prendre rendez-vous"
     if context.get("results"):
         return f"Rendez-vous près de {origin.label} — Prendre rendez-vous"
     return f"Aucun créneau près de {origin.label} — Prendre rendez-vous"
@@ -244,20 +244,23 @@ def cancel(request, secret: str):
     return _private(redirect("booking:manage", secret=secret))
 
 
+MOVE_TITLE = "Déplacer mon rendez-vous"
+
+
 @never_cache
 def move(request, secret: str):
     appointment = _appointment_or_404(secret)
+    error = ""
     if request.method == "POST":
         try:
             slot_id = int(request.POST.get("slot", ""))
             services.appointment_move(appointment=appointment, slot_id=slot_id)
         except (ValueError, ValidationError) as exc:
-            text = (
+            error = (
                 " ".join(exc.messages)
                 if isinstance(exc, ValidationError)
-                else "Choisissez un créneau."
+                else "Choisissez un nouveau créneau."
             )
-            messages.error(request, text)
         else:
             messages.success(request, "Votre rendez-vous a été déplacé.")
             return _private(redirect("booking:manage", secret=secret))
@@ -272,10 +275,15 @@ def move(request, secret: str):
                 request,
                 "booking/move.html",
                 {
-                    "title": "Déplacer mon rendez-vous",
+                    "title": (f"Erreur dans le formulaire — {MOVE_TITLE}" if error else MOVE_TITLE),
                     "appointment": appointment,
                     "slots": slots,
                     "can_change": appointment.cancellable_by_patient(),
+                    "error": error,
+                    # The error summary links to the first slot offered (RGAA 11.10).
+                    "errors": [(f"slot-{slots[0].pk}" if slots else "", "Nouveau créneau", error)]
+                    if error
+                    else [],
                 },
             )
         )

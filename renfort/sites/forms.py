@@ -234,23 +234,27 @@ class WeeklyPatternForm(RenfortForm):
             yield day_label.capitalize(), cells
 
     def clean(self):
+        """Each problem is told on the time field it concerns (RGAA 11.10)."""
         data = super().clean()
-        slots = []
+        slots, complete = [], True
         for weekday, _ in enumerate(opening.WEEKDAY_LABELS):
             for period in opening.PERIODS:
                 key = f"d{weekday}_{period}"
                 if not data.get(key):
                     continue
                 start, end = data.get(f"{key}_start"), data.get(f"{key}_end")
-                if not isinstance(start, time) or not isinstance(end, time):
-                    label = self.fields[key].label
-                    raise ValidationError(f"{label} : indiquez l'heure de début et de fin.")
-                slots.append(opening.WeeklySlot(weekday, period, start, end))
-        if not slots:
+                for part, value in (("start", start), ("end", end)):
+                    if not isinstance(value, time) and not self.has_error(f"{key}_{part}"):
+                        self.add_error(f"{key}_{part}", "Indiquez l'heure.")
+                if isinstance(start, time) and isinstance(end, time):
+                    slots.append(opening.WeeklySlot(weekday, period, start, end))
+                else:
+                    complete = False
+        if not slots and complete:
             raise ValidationError("Cochez au moins une demi-journée d'ouverture aux volontaires.")
-        errors = opening.slot_errors(slots)
-        if errors:
-            raise ValidationError(errors)
+        for problem in opening.slot_problems(slots):
+            key = f"d{problem.weekday}_{problem.period}_{problem.part}"
+            self.add_error(key, problem.message[0].upper() + problem.message[1:])
         data["slots"] = slots
         return data
 
@@ -319,8 +323,16 @@ class TransitionForm(RenfortForm):
 
 
 class MessageForm(RenfortForm):
-    subject = forms.CharField(label="Objet", max_length=200)
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+    subject = forms.CharField(
+        label="Objet",
+        max_length=200,
+        error_messages={"required": "Indiquez l'objet de votre message."},
+    )
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Écrivez le texte de votre message."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

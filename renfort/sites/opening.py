@@ -87,27 +87,48 @@ class OpenDay:
         return len(self.periods)
 
 
-def slot_errors(slots: Iterable[WeeklySlot]) -> list[str]:
-    """French messages for inconsistent hours (empty list when the pattern is valid)."""
-    errors = []
+@dataclass(frozen=True)
+class HoursProblem:
+    """Inconsistent hours, told on the time field concerned (`part`: "start" or "end")."""
+
+    weekday: int
+    period: str
+    part: str
+    message: str  # without the day, e.g. "l'heure de fin doit être après l'heure de début."
+    whole_day: bool = False  # about the day (morning and afternoon), not one half-day
+
+    @property
+    def label(self) -> str:
+        day = WEEKDAY_LABELS[self.weekday].capitalize()
+        return day if self.whole_day else f"{day} {PERIOD_LABELS[self.period]}"
+
+
+def slot_problems(slots: Iterable[WeeklySlot]) -> list[HoursProblem]:
+    problems = []
     by_day: dict[int, dict[str, WeeklySlot]] = {}
     for slot in slots:
-        label = f"{WEEKDAY_LABELS[slot.weekday].capitalize()} {PERIOD_LABELS[slot.period]}"
         if slot.end <= slot.start:
-            errors.append(f"{label} : l'heure de fin doit être après l'heure de début.")
+            message, part = "l'heure de fin doit être après l'heure de début.", "end"
         elif slot.period == MORNING and slot.end > MORNING_LATEST_END:
-            errors.append(f"{label} : le matin doit se terminer au plus tard à 14 h.")
+            message, part = "le matin doit se terminer au plus tard à 14 h.", "end"
         elif slot.period == AFTERNOON and slot.start < AFTERNOON_EARLIEST_START:
-            errors.append(f"{label} : l'après-midi doit commencer à 11 h au plus tôt.")
+            message, part = "l'après-midi doit commencer à 11 h au plus tôt.", "start"
+        else:
+            message = ""
+        if message:
+            problems.append(HoursProblem(slot.weekday, slot.period, part, message))
         by_day.setdefault(slot.weekday, {})[slot.period] = slot
     for weekday, periods in sorted(by_day.items()):
         morning, afternoon = periods.get(MORNING), periods.get(AFTERNOON)
         if morning and afternoon and morning.end > afternoon.start:
-            errors.append(
-                f"{WEEKDAY_LABELS[weekday].capitalize()} : les horaires du matin et de "
-                "l'après-midi se chevauchent."
-            )
-    return errors
+            message = "les horaires du matin et de l'après-midi se chevauchent."
+            problems.append(HoursProblem(weekday, AFTERNOON, "start", message, whole_day=True))
+    return problems
+
+
+def slot_errors(slots: Iterable[WeeklySlot]) -> list[str]:
+    """French messages for inconsistent hours (empty list when the pattern is valid)."""
+    return [f"{problem.label} : {problem.message}" for problem in slot_problems(slots)]
 
 
 @lru_cache(maxsize=256)

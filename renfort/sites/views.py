@@ -242,7 +242,7 @@ def manager_space(request, sent_form: MessageForm | None = None, sent_site: int 
     return render(
         request,
         "sites/manager_space.html",
-        {"title": "Mon lieu d'accueil", "cards": cards},
+        {"title": titled("Mon lieu d'accueil", sent_form), "cards": cards, "sent_form": sent_form},
     )
 
 
@@ -309,7 +309,6 @@ def opening_days(request, pk: int):
             else:
                 messages.success(request, "Les jours d'ouverture ont été enregistrés.")
                 return redirect("sites:opening_days", pk=site.pk)
-        messages.error(request, "Les horaires contiennent des erreurs : corrigez-les.")
     return _opening_page(request, site, pattern_form, OpeningExceptionForm())
 
 
@@ -352,7 +351,6 @@ def exception_add(request, pk: int):
         else:
             messages.success(request, "L'exception a été enregistrée.")
             return redirect("sites:opening_days", pk=site.pk)
-    messages.error(request, "L'exception n'a pas été enregistrée : corrigez les champs signalés.")
     return _opening_page(request, site, _pattern_form(site), form)
 
 
@@ -379,7 +377,7 @@ def message(request, pk: int):
         try:
             sent = services.site_message_send(site=site, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            attach_errors(form, exc)
         else:
             if selectors.ars_agents(site.region_id).exists():
                 messages.success(request, "Votre message a été envoyé à l'ARS de votre région.")
@@ -391,16 +389,8 @@ def message(request, pk: int):
                     "son arrivée. Pour une urgence, appelez-la directement.",
                 )
             return redirect("sites:manager_space")
-    else:
-        messages.error(request, _message_form_error(form))
-    return manager_space(request, sent_form=form, sent_site=site.pk)  # what was typed stays
-
-
-def _message_form_error(form: MessageForm) -> str:
-    for name in ("subject", "body"):
-        if form.has_error(name, "max_length"):
-            return f"{form.fields[name].label} : {form.errors[name][0]}"
-    return "Indiquez l'objet et le texte de votre message."
+    # What was typed stays, with the error summary at the top of the page.
+    return manager_space(request, sent_form=form, sent_site=site.pk)
 
 
 @require_POST

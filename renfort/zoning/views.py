@@ -67,6 +67,9 @@ def zones_geojson(request):
     return JsonResponse(selectors.zones_geojson())
 
 
+SEARCH_TITLE = "Ma commune est-elle en zone prioritaire ?"
+
+
 def commune_search(request):
     query = request.GET.get("q", "").strip()[:80]
     results = None
@@ -83,11 +86,19 @@ def commune_search(request):
                     f"Aucune commune ne correspond à « {query} ». Vérifiez l'orthographe ou "
                     "saisissez le code postal à 5 chiffres."
                 )
+    # The title says first that the search failed (RGAA 8.6, 11.10).
+    title_error = ""
+    if error:
+        title_error = (
+            "Erreur : "
+            + ("aucune commune trouvée" if results is not None else "saisie trop courte")
+            + " — "
+        )
     return render(
         request,
         "zoning/search.html",
         {
-            "title": "Ma commune est-elle en zone prioritaire ?",
+            "title": f"{title_error}{SEARCH_TITLE}",
             "query": query,
             "results": results,
             "error": error,

@@ -60,7 +60,11 @@ def test_the_search_page_title_says_what_was_found(client, mission):
 
     assert title() == "Prendre rendez-vous"
     assert title(q="81230").startswith("Rendez-vous près de Lacaune")
-    assert title(q="Introuvableville") == "Commune introuvable — Prendre rendez-vous"
+    assert title(q="Introuvableville") == "Erreur : commune introuvable — Prendre rendez-vous"
+    assert title(q="") == "Erreur dans le formulaire — Prendre rendez-vous"  # RGAA 11.10
+    page = client.get(SEARCH, {"q": "Introuvableville"}).text
+    assert 'aria-invalid="true" aria-describedby="id_q-messages"' in page  # the field says it
+    assert 'id="results-title"' in page  # the results section is named by a heading
     assert title(q="81230", date="2020-01-01").startswith("Erreur dans le formulaire")
     assert title(q="75001").startswith("Aucun créneau près de Paris")
     # A name where the hidden commune code goes (a hand-written link): searched as text.
@@ -302,7 +306,12 @@ def test_move_page(client, mission):
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.slot == slots[1]
-    assert "Choisissez un créneau" in client.post(url, {"slot": "x"}, follow=True).text
+    refused = client.post(url, {"slot": "x"}).text  # RGAA 11.10: told on the page, linked
+    assert "<title>Erreur dans le formulaire — Déplacer mon rendez-vous" in refused
+    assert 'id="error-summary"' in refused and 'aria-describedby="slots-error"' in refused
+    assert 'id="slots-error">Choisissez un nouveau créneau.</p>' in refused
+    taken = client.post(url, {"slot": slots[1].pk}).text  # the slot it already holds
+    assert 'id="slots-error">' in taken
     appointment_cancel(appointment=appointment)
     page = htmllib.unescape(client.get(url).text)
     assert "Ce rendez-vous est annulé : il ne peut plus être déplacé." in page

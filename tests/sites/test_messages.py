@@ -111,7 +111,9 @@ def test_a_refused_message_keeps_what_was_typed(client):
     client.force_login(site.manager)
     page = post_message(client, site, "", "Un long message que je ne veux pas retaper.")
     html = htmllib.unescape(page.content.decode())
-    assert "Indiquez l'objet et le texte de votre message." in html
+    assert "<title>Erreur dans le formulaire — Mon lieu d'accueil" in html
+    assert 'id="error-summary"' in html  # the summary at the top of the page takes the focus
+    assert "Objet : Indiquez l'objet de votre message." in html
     assert "Un long message que je ne veux pas retaper." in html
     assert not site.messages.exists()
 

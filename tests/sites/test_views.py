@@ -3,6 +3,7 @@
 import csv
 import html as htmllib
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -105,6 +106,25 @@ def test_declaration_bad_input_shows_french_message_and_saves_nothing(client, ov
     assert not Site.objects.exists()
     page = response.content.decode()
     assert 'id="error-summary"' in page and "<title>Erreur dans le formulaire — " in page
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"horaires-d0_morning_end": "08:00"}, "d0_morning_end", "L'heure de fin doit être"),
+        ({"horaires-d0_morning_end": ""}, "d0_morning_end", "Indiquez l'heure."),
+        ({"horaires-d0_morning_end": "15:00"}, "d0_morning_end", "Le matin doit se terminer"),
+    ],
+)
+def test_an_hours_error_is_told_on_its_time_field(client, overrides, field, message):
+    """RGAA 11.10: the time field gets the error (aria-invalid, described by it) and the
+    summary links to it."""
+    page = client.post(reverse("sites:declare"), form_data(**overrides)).content.decode()
+    page = htmllib.unescape(page)
+    field_id = f"id_horaires-{field}"
+    assert f'aria-describedby="{field_id}-error"' in page
+    assert re.search(rf'id="{field_id}-error">{re.escape(message)}', page)
+    assert f'<a href="#{field_id}">Lundi matin : fin : {message}' in page
 
 
 def test_manager_space_requires_login_and_role(client):

@@ -74,7 +74,11 @@ def test_search_commune_outside_zones(client):
 def test_search_unknown_input_gets_a_french_message(client, query):
     response = client.get(reverse("zoning:search"), {"q": query})
     assert response.status_code == 200
-    assert 'id="search-error"' in response.content.decode()
+    page = response.content.decode()
+    assert 'id="search-error"' in page
+    # RGAA 11.10 and 8.6: the field is tied to the message and the title says it failed.
+    assert 'aria-invalid="true" aria-describedby="search-error"' in page
+    assert "<title>Erreur : " in page
 
 
 def test_autocomplete_json(client):

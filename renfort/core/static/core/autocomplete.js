@@ -13,6 +13,8 @@
     list.className = "renfort-autocomplete__list";
     list.id = input.id + "-listbox";
     list.setAttribute("role", "listbox");
+    const label = input.labels && input.labels[0];
+    list.setAttribute("aria-label", "Suggestions" + (label ? " : " + label.textContent.trim() : ""));
     list.hidden = true;
     wrapper.appendChild(list);
     // Screen readers hear how many suggestions came (the list itself is not announced).
@@ -52,8 +54,10 @@
       status.textContent = items.length === 0 ? "Aucune suggestion."
         : items.length + (items.length === 1 ? " suggestion" : " suggestions") + " : flèches haut et bas pour choisir, Entrée pour valider.";
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
-      if (active >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + active);
-      else input.removeAttribute("aria-activedescendant");
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", list.id + "-" + active);
+        list.children[active].scrollIntoView({ block: "nearest" }); // never choose out of sight
+      } else input.removeAttribute("aria-activedescendant");
     }
     input.addEventListener("input", () => {
       if (target) target.value = "";

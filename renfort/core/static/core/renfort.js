@@ -1,0 +1,37 @@
+// Small helpers on every page (RGAA).
+(function () {
+  "use strict";
+  // A table or calendar that scrolls sideways (small screens) can be reached and scrolled with
+  // the keyboard (WCAG 2.1.1): it takes the focus only while it actually scrolls.
+  function scrollables() {
+    document.querySelectorAll(".fr-table > table, .renfort-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.renfortScroll = "1";
+      } else if (!scrolls && box.dataset.renfortScroll) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.renfortScroll;
+      }
+    });
+  }
+  scrollables();
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(scrollables, 150);
+  });
+  // The « Menu » skip link: on small screens the menu is closed (hidden), so the link goes to
+  // the button that opens it.
+  var skip = document.querySelector('.fr-skiplinks a[href="#menu-principal"]');
+  if (skip) {
+    skip.addEventListener("click", function (event) {
+      var menu = document.getElementById("menu-principal");
+      var button = document.getElementById("button-menu");
+      if (menu && button && menu.offsetParent === null) {
+        event.preventDefault();
+        button.focus();
+      }
+    });
+  }
+})();
