@@ -14,6 +14,7 @@ urlpatterns = [
     path("mon-rendez-vous/<str:secret>/deplacer/", views.move, name="move"),
     path("mon-rendez-vous/<str:secret>/rendez-vous.ics", views.ics, name="ics"),
     path("liste-attente/", views.waitlist_register, name="waitlist"),
+    path("liste-attente/deja-inscrit/", views.waitlist_known, name="waitlist_known"),
     path("liste-attente/<str:secret>/inscription/", views.waitlist_done, name="waitlist_done"),
     path("liste-attente/<str:secret>/desinscription/", views.waitlist_leave, name="waitlist_leave"),
     path("proposition/<str:secret>/", views.offer, name="offer"),

@@ -352,8 +352,12 @@ def waitlist_register(request):
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:  # Post/Redirect/Get: reloading the page never sends the form again
+                if not created:
+                    # An existing registration is never shown here: whoever typed these
+                    # details may not be its owner, and its page is also its leave link.
+                    return redirect("booking:waitlist_known")
                 url = reverse("booking:waitlist_done", args=[entry.secret])
-                return redirect(url + ("?nouvelle=1" if created else ""))
+                return redirect(url + "?nouvelle=1")
         else:
             form.add_rule_errors()
     return render(
@@ -395,6 +399,12 @@ def waitlist_done(request, secret: str):
             },
         )
     )
+
+
+def waitlist_known(request):
+    """After registering details already waiting for the same place and period: says so
+    without showing that registration."""
+    return render(request, "booking/waitlist_known.html", {"title": "Déjà inscrit(e)"})
 
 
 @never_cache

@@ -349,8 +349,15 @@ def test_waitlist_registration_page(client, mission):
     assert f"Lieu : {mission.site.name}" in page
     assert "no-store" in client.get(response.url)["Cache-Control"]
     again = client.post(url, data)
-    assert again.url == done  # the same form sent twice: the same registration
-    assert "Vous étiez déjà inscrit(e)" in htmllib.unescape(client.get(again.url).text)
+    # The same form sent twice: the same registration, whose page (and leave link) is never
+    # shown again to whoever sends these details.
+    assert again.url == reverse("booking:waitlist_known")
+    page = htmllib.unescape(client.get(again.url).text)
+    assert "Vous étiez déjà inscrit(e)" in page and entry.secret not in page
+    # The same token with another person: refused, the first registration is not revealed.
+    other = client.post(url, {**data, **patient_data(last_name="Autre", email="a@example.fr")})
+    assert other.status_code == 200 and entry.secret not in other.text
+    assert "Ce formulaire a déjà servi" in htmllib.unescape(other.text)
     assert client.get(reverse("booking:waitlist_done", args=["x" * 32])).status_code == 404
     assert WaitingListEntry.objects.count() == 1
 

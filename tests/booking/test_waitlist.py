@@ -92,12 +92,14 @@ def test_registering_again_keeps_one_entry_and_widens_its_period(mission, client
     response = client.post(url, {**data, "token": str(uuid.uuid4())}, follow=True)
     page = htmllib.unescape(response.text)
     assert "Vous étiez déjà inscrit(e) sur cette liste d'attente" in page
+    assert entry.secret not in page  # the existing registration is not shown
     assert WaitingListEntry.objects.count() == 3
 
 
 @pytest.mark.parametrize(
     ("start", "end", "field"),
-    [(5, 2, "end_date"), (-1, 3, "start_date"), (0, 120, "end_date")],
+    # Too long, backwards, in the past, or too far ahead for the retention purge to apply.
+    [(5, 2, "end_date"), (-1, 3, "start_date"), (0, 120, "end_date"), (184, 190, "start_date")],
 )
 def test_register_refuses_bad_periods(mission, start, end, field):
     today = timezone.localdate()

@@ -36,6 +36,13 @@ from ..models import (
 from .appointments import Patient, appointment_book
 
 MAX_PERIOD_DAYS = 92
+# A period starts at most this far ahead (slots open 60 days ahead, plans up to a year): so
+# that every entry ends within a year and the retention purge applies to it.
+MAX_START_DAYS = 183
+WAITLIST_TOKEN_REUSED = (
+    "Ce formulaire a déjà servi à une inscription. Pour une nouvelle inscription, rechargez "
+    "la page de la liste d'attente."
+)
 
 
 @transaction.atomic
@@ -54,7 +61,7 @@ def waitlist_register(
     if submission_token:
         existing = WaitingListEntry.objects.filter(submission_token=submission_token).first()
         if existing:
-            return existing, False
+            return _twin(existing, patient=patient, site=site, zone=zone), False
     errors = {}
     if site is None and zone is None:
         errors["site"] = ["Choisissez un lieu de consultation ou une zone."]
@@ -66,6 +73,11 @@ def waitlist_register(
         errors["end_date"] = ["La date de fin doit être le même jour ou après la date de début."]
     elif start_date < today:
         errors["start_date"] = ["La période doit commencer aujourd'hui ou plus tard."]
+    elif start_date > today + timedelta(days=MAX_START_DAYS):
+        errors["start_date"] = [
+            "La période doit commencer dans les six prochains mois : les consultations ne sont "
+            "pas encore planifiées au-delà."
+        ]
     elif (end_date - start_date).days > MAX_PERIOD_DAYS:
         errors["end_date"] = ["La période ne peut pas dépasser trois mois."]
     if errors:
@@ -93,7 +105,7 @@ def waitlist_register(
     except IntegrityError:
         existing = WaitingListEntry.objects.filter(submission_token=submission_token).first()
         if existing:
-            return existing, False
+            return _twin(existing, patient=patient, site=site, zone=zone), False
         raise
     place = site.name if site else f"zone {zone.epci.name}"
     messages.notify_waitlist(
@@ -106,6 +118,19 @@ def waitlist_register(
         max_offers=settings.WAITLIST_MAX_OFFERS,
     )
     return entry, True
+
+
+def _twin(existing: WaitingListEntry, *, patient: Patient, site, zone) -> WaitingListEntry:
+    """The registration of a form sent twice: same token, same place, same person. A token
+    replayed with another person or place (a form kept in a shared browser's history) is
+    refused and never leads to the first registration."""
+    same_place = existing.site_id == (site.pk if site else None) and (
+        site is not None or existing.zone_id == zone.pk
+    )
+    fields = ("last_name", "first_name", "birth_date", "phone", "email")
+    if not same_place or any(getattr(existing, f) != getattr(patient, f) for f in fields):
+        raise ValidationError(WAITLIST_TOKEN_REUSED, code="token_reused")
+    return existing
 
 
 def _already_waiting(patient: Patient, *, site, zone, start: date, end: date):
