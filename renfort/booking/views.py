@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from renfort.core.forms import attach_errors, titled
+from renfort.core.forms import attach_errors, parse_id, titled
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 from renfort.zoning.models import PriorityZone
@@ -253,7 +253,9 @@ def move(request, secret: str):
     error = ""
     if request.method == "POST":
         try:
-            slot_id = int(request.POST.get("slot", ""))
+            slot_id = parse_id(request.POST.get("slot"))
+            if slot_id is None:
+                raise ValueError("no slot chosen")
             services.appointment_move(appointment=appointment, slot_id=slot_id)
         except (ValueError, ValidationError) as exc:
             error = (
@@ -305,11 +307,11 @@ def ics(request, secret: str):
 
 
 def waitlist_register(request):
-    site = Site.objects.active().filter(pk=_int(request.GET.get("site"))).first()
+    site = Site.objects.active().filter(pk=parse_id(request.GET.get("site"))).first()
     zone = (
         PriorityZone.objects.current()
         .select_related("epci")
-        .filter(pk=_int(request.GET.get("zone")))
+        .filter(pk=parse_id(request.GET.get("zone")))
         .first()
     )
     if site is None and zone is None:
@@ -371,13 +373,6 @@ def waitlist_register(request):
             "token_form": token_form if data else TokenForm(),
         },
     )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @never_cache

@@ -4,6 +4,34 @@ from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from .text import one_line
 
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+
+
+def parse_id(value) -> int | None:
+    """A database id from a request parameter: None unless a positive 64-bit integer (SQLite
+    raises OverflowError on larger numbers instead of finding nothing)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows whose posted ids are checked before the query: an id out of
+    range is « not a valid choice », not a server error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 # django-dsfr gives every form instance a renderer of its own, hence a template engine of its own
 # that compiles the field templates again at each page (≈ 5 ms per page). One renderer per
 # process keeps them compiled.

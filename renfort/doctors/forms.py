@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renfort.accounts.forms import new_password_check, new_password_fields
-from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
+from renfort.core.forms import CHECKBOX_TEMPLATE, IdsChoiceField, RenfortForm, RenfortModelForm
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
@@ -53,13 +53,13 @@ def _site_label(site: Site) -> str:
 class CoverageFields(forms.Form):
     """Zones or travel radius, and preferred host sites (shared by sign-up and space)."""
 
-    zones = forms.ModelMultipleChoiceField(
+    zones = IdsChoiceField(
         label="Zones prioritaires que vous pouvez couvrir",
         queryset=PriorityZone.objects.current(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    preferred_sites = forms.ModelMultipleChoiceField(
+    preferred_sites = IdsChoiceField(
         label="Lieux d'accueil préférés",
         help_text="Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
         queryset=Site.objects.active(),

@@ -310,6 +310,8 @@ def test_move_page(client, mission):
     assert "<title>Erreur dans le formulaire — Déplacer mon rendez-vous" in refused
     assert 'id="error-summary"' in refused and 'aria-describedby="slots-error"' in refused
     assert 'id="slots-error">Choisissez un nouveau créneau.</p>' in refused
+    huge = client.post(url, {"slot": "9" * 20})  # beyond 64 bits: refused, not a 500
+    assert huge.status_code == 200 and 'id="slots-error">' in huge.text
     taken = client.post(url, {"slot": slots[1].pk}).text  # the slot it already holds
     assert 'id="slots-error">' in taken
     appointment_cancel(appointment=appointment)
