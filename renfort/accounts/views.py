@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from renfort.core.forms import titled
 
+from . import services
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetForm
 from .models import Role
 
@@ -94,6 +95,13 @@ class PasswordResetConfirmView(TitledForm, auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
     page_title = "Nouveau mot de passe"
+
+    def form_valid(self, form):
+        """The link proves the mailbox: the wrong passwords typed by anyone before no longer
+        keep the account locked."""
+        response = super().form_valid(form)
+        services.login_failures_clear(email=form.user.email)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -1,5 +1,6 @@
 """Login throttling: too many wrong passwords lock an account's login for a while."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -90,3 +91,21 @@ def test_admin_login_sends_admins_on_and_refuses_other_accounts(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 403
     assert "réservée aux administrateurs" in response.content.decode()
+
+
+def test_a_password_reset_lifts_the_lock(client, settings, mailoutbox):
+    """Anyone can type five wrong passwords: the owner gets back in by « Mot de passe
+    oublié », which proves the mailbox."""
+    UserFactory(email=EMAIL)
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        login(client, "faux")
+    assert services.login_blocked(email=EMAIL)
+    client.post(reverse("accounts:password_reset"), {"email": EMAIL})
+    link = re.search(r"https?://[^/\s]+(/compte/\S+)", mailoutbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    new = "un-nouveau-mot-de-passe-2026"
+    done = client.post(form.redirect_chain[-1][0] if form.redirect_chain else link,
+                       {"new_password1": new, "new_password2": new})  # fmt: skip
+    assert done.status_code == 302 and done.url == reverse("accounts:password_reset_complete")
+    assert not services.login_blocked(email=EMAIL)
+    assert login(client, new).status_code == 302
