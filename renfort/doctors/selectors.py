@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, is_national
 from renfort.core.geo import km_reachable_in, travel_minutes
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
@@ -113,6 +115,18 @@ def preferred_site_choices():
 
 def doctor_missions(doctor: Doctor):
     return doctor.missions.select_related("site__commune").order_by("date", "period")
+
+
+def agent_doctor_missions(user, doctor: Doctor):
+    """The doctor's missions as an agent may see them: the published ones, plus the drafts of
+    the regions the agent plans (a region's drafts are its ARS's working papers)."""
+    missions = doctor_missions(doctor)
+    if is_national(user):
+        return missions
+    published = Q(pk__in=doctor.missions.model.objects.published().filter(doctor=doctor))
+    if has_role(user, Role.ARS_AGENT):
+        return missions.filter(published | Q(site__region_id=user.region_id))
+    return missions.filter(published)
 
 
 def committed_future_missions(doctor: Doctor, today=None):

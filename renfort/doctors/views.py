@@ -510,7 +510,7 @@ def agent_detail(request, pk: int):
             "timeline": _timeline(doctor),
             "history": doctor.history.select_related("actor"),
             "availabilities": selectors.upcoming_availabilities(doctor),
-            "missions": selectors.doctor_missions(doctor),
+            "missions": selectors.agent_doctor_missions(request.user, doctor),
             "zones": doctor.zones.select_related("epci"),
             "preferred_sites": doctor.preferred_sites.select_related("commune"),
             "actions": _actions(request.user, doctor),

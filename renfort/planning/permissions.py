@@ -23,10 +23,15 @@ def can_plan_region(user, region_code: str | None) -> bool:
 
 
 def can_act_on_mission(user, mission) -> bool:
-    if has_role(user, Role.DOCTOR):
-        return mission.doctor.user_id == user.pk
-    if has_role(user, Role.SITE_MANAGER):
-        return mission.site.manager_id == user.pk
+    """The doctor and the site manager only know of their missions once published (a draft,
+    or a draft the ARS removed, was never shown to them: its pages and actions are 404)."""
+    if has_role(user, Role.DOCTOR, Role.SITE_MANAGER):
+        own = (
+            mission.doctor.user_id == user.pk
+            if has_role(user, Role.DOCTOR)
+            else mission.site.manager_id == user.pk
+        )
+        return own and type(mission).objects.published().filter(pk=mission.pk).exists()
     return can_plan_region(user, mission.site.region_id)
 
 

@@ -461,11 +461,8 @@ def mission_detail(request, pk: int):
     mission = get_object_or_404(
         Mission.objects.select_related("site__commune", "site__manager", "doctor__user"), pk=pk
     )
-    if not can_act_on_mission(request.user, mission) or (
-        has_role(request.user, Role.DOCTOR, Role.SITE_MANAGER)
-        and not Mission.objects.published().filter(pk=mission.pk).exists()
-    ):
-        raise Http404  # never published: the doctor and the site were never told about it
+    if not can_act_on_mission(request.user, mission):
+        raise Http404  # outside the user's missions, or never published to them
     return render(
         request,
         "planning/mission_detail.html",

@@ -478,3 +478,18 @@ def test_an_issued_cps_card_is_no_longer_expected(client):
     client.force_login(doctor.user)
     page = text(client.get(reverse("doctors:space")))
     assert "attendue vers" not in page
+
+
+def test_agents_see_another_regions_drafts_only_once_published(client):
+    """A region's drafts are its ARS's working papers: an agent following the volunteer from
+    elsewhere (ARS of the practice's region, CPAM) sees only published missions."""
+    doctor = DoctorFactory(in_landes=True)  # practises in Nouvelle-Aquitaine
+    draft = MissionFactory(doctor=doctor, draft=True)  # at a site in Occitanie
+    proposed = MissionFactory(doctor=doctor, proposed=True, date=draft.date + timedelta(days=1))
+    url = reverse("doctors:agent_detail", args=[doctor.pk])
+    for agent in (UserFactory(ars=True), UserFactory(cpam=True)):
+        client.force_login(agent)
+        missions = list(client.get(url).context["missions"])
+        assert missions == [proposed]
+    client.force_login(UserFactory(national=True))
+    assert set(client.get(url).context["missions"]) == {draft, proposed}

@@ -172,8 +172,14 @@ def test_a_doctor_never_sees_another_doctors_mission(client):
 
 def test_unpublished_drafts_are_hidden_from_doctors(client):
     mission = MissionFactory(status=M.DRAFT)
-    client.force_login(mission.doctor.user)
-    assert client.get(reverse("planning:mission_detail", args=[mission.pk])).status_code == 404
+    transition = reverse("planning:mission_transition", args=[mission.pk])
+    for user in (mission.doctor.user, mission.site.manager):
+        client.force_login(user)
+        assert client.get(reverse("planning:mission_detail", args=[mission.pk])).status_code == 404
+        # Acting on it does not reveal it either (no status in a message).
+        assert client.post(transition, {"to_status": M.ACCEPTED}).status_code == 404
+    mission.refresh_from_db()
+    assert mission.status == M.DRAFT
 
 
 def test_refused_acceptance_shows_the_reason(client):
