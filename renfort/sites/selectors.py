@@ -182,10 +182,20 @@ def public_site_features(sites, needing_ids: set[int]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def agent_sites(user, *, status: str = "", kind: str = "", departement: str = "", epci: str = ""):
+def agent_sites(
+    user,
+    *,
+    status: str = "",
+    kind: str = "",
+    region: str = "",
+    departement: str = "",
+    epci: str = "",
+):
     sites = Site.objects.filter(**agent_scope(user)).select_related(
         "commune", "departement", "region", "epci", "priority_zone__epci", "manager"
     )
+    if region:
+        sites = sites.filter(region_id=region)
     if status:
         sites = sites.filter(status=status)
     if kind:

@@ -428,13 +428,12 @@ def _agent_filters(request) -> dict:
     filters = {
         "status": request.GET.get("status", "")[:20],
         "kind": request.GET.get("kind", "")[:20],
+        "region": request.GET.get("region", "")[:3],
         "departement": request.GET.get("departement", "")[:3],
         "epci": request.GET.get("epci", "")[:9],
     }
     territory_filter_check(
-        request.user,
-        region=request.GET.get("region", "")[:3],
-        departement=filters["departement"],
+        request.user, region=filters["region"], departement=filters["departement"]
     )
     return filters
 
@@ -454,6 +453,9 @@ def agent_list(request):
     else:
         scope_label = "France entière"
     departements = Departement.objects.in_programme().order_by("code")
+    if filters["region"] and not region:  # national: one region chosen
+        departements = departements.filter(region_id=filters["region"])
+        scope_label = Region.objects.get(pk=filters["region"]).name
     if region:
         departements = departements.filter(region=region)
     elif departement:
@@ -480,6 +482,7 @@ def agent_list(request):
             "can_declare": has_role(user, Role.ARS_AGENT, Role.ADMIN),
             "read_only": not has_role(user, Role.ARS_AGENT, Role.ADMIN),
             "national": is_national(user),
+            "regions": Region.objects.in_programme().by_name() if is_national(user) else [],
         },
     )
 

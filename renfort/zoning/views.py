@@ -116,6 +116,8 @@ def _manage_url(user, region: Region) -> str:
 def _managed_region(user, code: str | None) -> Region | None:
     """The region whose zones the page shows: the ARS agent's own, or the one asked for."""
     if has_role(user, Role.ARS_AGENT):
+        if code and code != user.region_id:  # a named region outside the agent's (CONVENTIONS)
+            raise PermissionDenied("Vous ne gérez que les zones prioritaires de votre région.")
         return get_object_or_404(Region, code=user.region_id)
     return selectors.programme_region(code)
 

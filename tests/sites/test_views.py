@@ -256,9 +256,16 @@ def test_cdom_and_cpam_read_only_for_their_departement(client):
 
 
 def test_national_sees_every_region(client):
-    SiteFactory(), SiteFactory(in_landes=True)
+    tarn, landes = SiteFactory(), SiteFactory(in_landes=True)
     client.force_login(UserFactory(national=True))
     assert len(client.get(reverse("sites:agent_list")).context["rows"]) == 2
+    # One region chosen: the list, its title and the export hold that region only.
+    page = client.get(reverse("sites:agent_list"), {"region": "75"})
+    assert [s for s, _ in page.context["rows"]] == [landes]
+    assert "Nouvelle-Aquitaine" in page.context["title"]
+    export = client.get(reverse("sites:export"), {"region": "75", "format": "csv"})
+    assert landes.name in export.content.decode("utf-8-sig")
+    assert tarn.name not in export.content.decode("utf-8-sig")
 
 
 def test_agent_list_forbidden_to_doctors_and_anonymous_redirected(client):

@@ -104,6 +104,19 @@ def test_manage_requires_login_and_ars_role(client):
     assert client.get(reverse("zoning:manage")).status_code == 403
 
 
+def test_an_ars_agent_naming_another_region_is_refused(client):
+    """CONVENTIONS: a named area outside the agent's is a 403, not their own region's page."""
+    client.force_login(UserFactory(ars=True))  # Nouvelle-Aquitaine
+    assert client.get(reverse("zoning:manage"), {"region": "76"}).status_code == 403
+    assert client.get(reverse("zoning:manage"), {"region": "75"}).status_code == 200
+    epci = selectors.current_zones().filter(epci__region_id="76").first().epci
+    before = ZoneChange.objects.count()
+    response = client.post(
+        reverse("zoning:add"), {"region": "76", "epci": epci.pk, "reason": "Essai hors région"}
+    )
+    assert response.status_code == 403 and ZoneChange.objects.count() == before
+
+
 def test_ars_agent_removes_zone_through_the_page(client):
     agent = UserFactory(ars=True)
     client.force_login(agent)
