@@ -272,7 +272,14 @@ class MarkForm(forms.Form):
             ("cancelled", "Annulé"),
         ]
     )
-    reason = forms.CharField(max_length=300, required=False)
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        error_messages={
+            "max_length": "Le motif doit tenir en %(limit_value)d caractères (il en a "
+            "%(show_value)d) : raccourcissez-le."
+        },
+    )
 
 
 class WalkInForm(RenfortForm):

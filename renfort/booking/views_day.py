@@ -111,6 +111,9 @@ def mark(request, pk: int):
             messages.error(request, message)
         else:
             messages.success(request, _marked(appointment, form.cleaned_data["status"]))
+    elif form.has_error("reason") and request.POST.get("status") == "cancelled":
+        message = f"{_who(appointment)} : {form.errors['reason'][0]}"
+        return _day_again(request, appointment, message, request.POST.get("reason", ""))
     else:
         messages.error(request, "Action inconnue.")
     url = reverse("booking:day", args=[appointment.site_id, appointment.mission.date.isoformat()])

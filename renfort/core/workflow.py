@@ -40,6 +40,23 @@ class TransitionHistory(models.Model):
         ordering = ["created_at", "id"]
 
 
+# The longest reason or comment a history row keeps (pages, emails, exports show it whole).
+COMMENT_LIMIT = 1000
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")  # « 1 000 » with a narrow no-break space
+
+
+def comment_check(comment: str) -> None:
+    if len(comment or "") > COMMENT_LIMIT:
+        raise ValidationError(
+            f"Le motif ou le commentaire doit tenir en {_number(COMMENT_LIMIT)} caractères (il "
+            f"en a {_number(len(comment))}) : raccourcissez-le.",
+            code="reason",
+        )
+
+
 @dataclass(frozen=True)
 class Workflow:
     """Allowed transitions: (from, to) → roles entitled to make the change."""
@@ -54,8 +71,10 @@ class Workflow:
             if frm == current and (role is None or role in roles)
         ]
 
-    def check(self, current: str, target: str, role: str) -> None:
-        """Raise ValidationError for an unknown transition, PermissionDenied for a wrong role."""
+    def check(self, current: str, target: str, role: str, comment: str = "") -> None:
+        """Raise ValidationError for an unknown transition or a comment too long,
+        PermissionDenied for a wrong role."""
+        comment_check(comment)
         key = (current, target)
         if key not in self.transitions:
             label = self.labels or {}

@@ -342,7 +342,7 @@ def doctor_transition(
     doctor = (
         Doctor.objects.select_for_update().select_related("user", "departement").get(pk=doctor.pk)
     )
-    ONBOARDING_WORKFLOW.check(doctor.status, to_status, actor.role)
+    ONBOARDING_WORKFLOW.check(doctor.status, to_status, actor.role, comment)
     if not can_act_on_doctor(actor, doctor):
         raise PermissionDenied("Ce volontaire n'est pas dans votre périmètre.")
     today = today or timezone.localdate()

@@ -231,7 +231,7 @@ def mission_transition(
 ) -> Mission:
     """Accept / decline (doctor), confirm (ARS), done, cancel (with a reason)."""
     mission = _locked_mission(mission)
-    MISSION_WORKFLOW.check(mission.status, to_status, actor.role)
+    MISSION_WORKFLOW.check(mission.status, to_status, actor.role, comment)
     if not can_act_on_mission(actor, mission):
         raise PermissionDenied("Cette mission ne vous concerne pas.")
     comment = (comment or "").strip()

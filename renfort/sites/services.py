@@ -437,7 +437,7 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     """Change the status (declared workflow, role and territory checked), record the history,
     email the manager after commit."""
     site = Site.objects.select_for_update().get(pk=site.pk)
-    SITE_WORKFLOW.check(site.status, to_status, actor.role)
+    SITE_WORKFLOW.check(site.status, to_status, actor.role, comment)
     if not can_act_on_site(actor, site):
         raise PermissionDenied("Ce lieu n'est pas dans votre périmètre.")
     comment = (comment or "").strip()

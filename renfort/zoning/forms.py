@@ -20,9 +20,11 @@ class ZoneAddForm(RenfortForm):
     )
     reason = forms.CharField(
         label="Motif de l'ajout",
-        help_text="Par exemple : arrêté de mise à jour du zonage du …",
+        help_text="Par exemple : arrêté de mise à jour du zonage du … Ce motif est public : "
+        "il s'affiche dans l'historique de la zone.",
         widget=forms.Textarea(attrs={"rows": 2}),
         min_length=5,
+        max_length=500,
     )
 
     def __init__(self, *args, region_code: str, **kwargs):
@@ -32,5 +34,9 @@ class ZoneAddForm(RenfortForm):
 
 class ZoneRemoveForm(RenfortForm):
     reason = forms.CharField(
-        label="Motif du retrait", widget=forms.Textarea(attrs={"rows": 2}), min_length=5
+        label="Motif du retrait",
+        help_text="Ce motif est public : il s'affiche dans l'historique de la zone.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        min_length=5,
+        max_length=500,
     )

@@ -152,6 +152,11 @@ def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appoin
     who = f"FICTIF Camille, {timezone.localtime(appointment.start, PARIS):%Hh%M}"
     assert f'<p class="fr-error-text" id="reason-{appointment.pk}-error">{who} : Indiquez' in page
     assert 'value="Ab" aria-invalid="true"' in page and "<title>Erreur — Rendez-vous du" in page
+    long_reason = "Fermeture " + "x" * 300  # over 300 characters: said, and kept as typed
+    response = client.post(url, {"status": "cancelled", "reason": long_reason})
+    page = htmllib.unescape(response.text)
+    assert response.status_code == 400 and "Le motif doit tenir en 300 caractères" in page
+    assert f'value="{long_reason}"' in page
     response = client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
     assert response.url.endswith(f"#appointment-{appointment.pk}")
     page = htmllib.unescape(client.get(response.url).text)

@@ -23,3 +23,27 @@ def test_a_forged_status_is_never_echoed():
 def test_a_wrong_role_is_refused():
     with pytest.raises(PermissionDenied):
         FLOW.check("draft", "sent", "doctor")
+
+
+def test_a_reason_or_comment_over_the_limit_is_refused_whatever_the_transition():
+    from renfort.core.workflow import COMMENT_LIMIT, comment_check
+
+    comment_check("x" * COMMENT_LIMIT)  # at the limit: kept
+    with pytest.raises(ValidationError) as refused:
+        comment_check("x" * (COMMENT_LIMIT + 1))
+    assert refused.value.code == "reason"
+    assert "doit tenir en 1\u202f000 caractères (il en a 1\u202f001)" in refused.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_a_mission_cancelled_with_a_too_long_reason_is_refused_and_unchanged():
+    from renfort.planning import services
+    from tests.planning.factories import MissionFactory
+
+    mission = MissionFactory(accepted=True)
+    with pytest.raises(ValidationError, match="doit tenir en"):
+        services.mission_transition(
+            mission=mission, actor=mission.doctor.user, to_status="cancelled", comment="x" * 5000
+        )
+    mission.refresh_from_db()
+    assert mission.status == "accepted" and mission.history.count() == 1
