@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from renfort.accounts.models import Role
-from renfort.core.validators import format_phone
+from renfort.core.validators import format_phone, mask_email, mask_phone  # noqa: F401 (re-exported)
 from renfort.core.workflow import TransitionHistory, Workflow
 
 DEFAULT_RESERVED_SHARE = 50
@@ -324,22 +324,6 @@ class Appointment(models.Model):
         now = now or timezone.now()
         cutoff = self.start - timedelta(hours=settings.BOOKING_CANCEL_CUTOFF_HOURS)
         return self.status == A.BOOKED and now < cutoff
-
-
-def mask_phone(e164: str) -> str:
-    """« 06 •• •• •• 78 », « 0692 •• •• 56 » (overseas): the number as people write it, its
-    middle groups hidden. Enough to tell two patients apart, not enough to call them."""
-    groups = format_phone(e164).split()
-    if len(groups) < 3 or sum(map(len, groups)) != 10 or not "".join(groups).isdigit():
-        return "•• •• •• •• ••" if e164 else ""
-    return " ".join([groups[0], *("•" * len(g) for g in groups[1:-1]), groups[-1]])
-
-
-def mask_email(email: str) -> str:
-    if not email or "@" not in email:
-        return ""
-    local, domain = email.split("@", 1)
-    return f"{local[:1]}•••@{domain}"
 
 
 class AppointmentHistory(TransitionHistory):
