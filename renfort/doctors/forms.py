@@ -14,6 +14,8 @@ from renfort.zoning.models import PriorityZone
 from . import selectors
 from .models import AvailabilityPeriod, CoverageMode, Doctor
 from .services import (
+    SLOT_MINUTES_RANGE,
+    TRAVEL_MINUTES_RANGE,
     AvailabilityEntry,
     availabilities_check,
     doctor_check,
@@ -34,8 +36,35 @@ PREFERENCE_FORM_FIELDS = [
     "wants_housing",
     "wants_replacement",
 ]
-# The browser's bounds of the slot length (the service checks SLOT_MINUTES_RANGE).
-SLOT_MINUTES_ATTRS = {"min": 10, "max": 60, "step": 5}
+
+
+def bounded(field: forms.Field, bounds: tuple[int, int], message: str) -> None:
+    """A number field's range: the browser's bounds, and the same message for any number out
+    of range (rather than Django's « supérieure ou égale à 0 » for a negative one). The
+    service checks the range too."""
+    low, high = bounds
+    field.widget.attrs.update({"min": low, "max": high})
+    field.error_messages["min_value"] = field.error_messages["max_value"] = message
+
+
+def bound_minutes(form: forms.Form) -> None:
+    if "slot_minutes" in form.fields:
+        low, high = SLOT_MINUTES_RANGE
+        bounded(
+            form.fields["slot_minutes"],
+            SLOT_MINUTES_RANGE,
+            f"La durée d'un créneau va de {low} à {high} minutes.",
+        )
+        form.fields["slot_minutes"].widget.attrs["step"] = 5
+    if "max_travel_minutes" in form.fields:
+        low, high = TRAVEL_MINUTES_RANGE
+        bounded(
+            form.fields["max_travel_minutes"],
+            TRAVEL_MINUTES_RANGE,
+            f"Le temps de trajet maximal va de {low} à {high} minutes.",
+        )
+
+
 HELP_TEXTS = {
     "max_days_per_month": "Le dispositif prévoit au plus 2 jours par mois.",
     "slot_minutes": "De 10 à 60 minutes ; 20 minutes par défaut. La durée et les horaires "
@@ -197,8 +226,7 @@ class SignupForm(RenfortModelForm):
             "Confirmez que votre assurance responsabilité civile professionnelle couvre "
             "cette activité."
         )
-        self.fields["max_travel_minutes"].widget.attrs.update({"min": 15, "max": 240})
-        self.fields["slot_minutes"].widget.attrs.update(SLOT_MINUTES_ATTRS)
+        bound_minutes(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.template_name = CHECKBOX_TEMPLATE
@@ -316,6 +344,7 @@ class CoverageForm(RenfortModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_coverage()
+        bound_minutes(self)
         if self.instance.pk and not self.is_bound:
             self.initial["zones"] = list(self.instance.zones.all())
             self.initial["preferred_sites"] = list(self.instance.preferred_sites.all())
@@ -347,7 +376,7 @@ class PreferencesForm(RenfortModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["phone"] = self.instance.phone_display
-        self.fields["slot_minutes"].widget.attrs.update(SLOT_MINUTES_ATTRS)
+        bound_minutes(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.template_name = CHECKBOX_TEMPLATE

@@ -74,6 +74,10 @@ def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(cli
         ({"practice_commune": "", "commune_label": "Alb"}, "Choisissez la commune"),
         ({"password2": "autre-chose-42"}, "pas identiques"),
         ({"dispo-0-date": "2020-01-06"}, "n'est pas une date à venir"),
+        # Out of range, negative included: one message with the range.
+        ({"slot_minutes": "-5"}, "La durée d'un créneau va de 10 à 60 minutes."),
+        ({"coverage_mode": "travel", "max_travel_minutes": "-5"}, "va de 15 à 240 minutes"),
+        ({"zones": ["9" * 20]}, "Sélectionnez un choix valide"),  # beyond 64 bits
     ],
 )
 def test_invalid_signup_saves_nothing(client, signup_data, overrides, message):
