@@ -69,7 +69,7 @@ def _scope(request) -> tuple[date, str | None, str]:
     else:
         region = data.get("region", "") or ALL_REGIONS
         if region != ALL_REGIONS and not Region.objects.in_programme().filter(pk=region).exists():
-            raise Http404("Région inconnue.")
+            raise BadRequest("Région inconnue : choisissez-la dans la liste.")  # as the lists
     region_code = None if region == ALL_REGIONS else region
     if not can_plan_region(user, region_code):
         raise PermissionDenied("Vous ne pouvez planifier que votre région.")

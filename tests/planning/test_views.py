@@ -91,7 +91,9 @@ def test_national_steering_chooses_the_region(client):
     client.force_login(UserFactory(national=True))
     page = client.get(reverse("planning:index"), {"region": "75"})
     assert "Nouvelle-Aquitaine" in page.content.decode()
-    assert client.get(reverse("planning:index"), {"region": "ZZ"}).status_code == 404
+    assert (
+        client.get(reverse("planning:index"), {"region": "ZZ"}).status_code == 400
+    )  # unknown: said, as on the lists
 
 
 def test_bad_time_limit_gets_a_french_message(client, ars):
