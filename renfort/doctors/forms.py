@@ -102,7 +102,7 @@ class CoverageFields(forms.Form):
         field.label_from_instance = _site_label
         self.fields["coverage_mode"].widget = forms.RadioSelect(choices=CoverageMode.choices)
         # The zones are drawn by hand (grouped by region): the error summary links to them.
-        self.fields["zones"].widget.attrs["data-error-target"] = "zones-fieldset"
+        self.fields["zones"].widget.attrs["data-error-target"] = "zones-first"  # focusable
 
     def zone_groups(self):
         """[(region, [(zone, checked)])] for the grouped checkboxes."""
@@ -212,6 +212,10 @@ class SignupForm(RenfortModelForm):
             "afternoon_start": TIME_WIDGET,
             "afternoon_end": TIME_WIDGET,
             "max_days_per_month": forms.RadioSelect,
+            # RGAA 11.13: the browser fills in the person's own details.
+            "civility": forms.Select(attrs={"autocomplete": "honorific-prefix"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }
         help_texts = HELP_TEXTS
 

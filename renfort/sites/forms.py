@@ -92,6 +92,7 @@ class SiteForm(RenfortModelForm):
             "housing_description": forms.Textarea(attrs={"rows": 2}),
             "practical_info": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
         labels = {"phone": "Téléphone"}  # stored as +33…, typed as people write it
         help_texts = {
@@ -262,8 +263,16 @@ class WeeklyPatternForm(RenfortForm):
 class AccountForm(RenfortForm):
     """The site manager's account, created with the public declaration."""
 
-    manager_first_name = forms.CharField(label="Votre prénom", max_length=150)
-    manager_last_name = forms.CharField(label="Votre nom", max_length=150)
+    manager_first_name = forms.CharField(
+        label="Votre prénom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    manager_last_name = forms.CharField(
+        label="Votre nom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     manager_email = forms.EmailField(
         label="Votre adresse électronique (identifiant de connexion)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -2,6 +2,7 @@
 confirmation, what the space offers, the read-only file for the ARS that plans a doctor."""
 
 import html as htmllib
+import re
 from datetime import timedelta
 
 import pytest
@@ -30,8 +31,24 @@ def test_a_refused_signup_starts_with_a_linked_error_summary(client, signup_data
 
 def test_the_error_summary_links_to_the_zones_drawn_by_hand(client, signup_data):
     page = client.post(reverse(SIGNUP), signup_data(zones=[])).content.decode()
-    assert 'href="#zones-fieldset"' in page and 'id="zones-fieldset"' in page
+    # The link lands on the first region's <summary>, which takes the focus (a fieldset does
+    # not), and every zone box is tied to the error.
+    assert 'href="#zones-first"' in page and '<summary id="zones-first">' in page
     assert 'href="#id_zones_0"' not in page
+    assert 'aria-invalid="true" aria-describedby="zones-messages"' in page
+    assert 'id="zones-messages"' in page
+
+
+def test_required_boxes_and_the_commune_are_tied_to_their_errors(client, signup_data):
+    data = signup_data(insurance_confirmed=None, consent=None, practice_commune="")
+    page = client.post(reverse(SIGNUP), {**data, "commune_label": ""}).content.decode()
+    for box in ("id_insurance_confirmed", "id_consent"):
+        assert re.search(
+            rf'id="{box}"[^>]*required aria-invalid="true" aria-describedby="{box}-messages"', page
+        )
+        assert f'id="{box}-messages"' in page
+    assert 'aria-invalid="true" aria-describedby="commune-error"' in page
+    assert "Les champs marqués d'un astérisque (*) sont obligatoires." in page
 
 
 def test_signup_shows_form_and_rule_errors_in_one_round(client, signup_data):
