@@ -454,7 +454,9 @@ def agent_list(request):
         request,
         "doctors/agent_list.html",
         {
-            "title": "Médecins volontaires — " + scope_label,
+            "title": "Médecins volontaires — "
+            + scope_label
+            + (f" — page {page.number} sur {page.paginator.num_pages}" if page.number > 1 else ""),
             "scope_label": scope_label,
             "page": page,
             "count": page.paginator.count,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -132,7 +133,7 @@ def index(request):
         request,
         "planning/index.html",
         {
-            "title": f"Planification — {region_name}",
+            "title": f"Planification {date_format(month, 'F Y')} — {region_name}",
             "month": month,
             "months": months,
             "region": region,
@@ -467,7 +468,9 @@ def mission_detail(request, pk: int):
         request,
         "planning/mission_detail.html",
         {
-            "title": f"Mission du {mission.date:%d/%m/%Y}",
+            # Unique among the missions of a day (RGAA 8.6): the doctor and the site too.
+            "title": f"Mission du {mission.date:%d/%m/%Y} — Dr {mission.doctor.full_name}, "
+            f"{mission.site.name}",
             "mission": mission,
             "site": mission.site,
             "history": _history_for(request.user, mission),

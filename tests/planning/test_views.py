@@ -1,5 +1,6 @@
 """Planning pages: the ARS screen, the doctor's missions and ICS, the site calendar."""
 
+import html as htmllib
 from datetime import timedelta
 
 import pytest
@@ -279,3 +280,14 @@ def test_no_publication_while_a_calculation_runs(client, ars):
     run.save()
     published, _ = services.planning_publish(month=month, region_code="76", actor=ars)
     assert len(published) == 1
+
+
+def test_page_titles_are_unique_per_month_and_mission(client, ars):
+    """RGAA 8.6: the month is in the planning page's title, the doctor and site in a
+    mission's (two missions on one date)."""
+    page = client.get(reverse("planning:index"), {"mois": "2027-01"})
+    assert "<title>Planification janvier 2027 — Occitanie" in page.content.decode()
+    mission = MissionFactory()
+    page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
+    expected = f"Mission du {mission.date:%d/%m/%Y} — Dr {mission.doctor.full_name}"
+    assert f"<title>{expected}, {mission.site.name}" in htmllib.unescape(page)
