@@ -56,6 +56,7 @@ class _Graph:
     def __init__(self, prep: Prepared, pairs: list[Pair]) -> None:
         self.prep = prep
         self.pairs = pairs
+        self.last_arcs = 0  # decision arcs of the last solve
         self.volunteer_ids = sorted(prep.volunteers)
         vindex = {v: k for k, v in enumerate(self.volunteer_ids)}
         site_ids = sorted(prep.sites)
@@ -111,9 +112,8 @@ class _Graph:
         self.bed = np.where(p_housing[k], self.room, -1)  # a bed node per room-half
         self.room_zone = [prep.site_zone(site_id) for site_id, _, _ in self.room_keys]
 
-    def solve(self, state: _State) -> tuple[int, list[tuple[int, Period]]]:
-        """Optimal flow given the state: (scaled value, decisions (pair index, half))."""
-        prep = self.prep
+    def _open(self, state: _State):
+        """Capacities left and the decision arcs still open in this state."""
         remaining = np.array([state.remaining[v] for v in self.volunteer_ids], dtype=np.int64)
         room_left = np.array([state.room_left.get(k, 0) for k in self.room_keys], dtype=np.int64)
         bed_left = np.array(
@@ -126,7 +126,18 @@ class _Graph:
             & (room_left[self.room] > 0)
             & (bed_left[self.bed] > 0)
         )
+        return remaining, room_left, bed_left, mask
+
+    def open_arcs(self, state: _State) -> int:
+        """How many decision arcs a solve in this state would have (its size)."""
+        return int(np.count_nonzero(self._open(state)[3]))
+
+    def solve(self, state: _State) -> tuple[int, list[tuple[int, Period]]]:
+        """Optimal flow given the state: (scaled value, decisions (pair index, half))."""
+        prep = self.prep
+        remaining, room_left, bed_left, mask = self._open(state)
         arcs = np.flatnonzero(mask)
+        self.last_arcs = int(arcs.size)
         if arcs.size == 0:
             return 0, []
         vols = np.unique(self.vol[arcs])
@@ -248,8 +259,10 @@ def _consecutive_bound(prep: Prepared, pairs: list[Pair]) -> int:
     return total
 
 
-def flow_plan(prep: Prepared, deadline: float) -> FlowOutcome:
-    """Upper bound (flow optimum + consecutive-days bound) and a repaired plan."""
+def flow_plan(prep: Prepared, deadline: float, reserve: float = 0.0) -> FlowOutcome:
+    """Upper bound (flow optimum + consecutive-days bound) and a repaired plan. Another round
+    starts only if it should end `reserve` seconds before the deadline (the caller's work
+    after the flow)."""
     started = time.perf_counter()
     pairs = _pairs(prep)
     state = _initial_state(prep)
@@ -268,11 +281,18 @@ def flow_plan(prep: Prepared, deadline: float) -> FlowOutcome:
     rounds, moves = 0, 0
     while True:
         rounds += 1
+        tick = time.perf_counter()
         builder.apply(decisions)
         moves += builder.improve(deadline) + builder.refill()
+        repair_seconds = time.perf_counter() - tick
         # Another round re-plans what the repair left free; skip it when it would not end
-        # before the deadline (a round costs about one flow solve).
-        if rounds >= MAX_ROUNDS or time.perf_counter() + solve_seconds > deadline:
+        # before the deadline. Its solve costs about its number of open decision arcs times the
+        # last solve's cost per arc (the first solve has every arc, 0.75 s nationally; the next
+        # ones only what the repair left free, a few hundred arcs, 0.01 s); its repair about as
+        # much as the last one.
+        estimate = solve_seconds * graph.open_arcs(state) / max(1, graph.last_arcs)
+        estimate += repair_seconds
+        if rounds >= MAX_ROUNDS or time.perf_counter() + estimate + reserve > deadline:
             break
         tick = time.perf_counter()
         _, decisions = graph.solve(state)
