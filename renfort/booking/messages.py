@@ -22,6 +22,7 @@ SUBJECTS = {
     "reminder": "Rappel : votre rendez-vous {reference}",
     "waitlist_registered": "Vous êtes inscrit(e) sur la liste d'attente",
     "waitlist_offer": "Un créneau s'est libéré pour vous",
+    "waitlist_offer_withdrawn": "Le créneau proposé n'est plus disponible",
 }
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).
 KIND_PREFIX = "booking_"

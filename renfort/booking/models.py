@@ -406,6 +406,7 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", "Acceptée"
     TAKEN = "taken", "Créneau pris par une autre personne"
     EXPIRED = "expired", "Expirée"
+    WITHDRAWN = "withdrawn", "Consultation annulée"
 
 
 class WaitingListOffer(models.Model):

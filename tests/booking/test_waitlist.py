@@ -421,3 +421,29 @@ def test_the_offer_page_of_a_slot_taken_meanwhile_does_not_invite_to_book_it(cli
     page = htmllib.unescape(client.get(reverse("booking:offer", args=[offer.secret])).text)
     assert 'id="offer-accept"' not in page
     assert "une autre personne a confirmé ce créneau avant vous" in page
+
+
+def test_an_offer_of_a_consultation_cancelled_is_withdrawn_told_and_not_counted(mission, client):
+    """A slot never booked, offered to a waiting person, then its mission is cancelled: the
+    offer is closed (not deleted), the person told, and it does not count among their 3."""
+    from renfort.booking.services.slots import slots_sync_for_mission
+    from renfort.booking.services.waitlist import waitlist_offer_slots
+    from renfort.planning.models import MissionStatus
+
+    entry = WaitingListEntryFactory(site=mission.site)
+    slot = free_slot(mission)
+    waitlist_offer_slots(slots=[slot], now=timezone.now())
+    offer = WaitingListOffer.objects.get(entry=entry)
+    assert WaitingListEntry.objects.get(pk=entry.pk).offers_sent == 1
+    mission.status = MissionStatus.CANCELLED
+    mission.save(update_fields=["status"])
+    slots_sync_for_mission(mission=mission)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.WITHDRAWN
+    assert Slot.objects.get(pk=slot.pk).status == SlotStatus.CANCELLED  # kept, not deleted
+    assert WaitingListEntry.objects.get(pk=entry.pk).offers_sent == 0
+    told = Notification.objects.filter(kind="booking_waitlist_offer_withdrawn")
+    assert told.count() == 2  # email and SMS
+    assert "vous restez inscrit(e) sur la liste d'attente" in told.get(channel="email").body
+    page = htmllib.unescape(client.get(reverse("booking:offer", args=[offer.secret])).text)
+    assert "la consultation a été annulée" in page and "Je prends ce rendez-vous" not in page

@@ -18,6 +18,7 @@ from ..models import (
     CancelledBy,
     Slot,
     SlotStatus,
+    WaitingListOffer,
 )
 from ..permissions import can_manage_mission_day
 from ..selectors import reserved_share_for
@@ -112,11 +113,18 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
         status=SlotStatus.CANCELLED, updated_at=now
     )
     obsolete_ids = [s.pk for s in obsolete]
-    referenced = Appointment.objects.filter(slot=OuterRef("pk"))
-    Slot.objects.filter(pk__in=obsolete_ids).filter(Exists(referenced)).update(
+    # A free slot that an appointment or a waiting-list offer refers to is kept, cancelled:
+    # its offers are closed and their patients told (never a dead link without a word).
+    referenced = Exists(Appointment.objects.filter(slot=OuterRef("pk"))) | Exists(
+        WaitingListOffer.objects.filter(slot=OuterRef("pk"))
+    )
+    Slot.objects.filter(pk__in=obsolete_ids).filter(referenced).update(
         status=SlotStatus.CANCELLED, updated_at=now
     )
     Slot.objects.filter(pk__in=obsolete_ids, status=SlotStatus.AVAILABLE).delete()
+    from .waitlist import waitlist_offers_withdraw
+
+    waitlist_offers_withdraw(slot_ids=obsolete_ids + [s.pk for s in lost], now=now)
     new = Slot.objects.bulk_create(
         Slot(
             mission=mission,

@@ -222,6 +222,31 @@ def _candidates(slot: Slot, now: datetime) -> list[WaitingListEntry]:
     return chosen
 
 
+def waitlist_offers_withdraw(*, slot_ids, now: datetime) -> int:
+    """The open offers of slots that no longer exist (their consultation was cancelled or its
+    hours changed): closed as « consultation annulée », not counted against the person, who is
+    told and stays on the list. Returns the number of offers withdrawn."""
+    offers = list(
+        WaitingListOffer.objects.select_for_update()
+        .filter(slot_id__in=list(slot_ids), status=OfferStatus.PENDING)
+        .select_related("entry", "slot__site__commune")
+    )
+    if not offers:
+        return 0
+    WaitingListOffer.objects.filter(pk__in=[o.pk for o in offers]).update(
+        status=OfferStatus.WITHDRAWN
+    )
+    _give_back(o.entry_id for o in offers)
+    for offer in offers:
+        messages.notify_waitlist(
+            offer.entry,
+            kind="waitlist_offer_withdrawn",
+            key=f"offer-{offer.pk}-withdrawn",
+            slot=offer.slot,
+        )
+    return len(offers)
+
+
 def _give_back(entry_ids) -> None:
     """Offers lost because someone else confirmed first do not count against the person."""
     WaitingListEntry.objects.filter(pk__in=list(entry_ids), offers_sent__gt=0).update(
