@@ -190,8 +190,9 @@ def test_walk_in_patient(client):
     )
     assert response.status_code == 302
     walk_in = Appointment.objects.get(walk_in=True)
-    # A slot is taken only when 10:05 is still to come (test_a_walk_in_received_later_takes_the_slot_of_that_time):
-    # this test runs at any hour, so it only checks what never depends on the clock.
+    # A slot is taken only when 10:05 is still to come (tested with a fixed clock in
+    # test_a_walk_in_received_later_takes_the_slot_of_that_time): this test runs at any hour,
+    # so it only checks what never depends on the clock.
     assert walk_in.phone == "" and walk_in.local_start.time() == time(10, 5)
     assert walk_in.slot is None or walk_in.slot.status == "booked"
     assert "sans rendez-vous" in client.get(day_url(mission)).text
