@@ -55,10 +55,15 @@ def _doctor_reaches_region(doctor: Doctor, zone_ids: set[int], sites: list[Site]
 
 
 def problem_build(
-    *, month: date, region_code: str | None, excluded: set[tuple[int, date]] = frozenset()
+    *,
+    month: date,
+    region_code: str | None,
+    excluded: set[tuple[int, date]] = frozenset(),
+    closed: set[tuple[int, date]] = frozenset(),
 ) -> ProblemContext:
     """Everything the solver needs for the month (first day) and the region (None: national).
-    `excluded` holds (doctor, date) pairs the ARS took out of a proposal: not offered again."""
+    `excluded` holds (doctor, date) pairs the ARS took out of a proposal: not offered again.
+    `closed` holds (site, date) pairs where the site cancelled a mission: not planned again."""
     first, last = month_bounds(month)
     # Re-planning the current month only touches the days still to come.
     start = max(first, timezone.localdate() + timedelta(days=1))
@@ -129,6 +134,8 @@ def problem_build(
     site_days = []
     for site in sites:
         for day, open_day in site_open_days(site, start, last).items():
+            if (site.pk, day) in closed:
+                continue
             site_days.append(
                 solver.SiteDay(
                     site_id=site.pk,

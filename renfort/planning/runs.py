@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from renfort.accounts.models import User
@@ -154,6 +154,20 @@ def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]
     return declined | removed
 
 
+def _site_cancelled_days(month: date, region_code: str | None) -> set[tuple[int, date]]:
+    """(site, date) where the site's manager cancelled a mission this month (water damage,
+    closure…): the site is not planned again that day."""
+    missions = _region_missions(month, region_code).filter(status=M.CANCELLED)
+    return set(
+        MissionHistory.objects.filter(
+            mission__in=missions,
+            to_status=M.CANCELLED,
+            actor__isnull=False,
+            actor_id=F("mission__site__manager_id"),
+        ).values_list("mission__site_id", "mission__date")
+    )
+
+
 def planning_run_execute(*, run_id: int) -> PlanningRun:
     """Build the problem, solve it, replace the unlocked draft missions of the month by the
     new proposal. Safe to run twice: a finished run is left as it is."""
@@ -168,6 +182,7 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
             month=run.month,
             region_code=run.region_id,
             excluded=_removed_dates(run.month, run.region_id),
+            closed=_site_cancelled_days(run.month, run.region_id),
         )
         params = solver.SolverParams(time_limit_seconds=float(run.time_limit_seconds))
         result = solver.solve(context.problem, params, progress=progress)

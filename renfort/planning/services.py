@@ -266,9 +266,17 @@ def mission_transition(
 
 
 def _after_transition(mission: Mission, history: MissionHistory) -> None:
+    patients_cancelled = 0
     if M.CONFIRMED in (history.from_status, history.to_status):
-        _sync_slots(mission)
-    context = {"mission": mission, "history": history}
+        patients_cancelled = _sync_slots(mission).cancelled_appointments
+    role = history.actor.role if history.actor else None
+    context = {
+        "mission": mission,
+        "history": history,
+        # Who made the change, for the emails (« le lieu d'accueil a annulé… »).
+        "by": {Role.DOCTOR: "doctor", Role.SITE_MANAGER: "site"}.get(role, "ars"),
+        "patients_cancelled": patients_cancelled,
+    }
     if history.to_status in (M.CONFIRMED, M.CANCELLED) and history.from_status != M.DRAFT:
         email_enqueue(
             kind=f"mission_{history.to_status}",
@@ -278,6 +286,11 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
             context=context,
             dedup_key=f"mission-history-{history.pk}-doctor",
         )
+    # The site was told of the proposal at publication: it hears of every outcome.
+    if (
+        history.to_status in (M.CONFIRMED, M.CANCELLED, M.DECLINED)
+        and history.from_status != M.DRAFT
+    ):
         email_enqueue(
             kind=f"mission_{history.to_status}_site",
             recipient=mission.site.manager.email,
@@ -302,6 +315,7 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
                 subject=(
                     f"Renfort : Dr {mission.doctor.full_name} — mission du "
                     f"{mission.date:%d/%m/%Y} {history.to_label.lower()}"
+                    + (" par le lieu d'accueil" if context["by"] == "site" else "")
                 ),
                 template="planning/emails/status_to_ars.txt",
                 context={**context, "planning_url": planning_url},
@@ -309,11 +323,12 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
             )
 
 
-def _sync_slots(mission: Mission) -> None:
-    """Booking slots follow confirmed missions (created, or released with patients notified)."""
+def _sync_slots(mission: Mission):
+    """Booking slots follow confirmed missions (created, or released with patients notified).
+    Returns the booking's SyncResult (how many appointments were cancelled…)."""
     from renfort.booking.services import slots_sync_for_mission  # booking depends on planning
 
-    slots_sync_for_mission(mission=mission)
+    return slots_sync_for_mission(mission=mission)
 
 
 @transaction.atomic

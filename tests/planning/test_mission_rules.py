@@ -39,6 +39,44 @@ def test_a_declined_date_is_not_proposed_again(
     assert declined.history.last().comment == "Pas libre ce jour"
 
 
+def test_a_day_the_site_cancelled_is_not_planned_there_again(
+    planned,  # noqa: F811
+    ars_occitanie,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    run, site, doctor, dates = planned
+    services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    cancelled = Mission.objects.filter(doctor=doctor).order_by("date").first()
+    services.mission_transition(mission=cancelled, actor=doctor.user, to_status=M.ACCEPTED)
+    services.mission_transition(mission=cancelled, actor=ars_occitanie, to_status=M.CONFIRMED)
+    services.mission_transition(
+        mission=cancelled, actor=site.manager, to_status=M.CANCELLED, comment="Dégât des eaux"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    again = Mission.objects.filter(site=site, date=cancelled.date).exclude(pk=cancelled.pk)
+    assert not again.exists()
+    # The ARS reads who cancelled (not « le Dr … a annulé »), the site and the doctor too.
+    to_ars = Notification.objects.get(kind="mission_cancelled_ars")
+    assert to_ars.body.startswith(f"Bonjour,\n\nLe lieu d'accueil « {site.name} » a annulé")
+    assert to_ars.subject.endswith("annulée par le lieu d'accueil")
+    assert "à votre demande" in Notification.objects.get(kind="mission_cancelled_site").body
+    assert (
+        "annulée par le lieu d'accueil" in Notification.objects.get(kind="mission_cancelled").body
+    )
+
+
+def test_the_site_hears_that_a_doctor_declined(planned, ars_occitanie):  # noqa: F811
+    run, site, doctor, dates = planned
+    services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
+    mission = Mission.objects.filter(doctor=doctor).order_by("date").first()
+    services.mission_transition(mission=mission, actor=doctor.user, to_status=M.DECLINED)
+    told = Notification.objects.get(kind="mission_declined_site")
+    assert told.recipient == site.manager.email
+    assert f"Le Dr {doctor.full_name} a décliné la mission" in told.body
+    assert "elle n'aura pas lieu" in told.body
+
+
 def test_a_mission_is_marked_done_from_its_day_only(ars_occitanie):  # noqa: F811
     coming = MissionFactory(status=M.CONFIRMED)
     with pytest.raises(ValidationError, match="à partir de son jour"):
