@@ -79,6 +79,7 @@ def _day_page(request, site, the_day, doctor_days, cancel_error=None):
             "can_act": any(d.can_manage for d in doctor_days),
             "is_today": the_day == timezone.localdate(),
             "now": timezone.now(),
+            "seen_until": timezone.now() + services.SEEN_EARLY,
             "cancel_error": cancel_error or {},
         },
         status=400 if cancel_error else 200,

@@ -239,6 +239,16 @@ def mission_transition(
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
     if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():
         raise ValidationError("Cette mission est passée.")
+    if (
+        to_status == M.CANCELLED
+        and mission.appointments.filter(status__in=("seen", "excused", "no_show")).exists()
+    ):
+        # The consultation took place (patients marked on the day view): its record stays.
+        raise ValidationError(
+            "Cette consultation a commencé : des patients sont déjà marqués vus, excusés ou "
+            "absents. Marquez la mission réalisée ; pour les patients qui restent, annulez "
+            "leurs rendez-vous depuis l'agenda du jour."
+        )
     if to_status == M.DONE and mission.date > timezone.localdate():
         raise ValidationError(
             "Une mission ne peut être marquée réalisée qu'à partir de son jour : "

@@ -430,8 +430,32 @@ def test_absent_is_offered_only_once_the_appointment_time_has_come(client, missi
     page = client.get(day_url(mission)).text
     row = page[page.index("FICTIF Camille") :]
     row = row[: row.index("</tr>")]
-    assert 'value="seen"' in row and 'value="excused"' in row
-    assert 'value="no_show"' not in row
+    # Seen: from an hour before (an early patient). Excused and absent: from the time on;
+    # before it, a patient who will not come is cancelled (the slot is offered again).
+    assert 'value="seen"' in row
+    assert 'value="no_show"' not in row and 'value="excused"' not in row
+
+
+def test_marks_follow_the_clock_of_the_appointment(mission):
+    start = datetime.combine(mission.date, time(15, 0), tzinfo=PARIS)
+    appointment = book(free_slot(mission))
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=start, end=start + timedelta(minutes=20)
+    )
+    appointment.refresh_from_db()
+    manager = mission.site.manager
+    for status, code in (("seen", "seen_early"), ("excused", "no_show_early")):
+        with pytest.raises(ValidationError) as refused:
+            appointment_mark(
+                appointment=appointment, actor=manager, status=status,
+                now=start - timedelta(hours=3),
+            )  # fmt: skip
+        assert refused.value.code == code
+    assert "annulez le rendez-vous" in str(refused.value)
+    appointment_mark(
+        appointment=appointment, actor=manager, status="seen", now=start - timedelta(minutes=30)
+    )
+    assert Appointment.objects.get(pk=appointment.pk).status == "seen"
 
 
 def test_a_walk_in_received_later_takes_the_slot_of_that_time(client):
@@ -459,3 +483,28 @@ def test_a_walk_in_received_later_takes_the_slot_of_that_time(client):
         at=now, now=now,
     )  # fmt: skip
     assert present.slot is None
+
+
+def test_a_consultation_with_patients_marked_cannot_be_cancelled(mission):
+    """Its record stays; a walk-in of a mission cancelled before anyone was marked is
+    cancelled with it (never left « à venir » on a cancelled mission)."""
+    from renfort.planning import services as planning
+
+    seen = book(free_slot(mission))
+    Appointment.objects.filter(pk=seen.pk).update(status="seen")
+    with pytest.raises(ValidationError, match="Cette consultation a commencé"):
+        planning.mission_transition(
+            mission=mission, actor=mission.doctor.user, to_status="cancelled",
+            comment="Panne de voiture",
+        )  # fmt: skip
+    Appointment.objects.filter(pk=seen.pk).update(status="booked")
+    walk_in = Appointment.objects.create(
+        mission=mission, site=mission.site, doctor=mission.doctor, walk_in=True,
+        start=seen.start, end=seen.end, last_name="Passant", first_name="Jacques",
+    )  # fmt: skip
+    planning.mission_transition(
+        mission=mission, actor=mission.doctor.user, to_status="cancelled",
+        comment="Panne de voiture",
+    )  # fmt: skip
+    assert Appointment.objects.get(pk=walk_in.pk).status == "cancelled"
+    assert Appointment.objects.get(pk=seen.pk).status == "cancelled"

@@ -12,7 +12,7 @@ from .appointments import (
     patient_check,
     patient_of,
 )
-from .day import appointment_mark, appointment_walk_in_add, walk_in_default_time
+from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_default_time
 from .retention import appointment_reminders_send, appointments_purge
 from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission
 from .waitlist import (
@@ -26,6 +26,7 @@ from .waitlist import (
 
 __all__ = [
     "REASON_MAX",
+    "SEEN_EARLY",
     "Patient",
     "SyncResult",
     "appointment_book",

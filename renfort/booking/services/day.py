@@ -41,6 +41,10 @@ def walk_in_default_time(mission: Mission, now: datetime | None = None) -> str:
     return timezone.localtime(at, mission.site.tz).strftime("%H:%M")
 
 
+# A patient may be seen a little before their time (they came early), not hours before.
+SEEN_EARLY = timedelta(hours=1)
+
+
 @transaction.atomic
 def appointment_mark(
     *, appointment: Appointment, actor, status: str, reason: str = "", now: datetime | None = None
@@ -62,11 +66,21 @@ def appointment_mark(
             "partir de son jour (pour l'annuler, indiquez un motif).",
             code="mark_future",
         )
-    if status == A.NO_SHOW and appointment.start > (now or timezone.now()):
+    now = now or timezone.now()
+    at = f"{timezone.localtime(appointment.start, tz):%Hh%M}"
+    if status in (A.NO_SHOW, A.EXCUSED) and appointment.start > now:
+        # Before the time, a patient who will not come is cancelled: the slot goes back to
+        # the search and the waiting list.
         raise ValidationError(
-            "Un patient n'est marqué absent qu'à partir de l'heure de son rendez-vous "
-            f"({timezone.localtime(appointment.start, tz):%Hh%M}).",
+            f"Un patient n'est marqué {'absent' if status == A.NO_SHOW else 'excusé'} qu'à "
+            f"partir de l'heure de son rendez-vous ({at}). S'il a prévenu qu'il ne viendra pas, "
+            "annulez le rendez-vous : le créneau sera proposé à d'autres patients.",
             code="no_show_early",
+        )
+    if status == A.SEEN and appointment.start - SEEN_EARLY > now:
+        raise ValidationError(
+            f"Un patient n'est marqué vu qu'à partir d'une heure avant son rendez-vous ({at}).",
+            code="seen_early",
         )
     AppointmentHistory.objects.create(
         appointment=appointment,

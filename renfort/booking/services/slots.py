@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from renfort.core.text import count
@@ -143,8 +143,11 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
         else "Les horaires de la consultation ont changé."
     )
     cancelled = 0
+    lost_appointments = Q(slot__in=[s.pk for s in lost])
+    if mission.status != MissionStatus.CONFIRMED:  # walk-ins too (no slot) when cancelled
+        lost_appointments |= Q(mission=mission, slot__isnull=True)
     for appointment in Appointment.objects.select_for_update().filter(
-        slot__in=[s.pk for s in lost], status=A.BOOKED
+        lost_appointments, status=A.BOOKED
     ):
         _cancel(appointment, by=CancelledBy.SYSTEM, actor=None, reason=reason, now=now)
         cancelled += 1
