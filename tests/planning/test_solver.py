@@ -295,6 +295,16 @@ def test_housing_beds():
     assert result.unplanned_volunteers[0].reason == (
         "Besoin d'hébergement : aucun lieu accessible n'en propose"
     )
+    # A reachable site has a bed but is closed on the volunteer's dates: said so.
+    p = problem(
+        zones=[zone(1)],
+        sites=[site(20, 1), site(30, 1, housing_beds=1)],
+        site_days=opening(20, 3) + opening(30, 4),
+        volunteers=[volunteer(1, full(3), needs_housing=True)],
+    )
+    assert solved(p).unplanned_volunteers[0].reason == (
+        "Besoin d'hébergement : les lieux accessibles avec hébergement n'ouvrent pas à ses dates"
+    )
 
 
 def test_fixed_mission_is_kept_and_counts_in_every_constraint():

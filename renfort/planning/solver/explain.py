@@ -31,6 +31,9 @@ CONSECUTIVE = "Jours consécutifs sur le même lieu (hébergement)"
 NO_AVAILABILITY = "Aucune disponibilité ce mois-ci"
 NO_OPEN_SITE = "Aucun lieu accessible ouvert à ses dates de disponibilité"
 NO_HOUSING = "Besoin d'hébergement : aucun lieu accessible n'en propose"
+NO_HOUSING_OPEN = (
+    "Besoin d'hébergement : les lieux accessibles avec hébergement n'ouvrent pas à ses dates"
+)
 SITES_TAKEN = "Lieux accessibles déjà complets ou mieux servis par d'autres volontaires"
 
 ZONE_NO_SITE = "Aucun lieu d'accueil actif dans la zone"
@@ -204,7 +207,8 @@ def volunteer_reason(prep: Prepared, volunteer: Volunteer) -> str:
     if volunteer.needs_housing and not any(
         prep.sites[site_id].housing_beds >= 1 for site_id in open_sites
     ):
-        return NO_HOUSING
+        with_beds = any(prep.sites[site_id].housing_beds >= 1 for site_id in reachable)
+        return NO_HOUSING_OPEN if with_beds else NO_HOUSING
     return SITES_TAKEN
 
 
