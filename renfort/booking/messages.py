@@ -21,7 +21,7 @@ SUBJECTS = {
     "cancelled_by_staff": "Votre rendez-vous {reference} est annulé — trouvez un autre créneau",
     "reminder": "Rappel : votre rendez-vous {reference}",
     "waitlist_registered": "Vous êtes inscrit(e) sur la liste d'attente",
-    "waitlist_offer": "Un créneau s'est libéré pour vous",
+    "waitlist_offer": "Un créneau est disponible pour vous",
     "waitlist_offer_withdrawn": "Le créneau proposé n'est plus disponible",
 }
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).

@@ -442,7 +442,7 @@ def offer(request, secret: str):
                 request,
                 "booking/offer.html",
                 {
-                    "title": "Un créneau s'est libéré",
+                    "title": "Un créneau est disponible",
                     "offer": found,
                     # Taken meanwhile by someone who confirmed first: no invitation to book it.
                     "slot_taken": found.slot.status != "available",

@@ -435,6 +435,9 @@ def test_an_offer_of_a_consultation_cancelled_is_withdrawn_told_and_not_counted(
     waitlist_offer_slots(slots=[slot], now=timezone.now())
     offer = WaitingListOffer.objects.get(entry=entry)
     assert WaitingListEntry.objects.get(pk=entry.pk).offers_sent == 1
+    sms = Notification.objects.get(kind="booking_waitlist_offer", channel="sms").body
+    deadline = timezone.localtime(offer.expires_at)
+    assert f"Confirmez avant le {deadline:%d/%m} à {deadline:%Hh%M}" in sms  # a dated deadline
     mission.status = MissionStatus.CANCELLED
     mission.save(update_fields=["status"])
     slots_sync_for_mission(mission=mission)
