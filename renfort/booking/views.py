@@ -109,18 +109,37 @@ def site_slots(request, pk: int):
         )
 
 
+class SlotGone(Http404):
+    """A slot that no longer exists (consultation cancelled or re-timed, site closed)."""
+
+
 def _bookable_slot_or_404(pk: int) -> Slot:
-    return get_object_or_404(
-        Slot.objects.select_related("site__commune", "doctor").filter(
-            site__in=Site.objects.active()
-        ),
-        pk=pk,
+    slot = (
+        Slot.objects.select_related("site__commune", "doctor")
+        .filter(site__in=Site.objects.active(), pk=pk)
+        .exclude(status="cancelled")
+        .first()
     )
+    if slot is None:
+        raise SlotGone("Créneau introuvable.")
+    return slot
+
+
+def _slot_gone(request) -> HttpResponse:
+    """The page of a slot that no longer exists: says why it may be and where to go (404)."""
+    return render(request, "booking/slot_gone.html", {"title": "Créneau supprimé"}, status=404)
 
 
 def book(request, pk: int):
     """The booking form. A valid POST goes straight to the service (which answers "slot gone"
     for a slot of an inactive site); the slot is read for display only when the form is shown."""
+    try:
+        return _book_page(request, pk)
+    except SlotGone:
+        return _slot_gone(request)
+
+
+def _book_page(request, pk: int):
     data = request.POST if request.method == "POST" else None
     form = BookingForm(data)
     token_form = TokenForm(data)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renfort.booking.models import Appointment, WaitingListEntry, WaitingListOffer
+from renfort.booking.models import Appointment, Slot, WaitingListEntry, WaitingListOffer
 from renfort.booking.selectors import Origin, reference_cache_clear, slots_search
 from renfort.booking.services import appointment_cancel
 from renfort.territories.models import Commune
@@ -588,3 +588,15 @@ def test_a_waiting_list_link_to_an_unknown_site_says_so(client):
     )
     response = client.get(reverse("booking:waitlist"), follow=True)
     assert "cherchez d'abord un lieu de consultation" in htmllib.unescape(response.text)
+
+
+def test_a_slot_that_no_longer_exists_says_so(client, mission):
+    """Cancelled (kept for its history) or deleted: the same page, without « votre rendez-vous
+    est bien enregistré »."""
+    slot = free_slot(mission)
+    Slot.objects.filter(pk=slot.pk).update(status="cancelled")
+    for pk in (slot.pk, 987654):
+        page = client.get(reverse("booking:book", args=[pk]))
+        text = htmllib.unescape(page.text)
+        assert page.status_code == 404 and "Ce créneau n'existe plus" in text
+        assert "bien enregistré" not in text
