@@ -154,6 +154,18 @@ def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]
     return declined | removed
 
 
+def _run_message(created: int, kept_drafts: int) -> str:
+    """« 66 nouvelles propositions et 1 proposition conservée (verrouillée) » — the count
+    matches the publication button, which counts both."""
+    new = count(created, "mission proposée", "missions proposées")
+    if not kept_drafts:
+        return new + "."
+    kept = count(
+        kept_drafts, "proposition verrouillée conservée", "propositions verrouillées conservées"
+    )
+    return f"{new}, plus {kept} : {created + kept_drafts} à publier."
+
+
 def _site_cancelled_days(month: date, region_code: str | None) -> set[tuple[int, date]]:
     """(site, date) where the site's manager cancelled a mission this month (water damage,
     closure…): the site is not planned again that day."""
@@ -286,7 +298,10 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     PlanningRun.objects.filter(pk=run.pk).update(
         status=PlanningRun.Status.DONE,
         progress=1.0,
-        progress_message=count(len(created), "mission proposée", "missions proposées") + ".",
+        progress_message=_run_message(
+            len(created),
+            _region_missions(run.month, run.region_id).filter(status=M.DRAFT, locked=True).count(),
+        ),
         solver_status=str(result.status),
         objective=result.objective,
         best_bound=result.best_bound,

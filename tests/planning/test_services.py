@@ -111,6 +111,11 @@ def test_rerun_keeps_locked_missions_and_drops_removed_ones(
     kept.refresh_from_db()
     assert kept.explanation.startswith("Mission verrouillée par l'ARS (conservée)")
     assert "min de trajet" in kept.explanation
+    # The run's message counts the kept proposal too, as the publication button does.
+    last = PlanningRun.objects.latest("pk")
+    assert last.progress_message == (
+        "1 mission proposée, plus 1 proposition verrouillée conservée : 2 à publier."
+    )
 
 
 def test_rerun_explains_the_published_missions_again(
