@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from renfort.accounts.models import Role
 from renfort.core.workflow import TransitionHistory, Workflow
@@ -115,6 +116,16 @@ class PlanningRun(models.Model):
         verbose_name = "calcul de planification"
         verbose_name_plural = "calculs de planification"
         ordering = ["-created_at", "-id"]
+
+    def progress_now(self, now=None) -> float:
+        """The progress to show: what the solver reported, or, while it optimises (it reports
+        nothing during its search), the share of its time limit already spent — the search
+        ends at the limit at the latest."""
+        if self.is_finished:
+            return 1.0
+        now = now or timezone.now()
+        spent = (now - self.created_at).total_seconds() / max(1, self.time_limit_seconds + 2)
+        return max(self.progress, min(0.9, 0.9 * spent))
 
     @property
     def is_finished(self) -> bool:

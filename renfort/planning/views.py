@@ -192,7 +192,7 @@ def run_status(request, pk: int):
         {
             "status": planning_run.status,
             "status_label": planning_run.get_status_display(),
-            "progress": round(planning_run.progress, 3),
+            "progress": round(planning_run.progress_now(), 3),
             "message": planning_run.progress_message,
             "finished": planning_run.is_finished,
         }

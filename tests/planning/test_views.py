@@ -291,3 +291,20 @@ def test_page_titles_are_unique_per_month_and_mission(client, ars):
     page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
     expected = f"Mission du {mission.date:%d/%m/%Y} — Dr {mission.doctor.full_name}"
     assert f"<title>{expected}, {mission.site.name}" in htmllib.unescape(page)
+
+
+def test_the_progress_moves_while_the_solver_searches(client, ars):
+    """The solver reports nothing during its search: the bar follows its time limit."""
+    run = PlanningRun.objects.create(
+        month=next_month(), region=ars.region, status=PlanningRun.Status.RUNNING,
+        progress=0.3, progress_message="Optimisation en cours", time_limit_seconds=18,
+    )  # fmt: skip
+    PlanningRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(seconds=10))
+    run.refresh_from_db()
+    assert 0.44 < run.progress_now() < 0.46  # 0.9 × 10 / 20
+    assert client.get(reverse("planning:run_status", args=[run.pk])).json()["progress"] > 0.3
+    page = client.get(reverse("planning:index"), {"mois": f"{next_month():%Y-%m}"}).content
+    assert b'disabled aria-describedby="run-wait"' in page  # no second run meanwhile
+    PlanningRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    run.refresh_from_db()
+    assert run.progress_now() == 0.9  # never « done » before it is
