@@ -160,6 +160,27 @@ def test_generate_slots_command_and_sync_all():
     assert slots_sync_all().created == 0
 
 
+def test_alternatives_to_a_cancelled_appointment_are_near_its_date_one_per_day():
+    from datetime import datetime as datetime_type
+    from datetime import time as time_type
+
+    from renfort.booking.selectors import alternative_slots
+    from tests.sites.factories import SiteFactory
+
+    today = timezone.localdate()
+    site = SiteFactory(weekdays=range(7), open_on_public_holidays=True)
+    early = mission_with_slots(date=today + timedelta(days=3), site=site)
+    near = [mission_with_slots(date=today + timedelta(days=n), site=site) for n in (19, 22, 23)]
+    around = datetime_type.combine(
+        today + timedelta(days=21), time_type(14), tzinfo=timezone.get_current_timezone()
+    )
+    found = alternative_slots(site=site, limit=3, is_priority=True, around=around)
+    # The three days nearest to the 21st (22, 23 and 19), one slot each, in date order; the
+    # slots of the 3rd (sooner, but far from the planned date) are not among them.
+    assert [s.mission_id for s in found] == [near[0].pk, near[1].pk, near[2].pk]
+    assert early.pk not in {s.mission_id for s in found}
+
+
 def test_alternatives_come_by_date_in_the_zone_the_same_site_first_on_a_day():
     from datetime import date as date_type
 

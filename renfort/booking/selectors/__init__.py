@@ -470,12 +470,22 @@ def site_bookable_slots(*, site, now=None, day: date | None = None, period: str 
 
 
 def alternative_slots(
-    *, site, now=None, exclude_mission_id=None, limit: int = 3, is_priority: bool = True
+    *,
+    site,
+    now=None,
+    exclude_mission_id=None,
+    limit: int = 3,
+    is_priority: bool = True,
+    around=None,
 ) -> list[Slot]:
-    """The first available slots at the same site or elsewhere in its priority zone, by date
-    (the same site first on a given day), that the patient may book (reserved ones only for a
-    patient without médecin traitant or in ALD): a slot in the zone next week comes before
-    one at the same site next month."""
+    """Available slots at the same site or elsewhere in its priority zone that the patient may
+    book (reserved ones only for a patient without médecin traitant or in ALD).
+
+    Without `around`: the first ones by date (the same site first on a given day), so a slot
+    in the zone next week comes before one at the same site next month. With `around` (the
+    start of a cancelled appointment): the days nearest to it, one slot per day, so that the
+    patient gets choices close to the date they had planned rather than three slots of the
+    same morning a month earlier."""
     slots = (
         bookable_slots(now=now)
         .open_to(is_priority=is_priority, now=now)
@@ -484,13 +494,37 @@ def alternative_slots(
     )
     if exclude_mission_id:
         slots = slots.exclude(mission_id=exclude_mission_id)
+    in_zone = Q(site=site)
+    if site.priority_zone_id:
+        in_zone |= Q(site__priority_zone_id=site.priority_zone_id)
+    if around is None:
+        found = _earliest_in_zone(slots, site, limit)
+    else:  # the fortnight around the planned date, else the first ones
+        window = slots.filter(
+            in_zone, start__gte=around - timedelta(days=14), start__lte=around + timedelta(days=14)
+        )
+        found = list(window[:300]) or _earliest_in_zone(slots, site, limit)
+    day = {s.pk: timezone.localtime(s.start, s.site.tz).date() for s in found}
+    if around is None:
+        found.sort(key=lambda s: (day[s.pk], s.site_id != site.pk, s.start))
+        return found[:limit]
+    target = timezone.localtime(around, site.tz).date()
+    found.sort(key=lambda s: (abs((day[s.pk] - target).days), s.site_id != site.pk, s.start))
+    chosen, days = [], set()
+    for slot in found:  # one per day first, then fill up
+        if day[slot.pk] not in days:
+            chosen.append(slot)
+            days.add(day[slot.pk])
+    chosen += [s for s in found if s not in chosen]
+    return sorted(chosen[:limit], key=lambda s: s.start)
+
+
+def _earliest_in_zone(slots, site, limit: int) -> list[Slot]:
     found = list(slots.filter(site=site)[:limit])
     if site.priority_zone_id:
         others = slots.filter(site__priority_zone_id=site.priority_zone_id).exclude(site=site)
         found += list(others[:limit])
-    day = {s.pk: timezone.localtime(s.start, s.site.tz).date() for s in found}
-    found.sort(key=lambda s: (day[s.pk], s.site_id != site.pk, s.start))
-    return found[:limit]
+    return found
 
 
 def appointment_by_secret(secret: str) -> Appointment | None:

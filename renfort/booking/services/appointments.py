@@ -456,6 +456,7 @@ def _cancel(appointment: Appointment, *, by: str, actor, reason: str, now: datet
             exclude_mission_id=None,
             limit=3,
             is_priority=appointment.is_priority,
+            around=appointment.start,
         )
         alternatives = [s for s in alternatives if freed is None or s.pk != freed.pk]
         for slot in alternatives:
