@@ -139,3 +139,29 @@ def test_the_doctors_calendar_uses_the_same_hours(client):
     ics = client.get(reverse("planning:doctor_ics")).content.decode()
     start = datetime.combine(mission.date, time(8, 30), tzinfo=PARIS).astimezone(UTC)
     assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z" in ics  # 08h30 in Paris, not 07h00
+
+
+@pytest.mark.django_db
+def test_the_doctor_is_told_when_the_site_changes_the_hours_of_a_confirmed_mission():
+    from renfort.notifications.models import Notification
+    from renfort.sites.opening import WeeklySlot
+    from renfort.sites.services import site_opening_update
+
+    site = SiteFactory(weekdays=range(7), open_on_public_holidays=True)
+    mission = MissionFactory(site=site)
+    slots_sync_for_mission(mission=mission)
+    weekly = [
+        WeeklySlot(day, period, start, end)
+        for day in range(7)
+        for period, start, end in (
+            ("morning", time(9), time(12)),
+            ("afternoon", time(14), time(15)),
+        )
+    ]
+    site_opening_update(site=site, actor=site.manager, slots=weekly, open_on_public_holidays=True)
+    told = Notification.objects.get(kind="mission_hours_changed")
+    assert told.recipient == mission.doctor.user.email
+    assert "se tient désormais de 09h00 à 12h00 et de 14h00 à 15h00" in told.body
+    # Saved again unchanged: nothing more.
+    site_opening_update(site=site, actor=site.manager, slots=weekly, open_on_public_holidays=True)
+    assert Notification.objects.filter(kind="mission_hours_changed").count() == 1

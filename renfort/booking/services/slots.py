@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from renfort.core.text import count
+from renfort.notifications.services import email_enqueue
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.selectors import site_hours_on
 
@@ -195,7 +196,33 @@ def hours_resync(*, missions: QuerySet, who: str, now: datetime | None = None) -
         left_out += [a for a in booked.order_by("start") if not fits(a.start, a.end, spans)]
     if left_out:
         raise ValidationError(_left_out_message(left_out, who=who), code="appointments_left_out")
-    return sum((slots_sync_for_mission(mission=m, now=now) for m in missions), SyncResult())
+    total = SyncResult()
+    for mission in missions:
+        result = slots_sync_for_mission(mission=mission, now=now)
+        total += result
+        if who == "site" and (result.created or result.removed):
+            _tell_doctor_new_hours(mission)
+    return total
+
+
+def _tell_doctor_new_hours(mission: Mission) -> None:
+    """The site changed its opening hours and a confirmed mission's consultation changed with
+    them: its doctor is told the new hours (their mission page and calendar file follow)."""
+    tz = mission.site.tz
+    spans = windows(mission.date, mission.period, mission_hours(mission), tz)
+    hours = " et ".join(
+        f"de {timezone.localtime(start, tz):%Hh%M} à {timezone.localtime(end, tz):%Hh%M}"
+        for start, end in spans
+    )
+    key = "-".join(f"{start:%H%M}{end:%H%M}" for start, end in spans)
+    email_enqueue(
+        kind="mission_hours_changed",
+        recipient=mission.doctor.user.email,
+        subject=f"Renfort : nouveaux horaires de votre mission du {mission.date:%d/%m/%Y}",
+        template="booking/emails/hours_changed_doctor.txt",
+        context={"mission": mission, "hours": hours},
+        dedup_key=f"mission-{mission.pk}-hours-{key}",
+    )
 
 
 def _left_out_message(appointments: list[Appointment], *, who: str) -> str:
