@@ -272,6 +272,7 @@ class MarkForm(forms.Form):
             ("cancelled", "Annulé"),
         ]
     )
+    block_slot = forms.BooleanField(required=False)
     reason = forms.CharField(
         max_length=300,
         required=False,

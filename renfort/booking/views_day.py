@@ -104,6 +104,7 @@ def mark(request, pk: int):
                 actor=request.user,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                block_slot=form.cleaned_data["block_slot"],
             )
         except ValidationError as exc:
             message = f"{_who(appointment)} : {' '.join(exc.messages)}"

@@ -508,3 +508,29 @@ def test_a_consultation_with_patients_marked_cannot_be_cancelled(mission):
     )  # fmt: skip
     assert Appointment.objects.get(pk=walk_in.pk).status == "cancelled"
     assert Appointment.objects.get(pk=seen.pk).status == "cancelled"
+
+
+def test_the_site_cancels_an_appointment_and_blocks_its_slot(client, mission, appointment):
+    """« Le médecin doit écourter sa journée »: the slot does not go back online."""
+    client.force_login(mission.site.manager)
+    url = reverse("booking:mark", args=[appointment.pk])
+    page = client.get(day_url(mission)).text
+    assert f'id="block-{appointment.pk}" name="block_slot"' in page
+    client.post(
+        url,
+        {
+            "status": "cancelled",
+            "reason": "Le médecin doit écourter sa journée",
+            "block_slot": "on",
+        },
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert Slot.objects.get(pk=appointment.slot_id).status == "blocked"
+    # Without the box, the slot goes back to the pool as before.
+    other = book(free_slot(mission), phone="+33611223344", email="autre@exemple.test")
+    client.post(
+        reverse("booking:mark", args=[other.pk]),
+        {"status": "cancelled", "reason": "Erreur de saisie du lieu"},
+    )
+    assert Slot.objects.get(pk=other.slot_id).status == "available"

@@ -414,8 +414,9 @@ def patient_of(appointment: Appointment) -> Patient:
 # --- Cancel, move, day view -------------------------------------------------------------------
 
 
-def _release_slot(appointment: Appointment, now: datetime) -> Slot | None:
-    """Put the appointment's slot back in the pool when it is still in the future."""
+def _release_slot(appointment: Appointment, now: datetime, block: bool = False) -> Slot | None:
+    """Put the appointment's slot back in the pool when it is still in the future, or block it
+    (`block`: the site or the doctor will not hold it, e.g. a shortened day)."""
     if appointment.slot_id is None:
         return None
     slot = Slot.objects.select_for_update().get(pk=appointment.slot_id)
@@ -424,12 +425,17 @@ def _release_slot(appointment: Appointment, now: datetime) -> Slot | None:
     if slot.start <= now:
         return None
     mission_ok = Mission.objects.filter(pk=slot.mission_id, status=MissionStatus.CONFIRMED).exists()
-    slot.status = SlotStatus.AVAILABLE if mission_ok else SlotStatus.CANCELLED
+    if not mission_ok:
+        slot.status = SlotStatus.CANCELLED
+    else:
+        slot.status = SlotStatus.BLOCKED if block else SlotStatus.AVAILABLE
     slot.save(update_fields=["status", "updated_at"])
-    return slot if mission_ok else None
+    return slot if slot.status == SlotStatus.AVAILABLE else None
 
 
-def _cancel(appointment: Appointment, *, by: str, actor, reason: str, now: datetime) -> Slot | None:
+def _cancel(
+    appointment: Appointment, *, by: str, actor, reason: str, now: datetime, block: bool = False
+) -> Slot | None:
     AppointmentHistory.objects.create(
         appointment=appointment,
         from_status=appointment.status,
@@ -441,7 +447,7 @@ def _cancel(appointment: Appointment, *, by: str, actor, reason: str, now: datet
     appointment.cancelled_by = by
     appointment.status_reason = reason[:300]
     appointment.save(update_fields=["status", "cancelled_by", "status_reason", "updated_at"])
-    freed = _release_slot(appointment, now)
+    freed = _release_slot(appointment, now, block=block)
     if by == CancelledBy.PATIENT:
         messages.notify_appointment(
             appointment,
@@ -479,10 +485,12 @@ def appointment_cancel(
     actor=None,
     reason: str = "",
     now: datetime | None = None,
+    block_slot: bool = False,
 ) -> Appointment:
     """Cancel an appointment. The patient (secret link) until the cut-off (1 h before); the
     site manager or the doctor at any time, with a reason. The freed slot goes back to the pool
-    at once and is offered to the waiting list."""
+    at once and is offered to the waiting list, unless the site or the doctor blocks it
+    (`block_slot`: they will not hold that time)."""
     now = now or timezone.now()
     reason = " ".join((reason or "").split())
     if by in (CancelledBy.SITE, CancelledBy.DOCTOR):
@@ -510,7 +518,8 @@ def appointment_cancel(
             "appelez le lieu de consultation.",
             code="cutoff",
         )
-    freed = _cancel(appointment, by=by, actor=actor, reason=reason, now=now)
+    block = block_slot and by in (CancelledBy.SITE, CancelledBy.DOCTOR)
+    freed = _cancel(appointment, by=by, actor=actor, reason=reason, now=now, block=block)
     if freed:
         from .waitlist import waitlist_offer_slots
 

@@ -47,15 +47,27 @@ SEEN_EARLY = timedelta(hours=1)
 
 @transaction.atomic
 def appointment_mark(
-    *, appointment: Appointment, actor, status: str, reason: str = "", now: datetime | None = None
+    *,
+    appointment: Appointment,
+    actor,
+    status: str,
+    reason: str = "",
+    now: datetime | None = None,
+    block_slot: bool = False,
 ) -> Appointment:
-    """Day view: seen, excused, no-show, or cancelled (with a reason, patient notified)."""
+    """Day view: seen, excused, no-show, or cancelled (with a reason, patient notified; the
+    slot blocked with `block_slot`)."""
     if not can_manage_appointment(actor, appointment):
         raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
     if status == A.CANCELLED:
         by = CancelledBy.DOCTOR if has_role(actor, Role.DOCTOR) else CancelledBy.SITE
         return appointment_cancel(
-            appointment=appointment, by=by, actor=actor, reason=reason, now=now
+            appointment=appointment,
+            by=by,
+            actor=actor,
+            reason=reason,
+            now=now,
+            block_slot=block_slot,
         )
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     APPOINTMENT_WORKFLOW.check(appointment.status, status, actor.role)
