@@ -441,6 +441,15 @@ def _done_message(user, mission: Mission) -> str:
     return f"Mission du {day} : {mission.get_status_display().lower()}."
 
 
+def _explanation_for(user, mission: Mission) -> str:
+    """Why this mission. « … (conservée) » is the planning's word for a mission a new
+    calculation kept: the ARS's, not the doctor's or the site's."""
+    if has_role(user, *PLANNER_ROLES):
+        return mission.explanation
+    parts = [p for p in mission.explanation.split(", ") if not p.endswith("(conservée)")]
+    return ", ".join(parts)
+
+
 def _history_for(user, mission: Mission) -> list:
     """The ARS reads the whole history. The doctor and the site read it from the publication
     on, with the reasons of refusals and cancellations only (the tool's drafts and the ARS's
@@ -474,6 +483,7 @@ def mission_detail(request, pk: int):
             "mission": mission,
             "site": mission.site,
             "history": _history_for(request.user, mission),
+            "explanation": _explanation_for(request.user, mission),
             "actions": _actions(request.user, mission),
             "booked": selectors.mission_booked_appointments(mission),
             "hours": selectors.mission_hours(mission)

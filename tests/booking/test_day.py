@@ -508,6 +508,11 @@ def test_a_consultation_with_patients_marked_cannot_be_cancelled(mission):
     )  # fmt: skip
     assert Appointment.objects.get(pk=walk_in.pk).status == "cancelled"
     assert Appointment.objects.get(pk=seen.pk).status == "cancelled"
+    from renfort.notifications.models import Notification
+
+    told = Notification.objects.get(kind="booking_cancelled_by_staff", channel="email").body
+    assert "est annulé : la consultation du médecin a été annulée." in told
+    assert "par Renfort" not in told
 
 
 def test_the_site_cancels_an_appointment_and_blocks_its_slot(client, mission, appointment):

@@ -510,7 +510,14 @@ def test_low_coverage_reason():
         travel={(1, 10): 35, (2, 10): 35},
     )
     reasons = [a.reason for a in solved(p).assignments]
-    assert reasons == ["Zone peu couverte (2 j pour 120 000 hab.), 35 min de trajet"] * 2
+    assert (
+        reasons
+        == [
+            "Zone peu couverte : 2 jours de consultation ce mois pour 120 000 habitants, "
+            "35 min de trajet"
+        ]
+        * 2
+    )
 
 
 def test_progress_is_reported():

@@ -308,3 +308,10 @@ def test_the_progress_moves_while_the_solver_searches(client, ars):
     PlanningRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
     run.refresh_from_db()
     assert run.progress_now() == 0.9  # never « done » before it is
+
+
+def test_the_doctor_reads_why_without_the_planning_words(client):
+    mission = MissionFactory(explanation="Mission confirmée (conservée), 35 min de trajet")
+    client.force_login(mission.doctor.user)
+    page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
+    assert "Pourquoi cette mission : 35 min de trajet" in page and "(conservée)" not in page

@@ -153,9 +153,11 @@ def explain_assignments(
             if total - HALF_DAYS[m.period] / 2 <= 0:
                 parts.append(NO_OTHER_DAY)
             else:
-                label = "Zone peu couverte" if 2 * total <= need_scale(zone) else "Renfort de zone"
+                label = "Zone peu couverte" if 2 * total <= need_scale(zone) else "Zone à renforcer"
+                days = format_days(total)
                 parts.append(
-                    f"{label} ({format_days(total)} j pour {format_count(zone.population)} hab.)"
+                    f"{label} : {days} jour{'s' if total >= 2 else ''} de consultation ce mois "
+                    f"pour {format_count(zone.population)} habitants"
                 )
         volunteer = prep.volunteers.get(m.volunteer_id)
         if volunteer is not None and m.site_id in volunteer.preferred_site_ids:
