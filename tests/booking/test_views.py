@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renfort.booking.models import Appointment, Slot, WaitingListEntry, WaitingListOffer
+from renfort.booking.models import Appointment, Slot
 from renfort.booking.selectors import Origin, reference_cache_clear, slots_search
 from renfort.booking.services import appointment_cancel
 from renfort.territories.models import Commune
@@ -18,7 +18,6 @@ from tests.factories import commune
 from tests.sites.factories import SiteFactory, open_every_day_site
 
 from .factories import (
-    WaitingListEntryFactory,
     book,
     free_slot,
     mission_with_slots,
@@ -326,73 +325,6 @@ def test_ics_download(client, mission):
     assert b"BEGIN:VCALENDAR" in response.content
 
 
-# --- Waiting list and offers ---------------------------------------------------------------
-
-
-def test_waitlist_registration_page(client, mission):
-    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
-    page = htmllib.unescape(client.get(url).text)
-    assert "Pour recevoir par SMS les créneaux qui se libèrent" in page
-    assert "pour cette inscription sur la liste d'attente" in page
-    assert "fichier d'agenda" not in page and "pour ce rendez-vous" not in page
-    data = {
-        **patient_data(),
-        "start_date": mission.date.isoformat(),
-        "end_date": (mission.date + timedelta(days=7)).isoformat(),
-        "token": str(uuid.uuid4()),
-    }
-    response = client.post(url, data)
-    # Post/Redirect/Get: the page of the registration (reloading it sends nothing again).
-    entry = WaitingListEntry.objects.get()
-    done = reverse("booking:waitlist_done", args=[entry.secret])
-    assert response.status_code == 302 and response.url == done + "?nouvelle=1"
-    page = htmllib.unescape(client.get(response.url).text)
-    assert "Vous êtes inscrit(e)" in page and "Inscription enregistrée du" in page
-    assert f"Lieu : {mission.site.name}" in page
-    assert "no-store" in client.get(response.url)["Cache-Control"]
-    again = client.post(url, data)
-    # The same form sent twice: the same registration, whose page (and leave link) is never
-    # shown again to whoever sends these details.
-    assert again.url == reverse("booking:waitlist_known")
-    page = htmllib.unescape(client.get(again.url).text)
-    assert "Vous étiez déjà inscrit(e)" in page and entry.secret not in page
-    # The same token with another person: refused, the first registration is not revealed.
-    other = client.post(url, {**data, **patient_data(last_name="Autre", email="a@example.fr")})
-    assert other.status_code == 200 and entry.secret not in other.text
-    assert "Ce formulaire a déjà servi" in htmllib.unescape(other.text)
-    assert client.get(reverse("booking:waitlist_done", args=["x" * 32])).status_code == 404
-    assert WaitingListEntry.objects.count() == 1
-
-
-def test_waitlist_without_site_redirects_to_search(client):
-    assert client.get(reverse("booking:waitlist")).url == SEARCH
-
-
-def test_offer_page_accept(client, mission):
-    entry = WaitingListEntryFactory(site=mission.site)
-    appointment = book(free_slot(mission), phone="+33612000005", email="x@exemple.test")
-    appointment_cancel(appointment=appointment)
-    offer = WaitingListOffer.objects.get(entry=entry)
-    url = reverse("booking:offer", args=[offer.secret])
-    assert "Je prends ce rendez-vous" in client.get(url).text
-    response = client.post(url)
-    mine = Appointment.objects.get(last_name=entry.last_name)
-    assert response.url == reverse("booking:manage", args=[mine.secret])
-    again = client.post(url, follow=True)  # a second click, a reload
-    assert "n'est plus valable" not in again.text and "fr-alert--error" not in again.text
-    assert f"votre rendez-vous {mine.reference} est confirmé" in again.text
-    assert reverse("booking:manage", args=[mine.secret]) in again.text
-
-
-def test_waitlist_leave_page(client, mission):
-    entry = WaitingListEntryFactory(site=mission.site)
-    url = reverse("booking:waitlist_leave", args=[entry.secret])
-    assert client.get(url).status_code == 200
-    client.post(url)
-    entry.refresh_from_db()
-    assert entry.status == "cancelled"
-
-
 def test_commune_helper_is_in_programme():
     assert commune("81124").name == "Lacaune"
 
@@ -554,23 +486,6 @@ def test_a_name_shared_by_several_communes_offers_the_others(client, mission):
     assert not client.get(SEARCH, {"q": "Lacaune"}).context.get("homonyms")
 
 
-def test_waitlist_for_a_removed_zone_is_refused(client, mission):
-    zone = mission.site.priority_zone
-    url = reverse("booking:waitlist") + f"?zone={zone.pk}"
-    assert "Tous les lieux de la zone" in htmllib.unescape(client.get(url).text)
-    zone.removed_at = timezone.now()
-    zone.save(update_fields=["removed_at"])
-    assert client.get(url).url == SEARCH
-    data = {
-        **patient_data(),
-        "start_date": mission.date.isoformat(),
-        "end_date": (mission.date + timedelta(days=7)).isoformat(),
-        "token": str(uuid.uuid4()),
-    }
-    assert client.post(url, data).url == SEARCH
-    assert not WaitingListEntry.objects.exists()
-
-
 def test_a_patient_name_with_an_emoji_is_refused(client, mission):
     url = reverse("booking:book", args=[free_slot(mission).pk])
     response = client.post(url, {**patient_data(last_name="Dupont😀"), "token": str(uuid.uuid4())})
@@ -579,15 +494,6 @@ def test_a_patient_name_with_an_emoji_is_refused(client, mission):
         response.text
     )
     assert not Appointment.objects.exists()
-
-
-def test_a_waiting_list_link_to_an_unknown_site_says_so(client):
-    response = client.get(reverse("booking:waitlist"), {"site": "99999"}, follow=True)
-    assert "Ce lieu de consultation n'existe pas ou ne reçoit plus de patients" in (
-        htmllib.unescape(response.text)
-    )
-    response = client.get(reverse("booking:waitlist"), follow=True)
-    assert "cherchez d'abord un lieu de consultation" in htmllib.unescape(response.text)
 
 
 def test_a_slot_that_no_longer_exists_says_so(client, mission):
