@@ -162,6 +162,12 @@ def weekly_openings_replace(*, site: Site, slots: list[opening.WeeklySlot]) -> N
     )
 
 
+ACCOUNT_EXISTS = (
+    "Un compte existe déjà avec cette adresse : si c'est le vôtre, connectez-vous pour déclarer "
+    "un autre lieu ; sinon, indiquez une autre adresse."
+)
+
+
 def manager_get_or_create(
     *, email: str, password: str | None = None, first_name: str = "", last_name: str = ""
 ) -> tuple[User, bool]:
@@ -242,21 +248,16 @@ def site_declare(
     if actor_role == Role.SITE_MANAGER:
         manager, created_account = actor, False
     else:
+        if not by_ars and User.objects.filter(email__iexact=manager_email.strip()).exists():
+            # The public form never tells what kind of account an address has (a doctor, an
+            # agent): one message for every existing account.
+            raise ValidationError({"manager_email": [ACCOUNT_EXISTS]})
         manager, created_account = manager_get_or_create(
             email=manager_email,
             password=None if by_ars else manager_password,
             first_name=manager_first_name,
             last_name=manager_last_name,
         )
-        if created_account is False and not by_ars:
-            raise ValidationError(
-                {
-                    "manager_email": [
-                        "Un compte existe déjà avec cette adresse : connectez-vous pour "
-                        "déclarer un autre lieu."
-                    ]
-                }
-            )
     site = Site(
         **{k: v for k, v in clean.items() if k in EDITABLE_FIELDS},
         manager=manager,
