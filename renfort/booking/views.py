@@ -117,7 +117,7 @@ def _bookable_slot_or_404(pk: int) -> Slot:
     slot = (
         Slot.objects.select_related("site__commune", "doctor")
         .filter(site__in=Site.objects.active(), pk=pk)
-        .exclude(status="cancelled")
+        .exclude(status__in=("cancelled", "blocked"))  # no longer offered to patients
         .first()
     )
     if slot is None:
@@ -461,7 +461,9 @@ def offer(request, secret: str):
                 request,
                 "booking/offer.html",
                 {
-                    "title": "Un créneau est disponible",
+                    "title": "Proposition annulée"
+                    if found.status == "withdrawn"
+                    else "Un créneau est disponible",
                     "offer": found,
                     # Taken meanwhile by someone who confirmed first: no invitation to book it.
                     "slot_taken": found.slot.status != "available",

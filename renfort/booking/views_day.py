@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from renfort.accounts.permissions import role_required
 from renfort.planning.models import Mission
+from renfort.planning.permissions import can_act_on_mission
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 
@@ -132,7 +133,12 @@ def _day_again(request, appointment, message: str, reason: str):
             site,
             the_day,
             doctor_days,
-            cancel_error={"pk": appointment.pk, "message": message, "reason": reason},
+            cancel_error={
+                "pk": appointment.pk,
+                "message": message,
+                "reason": reason,
+                "block": bool(request.POST.get("block_slot")),  # the box as ticked
+            },
         )
 
 
@@ -164,8 +170,10 @@ def _marked(appointment, status: str) -> str:
 @role_required(*DAY_VIEW_ROLES)
 def walk_in(request, pk: int):
     mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
-    if not can_manage_mission_day(request.user, mission):
-        raise Http404  # another site's mission: not even its date is told
+    if not can_manage_mission_day(request.user, mission) or not can_act_on_mission(
+        request.user, mission
+    ):
+        raise Http404  # another site's mission, or a draft: not even its date is told
     form = WalkInForm(request.POST)
     if form.is_valid():
         at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=mission.site.tz)

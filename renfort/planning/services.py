@@ -225,6 +225,11 @@ def _check_capacity(mission: Mission) -> None:
             )
 
 
+def mission_has_marked_patients(mission: Mission) -> bool:
+    """Patients already marked seen, excused or absent: the consultation took place."""
+    return mission.appointments.filter(status__in=("seen", "excused", "no_show")).exists()
+
+
 @transaction.atomic
 def mission_transition(
     *, mission: Mission, actor: User, to_status: str, comment: str = ""
@@ -239,10 +244,7 @@ def mission_transition(
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
     if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():
         raise ValidationError("Cette mission est passée.")
-    if (
-        to_status == M.CANCELLED
-        and mission.appointments.filter(status__in=("seen", "excused", "no_show")).exists()
-    ):
+    if to_status == M.CANCELLED and mission_has_marked_patients(mission):
         # The consultation took place (patients marked on the day view): its record stays.
         raise ValidationError(
             "Cette consultation a commencé : des patients sont déjà marqués vus, excusés ou "

@@ -65,6 +65,8 @@ def _scope(request) -> tuple[date, str | None, str]:
     if has_role(user, Role.ARS_AGENT):
         asked = data.get("region", "")
         if asked and asked != user.region_id:
+            if not Region.objects.filter(pk=asked[:3]).exists():
+                raise BadRequest("Région inconnue : choisissez-la dans la liste.")
             raise PermissionDenied("Vous ne pouvez planifier que votre région.")
         region = user.region_id
     else:
@@ -100,13 +102,19 @@ def _back(month: date, region: str, anchor: str = "") -> HttpResponse:
 
 
 def _actions(user, mission) -> list[dict]:
+    """What the user may do on the mission, as the services accept it."""
     if not can_act_on_mission(user, mission):
         return []
     today = timezone.localdate()
+    started = mission.date <= today and services.mission_has_marked_patients(
+        mission
+    )  # a consultation under way is not cancelled
     return [
         {"to": t, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED}
         for t in MISSION_WORKFLOW.targets(mission.status, user.role)
-        if t in ACTION_LABELS and not (t == M.DONE and mission.date > today)
+        if t in ACTION_LABELS
+        and not (t == M.DONE and mission.date > today)
+        and not (t == M.CANCELLED and started)
     ]
 
 
@@ -170,10 +178,18 @@ def run(request):
     month, region_code, region = _scope(request)
     try:
         limit = int(request.POST.get("time_limit", "20"))
-        services.planning_run_create(
+        asked_at = timezone.now()
+        run = services.planning_run_create(
             month=month, region_code=region_code, actor=request.user, time_limit_seconds=limit
         )
-        messages.info(request, "Calcul lancé : la proposition s'affiche dès qu'il est terminé.")
+        if run.created_at < asked_at:  # the calculation already running goes on
+            messages.info(
+                request,
+                "Un calcul de ce mois est déjà en cours : la proposition s'affiche dès qu'il "
+                "est terminé.",
+            )
+        else:
+            messages.info(request, "Calcul lancé : la proposition s'affiche dès qu'il est terminé.")
     except ValueError:
         messages.error(request, "La durée de calcul doit être un nombre de secondes.")
     except (ValidationError, PermissionDenied) as exc:

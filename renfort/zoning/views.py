@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,6 +117,8 @@ def _managed_region(user, code: str | None) -> Region | None:
     """The region whose zones the page shows: the ARS agent's own, or the one asked for."""
     if has_role(user, Role.ARS_AGENT):
         if code and code != user.region_id:  # a named region outside the agent's (CONVENTIONS)
+            if not Region.objects.filter(pk=code[:3]).exists():
+                raise BadRequest("Région inconnue : choisissez-la dans la liste.")
             raise PermissionDenied("Vous ne gérez que les zones prioritaires de votre région.")
         return get_object_or_404(Region, code=user.region_id)
     return selectors.programme_region(code)

@@ -166,7 +166,7 @@ def test_blocked_slot_cannot_be_booked(mission):
     slot.save()
     with pytest.raises(ValidationError) as exc_info:
         book(slot)
-    assert codes(exc_info) == "slot_taken"
+    assert codes(exc_info) == "slot_gone"  # « n'est plus proposé aux patients »
 
 
 def test_reserved_slot_is_refused_to_a_patient_with_medecin_traitant_before_release(mission):

@@ -153,10 +153,11 @@ def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appoin
     assert f'<p class="fr-error-text" id="reason-{appointment.pk}-error">{who} : Indiquez' in page
     assert 'value="Ab" aria-invalid="true"' in page and "<title>Erreur — Rendez-vous du" in page
     long_reason = "Fermeture " + "x" * 300  # over 300 characters: said, and kept as typed
-    response = client.post(url, {"status": "cancelled", "reason": long_reason})
+    response = client.post(url, {"status": "cancelled", "reason": long_reason, "block_slot": "on"})
     page = htmllib.unescape(response.text)
     assert response.status_code == 400 and "Le motif doit tenir en 300 caractères" in page
     assert f'value="{long_reason}"' in page
+    assert f'id="block-{appointment.pk}" name="block_slot" checked' in page  # as ticked
     response = client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
     assert response.url.endswith(f"#appointment-{appointment.pk}")
     page = htmllib.unescape(client.get(response.url).text)
@@ -539,3 +540,17 @@ def test_the_site_cancels_an_appointment_and_blocks_its_slot(client, mission, ap
         {"status": "cancelled", "reason": "Erreur de saisie du lieu"},
     )
     assert Slot.objects.get(pk=other.slot_id).status == "available"
+
+
+def test_a_walk_in_on_a_draft_consultation_is_a_404(client):
+    from tests.planning.factories import MissionFactory
+
+    draft = MissionFactory(status="draft", date=timezone.localdate())
+    for user in (draft.doctor.user, draft.site.manager):
+        client.force_login(user)
+        response = client.post(
+            reverse("booking:walk_in", args=[draft.pk]),
+            {"last_name": "Passage", "first_name": "Alex", "time": "10:05"},
+        )
+        assert response.status_code == 404  # its site and date are not told
+    assert not Appointment.objects.exists()

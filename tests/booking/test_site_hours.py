@@ -165,3 +165,9 @@ def test_the_doctor_is_told_when_the_site_changes_the_hours_of_a_confirmed_missi
     # Saved again unchanged: nothing more.
     site_opening_update(site=site, actor=site.manager, slots=weekly, open_on_public_holidays=True)
     assert Notification.objects.filter(kind="mission_hours_changed").count() == 1
+    # Changed, then back to hours told before: one email per change.
+    later = [WeeklySlot(w.weekday, w.period, w.start, time(16)) if w.period == "afternoon" else w
+             for w in weekly]  # fmt: skip
+    site_opening_update(site=site, actor=site.manager, slots=later, open_on_public_holidays=True)
+    site_opening_update(site=site, actor=site.manager, slots=weekly, open_on_public_holidays=True)
+    assert Notification.objects.filter(kind="mission_hours_changed").count() == 3

@@ -499,10 +499,19 @@ def test_a_patient_name_with_an_emoji_is_refused(client, mission):
 def test_a_slot_that_no_longer_exists_says_so(client, mission):
     """Cancelled (kept for its history) or deleted: the same page, without « votre rendez-vous
     est bien enregistré »."""
-    slot = free_slot(mission)
+    slot, blocked = free_slot(mission), slots_of(mission, status="available")[-1]
     Slot.objects.filter(pk=slot.pk).update(status="cancelled")
-    for pk in (slot.pk, 987654):
+    Slot.objects.filter(pk=blocked.pk).update(status="blocked")  # « ne plus proposer »
+    for pk in (slot.pk, blocked.pk, 987654):
         page = client.get(reverse("booking:book", args=[pk]))
         text = htmllib.unescape(page.text)
         assert page.status_code == 404 and "Ce créneau n'existe plus" in text
         assert "bien enregistré" not in text
+
+
+def test_moving_onto_a_blocked_slot_says_it_is_no_longer_offered(client, mission):
+    appointment = book(free_slot(mission))
+    blocked = slots_of(mission, status="available")[-1]
+    Slot.objects.filter(pk=blocked.pk).update(status="blocked")
+    page = client.post(reverse("booking:move", args=[appointment.secret]), {"slot": blocked.pk})
+    assert "n'est plus proposé aux patients" in htmllib.unescape(page.text)

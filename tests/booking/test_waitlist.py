@@ -450,3 +450,5 @@ def test_an_offer_of_a_consultation_cancelled_is_withdrawn_told_and_not_counted(
     assert "vous restez inscrit(e) sur la liste d'attente" in told.get(channel="email").body
     page = htmllib.unescape(client.get(reverse("booking:offer", args=[offer.secret])).text)
     assert "la consultation a été annulée" in page and "Je prends ce rendez-vous" not in page
+    assert "<h1>Ce créneau ne vous est plus proposé</h1>" in page
+    assert "Un créneau est disponible" not in page

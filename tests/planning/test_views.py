@@ -64,6 +64,11 @@ def test_ars_runs_reviews_and_publishes(client, ars, django_capture_on_commit_ca
     assert set(Mission.objects.values_list("status", flat=True)) == {M.PROPOSED}
 
 
+def test_an_ars_naming_an_unknown_region_is_told_so(client, ars):
+    assert client.get(reverse("planning:index"), {"region": "ZZ"}).status_code == 400
+    assert client.get(reverse("planning:index"), {"region": "75"}).status_code == 403
+
+
 def test_ars_cannot_touch_another_region(client, ars):
     other = MissionFactory(site=SiteFactory(in_landes=True), status=M.DRAFT)
     assert client.post(reverse("planning:mission_remove", args=[other.pk])).status_code == 404
@@ -315,3 +320,27 @@ def test_the_doctor_reads_why_without_the_planning_words(client):
     client.force_login(mission.doctor.user)
     page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
     assert "Pourquoi cette mission : 35 min de trajet" in page and "(conservée)" not in page
+
+
+def test_a_second_calculation_request_says_the_first_goes_on(client, ars):
+    month = f"{next_month():%Y-%m}"
+    client.post(reverse("planning:run"), {"mois": month, "region": "76", "time_limit": "5"})
+    page = client.post(
+        reverse("planning:run"), {"mois": month, "region": "76", "time_limit": "5"}, follow=True
+    )
+    assert "déjà en cours" in page.content.decode()
+    assert PlanningRun.objects.count() == 1
+
+
+def test_a_consultation_under_way_offers_no_cancellation(client):
+    mission = MissionFactory(date=timezone.localdate())
+    from renfort.booking.services import slots_sync_for_mission
+    from tests.booking.factories import book, free_slot
+
+    slots_sync_for_mission(mission=mission)
+    seen = book(free_slot(mission))
+    client.force_login(mission.doctor.user)
+    url = reverse("planning:mission_detail", args=[mission.pk])
+    assert 'value="cancelled"' in client.get(url).content.decode()  # before anyone is seen
+    type(seen).objects.filter(pk=seen.pk).update(status="seen")
+    assert 'value="cancelled"' not in client.get(url).content.decode()

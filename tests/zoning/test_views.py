@@ -108,6 +108,7 @@ def test_an_ars_agent_naming_another_region_is_refused(client):
     """CONVENTIONS: a named area outside the agent's is a 403, not their own region's page."""
     client.force_login(UserFactory(ars=True))  # Nouvelle-Aquitaine
     assert client.get(reverse("zoning:manage"), {"region": "76"}).status_code == 403
+    assert client.get(reverse("zoning:manage"), {"region": "ZZ"}).status_code == 400  # unknown
     assert client.get(reverse("zoning:manage"), {"region": "75"}).status_code == 200
     epci = selectors.current_zones().filter(epci__region_id="76").first().epci
     before = ZoneChange.objects.count()

@@ -177,6 +177,11 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
         raise ValidationError("Ce créneau n'existe plus.", code="slot_gone")
     if slot.start <= now:
         raise ValidationError("Ce créneau est déjà passé.", code="slot_past")
+    if slot.status == SlotStatus.BLOCKED:
+        raise ValidationError(
+            "Ce créneau n'est plus proposé aux patients : choisissez-en un autre.",
+            code="slot_gone",
+        )
     if slot.status != SlotStatus.AVAILABLE:
         raise ValidationError(SLOT_TAKEN, code="slot_taken")
     if slot.is_reserved_now(now) and not patient.is_priority:

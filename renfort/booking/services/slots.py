@@ -201,11 +201,11 @@ def hours_resync(*, missions: QuerySet, who: str, now: datetime | None = None) -
         result = slots_sync_for_mission(mission=mission, now=now)
         total += result
         if who == "site" and (result.created or result.removed):
-            _tell_doctor_new_hours(mission)
+            _tell_doctor_new_hours(mission, now)
     return total
 
 
-def _tell_doctor_new_hours(mission: Mission) -> None:
+def _tell_doctor_new_hours(mission: Mission, now: datetime) -> None:
     """The site changed its opening hours and a confirmed mission's consultation changed with
     them: its doctor is told the new hours (their mission page and calendar file follow)."""
     tz = mission.site.tz
@@ -221,7 +221,8 @@ def _tell_doctor_new_hours(mission: Mission) -> None:
         subject=f"Renfort : nouveaux horaires de votre mission du {mission.date:%d/%m/%Y}",
         template="booking/emails/hours_changed_doctor.txt",
         context={"mission": mission, "hours": hours},
-        dedup_key=f"mission-{mission.pk}-hours-{key}",
+        # One email per change, even back to hours told before.
+        dedup_key=f"mission-{mission.pk}-hours-{key}-{now:%Y%m%d%H%M%S%f}",
     )
 
 

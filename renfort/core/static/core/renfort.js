@@ -28,7 +28,10 @@
     skip.addEventListener("click", function (event) {
       var menu = document.getElementById("menu-principal");
       var button = document.getElementById("button-menu");
-      if (menu && button && menu.offsetParent === null) {
+      // Small screens: the menu button is shown (the closed menu is only `visibility:
+      // hidden`, so the button's own visibility tells the layout).
+      if (menu && button && button.getClientRects().length > 0 &&
+          window.getComputedStyle(button).display !== "none") {
         event.preventDefault();
         button.focus();
       }
