@@ -47,22 +47,23 @@ def bounded(field: forms.Field, bounds: tuple[int, int], message: str) -> None:
     field.error_messages["min_value"] = field.error_messages["max_value"] = message
 
 
+# Number fields with a range: (bounds, what is said out of range, browser step).
+MINUTES_FIELDS = {
+    "slot_minutes": (SLOT_MINUTES_RANGE, "La durée d'un créneau va de {} à {} minutes.", 5),
+    "max_travel_minutes": (
+        TRAVEL_MINUTES_RANGE,
+        "Le temps de trajet maximal va de {} à {} minutes.",
+        None,
+    ),
+}
+
+
 def bound_minutes(form: forms.Form) -> None:
-    if "slot_minutes" in form.fields:
-        low, high = SLOT_MINUTES_RANGE
-        bounded(
-            form.fields["slot_minutes"],
-            SLOT_MINUTES_RANGE,
-            f"La durée d'un créneau va de {low} à {high} minutes.",
-        )
-        form.fields["slot_minutes"].widget.attrs["step"] = 5
-    if "max_travel_minutes" in form.fields:
-        low, high = TRAVEL_MINUTES_RANGE
-        bounded(
-            form.fields["max_travel_minutes"],
-            TRAVEL_MINUTES_RANGE,
-            f"Le temps de trajet maximal va de {low} à {high} minutes.",
-        )
+    for name, (bounds, message, step) in MINUTES_FIELDS.items():
+        if name in form.fields:
+            bounded(form.fields[name], bounds, message.format(*bounds))
+            if step:
+                form.fields[name].widget.attrs["step"] = step
 
 
 HELP_TEXTS = {
