@@ -3,6 +3,7 @@
 import itertools
 import math
 import random
+import time
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,7 @@ from renfort.planning.solver import (
 )
 from renfort.planning.solver.candidates import prepare
 from renfort.planning.solver.explain import fixed_as_missions
-from renfort.planning.solver.flow import _Graph, flow_plan
+from renfort.planning.solver.flow import _Graph, flow_plan, splits, unsplit
 from renfort.planning.solver.repair import _initial_state, _pairs
 
 from .test_solver_properties import problems
@@ -166,6 +167,33 @@ def test_split_halves_are_repaired_into_one_mission_per_date():
     assert evaluate_objective(p, missions) == best < outcome.bound
     result = solve(p, FAST)
     assert result.objective == best and result.status == SolveStatus.OPTIMAL
+
+
+def test_re_solves_forbid_the_splits_and_keep_the_first_bound():
+    p = _split_problem()
+    prep = prepare(p)
+    pairs = _pairs(prep)
+    graph, state = _Graph(prep, pairs), _initial_state(prep)
+    value, decisions = graph.solve(state)
+    found = splits(pairs, decisions)
+    assert [[pairs[k].site_id for k in ks] for ks in found] == [[1, 2]]  # Y, tie: lower pair
+    # No time left: nothing is re-solved.
+    assert unsplit(graph, state, decisions, time.perf_counter(), 0.0) == (decisions, 0)
+    assert not graph.banned.any()
+    after, solves = unsplit(graph, state, decisions, math.inf, 0.0)
+    assert solves == 1 and splits(pairs, after) == []
+    assert graph.banned.tolist() == [k == found[0][1] for k in range(len(pairs))]
+    assert found[0][1] not in {k for k, _ in after}
+    # Y keeps site 1 for the whole day, X takes site 2's morning: 3 half-days, the optimum.
+    assert sorted((pairs[k].volunteer_id, pairs[k].site_id) for k, _ in after) == [
+        (1, 2),
+        (3, 1),
+        (3, 1),
+    ]
+    outcome, missions = flow_outcome(p)
+    assert outcome.stats["flow_unsplit_solves"] == 1
+    assert outcome.bound > evaluate_objective(p, missions) == brute_force(p)
+    assert outcome.bound == flow_plan(prepare(p), time.perf_counter()).bound  # first solve's
 
 
 def test_bed_overflow_is_repaired():

@@ -47,6 +47,7 @@ from .repair import FlowOutcome, Pair, _Builder, _initial_state, _pairs, _State
 
 SCALE = 2  # flow costs are doubled so that half a mission's value stays an integer
 MAX_ROUNDS = 8
+MAX_UNSPLIT = 6  # re-solves that forbid the flow's splits, before the repair (time allowing)
 
 
 class _Graph:
@@ -57,6 +58,8 @@ class _Graph:
         self.prep = prep
         self.pairs = pairs
         self.last_arcs = 0  # decision arcs of the last solve
+        # Pairs the flow may no longer use (see `unsplit`): heuristic, after the bound's solve.
+        self.banned = np.zeros(len(pairs), dtype=bool)
         self.volunteer_ids = sorted(prep.volunteers)
         vindex = {v: k for k, v in enumerate(self.volunteer_ids)}
         site_ids = sorted(prep.sites)
@@ -125,6 +128,7 @@ class _Graph:
             & ~busy[self.vdate]
             & (room_left[self.room] > 0)
             & (bed_left[self.bed] > 0)
+            & ~self.banned[self.pair_k]
         )
         return remaining, room_left, bed_left, mask
 
@@ -234,6 +238,41 @@ class _Graph:
         return -flow.optimal_cost(), decisions
 
 
+def splits(pairs: list[Pair], decisions: list[tuple[int, Period]]) -> list[list[int]]:
+    """The flow's dates where a volunteer's morning and afternoon go to two sites: per such
+    (volunteer, date), its pairs, best value first."""
+    by_date: dict[tuple, set[int]] = defaultdict(set)
+    for k, _ in decisions:
+        by_date[(pairs[k].volunteer_id, pairs[k].date)].add(k)
+    return [
+        sorted(ks, key=lambda k: (-pairs[k].value, k))
+        for _, ks in sorted(by_date.items())
+        if len(ks) > 1
+    ]
+
+
+def unsplit(
+    graph: _Graph, state: _State, decisions: list[tuple[int, Period]], until: float, seconds: float
+) -> tuple[list[tuple[int, Period]], int]:
+    """Re-solve the flow, each time forbidding the pairs of its splits but the best one, while
+    splits remain and a solve (`seconds`) ends before `until`. A split costs the plan a half-day
+    or an exchange the repair cannot find; the re-solve moves other volunteers around to avoid
+    it. The ban is a heuristic: the bound comes from the first solve. Returns the last
+    decisions and the number of re-solves."""
+    solves = 0
+    while solves < MAX_UNSPLIT and time.perf_counter() + seconds < until:
+        found = splits(graph.pairs, decisions)
+        if not found:
+            break
+        for ks in found:
+            graph.banned[ks[1:]] = True
+        tick = time.perf_counter()
+        _, decisions = graph.solve(state)
+        seconds = max(seconds, time.perf_counter() - tick)
+        solves += 1
+    return decisions, solves
+
+
 def _consecutive_bound(prep: Prepared, pairs: list[Pair]) -> int:
     """Upper bound of the consecutive-days bonus that missions of this problem can add."""
     stays: dict[int, set[tuple]] = defaultdict(set)
@@ -277,6 +316,12 @@ def flow_plan(prep: Prepared, deadline: float, reserve: float = 0.0) -> FlowOutc
         "flow_seconds": round(time.perf_counter() - started, 3),
         "flow_bound": bound,
     }
+    # Re-solves without splits, if they leave time for the repair (about one more solve).
+    decisions, unsplits = unsplit(
+        graph, state, decisions, deadline - reserve - solve_seconds, solve_seconds
+    )
+    stats["flow_unsplit_solves"] = unsplits
+    stats["flow_seconds"] = round(time.perf_counter() - started, 3)
     builder = _Builder(prep, pairs, state)
     rounds, moves = 0, 0
     while True:
