@@ -240,6 +240,9 @@ BOOKING_PRIORITY_RELEASE_HOURS = 48
 # A waiting-list offer is valid this many hours; a person gets at most this many offers.
 WAITLIST_OFFER_HOURS = 2
 WAITLIST_MAX_OFFERS = 3
+# Offers are sent, and their hours run, only between these local hours of the site (no SMS at
+# night, no offer lost in one's sleep); None: at any hour.
+WAITLIST_WAKING_HOURS = (8, 21)
 # How many waiting people are offered the same freed slot at once (first to confirm wins).
 WAITLIST_OFFERS_PER_SLOT = 3
 # --- end of patient booking settings ---------------------------------------------------------

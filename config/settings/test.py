@@ -28,3 +28,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 SMS_BACKEND = "renfort.notifications.channels.LocmemSmsBackend"
+# Waiting-list offers at any hour, so that the suite does not depend on the hour it runs at;
+# tests/booking/test_waitlist.py checks the waking hours with their production value.
+WAITLIST_WAKING_HOURS = None

@@ -390,6 +390,7 @@ def waitlist_register(request):
             "zone": zone,
             "form": form,
             "token_form": token_form if data else TokenForm(),
+            "offer_terms": services.offer_terms(),
         },
     )
 

@@ -2,12 +2,14 @@
 
 import html as htmllib
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from renfort.booking.services import (
     waitlist_offers_expire,
     waitlist_register,
 )
+from renfort.booking.services.waitlist import is_waking, offer_deadline
 from renfort.notifications.models import Notification
 
 from .factories import (
@@ -452,3 +455,69 @@ def test_an_offer_of_a_consultation_cancelled_is_withdrawn_told_and_not_counted(
     assert "la consultation a été annulée" in page and "Je prends ce rendez-vous" not in page
     assert "<h1>Ce créneau ne vous est plus proposé</h1>" in page
     assert "Un créneau est disponible" not in page
+
+
+PARIS = ZoneInfo("Europe/Paris")
+WAKING = override_settings(WAITLIST_WAKING_HOURS=(8, 21))
+
+
+@WAKING
+@pytest.mark.parametrize(
+    ("tz", "made", "expires"),
+    [
+        ("Europe/Paris", (10, 0), (0, 12, 0)),
+        ("Europe/Paris", (18, 30), (0, 20, 30)),
+        ("Europe/Paris", (19, 30), (1, 8, 30)),
+        ("Europe/Paris", (20, 0), (1, 9, 0)),  # 20:00-21:00, then 8:00-9:00
+        ("Europe/Paris", (23, 0), (1, 10, 0)),
+        ("Europe/Paris", (6, 0), (0, 10, 0)),
+        ("America/Guadeloupe", (20, 30), (1, 9, 30)),
+    ],
+)
+def test_offer_hours_run_only_in_the_waking_hours_of_the_site(tz, made, expires):
+    zone = ZoneInfo(tz)
+    now = datetime(2027, 1, 12, *made, tzinfo=zone)
+    days, hour, minute = expires
+    assert offer_deadline(now, zone) == datetime(2027, 1, 12 + days, hour, minute, tzinfo=zone)
+    assert is_waking(now, zone) == (8 <= made[0] < 21)
+
+
+@WAKING
+def test_no_offer_is_sent_at_night_the_first_morning_run_sends_it(mission):
+    """A slot freed at 23:00 is not offered during the night (the offers used to go out at
+    23:00, 1:00 and 3:00 and use up the person's three offers by morning)."""
+    entry = WaitingListEntryFactory(site=mission.site)
+    eve = datetime.combine(mission.date - timedelta(days=2), time(23, 0), tzinfo=PARIS)
+    slot = free_up(mission, now=eve)
+    for step in range(18):  # process_waiting_list runs all night
+        waitlist_offers_expire(now=eve + timedelta(minutes=30 * step))
+    assert not WaitingListOffer.objects.filter(entry=entry).exists()
+    assert not Notification.objects.filter(kind="waitlist_offer").exists()
+    morning = eve + timedelta(hours=9, minutes=5)  # 8:05
+    waitlist_offers_expire(now=morning)
+    offer = WaitingListOffer.objects.get(entry=entry)
+    assert offer.slot == slot and offer.expires_at == morning + timedelta(hours=2)
+    entry.refresh_from_db()
+    assert entry.offers_sent == 1 and entry.status == WaitingStatus.WAITING
+
+
+@WAKING
+def test_an_evening_offer_stays_open_overnight(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    evening = datetime.combine(mission.date - timedelta(days=2), time(20, 30), tzinfo=PARIS)
+    free_up(mission, now=evening)
+    offer = WaitingListOffer.objects.get(entry=entry)
+    assert offer.expires_at == evening + timedelta(hours=13)  # 21:00, then 8:00-9:30
+    waitlist_offers_expire(now=evening + timedelta(hours=10))  # 6:30, still open
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PENDING
+    appointment = waitlist_offer_accept(offer=offer, now=evening + timedelta(hours=12))
+    assert appointment.slot_id == offer.slot_id
+
+
+def test_the_waiting_list_page_says_how_offers_work(client, mission):
+    with WAKING:
+        page = client.get(reverse("booking:waitlist") + f"?site={mission.site.pk}")
+    text = htmllib.unescape(page.content.decode())
+    assert "un lien valable 2 heures" in text and "au plus 3 propositions" in text
+    assert "Rien n'est envoyé la nuit : les propositions partent entre 8 h et 21 h" in text

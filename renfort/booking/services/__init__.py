@@ -17,6 +17,7 @@ from .retention import appointment_reminders_send, appointments_purge
 from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission
 from .waitlist import (
     offer_by_secret,
+    offer_terms,
     waitlist_leave,
     waitlist_offer_accept,
     waitlist_offer_slots,
@@ -38,6 +39,7 @@ __all__ = [
     "appointments_purge",
     "hours_resync",
     "offer_by_secret",
+    "offer_terms",
     "patient_check",
     "patient_of",
     "slot_block",

@@ -2,7 +2,9 @@
 
 A freed or new slot is offered to the next waiting people (WAITLIST_OFFERS_PER_SLOT at once,
 in order of registration) by email/SMS with a secret link valid WAITLIST_OFFER_HOURS hours; the
-first to confirm gets it, the others are told it is taken. A person has one open offer at a time
+hours run, and offers go out, only within WAITLIST_WAKING_HOURS of the site (a slot freed at
+night is offered by the first run of `process_waiting_list` in the morning); the first to
+confirm gets it, the others are told it is taken. A person has one open offer at a time
 and gets at most WAITLIST_MAX_OFFERS offers; an offer lost because someone else confirmed first
 does not count, and the slot is offered to that person again when it is free again. People who
 already hold BOOKING_MAX_FUTURE_APPOINTMENTS appointments are not offered anything: they could
@@ -114,8 +116,7 @@ def waitlist_register(
         key=f"waitlist-{entry.pk}-registered",
         place=place,
         leave_url=messages.absolute(reverse("booking:waitlist_leave", args=[entry.secret])),
-        offer_hours=settings.WAITLIST_OFFER_HOURS,
-        max_offers=settings.WAITLIST_MAX_OFFERS,
+        offer_terms=offer_terms(),
     )
     return entry, True
 
@@ -265,12 +266,13 @@ def waitlist_offer_slots(*, slots, now: datetime | None = None) -> list[WaitingL
         .select_related("site__commune")
         .order_by("start")
     ):
+        tz = slot.site.tz
+        if not is_waking(now, tz):
+            continue  # offered by the first run of process_waiting_list in the morning
+        expires_at = min(offer_deadline(now, tz), slot.start)
         for entry in _candidates(slot, now):
             offer = WaitingListOffer.objects.create(
-                entry=entry,
-                slot=slot,
-                expires_at=min(now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), slot.start),
-                created_at=now,
+                entry=entry, slot=slot, expires_at=expires_at, created_at=now
             )
             WaitingListEntry.objects.filter(pk=entry.pk).update(offers_sent=F("offers_sent") + 1)
             messages.notify_waitlist(
@@ -283,6 +285,50 @@ def waitlist_offer_slots(*, slots, now: datetime | None = None) -> list[WaitingL
             )
             offers.append(offer)
     return offers
+
+
+def offer_terms() -> str:
+    """How offers work, in French, for the waiting-list page and its confirmation message."""
+    hours = settings.WAITLIST_WAKING_HOURS
+    text = (
+        f"un lien valable {settings.WAITLIST_OFFER_HOURS} heures : la première personne qui "
+        f"confirme obtient le rendez-vous. Vous recevrez au plus {settings.WAITLIST_MAX_OFFERS} "
+        "propositions."
+    )
+    if hours is not None:
+        text += (
+            f" Rien n'est envoyé la nuit : les propositions partent entre {hours[0]} h et "
+            f"{hours[1]} h (heure du lieu), et le délai pour confirmer ne court que dans ces "
+            "heures-là."
+        )
+    return text
+
+
+def is_waking(now: datetime, tz) -> bool:
+    """Whether offers may go out now at a site of this time zone (WAITLIST_WAKING_HOURS)."""
+    hours = settings.WAITLIST_WAKING_HOURS
+    return hours is None or hours[0] <= timezone.localtime(now, tz).hour < hours[1]
+
+
+def offer_deadline(now: datetime, tz) -> datetime:
+    """When an offer made now expires: WAITLIST_OFFER_HOURS counted within the waking hours of
+    the site's time zone (an offer made at 20:00 runs until 21:00, then from 8:00 to 9:00)."""
+    left = timedelta(hours=settings.WAITLIST_OFFER_HOURS)
+    hours = settings.WAITLIST_WAKING_HOURS
+    if hours is None:
+        return now + left
+    at = timezone.localtime(now, tz)
+    while True:
+        opens = at.replace(hour=hours[0], minute=0, second=0, microsecond=0)
+        closes = at.replace(hour=hours[1], minute=0, second=0, microsecond=0)
+        if at >= closes:  # evening: the next morning
+            at = (opens + timedelta(days=1)).replace(hour=hours[0])
+            continue
+        at = max(at, opens)
+        if at + left <= closes:
+            return at + left
+        left -= closes - at
+        at = closes
 
 
 def offer_by_secret(secret: str) -> WaitingListOffer | None:
