@@ -84,3 +84,31 @@ def test_existing_slots_get_their_half_day_in_local_time(mission):
     fill_half(apps, None)
     assert {s.half for s in slots_of(mission) if s.start >= utc(mission, 13)} == {"afternoon"}
     assert {s.half for s in slots_of(mission) if s.start < utc(mission, 13)} == {"morning"}
+
+
+def test_an_evening_slot_is_found_on_its_own_local_date(client, mission):
+    """19:20 in Guadeloupe is 00:20 the next day in Paris (UTC+1 in winter, 5 hours ahead):
+    the date filter of the search, the site page and the API takes each site's own date."""
+    first = slots_of(mission)[0]
+    evening = Slot.objects.create(
+        mission=mission,
+        site=mission.site,
+        doctor=first.doctor,
+        start=utc(mission, 19) + timedelta(minutes=20),
+        end=utc(mission, 19) + timedelta(minutes=40),
+        half="afternoon",
+    )
+    day, next_day = mission.date, mission.date + timedelta(days=1)
+    assert evening in selectors.bookable_slots(day=day)
+    assert evening not in selectors.bookable_slots(day=next_day)
+    assert evening in selectors.site_bookable_slots(site=mission.site, day=day, period="afternoon")
+    site = mission.site
+    origin = selectors.Origin("Petit-Bourg", site.latitude, site.longitude, site.priority_zone_id)
+    for when, expected in ((day, True), (next_day, False)):
+        found = selectors.slots_search(origin=origin, day=when)
+        counted = [r.slot_count for r in found if r.site == site]
+        assert counted == ([len(slots_of(mission))] if expected else []), when
+    for when, expected in ((day, len(slots_of(mission))), (next_day, None)):
+        api = client.get("/api/slots", {"code_insee": PETIT_BOURG, "date": when.isoformat()})
+        counted = [r["creneaux_disponibles"] for r in api.json() if r["lieu_id"] == site.pk]
+        assert counted == ([expected] if expected else []), when
