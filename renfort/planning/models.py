@@ -44,8 +44,9 @@ MISSION_WORKFLOW = Workflow(
         (M.PROPOSED, M.ACCEPTED): DOCTOR,
         (M.PROPOSED, M.DECLINED): DOCTOR,
         (M.PROPOSED, M.CANCELLED): ARS,
-        (M.ACCEPTED, M.CONFIRMED): ARS,
-        (M.ACCEPTED, M.CANCELLED): ARS | DOCTOR,
+        # The site confirms that it receives the doctor (room, bed), or the ARS does.
+        (M.ACCEPTED, M.CONFIRMED): ARS | {Role.SITE_MANAGER},
+        (M.ACCEPTED, M.CANCELLED): ARS | DOCTOR | {Role.SITE_MANAGER},
         (M.CONFIRMED, M.DONE): ARS | {Role.SITE_MANAGER},
         (M.CONFIRMED, M.CANCELLED): ARS | DOCTOR | {Role.SITE_MANAGER},
     },

@@ -234,7 +234,7 @@ def mission_has_marked_patients(mission: Mission) -> bool:
 def mission_transition(
     *, mission: Mission, actor: User, to_status: str, comment: str = ""
 ) -> Mission:
-    """Accept / decline (doctor), confirm (ARS), done, cancel (with a reason)."""
+    """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason)."""
     mission = _locked_mission(mission)
     MISSION_WORKFLOW.check(mission.status, to_status, actor.role, comment)
     if not can_act_on_mission(actor, mission):
@@ -288,6 +288,7 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         # Who made the change, for the emails (« le lieu d'accueil a annulé… »).
         "by": {Role.DOCTOR: "doctor", Role.SITE_MANAGER: "site"}.get(role, "ars"),
         "patients_cancelled": patients_cancelled,
+        "site_missions_url": absolute_url("planning:site_missions"),
     }
     if history.to_status in (M.CONFIRMED, M.CANCELLED) and history.from_status != M.DRAFT:
         email_enqueue(
@@ -298,10 +299,12 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
             context=context,
             dedup_key=f"mission-history-{history.pk}-doctor",
         )
-    # The site was told of the proposal at publication: it hears of every outcome.
+    # The site was told of the proposal at publication: it hears of every answer and outcome
+    # it did not give itself (an accepted mission waits for its confirmation).
     if (
-        history.to_status in (M.CONFIRMED, M.CANCELLED, M.DECLINED)
+        history.to_status in (M.ACCEPTED, M.CONFIRMED, M.CANCELLED, M.DECLINED)
         and history.from_status != M.DRAFT
+        and not (history.to_status == M.CONFIRMED and context["by"] == "site")
     ):
         email_enqueue(
             kind=f"mission_{history.to_status}_site",
@@ -312,10 +315,9 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
             dedup_key=f"mission-history-{history.pk}-site",
         )
     if history.to_status in (M.ACCEPTED, M.DECLINED) or (
-        history.to_status == M.CANCELLED
-        and history.actor
-        and history.actor.role in (Role.DOCTOR, Role.SITE_MANAGER)
-    ):  # the ARS hears of every answer and of every cancellation it did not make itself
+        history.to_status in (M.CONFIRMED, M.CANCELLED) and context["by"] != "ars"
+    ):  # the ARS hears of every answer, and of every confirmation or cancellation it did not
+        # make itself
         planning_url = (
             absolute_url("planning:index")
             + f"?mois={mission.date:%Y-%m}&region={mission.site.region_id}#mission-{mission.pk}"

@@ -444,7 +444,9 @@ def mission_transition(request, pk: int):
 
 # What the doctor reads after acting on their own mission (in the first person).
 DOCTOR_DONE = {
-    M.ACCEPTED: "Vous avez accepté la mission du {day} : elle sera confirmée par l'ARS.",
+    M.ACCEPTED: (
+        "Vous avez accepté la mission du {day} : le lieu d'accueil (ou l'ARS) va la confirmer."
+    ),
     M.DECLINED: "Vous avez décliné la mission du {day}. L'ARS en est informée.",
     M.CANCELLED: "Vous avez annulé la mission du {day}. L'ARS en est informée.",
 }

@@ -48,7 +48,11 @@ def planned_missions_refusal(
     steps = []
     if cancellable:
         if len(cancellable) < len(missions):
-            which = "des missions confirmées" if surplus else "les missions confirmées"
+            which = (
+                "des missions acceptées ou confirmées"
+                if surplus
+                else "les missions acceptées ou confirmées"
+            )
         elif surplus:
             which = "les missions en trop"
         else:
@@ -60,7 +64,7 @@ def planned_missions_refusal(
         )
     if len(cancellable) < len(missions):
         steps.append(
-            "les missions proposées ou acceptées ne peuvent être annulées que par l'ARS ou le "
+            "les missions proposées ne peuvent être annulées que par l'ARS ou déclinées par le "
             "médecin : écrivez à l'ARS depuis votre espace"
         )
     return ValidationError(

@@ -236,6 +236,9 @@ def manager_space(request, sent_form: MessageForm | None = None, sent_site: int 
             else MessageForm(prefix=f"m{site.pk}"),
             "sent_messages": list(selectors.site_messages(site, limit=MANAGER_MESSAGES)),
             "missions": [m for m in missions if m.site_id == site.pk],
+            "to_confirm": sum(
+                1 for m in missions if m.site_id == site.pk and m.status == "accepted"
+            ),
         }
         for site in sites
     ]

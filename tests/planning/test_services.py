@@ -231,6 +231,49 @@ def test_confirmation_reserves_rooms_and_beds(ars_occitanie):
         services.mission_transition(mission=guest, actor=ars_occitanie, to_status=M.CONFIRMED)
 
 
+def test_the_site_confirms_an_accepted_mission(ars_occitanie, django_capture_on_commit_callbacks):
+    """PRODUCT.md: the host site confirms the missions; it hears of the acceptance with the
+    link, and the doctor and the ARS hear of its confirmation."""
+    site = open_every_day_site(rooms=1)
+    mission = MissionFactory(site=site, date=next_month() + timedelta(days=3), status=M.PROPOSED)
+    manager = site.manager
+    with pytest.raises(ValidationError):  # not before the doctor has accepted
+        services.mission_transition(mission=mission, actor=manager, to_status=M.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(
+            mission=mission, actor=mission.doctor.user, to_status=M.ACCEPTED
+        )
+    asked = Notification.objects.get(kind="mission_accepted_site")
+    assert asked.recipient == manager.email
+    assert "Confirmez-la si vous pouvez l'accueillir" in asked.body
+    assert "/planification/mon-lieu/" in asked.body
+    other_site = open_every_day_site()
+    with pytest.raises(PermissionDenied):  # the manager of another site
+        services.mission_transition(
+            mission=mission, actor=other_site.manager, to_status=M.CONFIRMED
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(mission=mission, actor=manager, to_status=M.CONFIRMED)
+    mission.refresh_from_db()
+    assert mission.status == M.CONFIRMED and mission.slots.exists()  # open to patients
+    assert mission.history.last().actor == manager
+    doctor_mail = Notification.objects.get(kind="mission_confirmed")
+    assert "confirmée par le lieu d'accueil" in doctor_mail.body
+    ars_mail = Notification.objects.get(kind="mission_confirmed_ars")
+    assert ars_mail.recipient == ars_occitanie.email
+    assert f"Le lieu d'accueil « {site.name} » a confirmé la mission" in ars_mail.body
+    assert "recalculer" not in ars_mail.body
+    assert not Notification.objects.filter(kind="mission_confirmed_site").exists()  # its own
+    # The rooms are checked for the site as for the ARS.
+    rival = MissionFactory(site=site, date=mission.date, status=M.ACCEPTED)
+    with pytest.raises(ValidationError, match="Plus de salle"):
+        services.mission_transition(mission=rival, actor=manager, to_status=M.CONFIRMED)
+    services.mission_transition(
+        mission=rival, actor=manager, to_status=M.CANCELLED, comment="Salle déjà prise"
+    )
+    assert Mission.objects.get(pk=rival.pk).status == M.CANCELLED
+
+
 def test_cancellation_needs_a_reason_and_notifies(
     ars_occitanie, django_capture_on_commit_callbacks
 ):

@@ -231,6 +231,25 @@ def test_manager_space_lists_coming_missions(client):
     client.force_login(mission.site.manager)
     page = client.get(reverse("sites:manager_space")).content.decode()
     assert f"Dr {mission.doctor.full_name}" in page and "acceptée par le médecin" in page
+    assert "à confirmer</strong>" in page and "(1 à confirmer)" in page
+
+
+def test_the_manager_confirms_from_the_missions_page_then_reaches_the_day(client):
+    mission = MissionFactory(status=M.ACCEPTED)
+    client.force_login(mission.site.manager)
+    page = client.get(reverse("planning:site_missions")).content.decode()
+    assert 'value="confirmed"' in page and "Confirmer" in page
+    day_link = reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
+    assert day_link not in page  # no agenda before the confirmation
+    response = client.post(
+        reverse("planning:mission_transition", args=[mission.pk]),
+        {"to_status": "confirmed", "next": reverse("planning:site_missions")},
+    )
+    assert response.status_code == 302
+    mission.refresh_from_db()
+    assert mission.status == M.CONFIRMED
+    page = client.get(reverse("planning:site_missions")).content.decode()
+    assert day_link in page and 'value="confirmed"' not in page
 
 
 @pytest.mark.parametrize("asked", [{"mois": "2027-13"}, {"mois": ""}, {"mois": "abc"}, {}])

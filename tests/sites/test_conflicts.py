@@ -104,14 +104,14 @@ def test_the_refusal_says_what_the_manager_and_the_ars_can_do():
     site = SiteFactory()
     wednesday = next_weekday(2)
     confirmed = MissionFactory(site=site, date=wednesday)
-    MissionFactory(site=site, date=wednesday + timedelta(days=7), status="accepted")
+    MissionFactory(site=site, date=wednesday + timedelta(days=7), status="proposed")
     slots = pattern(*[(d, p) for d, p in MON_TO_FRI if d != 2])
     with pytest.raises(ValidationError) as refused:
         update(site, slots)
     message = refused.value.messages[0]
     assert message.startswith("Ce changement ferme des demi-journées où 2 missions sont prévues")
     assert f"le {wednesday:%d/%m/%Y} (journée entière, {confirmed.doctor}, confirmée)" in message
-    assert "annulez d'abord les missions confirmées depuis leur page" in message
+    assert "annulez d'abord les missions acceptées ou confirmées depuis leur page" in message
     assert "écrivez à l'ARS depuis votre espace" in message
     assert message.endswith("; puis enregistrez les jours d'ouverture.")
     agent = UserFactory(role=Role.ARS_AGENT, region=site.region)
@@ -228,7 +228,7 @@ def test_fewer_rooms_than_the_missions_of_a_half_day_is_refused():
     assert f"le {day:%d/%m/%Y} (journée entière, {full.doctor}, confirmée)" in message
     assert f"le {day:%d/%m/%Y} (matin, {morning.doctor}, acceptée par le médecin)" in message
     assert f"{day + timedelta(days=1):%d/%m/%Y}" not in message  # one mission: it fits
-    assert "annulez d'abord des missions confirmées depuis leur page" in message
+    assert "annulez d'abord des missions acceptées ou confirmées depuis leur page" in message
     assert message.endswith("puis enregistrez la modification.")
     site.refresh_from_db()
     assert site.rooms == 2

@@ -456,7 +456,8 @@ def test_the_ars_is_not_told_of_its_own_activation():
     ("status", "by_ars", "said"),
     [
         ("confirmed", False, "annulez d'abord cette mission depuis sa page"),
-        ("accepted", False, "ne peuvent être annulées que par l'ARS ou le médecin"),
+        ("accepted", False, "annulez d'abord cette mission depuis sa page"),
+        ("proposed", False, "ne peuvent être annulées que par l'ARS ou déclinées par le médecin"),
         ("proposed", False, "écrivez à l'ARS depuis votre espace"),
         ("accepted", True, "annulez d'abord cette mission depuis sa page"),
     ],
