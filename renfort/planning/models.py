@@ -57,6 +57,8 @@ HOLDING_STATUSES = [M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE]
 # Statuses the solver must keep as they are when it re-plans a month.
 KEPT_STATUSES = [M.ACCEPTED, M.CONFIRMED, M.DONE]
 REASON_REQUIRED = {M.CANCELLED}
+# The reason of a draft the ARS took out of the proposal (cancelled, never published).
+REMOVED_REASON = "Retirée de la proposition."
 
 
 class MissionQuerySet(models.QuerySet):

@@ -14,7 +14,14 @@ from renfort.sites.selectors import site_hours_on
 from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import current_zones
 
-from .models import HOLDING_STATUSES, PERIOD_DAYS, Mission, MissionStatus, PlanningRun
+from .models import (
+    HOLDING_STATUSES,
+    PERIOD_DAYS,
+    REMOVED_REASON,
+    Mission,
+    MissionStatus,
+    PlanningRun,
+)
 from .months import month_bounds
 
 M = MissionStatus
@@ -117,8 +124,35 @@ def zone_coverage(month: date, region_code: str | None) -> list[ZoneCoverage]:
 
 
 def status_counts(missions) -> dict[str, int]:
-    counts = Counter(m.status for m in missions)
-    return {label: counts[value] for value, label in M.choices if counts[value]}
+    """Missions per status label; the drafts the ARS took out of the proposal are « retirées »,
+    not « annulées » (they were never published)."""
+    counts = Counter(
+        REMOVED if m.status == M.CANCELLED and m.status_reason == REMOVED_REASON else m.status
+        for m in missions
+    )
+    labels = [*M.choices, (REMOVED, "Retirée de la proposition")]
+    return {label: counts[value] for value, label in labels if counts[value]}
+
+
+REMOVED = "removed"  # status_counts' key for drafts taken out of the proposal
+
+
+def uncovered_now(coverage: list[ZoneCoverage], figures: RunFigures | None) -> list[dict]:
+    """The zones without any day now (the same count as the summary), each with the reason
+    the last run gave, or, for a zone that had days then, why it has none since."""
+    reasons = {z["id"]: z["reason"] for z in figures.uncovered_zones} if figures else {}
+    return [
+        {
+            "name": c.name,
+            "reason": reasons.get(
+                c.zone_id,
+                "ses missions ont été retirées, déclinées ou annulées depuis le calcul : "
+                "relancez un calcul pour proposer d'autres volontaires.",
+            ),
+        }
+        for c in coverage
+        if c.days == 0
+    ]
 
 
 def site_calendar(missions, month: date) -> dict:

@@ -24,6 +24,7 @@ from .models import (
     MISSION_WORKFLOW,
     PERIOD_DAYS,
     REASON_REQUIRED,
+    REMOVED_REASON,
     Mission,
     MissionHistory,
     MissionStatus,
@@ -94,7 +95,7 @@ def mission_remove(*, mission: Mission, actor: User) -> Mission:
         raise ValidationError(
             "Seule une mission non publiée peut être retirée ; annulez-la avec un motif."
         )
-    _record(mission, to_status=M.CANCELLED, actor=actor, comment="Retirée de la proposition.")
+    _record(mission, to_status=M.CANCELLED, actor=actor, comment=REMOVED_REASON)
     return mission
 
 

@@ -127,6 +127,7 @@ def index(request):
     issues = draft_issues(month, region_code, drafts)
     coverage = selectors.zone_coverage(month, region_code)
     run = selectors.latest_run(month, region_code)
+    figures = selectors.run_figures(run, region_code)
     today = timezone.localdate()
     # From two months back (missions done) to the last one a run accepts (twelve months on);
     # a month named in the address outside that range is listed too, so the list shows it.
@@ -148,7 +149,8 @@ def index(request):
             "region_name": region_name,
             "regions": Region.objects.in_programme().by_name() if is_national(request.user) else [],
             "run": run,
-            "figures": selectors.run_figures(run, region_code),
+            "figures": figures,
+            "uncovered_now": selectors.uncovered_now(coverage, figures),
             "missions": missions,
             "drafts": len(drafts) - len(issues),  # the publishable ones
             "to_review": len(issues),

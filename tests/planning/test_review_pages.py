@@ -234,8 +234,8 @@ def test_a_national_run_shows_the_regions_own_figures(client, ars):
     assert Doctor.objects.for_region("76").filter(pk=here.pk).exists()
     PlanningRun.objects.filter(pk=run.pk).update(
         uncovered_zones=[
-            {"id": zone_here.pk, "name": "Zone fictive ici", "commune": "", "reason": "r"},
-            {"id": zone_there.pk, "name": "Zone fictive là-bas", "commune": "", "reason": "r"},
+            {"id": zone_here.pk, "name": "Zone ici", "commune": "", "reason": "raison ici"},
+            {"id": zone_there.pk, "name": "Zone là-bas", "commune": "", "reason": "raison là-bas"},
         ],
         unplanned_volunteers=[
             {"id": here.pk, "name": "Ici Fictif", "commune": "Albi", "reason": "r"},
@@ -244,19 +244,30 @@ def test_a_national_run_shows_the_regions_own_figures(client, ars):
     )
     page = client.get(reverse("planning:index"), month_query()).content.decode()
     assert "159" not in page
-    assert "Calcul national du " in page and ": 0 mission proposée dans la région." in page
+    assert (
+        "Calcul national du " in page and ": 0 mission proposée dans la région à ce calcul." in page
+    )
     assert "Calcul national (France entière)" in page
-    assert "Zone fictive ici" in page and "Zone fictive là-bas" not in page
+    # The zones without a day are today's (the region's 20, none has a mission here), with
+    # the run's reason where it gave one.
+    assert f"<strong>{zone_here.epci.name}</strong> : raison ici" in page
+    assert "raison là-bas" not in page and zone_there.epci.name not in page
     assert "Ici Fictif" in page and "Là-bas Fictif" not in page
-    assert "Zones sans aucun jour (1)" in page and "Volontaires sans mission (1)" in page
+    zones_here = current_zones().filter(epci__region_id="76").count()
+    assert f"Zones sans aucun jour ({zones_here})" in page
+    assert f"0 zone couverte sur {zones_here}" in page and "Volontaires sans mission (1)" in page
 
     MissionFactory(status=M.DRAFT, date=day(4), run=run)  # Lacaune, Occitanie
     page = client.get(reverse("planning:index"), month_query()).content.decode()
-    assert ": 1 mission proposée dans la région." in page
+    assert ": 1 mission proposée dans la région à ce calcul." in page
 
     client.force_login(UserFactory(national=True))
     page = client.get(reverse("planning:index"), month_query(region="tout")).content.decode()
-    assert "Terminée — 159 missions proposées." in page and "Zone fictive là-bas" in page
+    assert "Terminée — au calcul : 159 missions proposées." in page
+    # The run listed the Landes zone without a day; the two drafts at the Landes site give it
+    # some now: it is not listed, as in the summary and the coverage table.
+    assert landes.priority_zone_id == zone_there.pk
+    assert "raison là-bas" not in page and "raison ici" in page
 
 
 def test_a_regions_own_run_keeps_its_message(client, ars):
@@ -267,7 +278,7 @@ def test_a_regions_own_run_keeps_its_message(client, ars):
         progress_message="2 missions proposées.",
     )
     page = client.get(reverse("planning:index"), month_query()).content.decode()
-    assert "Terminée — 2 missions proposées." in page and "Calcul national" not in page
+    assert "Terminée — au calcul : 2 missions proposées." in page and "Calcul national" not in page
 
 
 # --- French and accessibility -----------------------------------------------------------------
@@ -312,3 +323,32 @@ def test_a_withdrawn_doctor_is_addressed_without_brackets(client, civility, said
     client.force_login(doctor.user)
     page = client.get(reverse("planning:doctor_missions")).content.decode()
     assert f"Vous vous êtes {said} du dispositif" in page and "(e)" not in page
+
+
+def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie):  # noqa: F811
+    """The summary, the zones without a day and the coverage table count today's missions;
+    a draft taken out of the proposal is « retirée », not « annulée »."""
+    run = PlanningRun.objects.create(
+        month=next_month(),
+        region_id="76",
+        status=PlanningRun.Status.DONE,
+        solver_status="optimal",
+        progress=1.0,
+        progress_message="2 missions proposées.",
+    )
+    declined = MissionFactory(status=M.PROPOSED, date=day(3), run=run)
+    removed = MissionFactory(status=M.DRAFT, date=day(4), site=declined.site, run=run)
+    services.mission_transition(mission=declined, actor=declined.doctor.user, to_status=M.DECLINED)
+    services.mission_remove(mission=removed, actor=ars_occitanie)
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    zone = declined.site.priority_zone
+    zones_here = current_zones().filter(epci__region_id="76").count()
+    assert f"0 zone couverte sur {zones_here}" in page
+    assert f"Zones sans aucun jour ({zones_here})" in page
+    assert (
+        f"<strong>{zone.epci.name}</strong> : ses missions ont été retirées, déclinées ou "
+        "annulées depuis le calcul" in page
+    )
+    assert "<li>Retirée de la proposition : 1</li>" in page
+    assert "<li>Déclinée par le médecin : 1</li>" in page and "Annulée :" not in page
+    assert "Terminée — au calcul : 2 missions proposées." in page

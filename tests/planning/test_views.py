@@ -50,7 +50,7 @@ def test_ars_runs_reviews_and_publishes(client, ars, django_capture_on_commit_ca
     assert "Fictive-Planifiée" in page
     assert "1 zone couverte sur" in page
     assert "Publier les 2 propositions" in page
-    assert 'id="unplanned-as-of"' in page and "Au moment du calcul du" in page
+    assert 'id="unplanned-as-of"' in page and "avec la raison donnée par le calcul du" in page
     assert "renfort-calendar__m--draft" in page and 'id="calendar-legend"' in page
     assert 'id="planning-map-data"' in page
     run = PlanningRun.objects.get()
