@@ -436,9 +436,13 @@ def agent_list(request):
     filters = _agent_filters(request)
     doctors = selectors.agent_doctors(user, **filters)
     page = Paginator(selectors.for_table(doctors), PAGE_SIZE).get_page(request.GET.get("page"))
-    table, total = selectors.departement_table(
-        selectors.agent_doctors(user, region=filters["region"], departement=filters["departement"])
+    territory = selectors.agent_doctors(
+        user, region=filters["region"], departement=filters["departement"]
     )
+    table, total = selectors.departement_table(territory)
+    # Files the table does not count (refused, withdrawn…), said under it so that its total
+    # and the list's agree.
+    not_counted = territory.exclude(status__in=selectors.VOLUNTEER_STATUSES).count()
     region, departement, scope_label = _scope(user)
     departements = Departement.objects.in_programme().select_related("region").order_by("code")
     zones = current_zones().order_by("epci__name")
@@ -466,6 +470,7 @@ def agent_list(request):
             "headers": selectors.EXPORT_HEADERS,
             "table": table,
             "total": total,
+            "not_counted": not_counted,
             "filters": filters,
             "statuses": DoctorStatus.choices,
             "sectors": Sector.choices,

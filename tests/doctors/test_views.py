@@ -497,3 +497,12 @@ def test_agents_see_another_regions_drafts_only_once_published(client):
         assert missions == [proposed]
     client.force_login(UserFactory(national=True))
     assert set(client.get(url).context["missions"]) == {draft, proposed}
+
+
+def test_the_departement_table_says_which_files_it_does_not_count(client):
+    DoctorFactory(last_name="Actif-Fictif")
+    DoctorFactory(last_name="Refus-Fictif", status="refused")
+    client.force_login(UserFactory(national=True))
+    page = text(client.get(reverse("doctors:agent_list")))
+    assert "2 volontaires" in page  # the list and the exports count every file
+    assert "Le tableau ne compte pas 1 dossier refusé ou clos" in page
