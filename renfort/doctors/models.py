@@ -82,6 +82,8 @@ ONBOARDING_WORKFLOW = Workflow(
         (S.DRAFT, S.SUBMITTED): DOCTOR,
         (S.SUBMITTED, S.CDOM_NOTIFIED): CDOM | ARS,
         (S.CDOM_NOTIFIED, S.ACTIVITY_RECORDED): CDOM,
+        # The CDOM, emailed at the sign-up, records the activity in one step if it wishes.
+        (S.SUBMITTED, S.ACTIVITY_RECORDED): CDOM,
         (S.ACTIVITY_RECORDED, S.BILLING_NUMBER_RECORDED): CPAM,
         (S.BILLING_NUMBER_RECORDED, S.CPS_ISSUED): CPAM,
         (S.CPS_ISSUED, S.ACTIVE): ARS | CPAM,

@@ -15,6 +15,8 @@ from renfort.territories.models import Commune
 from renfort.zoning.selectors import current_zones
 
 from .models import (
+    ONBOARDING_STEPS,
+    ONBOARDING_WORKFLOW,
     ONGOING,
     PLANNABLE_STATUSES,
     CoverageMode,
@@ -173,6 +175,23 @@ def upcoming_availabilities(doctor: Doctor, today=None):
 # --- Agents ---------------------------------------------------------------------------------
 
 
+TO_DO = "a_traiter"  # the status filter « À traiter par vous »
+
+
+def to_do_statuses(role: str | None) -> list[str]:
+    """The statuses from which this role takes the next onboarding step (CDOM: sent or
+    transmitted files; CPAM: billing number, CPS card)."""
+    steps = list(ONBOARDING_STEPS)
+    return sorted(
+        {
+            frm
+            for (frm, to), roles in ONBOARDING_WORKFLOW.transitions.items()
+            if role in roles and frm in steps and to in steps and steps.index(to) > steps.index(frm)
+        },
+        key=steps.index,
+    )
+
+
 def agent_doctors(
     user,
     *,
@@ -189,7 +208,9 @@ def agent_doctors(
         doctors = doctors.filter(departement__region_id=region)
     if departement:
         doctors = doctors.filter(departement_id=departement)
-    if status:
+    if status == TO_DO:
+        doctors = doctors.filter(status__in=to_do_statuses(user.role))
+    elif status:
         doctors = doctors.filter(status=status)
     if zone:
         doctors = doctors.filter(zones__pk=zone) if zone.isdigit() else doctors.none()

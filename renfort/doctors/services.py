@@ -379,6 +379,8 @@ def doctor_transition(
     _notify_doctor(doctor, history)
     if to_status == DoctorStatus.SUBMITTED:
         _notify_cdom(doctor)
+    if to_status == DoctorStatus.ACTIVITY_RECORDED:
+        _notify_cpam(doctor)
     if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.PAUSED):
         # Withdrawal (announced on its confirmation page): every coming mission is cancelled,
         # the sites, the ARS and booked patients are told. Pause: only the pending proposals
@@ -527,6 +529,26 @@ def _notify_doctor(doctor: Doctor, history: DoctorHistory) -> None:
         context={"doctor": doctor, "history": history, "space_url": absolute_url("doctors:space")},
         dedup_key=f"doctor-history-{history.pk}-doctor",
     )
+
+
+def _notify_cpam(doctor: Doctor) -> None:
+    """The CPAM agents of the doctor's département (their CPAM de rattachement): a file is
+    waiting for the dedicated billing number."""
+    recipients = User.objects.filter(
+        role=Role.CPAM_AGENT, departement_id=doctor.departement_id, is_active=True
+    ).values_list("pk", "email")
+    for pk, email in recipients:
+        email_enqueue(
+            kind="doctor_activity_recorded_cpam",
+            recipient=email,
+            subject=f"Médecin volontaire à traiter : Dr {doctor.full_name} (numéro de facturation)",
+            template="doctors/emails/activity_to_cpam.txt",
+            context={
+                "doctor": doctor,
+                "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
+            },
+            dedup_key=f"doctor-{doctor.pk}-activity-{doctor.history.count()}-cpam-{pk}",
+        )
 
 
 def _notify_cdom(doctor: Doctor) -> None:

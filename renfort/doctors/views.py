@@ -130,8 +130,9 @@ def signup(request):
                 if created:
                     messages.success(
                         request,
-                        "Votre candidature a été envoyée. Le conseil départemental de l'Ordre "
-                        "des médecins en est informé ; vous recevrez un courriel à chaque étape.",
+                        "Votre candidature a été envoyée au conseil départemental de l'Ordre "
+                        "des médecins, qui va enregistrer votre activité ; vous recevrez un "
+                        "courriel à chaque étape.",
                     )
                 else:  # the same form sent again (back button, double click)
                     messages.info(
@@ -405,10 +406,12 @@ def space_transition(request):
 
 
 def _agent_filters(request) -> dict:
+    """The list's filters; the CDOM and the CPAM land on the files waiting for them."""
+    landing = not request.GET and has_role(request.user, Role.CDOM_AGENT, Role.CPAM_AGENT)
     filters = {
         "region": request.GET.get("region", "")[:3],
         "departement": request.GET.get("departement", "")[:3],
-        "status": request.GET.get("status", "")[:30],
+        "status": selectors.TO_DO if landing else request.GET.get("status", "")[:30],
         "zone": request.GET.get("zone", "")[:10],
         "sector": request.GET.get("sector", "")[:20],
     }
@@ -473,6 +476,7 @@ def agent_list(request):
             "not_counted": not_counted,
             "filters": filters,
             "statuses": DoctorStatus.choices,
+            "to_do": selectors.TO_DO if selectors.to_do_statuses(user.role) else "",
             "sectors": Sector.choices,
             "regions": Region.objects.in_programme().by_name() if is_national(user) else [],
             "departements": departements,

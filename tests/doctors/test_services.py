@@ -466,3 +466,20 @@ def test_a_billing_number_is_dedicated_to_one_doctor():
     # The database refuses it too, whatever the code path.
     with pytest.raises(IntegrityError), transaction.atomic():
         Doctor.objects.filter(pk=second.pk).update(billing_number="DEMO0999")
+
+
+def test_the_cdom_records_the_activity_in_one_step_and_the_cpam_is_told():
+    """The CDOM, emailed at the sign-up with « Enregistrez l'activité », does it in one step;
+    the CPAM agents of the doctor's département are then told a file waits for them."""
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    cpam = UserFactory(cpam=True)  # Landes
+    UserFactory(role=Role.CPAM_AGENT, departement=Departement.objects.get(code="81"))  # Tarn
+    services.doctor_transition(
+        doctor=doctor, actor=UserFactory(cdom=True), to_status=S.ACTIVITY_RECORDED
+    )
+    doctor.refresh_from_db()
+    assert doctor.status == S.ACTIVITY_RECORDED
+    told = Notification.objects.filter(kind="doctor_activity_recorded_cpam")
+    assert [n.recipient for n in told] == [cpam.email]
+    assert f"Dr {doctor.full_name}" in told[0].subject and "numéro de facturation" in told[0].body
+    assert f"/medecins/agents/{doctor.pk}/" in told[0].body

@@ -506,3 +506,19 @@ def test_the_departement_table_says_which_files_it_does_not_count(client):
     page = text(client.get(reverse("doctors:agent_list")))
     assert "2 volontaires" in page  # the list and the exports count every file
     assert "Le tableau ne compte pas 1 dossier refusé ou clos" in page
+
+
+def test_cdom_and_cpam_land_on_the_files_waiting_for_them(client):
+    DoctorFactory(in_landes=True, last_name="Envoye-Fictif", submitted=True)
+    DoctorFactory(in_landes=True, last_name="Enregistre-Fictif", status="activity_recorded")
+    DoctorFactory(in_landes=True, last_name="Actif-Fictif")
+    for trait, waiting in (("cdom", "Envoye-Fictif"), ("cpam", "Enregistre-Fictif")):
+        client.force_login(UserFactory(**{trait: True}))
+        page = text(client.get(reverse("doctors:agent_list")))
+        assert "1 volontaire à traiter par vous" in page and waiting in page
+        assert "Actif-Fictif" not in page and "Voir tous les volontaires" in page
+        page = text(client.get(reverse("doctors:agent_list"), {"status": ""}))
+        assert "3 volontaires" in page and "Actif-Fictif" in page
+    client.force_login(UserFactory(ars=True))  # the ARS keeps the whole list, and the choice
+    page = client.get(reverse("doctors:agent_list")).content.decode()
+    assert "Actif-Fictif" in page and 'value="a_traiter"' in page
