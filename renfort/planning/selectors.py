@@ -38,6 +38,47 @@ def month_missions(month: date, region_code: str | None):
     return missions.order_by("date", "site__name", "doctor__last_name")
 
 
+EXPORT_HEADERS = [
+    "Date",
+    "Période",
+    "Lieu d'accueil",
+    "Commune du lieu",
+    "Département",
+    "Zone prioritaire",
+    "Médecin",
+    "Trajet (min)",
+    "Hébergement",
+    "Statut",
+    "Verrouillée",
+    "Pourquoi (au calcul)",
+    "Motif",
+]
+
+
+def export_rows(missions) -> list[list]:
+    """The month's missions as the planning table shows them, one row each (EXPORT_HEADERS)."""
+    return [
+        [
+            m.date.strftime("%d/%m/%Y"),
+            m.get_period_display(),
+            m.site.name,
+            m.site.commune.name,
+            m.site.departement_id,
+            m.site.priority_zone.epci.name if m.site.priority_zone_id else "Hors zone",
+            f"Dr {m.doctor.full_name}",
+            m.travel_minutes,
+            "Oui" if m.needs_housing else "Non",
+            "Retirée de la proposition"
+            if m.status == M.CANCELLED and m.status_reason == REMOVED_REASON
+            else m.get_status_display(),
+            "Oui" if m.locked else "Non",
+            m.explanation,
+            m.status_reason,
+        ]
+        for m in missions
+    ]
+
+
 def latest_run(month: date, region_code: str | None) -> PlanningRun | None:
     """The latest run that planned this region's month: its own, or a national one (which
     replaced the region's drafts too)."""

@@ -7,6 +7,7 @@ app_name = "planning"
 urlpatterns = [
     path("", views.index, name="index"),
     path("calcul/", views.run, name="run"),
+    path("export/", views.export, name="export"),
     path("calcul/<int:pk>/etat/", views.run_status, name="run_status"),
     path("publier/", views.publish, name="publish"),
     path("confirmer/", views.confirm_accepted, name="confirm_accepted"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.core.exports import export_response
 from renfort.core.ics import CalendarEvent, ics_calendar
 from renfort.core.text import count
 from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
@@ -171,6 +172,25 @@ def index(request):
                 m.pk: _actions(request.user, m) for m in missions if m.status != M.DRAFT
             },
         },
+    )
+
+
+@require_safe
+@role_required(*PLANNER_ROLES)
+def export(request):
+    """The month's missions of the region (or the country) as CSV or XLSX: the rows of the
+    planning table, whatever their status."""
+    if parse_month(request.GET.get("mois", "")) is None:
+        raise BadRequest("Mois invalide : exportez depuis l'écran de planification.")
+    month, region_code, _ = _scope(request)
+    scope = region_code or "france"
+    return export_response(
+        request,
+        headers=selectors.EXPORT_HEADERS,
+        rows=selectors.export_rows(selectors.month_missions(month, region_code)),
+        filename=f"missions-{month:%Y-%m}-{scope}",
+        fmt=request.GET.get("format", "csv"),
+        title=f"Missions {month:%m-%Y}",
     )
 
 

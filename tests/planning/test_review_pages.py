@@ -352,3 +352,30 @@ def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie)
     assert "<li>Retirée de la proposition : 1</li>" in page
     assert "<li>Déclinée par le médecin : 1</li>" in page and "Annulée :" not in page
     assert "Terminée — au calcul : 2 missions proposées." in page
+
+
+def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  # noqa: F811
+    kept = MissionFactory(status=M.CONFIRMED, date=day(3), explanation="Zone peu couverte")
+    removed = MissionFactory(status=M.DRAFT, date=day(5), site=kept.site)
+    services.mission_remove(mission=removed, actor=ars_occitanie)
+    MissionFactory(status=M.CONFIRMED, date=day(4), site=SiteFactory(in_landes=True))
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert "Exporter les missions du mois en CSV" in page
+    url = reverse("planning:export")
+    response = client.get(url, month_query(format="csv"))
+    assert response.status_code == 200
+    assert f"missions-{next_month():%Y-%m}-76.csv" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Date;Période;Lieu d'accueil") or lines[0].startswith(
+        "Date,Période,Lieu d'accueil"
+    )
+    assert len(lines) == 3  # the region's two missions, not the Landes one
+    assert f"Dr {kept.doctor.full_name}" in lines[1] and "Zone peu couverte" in lines[1]
+    assert "Retirée de la proposition" in lines[2]
+    xlsx = client.get(url, month_query(format="xlsx"))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(url, month_query(format="pdf")).status_code == 400
+    assert client.get(url, {"mois": "abc", "format": "csv"}).status_code == 400
+    assert client.get(url, month_query(format="csv", region="75")).status_code == 403
+    client.force_login(kept.doctor.user)
+    assert client.get(url, month_query(format="csv")).status_code == 403
