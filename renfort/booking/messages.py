@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from renfort.core.links import absolute
-from renfort.notifications.models import Channel, Notification
+from renfort.notifications.models import Channel, Notification, Status
 from renfort.notifications.services import delivery_schedule, notification_enqueue
 from renfort.territories.timezones import local_time_of
 
@@ -41,7 +41,9 @@ def waitlist_url(site) -> str:
     return absolute(reverse("booking:waitlist") + "?" + urlencode({"site": site.pk}))
 
 
-def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
+def _record_fresh(
+    *, kind: str, person, context: dict, key: str, attachments=(), valid_until=None
+) -> int:
     """Like _send for the messages of a row created in this very transaction (a new booking):
     their keys cannot exist yet, so both are inserted in one statement, without the savepoint
     that notification_enqueue needs to catch a duplicate. Same rows, same delivery task after
@@ -65,6 +67,7 @@ def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=())
                     for name, data, mime in attachments
                 ],
                 dedup_key=f"{key}-email",
+                valid_until=valid_until,
             )
         )
     if person.phone:
@@ -75,6 +78,7 @@ def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=())
                 recipient=person.phone,
                 body=render_to_string(f"booking/messages/{kind}_sms.txt", context).strip(),
                 dedup_key=f"{key}-sms",
+                valid_until=valid_until,
             )
         )
     rows = Notification.objects.bulk_create(rows)
@@ -82,9 +86,10 @@ def _record_fresh(*, kind: str, person, context: dict, key: str, attachments=())
     return len(rows)
 
 
-def _send(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
-    """Email (with attachments) and/or SMS to the person's contacts, once per key. Returns the
-    number of notifications recorded (0 when already recorded)."""
+def _send(*, kind: str, person, context: dict, key: str, attachments=(), valid_until=None) -> int:
+    """Email (with attachments) and/or SMS to the person's contacts, once per key, not sent
+    after `valid_until`. Returns the number of notifications recorded (0 when already
+    recorded)."""
     recorded = 0
     subject = SUBJECTS[kind].format(**context.get("subject_values", {}))
     if person.email:
@@ -97,6 +102,7 @@ def _send(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
                 body=render_to_string(f"booking/messages/{kind}.txt", context),
                 attachments=list(attachments),
                 dedup_key=f"{key}-email",
+                valid_until=valid_until,
             )
             is not None
         )
@@ -108,6 +114,7 @@ def _send(*, kind: str, person, context: dict, key: str, attachments=()) -> int:
                 recipient=person.phone,
                 body=render_to_string(f"booking/messages/{kind}_sms.txt", context).strip(),
                 dedup_key=f"{key}-sms",
+                valid_until=valid_until,
             )
             is not None
         )
@@ -148,12 +155,33 @@ def notify_appointment(
     record = _record_fresh if fresh else _send
     with local_time_of(appointment.site.departement_id):  # times as the site lives them
         return record(
-            kind=kind, person=appointment, context=context, key=key, attachments=attachments
+            kind=kind,
+            person=appointment,
+            context=context,
+            key=key,
+            attachments=attachments,
+            valid_until=appointment.start,  # pointless once the appointment has started
         )
 
 
 def notify_waitlist(entry, *, kind: str, key: str, **extra) -> int:
     context = {"entry": entry, "subject_values": {}, **extra}
-    slot = extra.get("slot")
+    slot, offer = extra.get("slot"), extra.get("offer")
     with local_time_of(slot.site.departement_id if slot else None):
-        return _send(kind=kind, person=entry, context=context, key=key)
+        return _send(
+            kind=kind,
+            person=entry,
+            context=context,
+            key=key,
+            valid_until=offer.expires_at if offer is not None else None,
+        )
+
+
+def reminders_withdraw(appointment) -> int:
+    """The reminders of a cancelled appointment not sent yet (provider outage, worker down)
+    are never sent. Returns how many."""
+    return Notification.objects.filter(
+        kind=KIND_PREFIX + "reminder",
+        dedup_key__startswith=f"appointment-{appointment.pk}-",
+        status__in=[Status.PENDING, Status.FAILED],
+    ).update(status=Status.EXPIRED)

@@ -4,6 +4,7 @@ from renfort.core.redact import redact_secrets
 from renfort.core.validators import mask_email, mask_phone
 
 from .models import Channel, Notification
+from .services import notifications_send_again
 
 # Messages to patients (booking confirmations, reminders, waiting-list offers): the admin never
 # shows their contact or their secret links (docs/booking.md, « Protection des données »).
@@ -15,6 +16,17 @@ SHOWN_BY_METHOD = ("recipient", "body", "attachments")
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "kind", "channel", "status", "attempts")
     list_filter = ("channel", "status", "kind")
+    actions = ["send_again"]
+
+    @admin.action(description="Renvoyer maintenant (notifications abandonnées ou en échec)")
+    def send_again(self, request, queryset):
+        sent = notifications_send_again(queryset)
+        self.message_user(
+            request,
+            f"{sent} notification(s) renvoyée(s) ; les autres sont envoyées, périmées ou en "
+            "attente.",
+        )
+
     exclude = SHOWN_BY_METHOD
     readonly_fields = [
         *(f.name for f in Notification._meta.fields if f.name not in SHOWN_BY_METHOD),

@@ -11,6 +11,7 @@ class Status(models.TextChoices):
     SENT = "sent", "Envoyée"
     FAILED = "failed", "Échec (sera réessayée)"
     ABANDONED = "abandoned", "Abandonnée"
+    EXPIRED = "expired", "Périmée (non envoyée)"
 
 
 class Notification(models.Model):
@@ -36,6 +37,11 @@ class Notification(models.Model):
     last_error = models.TextField("dernière erreur", blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    # After a failure, not retried before this moment (growing delays: services.retry_delay).
+    next_attempt_at = models.DateTimeField("prochain essai", null=True, blank=True)
+    # Not sent after this moment (an appointment already started, an offer already expired):
+    # a message delayed by an outage would only mislead.
+    valid_until = models.DateTimeField("à envoyer avant", null=True, blank=True)
 
     class Meta:
         verbose_name = "notification"

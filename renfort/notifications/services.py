@@ -7,8 +7,10 @@ Usage from any app's service (inside its transaction)::
 """
 
 import base64
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,7 +19,16 @@ from renfort.core.text import one_line
 from .channels import DeliveryError, send_email, send_sms
 from .models import Channel, Notification, Status
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+# After the n-th failure the next attempt waits FIRST_RETRY × 2^(n-1), at most LONGEST_RETRY:
+# 5, 10, 20, 40, 80, 160 and 320 minutes, so that an outage of up to about ten hours loses
+# nothing; then the notification is abandoned (listed in the admin, which can send it again).
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY = timedelta(hours=6)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LONGEST_RETRY)
 
 
 def notification_enqueue(
@@ -30,6 +41,7 @@ def notification_enqueue(
     attachments: list[tuple[str, bytes, str]] = (),
     dedup_key: str | None = None,
     reply_to: str = "",
+    valid_until: datetime | None = None,
 ) -> Notification | None:
     """Record a notification and schedule its sending after the current transaction commits.
 
@@ -53,6 +65,7 @@ def notification_enqueue(
                 attachments=encoded,
                 dedup_key=dedup_key,
                 reply_to=reply_to,
+                valid_until=valid_until,
             )
     except IntegrityError:
         if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
@@ -101,12 +114,21 @@ def email_enqueue(
     )
 
 
-def notification_deliver(*, notification_id: int) -> str:
-    """Send one notification. Safe to run twice: a sent notification is not sent again."""
+FINAL = (Status.SENT, Status.ABANDONED, Status.EXPIRED)
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
+    """Send one notification. Safe to run twice: a sent notification is not sent again. One
+    past its `valid_until` is not sent (status « périmée »)."""
+    now = now or timezone.now()
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status in (Status.SENT, Status.ABANDONED):
+        if notification is None or notification.status in FINAL:
             return notification.status if notification else "missing"
+        if notification.valid_until is not None and now >= notification.valid_until:
+            notification.status = Status.EXPIRED
+            notification.save(update_fields=["status"])
+            return notification.status
         notification.attempts += 1
         try:
             if notification.channel == Channel.EMAIL:
@@ -121,26 +143,46 @@ def notification_deliver(*, notification_id: int) -> str:
                 send_sms(to=notification.recipient, body=notification.body)
         except DeliveryError as exc:
             notification.last_error = str(exc)[:500]
-            notification.status = (
-                Status.ABANDONED if notification.attempts >= MAX_ATTEMPTS else Status.FAILED
-            )
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = Status.ABANDONED
+            else:
+                notification.status = Status.FAILED
+                notification.next_attempt_at = now + retry_delay(notification.attempts)
         else:
             notification.status = Status.SENT
-            notification.sent_at = timezone.now()
+            notification.sent_at = now
             notification.last_error = ""
-        notification.save(update_fields=["attempts", "status", "last_error", "sent_at"])
+        notification.save(
+            update_fields=["attempts", "status", "last_error", "sent_at", "next_attempt_at"]
+        )
         return notification.status
 
 
-def notifications_retry_failed() -> int:
-    """Re-send failed notifications (run by cron: `manage.py retry_notifications`)."""
+def notifications_retry_failed(*, now: datetime | None = None) -> int:
+    """Re-send the failed notifications whose delay is over, and the pending ones whose task
+    was lost (run every few minutes: `manage.py retry_notifications`)."""
     from .tasks import deliver_notification
 
-    ids = list(
-        Notification.objects.filter(status__in=[Status.FAILED, Status.PENDING])
-        .filter(created_at__lt=timezone.now() - timezone.timedelta(minutes=1))
-        .values_list("pk", flat=True)
-    )
+    now = now or timezone.now()
+    due = Q(status=Status.FAILED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    stuck = Q(status=Status.PENDING, created_at__lt=now - timedelta(minutes=1))
+    ids = list(Notification.objects.filter(due | stuck).values_list("pk", flat=True))
     for pk in ids:
         deliver_notification.enqueue(pk)
+    return len(ids)
+
+
+def notifications_send_again(notifications) -> int:
+    """Abandoned or failed notifications sent again now, with a fresh series of attempts
+    (the admin's action, once the provider works again). Out-of-date ones are not."""
+    now = timezone.now()
+    ids = list(
+        notifications.filter(status__in=[Status.ABANDONED, Status.FAILED])
+        .exclude(valid_until__lte=now)
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=ids).update(
+        status=Status.FAILED, attempts=0, next_attempt_at=None
+    )
+    delivery_schedule(*ids)
     return len(ids)

@@ -107,3 +107,44 @@ def test_retention_is_a_setting(mission, capsys):
     assert appointments_purge(now=slot.end + timedelta(days=40))["appointments"] == 1
     call_command("purge_appointments")
     assert "Conservation 1 mois" in capsys.readouterr().out
+
+
+def test_an_appointment_moved_to_tomorrow_gets_no_48_hour_reminder_at_once(mission):
+    from renfort.booking.services import appointment_move
+
+    first, later = Slot.objects.filter(mission=mission, reserved_for_priority=False)[:2]
+    appointment = book(first, now=before(first, days=9))
+    appointment_move(appointment=appointment, slot_id=later.pk, now=before(later, hours=30))
+    # The move was made 30 h before the new time (the history records it).
+    AppointmentHistory.objects.filter(appointment=appointment, to_status="booked").exclude(
+        from_status=""
+    ).update(created_at=before(later, hours=30))
+    assert appointment_reminders_send(now=before(later, hours=29)) == 0  # was the 48 h one
+    assert appointment_reminders_send(now=before(later, hours=23)) == 2
+    assert all("24h" in k for k in reminders(appointment))
+
+
+def test_a_reminder_held_up_by_an_outage_is_never_sent_once_cancelled(
+    mission, monkeypatch, django_capture_on_commit_callbacks
+):
+    from renfort.booking.services import appointment_cancel
+    from renfort.notifications import channels
+    from renfort.notifications.channels import DeliveryError
+    from renfort.notifications.services import notifications_retry_failed
+
+    slot = free_slot(mission)
+    appointment = book(slot, now=before(slot, days=9), email="")
+
+    def down(self, **kwargs):
+        raise DeliveryError("fournisseur SMS indisponible")
+
+    monkeypatch.setattr(channels.LocmemSmsBackend, "send", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reminders_send(now=before(slot, hours=47))
+    reminder = Notification.objects.get(kind="booking_reminder")
+    assert reminder.status == "failed" and reminder.valid_until == appointment.start
+    appointment_cancel(appointment=appointment, now=before(slot, hours=40))
+    reminder.refresh_from_db()
+    assert reminder.status == "expired"
+    monkeypatch.undo()
+    assert notifications_retry_failed() == 0

@@ -521,3 +521,11 @@ def test_the_waiting_list_page_says_how_offers_work(client, mission):
     text = htmllib.unescape(page.content.decode())
     assert "un lien valable 2 heures" in text and "au plus 3 propositions" in text
     assert "Rien n'est envoyé la nuit : les propositions partent entre 8 h et 21 h" in text
+
+
+def test_an_offer_message_is_not_sent_after_the_offer_expired(mission):
+    WaitingListEntryFactory(site=mission.site)
+    free_up(mission)
+    offer = WaitingListOffer.objects.get()
+    messages = Notification.objects.filter(kind="booking_waitlist_offer")
+    assert messages.exists() and {n.valid_until for n in messages} == {offer.expires_at}

@@ -1,10 +1,13 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from renfort.notifications import channels
 from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
@@ -13,7 +16,10 @@ from renfort.notifications.services import (
     MAX_ATTEMPTS,
     notification_deliver,
     notification_enqueue,
+    notifications_retry_failed,
+    retry_delay,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +174,68 @@ def test_a_subject_with_line_breaks_is_put_on_one_line_and_sent(
     assert notification.status == Status.SENT
     assert mail.outbox[0].subject == "Question Bcc: x@example.org"
     assert mail.outbox[0].bcc == []
+
+
+def failing_sms(monkeypatch):
+    def down(self, **kwargs):
+        raise DeliveryError("ConnectionRefusedError")
+
+    monkeypatch.setattr(channels.LocmemSmsBackend, "send", down)
+
+
+def test_each_failure_waits_longer_before_the_next_attempt(monkeypatch):
+    """An outage of an hour or two loses nothing: 5, 10, 20… minutes between attempts (it
+    used to give up after five attempts five minutes apart)."""
+    failing_sms(monkeypatch)
+    notification = notification_enqueue(
+        kind="t", channel=Channel.SMS, recipient="+33600000000", body="x"
+    )
+    now = timezone.now()
+    waits = []
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert notification_deliver(notification_id=notification.pk, now=now) == Status.FAILED
+        notification.refresh_from_db()
+        waits.append(round((notification.next_attempt_at - now).total_seconds() / 60))
+        now = notification.next_attempt_at
+    assert waits == [5, 10, 20, 40, 80, 160, 320]
+    assert retry_delay(20) == timedelta(hours=6)
+    # The periodic retry takes it only once its delay is over.
+    assert notifications_retry_failed(now=now - timedelta(minutes=1)) == 0
+    Notification.objects.filter(pk=notification.pk).update(attempts=MAX_ATTEMPTS - 2)
+    assert notifications_retry_failed(now=now) == 1  # the worker tries (and fails) again
+    notification.refresh_from_db()
+    assert notification.attempts == MAX_ATTEMPTS - 1 and notification.status == Status.FAILED
+    assert notification_deliver(notification_id=notification.pk, now=now) == Status.ABANDONED
+
+
+def test_an_out_of_date_notification_is_not_sent():
+    start = timezone.now() + timedelta(hours=1)
+    notification = notification_enqueue(
+        kind="t", channel=Channel.SMS, recipient="+33600000000", body="x", valid_until=start
+    )
+    assert notification_deliver(notification_id=notification.pk, now=start) == Status.EXPIRED
+    assert LocmemSmsBackend.outbox == []
+    assert notification_deliver(notification_id=notification.pk) == Status.EXPIRED  # final
+
+
+def test_the_admin_sends_abandoned_notifications_again(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    failing_sms(monkeypatch)
+    notification = notification_enqueue(
+        kind="t", channel=Channel.SMS, recipient="+33600000000", body="x"
+    )
+    Notification.objects.filter(pk=notification.pk).update(attempts=MAX_ATTEMPTS - 1)
+    assert notification_deliver(notification_id=notification.pk) == Status.ABANDONED
+    monkeypatch.undo()  # the provider works again
+    client.force_login(UserFactory(admin=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:notifications_notification_changelist"),
+            {"action": "send_again", "_selected_action": [notification.pk]},
+            follow=True,
+        )
+    assert "1 notification(s) renvoyée(s)" in response.content.decode()
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT and notification.attempts == 1
+    assert len(LocmemSmsBackend.outbox) == 1

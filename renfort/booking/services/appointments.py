@@ -452,6 +452,7 @@ def _cancel(
     appointment.cancelled_by = by
     appointment.status_reason = reason[:300]
     appointment.save(update_fields=["status", "cancelled_by", "status_reason", "updated_at"])
+    messages.reminders_withdraw(appointment)
     freed = _release_slot(appointment, now, block=block)
     if by == CancelledBy.PATIENT:
         messages.notify_appointment(
@@ -578,6 +579,7 @@ def appointment_move(
         target.site,
         target.doctor,
     )
+    messages.reminders_withdraw(appointment)  # of the old time, if not sent yet
     appointment.start, appointment.end = target.start, target.end
     appointment.save(
         update_fields=["slot", "mission", "site", "doctor", "start", "end", "updated_at"]

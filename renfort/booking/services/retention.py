@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from renfort.notifications.models import Notification
@@ -18,16 +18,28 @@ A = AppointmentStatus
 def appointment_reminders_send(*, now: datetime | None = None) -> int:
     """Send due reminders (run every 15 minutes by `send_reminders`; safe to run twice: each
     reminder has its dedup key). 48 h before for appointments booked earlier; the day before
-    (24 h) for those booked less than 48 h ahead but more than 24 h ahead."""
+    (24 h) for those booked less than 48 h ahead but more than 24 h ahead. A moved appointment
+    counts from its move: moved to tomorrow, it gets the day-before reminder, not the 48 h one
+    at once."""
     now = now or timezone.now()
     release = timedelta(hours=48)
     day_before = timedelta(hours=24)
     sent = 0
-    due = Appointment.objects.filter(
-        status=A.BOOKED, walk_in=False, start__gt=now, start__lte=now + release
-    ).select_related("site__commune", "doctor")
+    due = (
+        Appointment.objects.filter(
+            status=A.BOOKED, walk_in=False, start__gt=now, start__lte=now + release
+        )
+        .annotate(
+            moved_at=Max(
+                "history__created_at",
+                filter=Q(history__from_status=A.BOOKED, history__to_status=A.BOOKED),
+            )
+        )
+        .select_related("site__commune", "doctor")
+    )
     for appointment in due:
-        ahead = appointment.start - appointment.booked_at
+        booked = max(appointment.booked_at, appointment.moved_at or appointment.booked_at)
+        ahead = appointment.start - booked
         if ahead > release:
             key = "reminder-48h"
         elif ahead > day_before and appointment.start - now <= day_before:
