@@ -165,8 +165,12 @@ def index(request):
             "past_month": month_bounds(month)[1] < today,
             "plannable": first_plannable <= month <= last_plannable,
             "last_plannable": last_plannable,
-            # Doctors give dates up to AVAILABILITY_HORIZON_DAYS ahead: beyond, no one yet.
-            "availability_limit": availability_limit if month > availability_limit else None,
+            # Doctors give dates up to AVAILABILITY_HORIZON_DAYS ahead: beyond, no one yet (the
+            # whole month, or its end).
+            "availability_limit": availability_limit
+            if month_bounds(month)[1] > availability_limit
+            else None,
+            "availability_partial": month <= availability_limit,
             "run_in_progress": run is not None and not run.is_finished,
             "cancel_actions": {
                 m.pk: _actions(request.user, m) for m in missions if m.status != M.DRAFT

@@ -1,5 +1,6 @@
 """Planning pages: the ARS screen, the doctor's missions and ICS, the site calendar."""
 
+import calendar
 import html as htmllib
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role
+from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
 from renfort.planning import services
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
 from renfort.territories.models import Region
@@ -282,6 +284,14 @@ def test_only_plannable_months_offer_a_calculation(client, ars):
     later = (today.replace(day=1) + timedelta(days=340)).replace(day=1)
     page = client.get(index, {"mois": f"{later:%Y-%m}"}).content.decode()
     assert 'id="run-form"' in page and 'id="availability-limit"' in page
+    assert "pour ce mois, un calcul ne trouvera encore aucune disponibilité" in page
+    # The month in which the limit falls: its last days have no dates yet.
+    limit = today + timedelta(days=AVAILABILITY_HORIZON_DAYS)
+    page = client.get(index, {"mois": f"{limit:%Y-%m}"}).content.decode()
+    partial = limit.day < calendar.monthrange(limit.year, limit.month)[1]
+    assert ('id="availability-limit"' in page) == partial
+    if partial:
+        assert f"jusqu'au {limit:%d/%m/%Y} : pour les jours suivants de ce mois" in page
 
 
 def test_no_publication_while_a_calculation_runs(client, ars):
