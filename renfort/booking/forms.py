@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renfort.core.forms import RenfortForm
+from renfort.core.text import DAY_FORMATS
 
 from .selectors import search_day_error
 from .services import REASON_MAX, patient_check
@@ -42,7 +43,9 @@ class SearchForm(RenfortForm):
     commune = forms.CharField(required=False, widget=forms.HiddenInput, max_length=80)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
-    date = forms.DateField(label="Date", required=False, widget=DATE_WIDGET)
+    date = forms.DateField(
+        label="Date", required=False, widget=DATE_WIDGET, input_formats=DAY_FORMATS
+    )
     period = PeriodField(
         label="Demi-journée",
         choices=PERIODS,
@@ -108,6 +111,7 @@ def date_field(label: str, missing: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DATE_WIDGET,
+        input_formats=DAY_FORMATS,
         error_messages={"required": missing, "invalid": DATE_INVALID},
     )
 
@@ -119,7 +123,7 @@ class BirthDateField(forms.DateField):
     """A birth date typed or picked: JJ/MM/AAAA (also with - or .) or the picker's AAAA-MM-JJ.
     A two-digit year is refused rather than guessed (48: 1948 or 2048?)."""
 
-    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+    input_formats = DAY_FORMATS
 
     def to_python(self, value):
         if isinstance(value, str) and SHORT_YEAR.match(value):

@@ -6,8 +6,15 @@ from tqdm import tqdm
 class StepProgress:
     """Callable ``(label, done)`` that shows one tqdm bar per step."""
 
-    def __init__(self, stream, totals: dict[str, int] | None = None, disable: bool = False):
+    def __init__(
+        self,
+        stream,
+        totals: dict[str, int] | None = None,
+        disable: bool = False,
+        unit: str = " lignes",
+    ):
         self.stream = stream
+        self.unit = unit
         self.totals = totals or {}
         self.disable = disable
         self._bars: dict[str, tqdm] = {}
@@ -18,7 +25,7 @@ class StepProgress:
             bar = tqdm(
                 total=self.totals.get(label),
                 desc=label,
-                unit=" lignes",
+                unit=self.unit,
                 file=self.stream,
                 disable=self.disable,
                 leave=True,

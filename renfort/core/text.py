@@ -26,3 +26,20 @@ def one_line(text: str) -> str:
     """The text on one line: each run of line breaks or control characters becomes one space
     (a name or subject typed in a one-line field, an email subject)."""
     return _CONTROL_CHARACTERS.sub(" ", text)
+
+
+# Dates as French people type them (and the date picker's ISO form): forms and commands.
+DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+
+
+def parse_day(text: str):
+    """« 15/06/2025 », « 15-06-2025 », « 15.06.2025 » or « 2025-06-15 » → date; ValueError with
+    a French message otherwise."""
+    from datetime import datetime
+
+    for fmt in DAY_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 (a date)
+        except ValueError:
+            continue
+    raise ValueError(f"Date invalide « {text[:30]} » : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ.")

@@ -153,9 +153,10 @@ def test_generate_slots_command_and_sync_all():
     first = MissionFactory()
     second = MissionFactory(date=first.date + timedelta(days=2), site=first.site)
     MissionFactory(proposed=True, site=first.site)
-    out = io.StringIO()
-    call_command("generate_slots", stdout=out)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("generate_slots", stdout=out, stderr=err)
     assert "42 créés" in out.getvalue()
+    assert "missions confirmées" in err.getvalue() and "2/2" in err.getvalue()  # progress
     assert Slot.objects.filter(mission__in=[first, second]).count() == 42
     assert slots_sync_all().created == 0
 

@@ -87,6 +87,9 @@ def test_search_filters_by_date_and_half_day(client, mission):
     assert afternoon.context["results"][0].slot_count == 12
     other_day = (mission.date + timedelta(days=1)).isoformat()
     assert client.get(SEARCH, {"q": "81230", "date": other_day}).context["results"] == []
+    for typed in (f"{mission.date:%d/%m/%Y}", f"{mission.date:%d-%m-%Y}"):  # as French people type
+        found = client.get(SEARCH, {"q": "81230", "date": typed, "period": "morning"})
+        assert found.context["results"][0].slot_count == 9, typed
 
 
 def test_nothing_available_offers_the_waiting_list(client):

@@ -2,7 +2,7 @@ import csv
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from renfort.sites.models import SiteStatus
 from renfort.territories.models import EPCI, Region
@@ -162,6 +162,17 @@ def test_import_command_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "Zones connues : 64 sur 151" in out
     assert PriorityZone.objects.count() == 64
+
+
+def test_import_command_takes_french_dates_and_says_a_bad_one_in_french(capsys):
+    from renfort.zoning.models import Zoning
+
+    call_command(
+        "import_priority_zones", "--zoning", "Zonage essai", "--published-on", "15/06/2025"
+    )
+    assert Zoning.objects.get(name="Zonage essai").published_on.isoformat() == "2025-06-15"
+    with pytest.raises(CommandError, match="Date invalide « 2025/06/15 » : écrivez-la JJ/MM/AAAA"):
+        call_command("import_priority_zones", "--zoning", "Autre", "--published-on", "2025/06/15")
 
 
 # --- Removal of a zone with host sites -----------------------------------------------------------

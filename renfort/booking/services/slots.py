@@ -161,14 +161,26 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
     )
 
 
-def slots_sync_all(*, now: datetime | None = None) -> SyncResult:
-    """Sync every confirmed mission from today on (used by `generate_slots` and the demo)."""
+def slots_sync_all(*, now: datetime | None = None, progress=None) -> SyncResult:
+    """Sync every confirmed mission from today on (used by `generate_slots` and the demo).
+    `progress(label, done)`, if given, is told the missions done (core.progress.StepProgress)."""
     now = now or timezone.now()
     total = SyncResult()
     missions = Mission.objects.confirmed().filter(date__gte=timezone.localdate(now))
-    for mission in missions.order_by("date", "pk"):
+    for done, mission in enumerate(missions.order_by("date", "pk"), start=1):
         total += slots_sync_for_mission(mission=mission, now=now)
+        if progress is not None:
+            progress(PROGRESS_LABEL, done)
     return total
+
+
+PROGRESS_LABEL = "missions confirmées"
+
+
+def confirmed_to_sync(now: datetime | None = None) -> int:
+    """How many missions slots_sync_all goes through (the progress bar's total)."""
+    now = now or timezone.now()
+    return Mission.objects.confirmed().filter(date__gte=timezone.localdate(now)).count()
 
 
 def hours_resync(*, missions: QuerySet, who: str, now: datetime | None = None) -> SyncResult:

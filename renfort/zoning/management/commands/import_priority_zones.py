@@ -1,8 +1,9 @@
-from datetime import date
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from renfort.core.text import parse_day
 from renfort.territories.models import EPCI
 from renfort.zoning.services import (
     DEFAULT_FILE,
@@ -19,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
         parser.add_argument("--zoning", default=DEFAULT_ZONING["name"], help="nom du zonage")
-        parser.add_argument("--published-on", type=date.fromisoformat, default=None)
+        parser.add_argument(
+            "--published-on", type=_day, default=None, help="JJ/MM/AAAA ou AAAA-MM-JJ"
+        )
         parser.add_argument("--expected-count", type=int, default=None)
         parser.add_argument("--remove-missing", action="store_true")
         parser.add_argument("--no-activate", action="store_true")
@@ -32,7 +35,7 @@ class Command(BaseCommand):
         if opts["published_on"]:
             params["published_on"] = opts["published_on"]
         if "published_on" not in params:
-            raise CommandError("Indiquez --published-on AAAA-MM-JJ pour un nouveau zonage.")
+            raise CommandError("Indiquez --published-on JJ/MM/AAAA pour un nouveau zonage.")
         if opts["expected_count"] is not None:
             params["expected_zone_count"] = opts["expected_count"]
         zoning = zoning_get_or_create(**params, activate=not opts["no_activate"])
@@ -64,3 +67,10 @@ class Command(BaseCommand):
                 f"Zones connues : {known}" + (f" sur {expected}." if expected else ".")
             )
         )
+
+
+def _day(text: str):
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
