@@ -208,6 +208,10 @@ def test_ars_validates_through_the_page(client):
     client.force_login(agent)
     html = text(client.get(reverse("sites:detail", args=[site.pk])))
     assert "Valider" in html and "Historique des statuts" in html
+    assert "« Actif » : le lieu reçoit des missions" in html  # the two states explained
+    page = client.get(reverse("sites:detail", args=[site.pk])).content.decode()
+    closing = page.index(f'id="close-{site.pk}"')  # the closure stands apart, after the others
+    assert page.index('id="action-validated-') < closing < page.index('id="action-closed-')
     client.post(reverse("sites:transition", args=[site.pk]), {"to_status": "validated"})
     assert Site.objects.get(pk=site.pk).status == "validated"
     response = client.post(
