@@ -19,7 +19,7 @@ from .models import Role
 ROLE_HOME = {
     Role.DOCTOR: "doctors:space",
     Role.SITE_MANAGER: "sites:manager_space",
-    Role.ARS_AGENT: "zoning:manage",
+    Role.ARS_AGENT: "planning:todo",
     Role.CDOM_AGENT: "doctors:agent_list",
     Role.CPAM_AGENT: "doctors:agent_list",
     Role.NATIONAL: "zoning:list",

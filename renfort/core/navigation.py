@@ -34,6 +34,7 @@ ENTRIES = (
     NavEntry(
         "Agenda des consultations", "booking:agenda", frozenset({Role.SITE_MANAGER, Role.DOCTOR})
     ),
+    NavEntry("À traiter", "planning:todo", PLANNERS),
     NavEntry("Volontaires", "doctors:agent_list", AGENTS),
     NavEntry("Suivi des lieux", "sites:agent_list", AGENTS),
     NavEntry("Planification", "planning:index", PLANNERS),

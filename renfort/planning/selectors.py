@@ -293,3 +293,68 @@ def site_upcoming_missions(user):
         .select_related("doctor", "site")
         .order_by("date", "site__name")
     )
+
+
+@dataclass
+class MonthTodo:
+    month: date
+    drafts: int  # computed, not published yet
+    accepted: int  # accepted by the doctor, waiting for the site's (or the ARS's) confirmation
+    declined: int  # declined or cancelled since the publication: days to propose again
+    uncovered: int  # priority zones without any day
+    zones: int
+
+
+@dataclass
+class Todo:
+    """What waits for an ARS agent (or the national steering) in their territory."""
+
+    doctors: int  # files whose next onboarding step is the ARS's
+    sites_proposed: int  # sites declared, to validate
+    sites_returned: int  # sent back to their manager for more information
+    sites_validated: int  # validated, not yet opened by their manager
+    months: list[MonthTodo]
+
+
+def agent_todo(user, region_code: str | None, today: date | None = None) -> Todo:
+    """The ARS landing page's counts, each one the count of the list it links to."""
+    from renfort.doctors.selectors import TO_DO, agent_doctors
+    from renfort.sites.models import SiteStatus
+    from renfort.sites.selectors import agent_sites
+
+    from .months import plannable_months
+
+    today = today or timezone.localdate()
+    sites = Counter(agent_sites(user, region=region_code or "").values_list("status", flat=True))
+    first, last = plannable_months(today)
+    months = []
+    month = first
+    while month <= last and len(months) < 3:
+        missions = Counter(
+            month_missions(month, region_code).order_by().values_list("status", flat=True)
+        )
+        coverage = zone_coverage(month, region_code)
+        declined = (
+            month_missions(month, region_code)
+            .filter(status__in=[M.DECLINED, M.CANCELLED], date__gte=today)
+            .exclude(status_reason=REMOVED_REASON)
+            .count()
+        )
+        months.append(
+            MonthTodo(
+                month=month,
+                drafts=missions[M.DRAFT],
+                accepted=missions[M.ACCEPTED],
+                declined=declined,
+                uncovered=sum(1 for c in coverage if c.days == 0),
+                zones=len(coverage),
+            )
+        )
+        month = (month + timedelta(days=32)).replace(day=1)
+    return Todo(
+        doctors=agent_doctors(user, region=region_code or "", status=TO_DO).count(),
+        sites_proposed=sites[SiteStatus.PROPOSED],
+        sites_returned=sites[SiteStatus.RETURNED],
+        sites_validated=sites[SiteStatus.VALIDATED],
+        months=months,
+    )

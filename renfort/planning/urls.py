@@ -6,6 +6,7 @@ app_name = "planning"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("a-traiter/", views.todo, name="todo"),
     path("calcul/", views.run, name="run"),
     path("export/", views.export, name="export"),
     path("calcul/<int:pk>/etat/", views.run_status, name="run_status"),

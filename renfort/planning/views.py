@@ -181,6 +181,26 @@ def index(request):
 
 @require_safe
 @role_required(*PLANNER_ROLES)
+def todo(request):
+    """The ARS agent's landing page: what waits for them, each count linking to its list."""
+    _, region_code, region = _scope(request)
+    region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
+    return render(
+        request,
+        "planning/todo.html",
+        {
+            "title": f"À traiter — {region_name}",
+            "region": region,
+            "region_code": region_code,
+            "region_name": region_name,
+            "regions": Region.objects.in_programme().by_name() if is_national(request.user) else [],
+            "todo": selectors.agent_todo(request.user, region_code),
+        },
+    )
+
+
+@require_safe
+@role_required(*PLANNER_ROLES)
 def export(request):
     """The month's missions of the region (or the country) as CSV or XLSX: the rows of the
     planning table, whatever their status."""

@@ -16,7 +16,7 @@ def test_login_with_email_and_password_redirects_to_role_space(client):
         {"username": "agent@test.renfort.example", "password": "mot-de-passe-test"},
     )
     assert response.status_code == 302
-    assert client.get(response["Location"]).url == reverse("zoning:manage")
+    assert client.get(response["Location"]).url == reverse("planning:todo")
 
 
 def test_wrong_password_shows_a_french_error(client):

@@ -2,6 +2,7 @@
 irreversible actions are asked for first, a national run shows each region its own figures,
 French plurals, an accessible progress bar."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -379,3 +380,31 @@ def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  #
     assert client.get(url, month_query(format="csv", region="75")).status_code == 403
     client.force_login(kept.doctor.user)
     assert client.get(url, month_query(format="csv")).status_code == 403
+
+
+def test_the_ars_lands_on_what_waits_for_it(client, ars_occitanie):  # noqa: F811
+    from renfort.sites.models import Site
+
+    DoctorFactory(submitted=True)  # Tarn: the ARS transmits it to the Ordre
+    DoctorFactory(status="cps_issued")  # the ARS activates it
+    DoctorFactory()  # active: nothing to do
+    DoctorFactory(submitted=True, in_landes=True)  # another region
+    SiteFactory(proposed=True)
+    SiteFactory(in_landes=True, proposed=True)  # another region
+    accepted = MissionFactory(status=M.ACCEPTED, date=day(3))
+    MissionFactory(status=M.DECLINED, date=day(4), site=accepted.site)
+    client.force_login(ars_occitanie)
+    landing = client.get(reverse("accounts:home"))
+    assert landing.url == reverse("planning:todo")
+    page = html.unescape(client.get(landing.url).content.decode())
+    assert "À traiter — Occitanie" in page
+    assert "2 dossiers de volontaires à faire avancer" in page
+    assert "1 lieu d'accueil déclaré à valider" in page
+    assert Site.objects.filter(status="proposed").count() == 2
+    row = page.split(f'?mois={next_month():%Y-%m}&region=76">')[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    zones = current_zones().filter(epci__region_id="76").count()
+    assert cells == ["0", "1", "1", f"{zones - 1} sur {zones}"]  # the accepted one gives a day
+    assert client.get(reverse("planning:todo"), {"region": "75"}).status_code == 403
+    client.force_login(accepted.doctor.user)
+    assert client.get(reverse("planning:todo")).status_code == 403
