@@ -1,6 +1,7 @@
 """Planning pages: the ARS screen (run, review, publish), the doctor's missions (accept,
 decline, ICS), the site's calendar of coming missions."""
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -129,6 +130,11 @@ def index(request):
     coverage = selectors.zone_coverage(month, region_code)
     run = selectors.latest_run(month, region_code)
     figures = selectors.run_figures(run, region_code)
+    # The table can show one status only (« Déclinées (8) »); the rest of the page, all.
+    present = Counter(m.status for m in missions)
+    status_filters = [(v, label, present[v]) for v, label in M.choices if present[v]]
+    shown = request.GET.get("statut", "")
+    shown = shown if shown in present else ""
     today = timezone.localdate()
     # From two months back (missions done) to the last one a run accepts (twelve months on);
     # a month named in the address outside that range is listed too, so the list shows it.
@@ -158,6 +164,10 @@ def index(request):
             "issues": issues,
             "accepted": sum(1 for m in missions if m.status == M.ACCEPTED),
             "counts": selectors.status_counts(missions),
+            "status_filters": status_filters,
+            "shown_status": shown,
+            "shown_label": dict(M.choices).get(shown, ""),
+            "table_missions": [m for m in missions if m.status == shown] if shown else missions,
             "coverage": coverage,
             "covered": sum(1 for c in coverage if c.days > 0),
             "calendar": selectors.site_calendar(missions, month),
@@ -555,6 +565,7 @@ def mission_detail(request, pk: int):
             else [],
             "back": _back_link(request.user, mission),
             "show_lock": has_role(request.user, *PLANNER_ROLES),  # locking is the ARS's tool
+            "today": timezone.localdate(),
         },
     )
 

@@ -408,3 +408,20 @@ def test_the_ars_lands_on_what_waits_for_it(client, ars_occitanie):  # noqa: F81
     assert client.get(reverse("planning:todo"), {"region": "75"}).status_code == 403
     client.force_login(accepted.doctor.user)
     assert client.get(reverse("planning:todo")).status_code == 403
+
+
+def test_declined_missions_are_filtered_and_lead_to_a_new_calculation(client, ars):
+    kept = MissionFactory(status=M.ACCEPTED, date=day(3))
+    declined = MissionFactory(status=M.DECLINED, date=day(4), site=kept.site)
+    page = client.get(reverse("planning:index"), month_query()).content.decode()
+    assert "Déclinée par le médecin (1)</a>" in page and "Toutes (2)</a>" in page
+    page = client.get(reverse("planning:index"), month_query(statut="declined")).content.decode()
+    table = page.split('id="missions-table"')[1].split("</table>")[0]
+    assert f'id="mission-{declined.pk}"' in table and f'id="mission-{kept.pk}"' not in table
+    assert "Missions du mois — déclinée par le médecin" in table
+    assert "1 zone couverte sur" in page  # the rest of the page counts every mission
+    detail = client.get(reverse("planning:mission_detail", args=[declined.pk])).content.decode()
+    assert 'id="replan-hint"' in detail and f"mois={declined.date:%Y-%m}" in detail
+    client.force_login(declined.doctor.user)  # the doctor is not told to re-plan
+    detail = client.get(reverse("planning:mission_detail", args=[declined.pk])).content.decode()
+    assert 'id="replan-hint"' not in detail
