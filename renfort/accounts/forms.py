@@ -63,6 +63,12 @@ class ResetForm(RenfortForm, PasswordResetForm):
             if user.email.lower() == email.lower()
         )
 
+    def save(self, **kwargs):
+        """One email per account found, queued by the accounts service (the view's domain,
+        templates and request are not used: see password_reset_email_enqueue)."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            services.password_reset_email_enqueue(user=user)
+
 
 class NewPasswordForm(RenfortForm, SetPasswordForm):
     pass

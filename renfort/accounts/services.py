@@ -1,4 +1,4 @@
-"""Use cases of the accounts app: login throttling.
+"""Use cases of the accounts app: login throttling, password-reset emails.
 
 After LOGIN_MAX_FAILURES wrong passwords for one email within LOGIN_LOCK_MINUTES, logging in to
 that account is refused until the oldest of them is LOGIN_LOCK_MINUTES old (« mot de passe
@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+
+from renfort.core.links import set_password_url
+from renfort.notifications.services import email_enqueue
 
 from .models import LoginFailure
 
@@ -36,3 +39,17 @@ def login_failure_record(*, email: str, now: datetime | None = None) -> None:
 
 def login_failures_clear(*, email: str) -> None:
     LoginFailure.objects.filter(key=_key(email)).delete()
+
+
+def password_reset_email_enqueue(*, user) -> None:
+    """« Mot de passe oublié »: the link is built on RENFORT_BASE_URL, like every other email
+    (never on the request's Host header), and the email goes through the notifications outbox,
+    sent after the response (whose time does not tell whether the account exists)."""
+    email_enqueue(
+        kind="password_reset",
+        recipient=user.email,
+        subject="Renfort : choisir un nouveau mot de passe",
+        template="accounts/password_reset_email.txt",
+        context={"email": user.email, "reset_url": set_password_url(user)},
+        dedup_key=f"password-reset-{user.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
+    )

@@ -79,8 +79,6 @@ class PasswordChangeView(TitledForm, auth_views.PasswordChangeView):
 class PasswordResetView(TitledForm, auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = ResetForm
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     page_title = "Mot de passe oublié"
 

@@ -7,7 +7,8 @@ from .models import Channel, Notification
 from .services import notifications_send_again
 
 # Messages to patients (booking confirmations, reminders, waiting-list offers): the admin never
-# shows their contact or their secret links (docs/booking.md, « Protection des données »).
+# shows their contact or their secret links (docs/booking.md, « Protection des données »). Nor
+# does it show the links that open an account (password reset, first password) of any message.
 PATIENT_KINDS_PREFIX = "booking_"
 SHOWN_BY_METHOD = ("recipient", "body", "attachments")
 
@@ -49,8 +50,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description="message")
     def body_shown(self, notification: Notification) -> str:
-        if not self._for_patient(notification):
-            return notification.body
         return redact_secrets(notification.body)
 
     @admin.display(description="pièces jointes")

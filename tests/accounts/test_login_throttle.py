@@ -93,14 +93,17 @@ def test_admin_login_sends_admins_on_and_refuses_other_accounts(client):
     assert "réservée aux administrateurs" in response.content.decode()
 
 
-def test_a_password_reset_lifts_the_lock(client, settings, mailoutbox):
+def test_a_password_reset_lifts_the_lock(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     """Anyone can type five wrong passwords: the owner gets back in by « Mot de passe
     oublié », which proves the mailbox."""
     UserFactory(email=EMAIL)
     for _ in range(settings.LOGIN_MAX_FAILURES):
         login(client, "faux")
     assert services.login_blocked(email=EMAIL)
-    client.post(reverse("accounts:password_reset"), {"email": EMAIL})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": EMAIL})
     link = re.search(r"https?://[^/\s]+(/compte/\S+)", mailoutbox[-1].body).group(1)
     form = client.get(link, follow=True)
     new = "un-nouveau-mot-de-passe-2026"

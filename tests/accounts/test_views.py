@@ -27,11 +27,13 @@ def test_wrong_password_shows_a_french_error(client):
     assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
 
 
-def test_password_reset_sends_a_working_link(client):
+def test_password_reset_sends_a_working_link(client, django_capture_on_commit_callbacks):
     UserFactory(email="oubli@test.renfort.example")
-    client.post(reverse("accounts:password_reset"), {"email": "oubli@test.renfort.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "oubli@test.renfort.example"})
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    assert mail.outbox[0].subject == "Renfort : choisir un nouveau mot de passe"
+    link = re.search(r"https?://[^/\s]+(/compte/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     response = client.post(
@@ -40,6 +42,30 @@ def test_password_reset_sends_a_working_link(client):
     )
     assert response.status_code == 302
     assert client.login(username="oubli@test.renfort.example", password="Nouveau-mot-2026!")
+
+
+def test_password_reset_link_uses_the_base_url_and_is_sent_by_the_outbox(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """Not the request's Host header (a forged `Host: localhost:6666` would send the owner a
+    link to someone else's server), and not sent during the request: queued like every email."""
+    from renfort.notifications.models import Notification
+
+    settings.RENFORT_BASE_URL = "https://renfort.sante.example/"
+    UserFactory(email="oubli@test.renfort.example")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("accounts:password_reset"),
+            {"email": "oubli@test.renfort.example"},
+            headers={"host": "localhost:6666"},
+        )
+    assert response.status_code == 302
+    assert mail.outbox == [] and Notification.objects.get().kind == "password_reset"
+    for callback in callbacks:
+        callback()
+    body = mail.outbox[0].body
+    assert "https://renfort.sante.example/compte/mot-de-passe/nouveau/" in body
+    assert "localhost" not in body and "6666" not in body
 
 
 def test_password_reset_unknown_email_reveals_nothing(client):

@@ -59,3 +59,17 @@ def test_the_development_server_log_goes_through_the_filter():
     assert "redact" in base.LOGGING["handlers"]["django.server"]["filters"]
     assert base.LOGGING["loggers"]["django.server"]["handlers"] == ["django.server"]
     assert "redact" in base.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_password_reset_links_are_hidden_in_the_admin(client):
+    """They open the account: the admin shows the email without its token."""
+    client.force_login(UserFactory(admin=True))
+    reset = Notification.objects.create(
+        kind="password_reset",
+        channel="email",
+        recipient="oubli@example.fr",
+        body=f"Ouvrez ce lien : http://127.0.0.1:8000/compte/mot-de-passe/nouveau/Mw/{SECRET}/",
+        dedup_key="password-reset-1",
+    )
+    text = client.get(reverse("admin:notifications_notification_change", args=[reset.pk])).text
+    assert SECRET not in text and "/compte/mot-de-passe/nouveau/Mw/…/" in text

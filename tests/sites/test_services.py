@@ -393,7 +393,9 @@ def test_message_recorded_and_emailed_to_ars_agents_of_the_region():
 # --- found by trying the pages as their users ------------------------------------------------
 
 
-def test_an_account_created_by_the_ars_gets_a_working_set_password_link(client):
+def test_an_account_created_by_the_ars_gets_a_working_set_password_link(
+    client, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     agent = UserFactory(ars=True)
@@ -404,7 +406,8 @@ def test_an_account_created_by_the_ars_gets_a_working_set_password_link(client):
     assert "http" in body.split("Votre espace :")[1]
     page = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
     assert page.status_code == 200 and "Nouveau mot de passe" in page.content.decode()
-    client.post("/compte/mot-de-passe/oubli/", {"email": "invite@test.renfort.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/compte/mot-de-passe/oubli/", {"email": "invite@test.renfort.example"})
     assert any("invite@test.renfort.example" in m.to for m in mail.outbox)
 
 
