@@ -68,6 +68,16 @@ def test_password_reset_link_uses_the_base_url_and_is_sent_by_the_outbox(
     assert "localhost" not in body and "6666" not in body
 
 
+def test_password_reset_email_shows_the_address_as_typed(
+    client, django_capture_on_commit_callbacks
+):
+    """A plain-text email: no HTML escaping of the apostrophe or the ampersand."""
+    UserFactory(email="o'hara&co@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "o'hara&co@example.org"})
+    assert "(o'hara&co@example.org)" in mail.outbox[0].body
+
+
 def test_password_reset_unknown_email_reveals_nothing(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
