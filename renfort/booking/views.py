@@ -448,7 +448,12 @@ def offer(request, secret: str):
             appointment = services.waitlist_offer_accept(offer=found)
         except ValidationError as exc:
             found.refresh_from_db()
-            if found.status != "accepted":  # already accepted: the page itself says so
+            if found.status == "accepted":  # a second click, a reload: the page says the rest
+                messages.info(
+                    request,
+                    "Vous avez déjà accepté cette proposition : elle ne peut servir qu'une fois.",
+                )
+            else:
                 messages.error(request, " ".join(exc.messages))
             return _private(redirect("booking:offer", secret=secret))
         messages.success(
@@ -456,16 +461,27 @@ def offer(request, secret: str):
             f"Le créneau est à vous. Référence : {appointment.reference}. " + sent_to(appointment),
         )
         return _private(redirect("booking:manage", secret=appointment.secret))
+    # Accepted, then cancelled from the appointment's own link (or by the site).
+    appointment_cancelled = (
+        found.status == "accepted"
+        and found.appointment is not None
+        and found.appointment.status == "cancelled"
+    )
+    if found.status == "withdrawn":
+        title = "Proposition annulée"
+    elif appointment_cancelled:
+        title = "Rendez-vous annulé"
+    else:
+        title = "Un créneau est disponible"
     with local_time_of(found.slot.site.departement_id):
         return _private(
             render(
                 request,
                 "booking/offer.html",
                 {
-                    "title": "Proposition annulée"
-                    if found.status == "withdrawn"
-                    else "Un créneau est disponible",
+                    "title": title,
                     "offer": found,
+                    "appointment_cancelled": appointment_cancelled,
                     # Taken meanwhile by someone who confirmed first: no invitation to book it.
                     "slot_taken": found.slot.status != "available",
                     "open": found.is_open() and found.slot.status == "available",

@@ -80,8 +80,41 @@ def test_offer_page_accept(client, mission):
     assert response.url == reverse("booking:manage", args=[mine.secret])
     again = client.post(url, follow=True)  # a second click, a reload
     assert "n'est plus valable" not in again.text and "fr-alert--error" not in again.text
+    text = htmllib.unescape(again.text)
+    assert "Vous avez déjà accepté cette proposition : elle ne peut servir qu'une fois." in text
     assert f"votre rendez-vous {mine.reference} est confirmé" in again.text
     assert reverse("booking:manage", args=[mine.secret]) in again.text
+
+
+def test_offer_page_after_the_accepted_appointment_was_cancelled(client, mission):
+    """Cancelled from its own link: the offer page no longer says « confirmé »; it points to
+    the search and to the waiting list (the registration ended with the acceptance)."""
+    entry = WaitingListEntryFactory(site=mission.site)
+    appointment_cancel(appointment=book(free_slot(mission), phone="+33612000005"))
+    offer = WaitingListOffer.objects.get(entry=entry)
+    url = reverse("booking:offer", args=[offer.secret])
+    client.post(url)
+    mine = Appointment.objects.get(last_name=entry.last_name)
+    client.post(reverse("booking:cancel", args=[mine.secret]))
+    mine.refresh_from_db()
+    assert mine.status == "cancelled"
+    text = htmllib.unescape(client.get(url).text)
+    assert "est confirmé" not in text and "<h1>Votre rendez-vous a été annulé</h1>" in text
+    assert f"votre rendez-vous {mine.reference} a été annulé. Cette proposition" in text
+    assert f"{reverse('booking:waitlist')}?site={mission.site.pk}" in text
+    assert reverse("booking:search") in text
+    again = htmllib.unescape(client.post(url, follow=True).text)
+    assert "Vous avez déjà accepté cette proposition" in again and "Je prends" not in again
+
+
+def test_offer_page_after_the_accepted_appointment_took_place(client, mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    appointment_cancel(appointment=book(free_slot(mission), phone="+33612000005"))
+    url = reverse("booking:offer", args=[WaitingListOffer.objects.get(entry=entry).secret])
+    client.post(url)
+    Appointment.objects.filter(last_name=entry.last_name).update(status="no_show")
+    text = htmllib.unescape(client.get(url).text)
+    assert "est confirmé" not in text and "est passé (statut : « Absent (non excusé) »)" in text
 
 
 def test_waitlist_leave_page(client, mission):
