@@ -3,6 +3,7 @@ decline, ICS), the site's calendar of coming missions."""
 
 from collections import Counter
 from datetime import date, datetime, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -253,7 +254,29 @@ def run(request):
     return _back(month, region, "run-status")
 
 
+def _json_errors(view):
+    """For an address polled by a script: an expired session (401), a refusal (403) or an
+    unknown object (404) answer JSON with a French `detail`, never the login page or an HTML
+    error page that the script could not read."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {"detail": "Votre session a expiré : reconnectez-vous."}, status=401
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return JsonResponse({"detail": str(exc)}, status=403)
+        except Http404:
+            return JsonResponse({"detail": "Calcul introuvable."}, status=404)
+
+    return wrapper
+
+
 @require_safe
+@_json_errors
 @role_required(*PLANNER_ROLES)
 def run_status(request, pk: int):
     planning_run = get_object_or_404(PlanningRun, pk=pk)

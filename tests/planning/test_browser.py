@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from renfort.accounts.models import Role
-from renfort.planning.models import Mission
+from renfort.planning.models import Mission, PlanningRun
 from renfort.territories.models import Region
 from tests.doctors.factories import DoctorFactory
 from tests.factories import UserFactory
@@ -73,3 +73,35 @@ def test_the_planning_page_fits_a_phone(page, reference_data):
     page.goto(f"/planification/?mois={next_month():%Y-%m}")
     assert page.locator("#calendar table").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_run_follow_up_stops_and_says_why(page, reference_data):
+    """An error answer of the status address (the run is gone, the session expired) ends the
+    polling, said in the page's status region, instead of retrying silently every 3 s."""
+    month = next_month()
+    UserFactory(
+        role=Role.ARS_AGENT,
+        region=Region.objects.get(code="76"),
+        email="ars.suivi@test.renfort.example",
+    )
+    login(page, "ars.suivi@test.renfort.example")
+    polls = []
+    page.on("request", lambda r: "/etat/" in r.url and polls.append(r.url))
+    message = page.locator("#run-message")
+    for error, text in (
+        ("gone", "Le suivi du calcul s'est interrompu : rechargez la page."),
+        ("session", "Votre session a expiré : reconnectez-vous."),
+    ):
+        run = PlanningRun.objects.create(
+            month=month, region_id="76", status="running", progress_message="Calcul"
+        )
+        page.goto(f"/planification/?mois={month:%Y-%m}")
+        message.filter(has_text="En cours — Calcul").wait_for()
+        if error == "gone":
+            run.delete()
+        else:
+            page.context.clear_cookies()
+        message.filter(has_text=text).wait_for()
+        count = len(polls)
+        page.wait_for_timeout(2500)
+        assert len(polls) == count  # no more polling

@@ -83,6 +83,24 @@ def test_ars_cannot_touch_another_region(client, ars):
     assert "Occitanie" in page and other.doctor.last_name not in page
 
 
+def test_the_run_status_answers_json_errors(client):
+    """Polled by planning.js, which stops and says why: never the login page or an HTML error
+    page, which it could not read."""
+    run = PlanningRun.objects.create(month=next_month(), region_id="75")
+    url = reverse("planning:run_status", args=[run.pk])
+    expired = client.get(url)
+    assert expired.status_code == 401
+    assert expired.json() == {"detail": "Votre session a expiré : reconnectez-vous."}
+    client.force_login(UserFactory(cdom=True))
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Votre rôle ne donne pas accès à cette page."}
+    client.force_login(UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76")))
+    for pk in (run.pk, run.pk + 1):  # another region's run, a run that does not exist
+        missing = client.get(reverse("planning:run_status", args=[pk]))
+        assert missing.status_code == 404 and missing.json() == {"detail": "Calcul introuvable."}
+
+
 def test_the_month_list_runs_to_the_last_month_a_run_accepts(client, ars):
     from renfort.planning.views import _next_month
 

@@ -4,17 +4,30 @@
   var box = document.getElementById("run-status");
   var url = box && box.getAttribute("data-status-url");
   if (url) {
+    var message = document.getElementById("run-message");
+    /* An error answer (expired session, run gone or refused) ends the polling: said in the
+       status region, which screen readers announce. */
+    var Stopped = function (status) { this.status = status; };
     var poll = function () {
       fetch(url, { credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          if (!r.ok) { throw new Stopped(r.status); }
+          return r.json();
+        })
         .then(function (data) {
-          var message = document.getElementById("run-message");
           var bar = document.getElementById("run-progress");
           if (message) { message.textContent = data.status_label + " — " + data.message; }
           if (bar) { bar.value = data.progress; }
           if (data.finished) { window.location.reload(); } else { setTimeout(poll, 1000); }
         })
-        .catch(function () { setTimeout(poll, 3000); });
+        .catch(function (error) {
+          if (!(error instanceof Stopped)) { setTimeout(poll, 3000); return; } /* network */
+          if (message) {
+            message.textContent = error.status === 401
+              ? "Votre session a expiré : reconnectez-vous."
+              : "Le suivi du calcul s'est interrompu : rechargez la page.";
+          }
+        });
     };
     setTimeout(poll, 500);
   }
