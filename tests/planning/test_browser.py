@@ -75,6 +75,23 @@ def test_the_planning_page_fits_a_phone(page, reference_data):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+def test_the_map_popups_show_names_as_written(page, reference_data):
+    """The popup's HTML escapes every special character (it escaped only « < »: « R&amp;D »
+    showed as « R&D »), with the helper the other maps use."""
+    site = SiteFactory(name="Maison R&amp;D (fictive) <Calcul>")
+    MissionFactory(site=site, date=next_month() + timedelta(days=27), status="confirmed")
+    UserFactory(
+        role=Role.ARS_AGENT,
+        region=Region.objects.get(code="76"),
+        email="ars.carte@test.renfort.example",
+    )
+    login(page, "ars.carte@test.renfort.example")
+    page.goto(f"/planification/?mois={next_month():%Y-%m}")
+    page.locator('#planning-map path[stroke="#000091"]').click()
+    popup = page.locator("#planning-map .leaflet-popup-content strong").inner_text()
+    assert popup == "Maison R&amp;D (fictive) <Calcul>"
+
+
 def test_the_run_follow_up_stops_and_says_why(page, reference_data):
     """An error answer of the status address (the run is gone, the session expired) ends the
     polling, said in the page's status region, instead of retrying silently every 3 s."""

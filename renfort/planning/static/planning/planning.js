@@ -55,8 +55,8 @@
         var p = feature.properties;
         /* French: 0, ½ and 1 take the singular; decimal comma. */
         var days = String(p.jours).replace(".", ",") + (p.jours < 2 ? " jour" : " jours");
-        marker.bindPopup("<strong>" + p.nom.replace(/</g, "&lt;") + "</strong><br>" +
-          p.commune.replace(/</g, "&lt;") + " — " + days + " de mission");
+        marker.bindPopup("<strong>" + window.renfortEscape(p.nom) + "</strong><br>" +
+          window.renfortEscape(p.commune) + " — " + days + " de mission");
       }
     }).addTo(map);
     if (data.features.length) { map.fitBounds(layer.getBounds().pad(0.2)); }

@@ -10,7 +10,7 @@
     fetch(el.dataset.sitesUrl).then((r) => r.json()),
   ]);
   L.geoJSON(deps, { style: { color: "#888", weight: 1, fillColor: "#f0f0f0", fillOpacity: 1 }, interactive: false }).addTo(map);
-  const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const escape = window.renfortEscape;
   const layer = L.geoJSON(sites, {
     pointToLayer: (f, latlng) => L.circleMarker(latlng, {
       radius: 7, weight: 2, color: "#000091", fillColor: f.properties.besoin ? "#ce0500" : "#000091", fillOpacity: 0.8,

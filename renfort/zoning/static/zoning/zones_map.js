@@ -5,7 +5,7 @@
   const status = document.getElementById("map-status");
   const map = L.map(el, { zoomSnap: 0.25, attributionControl: true }).setView([46.6, 2.4], 5.5);
   map.attributionControl.addAttribution("Contours : IGN Admin Express COG 2018 simplifié (Licence Ouverte)");
-  const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const escape = window.renfortEscape;
   const [deps, zones] = await Promise.all([
     fetch(el.dataset.departementsUrl).then((r) => r.json()),
     fetch(el.dataset.zonesUrl).then((r) => r.json()),
