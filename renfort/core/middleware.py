@@ -7,9 +7,14 @@ from django.template.loader import render_to_string
 
 API_PREFIX = "/api/"
 API_NOT_FOUND = "Adresse inconnue de l'API : la liste des adresses est sur /api/docs."
+API_BAD_REQUEST = (
+    "Requête invalide : vérifiez l'adresse et les paramètres (la liste des adresses de l'API "
+    "est sur /api/docs)."
+)
 
 
-def _json(response, detail: str) -> None:
+def json_detail(response, detail: str) -> None:
+    """The response's body becomes the API's French error, `{"detail": …}`."""
     response.content = json.dumps({"detail": detail}, ensure_ascii=False).encode()
     response["Content-Type"] = "application/json; charset=utf-8"
 
@@ -17,21 +22,38 @@ def _json(response, detail: str) -> None:
 class MethodNotAllowedPage:
     """A GET on a form's POST-only address (a bookmark, a reload) shows a French explanation
     instead of a blank page. Under /api/, a 405 or a 404 that is not already JSON becomes a
-    French JSON error (`{"detail": …}`), like the API's own errors."""
+    French JSON error (`{"detail": …}`), like the API's own errors.
+
+    Under /api/, HEAD is answered as GET, as Django's own views do (django-ninja routes only
+    the methods an endpoint declares, and declaring HEAD would list every endpoint twice in
+    the OpenAPI schema); the server sends the headers without the body."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        api = request.path.startswith(API_PREFIX)
+        head = api and request.method == "HEAD"
+        if head:
+            request.method = "GET"
         response = self.get_response(request)
+        if head:
+            request.method = "HEAD"
         status = response.status_code
-        if request.path.startswith(API_PREFIX):
+        if api:
             is_json = response.get("Content-Type", "").startswith("application/json")
             if status == 405 and not is_json:
-                allowed = response.get("Allow", "")
-                _json(response, f"Méthode {request.method} non autorisée ici : utilisez {allowed}.")
+                allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+                if "GET" in allowed and "HEAD" not in allowed:
+                    allowed.append("HEAD")
+                response["Allow"] = ", ".join(allowed)
+                json_detail(
+                    response,
+                    f"Méthode {request.method} non autorisée ici : utilisez "
+                    f"{' ou '.join(allowed)}.",
+                )
             elif status == 404 and not is_json:
-                _json(response, API_NOT_FOUND)
+                json_detail(response, API_NOT_FOUND)
         elif status == 405 and not response.content:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"

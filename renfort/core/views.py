@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from renfort.zoning.selectors import zoning_summary
+
+from .middleware import API_BAD_REQUEST, API_PREFIX, json_detail
 
 
 def home(request):
@@ -27,7 +30,12 @@ def accessibility(request):
 
 
 def bad_request(request, exception=None):
-    """The « Requête invalide » page (400). A BadRequest raised by a view carries a French
-    reason meant for the reader; other causes (suspicious requests) are not described."""
+    """The « Requête invalide » page (400), a French JSON error under /api/. A BadRequest raised
+    by a view carries a French reason meant for the reader; other causes (suspicious requests)
+    are not described."""
     reason = str(exception) if isinstance(exception, BadRequest) else ""
+    if request.path.startswith(API_PREFIX):  # a disallowed Host: the API answers JSON
+        response = HttpResponseBadRequest()
+        json_detail(response, reason or API_BAD_REQUEST)
+        return response
     return render(request, "400.html", {"reason": reason}, status=400)

@@ -197,9 +197,27 @@ def test_a_wrong_method_gets_a_french_json_error(client, method):
     response = getattr(client, method)(SLOTS)
     assert response.status_code == 405
     assert response["Content-Type"].startswith("application/json")
+    assert response["Allow"] == "GET, HEAD"
     assert response.json() == {
-        "detail": f"Méthode {method.upper()} non autorisée ici : utilisez GET."
+        "detail": f"Méthode {method.upper()} non autorisée ici : utilisez GET ou HEAD."
     }
+
+
+@pytest.mark.parametrize("path", [SLOTS, "/api/zones", "/api/openapi.json"])
+def test_head_is_allowed_wherever_get_is(client, path):
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == get.status_code != 405
+    assert head["Content-Type"] == get["Content-Type"] and head.content == b""
+
+
+def test_a_disallowed_host_gets_a_french_json_400(client):
+    response = client.get(SLOTS, {"commune": "81230"}, headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith("Requête invalide : vérifiez l'adresse")
+    page = client.get("/", headers={"host": "evil.example"})  # the site's pages: HTML
+    assert page.status_code == 400 and "Requête invalide" in page.text
 
 
 @pytest.mark.parametrize("path", ["/api/nope", "/api/slots/", "/api/zones/"])
