@@ -6,10 +6,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from renfort.core.forms import attach_errors, parse_id, titled
+from renfort.core.templatetags.french import first_day_format
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 from renfort.zoning.models import PriorityZone
@@ -24,6 +26,7 @@ from .forms import (
 )
 from .ics import appointment_ics
 from .models import Slot
+from .templatetags.booking_tags import near
 
 
 def _private(response):
@@ -71,7 +74,20 @@ def search(request):
             context["zone"] = selectors.zone_of(origin.zone_id)
             # The footnote of the « * » only when a slot is still reserved (< 48 h: open to all).
             context["any_reserved"] = any(r.reserved_count for r in context["results"])
-            if not context["results"]:
+            if not context["results"] and (data["date"] or data["period"]):
+                # Nothing on this date or half-day: the next slots on other ones (one query,
+                # only on this path), and the same search without the filters.
+                context["no_slot_label"] = _no_slot_label(data["date"], data["period"], origin)
+                context["unfiltered"] = selectors.next_slots(
+                    origin=origin, own_zone_first=not data["proximity"]
+                )
+                unfiltered_query = request.GET.copy()
+                for name in ("date", "period"):
+                    unfiltered_query.pop(name, None)
+                context["all_dates_url"] = (
+                    f"{reverse('booking:search')}?{unfiltered_query.urlencode()}"
+                )
+            if not context["results"] and not context.get("unfiltered"):
                 context["nearest"] = selectors.nearest_sites(origin=origin)
     context["title"] = _search_title(form, context)
     return render(request, "booking/search.html", context)
@@ -88,7 +104,23 @@ def _search_title(form, context) -> str:
         return "Erreur : commune introuvable — Prendre rendez-vous"
     if context.get("results"):
         return f"Rendez-vous près de {origin.label} — Prendre rendez-vous"
+    if context.get("no_slot_label"):
+        return f"{context['no_slot_label']} — Prendre rendez-vous"
     return f"Aucun créneau près de {origin.label} — Prendre rendez-vous"
+
+
+PERIOD_PHRASES = {"morning": ("le matin", "au matin"), "afternoon": ("l'après-midi",) * 2}
+
+
+def _no_slot_label(day, period: str, origin) -> str:
+    """« Aucun créneau le lundi 4 janvier au matin près de Lacaune » (a filtered search that
+    found nothing says what it looked for)."""
+    words = []
+    if day:
+        words.append("le " + date_format(day, first_day_format(day, "l j F")))
+    if period in PERIOD_PHRASES:
+        words.append(PERIOD_PHRASES[period][bool(day)])
+    return " ".join(["Aucun créneau", *words, near(origin.label)])
 
 
 def site_slots(request, pk: int):

@@ -28,6 +28,16 @@ def test_a_repeated_search_reads_only_the_slots(client):
     assert len(queries) == 1  # communes, zones and sites come from memory
 
 
+def test_a_filtered_search_that_found_nothing_reads_the_other_dates_once(client):
+    mission = mission_with_slots()
+    query = {"q": "81230", "date": (mission.date + timedelta(days=1)).isoformat()}
+    assert client.get(SEARCH, query).context["unfiltered"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, query)
+    assert response.context["results"] == [] and response.context["unfiltered"]
+    assert len(queries) == 2  # the filtered read, then one read of every site in reach
+
+
 def test_a_site_change_is_seen_by_the_next_search(client):
     mission = mission_with_slots()
     assert client.get(SEARCH, {"q": "81230"}).context["results"]

@@ -110,3 +110,67 @@ def test_the_api_refuses_an_unknown_half_day_in_french(client, mission):
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["champ"] == "demi_journee" and "Valeurs possibles" in error["message"]
+
+
+# --- A date or half-day that has nothing --------------------------------------------------------
+
+
+FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+FRENCH_MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def french_day(day) -> str:
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{FRENCH_DAYS[day.weekday()]} {number} {FRENCH_MONTHS[day.month - 1]}"
+
+
+def test_a_date_without_slots_says_so_and_offers_the_next_slot_and_all_dates(client, mission):
+    empty_day = mission.date + timedelta(days=1)
+    query = {"q": "Lacaune", "date": empty_day.isoformat(), "period": "morning", "proximity": "on"}
+    page = client.get(SEARCH, query)
+    text = htmllib.unescape(page.text)
+    said = f"Aucun créneau le {french_day(empty_day)} au matin près de Lacaune (81230)"
+    assert f"{said}." in text and page.context["title"].startswith(said)
+    first = Slot.objects.filter(mission=mission).order_by("start").first()
+    at = timezone.localtime(first.start)
+    assert "Prochain créneau disponible :" in text
+    assert f'<a href="{reverse("booking:book", args=[first.pk])}">' in text
+    assert f"{french_day(at.date())} à {at:%Hh%M}, à {mission.site.name}" in text
+    assert f'href="{SEARCH}?q=Lacaune&amp;proximity=on">Voir toutes les dates</a>' in page.text
+    # the waiting list is for when there is truly nothing
+    assert "Aucun créneau disponible pour le moment" not in text
+    assert "liste d'attente" not in text
+
+
+def test_a_half_day_without_slots_names_it_and_links_to_the_whole_day(client):
+    afternoon = mission_with_slots(period="afternoon")
+    page = client.get(SEARCH, {"q": "81230", "period": "morning"})
+    text = htmllib.unescape(page.text)
+    assert "Aucun créneau le matin près de Lacaune (81230)." in text
+    first = Slot.objects.filter(mission=afternoon).order_by("start").first()
+    assert reverse("booking:book", args=[first.pk]) in text
+    assert f'href="{SEARCH}?q=81230">Voir les créneaux du matin et de l\'après-midi' in text
+
+
+def test_a_filtered_search_with_nothing_anywhere_still_offers_the_waiting_list(client):
+    from tests.sites.factories import SiteFactory
+
+    site = SiteFactory()
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    page = client.get(SEARCH, {"q": "81230", "date": day})
+    text = htmllib.unescape(page.text)
+    assert "Aucun créneau disponible pour le moment" in text
+    assert f"{reverse('booking:waitlist')}?site={site.pk}" in text
+    assert "Voir toutes les dates" not in text and "Prochain créneau" not in text
+
+
+def test_a_next_slot_reserved_for_priority_patients_says_so(client, mission):
+    first = Slot.objects.filter(mission=mission, reserved_for_priority=False).order_by("start")
+    first.update(status="blocked")  # only reserved slots are left
+    empty_day = (mission.date + timedelta(days=1)).isoformat()
+    text = htmllib.unescape(client.get(SEARCH, {"q": "81230", "date": empty_day}).text)
+    assert "réservé en priorité aux patients sans médecin traitant ou en affection" in text
+    assert f"voir tous les créneaux de {mission.site.name}" in text

@@ -335,12 +335,15 @@ def slots_search(
     own_zone_first: bool = True,
     now=None,
     max_sites: int = MAX_SITES,
+    one_read: bool = False,
 ) -> list[SiteResult]:
     """The nearest sites with available slots, own zone first by default, with their next
     slots and the distance as the crow flies (km).
 
     Sites are ranked in memory; their availability is always read live, usually in one query
-    (the count and the first slots of each site, only the columns shown: _first_slots)."""
+    (the count and the first slots of each site, only the columns shown: _first_slots). When
+    too few of the nearest sites have slots, the next ones are read in growing chunks;
+    one_read=True reads all the sites in reach at once (next_slots)."""
     ranked = sorted(
         (
             (
@@ -355,7 +358,7 @@ def slots_search(
     ranked = [row for row in ranked if not row[0] or row[1] <= MAX_DISTANCE_KM]
     now = now or timezone.now()
     results: list[SiteResult] = []
-    position, size = 0, max_sites + EXTRA_SITES
+    position, size = 0, (len(ranked) if one_read else max_sites + EXTRA_SITES)
     while position < len(ranked) and len(results) < max_sites:
         chunk = ranked[position : position + size]
         position, size = position + size, 4 * size
@@ -383,6 +386,21 @@ def slots_search(
                     )
                 )
     return results[:max_sites]
+
+
+NEXT_SLOTS_SITES = 3
+
+
+def next_slots(
+    *, origin: Origin, own_zone_first: bool = True, now=None, max_sites: int = NEXT_SLOTS_SITES
+) -> list[SiteResult]:
+    """What a search filtered by date or half-day that found nothing offers instead: the
+    nearest sites (in the search's order) with slots on any date, each with its next slots.
+    One query over all the sites in reach: it is run only after the filtered search, which
+    found nothing and so has already read them all."""
+    return slots_search(
+        origin=origin, own_zone_first=own_zone_first, now=now, max_sites=max_sites, one_read=True
+    )
 
 
 def _first_slots(sites: list[Site], *, now, day, period):

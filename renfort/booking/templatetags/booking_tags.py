@@ -88,6 +88,14 @@ def slot_buttons(slots, tz=None) -> str:
 
 
 @register.simple_tag
+def slot_when(start, tz=None) -> str:
+    """« jeudi 14 janvier à 09h00 », at the site's local time (tz: the site's)."""
+    local = timezone.localtime(start, tz)
+    long_day, _ = _day_labels(local.date(), translation.get_language() or "")
+    return f"{long_day} à {local.hour:02d}h{local.minute:02d}"
+
+
+@register.simple_tag
 def site_result(result) -> str:
     """One site of the search results (name, address, distance, counts, slot buttons, link),
     in Python for the same reason as slot_buttons: it is repeated on every search."""
