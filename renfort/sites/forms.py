@@ -102,7 +102,9 @@ class SiteForm(RenfortModelForm):
             "housing_beds": "Seulement avec un hébergement.",
             "housing_nights": "Par exemple : du lundi soir au jeudi soir.",
             "cpam_name": "Laissé vide, Renfort indique la CPAM du département.",
-            "practical_info": "Clés, arrivée, stationnement…",
+            "practical_info": "Clés, codes d'accès, arrivée, stationnement… Visible des "
+            "médecins volontaires et de l'ARS, pas du public.",
+            "housing_description": "Visible des médecins volontaires et de l'ARS, pas du public.",
             "volunteer_days_wanted": "Estimation, pour la carte publique et la planification.",
         }
 

@@ -17,6 +17,7 @@ from renfort.accounts.permissions import (
     role_required,
     territory_filter_check,
 )
+from renfort.booking.selectors import site_bookable_slots
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.planning.selectors import site_upcoming_missions
@@ -125,6 +126,9 @@ def public_detail(request, pk: int):
                 selectors.sites_needing_volunteers(queryset=Site.objects.filter(pk=site.pk))
             ),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
+            # Patients book the solidarity consultations of the sites in priority zones.
+            "bookable": site.priority_zone_id is not None
+            and site_bookable_slots(site=site).exists(),
         },
     )
 

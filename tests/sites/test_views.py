@@ -379,7 +379,8 @@ def test_site_facts_read_as_french_sentences(client):
         housing_nights="Du lundi soir au jeudi soir",
         housing_description="Studio meublé",
     )
-    html = text(client.get(reverse("sites:public_detail", args=[site.pk])))
+    client.force_login(site.manager)  # housing details: not on the public page
+    html = text(client.get(reverse("sites:manager_space")))
     assert "Hébergement sur place : 2 lits, du lundi soir au jeudi soir — Studio meublé" in html
     # nothing ticked reads the same way for the equipment and the support
     assert "<dt>Équipement</dt><dd>Aucun</dd>" in html
