@@ -255,3 +255,16 @@ def test_unknown_region_filter_is_ignored_with_a_french_message(client, code):
     assert "<b>" not in html.split('id="region-error"')[1].split("</div>")[0]
     assert len(response.context["summary"].regions) > 10
     assert "Liste partielle : 64 zones connues sur 151." in html
+
+
+def test_a_commune_found_leads_to_the_consultations_near_it(client):
+    from renfort.territories.models import Commune
+
+    page = client.get(reverse("zoning:search"), {"q": "Cordes-sur-Ciel"}).content.decode()
+    cordes = Commune.objects.get(name="Cordes-sur-Ciel")
+    found = re.search(r'href="([^"]*)">Trouver une consultation près de Cordes-sur-Ciel</a>', page)
+    url = found.group(1).replace("&amp;", "&")
+    assert url.startswith(f"{reverse('booking:search')}?commune={cordes.pk}&q=")
+    assert client.get(url).context["origin"].commune == cordes
+    page = client.get(reverse("zoning:search"), {"q": "Albi"}).content.decode()
+    assert "Trouver une consultation près d&#x27;Albi</a>" in page
