@@ -176,6 +176,7 @@ def _book_page(request, pk: int):
     form = BookingForm(data)
     token_form = TokenForm(data)
     slot_error = ""  # the slot itself refused (taken meanwhile, past, reserved, limit…)
+    reserved_refused = False  # reserved for priority patients: another slot is offered
     token_reused = False  # the form was already used: its booking stands (never shown here)
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():
@@ -195,6 +196,7 @@ def _book_page(request, pk: int):
                 else:
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     slot_error = " ".join(exc.messages)
+                    reserved_refused = exc.code == "reserved"
                     if exc.code == "token_reused":
                         token_reused = True
                         token_form = TokenForm()  # a fresh key for the corrected form
@@ -221,6 +223,11 @@ def _book_page(request, pk: int):
                 else titled("Réserver ce créneau", form),
                 "slot_error": slot_error,
                 "token_reused": token_reused,
+                "reserved_refused": reserved_refused,
+                # Only after that refusal (the patient has a médecin traitant, not in ALD).
+                "next_slot": selectors.next_open_slot(slot=slot, is_priority=False, now=now)
+                if reserved_refused
+                else None,
                 "slot": slot,
                 "available": slot.status == "available" and slot.start > now,
                 "reserved_now": slot.is_reserved_now(now),

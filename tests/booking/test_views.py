@@ -133,6 +133,41 @@ def test_booking_page_shows_the_slot_price_rule_and_notice_link(client, mission)
     assert "réservé aux patients" in response.text
 
 
+def test_a_reserved_slot_refused_offers_the_next_open_slot_and_the_site_slots(client, mission):
+    reserved = slots_of(mission, status="available", reserved_for_priority=True)[0]
+    url = reverse("booking:book", args=[reserved.pk])
+    data = {**patient_data(has_medecin_traitant="oui"), "token": str(uuid.uuid4())}
+    page = htmllib.unescape(client.post(url, data).text)
+    assert "choisissez un autre créneau" in page and not Appointment.objects.exists()
+    after = Slot.objects.filter(
+        mission=mission, reserved_for_priority=False, start__gt=reserved.start
+    ).order_by("start")[0]
+    at = timezone.localtime(after.start)
+    link = f'<a class="fr-btn" href="{reverse("booking:book", args=[after.pk])}">'
+    assert f"{link}Réserver le créneau suivant : " in page and f" à {at:%Hh%M}</a>" in page
+    back = f'href="{reverse("booking:site_slots", args=[mission.site_id])}"'
+    assert page.count(back) == 2  # with the error, and the page's own back link
+    assert "Retour aux créneaux de ce lieu" in page
+    # no slot after it open to this patient: an earlier one, else only the way back
+    Slot.objects.filter(mission=mission, reserved_for_priority=False).exclude(
+        start__lt=reserved.start
+    ).update(status="blocked")
+    data["token"] = str(uuid.uuid4())
+    page = htmllib.unescape(client.post(url, data).text)
+    assert "Réserver un créneau plus tôt : " in page
+    Slot.objects.filter(mission=mission, reserved_for_priority=False).update(status="blocked")
+    data["token"] = str(uuid.uuid4())
+    page = htmllib.unescape(client.post(url, data).text)
+    assert "Réserver" not in page.split('id="reserved-ways-out"')[1].split("</ul>")[0]
+    assert page.count(back) == 2
+
+
+def test_the_booking_page_links_back_to_the_site_slots(client, mission):
+    page = client.get(reverse("booking:book", args=[free_slot(mission).pk])).text
+    assert "Retour aux créneaux de ce lieu" in page
+    assert f'href="{reverse("booking:site_slots", args=[mission.site_id])}"' in page
+
+
 def test_booking_form_books_and_redirects_to_the_secret_page(client, mission):
     slot = free_slot(mission)
     token = str(uuid.uuid4())

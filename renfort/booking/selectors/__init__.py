@@ -504,6 +504,19 @@ def site_bookable_slots(*, site, now=None, day: date | None = None, period: str 
     )
 
 
+def next_open_slot(*, slot, is_priority: bool, now=None) -> Slot | None:
+    """The next slot at the same site that this patient may book (reserved ones only for a
+    patient without médecin traitant or in ALD), else the first one before it: what the
+    booking form offers instead of a reserved slot refused."""
+    slots = (
+        site_bookable_slots(site=slot.site, now=now)
+        .open_to(is_priority=is_priority, now=now)
+        .exclude(pk=slot.pk)
+        .order_by("start", "pk")
+    )
+    return slots.filter(start__gte=slot.start).first() or slots.first()
+
+
 def alternative_slots(
     *,
     site,
