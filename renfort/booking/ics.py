@@ -25,7 +25,8 @@ def appointment_ics(
         location=f"{site.name}, {site.address}, {site.commune.main_postcode} {site.commune.name}",
         description=(
             f"Rendez-vous {appointment.reference} avec {appointment.doctor}. "
-            "Tarif conventionné secteur 1, sans dépassement d'honoraires."
+            "Consultation au tarif de la Sécurité sociale (secteur 1), sans dépassement "
+            "d'honoraires."
         ),
         cancelled=cancelled,
         sequence=sequence,

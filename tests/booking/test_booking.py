@@ -115,8 +115,9 @@ def test_booking_confirms_by_email_with_ics_and_by_sms(mission, django_capture_o
     email = mail.outbox[0]
     assert appointment.reference in email.subject
     assert f"/rendez-vous/mon-rendez-vous/{appointment.secret}/" in email.body
-    assert "sans dépassement d'honoraires" in email.body
+    assert "au tarif de la Sécurité sociale (secteur 1), sans dépassement" in email.body
     name, content, mime = email.attachments[0]
+    assert "au tarif de la Sécurité sociale (secteur 1)" in content.replace("\r\n ", "")
     assert name.endswith(".ics") and mime == "text/calendar"
     assert "BEGIN:VEVENT" in content and f"UID:{appointment.reference}@renfort" in content
     assert LocmemSmsBackend.outbox[0]["to"] == "+33639980001"

@@ -28,7 +28,7 @@ def test_patient_books_then_cancels_from_the_secret_link(page):
     assert mission.site.name in results.inner_text()
     results.locator(".booking-slots a").first.click()
 
-    assert "Tarif conventionné secteur 1" in page.locator("#price-rule").inner_text()
+    assert "tarif de la Sécurité sociale (secteur 1)" in page.locator("#price-rule").inner_text()
     page.fill("#id_last_name", "Navigateur")
     page.fill("#id_first_name", "Dominique")
     page.fill("#id_birth_date", "1980-02-29")

@@ -128,7 +128,13 @@ def test_booking_page_shows_the_slot_price_rule_and_notice_link(client, mission)
     slot = free_slot(mission, reserved=True)
     response = client.get(reverse("booking:book", args=[slot.pk]))
     assert response.status_code == 200
-    assert "tarif conventionné secteur 1" in response.text.lower()
+    price = htmllib.unescape(response.text.split('id="price-rule"')[1].split("</div>")[0])
+    assert "Consultation au tarif de la Sécurité sociale (secteur 1), sans dépassement" in price
+    assert "conventionné" not in price and "€" not in price  # no jargon, no amount (it changes)
+    assert (
+        "Priorité aux personnes sans médecin traitant ou en affection de longue durée (ALD)."
+        in price
+    )
     assert reverse("booking:notice") in response.text
     assert "réservé aux patients" in response.text
 
