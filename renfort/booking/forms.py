@@ -53,7 +53,7 @@ class SearchForm(RenfortForm):
         error_messages={"invalid_choice": PERIOD_INVALID},
     )
     proximity = forms.BooleanField(
-        label="Trier seulement par distance (sans mettre ma zone en premier)", required=False
+        label="Afficher d'abord les lieux les plus proches (même hors de ma zone)", required=False
     )
 
     def __init__(self, *args, **kwargs):

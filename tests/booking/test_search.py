@@ -112,6 +112,16 @@ def test_the_api_refuses_an_unknown_half_day_in_french(client, mission):
     assert error["champ"] == "demi_journee" and "Valeurs possibles" in error["message"]
 
 
+# --- Sorting by distance only -------------------------------------------------------------------
+
+
+def test_the_distance_only_option_says_what_it_does(client):
+    text = htmllib.unescape(client.get(SEARCH).text)
+    label = "Afficher d'abord les lieux les plus proches (même hors de ma zone)"
+    assert f'<label class="fr-label" for="id_proximity">{label}</label>' in text
+    assert "Trier seulement par distance" not in text
+
+
 # --- A date or half-day that has nothing --------------------------------------------------------
 
 
