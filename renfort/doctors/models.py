@@ -46,7 +46,7 @@ class PracticeStatus(models.TextChoices):
 
 class CoverageMode(models.TextChoices):
     ZONES = "zones", "Les zones prioritaires que je choisis"
-    TRAVEL = "travel", "Toute zone à moins de N minutes de mon cabinet"
+    TRAVEL = "travel", "Toute zone à moins d'un temps de trajet maximal de mon cabinet (ci-dessous)"
 
 
 class DoctorStatus(models.TextChoices):

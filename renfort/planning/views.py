@@ -609,6 +609,7 @@ def doctor_missions(request):
             "title": "Mes missions",
             "doctor": doctor,
             "to_answer": [m for m in upcoming if m.status == M.PROPOSED][::-1],
+            "hours": {m.pk: selectors.mission_hours(m) for m in upcoming if m.status == M.PROPOSED},
             "upcoming": [m for m in upcoming if m.status in (M.ACCEPTED, M.CONFIRMED)][::-1],
             "dropped": [m for m in upcoming if m.status in (M.DECLINED, M.CANCELLED)][::-1],
             "past": [m for m in missions if m.date < today],
