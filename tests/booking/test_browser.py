@@ -95,3 +95,16 @@ def test_day_view_table_keeps_times_and_words_whole(page, live_server):
         assert lines == 1
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.locator("td.booking-reason").first.evaluate(wrap)[0] == "anywhere"
+        if width == 375:  # each appointment is a card: its buttons in sight, no scrolling
+            box = page.get_by_role("button", name="Annuler le rendez-vous").first.bounding_box()
+            assert box["x"] + box["width"] <= width
+            display = (
+                page.locator("table.booking-day-table tr")
+                .nth(1)
+                .evaluate("el => getComputedStyle(el).display")
+            )
+            assert display == "block"
+            label = page.locator("td.booking-time").first.evaluate(
+                "el => getComputedStyle(el, '::before').content"
+            )
+            assert label == '"Heure : "'
