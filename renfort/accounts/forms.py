@@ -70,6 +70,15 @@ class ResetForm(RenfortForm, PasswordResetForm):
             services.password_reset_email_enqueue(user=user)
 
 
+class ResendForm(RenfortForm):
+    """« Renvoyer le lien » of an email confirmation."""
+
+    email = forms.EmailField(
+        label="Adresse électronique",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class NewPasswordForm(RenfortForm, SetPasswordForm):
     pass
 

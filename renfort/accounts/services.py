@@ -1,19 +1,34 @@
-"""Use cases of the accounts app: login throttling, password-reset emails.
+"""Use cases of the accounts app: login throttling, password-reset emails, confirmation of
+the email address of the accounts opened by a public form.
 
-After LOGIN_MAX_FAILURES wrong passwords for one email within LOGIN_LOCK_MINUTES, logging in to
-that account is refused until the oldest of them is LOGIN_LOCK_MINUTES old (« mot de passe
-oublié » still works). A successful login clears the account's failures."""
+Login throttling: after LOGIN_MAX_FAILURES wrong passwords for one email within
+LOGIN_LOCK_MINUTES, logging in to that account is refused until the oldest of them is
+LOGIN_LOCK_MINUTES old (« mot de passe oublié » still works). A successful login clears the
+account's failures.
+
+Email confirmation (docs/doctors.md, docs/sites.md): a public sign-up opens an inactive account
+and emails a link (accounts.tokens); following it activates the account and runs the business
+step of its role (SIGNUP_STEPS: the doctor's file is submitted, the site declaration goes to the
+ARS). The forms answer the same whether or not the address already has an account: its owner is
+emailed « Vous avez déjà un compte » and nothing is created."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.module_loading import import_string
 
-from renfort.core.links import set_password_url
+from renfort.core.links import absolute_url, set_password_url
 from renfort.notifications.services import email_enqueue
 
-from .models import LoginFailure
+from .models import LoginFailure, Role, User
+from .tokens import confirmation_days, confirmation_token, confirmation_url
 
 
 def _key(email: str) -> str:
@@ -53,3 +68,188 @@ def password_reset_email_enqueue(*, user) -> None:
         context={"email": user.email, "reset_url": set_password_url(user)},
         dedup_key=f"password-reset-{user.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
     )
+
+
+# --- Email confirmation of public sign-ups --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignupKind:
+    """What a public sign-up of a role sends once confirmed, and the functions (dotted paths:
+    the apps depend on accounts, not the reverse) that finish it or throw it away."""
+
+    what: str  # « envoyer {what} » on the pages and in the email
+    waiting: str  # (*, user) -> bool: the account's objects are a sign-up not yet confirmed
+    confirm: str  # (*, user) -> str: the business step; returns the French success message
+    discard: str  # (*, user) -> None: deletes the objects of an unconfirmed sign-up
+
+
+SIGNUP_STEPS = {
+    Role.DOCTOR: SignupKind(
+        what="votre candidature de médecin volontaire",
+        waiting="renfort.doctors.services.doctor_signup_waiting",
+        confirm="renfort.doctors.services.doctor_signup_confirm",
+        discard="renfort.doctors.services.doctor_signup_discard",
+    ),
+    Role.SITE_MANAGER: SignupKind(
+        what="votre déclaration de lieu d'accueil",
+        waiting="renfort.sites.services.site_declaration_waiting",
+        confirm="renfort.sites.services.site_declaration_confirm",
+        discard="renfort.sites.services.site_declaration_discard",
+    ),
+}
+LINK_INVALID = (
+    "Ce lien de confirmation n'est plus valable : il a déjà servi, il a expiré (il est valable "
+    "{days} jours) ou il est incomplet."
+)
+# One « renvoyer le lien » or « vous avez déjà un compte » email per address in this window:
+# the forms cannot be used to flood a mailbox.
+RESEND_WINDOW = timedelta(minutes=10)
+
+
+def _pending(user: User) -> bool:
+    """An account opened by a public form whose address was never confirmed (not an account
+    the administrator deactivated: that one is never confirmed again nor replaced)."""
+    return (
+        not user.is_active
+        and user.last_login is None
+        and user.role in SIGNUP_STEPS
+        and import_string(SIGNUP_STEPS[user.role].waiting)(user=user)
+    )
+
+
+def _window_key(now: datetime | None) -> int:
+    now = now or timezone.now()
+    return int(now.timestamp() // RESEND_WINDOW.total_seconds())
+
+
+def _confirmation_email(user: User, dedup_key: str) -> None:
+    email_enqueue(
+        kind="account_confirmation",
+        recipient=user.email,
+        subject="Confirmez votre adresse électronique pour Renfort",
+        template="accounts/emails/confirmation.txt",
+        context={
+            "what": SIGNUP_STEPS[user.role].what,
+            "url": confirmation_url(user),
+            "days": confirmation_days(),
+            "resend_url": absolute_url("accounts:confirmation_resend"),
+        },
+        dedup_key=dedup_key,
+    )
+
+
+def _account_exists_email(user: User, now: datetime | None = None) -> None:
+    email_enqueue(
+        kind="account_exists",
+        recipient=user.email,
+        subject="Vous avez déjà un compte Renfort",
+        template="accounts/emails/account_exists.txt",
+        context={
+            "login_url": absolute_url("accounts:login"),
+            "reset_url": absolute_url("accounts:password_reset"),
+        },
+        dedup_key=f"account-{user.pk}-exists-{_window_key(now)}",
+    )
+
+
+@transaction.atomic
+def account_pending_discard(*, email: str) -> bool:
+    """Throw away an unconfirmed sign-up with this address (the account and what it declared),
+    so that it never holds the address: whoever owns the mailbox signs up again. True if one
+    was discarded."""
+    user = User.objects.select_for_update().filter(email=email.strip().lower()).first()
+    if user is None or not _pending(user):
+        return False
+    import_string(SIGNUP_STEPS[user.role].discard)(user=user)
+    user.delete()
+    return True
+
+
+@transaction.atomic
+def signup_account_create(
+    *,
+    email: str,
+    password: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+) -> User | None:
+    """The inactive account of a public sign-up, its confirmation link emailed (after commit).
+
+    When the address already has an account, nothing is created: its owner is emailed that
+    they have an account (log in, or reset the password) and None is returned; the caller
+    creates nothing either and answers as for a new account. An unconfirmed sign-up with the
+    same address is replaced."""
+    email = User.objects.normalize_email(email).lower()
+    account_pending_discard(email=email)
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        _account_exists_email(existing)
+        return None
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        is_active=False,
+    )
+    _confirmation_email(user, dedup_key=f"account-{user.pk}-confirmation")
+    return user
+
+
+def account_exists_notify(*, email: str) -> None:
+    """The owner of an existing account is told a sign-up was tried with their address."""
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is not None:
+        _account_exists_email(user)
+
+
+def _user_from_link(uidb64: str, *, lock: bool) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    users = User.objects.select_for_update() if lock else User.objects
+    return users.filter(pk=pk).first()
+
+
+def confirmation_link_check(*, uidb64: str, token: str, lock: bool = False) -> User:
+    """The account a confirmation link is for; ValidationError (French) if it is used, expired
+    or forged. Changes nothing (the page shows a button: mail scanners open links)."""
+    user = _user_from_link(uidb64, lock=lock)
+    if user is None or not _pending(user) or not confirmation_token.check_token(user, token):
+        raise ValidationError(LINK_INVALID.format(days=confirmation_days()), code="invalid_link")
+    return user
+
+
+@transaction.atomic
+def account_confirm(*, uidb64: str, token: str) -> tuple[User, str]:
+    """Activate the account of a valid link and run its role's business step (the doctor's
+    file submitted to the CDOM, the site declaration sent to the ARS). Two clicks confirm once:
+    the row is locked and the link stops working once the account is active. Returns the
+    account and the French message to show."""
+    user = confirmation_link_check(uidb64=uidb64, token=token, lock=True)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    message = import_string(SIGNUP_STEPS[user.role].confirm)(user=user)
+    return user, message
+
+
+@transaction.atomic
+def confirmation_resend(*, email: str, now: datetime | None = None) -> None:
+    """« Renvoyer le lien »: a new link for an unconfirmed sign-up, a « vous avez déjà un
+    compte » email for an active account, nothing otherwise; the page says the same in every
+    case. At most one email per address every RESEND_WINDOW."""
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        return
+    if _pending(user):
+        _confirmation_email(user, dedup_key=f"account-{user.pk}-resend-{_window_key(now)}")
+    elif user.is_active:
+        _account_exists_email(user, now)

@@ -22,6 +22,9 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("confirmation/envoyee/", views.confirmation_sent, name="confirmation_sent"),
+    path("confirmation/renvoyer/", views.confirmation_resend, name="confirmation_resend"),
+    path("confirmation/<uidb64>/<token>/", views.confirm, name="confirm"),
     path(
         "mot-de-passe/modifie/",
         views.PasswordResetCompleteView.as_view(),

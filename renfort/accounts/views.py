@@ -1,10 +1,10 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from renfort.core.forms import titled
 
 from . import services
-from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetForm
+from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResendForm, ResetForm
 from .models import Role
+from .tokens import confirmation_days
 
 # Where each role lands after login; apps that are not installed yet fall back to the profile.
 ROLE_HOME = {
@@ -122,3 +123,83 @@ def home(request):
 @login_required
 def profile(request):
     return render(request, "accounts/profile.html", {"title": "Mon compte"})
+
+
+# --- Email confirmation of public sign-ups (services.SIGNUP_STEPS) ---------------------------
+
+SENT_KEY = "confirmation_sent"
+
+
+def confirmation_pending(request, *, email: str, role: str):
+    """The answer to a public sign-up, whatever the address (new, unconfirmed, or with an
+    account): « Consultez votre messagerie » (post/redirect/get)."""
+    request.session[SENT_KEY] = {"email": email, "what": services.SIGNUP_STEPS[role].what}
+    return redirect("accounts:confirmation_sent")
+
+
+def confirmation_sent(request):
+    sent = request.session.get(SENT_KEY)
+    if not sent:
+        return redirect("accounts:confirmation_resend")
+    return render(
+        request,
+        "accounts/confirmation_sent.html",
+        {"title": "Consultez votre messagerie", "days": confirmation_days(), **sent},
+    )
+
+
+def _link_invalid(request, error: ValidationError):
+    return render(
+        request,
+        "accounts/confirmation_resend.html",
+        {
+            "title": "Lien de confirmation non valable",
+            "invalid": error.messages[0],
+            "form": ResendForm(),
+        },
+        status=400,
+    )
+
+
+def confirm(request, uidb64: str, token: str):
+    """The link of the confirmation email. Opening it only shows a button (mail scanners open
+    links); the button activates the account, logs its owner in and sends what they declared."""
+    if request.method == "POST":
+        try:
+            user, message = services.account_confirm(uidb64=uidb64, token=token)
+        except ValidationError as exc:
+            return _link_invalid(request, exc)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SENT_KEY, None)
+        messages.success(request, message)
+        return redirect("accounts:home")
+    try:
+        user = services.confirmation_link_check(uidb64=uidb64, token=token)
+    except ValidationError as exc:
+        return _link_invalid(request, exc)
+    return render(
+        request,
+        "accounts/confirm.html",
+        {
+            "title": "Confirmer votre adresse électronique",
+            "email": user.email,
+            "what": services.SIGNUP_STEPS[user.role].what,
+        },
+    )
+
+
+def confirmation_resend(request):
+    """« Renvoyer le lien »: the same neutral answer whatever the address."""
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.confirmation_resend(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "accounts/confirmation_resend.html",
+            {"title": "Consultez votre messagerie", "resent": True},
+        )
+    return render(
+        request,
+        "accounts/confirmation_resend.html",
+        {"title": titled("Renvoyer le lien de confirmation", form), "form": form},
+    )

@@ -19,7 +19,6 @@ from .services import (
     AvailabilityEntry,
     availabilities_check,
     doctor_check,
-    signup_email_errors,
 )
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -258,7 +257,7 @@ class SignupForm(RenfortModelForm):
 
     def add_rule_errors(self) -> None:
         """On an invalid form, the service's rules (RPPS key and duplicate, mobile phone,
-        hours, territory, email already used…) on the fields the form found valid: every error
+        hours, territory…) on the fields the form found valid: every error
         in one round (the availability dates: `check_availabilities`)."""
         valid = {k: v for k, v in self.doctor_data().items() if k in self.cleaned_data}
         errors: dict[str, list[str]] = {}
@@ -266,8 +265,6 @@ class SignupForm(RenfortModelForm):
             doctor_check(data=valid, zones=self.cleaned_data.get("zones") or (), partial=True)
         except ValidationError as exc:
             errors.update(exc.message_dict)
-        if "email" in self.cleaned_data:
-            errors["email"] = signup_email_errors(self.cleaned_data["email"])
         for field, messages in errors.items():
             if field in self.fields and field not in self.errors:
                 for error in messages:

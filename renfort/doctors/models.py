@@ -135,6 +135,11 @@ class DoctorQuerySet(models.QuerySet):
     def plannable(self):
         return self.filter(status__in=PLANNABLE_STATUSES)
 
+    def confirmed(self):
+        """Without the sign-ups whose email address is not confirmed yet: nobody but their
+        author hears of them (accounts.services, SIGNUP_STEPS)."""
+        return self.exclude(status=DoctorStatus.DRAFT, user__is_active=False)
+
 
 class Doctor(models.Model):
     """A volunteer doctor. The account (User) holds the email and the login."""
@@ -261,6 +266,11 @@ class Doctor(models.Model):
     @property
     def email(self) -> str:
         return self.user.email
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """A sign-up whose email address is not confirmed yet (see DoctorQuerySet.confirmed)."""
+        return self.status == DoctorStatus.DRAFT and not self.user.is_active
 
     @property
     def is_closed(self) -> bool:

@@ -32,6 +32,8 @@ def _holds_practice(user, doctor) -> bool:
     """The doctor themselves, or an agent whose territory holds the doctor's practice."""
     if has_role(user, Role.DOCTOR):
         return doctor.user_id == user.pk
+    if doctor.awaiting_confirmation:  # not sent by its author yet: nobody else sees it
+        return False
     if is_national(user):
         return True
     if has_role(user, Role.ARS_AGENT):

@@ -201,8 +201,10 @@ def agent_doctors(
     zone: str = "",
     sector: str = "",
 ):
-    doctors = Doctor.objects.filter(**agent_scope(user)).select_related(
-        "practice_commune", "departement__region", "user"
+    doctors = (
+        Doctor.objects.confirmed()
+        .filter(**agent_scope(user))
+        .select_related("practice_commune", "departement__region", "user")
     )
     if region:
         doctors = doctors.filter(departement__region_id=region)

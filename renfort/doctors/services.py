@@ -15,6 +15,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from renfort.accounts.models import Role, User
+from renfort.accounts.services import (
+    account_exists_notify,
+    account_pending_discard,
+    signup_account_create,
+)
 from renfort.core.links import absolute_url
 from renfort.core.text import days_label
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
@@ -49,9 +54,6 @@ RPPS_KEY_ERROR = (
 RPPS_DUPLICATE_ERROR = (
     "Un médecin volontaire est déjà inscrit avec ce numéro RPPS : connectez-vous à votre "
     "espace ou contactez l'ARS de votre région."
-)
-EMAIL_DUPLICATE_ERROR = (
-    "Un compte existe déjà avec cette adresse électronique : connectez-vous à votre espace."
 )
 
 # Fields a sign-up or an edition may set (everything else is derived or workflow).
@@ -233,13 +235,6 @@ def availabilities_check(
     return [AvailabilityEntry(d, p) for d, p in sorted(merged.items())]
 
 
-def signup_email_errors(email: str) -> list[str]:
-    """An email already used by an account cannot sign up again."""
-    if User.objects.filter(email__iexact=email.strip()).exists():
-        return [EMAIL_DUPLICATE_ERROR]
-    return []
-
-
 # --- Sign-up --------------------------------------------------------------------------------
 
 
@@ -255,13 +250,22 @@ def doctor_signup(
     preferred_sites: Iterable = (),
     availabilities: Iterable[AvailabilityEntry] = (),
     today: date | None = None,
-) -> tuple[Doctor, bool]:
-    """Create the account (role doctor) and the volunteer, submitted to the onboarding, in one
-    transaction: on any error nothing is saved. A second submission with the same token returns
-    the first doctor (created=False)."""
+) -> tuple[Doctor | None, bool]:
+    """Create the account (role doctor, inactive until its address is confirmed) and the
+    volunteer as a draft, in one transaction: on any error nothing is saved. The confirmation
+    link (accounts.services) submits the file (`doctor_signup_confirm`); until then neither the
+    CDOM nor the agents hear of it.
+
+    Returns (doctor, True) for a new sign-up; (first doctor, False) for a second submission
+    with the same token; (None, False) when the address already has an account: its owner is
+    emailed, nothing is saved, and the form answers as for a new sign-up."""
     existing = Doctor.objects.filter(submission_token=token).select_related("user").first()
     if existing:
         return existing, False
+    email = User.objects.normalize_email(email).lower()
+    # Signing up again before confirming replaces the first sign-up (and frees its RPPS); on
+    # an error below, the transaction brings it back.
+    account_pending_discard(email=email)
     zones, preferred_sites = list(zones), list(preferred_sites)
     errors: dict[str, list[str]] = {}
     try:
@@ -273,9 +277,6 @@ def doctor_signup(
         entries = availabilities_check(availabilities, today=today)
     except ValidationError as exc:
         errors["availabilities"] = exc.messages
-    email = User.objects.normalize_email(email).lower()
-    if problems := signup_email_errors(email):
-        errors["email"] = problems
     if errors:
         raise ValidationError(errors)
     doctor = Doctor(
@@ -283,12 +284,12 @@ def doctor_signup(
         insurance_confirmed=True,
         practice_commune=practice_commune,
         departement_id=practice_commune.departement_id,
-        status=DoctorStatus.SUBMITTED,
+        status=DoctorStatus.DRAFT,
         submission_token=token,
     )
     try:
         with transaction.atomic():
-            doctor.user = User.objects.create_user(
+            user = signup_account_create(
                 email=email,
                 password=password,
                 role=Role.DOCTOR,
@@ -296,32 +297,56 @@ def doctor_signup(
                 last_name=clean["last_name"],
                 phone=clean["phone"],
             )
+            if user is None:
+                return None, False
+            doctor.user = user
             doctor.save()
     except IntegrityError as exc:
         # Concurrent double submission, or the same RPPS / email registered in the meantime.
         again = Doctor.objects.filter(submission_token=token).select_related("user").first()
         if again:
             return again, False
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError({"email": [EMAIL_DUPLICATE_ERROR]}) from exc
+        if User.objects.filter(email=email).exists():
+            account_exists_notify(email=email)
+            return None, False
         raise ValidationError({"rpps": [RPPS_DUPLICATE_ERROR]}) from exc
-    user = doctor.user
     if doctor.coverage_mode == CoverageMode.ZONES:
         doctor.zones.set(zones)
     doctor.preferred_sites.set(preferred_sites)
     Availability.objects.bulk_create(
         Availability(doctor=doctor, date=e.date, period=e.period) for e in entries
     )
-    history = DoctorHistory.objects.create(
-        doctor=doctor,
-        from_status=DoctorStatus.DRAFT,
-        to_status=DoctorStatus.SUBMITTED,
-        actor=user,
-        comment="Inscription en ligne.",
-    )
-    _notify_doctor(doctor, history)
-    _notify_cdom(doctor)
     return doctor, True
+
+
+def doctor_signup_confirm(*, user: User) -> str:
+    """The address of a sign-up is confirmed (accounts.services.account_confirm): the file goes
+    from draft to submitted, which emails the doctor and the CDOM."""
+    doctor = Doctor.objects.get(user=user)
+    if doctor.status == DoctorStatus.DRAFT:
+        doctor_transition(
+            doctor=doctor,
+            actor=user,
+            to_status=DoctorStatus.SUBMITTED,
+            comment="Inscription en ligne.",
+        )
+    return (
+        "Votre adresse est confirmée. Votre candidature a été envoyée au conseil départemental "
+        "de l'Ordre des médecins, qui va enregistrer votre activité ; vous recevrez un courriel "
+        "à chaque étape."
+    )
+
+
+def doctor_signup_waiting(*, user: User) -> bool:
+    """The account's doctor is a sign-up waiting for the confirmation of its address."""
+    return Doctor.objects.filter(
+        user=user, status=DoctorStatus.DRAFT, history__isnull=True
+    ).exists()
+
+
+def doctor_signup_discard(*, user: User) -> None:
+    """An unconfirmed sign-up is thrown away (a new one with the same address replaces it)."""
+    Doctor.objects.filter(user=user).delete()
 
 
 # --- Onboarding workflow --------------------------------------------------------------------

@@ -16,6 +16,7 @@ from renfort.accounts.permissions import (
     role_required,
     territory_filter_check,
 )
+from renfort.accounts.views import confirmation_pending
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.core.text import count
@@ -93,7 +94,8 @@ def _timeline(doctor) -> list[dict]:
 
 
 def signup(request):
-    """Public sign-up of a volunteer doctor (creates the account and logs them in)."""
+    """Public sign-up of a volunteer doctor: the account waits for the confirmation of its
+    email address (accounts.views.confirm), which submits the file."""
     user = request.user
     if user.is_authenticated:
         if has_role(user, Role.DOCTOR) and Doctor.objects.filter(user=user).exists():
@@ -111,7 +113,7 @@ def signup(request):
         # The date rules run on every row whatever the rest: every error in one round.
         if form.check_availabilities(formset) and forms_valid:
             try:
-                doctor, created = services.doctor_signup(
+                doctor, _ = services.doctor_signup(
                     token=token_form.cleaned_data["token"],
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
@@ -124,23 +126,22 @@ def signup(request):
             except ValidationError as exc:
                 attach_errors(form, exc)  # `availabilities` is a (hidden) field of the form
             else:
-                # A repeated submission logs in only with the password of the account.
-                if created or doctor.user.check_password(form.cleaned_data["password1"]):
+                if doctor is None or not doctor.user.is_active:
+                    # New, or the address already has an account: the same answer (the
+                    # address's owner is emailed; nothing is told here about accounts).
+                    return confirmation_pending(
+                        request, email=form.cleaned_data["email"], role=Role.DOCTOR
+                    )
+                # The form sent again after the address was confirmed (back button): it logs
+                # in only with the password of the account.
+                if doctor.user.check_password(form.cleaned_data["password1"]):
                     login(request, doctor.user, backend="django.contrib.auth.backends.ModelBackend")
-                if created:
-                    messages.success(
-                        request,
-                        "Votre candidature a été envoyée au conseil départemental de l'Ordre "
-                        "des médecins, qui va enregistrer votre activité ; vous recevrez un "
-                        "courriel à chaque étape.",
-                    )
-                else:  # the same form sent again (back button, double click)
-                    messages.info(
-                        request,
-                        "Ce formulaire avait déjà été envoyé : votre candidature est enregistrée "
-                        "telle qu'envoyée la première fois. Corrigez vos informations depuis "
-                        "votre espace.",
-                    )
+                messages.info(
+                    request,
+                    "Ce formulaire avait déjà été envoyé : votre candidature est enregistrée "
+                    "telle qu'envoyée la première fois. Corrigez vos informations depuis "
+                    "votre espace.",
+                )
                 return redirect("doctors:space")
         else:
             form.add_rule_errors()

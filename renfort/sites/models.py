@@ -30,6 +30,9 @@ class HousingKind(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
+    # Declared by the public form with a new account: sent to the ARS once the manager has
+    # confirmed their email address (accounts.services, SIGNUP_STEPS); seen by nobody else.
+    UNCONFIRMED = "unconfirmed", "Adresse du gestionnaire à confirmer"
     PROPOSED = "proposed", "Proposé"
     RETURNED = "returned", "À compléter"
     VALIDATED = "validated", "Validé par l'ARS"
@@ -43,6 +46,8 @@ ARS_OR_MANAGER = {Role.ARS_AGENT, Role.ADMIN, Role.SITE_MANAGER}
 
 SITE_WORKFLOW = Workflow(
     {
+        # The manager confirms their address (the link of the email, not a button).
+        (SiteStatus.UNCONFIRMED, SiteStatus.PROPOSED): {Role.SITE_MANAGER},
         (SiteStatus.PROPOSED, SiteStatus.VALIDATED): ARS,
         (SiteStatus.PROPOSED, SiteStatus.RETURNED): ARS,
         (SiteStatus.RETURNED, SiteStatus.PROPOSED): ARS_OR_MANAGER,
@@ -81,6 +86,10 @@ class SiteQuerySet(models.QuerySet):
 
     def for_departement(self, departement_code: str):
         return self.filter(departement_id=departement_code)
+
+    def declared(self):
+        """Without the declarations whose manager has not confirmed their address yet."""
+        return self.exclude(status=SiteStatus.UNCONFIRMED)
 
     def managed_by(self, user):
         return self.filter(manager=user)

@@ -16,6 +16,8 @@ from renfort.accounts.permissions import (
     territory_filters,
 )
 
+from .models import SiteStatus
+
 AGENT_LIST_ROLES = (
     Role.ARS_AGENT,
     Role.CDOM_AGENT,
@@ -29,14 +31,18 @@ def can_view_site(user, site) -> bool:
     """Full (non-public) view: the manager, agents whose territory holds the site."""
     if has_role(user, Role.SITE_MANAGER):
         return site.manager_id == user.pk
+    if site.status == SiteStatus.UNCONFIRMED:  # not sent by its manager yet
+        return False
     return can_see_departement(user, site.departement_id, site.region_id)
 
 
 def can_edit_site(user, site) -> bool:
-    if has_role(user, Role.ADMIN):
-        return True
     if has_role(user, Role.SITE_MANAGER):
         return site.manager_id == user.pk
+    if site.status == SiteStatus.UNCONFIRMED:  # not sent by its manager yet
+        return False
+    if has_role(user, Role.ADMIN):
+        return True
     return has_role(user, Role.ARS_AGENT) and user.region_id == site.region_id
 
 

@@ -191,8 +191,12 @@ def agent_sites(
     departement: str = "",
     epci: str = "",
 ):
-    sites = Site.objects.filter(**agent_scope(user)).select_related(
-        "commune", "departement", "region", "epci", "priority_zone__epci", "manager"
+    sites = (
+        Site.objects.declared()
+        .filter(**agent_scope(user))
+        .select_related(
+            "commune", "departement", "region", "epci", "priority_zone__epci", "manager"
+        )
     )
     if region:
         sites = sites.filter(region_id=region)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
+from renfort.accounts.services import account_pending_discard, signup_account_create
 from renfort.core.links import absolute_url, set_password_url
 from renfort.core.validators import names_check
 from renfort.notifications.models import Channel
@@ -162,17 +163,23 @@ def weekly_openings_replace(*, site: Site, slots: list[opening.WeeklySlot]) -> N
     )
 
 
-ACCOUNT_EXISTS = (
-    "Un compte existe déjà avec cette adresse : si c'est le vôtre, connectez-vous pour déclarer "
-    "un autre lieu ; sinon, indiquez une autre adresse."
-)
+def _manager_names(first_name: str, last_name: str) -> dict:
+    names = {"manager_first_name": first_name, "manager_last_name": last_name}
+    if any(names.values()):
+        names = names_check(
+            names, fields=(("manager_last_name", "le nom"), ("manager_first_name", "le prénom"))
+        )
+    return {"first_name": names["manager_first_name"], "last_name": names["manager_last_name"]}
 
 
 def manager_get_or_create(
-    *, email: str, password: str | None = None, first_name: str = "", last_name: str = ""
+    *, email: str, first_name: str = "", last_name: str = ""
 ) -> tuple[User, bool]:
-    """The site manager account for an email. An existing account of another role is refused."""
+    """The site manager account for an email, for a declaration by the ARS: created active,
+    without password (its owner chooses one from the email). An existing account of another
+    role is refused; an unconfirmed public sign-up with this address is replaced."""
     email = User.objects.normalize_email(email).lower()
+    account_pending_discard(email=email)
     user = User.objects.filter(email=email).first()
     if user:
         if user.role != Role.SITE_MANAGER:
@@ -184,22 +191,11 @@ def manager_get_or_create(
                 }
             )
         return user, False
-    names = {"manager_first_name": first_name, "manager_last_name": last_name}
-    if any(names.values()):
-        names = names_check(
-            names, fields=(("manager_last_name", "le nom"), ("manager_first_name", "le prénom"))
-        )
-        first_name, last_name = names["manager_first_name"], names["manager_last_name"]
     user = User.objects.create_user(
-        email=email,
-        password=password,
-        role=Role.SITE_MANAGER,
-        first_name=first_name,
-        last_name=last_name,
+        email=email, password=None, role=Role.SITE_MANAGER, **_manager_names(first_name, last_name)
     )
-    if password is None:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     return user, True
 
 
@@ -215,10 +211,14 @@ def site_declare(
     manager_password: str | None = None,
     manager_first_name: str = "",
     manager_last_name: str = "",
-) -> tuple[Site, bool]:
+) -> tuple[Site | None, bool]:
     """Declare a site (and its manager account) in one transaction.
 
-    By the public form (actor None, or the logged-in site manager): the site is « proposé ».
+    By the logged-in site manager: the site is « proposé » (the ARS is emailed).
+    By the public form (actor None): the manager account is created inactive and the site
+    waits « adresse à confirmer »; the link emailed to the manager (accounts.services) sends it
+    to the ARS (`site_declaration_confirm`). When the address already has an account, its owner
+    is emailed, nothing is saved and (None, False) is returned: the form answers the same.
     By an ARS agent on behalf of a manager: it is « validé » directly (the ARS vouches for it);
     the manager account is created without password and told to set one.
     A second submission with the same token returns the first site (created=False)."""
@@ -247,23 +247,29 @@ def site_declare(
         )
     if actor_role == Role.SITE_MANAGER:
         manager, created_account = actor, False
-    else:
-        if not by_ars and User.objects.filter(email__iexact=manager_email.strip()).exists():
-            # The public form never tells what kind of account an address has (a doctor, an
-            # agent): one message for every existing account.
-            raise ValidationError({"manager_email": [ACCOUNT_EXISTS]})
+    elif by_ars:
         manager, created_account = manager_get_or_create(
-            email=manager_email,
-            password=None if by_ars else manager_password,
-            first_name=manager_first_name,
-            last_name=manager_last_name,
+            email=manager_email, first_name=manager_first_name, last_name=manager_last_name
         )
+    else:
+        manager = signup_account_create(
+            email=manager_email,
+            password=manager_password,
+            role=Role.SITE_MANAGER,
+            **_manager_names(manager_first_name, manager_last_name),
+        )
+        if manager is None:  # the address has an account: its owner is emailed, nothing saved
+            return None, False
+        created_account = True
+    unconfirmed = created_account and not by_ars
     site = Site(
         **{k: v for k, v in clean.items() if k in EDITABLE_FIELDS},
         manager=manager,
         declared_by=actor if actor_role else manager,
         submission_token=token,
-        status=SiteStatus.VALIDATED if by_ars else SiteStatus.PROPOSED,
+        status=SiteStatus.VALIDATED
+        if by_ars
+        else (SiteStatus.UNCONFIRMED if unconfirmed else SiteStatus.PROPOSED),
     )
     _apply_location(site, location, clean.get("outside_zone_justification", ""))
     if not site.cpam_name:
@@ -285,6 +291,8 @@ def site_declare(
         actor=actor if actor_role else manager,
         comment="Déclaré par l'ARS pour le gestionnaire." if by_ars else "Déclaration en ligne.",
     )
+    if unconfirmed:  # the manager and the ARS hear of it once the address is confirmed
+        return site, True
     _notify_manager(site, history, account_created=created_account and by_ars)
     if not by_ars:
         _site_news_to_ars(
@@ -460,7 +468,15 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     site.status_reason = comment
     site.save(update_fields=["status", "status_reason", "updated_at"])
     _notify_manager(site, history)
-    if to_status == SiteStatus.PROPOSED:
+    if to_status == SiteStatus.PROPOSED and history.from_status == SiteStatus.UNCONFIRMED:
+        _site_news_to_ars(
+            site,
+            kind="site_proposed",
+            subject=f"Nouveau lieu d'accueil proposé : {site.name}",
+            template="sites/emails/proposed_to_ars.txt",
+            dedup_key=f"site-{site.pk}-proposed",
+        )
+    elif to_status == SiteStatus.PROPOSED:
         _site_news_to_ars(
             site,
             kind="site_resubmitted",
@@ -478,6 +494,30 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
             dedup_key=f"site-history-{history.pk}-ars",
         )
     return site
+
+
+def site_declaration_confirm(*, user: User) -> str:
+    """The manager of a public declaration confirmed their address
+    (accounts.services.account_confirm): the declaration goes to the ARS."""
+    for site in Site.objects.managed_by(user).filter(status=SiteStatus.UNCONFIRMED):
+        site_transition(
+            site=site, actor=user, to_status=SiteStatus.PROPOSED, comment="Adresse confirmée."
+        )
+    return (
+        "Votre adresse est confirmée. Votre déclaration a été envoyée à l'ARS de votre région, "
+        "qui va l'examiner ; vous recevrez un courriel à chaque étape."
+    )
+
+
+def site_declaration_waiting(*, user: User) -> bool:
+    """The account's sites are a declaration waiting for the confirmation of its address."""
+    sites = Site.objects.managed_by(user)
+    return sites.exists() and not sites.exclude(status=SiteStatus.UNCONFIRMED).exists()
+
+
+def site_declaration_discard(*, user: User) -> None:
+    """An unconfirmed declaration is thrown away (a new sign-up with the address replaces it)."""
+    Site.objects.managed_by(user).delete()
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from renfort.accounts.permissions import (
     role_required,
     territory_filter_check,
 )
+from renfort.accounts.views import confirmation_pending
 from renfort.booking.selectors import site_bookable_slots
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
@@ -137,7 +138,8 @@ def public_detail(request, pk: int):
 
 
 def declare(request):
-    """Public declaration by a (future) site manager; ARS agents declare for a manager."""
+    """Public declaration by a (future) site manager (a new account confirms its address first:
+    accounts.views.confirm); ARS agents declare for a manager."""
     user = request.user
     if user.is_authenticated and not has_role(user, Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN):
         raise PermissionDenied("Seuls les gestionnaires de lieu et l'ARS déclarent des lieux.")
@@ -161,7 +163,7 @@ def declare(request):
         if forms_ok:
             person = person_form.cleaned_data if person_form else {}
             try:
-                site, created = services.site_declare(
+                site, _ = services.site_declare(
                     data=site_form.site_data(),
                     commune=site_form.cleaned_data["commune"],
                     slots=pattern_form.cleaned_data["slots"],
@@ -179,11 +181,16 @@ def declare(request):
                     person_form if _is_person_error(exc) else site_form, exc, aliases=COMMUNE_ALIAS
                 )
             else:
-                # A repeated submission logs in only with the password of the account (a form
-                # resent from a shared browser's history never opens someone else's space).
-                if with_account and (
-                    created or site.manager.check_password(person.get("password1") or "")
-                ):
+                if with_account and (site is None or site.status == SiteStatus.UNCONFIRMED):
+                    # New account, or the address already has one: the same answer (its owner
+                    # is emailed; nothing is told here about accounts).
+                    return confirmation_pending(
+                        request, email=person["manager_email"], role=Role.SITE_MANAGER
+                    )
+                # The form sent again after the address was confirmed: it logs in only with the
+                # password of the account (a form resent from a shared browser's history never
+                # opens someone else's space).
+                if with_account and site.manager.check_password(person.get("password1") or ""):
                     login(
                         request, site.manager, backend="django.contrib.auth.backends.ModelBackend"
                     )
@@ -482,7 +489,7 @@ def agent_list(request):
                 departement=departement.code if departement else None,
             ),
             "filters": filters,
-            "statuses": SiteStatus.choices,
+            "statuses": [c for c in SiteStatus.choices if c[0] != SiteStatus.UNCONFIRMED],
             "kinds": SiteKind.choices,
             "departements": departements,
             "query": request.GET.urlencode(),

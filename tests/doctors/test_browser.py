@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from renfort.doctors.models import Doctor
 from renfort.zoning.selectors import zone_for_epci
+from tests.confirmation import confirmation_path
 from tests.factories import commune
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +40,12 @@ def test_new_volunteer_signs_up(page):
     page.click("label[for='id_insurance_confirmed']")
     page.click("label[for='id_consent']")
     page.get_by_role("button", name="Envoyer ma candidature").click()
+
+    # The account waits for the confirmation of its address: the link is in the email.
+    assert "Consultez votre messagerie" in page.locator("#confirmation-sent").inner_text()
+    assert Doctor.objects.get().status == "draft"
+    page.goto(confirmation_path("sacha@test.renfort.example"))
+    page.get_by_role("button", name="Confirmer mon adresse").click()
 
     assert "Mon espace médecin" in page.locator("h1").inner_text()
     assert page.locator("#doctor-status").text_content().strip() == "Candidature envoyée"

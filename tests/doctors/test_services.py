@@ -22,6 +22,7 @@ from renfort.doctors.models import (
 from renfort.doctors.services import AvailabilityEntry
 from renfort.notifications.models import Notification
 from renfort.territories.models import Departement, Region
+from tests.confirmation import confirm
 from tests.factories import UserFactory, commune
 from tests.planning.factories import MissionFactory
 
@@ -165,7 +166,13 @@ def test_signup_creates_account_doctor_history_and_emails():
     UserFactory(role=Role.CDOM_AGENT, departement=Departement.objects.get(code="81"),
                 email="cdom81@test.renfort.example")  # fmt: skip
     doctor, created = signup()
-    assert created and doctor.status == S.SUBMITTED
+    # Until the address is confirmed: an inactive account, a draft, no history, only the link.
+    assert created and doctor.status == S.DRAFT and not doctor.user.is_active
+    assert not doctor.history.exists()
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["account_confirmation"]
+    user, _ = confirm("camille@test.renfort.example")
+    doctor.refresh_from_db()
+    assert user == doctor.user and user.is_active and doctor.status == S.SUBMITTED
     assert doctor.user.role == Role.DOCTOR and doctor.user.check_password(
         "Un-mot-de-passe-solide-42"
     )
@@ -186,6 +193,7 @@ def test_signup_creates_account_doctor_history_and_emails():
 
 def test_signup_without_cdom_agent_uses_fallback_address():
     signup()
+    confirm("camille@test.renfort.example")
     assert Notification.objects.filter(
         kind="doctor_submitted", recipient="cdom-81@ordre.example"
     ).exists()
@@ -211,11 +219,12 @@ def test_signup_invalid_leaves_nothing():
     assert not Notification.objects.exists()
 
 
-def test_signup_refuses_existing_email_and_duplicate_rpps():
+def test_signup_with_an_existing_email_still_refuses_a_duplicate_rpps():
     UserFactory(email="camille@test.renfort.example")
     DoctorFactory(rpps="18888000009")
     errors = errors_of(signup)
-    assert "Un compte existe déjà" in errors["email"][0] and "RPPS" in errors["rpps"][0]
+    assert "email" not in errors and "RPPS" in errors["rpps"][0]
+    assert not Notification.objects.exists()
 
 
 def test_rpps_unique_constraint_holds_in_the_database():
@@ -435,7 +444,8 @@ def test_factory_rpps_are_valid():
 
 def test_doctor_emails_put_links_on_their_own_line_and_are_signed():
     doctor, _ = signup()
-    for kind in ("doctor_submitted", "doctor_status"):
+    confirm("camille@test.renfort.example")
+    for kind in ("doctor_submitted", "doctor_status", "account_confirmation"):
         body = Notification.objects.get(kind=kind).body
         links = [line for line in body.splitlines() if "http" in line]
         assert links and all(line.strip().startswith("http") for line in links), body

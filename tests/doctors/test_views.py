@@ -15,6 +15,7 @@ from renfort.accounts.models import Role, User
 from renfort.doctors.models import Doctor, DoctorStatus
 from renfort.notifications.models import Notification
 from renfort.territories.models import Departement
+from tests.confirmation import confirmation_path
 from tests.factories import UserFactory, commune
 from tests.planning.factories import MissionFactory
 
@@ -38,11 +39,19 @@ def test_signup_page_renders(client):
     assert 'name="dispo-0-date"' in page and "Envoyer ma candidature" in page
 
 
-def test_signup_logs_in_and_shows_the_space(client, signup_data):
+def test_signup_waits_for_the_email_confirmation_then_shows_the_space(client, signup_data):
     response = client.post(reverse(SIGNUP), signup_data(), follow=True)
     page = text(response)
-    assert "Votre candidature a été envoyée" in page and "Candidature envoyée" in page
+    assert "Consultez votre messagerie" in page
+    assert "confirmer votre adresse camille.fictive@test.renfort.example" in page
+    assert "votre candidature de médecin volontaire" in page
     doctor = Doctor.objects.get()
+    assert not response.context["user"].is_authenticated and doctor.status == "draft"
+    assert client.get(reverse("doctors:space")).status_code == 302  # not logged in
+    response = client.post(confirmation_path(doctor.user.email), follow=True)
+    page = text(response)
+    assert "Votre candidature a été envoyée" in page and "Candidature envoyée" in page
+    doctor.refresh_from_db()
     assert response.context["user"] == doctor.user and doctor.status == "submitted"
     assert doctor.practice_status == "retired" and doctor.wants_housing
     assert doctor.availabilities.count() == 2 and doctor.zones.count() == 1
@@ -51,12 +60,17 @@ def test_signup_logs_in_and_shows_the_space(client, signup_data):
 
 def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(client, signup_data):
     first = client.post(reverse(SIGNUP), signup_data())
-    client.logout()
     second = client.post(reverse(SIGNUP), signup_data())
     assert first.status_code == second.status_code == 302
-    assert first.url == second.url == reverse("doctors:space")
+    assert first.url == second.url == reverse("accounts:confirmation_sent")
     assert Doctor.objects.count() == 1 and User.objects.count() == 1
-    # The repeated POST carried the right password: the session is the doctor's.
+    assert Notification.objects.filter(kind="account_confirmation").count() == 1
+    # Once confirmed, the same form sent again goes to the space, logged in only with the
+    # account's password.
+    client.post(confirmation_path("camille.fictive@test.renfort.example"))
+    client.logout()
+    third = client.post(reverse(SIGNUP), signup_data())
+    assert third.url == reverse("doctors:space") and Doctor.objects.count() == 1
     assert client.get(reverse("doctors:space")).status_code == 200
 
 
@@ -99,6 +113,7 @@ def test_travel_mode_signup(client, signup_data):
     client.post(
         reverse(SIGNUP), signup_data(coverage_mode="travel", max_travel_minutes="90", zones=[])
     )
+    client.post(confirmation_path("camille.fictive@test.renfort.example"))
     doctor = Doctor.objects.get()
     assert doctor.coverage_mode == "travel" and doctor.max_travel_minutes == 90
     page = text(client.get(reverse("doctors:space")))

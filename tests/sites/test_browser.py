@@ -3,6 +3,7 @@
 import pytest
 
 from renfort.sites.models import Site
+from tests.confirmation import confirmation_path
 from tests.factories import UserFactory
 
 from .factories import SiteFactory
@@ -31,8 +32,11 @@ def test_new_site_manager_declares_a_site(page):
     page.fill("#id_password1", "Un-mot-de-passe-solide-42")
     page.fill("#id_password2", "Un-mot-de-passe-solide-42")
     page.get_by_role("button", name="Déclarer le lieu").click()
-    confirmation = page.locator("#declared-confirmation")
-    assert "Votre lieu d'accueil a été déclaré" in confirmation.inner_text()
+    assert "Consultez votre messagerie" in page.locator("#confirmation-sent").inner_text()
+    assert Site.objects.get().status == "unconfirmed"
+    page.goto(confirmation_path("sam@test.renfort.example"))
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    assert "Votre déclaration a été envoyée" in page.locator(".fr-alert--success").inner_text()
     site = Site.objects.get()
     assert site.commune_id == "81124" and site.status == "proposed"
     assert site.weekly_openings.count() == 2 and site.manager.email == "sam@test.renfort.example"

@@ -13,8 +13,11 @@ from renfort.notifications.models import Notification
 from renfort.sites import services
 from renfort.sites.models import Site, SiteMessage, SiteStatus
 from renfort.sites.opening import AFTERNOON, MORNING, WeeklySlot
+from renfort.sites.selectors import agent_sites
 from renfort.sites.validators import finess_errors, normalize_phone
+from renfort.territories.models import Region
 from renfort.zoning.models import PriorityZone
+from tests.confirmation import confirm
 from tests.factories import UserFactory, commune
 from tests.planning.factories import MissionFactory
 
@@ -96,8 +99,17 @@ def test_phone_invalid(raw):
 
 
 def test_public_declaration_creates_manager_and_proposed_site():
+    UserFactory(ars=True, region=Region.objects.get(code="76"), email="ars76@test.renfort.example")
     site, created = declare(finess="810000000")
-    assert created and site.status == SiteStatus.PROPOSED
+    # Until the manager confirms the address: inactive account, nothing sent but the link.
+    assert created and site.status == SiteStatus.UNCONFIRMED and not site.manager.is_active
+    assert list(Notification.objects.values_list("recipient", "kind")) == [
+        ("gest@test.renfort.example", "account_confirmation")
+    ]
+    assert not agent_sites(User.objects.get(role="ars_agent")).exists()
+    confirm("gest@test.renfort.example")
+    site.refresh_from_db()
+    assert site.status == SiteStatus.PROPOSED and site.manager.is_active
     assert site.manager.role == Role.SITE_MANAGER and site.manager.check_password(
         "Un-mot-de-passe-solide-42"
     )
@@ -106,8 +118,13 @@ def test_public_declaration_creates_manager_and_proposed_site():
     assert site.region_id == "76" and site.departement_id == "81"
     assert site.cpam_name == "CPAM du Tarn" and site.cpam_departement == "81"
     assert site.weekly_openings.count() == 2
-    assert list(site.history.values_list("from_status", "to_status")) == [("", "proposed")]
-    assert Notification.objects.filter(recipient=site.manager.email).exists()
+    assert list(site.history.values_list("from_status", "to_status")) == [
+        ("", "unconfirmed"),
+        ("unconfirmed", "proposed"),
+    ]
+    assert Notification.objects.filter(recipient=site.manager.email, kind="site_status").exists()
+    to_ars = Notification.objects.get(recipient="ars76@test.renfort.example")
+    assert to_ars.kind == "site_proposed" and "Nouveau lieu d'accueil proposé" in to_ars.subject
 
 
 def test_same_token_twice_creates_one_site():
@@ -179,18 +196,18 @@ def test_ars_cannot_declare_in_another_region():
     assert not Site.objects.exists()
 
 
-def test_existing_account_email_refused_on_public_form():
-    """One message whatever the account (a doctor, an agent, a site manager): the public form
-    never tells what kind of account an address has."""
+def test_existing_account_email_on_public_form_creates_nothing_and_emails_its_owner():
+    """Whatever the account (a doctor, an agent, a site manager): no error, nothing saved,
+    the owner is told they have an account."""
     UserFactory(email="medecin@test.renfort.example", doctor=True)
     UserFactory(email="gestion@test.renfort.example", site_manager=True)
-    said = set()
     for email in ("medecin@test.renfort.example", "Gestion@test.renfort.example"):
-        with pytest.raises(ValidationError) as info:
-            declare(email=email)
-        said.add(info.value.message_dict["manager_email"][0])
-    assert len(said) == 1 and "autre type" not in said.pop()
-    assert not Site.objects.exists()
+        assert declare(email=email) == (None, False)
+    assert not Site.objects.exists() and User.objects.count() == 2
+    assert sorted(Notification.objects.values_list("recipient", "kind")) == [
+        ("gestion@test.renfort.example", "account_exists"),
+        ("medecin@test.renfort.example", "account_exists"),
+    ]
 
 
 def test_logged_in_manager_declares_a_second_site():

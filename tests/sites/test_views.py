@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.sites.models import Site, SiteMessage
+from tests.confirmation import confirmation_path
 from tests.factories import UserFactory
 from tests.planning.factories import MissionFactory
 
@@ -56,21 +57,29 @@ def test_declaration_page_renders(client):
     assert "Lundi" in html and "Votre compte de gestionnaire" in html
 
 
-def test_declaration_logs_in_and_confirms(client):
+def test_declaration_waits_for_the_email_confirmation(client):
     response = client.post(reverse("sites:declare"), form_data(), follow=True)
     html = text(response)
-    assert "Votre lieu d'accueil a été déclaré" in html
+    assert "Consultez votre messagerie" in html and "votre déclaration de lieu d'accueil" in html
+    assert "confirmer votre adresse sam@test.renfort.example" in html
     site = Site.objects.get()
-    assert site.status == "proposed" and site.manager.email == "sam@test.renfort.example"
-    assert response.context["user"] == site.manager
+    assert site.status == "unconfirmed" and site.manager.email == "sam@test.renfort.example"
+    assert not response.context["user"].is_authenticated
+    response = client.post(confirmation_path("sam@test.renfort.example"), follow=True)
+    site.refresh_from_db()
+    assert site.status == "proposed" and response.context["user"] == site.manager
+    assert "Votre déclaration a été envoyée à l'ARS" in text(response)
 
 
 def test_double_submission_creates_one_site(client):
     client.post(reverse("sites:declare"), form_data())
-    client.logout()
     response = client.post(reverse("sites:declare"), form_data())
-    assert response.status_code == 302
+    assert response.url == reverse("accounts:confirmation_sent")
     assert Site.objects.count() == 1
+    client.post(confirmation_path("sam@test.renfort.example"))
+    client.logout()
+    response = client.post(reverse("sites:declare"), form_data())  # once confirmed
+    assert response.status_code == 302 and Site.objects.count() == 1
     assert client.get("/").context["user"] == Site.objects.get().manager  # same password
 
 
