@@ -152,6 +152,7 @@ RENFORT_PERIODIC_JOBS = [
     ("process_waiting_list", 5 * 60),
     ("retry_notifications", 5 * 60),
     ("purge_appointments", 24 * 3600),
+    ("purge_unconfirmed_signups", 24 * 3600),
 ]
 
 # Public base URL used in emails (links to secret pages, ICS files).

@@ -166,6 +166,21 @@ def account_pending_discard(*, email: str) -> bool:
     return True
 
 
+def unconfirmed_signups_purge(*, now: datetime | None = None) -> int:
+    """Throw away the sign-ups whose link expired unconfirmed (the account and what it
+    declared): an address or an RPPS typed by someone else is not held for ever. Run daily by
+    `purge_unconfirmed_signups`. Returns how many."""
+    now = now or timezone.now()
+    expired = now - timedelta(days=confirmation_days())
+    emails = User.objects.filter(
+        is_active=False,
+        last_login__isnull=True,
+        role__in=list(SIGNUP_STEPS),
+        date_joined__lt=expired,
+    ).values_list("email", flat=True)
+    return sum(account_pending_discard(email=email) for email in list(emails))
+
+
 @transaction.atomic
 def signup_account_create(
     *,

@@ -54,6 +54,7 @@ def test_the_default_jobs_are_the_cron_commands():
         "process_waiting_list",
         "retry_notifications",
         "purge_appointments",
+        "purge_unconfirmed_signups",
     }
     for job in configured_jobs():
         assert job.every_seconds > 0

@@ -179,3 +179,28 @@ def test_the_link_is_hidden_from_logs_and_the_administration(signup_data, client
     client.post(reverse(SIGNUP), signup_data())
     path, _, token = confirmation_link(EMAIL)
     assert token not in redact_secrets(path)
+
+
+def test_sign_ups_left_unconfirmed_are_purged_once_their_link_expired(client, signup_data):
+    """An address or an RPPS typed by someone else is not held for ever: the nightly purge
+    throws the sign-up away once its link has expired; confirmed accounts stay."""
+    import io
+
+    from django.core.management import call_command
+
+    from renfort.accounts.services import unconfirmed_signups_purge
+
+    client.post(reverse(SIGNUP), signup_data())
+    doctor = Doctor.objects.get()
+    kept = DoctorFactory()  # a confirmed volunteer
+    assert unconfirmed_signups_purge() == 0  # its link is still valid
+    later = timezone.now() + timedelta(days=4)
+    assert unconfirmed_signups_purge(now=later) == 1
+    assert not Doctor.objects.filter(pk=doctor.pk).exists()
+    assert not User.objects.filter(email=EMAIL).exists()
+    assert Doctor.objects.filter(pk=kept.pk).exists()
+    client.post(reverse(SIGNUP), signup_data())  # the owner signs up: the RPPS is free again
+    assert Doctor.objects.filter(rpps=doctor.rpps).exists()
+    out = io.StringIO()
+    call_command("purge_unconfirmed_signups", stdout=out)
+    assert "Inscriptions non confirmées après 3 jours : 0 supprimée." in out.getvalue()
