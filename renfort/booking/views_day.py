@@ -54,6 +54,8 @@ def day(request, pk: int, day: str):
 
 
 def _day_page(request, site, the_day, doctor_days, cancel_error=None):
+    from renfort.planning.selectors import mission_hours  # planning depends on booking
+
     """cancel_error: {"pk", "message", "reason"} of a refused cancellation, shown on its row
     with the reason as typed (never lost)."""
     for doctor_day in doctor_days:
@@ -64,6 +66,8 @@ def _day_page(request, site, the_day, doctor_days, cancel_error=None):
             initial={"time": services.walk_in_default_time(doctor_day.mission)},
             auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s",
         )
+        # The doctor's hours within the site's, on the screen and on the printout.
+        doctor_day.hours = mission_hours(doctor_day.mission)
     return render(
         request,
         "booking/day.html",

@@ -53,6 +53,8 @@ def test_site_manager_sees_the_day_with_masked_phone(client, mission, appointmen
     assert "Certificat de sport" in response.text
     assert "@media print" not in response.text  # print CSS lives in the static file
     assert "booking/booking.css" in response.text
+    # The doctor's hours, on the screen and on the printout.
+    assert "Consultations : matin 09h00–12h00, après-midi 14h00–18h00." in response.text
 
 
 def test_doctor_sees_own_missions_only(client, mission, appointment):
