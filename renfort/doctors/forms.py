@@ -90,9 +90,10 @@ class CoverageFields(forms.Form):
     )
     preferred_sites = IdsChoiceField(
         label="Lieux d'accueil préférés",
-        help_text="Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+        help_text="Facultatif : cochez ceux où vous aimeriez aller, le calcul du planning en "
+        "tient compte. Vous pourrez les changer depuis votre espace.",
         queryset=Site.objects.active(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
@@ -103,15 +104,29 @@ class CoverageFields(forms.Form):
         self.fields["coverage_mode"].widget = forms.RadioSelect(choices=CoverageMode.choices)
         # The zones are drawn by hand (grouped by region): the error summary links to them.
         self.fields["zones"].widget.attrs["data-error-target"] = "zones-first"  # focusable
+        self.fields["preferred_sites"].widget.attrs["data-error-target"] = "sites-first"
+
+    def _chosen(self, name: str) -> set[str]:
+        return {str(v.pk if hasattr(v, "pk") else v) for v in self[name].value() or []}
 
     def zone_groups(self):
-        """[(region, [(zone, checked)])] for the grouped checkboxes."""
-        value = self["zones"].value() or []
-        chosen = {str(v.pk if hasattr(v, "pk") else v) for v in value}
+        """[(region, [(id, label, checked)])] for the grouped zone checkboxes."""
+        chosen = self._chosen("zones")
         return [
-            (region, [(zone, str(zone.pk) in chosen) for zone in zones])
+            (region, [(zone.pk, zone.epci.name, str(zone.pk) in chosen) for zone in zones])
             for region, zones in selectors.zones_by_region()
         ]
+
+    def site_groups(self):
+        """The preferred sites the same way (about 80 sites in France: a list of checkboxes
+        per region instead of a Ctrl-click list, which phones cannot use)."""
+        chosen = self._chosen("preferred_sites")
+        groups: dict[str, list] = {}
+        for site in self.fields["preferred_sites"].queryset:
+            groups.setdefault(site.region.name if site.region_id else "Autres", []).append(
+                (site.pk, _site_label(site), str(site.pk) in chosen)
+            )
+        return list(groups.items())
 
 
 class SignupForm(RenfortModelForm):
@@ -187,7 +202,9 @@ class SignupForm(RenfortModelForm):
     ]
 
     setup_coverage = CoverageFields.setup_coverage
+    _chosen = CoverageFields._chosen
     zone_groups = CoverageFields.zone_groups
+    site_groups = CoverageFields.site_groups
 
     class Meta:
         model = Doctor
@@ -336,7 +353,9 @@ class CoverageForm(RenfortModelForm):
     zones = CoverageFields.base_fields["zones"]
     preferred_sites = CoverageFields.base_fields["preferred_sites"]
     setup_coverage = CoverageFields.setup_coverage
+    _chosen = CoverageFields._chosen
     zone_groups = CoverageFields.zone_groups
+    site_groups = CoverageFields.site_groups
 
     class Meta:
         model = Doctor

@@ -18,6 +18,7 @@ from renfort.territories.models import Departement
 from tests.confirmation import confirmation_path
 from tests.factories import UserFactory, commune
 from tests.planning.factories import MissionFactory
+from tests.sites.factories import SiteFactory
 
 from .factories import DoctorFactory
 
@@ -227,6 +228,21 @@ def test_coverage_and_preferences_pages(client, lacaune_zone):
     assert "au moins une zone" in text(response)
     client.post(reverse("doctors:coverage"), {"coverage_mode": "zones", "zones": [lacaune_zone.pk]})
     assert list(Doctor.objects.get(pk=doctor.pk).zones.all()) == [lacaune_zone]
+    # Preferred sites are checkboxes grouped by region (a Ctrl-click list fails on phones).
+    site = SiteFactory()
+    page = client.get(reverse("doctors:coverage")).content.decode()
+    assert f'type="checkbox" name="preferred_sites" value="{site.pk}" id="site-{site.pk}"' in page
+    assert (
+        '<summary id="sites-first">Occitanie (1)</summary>' in page
+        and "<select" not in page.split('id="sites-fieldset"')[1].split("</fieldset>")[0]
+    )
+    client.post(
+        reverse("doctors:coverage"),
+        {"coverage_mode": "zones", "zones": [lacaune_zone.pk], "preferred_sites": [site.pk]},
+    )
+    assert list(Doctor.objects.get(pk=doctor.pk).preferred_sites.all()) == [site]
+    page = client.get(reverse("doctors:coverage")).content.decode()
+    assert f'value="{site.pk}" id="site-{site.pk}" checked' in page
     data = {
         "phone": "06 11 22 33 44", "max_days_per_month": "1", "slot_minutes": "30",
         "morning_start": "08:30", "morning_end": "12:00", "afternoon_start": "13:30",
