@@ -83,7 +83,7 @@ def test_the_postgresql_search_query_reads_what_the_portable_one_reads():
     for slot in Slot.objects.filter(mission=first).order_by("start")[:5:2]:
         slot.status = "booked"
         slot.save()
-    sites = [first.site_id, other.site_id]
+    sites = [first.site, other.site]
     now = timezone.now()
     for kwargs in (
         {"now": now, "day": None, "period": ""},
@@ -97,7 +97,9 @@ def test_the_postgresql_search_query_reads_what_the_portable_one_reads():
         },
     ):
         lateral = [tuple(row) for row in _first_slots_lateral(sites, **kwargs)]
-        assert lateral == [tuple(row) for row in _first_slots_window(sites, **kwargs)], kwargs
+        assert lateral == [
+            tuple(row) for row in _first_slots_window([s.pk for s in sites], **kwargs)
+        ], kwargs
     everything = _first_slots_lateral(sites, now=now, day=None, period="")
     assert len(everything) == 2 * 8 and {row[-2] for row in everything} == {21 + 21 - 3, 21}
     release = now + priority_release_delta()
