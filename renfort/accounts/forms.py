@@ -46,6 +46,13 @@ class LoginForm(RenfortForm, AuthenticationForm):
         except ValidationError as exc:
             if email and exc.code == "invalid_login":
                 services.login_failure_record(email=email)
+                password = self.cleaned_data.get("password") or ""
+                if services.awaiting_confirmation(email=email, password=password):
+                    raise ValidationError(
+                        "Votre adresse n'est pas encore confirmée : suivez le lien reçu par "
+                        "courriel, ou demandez-en un nouveau avec « Renvoyer le lien ».",
+                        code="unconfirmed",
+                    ) from exc
             raise
         services.login_failures_clear(email=email)
         return data

@@ -118,6 +118,13 @@ def _pending(user: User) -> bool:
     )
 
 
+def awaiting_confirmation(*, email: str, password: str) -> bool:
+    """The right password of a sign-up whose address is not confirmed yet (the login page then
+    says so, with the link to get a new one; a wrong password learns nothing)."""
+    user = User.objects.filter(email=email.strip().lower()).first()
+    return user is not None and _pending(user) and user.check_password(password)
+
+
 def _window_key(now: datetime | None) -> int:
     now = now or timezone.now()
     return int(now.timestamp() // RESEND_WINDOW.total_seconds())

@@ -214,13 +214,16 @@ def _book_page(request, pk: int):
     slot = _bookable_slot_or_404(pk)
     now = timezone.now()
     with local_time_of(slot.site.departement_id):
+        # A title of its own per slot (RGAA 8.6): its time and its site.
+        what = (
+            f"Réserver le créneau du {timezone.localtime(slot.start):%d/%m/%Y à %Hh%M} — "
+            f"{slot.site.name}"
+        )
         return render(
             request,
             "booking/book.html",
             {
-                "title": "Erreur — Réserver ce créneau"
-                if slot_error
-                else titled("Réserver ce créneau", form),
+                "title": f"Erreur — {what}" if slot_error else titled(what, form),
                 "slot_error": slot_error,
                 "token_reused": token_reused,
                 "reserved_refused": reserved_refused,
@@ -424,7 +427,9 @@ def waitlist_register(request):
         request,
         "booking/waitlist.html",
         {
-            "title": titled("Liste d'attente", form),
+            "title": titled(
+                "Liste d'attente — " + (site.name if site else f"zone {zone.epci.name}"), form
+            ),
             "site": site,
             "zone": zone,
             "form": form,
@@ -510,6 +515,8 @@ def offer(request, secret: str):
         title = "Proposition annulée"
     elif appointment_cancelled:
         title = "Rendez-vous annulé"
+    elif found.status == "accepted":
+        title = "Proposition acceptée"
     else:
         title = "Un créneau est disponible"
     with local_time_of(found.slot.site.departement_id):

@@ -180,7 +180,10 @@ TO_DO = "a_traiter"  # the status filter « À traiter par vous »
 
 def to_do_statuses(role: str | None) -> list[str]:
     """The statuses from which this role takes the next onboarding step (CDOM: sent or
-    transmitted files; CPAM: billing number, CPS card)."""
+    transmitted files; CPAM: billing number, CPS card). The national steering and the admin
+    follow the ARS's steps."""
+    if role in (Role.NATIONAL, Role.ADMIN):
+        role = Role.ARS_AGENT
     steps = list(ONBOARDING_STEPS)
     return sorted(
         {

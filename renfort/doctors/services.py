@@ -126,7 +126,8 @@ def doctor_check(
         data["rpps"] = "".join((data.get("rpps") or "").split())
         problems = rpps_errors(data["rpps"])
         if not problems:
-            others = Doctor.objects.filter(rpps=data["rpps"])
+            # An unconfirmed sign-up does not hold the number (doctor_signup replaces it).
+            others = Doctor.objects.confirmed().filter(rpps=data["rpps"])
             if doctor is not None:
                 others = others.exclude(pk=doctor.pk)
             if others.exists():
@@ -279,6 +280,13 @@ def doctor_signup(
         errors["availabilities"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    # Nor does an unconfirmed sign-up of another address hold the RPPS: anyone could otherwise
+    # block a doctor's number by signing up with it first. It is replaced (its author, if it
+    # was the doctor, signs up again and confirms).
+    for held in Doctor.objects.filter(rpps=clean["rpps"]).exclude(
+        pk__in=Doctor.objects.confirmed()
+    ):
+        account_pending_discard(email=held.user.email)
     doctor = Doctor(
         **{k: clean[k] for k in (*PROFILE_FIELDS, *COVERAGE_FIELDS, *PREFERENCE_FIELDS)},
         insurance_confirmed=True,

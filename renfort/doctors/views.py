@@ -422,6 +422,12 @@ def _agent_filters(request) -> dict:
     return filters
 
 
+def _status_label(status: str) -> str:
+    if status == selectors.TO_DO:
+        return "à traiter par vous"
+    return dict(DoctorStatus.choices).get(status, "").lower()
+
+
 def _scope(user):
     region = user.region if has_role(user, Role.ARS_AGENT) else None
     departement = user.departement if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT) else None
@@ -464,6 +470,7 @@ def agent_list(request):
         {
             "title": "Médecins volontaires — "
             + scope_label
+            + (f" — {_status_label(filters['status'])}" if filters["status"] else "")
             + (f" — page {page.number} sur {page.paginator.num_pages}" if page.number > 1 else ""),
             "scope_label": scope_label,
             "page": page,
@@ -476,7 +483,8 @@ def agent_list(request):
             "total": total,
             "not_counted": not_counted,
             "filters": filters,
-            "statuses": DoctorStatus.choices,
+            # A draft is a sign-up not confirmed yet: agents never see one.
+            "statuses": [c for c in DoctorStatus.choices if c[0] != DoctorStatus.DRAFT],
             "to_do": selectors.TO_DO if selectors.to_do_statuses(user.role) else "",
             "sectors": Sector.choices,
             "regions": Region.objects.in_programme().by_name() if is_national(user) else [],

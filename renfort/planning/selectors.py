@@ -318,7 +318,8 @@ class Todo:
 
 def agent_todo(user, region_code: str | None, today: date | None = None) -> Todo:
     """The ARS landing page's counts, each one the count of the list it links to."""
-    from renfort.doctors.selectors import TO_DO, agent_doctors
+    from renfort.accounts.models import Role
+    from renfort.doctors.selectors import agent_doctors, to_do_statuses
     from renfort.sites.models import SiteStatus
     from renfort.sites.selectors import agent_sites
 
@@ -352,7 +353,10 @@ def agent_todo(user, region_code: str | None, today: date | None = None) -> Todo
         )
         month = (month + timedelta(days=32)).replace(day=1)
     return Todo(
-        doctors=agent_doctors(user, region=region_code or "", status=TO_DO).count(),
+        # The ARS's steps, for the national steering too (which takes none itself).
+        doctors=agent_doctors(user, region=region_code or "")
+        .filter(status__in=to_do_statuses(Role.ARS_AGENT))
+        .count(),
         sites_proposed=sites[SiteStatus.PROPOSED],
         sites_returned=sites[SiteStatus.RETURNED],
         sites_validated=sites[SiteStatus.VALIDATED],

@@ -150,7 +150,8 @@ def index(request):
         request,
         "planning/index.html",
         {
-            "title": f"Planification {date_format(month, 'F Y')} — {region_name}",
+            "title": f"Planification {date_format(month, 'F Y')} — {region_name}"
+            + (f" — {dict(M.choices)[shown].lower()}" if shown else ""),
             "month": month,
             "months": months,
             "region": region,

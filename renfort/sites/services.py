@@ -500,9 +500,7 @@ def site_declaration_confirm(*, user: User) -> str:
     """The manager of a public declaration confirmed their address
     (accounts.services.account_confirm): the declaration goes to the ARS."""
     for site in Site.objects.managed_by(user).filter(status=SiteStatus.UNCONFIRMED):
-        site_transition(
-            site=site, actor=user, to_status=SiteStatus.PROPOSED, comment="Adresse confirmée."
-        )
+        site_transition(site=site, actor=user, to_status=SiteStatus.PROPOSED)
     return (
         "Votre adresse est confirmée. Votre déclaration a été envoyée à l'ARS de votre région, "
         "qui va l'examiner ; vous recevrez un courriel à chaque étape."

@@ -478,7 +478,13 @@ def agent_list(request):
         request,
         "sites/agent_list.html",
         {
-            "title": "Lieux d'accueil — " + scope_label,
+            "title": "Lieux d'accueil — "
+            + scope_label
+            + (
+                f" — {SiteStatus(filters['status']).label}"
+                if filters["status"] in SiteStatus
+                else ""
+            ),
             "scope_label": scope_label,
             "rows": list(zip(sites, selectors.site_table_rows(sites), strict=True)),
             "headers": selectors.EXPORT_HEADERS,
@@ -529,7 +535,7 @@ def detail(request, pk: int):
         request,
         "sites/detail.html",
         {
-            "title": site.name,
+            "title": f"{site.name} — suivi du lieu",
             "site": site,
             "history": site.history.select_related("actor"),
             "correspondence": correspondence,

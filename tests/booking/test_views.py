@@ -415,7 +415,7 @@ def test_an_empty_form_shows_every_error_at_once_with_a_summary(client, mission)
     ):
         assert message in page, message
     assert 'id="error-summary"' in page and 'href="#id_last_name"' in page
-    assert "<title>Erreur dans le formulaire — Réserver ce créneau" in page
+    assert "<title>Erreur dans le formulaire — Réserver le créneau du " in page
 
 
 def test_an_empty_search_says_what_to_type(client):
@@ -559,3 +559,13 @@ def test_moving_onto_a_blocked_slot_says_it_is_no_longer_offered(client, mission
     Slot.objects.filter(pk=blocked.pk).update(status="blocked")
     page = client.post(reverse("booking:move", args=[appointment.secret]), {"slot": blocked.pk})
     assert "n'est plus proposé aux patients" in htmllib.unescape(page.text)
+
+
+def test_slot_and_waiting_list_pages_have_titles_of_their_own(client, mission):
+    """RGAA 8.6: two slots, or two sites' waiting lists, never share a page title."""
+    slot = free_slot(mission)
+    page = client.get(reverse("booking:book", args=[slot.pk])).content.decode()
+    when = timezone.localtime(slot.start)
+    assert f"<title>Réserver le créneau du {when:%d/%m/%Y à %Hh%M} — {mission.site.name}" in page
+    page = client.get(reverse("booking:waitlist") + f"?site={mission.site.pk}").content.decode()
+    assert f"<title>Liste d&#x27;attente — {mission.site.name}" in page

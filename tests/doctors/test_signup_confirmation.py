@@ -204,3 +204,39 @@ def test_sign_ups_left_unconfirmed_are_purged_once_their_link_expired(client, si
     out = io.StringIO()
     call_command("purge_unconfirmed_signups", stdout=out)
     assert "Inscriptions non confirmées après 3 jours : 0 supprimée." in out.getvalue()
+
+
+def test_logging_in_before_confirming_says_so_only_with_the_right_password(client, signup_data):
+    client.post(reverse(SIGNUP), signup_data())
+    page = text(client.post(reverse("accounts:login"), {"username": EMAIL, "password": PASSWORD}))
+    assert "Votre adresse n'est pas encore confirmée" in page and "Renvoyer le lien" in page
+    wrong = text(client.post(reverse("accounts:login"), {"username": EMAIL, "password": "x" * 12}))
+    assert "pas encore confirmée" not in wrong
+    assert "Adresse électronique ou mot de passe incorrect." in wrong
+
+
+def test_an_unconfirmed_sign_up_does_not_hold_the_rpps(client, signup_data):
+    """Someone signing up first with a doctor's RPPS and another mailbox does not lock the
+    doctor out: the doctor's own sign-up replaces the unconfirmed one."""
+    client.post(reverse(SIGNUP), signup_data(email="intrus@test.renfort.example"))
+    squatter = Doctor.objects.get()
+    assert squatter.awaiting_confirmation
+    page = text(
+        client.post(
+            reverse(SIGNUP),
+            signup_data(token="3f1e7a2c-0000-4000-8000-0000000000d2"),
+        )
+    )
+    assert "déjà inscrit avec ce numéro RPPS" not in page
+    doctor = Doctor.objects.get(rpps=squatter.rpps)
+    assert (
+        doctor.user.email == EMAIL and not User.objects.filter(email__startswith="intrus").exists()
+    )
+    confirm_response = client.post(confirmation_path(EMAIL))
+    assert confirm_response.status_code == 302
+    client.logout()
+    other = signup_data(
+        token="3f1e7a2c-0000-4000-8000-0000000000d3", email="autre@test.renfort.example"
+    )
+    page = text(client.post(reverse(SIGNUP), other))
+    assert "déjà inscrit avec ce numéro RPPS" in page  # a confirmed volunteer keeps it

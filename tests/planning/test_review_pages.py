@@ -3,6 +3,7 @@ irreversible actions are asked for first, a national run shows each region its o
 French plurals, an accessible progress bar."""
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -402,9 +403,20 @@ def test_the_ars_lands_on_what_waits_for_it(client, ars_occitanie):  # noqa: F81
     assert "1 lieu d'accueil déclaré à valider" in page
     assert Site.objects.filter(status="proposed").count() == 2
     row = page.split(f'?mois={next_month():%Y-%m}&region=76">')[1].split("</tr>")[0]
-    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    cells = [re.sub(r"<[^>]+>", "", c.split("</td>")[0]).strip() for c in row.split("<td>")[1:]]
     zones = current_zones().filter(epci__region_id="76").count()
-    assert cells == ["0", "1", "1", f"{zones - 1} sur {zones}"]  # the accepted one gives a day
+    # The accepted one gives its zone a day; the counts lead to the month's filtered table.
+    assert cells == ["0", "1 à confirmer", "1", f"{zones - 1} sur {zones}"]
+    assert f"?mois={next_month():%Y-%m}&region=76&statut=accepted#missions" in row
+    # The national steering reads the same counts for the region (the ARS's steps).
+    client.force_login(UserFactory(national=True))
+    national = html.unescape(
+        client.get(reverse("planning:todo"), {"region": "76"}).content.decode()
+    )
+    assert "2 dossiers de volontaires à faire avancer" in national
+    listed = client.get(reverse("doctors:agent_list"), {"status": "a_traiter", "region": "76"})
+    assert "2 volontaires" in html.unescape(listed.content.decode())
+    client.force_login(ars_occitanie)
     assert client.get(reverse("planning:todo"), {"region": "75"}).status_code == 403
     client.force_login(accepted.doctor.user)
     assert client.get(reverse("planning:todo")).status_code == 403
@@ -419,6 +431,7 @@ def test_declined_missions_are_filtered_and_lead_to_a_new_calculation(client, ar
     table = page.split('id="missions-table"')[1].split("</table>")[0]
     assert f'id="mission-{declined.pk}"' in table and f'id="mission-{kept.pk}"' not in table
     assert "Missions du mois — déclinée par le médecin" in table
+    assert "— Occitanie — déclinée par le médecin — Renfort" in page  # a title of its own
     assert "1 zone couverte sur" in page  # the rest of the page counts every mission
     detail = client.get(reverse("planning:mission_detail", args=[declined.pk])).content.decode()
     assert 'id="replan-hint"' in detail and f"mois={declined.date:%Y-%m}" in detail

@@ -50,7 +50,9 @@ def test_the_ars_hears_of_the_site_only_once_the_address_is_confirmed(client, ar
     client.post(confirmation_path(EMAIL))
     assert Notification.objects.get(recipient=ars76.email).kind == "site_proposed"
     assert site.name in text(agent.get(reverse("sites:agent_list")))
-    assert client.get(reverse("sites:manager_space")).status_code == 200
+    space = client.get(reverse("sites:manager_space"))
+    assert space.status_code == 200
+    assert "Dernier motif de l'ARS" not in text(space)  # the manager's step, no ARS reason
 
 
 @pytest.mark.parametrize("existing", ["site_manager", "doctor"])
