@@ -295,14 +295,20 @@ def site_declare(
         return site, True
     _notify_manager(site, history, account_created=created_account and by_ars)
     if not by_ars:
-        _site_news_to_ars(
-            site,
-            kind="site_proposed",
-            subject=f"Nouveau lieu d'accueil proposé : {site.name}",
-            template="sites/emails/proposed_to_ars.txt",
-            dedup_key=f"site-{site.pk}-proposed",
-        )
+        _tell_ars_new_site(site)
     return site, True
+
+
+def _tell_ars_new_site(site: Site) -> None:
+    """The region's ARS hears of a site declared online (once its manager's address is
+    confirmed, or at once for a manager already known)."""
+    _site_news_to_ars(
+        site,
+        kind="site_proposed",
+        subject=f"Nouveau lieu d'accueil proposé : {site.name}",
+        template="sites/emails/proposed_to_ars.txt",
+        dedup_key=f"site-{site.pk}-proposed",
+    )
 
 
 @transaction.atomic
@@ -469,13 +475,7 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     site.save(update_fields=["status", "status_reason", "updated_at"])
     _notify_manager(site, history)
     if to_status == SiteStatus.PROPOSED and history.from_status == SiteStatus.UNCONFIRMED:
-        _site_news_to_ars(
-            site,
-            kind="site_proposed",
-            subject=f"Nouveau lieu d'accueil proposé : {site.name}",
-            template="sites/emails/proposed_to_ars.txt",
-            dedup_key=f"site-{site.pk}-proposed",
-        )
+        _tell_ars_new_site(site)
     elif to_status == SiteStatus.PROPOSED:
         _site_news_to_ars(
             site,
