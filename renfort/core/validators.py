@@ -1,6 +1,7 @@
 """Checks shared by several apps: Luhn keys (RPPS, FINESS) and French phone numbers
 (metropolitan and overseas)."""
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -207,3 +208,22 @@ def mask_email(email: str) -> str:
         return ""
     local, domain = email.split("@", 1)
     return f"{local[:1]}•••@{domain}"
+
+
+# A web address in a text sent to patients by SMS or email (a staff reason): « http://… »,
+# « www.… » or a bare domain (« exemple.fr/… »). Patients are taught that Renfort only sends
+# its own links: any other is how phishing starts, even typed in good faith.
+_LINK = re.compile(
+    r"(https?://|www\.|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(fr|com|net|org|eu|info|biz|io|ly|me|co|xyz|top|app|site)\b)",
+    re.IGNORECASE,
+)
+NO_LINK_MESSAGE = (
+    "Le motif est envoyé aux patients : il ne peut pas contenir d'adresse web. Écrivez-le "
+    "sans lien (le patient reçoit déjà le lien pour reprendre rendez-vous)."
+)
+
+
+def no_link_check(text: str, code: str = "reason") -> None:
+    """Refuse a text for patients that holds a web address (see _LINK)."""
+    if _LINK.search(text or ""):
+        raise ValidationError(NO_LINK_MESSAGE, code=code)

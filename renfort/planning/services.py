@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
 from renfort.core.text import count, days_label
+from renfort.core.validators import no_link_check
 from renfort.notifications.services import email_enqueue
 from renfort.sites.models import Site
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
@@ -243,6 +244,8 @@ def mission_transition(
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:
         raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+    if to_status == M.CANCELLED and mission.status == M.CONFIRMED:
+        no_link_check(comment)  # the booked patients read it
     if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():
         raise ValidationError("Cette mission est passée.")
     if to_status == M.CANCELLED and mission_has_marked_patients(mission):

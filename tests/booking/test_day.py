@@ -160,6 +160,15 @@ def test_manager_cancels_from_the_day_view_with_a_reason(client, mission, appoin
     assert response.status_code == 400 and "Le motif doit tenir en 300 caractères" in page
     assert f'value="{long_reason}"' in page
     assert f'id="block-{appointment.pk}" name="block_slot" checked' in page  # as ticked
+    # The reason goes to the patient by SMS: no web address in it (phishing).
+    for phishy in (
+        "Reprenez rdv sur http://rdv-express.example",
+        "voir www.exemple.fr",
+        "rdv.ly/x",
+    ):
+        response = client.post(url, {"status": "cancelled", "reason": phishy})
+        assert response.status_code == 400, phishy
+        assert "il ne peut pas contenir d'adresse web" in htmllib.unescape(response.text)
     response = client.post(url, {"status": "cancelled", "reason": "Fermeture exceptionnelle"})
     assert response.url.endswith(f"#appointment-{appointment.pk}")
     page = htmllib.unescape(client.get(response.url).text)

@@ -57,3 +57,27 @@ def test_symbols_emoji_digits_and_invisible_characters_are_refused(name):
 def test_names_are_given_single_spaces_and_composed_accents():
     names = names_check({"last_name": "  Le   Gall ", "first_name": "Zoe\u0308"})
     assert names == {"last_name": "Le Gall", "first_name": "Zoë"}
+
+
+@pytest.mark.parametrize(
+    ("text", "has_link"),
+    [
+        ("Le médecin est malade, rendez-vous reporté.", False),
+        ("Dr. Martin absent. Salle 2 fermée.", False),
+        ("Fermeture à 17 h. Merci de votre compréhension.", False),
+        ("Reprenez rendez-vous sur https://exemple.org/rdv", True),
+        ("voir www.exemple.fr", True),
+        ("Nouveau lien : rdv-express.com/abc", True),
+        ("bit.ly/xyz", True),
+    ],
+)
+def test_texts_for_patients_hold_no_web_address(text, has_link):
+    from django.core.exceptions import ValidationError
+
+    from renfort.core.validators import no_link_check
+
+    if has_link:
+        with pytest.raises(ValidationError, match="adresse web"):
+            no_link_check(text)
+    else:
+        no_link_check(text)

@@ -280,6 +280,13 @@ def test_cancellation_needs_a_reason_and_notifies(
     mission = MissionFactory(status=M.CONFIRMED)
     with pytest.raises(ValidationError, match="motif"):
         services.mission_transition(mission=mission, actor=ars_occitanie, to_status=M.CANCELLED)
+    with pytest.raises(ValidationError, match="adresse web"):  # the patients read it
+        services.mission_transition(
+            mission=mission,
+            actor=ars_occitanie,
+            to_status=M.CANCELLED,
+            comment="Reprenez rendez-vous sur www.exemple.fr",
+        )
     with django_capture_on_commit_callbacks(execute=True):
         services.mission_transition(
             mission=mission, actor=ars_occitanie, to_status=M.CANCELLED, comment="Lieu fermé"

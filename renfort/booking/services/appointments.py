@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from renfort.core.validators import names_check, normalize_mobile
+from renfort.core.validators import names_check, no_link_check, normalize_mobile
 from renfort.doctors.models import Doctor
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.models import Site, SiteStatus
@@ -508,6 +508,7 @@ def appointment_cancel(
             raise ValidationError(
                 "Indiquez le motif de l'annulation (au moins 5 caractères).", code="reason"
             )
+        no_link_check(reason)  # sent to the patient
     if appointment.slot_id:
         Slot.objects.select_for_update().filter(pk=appointment.slot_id).first()
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
