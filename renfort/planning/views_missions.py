@@ -1,0 +1,238 @@
+"""Mission pages: one mission (detail, status changes) for the doctor, the site and the ARS;
+the doctor's missions and calendar file; the site's coming missions. The ARS's planning screen
+is in views.py."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import has_role, role_required
+from renfort.core.ics import CalendarEvent, ics_calendar
+
+from . import selectors, services
+from .models import Mission, MissionStatus
+from .permissions import PLANNER_ROLES, can_act_on_mission
+from .views import _actions, _error_text
+
+M = MissionStatus
+
+
+def _back_link(user, mission) -> tuple[str, str]:
+    """Where the mission page leads back to, for its reader."""
+    if has_role(user, Role.DOCTOR):
+        return reverse("planning:doctor_missions"), "Retour à mes missions"
+    if has_role(user, Role.SITE_MANAGER):
+        return reverse("planning:site_missions"), "Retour aux missions du lieu"
+    url = f"{reverse('planning:index')}?mois={mission.date:%Y-%m}&region={mission.site.region_id}"
+    return url + f"#mission-{mission.pk}", "Retour à la planification"
+
+
+def _local_next(request, value: str) -> str:
+    """A page of this site to go back to (never another site)."""
+    safe = value.startswith("/") and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if safe else ""
+
+
+@require_POST
+@role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
+def mission_transition(request, pk: int):
+    mission = get_object_or_404(Mission.objects.select_related("site", "doctor"), pk=pk)
+    if not can_act_on_mission(request.user, mission):
+        raise Http404
+    to_status = request.POST.get("to_status", "")
+    comment = request.POST.get("comment", "")
+    nxt = _local_next(request, request.POST.get("next", ""))
+    if (
+        to_status == M.CANCELLED
+        and request.POST.get("confirme") != "1"
+        and any(a["to"] == to_status for a in _actions(request.user, mission))
+    ):
+        booked = selectors.mission_booked_appointments(mission)
+        if booked:  # patients would lose their appointments: ask first
+            return render(
+                request,
+                "planning/mission_cancel.html",
+                {
+                    "title": f"Annuler la mission du {mission.date:%d/%m/%Y}",
+                    "mission": mission,
+                    "booked": booked,
+                    "comment": comment,
+                    "next": nxt,
+                    "back": nxt or reverse("planning:mission_detail", args=[pk]),
+                },
+            )
+    try:
+        services.mission_transition(
+            mission=mission, actor=request.user, to_status=to_status, comment=comment
+        )
+        mission.refresh_from_db()
+        messages.success(request, _done_message(request.user, mission))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    if nxt:
+        return redirect(nxt)
+    return redirect("planning:mission_detail", pk=pk)
+
+
+# What the doctor reads after acting on their own mission (in the first person).
+DOCTOR_DONE = {
+    M.ACCEPTED: (
+        "Vous avez accepté la mission du {day} : le lieu d'accueil (ou l'ARS) va la confirmer."
+    ),
+    M.DECLINED: "Vous avez décliné la mission du {day}. L'ARS en est informée.",
+    M.CANCELLED: "Vous avez annulé la mission du {day}. L'ARS en est informée.",
+}
+
+
+def _done_message(user, mission: Mission) -> str:
+    day = f"{mission.date:%d/%m/%Y}"
+    if has_role(user, Role.DOCTOR) and mission.status in DOCTOR_DONE:
+        return DOCTOR_DONE[mission.status].format(day=day)
+    return f"Mission du {day} : {mission.get_status_display().lower()}."
+
+
+def _explanation_for(user, mission: Mission) -> str:
+    """Why this mission. « … (conservée) » is the planning's word for a mission a new
+    calculation kept: the ARS's, not the doctor's or the site's."""
+    if has_role(user, *PLANNER_ROLES):
+        return mission.explanation
+    parts = [p for p in mission.explanation.split(", ") if not p.endswith("(conservée)")]
+    return ", ".join(parts)
+
+
+def _history_for(user, mission: Mission) -> list:
+    """The ARS reads the whole history. The doctor and the site read it from the publication
+    on, with the reasons of refusals and cancellations only (the tool's drafts and the ARS's
+    notes are its working papers)."""
+    history = list(mission.history.select_related("actor"))
+    if has_role(user, *PLANNER_ROLES):
+        return history
+    shown = [h for h in history if h.to_status != M.DRAFT]
+    for h in shown:
+        if h.to_status not in (M.CANCELLED, M.DECLINED):
+            h.comment = ""
+        h.hide_from = h.from_status == M.DRAFT  # « Proposition de l'outil » is internal
+    return shown
+
+
+@require_safe
+@role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
+def mission_detail(request, pk: int):
+    mission = get_object_or_404(
+        Mission.objects.select_related("site__commune", "site__manager", "doctor__user"), pk=pk
+    )
+    if not can_act_on_mission(request.user, mission):
+        raise Http404  # outside the user's missions, or never published to them
+    return render(
+        request,
+        "planning/mission_detail.html",
+        {
+            # Unique among the missions of a day (RGAA 8.6): the doctor and the site too.
+            "title": f"Mission du {mission.date:%d/%m/%Y} — Dr {mission.doctor.full_name}, "
+            f"{mission.site.name}",
+            "mission": mission,
+            "site": mission.site,
+            "history": _history_for(request.user, mission),
+            "explanation": _explanation_for(request.user, mission),
+            "actions": _actions(request.user, mission),
+            "booked": selectors.mission_booked_appointments(mission),
+            "hours": selectors.mission_hours(mission)
+            if mission.status in (M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE)
+            else [],
+            "back": _back_link(request.user, mission),
+            "show_lock": has_role(request.user, *PLANNER_ROLES),  # locking is the ARS's tool
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_safe
+@role_required(Role.DOCTOR)
+def doctor_missions(request):
+    doctor = getattr(request.user, "doctor", None)
+    if doctor is None:
+        raise Http404
+    missions = list(selectors.doctor_missions(doctor))
+    today = timezone.localdate()
+    upcoming = [m for m in missions if m.date >= today]
+    return render(
+        request,
+        "planning/doctor_missions.html",
+        {
+            "title": "Mes missions",
+            "doctor": doctor,
+            "to_answer": [m for m in upcoming if m.status == M.PROPOSED][::-1],
+            "hours": {m.pk: selectors.mission_hours(m) for m in upcoming if m.status == M.PROPOSED},
+            "upcoming": [m for m in upcoming if m.status in (M.ACCEPTED, M.CONFIRMED)][::-1],
+            "dropped": [m for m in upcoming if m.status in (M.DECLINED, M.CANCELLED)][::-1],
+            "past": [m for m in missions if m.date < today],
+            "actions": {m.pk: _actions(request.user, m) for m in upcoming},
+        },
+    )
+
+
+def _mission_event(mission: Mission) -> CalendarEvent:
+    """The doctor's hours within the site's opening hours (as the patients' slots); the
+    doctor's own hours when they do not meet the site's (the mission page says so)."""
+    halves = selectors.mission_hours(mission)
+    windows = [h.window for h in halves if h.window] or [h.doctor for h in halves]
+    start, end = windows[0][0], windows[-1][1]
+    site = mission.site
+    tz = site.tz  # the site's local time (overseas sites have their own)
+    return CalendarEvent(
+        uid=f"mission-{mission.token}@renfort",
+        start=timezone.make_aware(datetime.combine(mission.date, start), tz),
+        end=timezone.make_aware(datetime.combine(mission.date, end), tz),
+        summary=f"Mission Renfort — {site.name}",
+        location=f"{site.address}, {site.commune.main_postcode} {site.commune.name}",
+        description=f"{mission.get_period_display()}. {site.practical_info}".strip(),
+        cancelled=mission.status in (M.CANCELLED, M.DECLINED),
+        tentative=mission.status in (M.PROPOSED, M.ACCEPTED),
+        sequence=mission.history_count,
+    )
+
+
+@require_safe
+@role_required(Role.DOCTOR)
+def doctor_ics(request):
+    doctor = getattr(request.user, "doctor", None)
+    if doctor is None:
+        raise Http404
+    missions = (
+        selectors.doctor_missions(doctor)
+        .filter(status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE, M.CANCELLED])
+        .annotate(history_count=Count("history"))
+        .prefetch_related("site__weekly_openings", "site__opening_exceptions")
+    )
+    response = HttpResponse(
+        ics_calendar((_mission_event(m) for m in missions), name="Mes missions Renfort"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="missions-renfort.ics"'
+    return response
+
+
+@require_safe
+@role_required(Role.SITE_MANAGER)
+def site_missions(request):
+    missions = list(selectors.site_upcoming_missions(request.user))
+    return render(
+        request,
+        "planning/site_missions.html",
+        {
+            "title": "Missions à venir dans mon lieu",
+            "missions": missions,
+            "actions": {m.pk: _actions(request.user, m) for m in missions},
+        },
+    )
