@@ -3,15 +3,8 @@
 from renfort.booking.services import slots_sync_for_mission, appointment_book
 """
 
-from .appointments import (
-    REASON_MAX,
-    Patient,
-    appointment_book,
-    appointment_cancel,
-    appointment_move,
-    patient_check,
-    patient_of,
-)
+from .appointments import REASON_MAX, Patient, appointment_book, patient_check, patient_of
+from .changes import appointment_cancel, appointment_move
 from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_default_time
 from .retention import appointment_reminders_send, appointments_purge
 from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission

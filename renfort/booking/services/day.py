@@ -24,7 +24,8 @@ from ..models import (
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
-from .appointments import TOKEN_REUSED, appointment_cancel
+from .appointments import TOKEN_REUSED
+from .changes import appointment_cancel
 from .slots import mission_hours
 
 A = AppointmentStatus

@@ -24,7 +24,7 @@ from ..models import (
 from ..permissions import can_manage_mission_day
 from ..selectors import reserved_share_for
 from ..slots import Hours, doctor_hours, fits, overlaps, slot_grid, windows, within_site
-from .appointments import _cancel
+from .changes import _cancel
 
 A = AppointmentStatus
 LISTED = 5  # appointments named in a refusal; the others are counted
