@@ -347,6 +347,7 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         if clean.get("housing", site.housing) != HousingKind.NONE
         else 0,
     )
+    before = {f: str(getattr(site, f)) for f in PUBLIC_IDENTITY}
     for key, value in clean.items():
         if key in EDITABLE_FIELDS:
             setattr(site, key, value)
@@ -355,7 +356,36 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         # the CPAM follows the département (unless the form just chose one for the new one)
         site.cpam_name, site.cpam_departement = default_cpam(location.commune)
     site.save()
+    _tell_ars_identity_changed(site, actor, before)
     return site
+
+
+# What patients read of a site (search, booking pages, SMS and emails): changed by its manager
+# while it is active, the ARS is told, old and new, and can correct it.
+PUBLIC_IDENTITY = {"name": "Nom", "address": "Adresse", "commune": "Commune", "phone": "Téléphone"}
+
+
+def _tell_ars_identity_changed(site: Site, actor: User, before: dict[str, str]) -> None:
+    if site.status != SiteStatus.ACTIVE or has_role(actor, Role.ARS_AGENT, Role.ADMIN):
+        return
+    changes = [
+        (label, before[field], str(getattr(site, field)))
+        for field, label in PUBLIC_IDENTITY.items()
+        if before[field] != str(getattr(site, field))
+    ]
+    if not changes:
+        return
+    body = render_to_string(
+        "sites/emails/identity_changed_to_ars.txt",
+        {"site": site, "changes": changes, "site_url": absolute_url("sites:detail", site.pk)},
+    )
+    _notify_ars(
+        site,
+        kind="site_identity_changed",
+        subject=f"Lieu d'accueil modifié par son gestionnaire : {site.name}",
+        body=body,
+        dedup_key=f"site-{site.pk}-identity-{timezone.now():%Y%m%d%H%M%S%f}",
+    )
 
 
 @transaction.atomic

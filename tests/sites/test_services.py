@@ -493,3 +493,20 @@ def test_a_refused_closure_says_what_the_actor_can_do(status, by_ars, said):
     assert said in error.value.messages[0]
     if by_ars:
         assert "écrivez à l'ARS" not in error.value.messages[0]
+
+
+def test_the_ars_hears_when_a_manager_renames_an_active_site():
+    """What patients read (SMS, emails, search) changed without review: the ARS is told, old
+    and new, and can correct it or suspend the site."""
+    site = SiteFactory()  # active
+    agent = ars_of(site)
+    old_name = site.name
+    services.site_update(site=site, actor=site.manager, data=site_data(name="Nouveau nom fictif"))
+    mail = Notification.objects.get(kind="site_identity_changed")
+    assert mail.recipient == agent.email
+    assert f"Nom : « {old_name} » → « Nouveau nom fictif »" in mail.body
+    assert f"/lieux/region/{site.pk}/" in mail.body
+    services.site_update(site=site, actor=agent, data=site_data(name="Nom corrigé fictif"))
+    proposed = SiteFactory(proposed=True)
+    services.site_update(site=proposed, actor=proposed.manager, data=site_data(name="Autre"))
+    assert Notification.objects.filter(kind="site_identity_changed").count() == 1
