@@ -12,15 +12,21 @@ from django.utils import timezone
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.accounts.services import account_pending_discard, signup_account_create
-from renfort.core.links import absolute_url, set_password_url
+from renfort.core.links import absolute_url
 from renfort.core.validators import names_check
-from renfort.notifications.models import Channel
-from renfort.notifications.services import notification_enqueue
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import zone_for_epci
 
 from . import conflicts, opening
+from .emails import (
+    PUBLIC_IDENTITY,
+    ars_notify,
+    manager_notify,
+    site_news_to_ars,
+    tell_ars_identity_changed,
+    tell_ars_new_site,
+)
 from .models import (
     EQUIPMENT_FIELDS,
     REASON_REQUIRED,
@@ -37,7 +43,6 @@ from .models import (
 )
 from .names import default_cpam, french_of  # noqa: F401 (french_of re-exported)
 from .permissions import can_act_on_site, can_edit_site
-from .selectors import ars_agents
 from .validators import finess_errors, normalize_finess, normalize_phone
 
 # Fields a declaration or an edition may set (everything else is derived or workflow), in the
@@ -293,22 +298,10 @@ def site_declare(
     )
     if unconfirmed:  # the manager and the ARS hear of it once the address is confirmed
         return site, True
-    _notify_manager(site, history, account_created=created_account and by_ars)
+    manager_notify(site, history, account_created=created_account and by_ars)
     if not by_ars:
-        _tell_ars_new_site(site)
+        tell_ars_new_site(site)
     return site, True
-
-
-def _tell_ars_new_site(site: Site) -> None:
-    """The region's ARS hears of a site declared online (once its manager's address is
-    confirmed, or at once for a manager already known)."""
-    _site_news_to_ars(
-        site,
-        kind="site_proposed",
-        subject=f"Nouveau lieu d'accueil proposé : {site.name}",
-        template="sites/emails/proposed_to_ars.txt",
-        dedup_key=f"site-{site.pk}-proposed",
-    )
 
 
 @transaction.atomic
@@ -356,36 +349,8 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         # the CPAM follows the département (unless the form just chose one for the new one)
         site.cpam_name, site.cpam_departement = default_cpam(location.commune)
     site.save()
-    _tell_ars_identity_changed(site, actor, before)
+    tell_ars_identity_changed(site, actor, before)
     return site
-
-
-# What patients read of a site (search, booking pages, SMS and emails): changed by its manager
-# while it is active, the ARS is told, old and new, and can correct it.
-PUBLIC_IDENTITY = {"name": "Nom", "address": "Adresse", "commune": "Commune", "phone": "Téléphone"}
-
-
-def _tell_ars_identity_changed(site: Site, actor: User, before: dict[str, str]) -> None:
-    if site.status != SiteStatus.ACTIVE or has_role(actor, Role.ARS_AGENT, Role.ADMIN):
-        return
-    changes = [
-        (label, before[field], str(getattr(site, field)))
-        for field, label in PUBLIC_IDENTITY.items()
-        if before[field] != str(getattr(site, field))
-    ]
-    if not changes:
-        return
-    body = render_to_string(
-        "sites/emails/identity_changed_to_ars.txt",
-        {"site": site, "changes": changes, "site_url": absolute_url("sites:detail", site.pk)},
-    )
-    _notify_ars(
-        site,
-        kind="site_identity_changed",
-        subject=f"Lieu d'accueil modifié par son gestionnaire : {site.name}",
-        body=body,
-        dedup_key=f"site-{site.pk}-identity-{timezone.now():%Y%m%d%H%M%S%f}",
-    )
 
 
 @transaction.atomic
@@ -503,11 +468,11 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
     site.status = to_status
     site.status_reason = comment
     site.save(update_fields=["status", "status_reason", "updated_at"])
-    _notify_manager(site, history)
+    manager_notify(site, history)
     if to_status == SiteStatus.PROPOSED and history.from_status == SiteStatus.UNCONFIRMED:
-        _tell_ars_new_site(site)
+        tell_ars_new_site(site)
     elif to_status == SiteStatus.PROPOSED:
-        _site_news_to_ars(
+        site_news_to_ars(
             site,
             kind="site_resubmitted",
             subject=f"Lieu d'accueil soumis à nouveau : {site.name}",
@@ -516,7 +481,7 @@ def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "
         )
     elif to_status == SiteStatus.ACTIVE and has_role(actor, Role.SITE_MANAGER):
         # The manager opens the validated site himself: the ARS learns it is now planned.
-        _site_news_to_ars(
+        site_news_to_ars(
             site,
             kind="site_activated",
             subject=f"Lieu d'accueil ouvert aux volontaires : {site.name}",
@@ -557,7 +522,7 @@ def site_message_send(*, site: Site, author: User, subject: str, body: str) -> S
     if not subject or len(body) < 5:
         raise ValidationError("Indiquez un objet et un message (au moins 5 caractères).")
     message = SiteMessage.objects.create(site=site, author=author, subject=subject, body=body)
-    _notify_ars(
+    ars_notify(
         site,
         kind="site_message",
         subject=f"[{site.name}] {subject}",
@@ -573,47 +538,3 @@ def site_message_send(*, site: Site, author: User, subject: str, body: str) -> S
         reply_to=author.email,  # the agent's answer reaches the manager
     )
     return message
-
-
-def _site_news_to_ars(site: Site, *, kind: str, subject: str, template: str, dedup_key: str):
-    """An email to the ARS about the site: the template gets the site and the link to its page."""
-    body = render_to_string(
-        template, {"site": site, "site_url": absolute_url("sites:detail", site.pk)}
-    )
-    _notify_ars(site, kind=kind, subject=subject, body=body, dedup_key=dedup_key)
-
-
-def _notify_ars(
-    site: Site, *, kind: str, subject: str, body: str, dedup_key: str, reply_to: str = ""
-) -> None:
-    for agent in ars_agents(site.region_id):
-        notification_enqueue(
-            kind=kind,
-            channel=Channel.EMAIL,
-            recipient=agent.email,
-            subject=subject,
-            body=body,
-            dedup_key=f"{dedup_key}-{agent.pk}",
-            reply_to=reply_to,
-        )
-
-
-def _notify_manager(site: Site, history: SiteHistory, account_created: bool = False) -> None:
-    notification_enqueue(
-        kind="site_status",
-        channel=Channel.EMAIL,
-        recipient=site.manager.email,
-        subject=f"Votre lieu d'accueil « {site.name} » : {history.to_label}",
-        body=render_to_string(
-            "sites/emails/status_to_manager.txt",
-            {
-                "site": site,
-                "history": history,
-                "account_created": account_created,
-                "space_url": absolute_url("sites:manager_space"),
-                "set_password_url": set_password_url(site.manager) if account_created else "",
-                "reset_url": absolute_url("accounts:password_reset"),
-            },
-        ),
-        dedup_key=f"site-history-{history.pk}-manager",
-    )
