@@ -45,7 +45,12 @@ def draft_issues(month: date, region_code: str | None, drafts=None) -> dict[int,
     if not drafts:
         return {}
     draft_ids = {m.pk for m in drafts}
-    context = problem_build(month=month, region_code=region_code)
+    context = problem_build(
+        month=month,
+        region_code=region_code,
+        only_doctors={m.doctor_id for m in drafts},
+        only_site_days_of={m.site_id for m in drafts},
+    )
     problem = context.problem
     volunteers = {v.id: v for v in problem.volunteers}
     sites = {s.id: s for s in problem.sites}

@@ -8,6 +8,8 @@
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national
 
+from .models import MissionStatus
+
 PLANNER_ROLES = (Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN)
 
 
@@ -31,8 +33,18 @@ def can_act_on_mission(user, mission) -> bool:
             if has_role(user, Role.DOCTOR)
             else mission.site.manager_id == user.pk
         )
-        return own and type(mission).objects.published().filter(pk=mission.pk).exists()
+        return own and _published(mission)
     return can_plan_region(user, mission.site.region_id)
+
+
+def _published(mission) -> bool:
+    """As `MissionQuerySet.published()`: only a cancelled mission needs the database (was it a
+    draft the ARS removed, or a published mission cancelled later?)."""
+    if mission.status == MissionStatus.DRAFT:
+        return False
+    if mission.status != MissionStatus.CANCELLED:
+        return True
+    return type(mission).objects.published().filter(pk=mission.pk).exists()
 
 
 def can_view_mission(user, mission) -> bool:

@@ -5,8 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 from django.utils import timezone
 
+from renfort.core.geo import travel_minutes_many
 from renfort.doctors.models import CoverageMode, Doctor
 from renfort.sites.models import Site
 from renfort.sites.selectors import housing_beds, site_open_days, with_opening
@@ -40,18 +42,18 @@ def _holding_missions(first: date, last: date):
     )
 
 
-def _doctor_reaches_region(doctor: Doctor, zone_ids: set[int], sites: list[Site]) -> bool:
+def _doctor_reaches_region(doctor: Doctor, zone_ids: set[int], site_points: np.ndarray) -> bool:
+    """In zone mode, one of the doctor's zones is in the region; otherwise a site (rows of
+    latitude, longitude) lies within their travel limit."""
     if doctor.coverage_mode == CoverageMode.ZONES:
         return any(z.pk in zone_ids for z in doctor.zones.all())
     commune = doctor.practice_commune
-    if commune.latitude is None or doctor.max_travel_minutes is None:
+    if commune.latitude is None or doctor.max_travel_minutes is None or not len(site_points):
         return False
-    return any(
-        s.latitude is not None
-        and solver.travel_minutes(commune.latitude, commune.longitude, s.latitude, s.longitude)
-        <= doctor.max_travel_minutes
-        for s in sites
+    minutes = travel_minutes_many(
+        commune.latitude, commune.longitude, site_points[:, 0], site_points[:, 1]
     )
+    return bool((minutes <= doctor.max_travel_minutes + 1e-9).any())
 
 
 def problem_build(
@@ -60,10 +62,14 @@ def problem_build(
     region_code: str | None,
     excluded: set[tuple[int, date]] = frozenset(),
     closed: set[tuple[int, date]] = frozenset(),
+    only_doctors: set[int] | None = None,
+    only_site_days_of: set[int] | None = None,
 ) -> ProblemContext:
     """Everything the solver needs for the month (first day) and the region (None: national).
     `excluded` holds (doctor, date) pairs the ARS took out of a proposal: not offered again.
-    `closed` holds (site, date) pairs where the site cancelled a mission: not planned again."""
+    `closed` holds (site, date) pairs where the site cancelled a mission: not planned again.
+    `only_doctors` and `only_site_days_of` (checking drafts) keep only those volunteers and the
+    open days of those sites; each one kept is built exactly as in the whole problem."""
     first, last = month_bounds(month)
     # Re-planning the current month only touches the days still to come.
     start = max(first, timezone.localdate() + timedelta(days=1))
@@ -76,6 +82,7 @@ def problem_build(
     sites = [s for s in sites_qs.order_by("pk") if s.latitude is not None]
     site_ids = {s.pk for s in sites}
     zone_ids = {z.pk for z in zones}
+    site_points = np.array([(s.latitude, s.longitude) for s in sites], dtype=float)
 
     # In the region, published (proposed, accepted, confirmed, done) and locked missions are
     # kept as they are. Elsewhere, every holding mission (unpublished drafts of another region's
@@ -95,6 +102,8 @@ def problem_build(
         .prefetch_related("zones", "preferred_sites", "availabilities")
         .order_by("pk")
     )
+    if only_doctors is not None:
+        doctors = doctors.filter(pk__in=only_doctors)
     fixed_doctor_ids = {m.doctor_id for m in fixed}
     volunteers, kept_doctors, dates_taken = [], {}, set()
     for doctor in doctors:
@@ -102,7 +111,7 @@ def problem_build(
         if commune.latitude is None:
             continue
         if doctor.pk not in fixed_doctor_ids and not _doctor_reaches_region(
-            doctor, zone_ids, sites
+            doctor, zone_ids, site_points
         ):
             continue
         dates = [a for a in doctor.availabilities.all() if start <= a.date <= last]
@@ -133,6 +142,8 @@ def problem_build(
 
     site_days = []
     for site in sites:
+        if only_site_days_of is not None and site.pk not in only_site_days_of:
+            continue
         for day, open_day in site_open_days(site, start, last).items():
             if (site.pk, day) in closed:
                 continue

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from renfort.doctors.models import Doctor
@@ -149,10 +149,17 @@ def zone_coverage(month: date, region_code: str | None) -> list[ZoneCoverage]:
     zones = current_zones().select_related("epci")
     if region_code:
         zones = zones.filter(epci__region_id=region_code)
+    first, last = month_bounds(month)
+    held = Mission.objects.in_month(first, last).filter(
+        status__in=HOLDING_STATUSES, site__priority_zone__isnull=False
+    )
+    if region_code:
+        held = held.filter(site__region_id=region_code)
     days = defaultdict(float)
-    for mission in month_missions(month, region_code).filter(status__in=HOLDING_STATUSES):
-        if mission.site.priority_zone_id:
-            days[mission.site.priority_zone_id] += PERIOD_DAYS[mission.period]
+    for zone_id, period, missions in (
+        held.order_by().values_list("site__priority_zone_id", "period").annotate(Count("pk"))
+    ):
+        days[zone_id] += PERIOD_DAYS[period] * missions
     sites = Counter(
         Site.objects.active()
         .filter(priority_zone__in=zones)
@@ -279,7 +286,8 @@ def doctor_missions(doctor):
     return (
         Mission.objects.filter(doctor=doctor)
         .published()
-        .select_related("site__commune", "site__manager")
+        .select_related("doctor", "site__commune", "site__manager")
+        .prefetch_related("site__weekly_openings", "site__opening_exceptions")  # the hours
         .order_by("-date")
     )
 

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,6 +81,9 @@ def _scope(request) -> tuple[date, str | None, str]:
     return month, region_code, region
 
 
+TABLE_PAGE_SIZE = 100  # missions per page of the planning table
+
+
 def _error_text(exc: Exception) -> str:
     """The French message of a refused action (validation error or permission denied)."""
     if isinstance(exc, ValidationError):
@@ -87,8 +91,13 @@ def _error_text(exc: Exception) -> str:
     return str(exc) or "Cette action ne vous est pas permise."
 
 
-def _back(month: date, region: str, anchor: str = "") -> HttpResponse:
+def _back(month: date, region: str, anchor: str = "", keep=None) -> HttpResponse:
+    """To the planning page; `keep` (a form's data) may carry the table's filter and page."""
     url = f"{reverse('planning:index')}?mois={month:%Y-%m}&region={region}"
+    for name in ("statut", "page"):
+        value = (keep or {}).get(name, "")
+        if value.isalnum():
+            url += f"&{name}={value}"
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -124,6 +133,13 @@ def index(request):
     status_filters = [(v, label, present[v]) for v, label in M.choices if present[v]]
     shown = request.GET.get("statut", "")
     shown = shown if shown in present else ""
+    # The table is paged (a national month holds thousands of missions); the summary, the
+    # calendar and the map show them all.
+    table = Paginator(
+        [m for m in missions if m.status == shown] if shown else missions, TABLE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     today = timezone.localdate()
     # From two months back (missions done) to the last one a run accepts (twelve months on);
     # a month named in the address outside that range is listed too, so the list shows it.
@@ -157,10 +173,14 @@ def index(request):
             "status_filters": status_filters,
             "shown_status": shown,
             "shown_label": dict(M.choices).get(shown, ""),
-            "table_missions": [m for m in missions if m.status == shown] if shown else missions,
+            "table_missions": table.object_list,
+            "page": table,
+            "query": query.urlencode(),
             "coverage": coverage,
             "covered": sum(1 for c in coverage if c.days > 0),
-            "calendar": selectors.site_calendar(missions, month),
+            # France entière: one line per site of the country is not a calendar one reads.
+            "calendar": selectors.site_calendar(missions, month) if region_code else None,
+            "national_calendar_hidden": 0 if region_code else len({m.site_id for m in missions}),
             "map_data": selectors.map_features(missions, coverage),
             "past_month": month_bounds(month)[1] < today,
             "plannable": first_plannable <= month <= last_plannable,
@@ -172,9 +192,6 @@ def index(request):
             else None,
             "availability_partial": month <= availability_limit,
             "run_in_progress": run is not None and not run.is_finished,
-            "cancel_actions": {
-                m.pk: _actions(request.user, m) for m in missions if m.status != M.DRAFT
-            },
         },
     )
 
@@ -306,7 +323,7 @@ def mission_lock(request, pk: int):
             f"Mission {'verrouillée : un nouveau calcul la gardera' if locked else 'déverrouillée'}"
             f" ({mission}).",
         )
-    return _back(month, region, f"mission-{pk}")
+    return _back(month, region, f"mission-{pk}", keep=request.POST)
 
 
 @require_POST
@@ -323,7 +340,7 @@ def mission_remove(request, pk: int):
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
-    return _back(month, region, "missions")
+    return _back(month, region, "missions", keep=request.POST)
 
 
 # The bulk actions of the planning page, each asked for on a page of its own before it runs:
