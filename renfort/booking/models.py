@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from renfort.accounts.models import Role
+from renfort.core.text import hour
 from renfort.core.validators import format_phone, mask_email, mask_phone  # noqa: F401 (re-exported)
 from renfort.core.workflow import TransitionHistory, Workflow
 
@@ -139,7 +140,7 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         local = timezone.localtime(self.start)
-        return f"{self.site} — {local:%d/%m/%Y %H:%M}"
+        return f"{self.site} — {local:%d/%m/%Y} à {hour(local)}"
 
     @property
     def open_to_all_at(self):

@@ -9,6 +9,7 @@ default 50 %) is reserved for patients without médecin traitant or in ALD.
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from renfort.core.text import hours_span
 from renfort.territories.timezones import PARIS
 
 MIN_SLOT_MINUTES = 10
@@ -79,8 +80,8 @@ class HalfDayHours:
 
 
 def span(bounds: tuple[time, time]) -> str:
-    """« 08h30–12h30 »."""
-    return f"{bounds[0]:%Hh%M}–{bounds[1]:%Hh%M}"
+    """« 8 h 30 – 12 h 30 »."""
+    return hours_span(*bounds)
 
 
 def half_day_hours(

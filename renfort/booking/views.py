@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from renfort.core.forms import attach_errors, parse_id, titled
 from renfort.core.templatetags.french import first_day_format
+from renfort.core.text import hour
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 from renfort.zoning.models import PriorityZone
@@ -215,10 +216,8 @@ def _book_page(request, pk: int):
     now = timezone.now()
     with local_time_of(slot.site.departement_id):
         # A title of its own per slot (RGAA 8.6): its time and its site.
-        what = (
-            f"Réserver le créneau du {timezone.localtime(slot.start):%d/%m/%Y à %Hh%M} — "
-            f"{slot.site.name}"
-        )
+        start = timezone.localtime(slot.start)
+        what = f"Réserver le créneau du {start:%d/%m/%Y} à {hour(start)} — {slot.site.name}"
         return render(
             request,
             "booking/book.html",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.permissions import role_required
+from renfort.core.text import hour
 from renfort.planning.models import Mission
 from renfort.planning.permissions import can_act_on_mission
 from renfort.sites.models import Site
@@ -147,9 +148,9 @@ def _day_again(request, appointment, message: str, reason: str):
 
 
 def _who(appointment) -> str:
-    """« DURAND Marie, 16h40 » (the site's clock), as the day view lists them."""
+    """« DURAND Marie, 16 h 40 » (the site's clock), as the day view lists them."""
     at = timezone.localtime(appointment.start, appointment.mission.site.tz)
-    return f"{appointment.last_name.upper()} {appointment.first_name}, {at:%Hh%M}"
+    return f"{appointment.last_name.upper()} {appointment.first_name}, {hour(at)}"
 
 
 MARKED = {

@@ -13,6 +13,51 @@ def number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+# The non-breaking space of French typography (« 9 h 40 » never split across two lines).
+NBSP = "\u00a0"
+
+
+def hour(value) -> str:
+    """« 9 h 40 », « 14 h 00 »: the time of a `time` or of a local `datetime`, as the French
+    administration writes it (hour without a leading zero, « h » between non-breaking spaces).
+    The one way times are written to people: pages, emails, SMS, calendar files."""
+    return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}"
+
+
+def hours_span(start, end) -> str:
+    """« 8 h 30 – 12 h 30 »."""
+    return f"{hour(start)}{NBSP}– {hour(end)}"
+
+
+# French abbreviations (Imprimerie nationale, CLDR): Django's « jan », « jui » (juin and
+# juillet alike) are not French.
+DAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+def day_short(value) -> str:
+    """« lun. »: the abbreviated name of the day of a date."""
+    return DAYS_SHORT[value.weekday()]
+
+
+def month_short(value) -> str:
+    """« janv. »: the abbreviated name of the month of a date."""
+    return MONTHS_SHORT[value.month - 1]
+
+
 def days_label(value: float) -> str:
     """« 0,5 jour », « 1 jour », « 1,5 jour », « 2 jours » (the plural from 2 on)."""
     return f"{number(value)} {'jour' if value < 2 else 'jours'}"

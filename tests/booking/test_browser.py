@@ -81,7 +81,7 @@ def test_day_view_table_keeps_times_and_words_whole(page, live_server):
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(url)
         time_cell = page.locator("td.booking-time").first
-        assert time_cell.inner_text() == "09h00"
+        assert time_cell.inner_text() == "9\xa0h\xa000"
         wrap = "el => [getComputedStyle(el).overflowWrap, getComputedStyle(el).wordBreak]"
         assert time_cell.evaluate("el => getComputedStyle(el).whiteSpace") == "nowrap"
         for cell in (time_cell, page.locator("td").nth(1), page.locator("td").nth(4)):

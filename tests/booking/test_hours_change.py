@@ -68,7 +68,7 @@ def test_narrower_hours_that_would_leave_a_patient_out_are_refused_and_nothing_c
     assert message.startswith(
         "Vos nouveaux horaires laisseraient en dehors 1 rendez-vous déjà pris"
     )
-    assert f"le {mission.date:%d/%m/%Y} à 09h00" in message and "annulez d'abord" in message
+    assert f"le {mission.date:%d/%m/%Y} à 9\xa0h\xa000" in message and "annulez d'abord" in message
     assert Doctor.objects.get(pk=mission.doctor.pk).morning_start == time(9)
     assert local_bounds(mission) == before
 

@@ -50,13 +50,13 @@ def test_the_half_day_filter_uses_the_sites_time(mission):
 def test_pages_messages_and_calendar_files_show_local_times(client, mission):
     slot = slots_of(mission)[0]
     search = client.get(reverse("booking:search"), {"q": PETIT_BOURG}).content.decode()
-    assert "09h00" in search.split(f'id="site-{mission.site_id}"')[1]
-    assert "09h00" in client.get(reverse("booking:book", args=[slot.pk])).content.decode()
+    assert "9\xa0h\xa000" in search.split(f'id="site-{mission.site_id}"')[1]
+    assert "9\xa0h\xa000" in client.get(reverse("booking:book", args=[slot.pk])).content.decode()
     appointment = book(slot, phone="")
     email = Notification.objects.get(kind="booking_confirmation")
-    assert "09h00" in email.body and "14h00" not in email.body
+    assert "9\xa0h\xa000" in email.body and "14\xa0h\xa000" not in email.body
     page = client.get(reverse("booking:manage", args=[appointment.secret])).content.decode()
-    assert "09h00" in page
+    assert "9\xa0h\xa000" in page
     ics = client.get(reverse("booking:ics", args=[appointment.secret])).content.decode()
     assert f"DTSTART:{mission.date:%Y%m%d}T130000Z" in ics
     client.force_login(mission.doctor.user)

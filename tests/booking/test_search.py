@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.booking.models import Slot
+from renfort.core.text import hour
 
 from .factories import mission_with_slots
 
@@ -59,6 +60,21 @@ def test_reserved_slots_further_ahead_keep_their_mark(client, mission):
     assert "dont 10 réservés en priorité*" in text and "booking-slot--reserved" in text
     assert "(priorité aux patients sans médecin traitant ou en ALD)" in text
     assert "ouvert à tous 48 heures avant" in text
+
+
+# --- Slot buttons --------------------------------------------------------------------------------
+
+
+def test_slot_buttons_abbreviate_the_french_way_and_write_times_9_h_00(client, mission):
+    """« mer. 27 janv. 9 h 00 », not « mer 27 jan 09h00 »."""
+    first = Slot.objects.filter(mission=mission).order_by("start").first()
+    at = timezone.localtime(first.start)
+    page = client.get(SEARCH, {"q": "81230"}).text
+    button = page.split(f'href="{reverse("booking:book", args=[first.pk])}"')[1].split("</a>")[0]
+    days = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+    months = "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.".split()
+    day = f"{days[at.weekday()]} {'1er' if at.day == 1 else at.day} {months[at.month - 1]}"
+    assert f">{day} {hour(at)}" in htmllib.unescape(button)
 
 
 # --- Postcode shared by several communes --------------------------------------------------------
@@ -148,7 +164,7 @@ def test_a_date_without_slots_says_so_and_offers_the_next_slot_and_all_dates(cli
     at = timezone.localtime(first.start)
     assert "Prochain créneau disponible :" in text
     assert f'<a href="{reverse("booking:book", args=[first.pk])}">' in text
-    assert f"{french_day(at.date())} à {at:%Hh%M}, à {mission.site.name}" in text
+    assert f"{french_day(at.date())} à {hour(at)}, à {mission.site.name}" in text
     assert f'href="{SEARCH}?q=Lacaune&amp;proximity=on">Voir toutes les dates</a>' in page.text
     # the waiting list is for when there is truly nothing
     assert "Aucun créneau disponible pour le moment" not in text

@@ -41,8 +41,9 @@ def test_hours_that_do_not_meet_say_why():
     morning, afternoon = half_day_hours("full", doctor, {"morning": SITE_HOURS["morning"]})
     assert morning.window is None
     assert morning.no_slot_reason == (
-        "Pas de créneau de rendez-vous le matin : les horaires du médecin (07h00–08h00) et ceux "
-        "du lieu (08h30–12h30) ne se recouvrent pas."
+        "Pas de créneau de rendez-vous le matin : les horaires du médecin "
+        "(7\xa0h\xa000\xa0– 8\xa0h\xa000) et ceux du lieu (8\xa0h\xa030\xa0– 12\xa0h\xa030) "
+        "ne se recouvrent pas."
     )
     assert afternoon.no_slot_reason == (
         "Pas de créneau de rendez-vous l'après-midi : le lieu n'est pas ouvert l'après-midi ce "
@@ -125,10 +126,11 @@ def test_the_mission_page_says_when_a_half_day_has_no_slot(client):
         page = client.get(reverse("planning:mission_detail", args=[mission.pk]))
         body = page.content.decode().replace("&#x27;", "'")
         assert (
-            "Pas de créneau de rendez-vous le matin : les horaires du médecin (07h00–08h00) et "
-            "ceux du lieu (08h30–12h30) ne se recouvrent pas." in body
+            "Pas de créneau de rendez-vous le matin : les horaires du médecin "
+            "(7\xa0h\xa000\xa0– 8\xa0h\xa000) et ceux du lieu (8\xa0h\xa030\xa0– 12\xa0h\xa030) "
+            "ne se recouvrent pas." in body
         )
-        assert "matin sans créneau, après-midi 14h00–18h00" in body
+        assert "matin sans créneau, après-midi 14\xa0h\xa000\xa0– 18\xa0h\xa000" in body
 
 
 @pytest.mark.django_db
@@ -161,7 +163,10 @@ def test_the_doctor_is_told_when_the_site_changes_the_hours_of_a_confirmed_missi
     site_opening_update(site=site, actor=site.manager, slots=weekly, open_on_public_holidays=True)
     told = Notification.objects.get(kind="mission_hours_changed")
     assert told.recipient == mission.doctor.user.email
-    assert "se tient désormais de 09h00 à 12h00 et de 14h00 à 15h00" in told.body
+    assert (
+        "se tient désormais de 9\xa0h\xa000 à 12\xa0h\xa000 et de 14\xa0h\xa000 à 15\xa0h\xa000"
+        in told.body
+    )
     # Saved again unchanged: nothing more.
     site_opening_update(site=site, actor=site.manager, slots=weekly, open_on_public_holidays=True)
     assert Notification.objects.filter(kind="mission_hours_changed").count() == 1

@@ -12,6 +12,7 @@ from django.utils import timezone
 from renfort.booking.models import Appointment, Slot
 from renfort.booking.selectors import Origin, reference_cache_clear, slots_search
 from renfort.booking.services import appointment_cancel
+from renfort.core.text import hour
 from renfort.territories.models import Commune
 from renfort.zoning.models import UNCONFIRMED_CERTAINTIES
 from tests.factories import commune
@@ -150,7 +151,7 @@ def test_a_reserved_slot_refused_offers_the_next_open_slot_and_the_site_slots(cl
     ).order_by("start")[0]
     at = timezone.localtime(after.start)
     link = f'<a class="fr-btn" href="{reverse("booking:book", args=[after.pk])}">'
-    assert f"{link}Réserver le créneau suivant : " in page and f" à {at:%Hh%M}</a>" in page
+    assert f"{link}Réserver le créneau suivant : " in page and f" à {hour(at)}</a>" in page
     back = f'href="{reverse("booking:site_slots", args=[mission.site_id])}"'
     assert page.count(back) == 2  # with the error, and the page's own back link
     assert "Retour aux créneaux de ce lieu" in page
@@ -566,6 +567,9 @@ def test_slot_and_waiting_list_pages_have_titles_of_their_own(client, mission):
     slot = free_slot(mission)
     page = client.get(reverse("booking:book", args=[slot.pk])).content.decode()
     when = timezone.localtime(slot.start)
-    assert f"<title>Réserver le créneau du {when:%d/%m/%Y à %Hh%M} — {mission.site.name}" in page
+    assert (
+        f"<title>Réserver le créneau du {when:%d/%m/%Y} à {hour(when)} — {mission.site.name}"
+        in page
+    )
     page = client.get(reverse("booking:waitlist") + f"?site={mission.site.pk}").content.decode()
     assert f"<title>Liste d&#x27;attente — {mission.site.name}" in page

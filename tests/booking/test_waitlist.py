@@ -29,6 +29,7 @@ from renfort.booking.services import (
     waitlist_register,
 )
 from renfort.booking.services.waitlist import is_waking, offer_deadline
+from renfort.core.text import hour
 from renfort.notifications.models import Notification
 
 from .factories import (
@@ -440,7 +441,7 @@ def test_an_offer_of_a_consultation_cancelled_is_withdrawn_told_and_not_counted(
     assert WaitingListEntry.objects.get(pk=entry.pk).offers_sent == 1
     sms = Notification.objects.get(kind="booking_waitlist_offer", channel="sms").body
     deadline = timezone.localtime(offer.expires_at)
-    assert f"Confirmez avant le {deadline:%d/%m} à {deadline:%Hh%M}" in sms  # a dated deadline
+    assert f"Confirmez avant le {deadline:%d/%m} à {hour(deadline)}" in sms  # a dated deadline
     mission.status = MissionStatus.CANCELLED
     mission.save(update_fields=["status"])
     slots_sync_for_mission(mission=mission)
@@ -520,7 +521,10 @@ def test_the_waiting_list_page_says_how_offers_work(client, mission):
         page = client.get(reverse("booking:waitlist") + f"?site={mission.site.pk}")
     text = htmllib.unescape(page.content.decode())
     assert "un lien valable 2 heures" in text and "au plus 3 propositions" in text
-    assert "Rien n'est envoyé la nuit : les propositions partent entre 8 h et 21 h" in text
+    assert (
+        "Rien n'est envoyé la nuit : les propositions partent entre 8\xa0h\xa000 et 21\xa0h\xa000"
+        in text
+    )
 
 
 def test_an_offer_message_is_not_sent_after_the_offer_expired(mission):

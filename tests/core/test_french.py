@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,16 +14,42 @@ def render(source: str, **context) -> str:
 
 def test_the_first_of_a_month_is_written_1er():
     assert render('{{ d|date_fr:"l j F Y" }}', d=date(2026, 12, 1)) == "mardi 1er décembre 2026"
-    assert render('{{ d|date_fr:"D j b" }}', d=date(2026, 12, 1)) == "mar 1er déc"
+    assert render('{{ d|date_fr:"D j b" }}', d=date(2026, 12, 1)) == "mar. 1er déc."
 
 
 def test_other_days_and_escaped_letters_are_left_alone():
     assert render('{{ d|date_fr:"l j F Y" }}', d=date(2026, 12, 2)) == "mercredi 2 décembre 2026"
-    assert render('{{ d|date_fr:"j F à H\\hi" }}', d=datetime(2026, 12, 2, 9, 5, tzinfo=PARIS)) == (
-        "2 décembre à 09h05"
+    assert render('{{ d|date_fr:"j F \\à G" }}', d=datetime(2026, 12, 2, 9, 5, tzinfo=PARIS)) == (
+        "2 décembre à 9"
     )
     assert render('{{ d|date_fr:"d/m/Y" }}', d=date(2026, 12, 1)) == "01/12/2026"
     assert render('{{ d|date_fr:"j F" }}', d=None) == ""
+
+
+def test_days_and_months_are_abbreviated_the_french_way():
+    """« janv. », « juin », « juil. », not Django's « jan », « jui » (June and July alike)."""
+    source = '{{ d|date_fr:"D j b" }}'
+    assert render(source, d=date(2027, 1, 27)) == "mer. 27 janv."
+    assert render(source, d=date(2027, 6, 3)) == "jeu. 3 juin"
+    assert render(source, d=date(2027, 7, 3)) == "sam. 3 juil."
+    assert render('{{ d|date_fr:"N M" }}', d=date(2027, 2, 3)) == "févr. févr."
+    assert render('{{ d|date_fr:"\\D\\b l" }}', d=date(2027, 2, 3)) == "Db mercredi"
+
+
+def test_times_are_written_9_h_40_with_non_breaking_spaces():
+    from renfort.core import text
+
+    assert text.hour(time(9, 40)) == "9\u00a0h\u00a040"
+    assert text.hour(datetime(2027, 1, 6, 14, 0, tzinfo=PARIS)) == "14\u00a0h\u00a000"
+    assert text.hours_span(time(8, 30), time(12, 30)) == "8\u00a0h\u00a030\u00a0– 12\u00a0h\u00a030"
+    # The filter writes a datetime in the current time zone.
+    moment = datetime(2027, 1, 6, 8, 5, tzinfo=UTC)
+    with timezone.override("Europe/Paris"):
+        assert render("{{ d|hour }}", d=moment) == "9\u00a0h\u00a005"
+        assert render("{{ a|hours_span:b }}", a=time(9), b=moment) == (
+            "9\u00a0h\u00a000\u00a0– 9\u00a0h\u00a005"
+        )
+    assert render("{{ d|hour }}", d=None) == ""
 
 
 def test_the_day_is_the_local_one():

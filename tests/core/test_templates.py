@@ -25,3 +25,21 @@ def test_no_template_comment_spans_lines():
         if re.search(r"\{#(?!.*#\})", line)
     ]
     assert not broken, broken
+
+
+# Times are written « 9 h 40 » by one function (renfort.core.text.hour, filters `hour` and
+# `hours_span`); these forms wrote « 09h40 » or « 09:40 ». Machine formats (ISO, input values,
+# ICS, dedup keys) are not caught: they have no « h » nor « : » between hour and minute.
+OLD_TIME_FORMATS = re.compile(r'H\\\\?hi|H:i"|%Hh%M|%H:%M\b|:02d\}h')
+
+
+def test_times_are_written_by_one_function():
+    root = Path(renfort.__file__).parent
+    sources = [*TEMPLATES, *root.rglob("*.py")]
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sources
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if OLD_TIME_FORMATS.search(line) and "format=" not in line and "strftime" not in line
+    ]
+    assert not found, found

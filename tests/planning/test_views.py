@@ -164,7 +164,10 @@ def test_doctor_accepts_a_proposal_from_their_space(client):
     assert mission.site.name in page and "Accepter" in page
     # The proposal says its hours and the slot length before the doctor answers.
     hours = page.split(f'id="proposal-hours-{mission.pk}">')[1].split("</p>")[0]
-    assert hours.startswith("Consultations : matin 09h00–12h00, après-midi 14h00–18h00")
+    assert hours.startswith(
+        "Consultations : matin 9\xa0h\xa000\xa0– 12\xa0h\xa000, "
+        "après-midi 14\xa0h\xa000\xa0– 18\xa0h\xa000"
+    )
     assert "créneaux de 20 min" in hours
     assert "Aucune mission acceptée ou confirmée à venir." in page
     response = client.post(

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from renfort.core.text import hour
 from renfort.core.validators import names_check, normalize_mobile
 from renfort.doctors.models import Doctor
 from renfort.sites.models import Site, SiteStatus
@@ -162,7 +163,7 @@ def _check_overlap(others, *, start: datetime, end: datetime, tz) -> None:
         if other_start < end and start < other_end:
             at = timezone.localtime(other_start, tz)
             raise ValidationError(
-                f"Un rendez-vous est déjà pris le {at:%d/%m/%Y à %Hh%M} avec ce téléphone, "
+                f"Un rendez-vous est déjà pris le {at:%d/%m/%Y} à {hour(at)} avec ce téléphone, "
                 "cette adresse ou à votre nom : deux rendez-vous ne peuvent pas avoir lieu en "
                 "même temps. Choisissez un autre créneau.",
                 code="overlap",
@@ -182,9 +183,10 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
     if slot.status != SlotStatus.AVAILABLE:
         raise ValidationError(SLOT_TAKEN, code="slot_taken")
     if slot.is_reserved_now(now) and not patient.is_priority:
+        opening = timezone.localtime(slot.open_to_all_at, slot.site.tz)
         raise ValidationError(
             "Ce créneau est réservé aux patients sans médecin traitant ou en ALD jusqu'au "
-            f"{timezone.localtime(slot.open_to_all_at, slot.site.tz):%d/%m/%Y à %Hh%M} : "
+            f"{opening:%d/%m/%Y} à {hour(opening)} : "
             "choisissez un autre créneau.",
             code="reserved",
         )

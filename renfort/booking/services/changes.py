@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from renfort.core.text import hour
 from renfort.core.validators import no_link_check
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.models import SiteStatus
@@ -203,7 +204,9 @@ def appointment_move(
         appointment=appointment,
         from_status=A.BOOKED,
         to_status=A.BOOKED,
-        comment=f"Déplacé par le patient (ancien horaire : {old_start:%d/%m/%Y à %Hh%M}).",
+        comment=(
+            f"Déplacé par le patient (ancien horaire : {old_start:%d/%m/%Y} à {hour(old_start)})."
+        ),
     )
     messages.notify_appointment(
         appointment, kind="moved", key=f"appointment-history-{history.pk}-moved", with_ics=True

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role
+from renfort.core.text import hour
 from renfort.core.validators import names_check
 from renfort.planning.models import Mission, MissionStatus
 from renfort.territories.timezones import local_time_of
@@ -80,7 +81,7 @@ def appointment_mark(
             code="mark_future",
         )
     now = now or timezone.now()
-    at = f"{timezone.localtime(appointment.start, tz):%Hh%M}"
+    at = hour(timezone.localtime(appointment.start, tz))
     if status in (A.NO_SHOW, A.EXCUSED) and appointment.start > now:
         # Before the time, a patient who will not come is cancelled: the slot goes back to
         # the search and the waiting list.
@@ -146,7 +147,7 @@ def appointment_walk_in_add(
         spans = windows(mission.date, mission.period, mission_hours(mission), mission.site.tz)
         if spans and not any(start <= at <= end for start, end in spans):
             periods = " ou ".join(
-                f"de {timezone.localtime(start):%Hh%M} à {timezone.localtime(end):%Hh%M}"
+                f"de {hour(timezone.localtime(start))} à {hour(timezone.localtime(end))}"
                 for start, end in spans
             )
             raise ValidationError(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from renfort.core.text import count
+from renfort.core.text import count, hour
 from renfort.notifications.services import email_enqueue
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.selectors import site_hours_on
@@ -223,7 +223,7 @@ def _tell_doctor_new_hours(mission: Mission, now: datetime) -> None:
     tz = mission.site.tz
     spans = windows(mission.date, mission.period, mission_hours(mission), tz)
     hours = " et ".join(
-        f"de {timezone.localtime(start, tz):%Hh%M} à {timezone.localtime(end, tz):%Hh%M}"
+        f"de {hour(timezone.localtime(start, tz))} à {hour(timezone.localtime(end, tz))}"
         for start, end in spans
     )
     key = "-".join(f"{start:%H%M}{end:%H%M}" for start, end in spans)
@@ -240,7 +240,8 @@ def _tell_doctor_new_hours(mission: Mission, now: datetime) -> None:
 
 def _left_out_message(appointments: list[Appointment], *, who: str) -> str:
     listed = " ; ".join(
-        f"le {timezone.localtime(a.start, a.site.tz):%d/%m/%Y à %Hh%M}"
+        f"le {timezone.localtime(a.start, a.site.tz):%d/%m/%Y} à "
+        + hour(timezone.localtime(a.start, a.site.tz))
         + (f" ({a.doctor})" if who == "site" else "")
         for a in appointments[:LISTED]
     )

@@ -12,7 +12,7 @@ not accept."""
 
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from renfort.core.text import hour
 from renfort.zoning.models import PriorityZone
 
 from .. import messages
@@ -297,9 +298,9 @@ def offer_terms() -> str:
     )
     if hours is not None:
         text += (
-            f" Rien n'est envoyé la nuit : les propositions partent entre {hours[0]} h et "
-            f"{hours[1]} h (heure du lieu), et le délai pour confirmer ne court que dans ces "
-            "heures-là."
+            " Rien n'est envoyé la nuit : les propositions partent entre "
+            f"{hour(time(hours[0]))} et {hour(time(hours[1]))} (heure du lieu), et le délai pour "
+            "confirmer ne court que dans ces heures-là."
         )
     return text
 

@@ -23,7 +23,7 @@ RESERVED_TITLE = " (priorité aux patients sans médecin traitant ou en ALD)"
 
 @lru_cache(maxsize=512)
 def _day_labels(day, language: str) -> tuple[str, str]:
-    """("lundi 24 novembre", "lun 24 nov"; "mardi 1er décembre") for a local date, as the
+    """("lundi 24 novembre", "lun. 24 nov."; "mardi 1er décembre") for a local date, as the
     date_fr filter writes them."""
     return (
         date_format(day, first_day_format(day, "l j F")),
@@ -71,7 +71,7 @@ def slot_buttons(slots, tz=None) -> str:
     for slot in slots:
         local = timezone.localtime(slot.start, tz)  # tz: the site's (default: the current one)
         long_day, short_day = _day_labels(local.date(), language)
-        hour = f"{local.hour:02d}h{local.minute:02d}"
+        hour = text.hour(local)
         reserved = slot.is_reserved_now(now)
         title = f"{long_day} à {hour} — {slot.doctor}" + (RESERVED_TITLE if reserved else "")
         parts.append(
@@ -89,10 +89,10 @@ def slot_buttons(slots, tz=None) -> str:
 
 @register.simple_tag
 def slot_when(start, tz=None) -> str:
-    """« jeudi 14 janvier à 09h00 », at the site's local time (tz: the site's)."""
+    """« jeudi 14 janvier à 9 h 00 », at the site's local time (tz: the site's)."""
     local = timezone.localtime(start, tz)
     long_day, _ = _day_labels(local.date(), translation.get_language() or "")
-    return f"{long_day} à {local.hour:02d}h{local.minute:02d}"
+    return f"{long_day} à {text.hour(local)}"
 
 
 @register.simple_tag

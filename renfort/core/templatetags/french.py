@@ -1,7 +1,10 @@
 """French filters, loaded in every template (TEMPLATES builtins):
 
 - `{{ day|date_fr:"l j F Y" }}`: Django's date filter with the French ordinal of the first day
-  of a month (« mardi 1er décembre 2026 »);
+  of a month (« mardi 1er décembre 2026 ») and French abbreviations for `D` (« mar. ») and
+  `b`, `M`, `N` (« déc. », « janv. »);
+- `{{ moment|hour }}`: « 9 h 40 », the one way times are written (renfort.core.text.hour), and
+  `{{ start|hours_span:end }}`: « 8 h 30 – 12 h 30 »;
 - `{{ n|count:"zone couverte,zones couvertes" }}`: « 0 zone couverte », « 2 zones couvertes »
   (0 and 1 take the singular in French, unlike `pluralize`)."""
 
@@ -9,19 +12,33 @@ import re
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils.timezone import template_localtime
 
 from renfort.core import text
 
 register = template.Library()
 
 UNESCAPED_DAY = re.compile(r"(?<!\\)j")
+UNESCAPED_ABBREVIATION = re.compile(r"(?<!\\)[DbMN]")
+
+
+def _escaped(word: str) -> str:
+    return "".join("\\" + char for char in word)
 
 
 def first_day_format(value, fmt: str) -> str:
-    """The format with « er » after the day number when the date is the first of a month."""
-    if getattr(value, "day", None) == 1:
-        return UNESCAPED_DAY.sub(r"j\\e\\r", fmt)
-    return fmt
+    """The format with « er » after the day number when the date is the first of a month,
+    and the French abbreviations of the day (`D`) and of the month (`b`, `M`, `N`)."""
+    if getattr(value, "day", None) is None:
+        return fmt
+    if value.day == 1:
+        fmt = UNESCAPED_DAY.sub(r"j\\e\\r", fmt)
+    return UNESCAPED_ABBREVIATION.sub(
+        lambda match: _escaped(
+            text.day_short(value) if match.group() == "D" else text.month_short(value)
+        ),
+        fmt,
+    )
 
 
 @register.filter(expects_localtime=True, is_safe=False)
@@ -29,6 +46,24 @@ def date_fr(value, fmt: str):
     if value in (None, ""):
         return ""
     return date_filter(value, first_day_format(value, fmt))
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def hour(value) -> str:
+    """« 9 h 40 » from a time or a datetime (in the current time zone)."""
+    if value in (None, ""):
+        return ""
+    if not hasattr(value, "hour"):
+        return value
+    return text.hour(value)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def hours_span(start, end) -> str:
+    """`{{ start|hours_span:end }}`: « 8 h 30 – 12 h 30 »."""
+    if start in (None, "") or end in (None, ""):
+        return ""
+    return text.hours_span(start, template_localtime(end))
 
 
 @register.filter
