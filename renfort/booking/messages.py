@@ -10,6 +10,7 @@ from django.urls import reverse
 from renfort.core.links import absolute
 from renfort.notifications.models import Channel, Notification, Status
 from renfort.notifications.services import delivery_schedule, notification_enqueue
+from renfort.notifications.sms import gsm7
 from renfort.territories.timezones import local_time_of
 
 from .ics import appointment_ics
@@ -27,6 +28,23 @@ SUBJECTS = {
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).
 KIND_PREFIX = "booking_"
 
+# Why Renfort itself cancels an appointment (its status_reason), and the few words the SMS
+# says of it.
+REASON_NO_CONSULTATION = "La consultation du médecin n'aura pas lieu."
+REASON_NEW_HOURS = "Les horaires de la consultation ont changé."
+SMS_REASONS = {REASON_NO_CONSULTATION: "consultation annulée", REASON_NEW_HOURS: "horaires changés"}
+SMS_REASON_MAX = 60  # characters of a reason typed by the site or the doctor
+
+
+def sms_reason(appointment) -> str:
+    """« consultation annulée », or the start of the reason the site or the doctor typed."""
+    reason = " ".join(appointment.status_reason.split())
+    if reason in SMS_REASONS:
+        return SMS_REASONS[reason]
+    if len(reason) > SMS_REASON_MAX:
+        reason = reason[: SMS_REASON_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return reason.rstrip(" .")
+
 
 def manage_url(appointment) -> str:
     return absolute(reverse("booking:manage", args=[appointment.secret]))
@@ -39,6 +57,11 @@ def search_url(site) -> str:
 
 def waitlist_url(site) -> str:
     return absolute(reverse("booking:waitlist") + "?" + urlencode({"site": site.pk}))
+
+
+def sms_body(kind: str, context: dict) -> str:
+    """The SMS of a kind, on one line, in GSM-7 (see renfort.notifications.sms)."""
+    return gsm7(" ".join(render_to_string(f"booking/messages/{kind}_sms.txt", context).split()))
 
 
 def _record_fresh(
@@ -76,7 +99,7 @@ def _record_fresh(
                 kind=KIND_PREFIX + kind,
                 channel=Channel.SMS,
                 recipient=person.phone,
-                body=render_to_string(f"booking/messages/{kind}_sms.txt", context).strip(),
+                body=sms_body(kind, context),
                 dedup_key=f"{key}-sms",
                 valid_until=valid_until,
             )
@@ -112,7 +135,7 @@ def _send(*, kind: str, person, context: dict, key: str, attachments=(), valid_u
                 kind=KIND_PREFIX + kind,
                 channel=Channel.SMS,
                 recipient=person.phone,
-                body=render_to_string(f"booking/messages/{kind}_sms.txt", context).strip(),
+                body=sms_body(kind, context),
                 dedup_key=f"{key}-sms",
                 valid_until=valid_until,
             )

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
+from .sms import gsm7
+
 
 class DeliveryError(Exception):
     """The provider refused or could not be reached; the send will be retried."""
@@ -80,4 +82,6 @@ def sms_backend():
 
 
 def send_sms(*, to: str, body: str) -> None:
-    sms_backend().send(to=to, body=body)
+    """The body in GSM-7 (already so when recorded by notification_enqueue; kept here for any
+    other caller)."""
+    sms_backend().send(to=to, body=gsm7(body))

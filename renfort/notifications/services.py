@@ -18,6 +18,7 @@ from renfort.core.text import one_line
 
 from .channels import DeliveryError, send_email, send_sms
 from .models import Channel, Notification, Status
+from .sms import gsm7
 
 MAX_ATTEMPTS = 8
 # After the n-th failure the next attempt waits FIRST_RETRY × 2^(n-1), at most LONGEST_RETRY:
@@ -47,9 +48,11 @@ def notification_enqueue(
 
     With a dedup_key, the same notification is never recorded twice (returns None then). The
     subject is put on one line: an email header never holds a line break (Django refuses to
-    send it, forever)."""
+    send it, forever). An SMS body is written in GSM-7 (sms.gsm7)."""
     if not recipient:
         return None
+    if channel == Channel.SMS:
+        body = gsm7(body)  # one character outside GSM-7 would double the cost
     encoded = [
         {"filename": name, "content_b64": base64.b64encode(data).decode(), "mimetype": mime}
         for name, data, mime in attachments

@@ -121,7 +121,9 @@ def test_booking_confirms_by_email_with_ics_and_by_sms(mission, django_capture_o
     assert name.endswith(".ics") and mime == "text/calendar"
     assert "BEGIN:VEVENT" in content and f"UID:{appointment.reference}@renfort" in content
     assert LocmemSmsBackend.outbox[0]["to"] == "+33639980001"
-    assert appointment.reference in LocmemSmsBackend.outbox[0]["body"]
+    sms = LocmemSmsBackend.outbox[0]["body"]
+    assert sms.startswith("Un médecin près de chez vous : votre RDV du ")
+    assert f"/rendez-vous/mon-rendez-vous/{appointment.secret}/" in sms
     assert Notification.objects.filter(status=Status.SENT).count() == 2
 
 
@@ -410,7 +412,7 @@ def test_site_manager_cancels_with_a_reason_and_patient_gets_alternatives(
     assert "Le médecin est malade" in body and "/rendez-vous/creneau/" in body
     assert "/rendez-vous/liste-attente/?site=" in body
     sms = Notification.objects.get(kind="booking_cancelled_by_staff", channel="sms")
-    assert "Motif : Le médecin est malade. — Autre créneau" in sms.body and ".." not in sms.body
+    assert "est annulé (Le médecin est malade). Autre créneau : " in sms.body
 
 
 def test_doctor_cancels_own_appointments_only(mission):

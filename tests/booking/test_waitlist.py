@@ -31,6 +31,7 @@ from renfort.booking.services import (
 from renfort.booking.services.waitlist import is_waking, offer_deadline
 from renfort.core.text import hour
 from renfort.notifications.models import Notification
+from renfort.notifications.sms import gsm7
 
 from .factories import (
     WaitingListEntryFactory,
@@ -441,7 +442,7 @@ def test_an_offer_of_a_consultation_cancelled_is_withdrawn_told_and_not_counted(
     assert WaitingListEntry.objects.get(pk=entry.pk).offers_sent == 1
     sms = Notification.objects.get(kind="booking_waitlist_offer", channel="sms").body
     deadline = timezone.localtime(offer.expires_at)
-    assert f"Confirmez avant le {deadline:%d/%m} à {hour(deadline)}" in sms  # a dated deadline
+    assert gsm7(f"confirmez avant le {deadline:%d/%m} à {hour(deadline)}") in sms  # dated
     mission.status = MissionStatus.CANCELLED
     mission.save(update_fields=["status"])
     slots_sync_for_mission(mission=mission)

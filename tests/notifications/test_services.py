@@ -239,3 +239,22 @@ def test_the_admin_sends_abandoned_notifications_again(
     notification.refresh_from_db()
     assert notification.status == Status.SENT and notification.attempts == 1
     assert len(LocmemSmsBackend.outbox) == 1
+
+
+def test_sms_bodies_are_recorded_and_sent_in_gsm7(django_capture_on_commit_callbacks):
+    """One « ê » or « — » would make the whole SMS UCS-2 (70 characters per SMS, not 160)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notification_enqueue(
+            kind="test",
+            channel=Channel.SMS,
+            recipient="+33639980001",
+            body="Fête à Châtel — « 9\u00a0h\u00a040 »",
+        )
+    assert notification.body == 'Fete à Chatel - "9 h 40"'
+    assert LocmemSmsBackend.outbox == [{"to": "+33639980001", "body": notification.body}]
+    channels.send_sms(to="+33639980001", body="Forêt")  # any other caller
+    assert LocmemSmsBackend.outbox[-1]["body"] == "Foret"
+    email = notification_enqueue(
+        kind="test", channel=Channel.EMAIL, recipient="a@exemple.test", body="Fête", subject="Ê"
+    )
+    assert email.body == "Fête"  # emails keep their characters

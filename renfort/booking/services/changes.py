@@ -93,6 +93,7 @@ def _cancel(
             key=f"appointment-{appointment.pk}-cancelled",
             with_ics=True,
             alternatives=alternatives,
+            sms_reason=messages.sms_reason(appointment),
         )
     return freed
 

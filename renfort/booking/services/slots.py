@@ -13,6 +13,7 @@ from renfort.notifications.services import email_enqueue
 from renfort.planning.models import Mission, MissionStatus
 from renfort.sites.selectors import site_hours_on
 
+from .. import messages
 from ..models import (
     Appointment,
     AppointmentStatus,
@@ -139,9 +140,9 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
         for g in wanted_by_bounds.values()
     )
     reason = (
-        "La consultation du médecin a été annulée."
+        messages.REASON_NO_CONSULTATION
         if mission.status != MissionStatus.CONFIRMED
-        else "Les horaires de la consultation ont changé."
+        else messages.REASON_NEW_HOURS
     )
     cancelled = 0
     lost_appointments = Q(slot__in=[s.pk for s in lost])

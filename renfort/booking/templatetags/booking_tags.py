@@ -60,6 +60,18 @@ def near(place: str) -> str:
     return "près de " + place
 
 
+AT_ARTICLES = {"Le ": "au ", "Les ": "aux "}
+
+
+@register.filter
+def at_place(place: str) -> str:
+    """« à » with French contraction: à Albi, au Sequestre, aux Cabannes, à La Rochelle."""
+    for article, prefix in AT_ARTICLES.items():
+        if place.startswith(article):
+            return prefix + place[len(article) :]
+    return "à " + place
+
+
 @register.simple_tag
 def slot_buttons(slots, tz=None) -> str:
     """The list of slot buttons (slots still reserved for priority patients marked with a dashed
