@@ -6,7 +6,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from renfort.core.forms import RenfortForm
+from renfort.core.forms import OPTIONAL, RenfortForm
 from renfort.core.text import DAY_FORMATS
 
 from .selectors import search_day_error
@@ -148,6 +148,7 @@ class DescribedBoundField(RenfortForm.bound_field_class):
 
 class PatientForm(RenfortForm):
     bound_field_class = DescribedBoundField
+    contact_for = "la confirmation"  # what the phone or the email is for (patient_check)
 
     # autocomplete: the browser fills in the patient's own data (RGAA 11.13).
     last_name = forms.CharField(
@@ -198,7 +199,9 @@ class PatientForm(RenfortForm):
         "ou en affection de longue durée (ALD).",
     )
     is_ald = forms.BooleanField(
-        label="Je suis en affection de longue durée (ALD) (optionnel)", required=False
+        label="Je suis en affection de longue durée (ALD)",
+        help_text="Maladie chronique prise en charge à 100\u00a0% par l'Assurance Maladie.",
+        required=False,
     )
     consent = forms.BooleanField(
         label="J'ai lu la notice d'information sur mes données personnelles et j'accepte "
@@ -215,7 +218,11 @@ class PatientForm(RenfortForm):
         """On an invalid form, the service's rules (phone or email, consent…) on the fields
         the form found valid: every error shows in one round."""
         try:
-            patient_check(data=self.patient_data(), consent=bool(self.cleaned_data.get("consent")))
+            patient_check(
+                data=self.patient_data(),
+                consent=bool(self.cleaned_data.get("consent")),
+                contact_for=self.contact_for,
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 if field in self.fields and field not in self.errors:
@@ -225,7 +232,7 @@ class PatientForm(RenfortForm):
 
 class BookingForm(PatientForm):
     reason = forms.CharField(
-        label="Motif en quelques mots (optionnel)",
+        label="Motif en quelques mots" + OPTIONAL,
         help_text=f"Par exemple : renouvellement d'ordonnance, fièvre, certificat. "
         f"Pas de détail médical ({REASON_MAX} caractères au plus).",
         max_length=REASON_MAX,
@@ -246,6 +253,7 @@ class BookingForm(PatientForm):
 
 
 class WaitlistForm(PatientForm):
+    contact_for = "les créneaux libérés"
     start_date = date_field("Disponible à partir du", "Indiquez la première date.")
     end_date = date_field("Disponible jusqu'au", "Indiquez la dernière date.")
     field_order = ["start_date", "end_date", *BookingForm.field_order]

@@ -401,7 +401,9 @@ def waitlist_register(request):
         if form.is_valid() and token_form.is_valid():
             try:
                 patient = services.patient_check(
-                    data=form.patient_data(), consent=form.cleaned_data["consent"]
+                    data=form.patient_data(),
+                    consent=form.cleaned_data["consent"],
+                    contact_for=form.contact_for,
                 )
                 entry, created = services.waitlist_register(
                     patient=patient,

@@ -5,6 +5,9 @@ from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 from .text import one_line
 
 MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+# The mention after the label of an optional field (DSFR): every form of Renfort writes it so,
+# never « (optionnel) » nor « Facultatif : » in the hint.
+OPTIONAL = " (facultatif)"
 
 
 def parse_id(value) -> int | None:

@@ -6,7 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renfort.accounts.forms import new_password_check, new_password_fields
-from renfort.core.forms import CHECKBOX_TEMPLATE, IdsChoiceField, RenfortForm, RenfortModelForm
+from renfort.core.forms import (
+    CHECKBOX_TEMPLATE,
+    OPTIONAL,
+    IdsChoiceField,
+    RenfortForm,
+    RenfortModelForm,
+)
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
@@ -89,9 +95,9 @@ class CoverageFields(forms.Form):
         required=False,
     )
     preferred_sites = IdsChoiceField(
-        label="Lieux d'accueil préférés",
-        help_text="Facultatif : cochez ceux où vous aimeriez aller, le calcul du planning en "
-        "tient compte. Vous pourrez les changer depuis votre espace.",
+        label="Lieux d'accueil préférés" + OPTIONAL,
+        help_text="Cochez ceux où vous aimeriez aller, le calcul du planning en tient compte. "
+        "Vous pourrez les changer depuis votre espace.",
         queryset=Site.objects.active(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

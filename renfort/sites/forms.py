@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 
 from renfort.accounts.forms import new_password_check, new_password_fields
-from renfort.core.forms import CHECKBOX_TEMPLATE, RenfortForm, RenfortModelForm
+from renfort.core.forms import CHECKBOX_TEMPLATE, OPTIONAL, RenfortForm, RenfortModelForm
 from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
 
@@ -37,7 +37,6 @@ MESSAGE_BODY_LIMIT = 5000
 COMMENT_LIMIT = 1000
 # Optional fields whose label already says when to fill them (« si « Autre » », hors zone).
 CONDITIONAL_FIELDS = {"kind_label", "outside_zone_justification", "commune_label", "housing_beds"}
-OPTIONAL = " (optionnel)"
 
 
 def limit_length(field: forms.Field, limit: int) -> None:
@@ -52,7 +51,7 @@ def limit_length(field: forms.Field, limit: int) -> None:
 
 
 def mark_optional(form: forms.BaseForm) -> None:
-    """« (optionnel) » after the label of each optional field the person types or chooses
+    """« (facultatif) » after the label of each optional field the person types or chooses
     (the page says every other field is required). Checkboxes are never marked: ticking one
     is a choice, not a piece of information to give."""
     for name, field in form.fields.items():

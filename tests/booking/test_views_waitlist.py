@@ -150,3 +150,26 @@ def test_a_waiting_list_link_to_an_unknown_site_says_so(client):
     )
     response = client.get(reverse("booking:waitlist"), follow=True)
     assert "cherchez d'abord un lieu de consultation" in htmllib.unescape(response.text)
+
+
+def test_a_waiting_list_without_phone_nor_email_says_what_they_are_for(client, mission):
+    """The contacts receive the freed slots here, not a booking confirmation."""
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    data = {
+        **patient_data(phone="", email=""),
+        "start_date": mission.date.isoformat(),
+        "end_date": (mission.date + timedelta(days=7)).isoformat(),
+        "token": str(uuid.uuid4()),
+    }
+    page = htmllib.unescape(client.post(url, data).text)
+    assert "(au moins l'un des deux) pour recevoir les créneaux libérés." in page
+    assert "pour recevoir la confirmation" not in page
+    assert not WaitingListEntry.objects.exists()
+
+
+def test_the_ald_box_explains_ald_without_a_second_bracket(client, mission):
+    page = htmllib.unescape(client.get(reverse("booking:book", args=[free_slot(mission).pk])).text)
+    assert "Je suis en affection de longue durée (ALD)\n" in page and "(ALD) (" not in page
+    assert "Maladie chronique prise en charge à 100\u00a0% par l'Assurance Maladie." in page
+    assert "Motif en quelques mots (facultatif)" in page
+    assert "(optionnel)" not in page

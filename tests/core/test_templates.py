@@ -43,3 +43,16 @@ def test_times_are_written_by_one_function():
         if OLD_TIME_FORMATS.search(line) and "format=" not in line and "strftime" not in line
     ]
     assert not found, found
+
+
+def test_optional_fields_are_marked_one_way():
+    """« (facultatif) » after the label (DSFR), never « (optionnel) » nor « Facultatif : »."""
+    root = Path(renfort.__file__).parent
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in [*TEMPLATES, *root.rglob("*.py")]
+        if path.name != "forms.py" or path.parent.name != "core"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "(optionnel)" in line or "Facultatif :" in line
+    ]
+    assert not found, found

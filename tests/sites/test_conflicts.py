@@ -331,7 +331,7 @@ def test_beds_are_asked_with_housing(client):
         "Indiquez le nombre de lits de l'hébergement (au moins 1)."
     ]
     html = page.content.decode()
-    assert "Nombre de lits (optionnel)" not in html and "Seulement avec un hébergement." in html
+    assert "Nombre de lits (facultatif)" not in html and "Seulement avec un hébergement." in html
 
 
 # --- Suspending or closing a site under its planned missions ----------------------------------

@@ -66,16 +66,16 @@ def test_optional_fields_say_so_in_their_label(instance):
         "cpam_name",
         "practical_info",
     ]:
-        assert _label(form, name).endswith(" (optionnel)"), name
+        assert _label(form, name).endswith(" (facultatif)"), name
     for name in ["name", "address", "phone", "rooms", "has_ecg", "kind_label"]:
-        assert "optionnel" not in _label(form, name), name
-    assert _label(form, "finess") == "Numéro FINESS (optionnel)"
+        assert "facultatif" not in _label(form, name), name
+    assert _label(form, "finess") == "Numéro FINESS (facultatif)"
 
 
 def test_optional_mark_is_on_the_declaration_page(client):
     html = text(client.get(reverse("sites:declare")))
-    assert "Numéro FINESS (optionnel)" in html and "CPAM du lieu (optionnel)" in html
-    assert "Nom du lieu (optionnel)" not in html
+    assert "Numéro FINESS (facultatif)" in html and "CPAM du lieu (facultatif)" in html
+    assert "Nom du lieu (facultatif)" not in html
 
 
 def account_data(**overrides) -> dict:

@@ -369,7 +369,7 @@ def test_manager_edit_shows_every_error_in_one_round(client):
     summary = text(response).split('id="error-summary"')[1].split("</ul>")[0]
     assert summary.index('href="#id_finess"') < summary.index('href="#id_rooms"')
     assert summary.index('href="#id_rooms"') < summary.index('href="#id_phone"')
-    assert "(optionnel)" not in summary
+    assert "(facultatif)" not in summary
     site.refresh_from_db()
     assert site.phone == "+33563370000" and site.rooms >= 1
 

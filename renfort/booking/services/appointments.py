@@ -57,9 +57,16 @@ class Patient:
         return not self.has_medecin_traitant or self.is_ald
 
 
-def patient_check(*, data: dict, consent: bool = True, today: date | None = None) -> Patient:
+def patient_check(
+    *,
+    data: dict,
+    consent: bool = True,
+    today: date | None = None,
+    contact_for: str = "la confirmation",
+) -> Patient:
     """Validate and normalise what the patient typed; ValidationError with field-keyed French
-    messages (phone in E.164, email lower-cased)."""
+    messages (phone in E.164, email lower-cased). contact_for: what the phone or the email is
+    for (« les créneaux libérés » on the waiting list)."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     try:
@@ -88,7 +95,7 @@ def patient_check(*, data: dict, consent: bool = True, today: date | None = None
     if not phone and not email and "phone" not in errors and "email" not in errors:
         errors["phone"] = [
             "Indiquez un téléphone mobile ou une adresse électronique (au moins l'un des deux) "
-            "pour recevoir la confirmation."
+            f"pour recevoir {contact_for}."
         ]
     reason = " ".join((data.get("reason") or "").split())
     if len(reason) > REASON_MAX:

@@ -1,5 +1,7 @@
 from django import template
 
+from renfort.core.forms import OPTIONAL
+
 register = template.Library()
 
 
@@ -26,7 +28,7 @@ def error_summary(*forms):
                 or field.id_for_label
                 or f"{field.auto_id}_0"
             )
-            label = str(field.label).removesuffix(" (optionnel)").rstrip(" .:")
+            label = str(field.label).removesuffix(OPTIONAL).rstrip(" .:")
             errors += [(target, label, error) for error in field.errors]
         errors += [("", "", error) for error in form.non_field_errors()]
     return {"errors": errors}
