@@ -1,8 +1,12 @@
-"""ICS calendar file (RFC 5545) of an appointment, attached to the confirmation email."""
+"""ICS calendar file (RFC 5545) of an appointment, attached to the confirmation email: the
+doctor in its title, the secret link to cancel or move it in its description."""
 
 from datetime import datetime
 
+from django.urls import reverse
+
 from renfort.core.ics import CalendarEvent, ics_calendar
+from renfort.core.links import absolute
 
 
 def appointment_ics(
@@ -17,17 +21,24 @@ def appointment_ics(
     if sequence is None:
         sequence = max(0, appointment.history.count() - 1)
     site = appointment.site
+    description = (
+        f"Rendez-vous {appointment.reference} avec le {appointment.doctor}. "
+        "Consultation au tarif de la Sécurité sociale (secteur 1), sans dépassement "
+        "d'honoraires."
+    )
+    if not cancelled:
+        description += (
+            "\nPour annuler ou déplacer ce rendez-vous (jusqu'à 1 heure avant) : "
+            + absolute(reverse("booking:manage", args=[appointment.secret]))
+            + "\nCe lien est personnel : ne le transmettez pas."
+        )
     event = CalendarEvent(
         uid=f"{appointment.reference}@renfort",
         start=appointment.start,
         end=appointment.end,
-        summary="Consultation — Un médecin près de chez vous",
+        summary=f"Consultation avec le {appointment.doctor} — Un médecin près de chez vous",
         location=f"{site.name}, {site.address}, {site.commune.main_postcode} {site.commune.name}",
-        description=(
-            f"Rendez-vous {appointment.reference} avec {appointment.doctor}. "
-            "Consultation au tarif de la Sécurité sociale (secteur 1), sans dépassement "
-            "d'honoraires."
-        ),
+        description=description,
         cancelled=cancelled,
         sequence=sequence,
     )

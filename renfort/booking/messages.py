@@ -6,8 +6,12 @@ from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from renfort.core.links import absolute
+from renfort.core.templatetags.french import first_day_format
+from renfort.core.text import hour
 from renfort.notifications.models import Channel, Notification, Status
 from renfort.notifications.services import delivery_schedule, notification_enqueue
 from renfort.notifications.sms import gsm7
@@ -15,15 +19,17 @@ from renfort.territories.timezones import local_time_of
 
 from .ics import appointment_ics
 
+# What and when, then who writes (the reference is in the body: it tells patients nothing).
+SENDER = "Un médecin près de chez vous"
 SUBJECTS = {
-    "confirmation": "Votre rendez-vous {reference} est confirmé",
-    "moved": "Votre rendez-vous {reference} a été déplacé",
-    "cancelled_by_patient": "Votre rendez-vous {reference} est annulé",
-    "cancelled_by_staff": "Votre rendez-vous {reference} est annulé — trouvez un autre créneau",
-    "reminder": "Rappel : votre rendez-vous {reference}",
-    "waitlist_registered": "Vous êtes inscrit(e) sur la liste d'attente",
-    "waitlist_offer": "Un créneau est disponible pour vous",
-    "waitlist_offer_withdrawn": "Le créneau proposé n'est plus disponible",
+    "confirmation": "Rendez-vous confirmé le {when} — " + SENDER,
+    "moved": "Rendez-vous déplacé au {when} — " + SENDER,
+    "cancelled_by_patient": "Rendez-vous du {when} annulé — " + SENDER,
+    "cancelled_by_staff": "Rendez-vous du {when} annulé : trouvez un autre créneau — " + SENDER,
+    "reminder": "Rappel : rendez-vous le {when} — " + SENDER,
+    "waitlist_registered": "Inscription sur la liste d'attente enregistrée — " + SENDER,
+    "waitlist_offer": "Un créneau s'est libéré le {when} — " + SENDER,
+    "waitlist_offer_withdrawn": "Le créneau proposé n'est plus disponible — " + SENDER,
 }
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).
 KIND_PREFIX = "booking_"
@@ -44,6 +50,12 @@ def sms_reason(appointment) -> str:
     if len(reason) > SMS_REASON_MAX:
         reason = reason[: SMS_REASON_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return reason.rstrip(" .")
+
+
+def when(moment) -> str:
+    """« mardi 27 janvier à 9 h 40 », in the current time zone (the site's: local_time_of)."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, first_day_format(local, 'l j F'))} à {hour(local)}"
 
 
 def manage_url(appointment) -> str:
@@ -150,7 +162,7 @@ def appointment_context(appointment, **extra) -> dict:
         "site": appointment.site,
         "doctor": appointment.doctor,
         "manage_url": manage_url(appointment),
-        "subject_values": {"reference": appointment.reference},
+        "subject_values": {"when": when(appointment.start)},
         **extra,
     }
 
@@ -169,14 +181,14 @@ def notify_appointment(
                 "text/calendar",
             )
         ]
-    context = appointment_context(
-        appointment,
-        search_url=search_url(appointment.site),
-        waitlist_url=waitlist_url(appointment.site),
-        **extra,
-    )
     record = _record_fresh if fresh else _send
     with local_time_of(appointment.site.departement_id):  # times as the site lives them
+        context = appointment_context(
+            appointment,
+            search_url=search_url(appointment.site),
+            waitlist_url=waitlist_url(appointment.site),
+            **extra,
+        )
         return record(
             kind=kind,
             person=appointment,
@@ -188,9 +200,13 @@ def notify_appointment(
 
 
 def notify_waitlist(entry, *, kind: str, key: str, **extra) -> int:
-    context = {"entry": entry, "subject_values": {}, **extra}
     slot, offer = extra.get("slot"), extra.get("offer")
     with local_time_of(slot.site.departement_id if slot else None):
+        context = {
+            "entry": entry,
+            "subject_values": {"when": when(slot.start)} if slot else {},
+            **extra,
+        }
         return _send(
             kind=kind,
             person=entry,

@@ -8,6 +8,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from renfort.booking.forms import BookingForm
 from renfort.booking.ics import appointment_ics
@@ -26,6 +28,8 @@ from renfort.booking.services import (
     appointment_move,
     patient_check,
 )
+from renfort.core.templatetags.french import first_day_format
+from renfort.core.text import hour
 from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
 from renfort.notifications.models import Notification, Status
 from tests.factories import UserFactory
@@ -113,13 +117,26 @@ def test_booking_confirms_by_email_with_ics_and_by_sms(mission, django_capture_o
     assert len(appointment.reference) == 6 and len(appointment.secret) >= 32
     assert appointment.history.get().to_status == AppointmentStatus.BOOKED
     email = mail.outbox[0]
-    assert appointment.reference in email.subject
-    assert f"/rendez-vous/mon-rendez-vous/{appointment.secret}/" in email.body
+    # What and when in the subject (« mardi 27 janvier à 9 h 40 »), the reference in the body.
+    start = timezone.localtime(appointment.start)
+    day = date_format(start, first_day_format(start, "l j F"))
+    assert email.subject == (
+        f"Rendez-vous confirmé le {day} à {hour(start)} — Un médecin près de chez vous"
+    )
+    assert f"Référence : {appointment.reference}" in email.body
+    manage = f"/rendez-vous/mon-rendez-vous/{appointment.secret}/"
+    assert manage in email.body
     assert "au tarif de la Sécurité sociale (secteur 1), sans dépassement" in email.body
     name, content, mime = email.attachments[0]
-    assert "au tarif de la Sécurité sociale (secteur 1)" in content.replace("\r\n ", "")
+    unfolded = content.replace("\r\n ", "")
+    assert "au tarif de la Sécurité sociale (secteur 1)" in unfolded
     assert name.endswith(".ics") and mime == "text/calendar"
     assert "BEGIN:VEVENT" in content and f"UID:{appointment.reference}@renfort" in content
+    # The calendar event names the doctor and keeps the link to cancel or move it.
+    doctor = appointment.doctor
+    assert f"SUMMARY:Consultation avec le {doctor} — Un médecin près de chez vous" in unfolded
+    assert "Pour annuler ou déplacer ce rendez-vous (jusqu'à 1 heure avant) : http" in unfolded
+    assert manage in unfolded
     assert LocmemSmsBackend.outbox[0]["to"] == "+33639980001"
     sms = LocmemSmsBackend.outbox[0]["body"]
     assert sms.startswith("Un médecin près de chez vous : votre RDV du ")
@@ -515,6 +532,13 @@ def test_the_calendar_file_of_a_moved_appointment_replaces_the_first(mission):
     assert "SEQUENCE:0" in appointment_ics(appointment).decode()
     appointment_move(appointment=appointment, slot_id=slots[1].pk)
     assert "SEQUENCE:1" in appointment_ics(appointment).decode()
+
+
+def test_the_calendar_file_of_a_cancelled_appointment_has_no_link_to_manage_it(mission):
+    appointment = book(free_slot(mission))
+    cancelled = appointment_ics(appointment, cancelled=True).decode().replace("\r\n ", "")
+    assert "STATUS:CANCELLED" in cancelled and appointment.secret not in cancelled
+    assert appointment.secret in appointment_ics(appointment).decode().replace("\r\n ", "")
 
 
 @pytest.mark.parametrize(

@@ -531,7 +531,7 @@ def test_a_consultation_with_patients_marked_cannot_be_cancelled(mission):
     from renfort.notifications.models import Notification
 
     told = Notification.objects.get(kind="booking_cancelled_by_staff", channel="email").body
-    assert "est annulé : la consultation du médecin n'aura pas lieu." in told
+    assert "est annulé, car la consultation du médecin n'aura pas lieu." in told
     assert "par Renfort" not in told
 
 
