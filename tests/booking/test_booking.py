@@ -124,6 +124,7 @@ def test_booking_confirms_by_email_with_ics_and_by_sms(mission, django_capture_o
         f"Rendez-vous confirmé le {day} à {hour(start)} — Un médecin près de chez vous"
     )
     assert f"Référence : {appointment.reference}" in email.body
+    assert email.body.rstrip().endswith("\n\nL'équipe Renfort — Un médecin près de chez vous")
     manage = f"/rendez-vous/mon-rendez-vous/{appointment.secret}/"
     assert manage in email.body
     assert "au tarif de la Sécurité sociale (secteur 1), sans dépassement" in email.body

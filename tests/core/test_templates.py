@@ -56,3 +56,26 @@ def test_optional_fields_are_marked_one_way():
         if "(optionnel)" in line or "Facultatif :" in line
     ]
     assert not found, found
+
+
+def test_every_email_has_the_one_signature():
+    """Every email body (text templates other than SMS and pieces starting with « _ ») ends
+    with the shared signature, and no template writes a signature of its own."""
+    signature = "core/emails/_signature.txt"
+    bodies = [
+        path
+        for path in TEMPLATES
+        if path.suffix == ".txt"
+        and not path.name.startswith("_")
+        and not path.name.endswith("_sms.txt")
+    ]
+    assert len(bodies) > 20
+    for path in bodies:
+        source = path.read_text()
+        assert source.rstrip().endswith(f'{{% include "{signature}" %}}\n{{% endautoescape %}}'), (
+            path.name
+        )
+    for path in TEMPLATES:
+        if path.suffix == ".txt" and not path.name.endswith("_signature.txt"):
+            source = path.read_text()
+            assert "L'équipe" not in source and "— Renfort" not in source, path.name

@@ -125,6 +125,7 @@ def test_public_declaration_creates_manager_and_proposed_site():
     assert Notification.objects.filter(recipient=site.manager.email, kind="site_status").exists()
     to_ars = Notification.objects.get(recipient="ars76@test.renfort.example")
     assert to_ars.kind == "site_proposed" and "Nouveau lieu d'accueil proposé" in to_ars.subject
+    assert to_ars.body.rstrip().endswith("\n\nL'équipe Renfort — Un médecin près de chez vous")
 
 
 def test_same_token_twice_creates_one_site():
