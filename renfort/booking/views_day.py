@@ -34,7 +34,7 @@ def agenda(request):
         request,
         "booking/agenda.html",
         {
-            "title": "Consultations et rendez-vous",
+            "title": "Agenda des consultations",  # as the menu names it
             "missions": selectors.agenda_days(user=request.user),
         },
     )

@@ -54,6 +54,7 @@ def test_site_manager_sees_the_day_with_masked_phone(client, mission, appointmen
     assert "Certificat de sport" in response.text
     assert "@media print" not in response.text  # print CSS lives in the static file
     assert "booking/booking.css" in response.text
+    assert f"<caption>Rendez-vous du Dr {mission.doctor.full_name}</caption>" in response.text
     # The doctor's hours, on the screen and on the printout.
     assert (
         "Consultations : matin 9\xa0h\xa000\xa0– 12\xa0h\xa000, "
@@ -111,6 +112,12 @@ def test_agenda_lists_the_upcoming_days(client, mission, appointment):
     client.force_login(mission.site.manager)
     response = client.get(reverse("booking:agenda"))
     assert day_url(mission) in response.text
+    # The page is named as the menu names it.
+    assert "<h1>Agenda des consultations</h1>" in response.text
+    assert "<title>Agenda des consultations" in response.text
+    assert (
+        'href="/rendez-vous/agenda/" aria-current="page">Agenda des consultations<' in response.text
+    )
     assert agenda_days(user=mission.site.manager)[0].appointment_count == 1
     assert agenda_days(user=mission.doctor.user) == [mission]
     assert agenda_days(user=UserFactory(site_manager=True)) == []

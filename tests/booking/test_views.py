@@ -490,7 +490,7 @@ def test_a_result_escapes_the_site_and_writes_french_numbers(client, mission):
     site = mission.site
     site.name, site.address = "<b>Maison</b> & Cie", "1 rue <i>du Test</i>"
     site.save()
-    page = client.get(SEARCH, {"q": "81230"}).text
+    page = client.get(SEARCH, {"q": "Viane"}).text  # a neighbour of Lacaune
     result = page[page.index(f'id="site-{site.pk}"') :]
     result = result[: result.index("</article>")]
     assert "&lt;b&gt;Maison&lt;/b&gt; &amp; Cie" in result and "<b>" not in result
@@ -498,6 +498,13 @@ def test_a_result_escapes_the_site_and_writes_french_numbers(client, mission):
     assert re.search(r"à \d+,\d km à vol d'oiseau", result)
     assert reverse("booking:site_slots", args=[site.pk]) in result
     assert reverse("booking:book", args=[free_slot(mission).pk]) in result
+
+
+def test_a_site_in_the_commune_searched_is_said_to_be_in_it_not_at_0_km(client, mission):
+    page = htmllib.unescape(client.get(SEARCH, {"q": "81230"}).text)
+    result = page[page.index(f'id="site-{mission.site.pk}"') :]
+    assert "Lacaune — dans votre commune</p>" in result[: result.index("</article>")]
+    assert "0,0 km" not in page
 
 
 def test_headings_name_the_commune_first(client, mission):

@@ -8,8 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from renfort.accounts.models import Role
+from renfort.core.templatetags.french import first_day_format
 from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
 from renfort.planning import services
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
@@ -278,6 +280,9 @@ def test_the_manager_confirms_from_the_missions_page_then_reaches_the_day(client
     assert mission.status == M.CONFIRMED
     page = client.get(reverse("planning:site_missions")).content.decode()
     assert day_link in page and 'value="confirmed"' not in page
+    # « Agenda du mardi 6 janvier » to a screen reader, not « Agenda du jour du 06/01 ».
+    day = date_format(mission.date, first_day_format(mission.date, "l j F"))
+    assert f'{day_link}">Agenda<span class="fr-sr-only"> du {day}</span></a>' in page
 
 
 @pytest.mark.parametrize("asked", [{"mois": "2027-13"}, {"mois": ""}, {"mois": "abc"}, {}])

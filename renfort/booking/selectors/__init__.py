@@ -100,6 +100,7 @@ class SiteResult:
     next_start: datetime
     reserved_count: int = 0  # of slot_count: reserved for priority patients for now
     slots: list[SlotCard] = field(default_factory=list)
+    in_origin_commune: bool = False  # the site is in the commune searched from
 
 
 def local_day_bounds(day: date, tz=PARIS) -> tuple[datetime, datetime]:
@@ -223,6 +224,8 @@ def slots_search(
                         reserved_count=reserved_counts[site.pk],
                         next_start=by_site[site.pk][0].start,
                         slots=by_site[site.pk],
+                        in_origin_commune=origin.commune is not None
+                        and site.commune_id == origin.commune.pk,
                     )
                 )
     return results[:max_sites]

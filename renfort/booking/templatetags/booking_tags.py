@@ -72,6 +72,19 @@ def at_place(place: str) -> str:
     return "à " + place
 
 
+@register.filter
+def distance(result, crow_flies: bool = False) -> str:
+    """Where a search result is from the place searched: « dans votre commune », « à moins
+    de 500 m », « à 3,2 km » (+ « à vol d'oiseau » with crow_flies), never « à 0,0 km »."""
+    if result.in_origin_commune:
+        return "dans votre commune"
+    if result.distance_km < 0.5:
+        label = "à moins de 500 m"
+    else:
+        label = f"à {result.distance_km:.1f} km".replace(".", ",")
+    return label + (" à vol d'oiseau" if crow_flies else "")
+
+
 @register.simple_tag
 def slot_buttons(slots, tz=None) -> str:
     """The list of slot buttons (slots still reserved for priority patients marked with a dashed
@@ -117,7 +130,6 @@ def site_result(result) -> str:
         if result.in_own_zone
         else ""
     )
-    distance = f"{result.distance_km:.1f}".replace(".", ",")
     counts = text.count(result.slot_count, "créneau disponible", "créneaux disponibles")
     if result.reserved_count:
         counts += ", dont " + text.count(
@@ -128,7 +140,7 @@ def site_result(result) -> str:
         f'<article class="booking-result" id="site-{site.pk}">'
         f'<h3 class="fr-h5 fr-mb-1w">{e(site.name)}{badge}</h3>'
         f'<p class="fr-mb-1w">{e(site.address)}, {e(commune.main_postcode)} {e(commune.name)}'
-        f" — à {distance} km à vol d'oiseau</p>"
+        f" — {distance(result, crow_flies=True)}</p>"
         f'<p class="fr-text--sm fr-mb-0">{e(counts)}. Prochains créneaux :</p>'
         f"{slot_buttons(result.slots, site.tz)}"
         f'<a class="fr-link" href="{_url("booking:site_slots", site.pk)}">'
