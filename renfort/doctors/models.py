@@ -52,7 +52,9 @@ class CoverageMode(models.TextChoices):
 class DoctorStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     SUBMITTED = "submitted", "Candidature envoyée"
-    CDOM_NOTIFIED = "cdom_notified", "Transmise au conseil départemental de l'Ordre"
+    # The CDOM is emailed at the submission; this step says that it has the file in hand (it
+    # acknowledges it, or the ARS records that the Ordre has it).
+    CDOM_NOTIFIED = "cdom_notified", "Candidature reçue par l'Ordre"
     ACTIVITY_RECORDED = "activity_recorded", "Activité enregistrée par l'Ordre"
     BILLING_NUMBER_RECORDED = "billing_number_recorded", "Numéro de facturation attribué"
     CPS_ISSUED = "cps_issued", "Nouvelle carte CPS émise"
@@ -109,7 +111,7 @@ ONBOARDING_STEPS = [
 ]
 ACTION_LABELS = {
     S.SUBMITTED: "Envoyer ma candidature",
-    S.CDOM_NOTIFIED: "Transmettre au conseil départemental de l'Ordre",
+    S.CDOM_NOTIFIED: "Indiquer que l'Ordre a reçu la candidature",
     S.ACTIVITY_RECORDED: "Enregistrer l'activité (Ordre)",
     S.BILLING_NUMBER_RECORDED: "Enregistrer le numéro de facturation (CPAM)",
     S.CPS_ISSUED: "Déclarer la nouvelle carte CPS émise",
@@ -119,9 +121,9 @@ ACTION_LABELS = {
     S.REFUSED: "Refuser la candidature",
 }
 # The same step said by the one who takes it, where the general label would not fit (the
-# CDOM does not transmit a file to itself: it acknowledges it).
+# CDOM, emailed at the submission, acknowledges the file; the ARS records that it has it).
 ROLE_ACTION_LABELS = {
-    (S.CDOM_NOTIFIED, Role.CDOM_AGENT): "Accuser réception de la candidature (Ordre)",
+    (S.CDOM_NOTIFIED, Role.CDOM_AGENT): "Accuser réception de la candidature",
 }
 
 

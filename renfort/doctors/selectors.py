@@ -179,8 +179,8 @@ TO_DO = "a_traiter"  # the status filter « À traiter par vous »
 
 
 def to_do_statuses(role: str | None) -> list[str]:
-    """The statuses from which this role takes the next onboarding step (CDOM: sent or
-    transmitted files; CPAM: billing number, CPS card). The national steering and the admin
+    """The statuses from which this role takes the next onboarding step (CDOM: files sent or
+    acknowledged; CPAM: billing number, CPS card). The national steering and the admin
     follow the ARS's steps."""
     if role in (Role.NATIONAL, Role.ADMIN):
         role = Role.ARS_AGENT
@@ -247,7 +247,7 @@ class DepartementRow:
 
     @property
     def in_review(self) -> int:
-        """Application sent, or passed to the Ordre, activity not yet recorded."""
+        """Application sent, or received by the Ordre, activity not yet recorded."""
         return self._count(DoctorStatus.SUBMITTED, DoctorStatus.CDOM_NOTIFIED)
 
     @property

@@ -340,8 +340,8 @@ def doctor_signup_confirm(*, user: User) -> str:
         )
     return (
         "Votre adresse est confirmée. Votre candidature a été envoyée au conseil départemental "
-        "de l'Ordre des médecins, qui va enregistrer votre activité ; vous recevrez un courriel "
-        "à chaque étape."
+        "de l'Ordre des médecins, qui va en accuser réception puis enregistrer votre activité ; "
+        "vous recevrez un courriel à chaque étape."
     )
 
 

@@ -424,15 +424,15 @@ def test_agent_detail_shows_history_and_role_actions(client):
     assert "Aucune action possible" in page
 
 
-def test_the_cdom_acknowledges_a_file_the_ars_transmits(client):
+def test_the_cdom_acknowledges_a_file_the_ars_may_mark_received(client):
     doctor = DoctorFactory(in_landes=True, status=DoctorStatus.SUBMITTED)
     url = reverse("doctors:agent_detail", args=[doctor.pk])
     client.force_login(UserFactory(cdom=True))
     page = text(client.get(url))
-    assert "Accuser réception de la candidature (Ordre)" in page
-    assert "Transmettre au conseil départemental" not in page
+    assert "Accuser réception de la candidature" in page
+    assert "Indiquer que l'Ordre a reçu" not in page
     client.force_login(UserFactory(role=Role.ARS_AGENT, region=doctor.departement.region))
-    assert "Transmettre au conseil départemental de l'Ordre" in text(client.get(url))
+    assert "Indiquer que l'Ordre a reçu la candidature" in text(client.get(url))
 
 
 def test_cpam_records_billing_number_from_the_detail_page(client):
