@@ -63,6 +63,14 @@ def days_label(value: float) -> str:
     return f"{number(value)} {'jour' if value < 2 else 'jours'}"
 
 
+def lower_first(text: str) -> str:
+    """A label mid-sentence: « En pause » → « en pause », « Nouvelle carte CPS émise » →
+    « nouvelle carte CPS émise »; an acronym keeps its capitals (« ARS validée »)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 # Line breaks (CR, LF, NEL, U+2028, U+2029), tabs and the other control characters.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 

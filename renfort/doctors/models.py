@@ -283,6 +283,29 @@ class Doctor(models.Model):
     def is_plannable(self) -> bool:
         return self.status in PLANNABLE_STATUSES
 
+    def _agreed(self, masculine: str) -> str:
+        """« Retiré » / « Retirée » after the civility (the choices say « Retiré(e) »)."""
+        return masculine + ("e" if self.civility == Civility.MADAME else "")
+
+    def status_label_of(self, status: str) -> str:
+        """A status as said of this doctor (« Retirée », « Volontaire active » for a woman)."""
+        if status == DoctorStatus.WITHDRAWN:
+            return self._agreed("Retiré")
+        if status == DoctorStatus.ACTIVE and self.civility == Civility.MADAME:
+            return "Volontaire active"
+        return DoctorStatus(status).label
+
+    @property
+    def status_label(self) -> str:
+        return self.status_label_of(self.status)
+
+    @property
+    def practice_status_label(self) -> str:
+        """« En activité », « Retraité » or « Retraitée »."""
+        if self.practice_status == PracticeStatus.RETIRED:
+            return self._agreed("Retraité")
+        return self.get_practice_status_display()
+
     @property
     def cps_expected_on(self):
         """About three weeks after the billing number is recorded."""
@@ -329,8 +352,8 @@ class DoctorHistory(TransitionHistory):
 
     @property
     def from_label(self) -> str:
-        return DoctorStatus(self.from_status).label if self.from_status else "—"
+        return self.doctor.status_label_of(self.from_status) if self.from_status else "—"
 
     @property
     def to_label(self) -> str:
-        return DoctorStatus(self.to_status).label
+        return self.doctor.status_label_of(self.to_status)

@@ -21,7 +21,7 @@ from renfort.accounts.services import (
     signup_account_create,
 )
 from renfort.core.links import absolute_url
-from renfort.core.text import days_label
+from renfort.core.text import days_label, lower_first
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
 from renfort.notifications.models import Channel
 from renfort.notifications.services import email_enqueue, notification_enqueue
@@ -336,7 +336,7 @@ def doctor_signup_confirm(*, user: User) -> str:
             doctor=doctor,
             actor=user,
             to_status=DoctorStatus.SUBMITTED,
-            comment="Inscription en ligne.",
+            note="Inscription en ligne.",
         )
     return (
         "Votre adresse est confirmée. Votre candidature a été envoyée au conseil départemental "
@@ -369,9 +369,13 @@ def doctor_transition(
     comment: str = "",
     billing_number: str = "",
     today: date | None = None,
+    note: str = "",
 ) -> Doctor:
     """Move the doctor along the onboarding (declared workflow; role and territory checked),
-    record the history, email the doctor (and the CDOM on submission) after commit."""
+    record the history, email the doctor (and the CDOM on submission) after commit.
+
+    `comment` is what a person wrote (a reason): the doctor's email repeats it. `note` is what
+    Renfort writes itself (« Inscription en ligne. »): kept in the history, not emailed."""
     doctor = (
         Doctor.objects.select_for_update().select_related("user", "departement").get(pk=doctor.pk)
     )
@@ -399,17 +403,21 @@ def doctor_transition(
         doctor.billing_number = number
         doctor.billing_recorded_on = today
         fields += ["billing_number", "billing_recorded_on"]
-        comment = comment or f"Numéro de facturation : {number}"
+        note = note or f"Numéro de facturation : {number}"
     if to_status == DoctorStatus.CPS_ISSUED:
         doctor.cps_issued_on = today
         fields.append("cps_issued_on")
     history = DoctorHistory.objects.create(
-        doctor=doctor, from_status=doctor.status, to_status=to_status, actor=actor, comment=comment
+        doctor=doctor,
+        from_status=doctor.status,
+        to_status=to_status,
+        actor=actor,
+        comment=comment or note,
     )
     doctor.status = to_status
-    doctor.status_reason = comment
+    doctor.status_reason = comment or note
     doctor.save(update_fields=fields)
-    _notify_doctor(doctor, history)
+    _notify_doctor(doctor, history, reason=comment)
     if to_status == DoctorStatus.SUBMITTED:
         _notify_cdom(doctor)
     if to_status == DoctorStatus.ACTIVITY_RECORDED:
@@ -553,13 +561,22 @@ def cdom_recipients(departement_code: str) -> list[str]:
     return [pattern.format(departement=departement_code.lower())]
 
 
-def _notify_doctor(doctor: Doctor, history: DoctorHistory) -> None:
+def _notify_doctor(doctor: Doctor, history: DoctorHistory, reason: str) -> None:
+    """The new status, in a sentence (« Votre dossier … : en pause »), with the reason a person
+    wrote, if any (never Renfort's own notes, nor the billing number twice)."""
+    status = lower_first(doctor.status_label_of(history.to_status))
     email_enqueue(
         kind="doctor_status",
         recipient=doctor.user.email,
-        subject=f"Votre candidature de médecin volontaire : {history.to_label}",
+        subject=f"Votre dossier de médecin volontaire : {status}",
         template="doctors/emails/status_to_doctor.txt",
-        context={"doctor": doctor, "history": history, "space_url": absolute_url("doctors:space")},
+        context={
+            "doctor": doctor,
+            "history": history,
+            "status": status,
+            "reason": reason,
+            "space_url": absolute_url("doctors:space"),
+        },
         dedup_key=f"doctor-history-{history.pk}-doctor",
     )
 

@@ -19,7 +19,7 @@ from renfort.accounts.permissions import (
 from renfort.accounts.views import confirmation_pending
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
-from renfort.core.text import count
+from renfort.core.text import count, lower_first
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -323,7 +323,8 @@ def withdraw(request):
             to_status=DoctorStatus.WITHDRAWN,
             comment=request.POST.get("comment", "")[:1000],
         )
-        messages.success(request, "Vous vous êtes retiré(e) du dispositif.")
+        withdrawn = lower_first(doctor.status_label_of(DoctorStatus.WITHDRAWN))
+        messages.success(request, f"Vous vous êtes {withdrawn} du dispositif.")
         return redirect("doctors:space")
     return render(
         request,
@@ -398,7 +399,7 @@ def space_transition(request):
             )
         else:
             messages.success(
-                request, f"Votre dossier est maintenant : {doctor.get_status_display()}."
+                request, f"Votre dossier est maintenant : {lower_first(doctor.status_label)}."
             )
     return redirect("doctors:space")
 
@@ -560,5 +561,7 @@ def agent_transition(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Dr {doctor.full_name} : {doctor.get_status_display()}.")
+            messages.success(
+                request, f"Dr {doctor.full_name} : {lower_first(doctor.status_label)}."
+            )
     return redirect("doctors:agent_detail", pk=doctor.pk)

@@ -56,3 +56,59 @@ def test_the_doctor_is_told_the_ordre_received_the_file():
     )
     email = Notification.objects.filter(kind="doctor_status").latest("pk")
     assert "a bien reçu votre candidature : il va enregistrer votre activité" in email.body
+
+
+def test_status_emails_say_the_status_in_a_sentence_without_renfort_s_notes():
+    cpam = UserFactory(cpam=True)
+    doctor = DoctorFactory(in_landes=True, status=S.ACTIVITY_RECORDED)
+    services.doctor_transition(
+        doctor=doctor,
+        actor=cpam,
+        to_status=S.BILLING_NUMBER_RECORDED,
+        billing_number="8112345678",
+    )
+    email = Notification.objects.filter(kind="doctor_status").latest("pk")
+    assert email.subject == "Votre dossier de médecin volontaire : numéro de facturation attribué"
+    assert "Motif" not in email.body and email.body.count("8112345678") == 1
+    doctor.refresh_from_db()
+    assert doctor.history.latest("pk").comment == "Numéro de facturation : 8112345678"
+    doctor = DoctorFactory(in_landes=True)
+    services.doctor_transition(doctor=doctor, actor=doctor.user, to_status=S.PAUSED)
+    email = Notification.objects.filter(kind="doctor_status").latest("pk")
+    assert email.subject == "Votre dossier de médecin volontaire : en pause"
+    assert "Vous ne recevrez plus de proposition. Pour reprendre, allez dans votre espace." in (
+        email.body
+    )
+
+
+def test_the_online_sign_up_note_is_not_emailed_but_a_typed_reason_is(client, signup_data):
+    client.post(reverse("doctors:signup"), signup_data())
+    client.post(confirmation_path("camille.fictive@test.renfort.example"))
+    email = Notification.objects.get(kind="doctor_status")
+    assert "Inscription en ligne" not in email.body and "Motif" not in email.body
+    assert email.subject == "Votre dossier de médecin volontaire : candidature envoyée"
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    services.doctor_transition(
+        doctor=doctor,
+        actor=UserFactory(cdom=True),
+        to_status=S.REFUSED,
+        comment="Inscription au tableau non trouvée.",
+    )
+    email = Notification.objects.filter(kind="doctor_status").latest("pk")
+    assert "Motif ou commentaire : Inscription au tableau non trouvée." in email.body
+
+
+@pytest.mark.parametrize(
+    "civility, retired, withdrawn", [("m", "retraité", "Retiré"), ("mme", "retraitée", "Retirée")]
+)
+def test_practice_and_withdrawal_follow_the_civility(client, civility, retired, withdrawn):
+    doctor = DoctorFactory(in_landes=True, civility=civility, practice_status="retired")
+    client.force_login(UserFactory(role=Role.ARS_AGENT, region=doctor.departement.region))
+    page = text(client.get(reverse("doctors:agent_detail", args=[doctor.pk])))
+    assert f"Secteur 1, {retired}" in page and "(e)" not in page
+    services.doctor_transition(doctor=doctor, actor=doctor.user, to_status=S.WITHDRAWN)
+    email = Notification.objects.filter(kind="doctor_status").latest("pk")
+    assert email.subject.endswith(f": {withdrawn.lower()}")
+    assert f"Vous vous êtes {withdrawn.lower()} du dispositif" in email.body
+    page = text(client.get(reverse("doctors:agent_detail", args=[doctor.pk])))
+    assert f'id="doctor-status">{withdrawn}<' in page and "(e)" not in page
