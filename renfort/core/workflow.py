@@ -71,15 +71,24 @@ class Workflow:
             if frm == current and (role is None or role in roles)
         ]
 
-    def check(self, current: str, target: str, role: str, comment: str = "") -> None:
+    def check(
+        self,
+        current: str,
+        target: str,
+        role: str,
+        comment: str = "",
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         """Raise ValidationError for an unknown transition or a comment too long,
-        PermissionDenied for a wrong role."""
+        PermissionDenied for a wrong role. `labels` names the statuses in the messages as their
+        reader says them (the doctor's own missions), over the workflow's labels."""
         comment_check(comment)
         key = (current, target)
         if key not in self.transitions:
-            label = self.labels or {}
-            if target not in label and self.labels is not None:
+            if self.labels is not None and target not in self.labels:
                 raise ValidationError("Action inconnue.")  # a forged status: never echoed
+            label = {**(self.labels or {}), **(labels or {})}
             if current == target:  # a second click, another tab: already done
                 raise ValidationError(
                     f"C'est déjà fait : le statut est « {label.get(current, current)} ».",

@@ -489,7 +489,7 @@ def availability_remove(*, availability: Availability, actor: User) -> None:
     if mission:
         raise ValidationError(
             f"Vous avez une mission le {availability.date:%d/%m/%Y} à {mission.site.name} "
-            f"({mission.get_status_display().lower()}) : cette disponibilité ne peut pas être "
+            f"({mission.doctor_status_label.lower()}) : cette disponibilité ne peut pas être "
             "retirée. Déclinez ou annulez d'abord la mission."
         )
     availability.delete()

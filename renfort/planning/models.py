@@ -35,6 +35,17 @@ class MissionStatus(models.TextChoices):
 
 
 M = MissionStatus
+# The statuses as the doctor reads them about their own missions: the choices speak of « le
+# médecin » in the third person (the ARS's and the site's pages). Now, then in the history.
+DOCTOR_LABELS = {
+    M.PROPOSED: "À accepter ou décliner",
+    M.ACCEPTED: "Acceptée — en attente de confirmation du lieu",
+    M.DECLINED: "Déclinée",
+    M.CONFIRMED: "Confirmée",
+    M.DONE: "Réalisée",
+    M.CANCELLED: "Annulée",
+}
+DOCTOR_HISTORY_LABELS = {**DOCTOR_LABELS, M.PROPOSED: "Proposée", M.ACCEPTED: "Acceptée"}
 ARS = {Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN}  # planners (their region, or all)
 DOCTOR = {Role.DOCTOR}
 MISSION_WORKFLOW = Workflow(
@@ -186,6 +197,11 @@ class Mission(models.Model):
         return PERIOD_DAYS[Period(self.period)]
 
     @property
+    def doctor_status_label(self) -> str:
+        """The status as the doctor reads it (DOCTOR_LABELS)."""
+        return DOCTOR_LABELS.get(self.status, self.get_status_display())
+
+    @property
     def is_kept(self) -> bool:
         return self.locked or self.status in KEPT_STATUSES
 
@@ -204,3 +220,11 @@ class MissionHistory(TransitionHistory):
     @property
     def to_label(self) -> str:
         return MissionStatus(self.to_status).label
+
+    @property
+    def doctor_from_label(self) -> str:
+        return DOCTOR_HISTORY_LABELS.get(self.from_status, self.from_label)
+
+    @property
+    def doctor_to_label(self) -> str:
+        return DOCTOR_HISTORY_LABELS.get(self.to_status, self.to_label)

@@ -21,6 +21,7 @@ from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
 
 from .checks import draft_issues
 from .models import (
+    DOCTOR_LABELS,
     HALVES,
     MISSION_WORKFLOW,
     PERIOD_DAYS,
@@ -238,7 +239,13 @@ def mission_transition(
 ) -> Mission:
     """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason)."""
     mission = _locked_mission(mission)
-    MISSION_WORKFLOW.check(mission.status, to_status, actor.role, comment)
+    MISSION_WORKFLOW.check(
+        mission.status,
+        to_status,
+        actor.role,
+        comment,
+        labels=DOCTOR_LABELS if actor.role == Role.DOCTOR else None,  # their own mission
+    )
     if not can_act_on_mission(actor, mission):
         raise PermissionDenied("Cette mission ne vous concerne pas.")
     comment = (comment or "").strip()

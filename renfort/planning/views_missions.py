@@ -152,6 +152,7 @@ def mission_detail(request, pk: int):
             else [],
             "back": _back_link(request.user, mission),
             "show_lock": has_role(request.user, *PLANNER_ROLES),  # locking is the ARS's tool
+            "for_doctor": has_role(request.user, Role.DOCTOR),  # their own mission
             "today": timezone.localdate(),
         },
     )

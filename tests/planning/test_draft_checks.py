@@ -177,7 +177,9 @@ def test_accepting_twice_says_it_is_already_done():
         services.mission_transition(
             mission=mission, actor=mission.doctor.user, to_status=M.ACCEPTED
         )
-    assert exc.value.messages == ["C'est déjà fait : le statut est « Acceptée par le médecin »."]
+    assert exc.value.messages == [
+        "C'est déjà fait : le statut est « Acceptée — en attente de confirmation du lieu »."
+    ]
 
 
 def test_the_lock_and_the_publication_note_are_not_shown_to_the_doctor(
@@ -223,7 +225,8 @@ def test_an_answer_from_a_stale_tab_says_what_the_status_is_now():
             mission=mission, actor=mission.doctor.user, to_status=M.DECLINED, comment="Empêché"
         )
     assert exc.value.messages[0].startswith(
-        "Cette action n'est plus possible : le statut est maintenant « Acceptée par le médecin »"
+        "Cette action n'est plus possible : le statut est maintenant « Acceptée — en attente de "
+        "confirmation du lieu »"
     )
 
 

@@ -154,7 +154,7 @@ def test_coming_missions_list_only_those_that_will_take_place(client):
     coming = coming[: coming.index("</table>")]
     assert f"{kept.date:%d/%m/%Y}" in coming and f"{declined.date:%d/%m/%Y}" not in coming
     dropped = page[page.index('id="dropped-title"') :]
-    assert f"{declined.site.name}</a> — Déclinée par le médecin</li>" in dropped
+    assert f"{declined.site.name}</a> — Déclinée</li>" in dropped
     assert "Annulée (motif : Lieu indisponible (travaux))" in dropped
     assert reverse("planning:mission_detail", args=[cancelled.pk]) in dropped
 
