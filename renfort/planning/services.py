@@ -4,7 +4,7 @@ remove), publish it, and move missions through their workflow. The solver runs a
 
 import logging
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +40,7 @@ from .runs import (  # noqa: F401 — re-exported: callers import every use case
     planning_run_create,
     planning_run_execute,
 )
+from .selectors import mission_hours
 
 logger = logging.getLogger(__name__)
 M = MissionStatus
@@ -154,7 +155,7 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
     for mission in missions:
         by_doctor[mission.doctor].append(mission)
         by_site[mission.site].append(mission)
-    month_label = f"{month:%m/%Y}"
+    month_label = date_format(month, "F Y")  # « février 2027 »
     for doctor, items in by_doctor.items():
         email_enqueue(
             kind="missions_proposed",
@@ -177,7 +178,7 @@ def _notify_publication(missions: list[Mission], month: date) -> None:
             recipient=site.manager.email,
             subject=(
                 f"Renfort : {count(len(items), 'mission prévue', 'missions prévues')} "
-                f"à {site.name} ({month_label})"
+                f"à « {site.name} » en {month_label}"
             ),
             template="planning/emails/planned_to_site.txt",
             context={
@@ -300,6 +301,11 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         "by": {Role.DOCTOR: "doctor", Role.SITE_MANAGER: "site"}.get(role, "ars"),
         "patients_cancelled": patients_cancelled,
         "site_missions_url": absolute_url("planning:site_missions"),
+        # For a confirmed mission: the consultation hours, the bed's night, the links.
+        "hours": mission_hours(mission) if history.to_status == M.CONFIRMED else [],
+        "eve": mission.date - timedelta(days=1),
+        "mission_url": absolute_url("planning:mission_detail", mission.pk),
+        "ics_url": absolute_url("planning:doctor_ics"),
     }
     if history.to_status in (M.CONFIRMED, M.CANCELLED) and history.from_status != M.DRAFT:
         email_enqueue(

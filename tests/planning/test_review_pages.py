@@ -300,7 +300,10 @@ def test_proposal_emails_use_french_plurals(ars_occitanie, django_capture_on_com
     assert "décliner cette proposition" in doctor_mail.body and "(s)" not in doctor_mail.body
     site_mail = Notification.objects.get(kind="missions_planned_site")
     assert "L'ARS a proposé 1 mission de médecin volontaire" in site_mail.body
-    assert "Cette mission sera confirmée" in site_mail.body
+    assert (
+        "Quand le médecin aura accepté, vous recevrez un courriel pour confirmer la mission "
+        "(l'ARS peut aussi la confirmer)."
+    ) in site_mail.body
     assert f"« {mission.site.name} »" in site_mail.body
 
 

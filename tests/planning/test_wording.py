@@ -2,17 +2,23 @@
 the emails of the mission's life, the planning screen's texts."""
 
 import html as htmllib
+from datetime import date as date_type
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from renfort.accounts.models import Role
+from renfort.notifications.models import Notification
 from renfort.planning import services
 from renfort.planning.models import MissionStatus
+from renfort.sites.models import HousingKind
 from renfort.territories.models import Region
 from tests.factories import UserFactory
 from tests.planning.factories import MissionFactory
+from tests.planning.test_services import next_month
+from tests.sites.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 M = MissionStatus
@@ -20,6 +26,11 @@ M = MissionStatus
 
 def text(response) -> str:
     return htmllib.unescape(response.content.decode())
+
+
+@pytest.fixture
+def ars_occitanie():
+    return UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
 
 
 # --- The doctor's own missions ----------------------------------------------------------------
@@ -71,3 +82,89 @@ def test_a_second_answer_of_the_doctor_is_told_in_their_words():
     with pytest.raises(Exception) as exc:
         services.mission_transition(mission=mission, actor=site_manager, to_status=M.CONFIRMED)
     assert "« Confirmée »" in str(exc.value)
+
+
+# --- Emails of the mission's life -------------------------------------------------------------
+
+
+def test_publication_emails_name_the_month_and_tell_the_site_it_confirms(
+    ars_occitanie, django_capture_on_commit_callbacks
+):
+    first = next_month()
+    mission = MissionFactory(status=M.DRAFT, date=first + timedelta(days=3))
+    MissionFactory(status=M.DRAFT, date=first + timedelta(days=4), site=mission.site)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planning_publish(month=first, region_code="76", actor=ars_occitanie)
+    month = date_format(first, "F Y")
+    site_mail = Notification.objects.get(kind="missions_planned_site")
+    assert site_mail.subject == f"Renfort : 2 missions prévues à « {mission.site.name} » en {month}"
+    assert "vous recevrez un courriel pour la confirmer (l'ARS peut aussi la confirmer)" in (
+        site_mail.body
+    )
+    assert "après son acceptation" not in site_mail.body
+    doctor_mail = Notification.objects.filter(kind="missions_proposed").first()
+    assert doctor_mail.subject.endswith(f" pour {month}") and "/" not in doctor_mail.subject
+
+
+@pytest.mark.parametrize(
+    "housing, where", [(HousingKind.NEARBY, "à proximité"), (HousingKind.ON_SITE, "sur place")]
+)
+def test_the_confirmation_tells_the_doctor_where_they_sleep_consult_and_call(
+    django_capture_on_commit_callbacks, housing, where
+):
+    site = SiteFactory(
+        weekdays=range(7),
+        open_on_public_holidays=True,
+        housing=housing,
+        housing_beds=1,
+        housing_description="Gîte communal, clé en mairie.",
+    )
+    mission = MissionFactory(status=M.ACCEPTED, site=site, needs_housing=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(mission=mission, actor=site.manager, to_status=M.CONFIRMED)
+    body = Notification.objects.get(kind="mission_confirmed").body
+    eve = mission.date - timedelta(days=1)
+    night = (
+        f"{eve.day}{'er' if eve.day == 1 else ''}"
+        + ("" if eve.month == mission.date.month else f" {date_format(eve, 'F')}")
+        + f" au {mission.date.day}{'er' if mission.date.day == 1 else ''} "
+        + date_format(mission.date, "F")
+    )
+    assert f"Hébergement : un lit vous est réservé {where} pour la nuit du {night}." in body
+    assert "Gîte communal, clé en mairie." in body
+    assert "Consultations : matin" in body and "après-midi" in body
+    assert "Contact sur place : Dominique Exemple, 05 63 00 00 00" in body
+    assert f"/planification/missions/{mission.pk}/" in body and "calendrier.ics" in body
+    site_mail = Notification.objects.filter(recipient=site.manager.email)
+    assert not site_mail.filter(kind="mission_confirmed_site").exists()  # it confirmed itself
+
+
+def test_the_site_is_told_the_night_before_the_mission(
+    ars_occitanie, django_capture_on_commit_callbacks
+):
+    site = SiteFactory(
+        weekdays=range(7), open_on_public_holidays=True, housing="on_site", housing_beds=1
+    )
+    mission = MissionFactory(status=M.ACCEPTED, site=site, needs_housing=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(mission=mission, actor=ars_occitanie, to_status=M.CONFIRMED)
+    body = Notification.objects.get(kind="mission_confirmed_site").body
+    assert "préparez l'hébergement pour la nuit du " in body
+    assert f"la nuit du {date_format(mission.date, 'j F')}" not in body  # the night before
+
+
+def test_the_night_spans_two_months():
+    from django.template.loader import render_to_string
+
+    class Mission:
+        date = date_type(2027, 2, 1)
+
+    rendered = render_to_string(
+        "planning/emails/_night.txt", {"mission": Mission, "eve": date_type(2027, 1, 31)}
+    )
+    assert rendered == "la nuit du 31 janvier au 1er février"
+    Mission.date = date_type(2027, 1, 14)
+    rendered = render_to_string(
+        "planning/emails/_night.txt", {"mission": Mission, "eve": date_type(2027, 1, 13)}
+    )
+    assert rendered == "la nuit du 13 au 14 janvier"
