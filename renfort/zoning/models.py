@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 
 
 class Zoning(models.Model):
@@ -112,6 +113,11 @@ class PriorityZone(models.Model):
         return self.certainty in UNCONFIRMED_CERTAINTIES
 
     @property
+    def category_short(self) -> str:
+        """After « Catégorie : » — « 4 », « 5 » or « non publiée »."""
+        return "non publiée" if self.category == Category.UNKNOWN else self.category
+
+    @property
     def public_label(self) -> str:
         """What the public reads about the zone (search answer, zone page)."""
         if self.is_unconfirmed:
@@ -146,3 +152,29 @@ class ZoneChange(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "modification de zone"
         verbose_name_plural = "modifications de zones"
+
+    @property
+    def by_import(self) -> bool:
+        """Made by an import of the list (no one's action): its reason is the file's name."""
+        return self.actor_id is None and self.action in (
+            self.Action.IMPORTED,
+            self.Action.UPDATED,
+            self.Action.REMOVED,
+        )
+
+    @property
+    def public_text(self) -> str:
+        """What anyone reads of the change: an import in plain words (never the file's name),
+        an agent's change with who made it and why."""
+        if self.by_import:
+            month = date_format(self.zone.zoning.published_on, "F Y")
+            listed = f"la liste des zones prioritaires de {month}"
+            return {
+                self.Action.IMPORTED: f"Inscrite dans {listed}",
+                self.Action.UPDATED: f"Informations mises à jour d'après {listed}",
+                self.Action.REMOVED: f"Retirée : absente de {listed}",
+            }[self.action]
+        text = self.get_action_display()
+        if self.actor_id:
+            text += f" par {self.actor.scope_label}"
+        return f"{text} : {self.reason}" if self.reason else text

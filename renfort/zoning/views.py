@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.forms import attach_errors, titled
-from renfort.territories.models import Region
+from renfort.territories.models import Departement, Region
 
 from . import selectors, services
 from .forms import ZoneAddForm, ZoneRemoveForm
@@ -52,6 +52,9 @@ def zone_detail(request, siren: str):
             "zone": zone,
             "communes": communes,
             "changes": zone.changes.select_related("actor"),
+            "departements": Departement.objects.filter(
+                code__in=zone.epci.departement_codes.split()
+            ).order_by("code"),
             "show_note": can_see_zone_note(request.user, zone),
         },
     )
