@@ -59,6 +59,10 @@ class LoginForm(RenfortForm, AuthenticationForm):
 
 
 class ResetForm(RenfortForm, PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Adresse électronique"  # as on every other form
+
     def get_users(self, email):
         """Active accounts with this email, including those created on someone's behalf that
         have no password yet (Django skips them: their owner could never choose one)."""
@@ -86,24 +90,33 @@ class ResendForm(RenfortForm):
     )
 
 
+PASSWORD_HELP = "Au moins 8 caractères, pas uniquement des chiffres."
+PASSWORD_MISMATCH = "Les deux mots de passe ne sont pas identiques."
+
+
 class NewPasswordForm(RenfortForm, SetPasswordForm):
-    pass
+    """The new password of « Mot de passe oublié », said as on the sign-up pages."""
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Plain text, as on the sign-up pages (Django's list of rules is a <ul> in the label).
+        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
 
-class ChangePasswordForm(RenfortForm, PasswordChangeForm):
+class ChangePasswordForm(NewPasswordForm, PasswordChangeForm):
     """The logged-in user's new password, checked by the project's password validators."""
 
     error_messages = {
         "password_incorrect": "Votre mot de passe actuel est incorrect.",
-        "password_mismatch": "Les deux mots de passe ne sont pas identiques.",
+        "password_mismatch": PASSWORD_MISMATCH,
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "Mot de passe actuel"
-        # Plain text, as on the sign-up pages (Django's list of rules is a <ul> in the label).
-        self.fields["new_password1"].help_text = new_password_fields()[0].help_text
-        self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
 
 def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
@@ -112,7 +125,7 @@ def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
     return (
         forms.CharField(
             label="Mot de passe",
-            help_text="Au moins 8 caractères, pas uniquement des chiffres.",
+            help_text=PASSWORD_HELP,
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         ),
         forms.CharField(
@@ -129,7 +142,7 @@ def new_password_check(form, data: dict, *, account_fields: tuple[str, str, str]
     similarity message names the email, the login people know)."""
     p1, p2 = data.get("password1"), data.get("password2")
     if p1 and p2 and p1 != p2:
-        form.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        form.add_error("password2", PASSWORD_MISMATCH)
     elif p1:
         email, first_name, last_name = (data.get(name) or "" for name in account_fields)
         future = get_user_model()(email=email, first_name=first_name, last_name=last_name)

@@ -43,14 +43,21 @@ DSFR_RENDERER = DsfrDjangoTemplates()
 CHECKBOX_TEMPLATE = "core/_checkbox_field.html"
 
 
+# Django's « Saisissez une adresse de courriel valide. » said as everywhere else in Renfort.
+EMAIL_INVALID = "Adresse électronique invalide, par exemple nom@exemple.fr."
+
+
 def _styled(form) -> None:
     """django-dsfr marks radio buttons with an attribute `dsfr="dsfr"` that its templates never
     read for them, and that ends up in the HTML as an invalid attribute: drop it. Forget the
     bound fields django-dsfr built to style them, so that a subclass that changes a field
-    afterwards (label, widget) is rendered with its change."""
+    afterwards (label, widget) is rendered with its change. An email address refused says
+    what one looks like (EMAIL_INVALID)."""
     for field in form.fields.values():
         if isinstance(field.widget, forms.RadioSelect):
             field.widget.attrs.pop("dsfr", None)
+        if isinstance(field, forms.EmailField):
+            field.error_messages = {**field.error_messages, "invalid": EMAIL_INVALID}
     form._bound_fields_cache = {}
 
 

@@ -112,3 +112,10 @@ def test_practice_and_withdrawal_follow_the_civility(client, civility, retired, 
     assert f"Vous vous êtes {withdrawn.lower()} du dispositif" in email.body
     page = text(client.get(reverse("doctors:agent_detail", args=[doctor.pk])))
     assert f'id="doctor-status">{withdrawn}<' in page and "(e)" not in page
+
+
+def test_a_sign_up_shown_again_asks_for_the_password_again(client, signup_data):
+    page = text(client.get(reverse("doctors:signup")))
+    assert 'id="password-retype"' not in page
+    page = text(client.post(reverse("doctors:signup"), signup_data(rpps="123")))
+    assert "Pour votre sécurité, saisissez de nouveau votre mot de passe." in page

@@ -94,7 +94,7 @@ def test_a_new_password_too_close_to_the_email_is_refused():
     form = AccountForm(account_data(manager_first_name="Paule", manager_last_name="Martin"))
     assert not form.is_valid()
     assert list(form.errors["password1"]) == [
-        "Le mot de passe est trop semblable au champ «\xa0adresse électronique\xa0»."
+        "Le mot de passe est trop semblable à votre adresse électronique."
     ]
 
 
