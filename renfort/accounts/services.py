@@ -65,7 +65,11 @@ def password_reset_email_enqueue(*, user) -> None:
         recipient=user.email,
         subject="Renfort : choisir un nouveau mot de passe",
         template="accounts/password_reset_email.txt",
-        context={"email": user.email, "reset_url": set_password_url(user)},
+        context={
+            "email": user.email,
+            "reset_url": set_password_url(user),
+            "days": confirmation_days(),  # Django's reset links last PASSWORD_RESET_TIMEOUT
+        },
         dedup_key=f"password-reset-{user.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
     )
 

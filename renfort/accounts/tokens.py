@@ -25,6 +25,8 @@ confirmation_token = ConfirmationTokenGenerator()
 
 
 def confirmation_days() -> int:
+    """How many days a confirmation link, and a password reset link, stays valid (both last
+    PASSWORD_RESET_TIMEOUT)."""
     return max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
 
 

@@ -88,6 +88,9 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
     extra_context = {"title": "Courriel envoyé"}
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "days": confirmation_days()}
+
 
 class PasswordResetConfirmView(TitledForm, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"

@@ -5,6 +5,7 @@ again."""
 import html as htmllib
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -56,3 +57,34 @@ def test_the_forgotten_password_form_names_the_email_address(client):
     page = text(client.post(reverse("accounts:password_reset"), {"email": "pas-une-adresse"}))
     assert "Adresse électronique invalide, par exemple nom@exemple.fr." in page
     assert "Saisissez une adresse" not in page
+
+
+def test_a_refused_page_says_why_once_and_leads_to_the_user_s_space(client):
+    client.force_login(UserFactory(doctor=True))
+    response = client.get(reverse("planning:index"))
+    page = text(response)
+    assert response.status_code == 403
+    assert "Votre rôle ne donne pas accès à cette page." in page
+    assert "Votre compte ne permet pas" not in page
+    assert f'href="{reverse("accounts:home")}">Aller à mon espace</a>' in page
+
+
+def test_every_page_title_ends_the_same_way(client):
+    suffix = " — Renfort · Un médecin près de chez vous</title>"
+    assert f"<title>Page introuvable{suffix}" in text(client.get("/pas-de-page-ici/"))
+    client.force_login(UserFactory(doctor=True))
+    assert f"<title>Accès refusé{suffix}" in text(client.get(reverse("planning:index")))
+    assert f"<title>Mon compte{suffix}" in text(client.get(reverse("accounts:profile")))
+
+
+def test_the_reset_link_s_validity_is_said_on_the_page_and_in_the_email(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_RESET_TIMEOUT = 2 * 86400
+    UserFactory(email="oubli@test.renfort.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": "oubli@test.renfort.example"}, follow=True
+        )
+    assert "Le lien est valable 2 jours." in text(response) and "quelques" not in text(response)
+    assert "Ce lien est valable 2 jours." in mail.outbox[0].body
