@@ -194,8 +194,8 @@ def uncovered_now(coverage: list[ZoneCoverage], figures: RunFigures | None) -> l
             "name": c.name,
             "reason": reasons.get(
                 c.zone_id,
-                "ses missions ont été retirées, déclinées ou annulées depuis le calcul : "
-                "relancez un calcul pour proposer d'autres volontaires.",
+                "Ses missions ont été retirées, déclinées ou annulées depuis le calcul : "
+                "relancez un calcul pour proposer d'autres volontaires",
             ),
         }
         for c in coverage

@@ -40,6 +40,25 @@ ACTION_LABELS = {
 }
 
 
+# The actions offered on a mission, as the title of their group (« Confirmer ou annuler »).
+ACTION_VERBS = {
+    M.ACCEPTED: "accepter",
+    M.DECLINED: "décliner",
+    M.CONFIRMED: "confirmer",
+    M.DONE: "marquer comme réalisée",
+    M.CANCELLED: "annuler",
+}
+
+
+def actions_summary(actions: list[dict]) -> str:
+    """« Confirmer ou annuler », « Marquer comme réalisée ou annuler », « Annuler »."""
+    verbs = [ACTION_VERBS[a["to"]] for a in actions if a["to"] in ACTION_VERBS]
+    if not verbs:
+        return ""
+    text = verbs[-1] if len(verbs) == 1 else f"{', '.join(verbs[:-1])} ou {verbs[-1]}"
+    return text[0].upper() + text[1:]
+
+
 def _next_month(today: date) -> date:
     return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
 

@@ -21,7 +21,7 @@ from renfort.core.ics import CalendarEvent, ics_calendar
 from . import selectors, services
 from .models import Mission, MissionStatus
 from .permissions import PLANNER_ROLES, can_act_on_mission
-from .views import _actions, _error_text
+from .views import _actions, _error_text, actions_summary
 
 M = MissionStatus
 
@@ -228,12 +228,14 @@ def doctor_ics(request):
 @role_required(Role.SITE_MANAGER)
 def site_missions(request):
     missions = list(selectors.site_upcoming_missions(request.user))
+    actions = {m.pk: _actions(request.user, m) for m in missions}
     return render(
         request,
         "planning/site_missions.html",
         {
             "title": "Missions à venir dans mon lieu",
             "missions": missions,
-            "actions": {m.pk: _actions(request.user, m) for m in missions},
+            "actions": actions,
+            "summaries": {pk: actions_summary(offered) for pk, offered in actions.items()},
         },
     )

@@ -265,7 +265,7 @@ def test_a_national_run_shows_the_regions_own_figures(client, ars):
 
     client.force_login(UserFactory(national=True))
     page = client.get(reverse("planning:index"), month_query(region="tout")).content.decode()
-    assert "Terminée — au calcul : 159 missions proposées." in page
+    assert "Calcul terminé : 159 missions proposées." in page
     # The run listed the Landes zone without a day; the two drafts at the Landes site give it
     # some now: it is not listed, as in the summary and the coverage table.
     assert landes.priority_zone_id == zone_there.pk
@@ -280,7 +280,7 @@ def test_a_regions_own_run_keeps_its_message(client, ars):
         progress_message="2 missions proposées.",
     )
     page = client.get(reverse("planning:index"), month_query()).content.decode()
-    assert "Terminée — au calcul : 2 missions proposées." in page and "Calcul national" not in page
+    assert "Calcul terminé : 2 missions proposées." in page and "Calcul national" not in page
 
 
 # --- French and accessibility -----------------------------------------------------------------
@@ -351,12 +351,13 @@ def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie)
     assert f"0 zone couverte sur {zones_here}" in page
     assert f"Zones sans aucun jour ({zones_here})" in page
     assert (
-        f"<strong>{zone.epci.name}</strong> : ses missions ont été retirées, déclinées ou "
-        "annulées depuis le calcul" in page
+        f"<strong>{zone.epci.name}</strong> : Ses missions ont été retirées, déclinées ou "
+        "annulées depuis le calcul : relancez un calcul pour proposer d&#x27;autres "
+        "volontaires.</li>" in page
     )
     assert "<li>Retirée de la proposition : 1</li>" in page
     assert "<li>Déclinée par le médecin : 1</li>" in page and "Annulée :" not in page
-    assert "Terminée — au calcul : 2 missions proposées." in page
+    assert "Calcul terminé : 2 missions proposées." in page
 
 
 def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  # noqa: F811

@@ -449,7 +449,9 @@ def test_travel_then_preferences_break_ties():
     p = problem(p.zones, p.sites, p.site_days, [preferring], travel={(1, 10): 25, (1, 20): 20})
     result = solved(p)
     assert plan(result) == {(1, 10, 3, "full")}
-    assert "Site préféré du médecin" in result.assignments[0].reason
+    assert result.assignments[0].reason == (
+        "Zone sans aucun autre jour ce mois-ci, lieu préféré du médecin, 25 min de trajet"
+    )
 
 
 def test_housing_volunteers_stay_on_consecutive_days():
@@ -462,7 +464,7 @@ def test_housing_volunteers_stay_on_consecutive_days():
     )
     result = solved(p)
     assert len({a.site_id for a in result.assignments}) == 1
-    assert all("Jours consécutifs" in a.reason for a in result.assignments)
+    assert all(", jours consécutifs sur le même lieu" in a.reason for a in result.assignments)
 
 
 def test_volunteer_reasons():

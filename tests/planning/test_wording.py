@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from renfort.accounts.models import Role
 from renfort.notifications.models import Notification
 from renfort.planning import services
-from renfort.planning.models import MissionStatus
+from renfort.planning.models import MissionStatus, PlanningRun
 from renfort.sites.models import HousingKind
 from renfort.territories.models import Region
 from tests.factories import UserFactory
@@ -168,3 +168,37 @@ def test_the_night_spans_two_months():
         "planning/emails/_night.txt", {"mission": Mission, "eve": date_type(2027, 1, 13)}
     )
     assert rendered == "la nuit du 13 au 14 janvier"
+
+
+# --- The planning screen ----------------------------------------------------------------------
+
+
+def test_the_planning_screen_s_sentences(client, ars_occitanie):
+    first = next_month()
+    PlanningRun.objects.create(
+        month=first,
+        region_id="76",
+        status=PlanningRun.Status.DONE,
+        progress_message="66 missions proposées.",
+        uncovered_zones=[],
+        unplanned_volunteers=[{"id": 1, "name": "Fictif", "commune": "", "reason": "Raison"}],
+    )
+    mission = MissionFactory(status=M.DRAFT, date=first + timedelta(days=3))
+    client.force_login(ars_occitanie)
+    page = text(client.get(reverse("planning:index"), {"mois": f"{first:%Y-%m}"}))
+    assert "Calcul terminé : 66 missions proposées." in page and "au calcul :" not in page
+    assert "<strong>Dr Fictif</strong> : Raison.</li>" in page
+    assert f"de la mission du {mission.date:%d/%m} du Dr {mission.doctor.full_name}" in page
+    assert " de Dr " not in page
+
+
+def test_the_site_s_actions_say_what_they_are(client):
+    accepted = MissionFactory(status=M.ACCEPTED)
+    confirmed = MissionFactory(
+        status=M.CONFIRMED, site=accepted.site, date=accepted.date + timedelta(days=1)
+    )
+    client.force_login(accepted.site.manager)
+    page = text(client.get(reverse("planning:site_missions")))
+    assert "<summary>Confirmer ou annuler<span" in page
+    assert "<summary>Annuler<span" in page and confirmed.pk
+    assert "Agir sur la mission" not in page

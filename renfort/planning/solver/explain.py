@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
+from renfort.core.text import lower_first  # plain Python: the solver stays free of Django
+
 from .candidates import PERIOD_ORDER, Prepared, cap_half_days
 from .check import check_hard_constraints
 from .model import (
@@ -25,7 +27,7 @@ from .objective import evaluate, need_scale
 FIXED = "Mission acceptée (conservée)"
 NO_OTHER_DAY = "Zone sans aucun autre jour ce mois-ci"
 OUTSIDE_ZONES = "Lieu hors zone prioritaire (justifié par l'ARS)"
-PREFERRED = "Site préféré du médecin"
+PREFERRED = "Lieu préféré du médecin"
 CONSECUTIVE = "Jours consécutifs sur le même lieu (hébergement)"
 
 NO_AVAILABILITY = "Aucune disponibilité ce mois-ci"
@@ -176,7 +178,8 @@ def explain_assignments(
                 period=m.period,
                 travel_minutes=m.travel_minutes,
                 fixed=m.fixed,
-                reason=", ".join(parts),
+                # One sentence: the reasons after the first start in lower case.
+                reason=", ".join([parts[0], *(lower_first(p) for p in parts[1:])]),
             )
         )
     return explained
