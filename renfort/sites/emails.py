@@ -7,6 +7,7 @@ from django.utils import timezone
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.core.links import absolute_url, set_password_url
+from renfort.core.text import lower_first
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
 
@@ -78,16 +79,18 @@ def ars_notify(
 
 
 def manager_notify(site: Site, history: SiteHistory, account_created: bool = False) -> None:
+    status = lower_first(history.to_label)  # « … : en attente de validation par l'ARS »
     notification_enqueue(
         kind="site_status",
         channel=Channel.EMAIL,
         recipient=site.manager.email,
-        subject=f"Votre lieu d'accueil « {site.name} » : {history.to_label}",
+        subject=f"Votre lieu d'accueil « {site.name} » : {status}",
         body=render_to_string(
             "sites/emails/status_to_manager.txt",
             {
                 "site": site,
                 "history": history,
+                "status": status,
                 "account_created": account_created,
                 "space_url": absolute_url("sites:manager_space"),
                 "set_password_url": set_password_url(site.manager) if account_created else "",

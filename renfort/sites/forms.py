@@ -216,10 +216,10 @@ class WeeklyPatternForm(RenfortForm):
                 label = f"{day_label.capitalize()} {opening.PERIOD_LABELS[period]}"
                 self.fields[key] = forms.BooleanField(label=label, required=False)
                 self.fields[f"{key}_start"] = forms.TimeField(
-                    label=f"{label} : début", required=False, widget=TIME_WIDGET
+                    label=f"{label} (début)", required=False, widget=TIME_WIDGET
                 )
                 self.fields[f"{key}_end"] = forms.TimeField(
-                    label=f"{label} : fin", required=False, widget=TIME_WIDGET
+                    label=f"{label} (fin)", required=False, widget=TIME_WIDGET
                 )
                 if not self.is_bound:
                     self.initial[key] = slot is not None

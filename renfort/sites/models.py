@@ -33,7 +33,7 @@ class SiteStatus(models.TextChoices):
     # Declared by the public form with a new account: sent to the ARS once the manager has
     # confirmed their email address (accounts.services, SIGNUP_STEPS); seen by nobody else.
     UNCONFIRMED = "unconfirmed", "Adresse du gestionnaire à confirmer"
-    PROPOSED = "proposed", "Proposé"
+    PROPOSED = "proposed", "En attente de validation par l'ARS"
     RETURNED = "returned", "À compléter"
     VALIDATED = "validated", "Validé par l'ARS"
     ACTIVE = "active", "Actif"

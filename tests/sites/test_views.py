@@ -133,7 +133,7 @@ def test_an_hours_error_is_told_on_its_time_field(client, overrides, field, mess
     field_id = f"id_horaires-{field}"
     assert f'aria-describedby="{field_id}-error"' in page
     assert re.search(rf'id="{field_id}-error">{re.escape(message)}', page)
-    assert f'<a href="#{field_id}">Lundi matin : fin : {message}' in page
+    assert f'<a href="#{field_id}">Lundi matin (fin) : {message}' in page
 
 
 def test_manager_space_requires_login_and_role(client):
