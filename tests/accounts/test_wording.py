@@ -88,3 +88,12 @@ def test_the_reset_link_s_validity_is_said_on_the_page_and_in_the_email(
         )
     assert "Le lien est valable 2 jours." in text(response) and "quelques" not in text(response)
     assert "Ce lien est valable 2 jours." in mail.outbox[0].body
+
+
+def test_my_account_shows_a_scope_only_when_it_says_more(client):
+    client.force_login(UserFactory(doctor=True))
+    page = text(client.get(reverse("accounts:profile")))
+    assert "<dt>Rôle</dt><dd>Médecin volontaire</dd>" in page and "Périmètre" not in page
+    client.force_login(UserFactory(cdom=True))
+    page = text(client.get(reverse("accounts:profile")))
+    assert "<dt>Périmètre</dt><dd>CDOM Landes (40)</dd>" in page
