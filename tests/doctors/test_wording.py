@@ -119,3 +119,18 @@ def test_a_sign_up_shown_again_asks_for_the_password_again(client, signup_data):
     assert 'id="password-retype"' not in page
     page = text(client.post(reverse("doctors:signup"), signup_data(rpps="123")))
     assert "Pour votre sécurité, saisissez de nouveau votre mot de passe." in page
+
+
+def test_histories_name_people_and_their_columns_alike(client):
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    cdom = UserFactory(cdom=True, first_name="Claude", last_name="Ordre-Fictif")
+    services.doctor_transition(doctor=doctor, actor=cdom, to_status=S.CDOM_NOTIFIED)
+    client.force_login(doctor.user)
+    page = text(client.get(reverse("doctors:space")))
+    history = page.split('id="history-table"')[1].split("</table>")[0]
+    assert '<th scope="col">Statut précédent</th><th scope="col">Nouveau statut</th>' in history
+    assert "<td>Claude Ordre-Fictif</td>" in history and cdom.email not in history
+    nameless = UserFactory(cdom=True, first_name="", last_name="")
+    services.doctor_transition(doctor=doctor, actor=nameless, to_status=S.ACTIVITY_RECORDED)
+    page = text(client.get(reverse("doctors:space")))
+    assert f"<td>{nameless.email}</td>" in page  # no name: the address

@@ -202,3 +202,10 @@ def test_the_site_s_actions_say_what_they_are(client):
     assert "<summary>Confirmer ou annuler<span" in page
     assert "<summary>Annuler<span" in page and confirmed.pk
     assert "Agir sur la mission" not in page
+
+
+def test_the_mission_history_has_the_same_columns(client):
+    mission = MissionFactory(status=M.CONFIRMED)
+    client.force_login(mission.doctor.user)
+    page = text(client.get(reverse("planning:mission_detail", args=[mission.pk])))
+    assert '<th scope="col">Statut précédent</th><th scope="col">Nouveau statut</th>' in page

@@ -146,6 +146,7 @@ def test_other_agents_do_not_read_the_correspondence_with_the_ars(client, role):
     assert "Messages du gestionnaire à l'ARS" not in page
     assert "Objet confidentiel" not in page and "Les clés" not in page
     assert "Commentaire interne de l'ARS" not in page and agent.email not in page
+    assert agent.get_full_name() not in page
     assert "Suspendu" in page  # the statuses and their dates stay visible
 
 
@@ -159,7 +160,8 @@ def test_the_ars_reads_the_correspondence_with_the_manager(client):
     client.force_login(agent)
     page = htmllib.unescape(client.get(reverse("sites:detail", args=[site.pk])).content.decode())
     assert "Messages du gestionnaire à l'ARS" in page and "Objet confidentiel" in page
-    assert "Commentaire interne de l'ARS" in page and agent.email in page
+    assert "Commentaire interne de l'ARS" in page
+    assert f"<td>{agent.get_full_name()}</td>" in page  # « Par »: the agent's name
 
 
 def test_a_subject_with_line_breaks_from_a_crafted_request_is_delivered_on_one_line(

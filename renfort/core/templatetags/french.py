@@ -6,7 +6,9 @@
 - `{{ moment|hour }}`: « 9 h 40 », the one way times are written (renfort.core.text.hour), and
   `{{ start|hours_span:end }}`: « 8 h 30 – 12 h 30 »;
 - `{{ n|count:"zone couverte,zones couvertes" }}`: « 0 zone couverte », « 2 zones couvertes »
-  (0 and 1 take the singular in French, unlike `pluralize`)."""
+  (0 and 1 take the singular in French, unlike `pluralize`);
+- `{{ h.actor|person|default:"—" }}`: a person as people call them, their name (their email
+  address only when the account has no name), in the « Par » column of the histories."""
 
 import re
 
@@ -64,6 +66,13 @@ def hours_span(start, end) -> str:
     if start in (None, "") or end in (None, ""):
         return ""
     return text.hours_span(start, template_localtime(end))
+
+
+@register.filter
+def person(user) -> str:
+    if not user:
+        return ""
+    return user.get_full_name() or user.email
 
 
 @register.filter
