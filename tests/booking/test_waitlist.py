@@ -148,7 +148,8 @@ def test_first_to_confirm_wins(mission):
     assert offer_2.status == OfferStatus.ACCEPTED and second.status == WaitingStatus.SERVED
     with pytest.raises(ValidationError) as exc_info:
         waitlist_offer_accept(offer=offer_1)
-    assert exc_info.value.code == "offer_closed"
+    assert exc_info.value.code == "slot_taken"
+    assert "vous restez sur la liste d'attente" in exc_info.value.messages[0]
     offer_1.refresh_from_db()
     assert offer_1.status == OfferStatus.TAKEN
 

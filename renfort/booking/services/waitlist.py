@@ -36,7 +36,7 @@ from ..models import (
     WaitingListOffer,
     WaitingStatus,
 )
-from .appointments import Patient, appointment_book
+from .appointments import Patient, _lock_contacts, appointment_book
 
 MAX_PERIOD_DAYS = 92
 # A period starts at most this far ahead (slots open 60 days ahead, plans up to a year): so
@@ -364,20 +364,20 @@ def waitlist_offer_accept(*, offer: WaitingListOffer, now: datetime | None = Non
     return appointment
 
 
+# Said to a person whose offer was lost to someone else (it does not count against them).
+OFFER_TAKEN = (
+    "Ce créneau vient d'être pris par une autre personne : vous restez sur la liste d'attente et "
+    "recevrez les prochains créneaux libérés."
+)
+
+
 @transaction.atomic
 def _offer_accept(*, offer: WaitingListOffer, now: datetime):
-    offer = WaitingListOffer.objects.select_for_update().select_related("entry").get(pk=offer.pk)
-    if offer.status != OfferStatus.PENDING:
-        return None, ValidationError(
-            "Cette proposition n'est plus valable : " + offer.get_status_display().lower() + ".",
-            code="offer_closed",
-        )
-    entry = offer.entry
-    if now >= offer.expires_at:
-        offer.status = OfferStatus.EXPIRED
-        offer.save(update_fields=["status"])
-        _close_entry_if_exhausted(entry)
-        return None, ValidationError("Cette proposition a expiré.", code="offer_expired")
+    """Locks in the order of appointment_book (the person, then the slot) and only then the
+    offer row (not its entry): the people confirming the same slot queue on the slot holding
+    nothing the winner updates (their offers and entries, closed as lost), so that they never
+    deadlock; each then reads its offer as the winner left it."""
+    entry = offer.entry  # who the entry is (names, birth date, contacts) never changes
     patient = Patient(
         last_name=entry.last_name,
         first_name=entry.first_name,
@@ -387,6 +387,26 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
         has_medecin_traitant=entry.has_medecin_traitant,
         is_ald=entry.is_ald,
     )
+    _lock_contacts(patient)
+    list(Slot.objects.select_for_update(no_key=True).filter(pk=offer.slot_id).values("pk"))
+    offer = (
+        WaitingListOffer.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("entry")
+        .get(pk=offer.pk)
+    )
+    entry = offer.entry
+    if offer.status == OfferStatus.TAKEN:
+        return None, ValidationError(OFFER_TAKEN, code="slot_taken")
+    if offer.status != OfferStatus.PENDING:
+        return None, ValidationError(
+            "Cette proposition n'est plus valable : " + offer.get_status_display().lower() + ".",
+            code="offer_closed",
+        )
+    if now >= offer.expires_at:
+        offer.status = OfferStatus.EXPIRED
+        offer.save(update_fields=["status"])
+        _close_entry_if_exhausted(entry)
+        return None, ValidationError("Cette proposition a expiré.", code="offer_expired")
     try:
         with transaction.atomic():
             appointment, _ = appointment_book(slot_id=offer.slot_id, patient=patient, now=now)
@@ -396,10 +416,11 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
             # expires, so that the person can cancel one and come back (only the message is
             # shown).
             return None, exc
-        if exc.code == "slot_taken":
+        if exc.code == "slot_taken":  # booked from the search meanwhile
             offer.status = OfferStatus.TAKEN
             offer.save(update_fields=["status"])
             _give_back([entry.pk])
+            return None, ValidationError(OFFER_TAKEN, code="slot_taken")
         else:
             offer.status = OfferStatus.EXPIRED
             offer.save(update_fields=["status"])

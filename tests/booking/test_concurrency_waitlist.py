@@ -1,0 +1,61 @@
+"""Races on PostgreSQL around the waiting list: offers confirmed at once, registrations sent
+from two tabs."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from renfort.booking.models import (
+    Appointment,
+    OfferStatus,
+    WaitingListEntry,
+    WaitingListOffer,
+    WaitingStatus,
+)
+from renfort.booking.services import appointment_cancel, waitlist_offer_accept
+
+from .factories import WaitingListEntryFactory, book, free_slot, mission_with_slots
+from .test_concurrency import race
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def offered_slot(people: int):
+    """A slot freed by a cancellation, offered to `people` waiting people: (slot, offers)."""
+    mission = mission_with_slots()
+    entries = [WaitingListEntryFactory(site=mission.site) for _ in range(people)]
+    appointment = book(free_slot(mission), phone="+33612000000", email="annule@exemple.test")
+    appointment_cancel(appointment=appointment)
+    offers = list(WaitingListOffer.objects.filter(slot=appointment.slot_id).order_by("pk"))
+    assert {o.entry_id for o in offers} == {e.pk for e in entries}
+    return appointment.slot, offers
+
+
+@pytest.mark.parametrize("clicks", [1, 3])
+def test_offers_confirmed_at_once_give_one_winner_and_a_clear_answer(
+    on_postgres, reference_data, clicks
+):
+    """Three people offered the same slot confirm together (once, or three clicks each): one
+    appointment, the others told the slot was taken and kept on the list; never a deadlock."""
+    slot, offers = offered_slot(3)
+
+    def accept(index: int):
+        return waitlist_offer_accept(offer=offers[index % len(offers)]).pk
+
+    results = race(accept, count=len(offers) * clicks)
+    errors = [r for r in results if not isinstance(r, int | ValidationError)]
+    assert errors == []
+    winners = {r for r in results if isinstance(r, int)}
+    assert len(winners) == 1 and Appointment.objects.holding().filter(slot=slot).count() == 1
+    statuses = sorted(WaitingListOffer.objects.values_list("status", flat=True))
+    assert statuses == [OfferStatus.ACCEPTED, OfferStatus.TAKEN, OfferStatus.TAKEN]
+    won = WaitingListOffer.objects.get(status=OfferStatus.ACCEPTED)
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    # The other people are told the slot was taken; a second click of the winner's own offer
+    # is told it was already used.
+    for offer, result in zip([offers[i % 3] for i in range(len(results))], results, strict=True):
+        if isinstance(result, ValidationError):
+            assert result.code == ("offer_closed" if offer.pk == won.pk else "slot_taken")
+    assert len(refused) == len(results) - 1
+    # The losers stay on the list, their lost offer not counted.
+    for entry in WaitingListEntry.objects.exclude(pk=won.entry_id):
+        assert entry.status == WaitingStatus.WAITING and entry.offers_sent == 0
