@@ -1,8 +1,12 @@
 """Races on PostgreSQL around the waiting list: offers confirmed at once, registrations sent
 from two tabs."""
 
+import uuid
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from renfort.booking.models import (
     Appointment,
@@ -11,9 +15,10 @@ from renfort.booking.models import (
     WaitingListOffer,
     WaitingStatus,
 )
-from renfort.booking.services import appointment_cancel, waitlist_offer_accept
+from renfort.booking.services import appointment_cancel, waitlist_offer_accept, waitlist_register
+from renfort.notifications.models import Notification
 
-from .factories import WaitingListEntryFactory, book, free_slot, mission_with_slots
+from .factories import WaitingListEntryFactory, book, free_slot, mission_with_slots, patient
 from .test_concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -59,3 +64,27 @@ def test_offers_confirmed_at_once_give_one_winner_and_a_clear_answer(
     # The losers stay on the list, their lost offer not counted.
     for entry in WaitingListEntry.objects.exclude(pk=won.entry_id):
         assert entry.status == WaitingStatus.WAITING and entry.offers_sent == 0
+
+
+def test_a_registration_sent_from_several_tabs_at_once_keeps_one_entry(on_postgres, reference_data):
+    """The same person registers from several tabs (a token each) at the same moment: one
+    entry, one confirmation; the others are told they were already registered."""
+    mission = mission_with_slots()
+    today = timezone.localdate()
+
+    def register(index: int):
+        entry, created = waitlist_register(
+            patient=patient(),
+            site=mission.site,
+            start_date=today,
+            end_date=today + timedelta(days=20),
+            submission_token=uuid.uuid4(),
+        )
+        return entry.pk, created
+
+    results = race(register, count=8)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert len({pk for pk, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert WaitingListEntry.objects.count() == 1
+    assert Notification.objects.filter(kind="booking_waitlist_registered").count() == 2

@@ -61,6 +61,10 @@ def waitlist_register(
 ) -> tuple[WaitingListEntry, bool]:
     """Register a patient for a site (or a whole priority zone) over a period of dates."""
     today = today or timezone.localdate()
+    # The person's lock (as for a booking) before any read: the same person registering from
+    # two tabs at once (a token each) is serialised, and the second finds the first's entry
+    # (row locks cannot serialise on an entry that does not exist yet).
+    _lock_contacts(patient)
     if submission_token:
         existing = WaitingListEntry.objects.filter(submission_token=submission_token).first()
         if existing:
@@ -139,7 +143,7 @@ def _already_waiting(patient: Patient, *, site, zone, start: date, end: date):
     """The same person (name, birth date and phone or email) already waiting for the same
     place over an overlapping or adjacent period: that entry, its period widened to cover the
     new one (when it stays within MAX_PERIOD_DAYS), instead of a second entry and a second
-    series of offers. None otherwise."""
+    series of offers. None otherwise. Called under the person's lock (_lock_contacts)."""
     contact = Q(pk__in=[])
     if patient.phone:
         contact |= Q(phone=patient.phone)
