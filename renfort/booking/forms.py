@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from renfort.core.forms import OPTIONAL, RenfortForm
 from renfort.core.text import DAY_FORMATS
 
+from .models import AppointmentStatus
 from .selectors import search_day_error
 from .services import REASON_MAX, patient_check
 
@@ -285,6 +286,9 @@ class MarkForm(forms.Form):
         ]
     )
     block_slot = forms.BooleanField(required=False)
+    # The status the row showed when its button was pressed: another tab or person may have
+    # marked it meanwhile (the service refuses then). Blank from an older page: not checked.
+    shown = forms.ChoiceField(choices=AppointmentStatus.choices, required=False)
     reason = forms.CharField(
         max_length=300,
         required=False,

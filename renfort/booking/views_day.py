@@ -111,6 +111,7 @@ def mark(request, pk: int):
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 block_slot=form.cleaned_data["block_slot"],
+                shown_status=form.cleaned_data["shown"],
             )
         except ValidationError as exc:
             message = f"{_who(appointment)} : {' '.join(exc.messages)}"

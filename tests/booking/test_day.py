@@ -138,6 +138,29 @@ def test_manager_marks_seen_excused_no_show(client, mission, appointment):
     assert appointment.history.count() == 4
 
 
+def test_a_mark_from_a_page_that_showed_another_status_is_refused(client, mission, appointment):
+    """Two tabs showed « À marquer »: « Vu » in one, then « Absent » in the other is refused
+    (the form posts the status it was displayed with), not applied on top."""
+    Mission.objects.filter(pk=mission.pk).update(date=timezone.localdate())
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now())
+    mission.refresh_from_db()
+    client.force_login(mission.site.manager)
+    page = client.get(day_url(mission)).text
+    assert '<input type="hidden" name="shown" value="booked">' in page
+    url = reverse("booking:mark", args=[appointment.pk])
+    client.post(url, {"status": "seen", "shown": "booked"})
+    response = client.post(url, {"status": "no_show", "shown": "booked"}, follow=True)
+    assert "Ce rendez-vous a changé entre-temps (statut actuel : « Vu »)" in htmllib.unescape(
+        response.text
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == "seen" and appointment.history.count() == 2
+    # From a page showing « Vu », the correction is applied.
+    client.post(url, {"status": "no_show", "shown": "seen"})
+    appointment.refresh_from_db()
+    assert appointment.status == "no_show"
+
+
 def test_no_show_only_from_the_appointment_time(mission, appointment):
     start = datetime.combine(timezone.localdate(), time(12), tzinfo=PARIS)
     Appointment.objects.filter(pk=appointment.pk).update(start=start, end=start)  # today

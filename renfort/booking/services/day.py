@@ -56,9 +56,12 @@ def appointment_mark(
     reason: str = "",
     now: datetime | None = None,
     block_slot: bool = False,
+    shown_status: str = "",
 ) -> Appointment:
     """Day view: seen, excused, no-show, or cancelled (with a reason, patient notified; the
-    slot blocked with `block_slot`)."""
+    slot blocked with `block_slot`). shown_status: the status the page showed; when the
+    appointment has changed since (another tab or person marked it), nothing is done (code
+    changed) — « vu » and « absent » pressed at once are not both applied."""
     if not can_manage_appointment(actor, appointment):
         raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
     if status == A.CANCELLED:
@@ -72,6 +75,13 @@ def appointment_mark(
             block_slot=block_slot,
         )
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if shown_status and appointment.status != shown_status:
+        raise ValidationError(
+            "Ce rendez-vous a changé entre-temps (statut actuel : "
+            f"« {appointment.get_status_display()} ») : rien n'a été modifié. Vérifiez-le "
+            "avant de le marquer de nouveau.",
+            code="changed",
+        )
     APPOINTMENT_WORKFLOW.check(appointment.status, status, actor.role)
     tz = appointment.site.tz  # the day of the site
     if timezone.localtime(appointment.start, tz).date() > timezone.localdate(now, tz):
