@@ -262,6 +262,28 @@ def test_a_walk_in_form_sent_twice_adds_the_patient_once(client):
         )  # fmt: skip
 
 
+def test_a_walk_in_added_again_from_another_tab_is_refused(client):
+    """Same name (whatever the case) and time, another token: refused and said; another time
+    or another name is another patient, and a removed entry can be added again."""
+    mission = mission_with_slots(date=timezone.localdate())
+    client.force_login(mission.site.manager)
+    url = reverse("booking:walk_in", args=[mission.pk])
+    data = {"last_name": "Passage", "first_name": "Alex", "time": "10:05"}
+    client.post(url, {**data, "token": str(uuid.uuid4())})
+    again = {**data, "last_name": "PASSAGE", "token": str(uuid.uuid4())}
+    response = client.post(url, again, follow=True)
+    assert "PASSAGE Alex est déjà dans la journée à 10\u00a0h\u00a005 : rien n'a été ajouté." in (
+        htmllib.unescape(response.text)
+    )
+    assert Appointment.objects.filter(walk_in=True).count() == 1
+    client.post(url, {**data, "time": "10:25", "token": str(uuid.uuid4())})
+    client.post(url, {**data, "first_name": "Sam", "token": str(uuid.uuid4())})
+    assert Appointment.objects.filter(walk_in=True).count() == 3
+    Appointment.objects.filter(walk_in=True).update(status=AppointmentStatus.CANCELLED)
+    client.post(url, {**data, "token": str(uuid.uuid4())})
+    assert Appointment.objects.filter(walk_in=True, status="booked").count() == 1
+
+
 def test_a_coming_day_offers_no_mark_and_no_walk_in(client, mission, appointment):
     client.force_login(mission.site.manager)
     page = client.get(day_url(mission)).text

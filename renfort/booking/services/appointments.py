@@ -149,14 +149,20 @@ def _lock_contacts(patient: Patient) -> None:
     released at commit), so that two concurrent requests cannot both pass the N-appointments
     and overlap checks. One statement; the locks are taken in key order (left to right), as
     everywhere."""
-    if connection.vendor != "postgresql":
-        return
     contacts = {patient.phone, patient.email}
     if patient.birth_date:
         contacts.add(_identity_key(patient))
+    advisory_lock(*contacts)
+
+
+def advisory_lock(*names: str) -> None:
+    """PostgreSQL transaction advisory locks on these names (blank ones skipped), taken in key
+    order in one statement; nothing elsewhere (SQLite serialises writers)."""
+    if connection.vendor != "postgresql":
+        return
     keys = sorted(
         int.from_bytes(hashlib.sha256(f"booking:{c}".encode()).digest()[:8], "big", signed=True)
-        for c in contacts
+        for c in set(names)
         if c
     )
     if keys:

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
-from .appointments import TOKEN_REUSED
+from .appointments import TOKEN_REUSED, advisory_lock
 from .changes import appointment_cancel
 from .slots import mission_hours
 
@@ -164,6 +164,7 @@ def appointment_walk_in_add(
                 f"L'heure doit être pendant la consultation : {periods}.", code="walk_in_hours"
             )
     length = timedelta(minutes=minutes or mission.doctor.slot_minutes)
+    _walk_in_duplicate_check(mission, names, at)
     try:
         with transaction.atomic():  # a concurrent twin's insert waits on the unique token
             # A walk-in received later in the day takes the free slot of that time, which is
@@ -202,6 +203,36 @@ def appointment_walk_in_add(
         comment="Patient sans rendez-vous.",
     )
     return appointment
+
+
+def _walk_in_duplicate_check(mission: Mission, names: dict, at: datetime) -> None:
+    """Refuse a patient already on the day at that time under the same name (case-insensitive),
+    with this doctor at this site: the same walk-in typed in two tabs (a token each) or twice
+    by two people. An advisory lock on (site, doctor, time, name) serialises such adds, then the
+    first one is seen; lock order as everywhere: this lock, then the slot, then the
+    appointment."""
+    advisory_lock(
+        "walk-in:{}:{}:{}:{}|{}".format(
+            mission.site_id,
+            mission.doctor_id,
+            at.timestamp(),
+            names["last_name"].casefold(),
+            names["first_name"].casefold(),
+        )
+    )
+    present = Appointment.objects.holding().filter(
+        site_id=mission.site_id,
+        doctor_id=mission.doctor_id,
+        start=at,
+        last_name__iexact=names["last_name"],
+        first_name__iexact=names["first_name"],
+    )
+    if present.exists():
+        raise ValidationError(
+            f"{names['last_name'].upper()} {names['first_name']} est déjà dans la journée à "
+            f"{hour(timezone.localtime(at, mission.site.tz))} : rien n'a été ajouté.",
+            code="walk_in_duplicate",
+        )
 
 
 def _walk_in_twin(token: uuid.UUID | None, mission: Mission) -> Appointment | None:
