@@ -179,6 +179,7 @@ def _book_page(request, pk: int):
     slot_error = ""  # the slot itself refused (taken meanwhile, past, reserved, limit…)
     reserved_refused = False  # reserved for priority patients: another slot is offered
     token_reused = False  # the form was already used: its booking stands (never shown here)
+    already_booked = False  # the same person booked this slot from another tab
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():
             try:
@@ -198,6 +199,7 @@ def _book_page(request, pk: int):
                     _bookable_slot_or_404(pk)  # a slot that does not exist (any more): 404
                     slot_error = " ".join(exc.messages)
                     reserved_refused = exc.code == "reserved"
+                    already_booked = exc.code == "already_booked"
                     if exc.code == "token_reused":
                         token_reused = True
                         token_form = TokenForm()  # a fresh key for the corrected form
@@ -225,6 +227,7 @@ def _book_page(request, pk: int):
                 "title": f"Erreur — {what}" if slot_error else titled(what, form),
                 "slot_error": slot_error,
                 "token_reused": token_reused,
+                "already_booked": already_booked,
                 "reserved_refused": reserved_refused,
                 # Only after that refusal (the patient has a médecin traitant, not in ALD).
                 "next_slot": selectors.next_open_slot(slot=slot, is_priority=False, now=now)

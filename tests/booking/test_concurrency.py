@@ -127,3 +127,27 @@ def test_same_person_with_a_new_contact_each_time_gets_at_most_two(on_postgres, 
     assert len([r for r in results if isinstance(r, int)]) == 2
     assert all(r.code == "limit" for r in results if isinstance(r, ValidationError))
     assert Appointment.objects.count() == 2
+
+
+def test_the_same_person_booking_a_slot_from_two_tabs_is_told_it_is_theirs(
+    on_postgres, reference_data
+):
+    """The same form filled in several tabs (a token each) and sent at once: one appointment;
+    the other tabs are told the slot is already theirs (its reference), not « taken by someone
+    else »."""
+    mission = mission_with_slots()
+    slot = slots_of(mission, reserved_for_priority=False)[0]
+
+    def book(index: int):
+        appointment, _ = appointment_book(
+            slot_id=slot.pk, patient=patient(), submission_token=uuid.uuid4()
+        )
+        return appointment.pk
+
+    results = race(book, count=4)
+    winners = [r for r in results if isinstance(r, int)]
+    assert len(winners) == 1, results
+    reference = Appointment.objects.get().reference
+    for refused in (r for r in results if not isinstance(r, int)):
+        assert isinstance(refused, ValidationError) and refused.code == "already_booked"
+        assert f"Vous avez déjà réservé ce créneau (référence {reference})" in refused.messages[0]

@@ -298,6 +298,30 @@ def test_booking_a_taken_slot_shows_a_clear_message(client, mission):
     assert 'getElementById("error-summary").focus()' in response.text
 
 
+def test_a_slot_booked_from_another_tab_is_said_to_be_ones_own(client, mission):
+    """The same person sends the form from two tabs (a token each): the second is told the slot
+    is already theirs, with the reference only (the link went to their phone or email); anyone
+    else (another name, or other contacts) is told it was taken, and nothing more."""
+    slot = free_slot(mission)
+    url = reverse("booking:book", args=[slot.pk])
+    client.post(url, {**patient_data(), "token": str(uuid.uuid4())})
+    first = Appointment.objects.get()
+    tab = {**patient_data(last_name="FICTIF", phone=""), "token": str(uuid.uuid4())}
+    text = htmllib.unescape(client.post(url, tab).text)
+    assert f"Vous avez déjà réservé ce créneau (référence {first.reference})" in text
+    assert "Appelez le lieu de consultation au 05 63 00 00 00" in text
+    assert "n'est plus disponible" not in text and "réservé par une autre personne" not in text
+    assert first.secret not in text
+    for other in (
+        patient_data(first_name="Dominique"),  # same contacts, another person
+        patient_data(phone="06 12 00 00 10", email="autre@exemple.test"),  # same name only
+    ):
+        text = htmllib.unescape(client.post(url, {**other, "token": str(uuid.uuid4())}).text)
+        assert "réservé par une autre personne" in text
+        assert first.reference not in text and first.secret not in text
+    assert Appointment.objects.count() == 1
+
+
 def test_booking_page_of_unknown_slot_is_404(client):
     assert client.get(reverse("booking:book", args=[12345])).status_code == 404
 

@@ -164,6 +164,23 @@ def test_slot_booked_from_the_search_meanwhile(mission):
     assert WaitingListOffer.objects.get(entry=entry).status == OfferStatus.TAKEN
 
 
+def test_an_offer_of_a_slot_the_person_booked_from_the_search_says_so(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    slot = free_up(mission)
+    booked = book(
+        slot, last_name=entry.last_name, first_name=entry.first_name,
+        birth_date=entry.birth_date, phone=entry.phone, email=entry.email,
+    )  # fmt: skip
+    offer = WaitingListOffer.objects.get(entry=entry)
+    with pytest.raises(ValidationError) as exc_info:
+        waitlist_offer_accept(offer=offer)
+    assert exc_info.value.code == "already_booked"
+    assert f"(référence {booked.reference})" in exc_info.value.messages[0]
+    offer.refresh_from_db()
+    entry.refresh_from_db()
+    assert offer.status == OfferStatus.TAKEN and entry.offers_sent == 0  # not counted
+
+
 def test_expired_offer_is_refused(mission):
     entry = WaitingListEntryFactory(site=mission.site)
     free_up(mission)

@@ -398,8 +398,42 @@ def _slot_diagnose(slot_id: int, *, patient: Patient, now: datetime, require_act
     slot = Slot.objects.select_related("site").filter(pk=slot_id).first()
     if slot is not None and require_active_site and slot.site.status != SiteStatus.ACTIVE:
         slot = None
+    if slot is not None and slot.status == SlotStatus.BOOKED and slot.start > now:
+        _check_not_yours(slot_id, patient)
     _check_slot(slot, patient, now=now)
     raise ValidationError(SLOT_TAKEN, code="slot_taken")
+
+
+def _check_not_yours(slot_id: int, patient: Patient) -> None:
+    """A slot taken by the same person (same names and birth date, and the same phone or
+    email: the form sent from two tabs, a token each) is « already yours », not « taken by
+    someone else ». Only its reference is told: the secret link went to the person's own phone
+    or email, and nothing is said to anyone who does not give those details. One read, only
+    on this refusal."""
+    contact = Q(pk__in=[])
+    if patient.phone:
+        contact |= Q(phone=patient.phone)
+    if patient.email:
+        contact |= Q(email=patient.email)
+    reference = (
+        Appointment.objects.filter(
+            contact,
+            slot_id=slot_id,
+            status=A.BOOKED,
+            last_name__iexact=patient.last_name,
+            first_name__iexact=patient.first_name,
+            birth_date=patient.birth_date,
+        )
+        .values_list("reference", flat=True)
+        .first()
+    )
+    if reference:
+        raise ValidationError(
+            f"Vous avez déjà réservé ce créneau (référence {reference}) : sa confirmation a été "
+            "envoyée au téléphone ou à l'adresse indiqués. Pour voir, déplacer ou annuler ce "
+            "rendez-vous, utilisez le lien de cette confirmation.",
+            code="already_booked",
+        )
 
 
 def _patient_fields(patient: Patient) -> dict:

@@ -420,10 +420,12 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
             # expires, so that the person can cancel one and come back (only the message is
             # shown).
             return None, exc
-        if exc.code == "slot_taken":  # booked from the search meanwhile
+        if exc.code in ("slot_taken", "already_booked"):  # booked from the search meanwhile
             offer.status = OfferStatus.TAKEN
             offer.save(update_fields=["status"])
             _give_back([entry.pk])
+            if exc.code == "already_booked":  # by the person: « vous avez déjà réservé… »
+                return None, exc
             return None, ValidationError(OFFER_TAKEN, code="slot_taken")
         else:
             offer.status = OfferStatus.EXPIRED
