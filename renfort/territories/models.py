@@ -47,7 +47,6 @@ class Departement(models.Model):
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
     zone = models.CharField("zone", max_length=5, choices=TerritoryZone.choices)
-    geometry = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -80,7 +79,6 @@ class EPCI(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="epcis", null=True)
     departement_codes = models.CharField("départements couverts", max_length=40, blank=True)
-    geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
 
     class Meta:
         verbose_name = "EPCI"
@@ -89,6 +87,43 @@ class EPCI(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The outlines live apart from the territories (docs/decisions/0002-reference-data.md): a
+# département's is ~11 kB of GeoJSON, an EPCI's ~2 kB, and every query that joins a département
+# or an EPCI (a site's, a doctor's, a zone's) would otherwise read and decode them. Only the maps'
+# GeoJSON views and the import read these two tables.
+
+
+class DepartementShape(models.Model):
+    departement = models.OneToOneField(
+        Departement, on_delete=models.CASCADE, primary_key=True, related_name="shape"
+    )
+    geometry = models.JSONField("contour simplifié (GeoJSON)")
+    # Set by every import: the maps' GeoJSON views key their in-process copy on it.
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contour de département"
+        verbose_name_plural = "contours de départements"
+
+    def __str__(self) -> str:
+        return f"Contour de {self.departement_id}"
+
+
+class EPCIShape(models.Model):
+    epci = models.OneToOneField(
+        EPCI, on_delete=models.CASCADE, primary_key=True, related_name="shape"
+    )
+    geometry = models.JSONField("contour (GeoJSON)")
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contour d'EPCI"
+        verbose_name_plural = "contours d'EPCI"
+
+    def __str__(self) -> str:
+        return f"Contour de {self.epci_id}"
 
 
 class CommuneQuerySet(TerritoryQuerySet):

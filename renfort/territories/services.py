@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .geometry import simplify_geometry
-from .models import EPCI, Commune, Departement, Region
+from .models import EPCI, Commune, Departement, DepartementShape, EPCIShape, Region
 from .normalize import normalize_name
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "reference"
@@ -69,11 +69,11 @@ def territories_import(
             name=row["nom"],
             region_id=row["region"],
             zone=row["zone"],
-            geometry=dep_shapes.get(row["code"]),
         )
         for row in read_csv(data_dir / "departements.csv")
     ]
-    _upsert(Departement, departements, ["code"], ["name", "region", "zone", "geometry"])
+    _upsert(Departement, departements, ["code"], ["name", "region", "zone"])
+    _shapes_save(DepartementShape, "departement_id", dep_shapes, [d.code for d in departements])
     progress("départements", len(departements))
 
     epci_shapes = {}
@@ -107,7 +107,6 @@ def territories_import(
                 departement_id=main_dep,
                 region_id=dep_region.get(main_dep) if main_dep else None,
                 departement_codes=" ".join(sorted(by_dep)),
-                geometry=epci_shapes.get(row["siren"]),
             )
         )
     _upsert(
@@ -123,10 +122,9 @@ def territories_import(
             "departement",
             "region",
             "departement_codes",
-            "geometry",
         ],
-        batch=200,
     )
+    _shapes_save(EPCIShape, "epci_id", epci_shapes, [e.siren for e in epcis])
     progress("EPCI", len(epcis))
 
     batch: list[Commune] = []
@@ -155,6 +153,15 @@ def territories_import(
         done += _flush_communes(batch)
         progress("communes", done)
     return territory_counts()
+
+
+def _shapes_save(model, key: str, shapes: dict, codes: list[str]) -> None:
+    """The outlines of these territories (DepartementShape or EPCIShape), apart from them (see
+    the models); a territory whose file has no outline any more loses its old one. Every import
+    sets `updated_at`: the maps' GeoJSON views then build their copy again."""
+    rows = [model(**{key: code, "geometry": shapes[code]}) for code in codes if shapes.get(code)]
+    _upsert(model, rows, [key.removesuffix("_id")], ["geometry", "updated_at"], batch=200)
+    model.objects.filter(pk__in=[code for code in codes if not shapes.get(code)]).delete()
 
 
 def _flush_communes(batch: list[Commune]) -> int:

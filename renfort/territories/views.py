@@ -2,7 +2,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .models import Commune, Departement
+from . import selectors
+from .models import Commune
 
 
 @require_safe
@@ -27,12 +28,4 @@ def commune_autocomplete(request):
 @require_safe
 @cache_control(max_age=86400, public=True)
 def departements_geojson(request):
-    features = [
-        {
-            "type": "Feature",
-            "geometry": d.geometry,
-            "properties": {"code": d.code, "nom": d.name},
-        }
-        for d in Departement.objects.in_programme().exclude(geometry=None)
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(selectors.departements_geojson())

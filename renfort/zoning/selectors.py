@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from renfort.territories.models import PROGRAMME_ZONES, Commune, Region
 
@@ -14,13 +14,10 @@ def active_zoning() -> Zoning | None:
 
 
 def current_zones():
-    """The zones in force with their EPCI, region, département and zoning, without the
-    contours (GeoJSON, up to a few hundred kB per zone: decoding them made a page of the 64
-    zones cost 90 ms of processor). `zones_geojson` reads the EPCI contours."""
-    return (
-        PriorityZone.objects.current()
-        .select_related("epci", "epci__region", "epci__departement", "zoning")
-        .defer("epci__geometry", "epci__departement__geometry")
+    """The zones in force with their EPCI, region, département and zoning (the contours are
+    apart, in EPCIShape: `zones_geojson` reads them)."""
+    return PriorityZone.objects.current().select_related(
+        "epci", "epci__region", "epci__departement", "zoning"
     )
 
 
@@ -197,13 +194,13 @@ def commune_zone_lookup(query: str, limit: int = 10, code_insee: str = "") -> li
 def zones_geojson() -> dict:
     """Contours of the current priority zones as a GeoJSON FeatureCollection."""
     features = []
-    zones = PriorityZone.objects.current().select_related("epci", "epci__region")
-    for zone in zones.filter(~Q(epci__geometry=None)):
+    zones = PriorityZone.objects.current().select_related("epci__region", "epci__shape")
+    for zone in zones.filter(epci__shape__isnull=False):
         epci = zone.epci
         features.append(
             {
                 "type": "Feature",
-                "geometry": epci.geometry,
+                "geometry": epci.shape.geometry,
                 "properties": {
                     "siren": epci.siren,
                     "nom": epci.name,

@@ -4,7 +4,14 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from renfort.territories.models import EPCI, Commune, Departement, Region
+from renfort.territories.models import (
+    EPCI,
+    Commune,
+    Departement,
+    DepartementShape,
+    EPCIShape,
+    Region,
+)
 from renfort.territories.normalize import normalize_name
 from renfort.territories.services import DATA_DIR, territories_import, territory_counts
 
@@ -44,6 +51,7 @@ def test_import_twice_gives_the_same_counts_and_values():
     lacaune = Commune.objects.get(code_insee="81124")
     territories_import()
     assert territory_counts() == before
+    assert DepartementShape.objects.count() == 101 and EPCIShape.objects.count() == 1255
     again = Commune.objects.get(code_insee="81124")
     assert (again.name, again.epci_id, again.population, again.latitude) == (
         lacaune.name,
@@ -60,12 +68,12 @@ def test_command_prints_counts(capsys):
 
 
 def test_epci_main_region_and_geometry():
-    lacaune = Commune.objects.select_related("epci").get(code_insee="81124")
+    lacaune = Commune.objects.select_related("epci__shape").get(code_insee="81124")
     assert lacaune.epci.region_id == "76"
     assert lacaune.epci.departement_id == "81"
-    assert lacaune.epci.geometry["type"] in {"Polygon", "MultiPolygon"}
-    assert EPCI.objects.filter(geometry__isnull=True).count() == 0
-    assert Departement.objects.in_programme().filter(geometry__isnull=True).count() == 0
+    assert lacaune.epci.shape.geometry["type"] in {"Polygon", "MultiPolygon"}
+    assert EPCI.objects.filter(shape__isnull=True).count() == 0
+    assert Departement.objects.in_programme().filter(shape__isnull=True).count() == 0
 
 
 @pytest.mark.parametrize(

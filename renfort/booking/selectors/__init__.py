@@ -148,7 +148,6 @@ def search_sites() -> list[Site]:
             Site.objects.active()
             .filter(priority_zone__isnull=False, latitude__isnull=False, longitude__isnull=False)
             .select_related("commune", "priority_zone__epci")
-            .defer("priority_zone__epci__geometry")
         ),
     )
 
@@ -159,12 +158,7 @@ def zone_of(zone_id: int | None) -> PriorityZone | None:
         return None
     return reference_cache.get(
         ("zone", zone_id),
-        lambda: (
-            PriorityZone.objects.select_related("epci")
-            .defer("epci__geometry")
-            .filter(pk=zone_id)
-            .first()
-        ),
+        lambda: PriorityZone.objects.select_related("epci").filter(pk=zone_id).first(),
     )
 
 
