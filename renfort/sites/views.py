@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import conditional_page, require_POST, require_safe
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import (
@@ -104,6 +106,9 @@ def public_map(request):
 
 
 @require_safe
+@gzip_page
+@conditional_page  # ETag of the body: a 304 when the visitor's copy is still the right one
+@cache_control(public=True, no_cache=True)
 def public_geojson(request):
     sites = selectors.public_sites(
         region=request.GET.get("region", "")[:3],

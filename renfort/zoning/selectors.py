@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 
 from renfort.territories.models import PROGRAMME_ZONES, Commune, Region
+from renfort.territories.selectors import epci_shapes_version
 
 from .models import PriorityZone, Zoning
 
@@ -189,6 +190,17 @@ def commune_zone_lookup(query: str, limit: int = 10, code_insee: str = "") -> li
         for z in current_zones().filter(epci_id__in=[c.epci_id for c in communes if c.epci_id])
     }
     return [{"commune": c, "zone": zones.get(c.epci_id)} for c in communes]
+
+
+def zones_geojson_version() -> str:
+    """Changes when a zone of the active zoning is added, removed or edited (services save
+    `updated_at`), when another zoning becomes active and when the territories are imported
+    again (see renfort/core/cached_json.py)."""
+    found = PriorityZone.objects.filter(zoning__is_active=True).aggregate(
+        zoning=Max("zoning_id"), n=Count("pk"), removed=Count("removed_at"), last=Max("updated_at")
+    )
+    last = found["last"].isoformat() if found["last"] else ""
+    return f"{found['zoning']}-{found['n']}-{found['removed']}-{last}-{epci_shapes_version()}"
 
 
 def zones_geojson() -> dict:

@@ -2,13 +2,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
+from renfort.core.cached_json import json_document_response
 from renfort.core.forms import attach_errors, titled
 from renfort.territories.models import Departement, Region
 
@@ -67,7 +67,14 @@ def zone_map(request):
 
 @require_safe
 def zones_geojson(request):
-    return JsonResponse(selectors.zones_geojson())
+    """The zones' outlines: built again when the zones change, revalidated at each visit."""
+    return json_document_response(
+        request,
+        name="zones",
+        version=selectors.zones_geojson_version(),
+        build=selectors.zones_geojson,
+        cache_control="public, no-cache",
+    )
 
 
 SEARCH_TITLE = "Ma commune est-elle en zone prioritaire ?"

@@ -13,6 +13,7 @@ from renfort.territories.models import (
     Region,
 )
 from renfort.territories.normalize import normalize_name
+from renfort.territories.selectors import departement_shapes_version, epci_shapes_version
 from renfort.territories.services import DATA_DIR, territories_import, territory_counts
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +50,11 @@ def test_overseas_collectivities_are_kept_but_outside_the_programme():
 def test_import_twice_gives_the_same_counts_and_values():
     before = territory_counts()
     lacaune = Commune.objects.get(code_insee="81124")
+    versions = (departement_shapes_version(), epci_shapes_version())
     territories_import()
     assert territory_counts() == before
+    # The outlines are written again: the maps build their GeoJSON again (cached_json).
+    assert (departement_shapes_version(), epci_shapes_version()) != versions
     assert DepartementShape.objects.count() == 101 and EPCIShape.objects.count() == 1255
     again = Commune.objects.get(code_insee="81124")
     assert (again.name, again.epci_id, again.population, again.latitude) == (
