@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from renfort.accounts.models import Role
@@ -19,6 +20,7 @@ from .models import (
     ONBOARDING_WORKFLOW,
     ONGOING,
     PLANNABLE_STATUSES,
+    Availability,
     CoverageMode,
     Doctor,
     DoctorStatus,
@@ -204,11 +206,7 @@ def agent_doctors(
     zone: str = "",
     sector: str = "",
 ):
-    doctors = (
-        Doctor.objects.confirmed()
-        .filter(**agent_scope(user))
-        .select_related("practice_commune", "departement__region", "user")
-    )
+    doctors = Doctor.objects.confirmed().filter(**agent_scope(user))
     if region:
         doctors = doctors.filter(departement__region_id=region)
     if departement:
@@ -330,18 +328,59 @@ def coverage_label(doctor: Doctor, zone_names: list[str]) -> str:
     return ", ".join(zone_names) if zone_names else "Sans territoire choisi"
 
 
+# What `doctor_table_rows` reads of a doctor (5,000 rows in a national export).
+TABLE_FIELDS = (
+    "last_name",
+    "first_name",
+    "rpps",
+    "specialty",
+    "sector",
+    "practice_commune__name",
+    "departement_id",
+    "status",
+    "coverage_mode",
+    "max_travel_minutes",
+    "max_days_per_month",
+    "wants_housing",
+)
+
+
 def for_table(doctors):
-    """Prefetch and annotate what `doctor_table_rows` needs (before paginating)."""
-    today = timezone.localdate()
-    return doctors.prefetch_related("zones__epci").annotate(
-        upcoming=Count("availabilities", filter=Q(availabilities__date__gte=today), distinct=True)
+    """Load and annotate only what `doctor_table_rows` needs (before paginating): the columns
+    of the table, the commune's name and the count of coming availabilities (a subquery: no
+    GROUP BY over every column)."""
+    upcoming = (
+        Availability.objects.filter(doctor=OuterRef("pk"), date__gte=timezone.localdate())
+        .order_by()
+        .values("doctor")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return (
+        doctors.select_related("practice_commune")
+        .only(*TABLE_FIELDS)
+        .annotate(upcoming=Coalesce(Subquery(upcoming), 0))
+    )
+
+
+def zone_names(doctor_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the zones each doctor chose, in one query (a prefetch builds a queryset
+    per doctor: 0.4 s for a national export)."""
+    names = defaultdict(list)
+    chosen = Doctor.zones.through.objects.filter(doctor_id__in=doctor_ids).order_by(
+        "priorityzone__epci__name"
+    )
+    for doctor_id, name in chosen.values_list("doctor_id", "priorityzone__epci__name"):
+        names[doctor_id].append(name)
+    return names
 
 
 def doctor_table_rows(doctors) -> list[list]:
     """The agent table, row by row: the page and the CSV/XLSX export use these same rows
     (no email, phone or address: agents open the detail page to contact a volunteer).
     `doctors` comes from `for_table`."""
+    doctors = list(doctors)
+    zones = zone_names([d.pk for d in doctors])
     return [
         [
             d.last_name,
@@ -353,7 +392,7 @@ def doctor_table_rows(doctors) -> list[list]:
             d.departement_id,
             d.get_status_display(),
             "Oui" if d.is_plannable else "Non",
-            coverage_label(d, [z.epci.name for z in d.zones.all()]),
+            coverage_label(d, zones[d.pk]),
             d.max_days_per_month,
             "Oui" if d.wants_housing else "Non",
             d.upcoming,
