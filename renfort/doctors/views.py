@@ -455,7 +455,7 @@ def agent_list(request):
     # and the list's agree.
     not_counted = territory.exclude(status__in=selectors.VOLUNTEER_STATUSES).count()
     region, departement, scope_label = _scope(user)
-    departements = Departement.objects.in_programme().select_related("region").order_by("code")
+    departements = Departement.objects.in_programme().only("code", "name").order_by("code")
     zones = current_zones().order_by("epci__name")
     if region:
         departements = departements.filter(region=region)

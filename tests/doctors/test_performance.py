@@ -60,3 +60,16 @@ def test_the_table_reads_only_what_it_shows():
     for unused in ('"accounts_user".', '"territories_region".', '"territories_departement".'):
         assert unused not in columns
     assert '"phone"' not in columns and '"practice_address"' not in columns
+
+
+def test_the_departement_dropdown_reads_codes_and_names_only(client):
+    client.force_login(UserFactory(national=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("doctors:agent_list"))
+    assert len(response.context["departements"]) == 101
+    dropdown = [
+        columns
+        for columns, _, table in (q["sql"].partition(" FROM ") for q in queries.captured_queries)
+        if table.startswith('"territories_departement"')
+    ]
+    assert dropdown == ['SELECT "territories_departement"."code", "territories_departement"."name"']
