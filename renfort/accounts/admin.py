@@ -15,6 +15,7 @@ class RenfortUserAdmin(UserAdmin):
         "departement",
         "is_active",
     )
+    list_select_related = ("region", "departement")
     list_filter = ("role", "is_active", "region")
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)

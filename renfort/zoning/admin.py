@@ -17,6 +17,7 @@ class ZoneChangeInline(admin.TabularInline):
 @admin.register(PriorityZone)
 class PriorityZoneAdmin(admin.ModelAdmin):
     list_display = ("epci", "zoning", "category", "certainty", "removed_at")
+    list_select_related = ("epci", "zoning")
     list_filter = ("zoning", "certainty", "category")
     search_fields = ("epci__name", "epci__siren")
     raw_id_fields = ("epci",)
