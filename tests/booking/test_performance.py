@@ -13,7 +13,7 @@ from renfort.booking.models import Appointment, AppointmentHistory, Slot, priori
 from renfort.notifications.models import Notification
 from tests.sites.factories import open_every_day_site
 
-from .factories import free_slot, mission_with_slots, patient_data
+from .factories import book, free_slot, mission_with_slots, patient_data
 
 pytestmark = pytest.mark.django_db
 SEARCH = reverse("booking:search")
@@ -108,3 +108,20 @@ def test_the_postgresql_search_query_reads_what_the_portable_one_reads():
             site_id=row[1], status="available", reserved_for_priority=True, start__gt=release
         )
         assert row[-1] == reserved.count() > 0
+
+
+def test_the_day_view_takes_as_many_queries_for_10_appointments_as_for_2(client):
+    mission = mission_with_slots()
+    slots = list(Slot.objects.filter(mission=mission, reserved_for_priority=False))
+    url = reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
+    client.force_login(mission.site.manager)
+
+    def queries_with(count: int) -> int:
+        for n in range(Appointment.objects.count(), count):
+            book(slots[n], last_name=f"Fictif{n}", phone=f"+336399800{n:02d}", email=f"p{n}@a.test")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert len(response.context["doctor_days"][0].appointments) == count
+        return len(queries)
+
+    assert queries_with(2) == queries_with(10)

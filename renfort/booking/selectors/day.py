@@ -62,6 +62,8 @@ def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
     appointments = Appointment.objects.filter(mission__in=missions).order_by("start", "id")
     grouped: dict[int, list[Appointment]] = {m.pk: [] for m in missions}
     for appointment in appointments:
+        if appointment.site_id == site.pk:
+            appointment.site = site  # the page's site, read once (contact_label reads it)
         grouped[appointment.mission_id].append(appointment)
     free = dict(
         Slot.objects.available()
