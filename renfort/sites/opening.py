@@ -178,6 +178,17 @@ def closed_reason(rules: OpeningRules, day: date, periods: set[str]) -> str:
     return f"le lieu n'ouvre plus le {WEEKDAY_LABELS[day.weekday()]}{when}"
 
 
+def opens_between(rules: OpeningRules, start: date, end: date) -> bool:
+    """Whether the site opens at least one half-day between start and end (inclusive): stops at
+    the first open date (a weekly pattern answers on the first days)."""
+    day = start
+    while day <= end:
+        if open_periods(rules, day):
+            return True
+        day += timedelta(days=1)
+    return False
+
+
 def open_days(rules: OpeningRules, start: date, end: date, rooms: int) -> dict[date, OpenDay]:
     """Every open date between start and end (inclusive) with its half-days, hours and rooms."""
     hours = {(s.weekday, s.period): (s.start, s.end) for s in rules.weekly}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from renfort.zoning.selectors import current_zones
 
 from . import opening
-from .models import HousingKind, Site, SiteKind, SiteStatus
+from .models import HousingKind, OpeningException, Site, SiteKind, SiteStatus, WeeklyOpening
 from .permissions import agent_scope
 
 NEEDS_VOLUNTEERS_HORIZON_DAYS = 30
@@ -139,17 +139,68 @@ def sites_needing_volunteers(*, today: date | None = None, queryset=None) -> lis
     """Active sites that ask for volunteers (`volunteers_needed`) and open at least one
     half-day in the coming 30 days. The planning will refine this with missions already
     planned (a site is then covered when every open half-day has its volunteer)."""
+    queryset = queryset if queryset is not None else Site.objects.all()
+    sites = list(queryset.active().filter(volunteers_needed=True))
+    needing = needing_volunteers_ids(sites, today=today)
+    return [s for s in sites if s.pk in needing]
+
+
+def needing_volunteers_ids(sites, *, today: date | None = None) -> set[int]:
+    """The ids of the sites needing volunteers among `sites`, active sites (a list): their
+    opening rules are read at once, as tuples, with the exceptions of the coming 30 days only,
+    and each site is looked at until its first open date (453 sites on the national map)."""
     today = today or timezone.localdate()
     end = today + timedelta(days=NEEDS_VOLUNTEERS_HORIZON_DAYS)
-    queryset = queryset if queryset is not None else Site.objects.all()
-    sites = with_opening(queryset.active().filter(volunteers_needed=True))
-    return [s for s in sites if site_open_days(s, today, end)]
+    candidates = {s.pk: s for s in sites if s.volunteers_needed}
+    weekly = defaultdict(list)
+    for site_id, *slot in WeeklyOpening.objects.filter(site_id__in=candidates).values_list(
+        "site_id", "weekday", "period", "start_time", "end_time"
+    ):
+        weekly[site_id].append(opening.WeeklySlot(*slot))
+    exceptions = defaultdict(list)
+    for site_id, start, last, period, kind in OpeningException.objects.filter(
+        site_id__in=candidates, start_date__lte=end, end_date__gte=today
+    ).values_list("site_id", "start_date", "end_date", "period", "kind"):
+        exceptions[site_id].append(
+            opening.DateRule(start, last, period, kind == OpeningException.Kind.OPEN)
+        )
+    return {
+        pk
+        for pk, site in candidates.items()
+        if opening.opens_between(
+            opening.OpeningRules(
+                weekly=tuple(weekly[pk]),
+                exceptions=tuple(exceptions[pk]),
+                departement_code=site.departement_id,
+                open_on_public_holidays=site.open_on_public_holidays,
+            ),
+            today,
+            end,
+        )
+    }
+
+
+# What the public list and map show of a site (its commune, its zone's name).
+PUBLIC_FIELDS = (
+    "name",
+    "kind",
+    "kind_label",
+    "address",
+    "latitude",
+    "longitude",
+    "volunteers_needed",
+    "departement",
+    "open_on_public_holidays",
+    "commune__name",
+    "commune__postcodes",
+    "priority_zone__epci__name",
+)
 
 
 def public_sites(*, region: str = "", epci: str = "", kind: str = ""):
-    """Active sites only, with their territory, filtered as on the public map."""
-    sites = Site.objects.active().select_related(
-        "commune", "departement", "region", "epci", "priority_zone__epci"
+    """Active sites only, filtered as on the public map, with what the map and the list show."""
+    sites = (
+        Site.objects.active().select_related("commune", "priority_zone__epci").only(*PUBLIC_FIELDS)
     )
     if region:
         sites = sites.filter(region_id=region)

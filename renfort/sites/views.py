@@ -84,7 +84,7 @@ def public_map(request):
     epci = request.GET.get("epci", "")[:9]
     kind = request.GET.get("kind", "")[:20]
     sites = list(selectors.public_sites(region=region, epci=epci, kind=kind))
-    needing = {s.pk for s in selectors.sites_needing_volunteers(queryset=Site.objects.all())}
+    needing = selectors.needing_volunteers_ids(sites)
     zones = current_zones().order_by("epci__name")
     if region:
         zones = zones.filter(epci__region_id=region)
@@ -110,17 +110,22 @@ def public_map(request):
 @conditional_page  # ETag of the body: a 304 when the visitor's copy is still the right one
 @cache_control(public=True, no_cache=True)
 def public_geojson(request):
-    sites = selectors.public_sites(
-        region=request.GET.get("region", "")[:3],
-        epci=request.GET.get("epci", "")[:9],
-        kind=request.GET.get("kind", "")[:20],
+    sites = list(
+        selectors.public_sites(
+            region=request.GET.get("region", "")[:3],
+            epci=request.GET.get("epci", "")[:9],
+            kind=request.GET.get("kind", "")[:20],
+        )
     )
-    needing = {s.pk for s in selectors.sites_needing_volunteers()}
+    needing = selectors.needing_volunteers_ids(sites)
     return JsonResponse(selectors.public_site_features(sites, needing))
 
 
 def public_detail(request, pk: int):
-    site = get_object_or_404(selectors.public_sites(), pk=pk)
+    site = get_object_or_404(
+        Site.objects.active().select_related("commune", "departement", "priority_zone__epci"),
+        pk=pk,
+    )
     today = timezone.localdate()
     return render(
         request,
