@@ -242,13 +242,7 @@ def agent_sites(
     departement: str = "",
     epci: str = "",
 ):
-    sites = (
-        Site.objects.declared()
-        .filter(**agent_scope(user))
-        .select_related(
-            "commune", "departement", "region", "epci", "priority_zone__epci", "manager"
-        )
-    )
+    sites = Site.objects.declared().filter(**agent_scope(user))
     if region:
         sites = sites.filter(region_id=region)
     if status:
@@ -319,8 +313,31 @@ EXPORT_HEADERS = (
 )  # no contact details: the site page gives them to the agents who need them
 
 
+# What `site_table_rows` and the agents' list read of a site.
+TABLE_FIELDS = (
+    "name",
+    "kind",
+    "kind_label",
+    "finess",
+    "commune__name",
+    "departement_id",
+    "priority_zone__epci__name",
+    "status",
+    "rooms",
+    "housing",
+    "housing_beds",
+)
+
+
+def for_table(sites):
+    """Only what the agents' table shows (before paginating): its columns, the commune's name,
+    the zone's EPCI name."""
+    return sites.select_related("commune", "priority_zone__epci").only(*TABLE_FIELDS)
+
+
 def site_table_rows(sites) -> list[list]:
-    """The agent table, row by row: the page and the CSV/XLSX export use these same rows."""
+    """The agent table, row by row: the page and the CSV/XLSX export use these same rows.
+    `sites` comes from `for_table`."""
     return [
         [
             s.name,

@@ -23,6 +23,7 @@ from renfort.accounts.views import confirmation_pending
 from renfort.booking.selectors import site_bookable_slots
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
+from renfort.core.pagination import paginate
 from renfort.planning.selectors import site_upcoming_missions
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
@@ -476,7 +477,7 @@ def agent_list(request):
         scope_label = f"Département {departement}"
     else:
         scope_label = "France entière"
-    departements = Departement.objects.in_programme().order_by("code")
+    departements = Departement.objects.in_programme().only("code", "name").order_by("code")
     if filters["region"] and not region:  # national: one region chosen
         departements = departements.filter(region_id=filters["region"])
         scope_label = Region.objects.get(pk=filters["region"]).name
@@ -484,6 +485,7 @@ def agent_list(request):
         departements = departements.filter(region=region)
     elif departement:
         departements = departements.filter(pk=departement.pk)
+    page, query = paginate(request, selectors.for_table(sites))
     return render(
         request,
         "sites/agent_list.html",
@@ -494,9 +496,14 @@ def agent_list(request):
                 f" — {SiteStatus(filters['status']).label}"
                 if filters["status"] in SiteStatus
                 else ""
-            ),
+            )
+            + (f" — page {page.number} sur {page.paginator.num_pages}" if page.number > 1 else ""),
             "scope_label": scope_label,
-            "rows": list(zip(sites, selectors.site_table_rows(sites), strict=True)),
+            "page": page,
+            "count": page.paginator.count,
+            "rows": list(
+                zip(page.object_list, selectors.site_table_rows(page.object_list), strict=True)
+            ),
             "headers": selectors.EXPORT_HEADERS,
             "kind_summary": selectors.kind_summary(scoped.filter(status=SiteStatus.ACTIVE)),
             "kind_summary_all": selectors.kind_summary(scoped),
@@ -508,7 +515,7 @@ def agent_list(request):
             "statuses": [c for c in SiteStatus.choices if c[0] != SiteStatus.UNCONFIRMED],
             "kinds": SiteKind.choices,
             "departements": departements,
-            "query": request.GET.urlencode(),
+            "query": query,
             "can_declare": has_role(user, Role.ARS_AGENT, Role.ADMIN),
             "read_only": not has_role(user, Role.ARS_AGENT, Role.ADMIN),
             "national": is_national(user),
@@ -524,7 +531,7 @@ def export(request):
     return export_response(
         request,
         headers=selectors.EXPORT_HEADERS,
-        rows=selectors.site_table_rows(sites),
+        rows=selectors.site_table_rows(selectors.for_table(sites)),
         filename="lieux-d-accueil",
         fmt=fmt,
         title="Lieux d'accueil",

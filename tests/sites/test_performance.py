@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renfort.sites import selectors
 from renfort.sites.models import OpeningException
+from tests.factories import UserFactory
 
 from .factories import SiteFactory
 
@@ -78,3 +79,46 @@ def test_the_public_map_badge_is_live(client):
     assert client.get(url).context["needing"] == {site.pk}
     exception(site, "closed", timezone.localdate(), timezone.localdate() + timedelta(days=40))
     assert client.get(url).context["needing"] == set()
+
+
+def test_the_agents_list_is_paginated_with_its_filters_and_the_export_is_complete(
+    client, monkeypatch
+):
+    monkeypatch.setattr("renfort.core.pagination.PAGE_SIZE", 2)
+    for _ in range(5):
+        SiteFactory(in_landes=True)
+    client.force_login(UserFactory(ars=True))
+    url = reverse("sites:agent_list")
+    response = client.get(url, {"status": "active"})
+    assert len(response.context["rows"]) == 2 and response.context["count"] == 5
+    page = response.content.decode()
+    assert "5 lieux — page 1 sur 3" in page
+    assert 'href="?status=active&amp;page=2">Page suivante' in page
+    last = client.get(url, {"status": "active", "page": "3"})
+    assert len(last.context["rows"]) == 1 and "— page 3 sur 3" in last.context["title"]
+    assert "status=active&amp;format=csv" in last.content.decode()  # no page in the exports
+    export = client.get(reverse("sites:export"), {"status": "active", "format": "csv"})
+    assert len(export.content.decode("utf-8-sig").splitlines()) == 6
+
+
+def test_the_agents_list_reads_what_it_shows_in_as_many_queries_for_10_sites_as_for_2(client):
+    client.force_login(UserFactory(national=True))
+
+    def queries_with(count: int) -> tuple[int, str, list[str]]:
+        for _ in range(count):
+            SiteFactory()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("sites:agent_list"))
+        dropdown = [
+            columns
+            for columns, _, table in (q["sql"].partition(" FROM ") for q in queries)
+            if table.startswith('"territories_departement"')
+        ]
+        return len(queries), site_query_columns(queries.captured_queries), dropdown
+
+    few, columns, dropdown = queries_with(2)
+    assert queries_with(8)[0] == few
+    for unused in ('"territories_departement".', '"territories_region".', '"accounts_user".'):
+        assert unused not in columns
+    assert "practical_info" not in columns
+    assert dropdown == ['SELECT "territories_departement"."code", "territories_departement"."name"']
