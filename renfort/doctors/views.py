@@ -4,7 +4,6 @@ pages."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from renfort.accounts.permissions import (
 from renfort.accounts.views import confirmation_pending
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
+from renfort.core.pagination import paginate
 from renfort.core.text import count, lower_first
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
@@ -48,7 +48,6 @@ from .models import (
 )
 from .permissions import AGENT_LIST_ROLES, can_act_on_doctor, can_view_doctor
 
-PAGE_SIZE = 50
 # Actions the doctor makes from the space (withdraw has its own confirmation page).
 SPACE_ACTIONS = (DoctorStatus.PAUSED, DoctorStatus.ACTIVE, DoctorStatus.SUBMITTED)
 
@@ -446,7 +445,7 @@ def agent_list(request):
     user = request.user
     filters = _agent_filters(request)
     doctors = selectors.agent_doctors(user, **filters)
-    page = Paginator(selectors.for_table(doctors), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, selectors.for_table(doctors))
     territory = selectors.agent_doctors(
         user, region=filters["region"], departement=filters["departement"]
     )
@@ -463,8 +462,6 @@ def agent_list(request):
     elif departement:
         departements = departements.filter(pk=departement.pk)
         zones = zones.filter(epci__departement_codes__contains=departement.code)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "doctors/agent_list.html",
@@ -491,7 +488,7 @@ def agent_list(request):
             "regions": Region.objects.in_programme().by_name() if is_national(user) else [],
             "departements": departements,
             "zones": zones,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 

@@ -73,3 +73,16 @@ def test_the_departement_dropdown_reads_codes_and_names_only(client):
         if table.startswith('"territories_departement"')
     ]
     assert dropdown == ['SELECT "territories_departement"."code", "territories_departement"."name"']
+
+
+def test_the_list_pages_keep_the_filters(client, monkeypatch):
+    monkeypatch.setattr("renfort.core.pagination.PAGE_SIZE", 2)
+    for _ in range(3):
+        DoctorFactory()
+    client.force_login(UserFactory(national=True))
+    response = client.get(reverse("doctors:agent_list"), {"status": "active"})
+    page = response.content.decode()
+    assert len(response.context["rows"]) == 2 and "3 volontaires — page 1 sur 2" in page
+    assert 'href="?status=active&amp;page=2">Page suivante' in page
+    last = client.get(reverse("doctors:agent_list"), {"status": "active", "page": "2"})
+    assert len(last.context["rows"]) == 1 and "Page précédente" in last.content.decode()
