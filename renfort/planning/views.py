@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
+from renfort.core.pagination import paginate
 from renfort.core.text import count
 from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
 from renfort.territories.models import Region
@@ -154,11 +154,9 @@ def index(request):
     shown = shown if shown in present else ""
     # The table is paged (a national month holds thousands of missions); the summary, the
     # calendar and the map show them all.
-    table = Paginator(
-        [m for m in missions if m.status == shown] if shown else missions, TABLE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    table, query = paginate(
+        request, [m for m in missions if m.status == shown] if shown else missions, TABLE_PAGE_SIZE
+    )
     today = timezone.localdate()
     # From two months back (missions done) to the last one a run accepts (twelve months on);
     # a month named in the address outside that range is listed too, so the list shows it.
@@ -194,7 +192,7 @@ def index(request):
             "shown_label": dict(M.choices).get(shown, ""),
             "table_missions": table.object_list,
             "page": table,
-            "query": query.urlencode(),
+            "query": query,
             "coverage": coverage,
             "covered": sum(1 for c in coverage if c.days > 0),
             # France entière: one line per site of the country is not a calendar one reads.
