@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.module_loading import import_string
 
 from renfort.core.links import absolute_url, set_password_url
+from renfort.core.locks import email_lock
 from renfort.notifications.services import email_enqueue
 
 from .models import LoginFailure, Role, User
@@ -169,6 +170,7 @@ def account_pending_discard(*, email: str) -> bool:
     """Throw away an unconfirmed sign-up with this address (the account and what it declared),
     so that it never holds the address: whoever owns the mailbox signs up again. True if one
     was discarded."""
+    email_lock(email)
     user = User.objects.select_for_update().filter(email=email.strip().lower()).first()
     if user is None or not _pending(user):
         return False
@@ -209,6 +211,7 @@ def signup_account_create(
     creates nothing either and answers as for a new account. An unconfirmed sign-up with the
     same address is replaced."""
     email = User.objects.normalize_email(email).lower()
+    email_lock(email)  # a sign-up sent twice at once: the second one sees the first account
     account_pending_discard(email=email)
     existing = User.objects.filter(email=email).first()
     if existing is not None:

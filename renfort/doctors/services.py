@@ -21,6 +21,7 @@ from renfort.accounts.services import (
     signup_account_create,
 )
 from renfort.core.links import absolute_url
+from renfort.core.locks import email_lock
 from renfort.core.text import days_label, lower_first
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
 from renfort.notifications.models import Channel
@@ -260,10 +261,13 @@ def doctor_signup(
     Returns (doctor, True) for a new sign-up; (first doctor, False) for a second submission
     with the same token; (None, False) when the address already has an account: its owner is
     emailed, nothing is saved, and the form answers as for a new sign-up."""
+    email = User.objects.normalize_email(email).lower()
+    # Sign-ups of the same address wait for each other (double click, two tabs): the second
+    # one sees the doctor or the account the first one created.
+    email_lock(email)
     existing = Doctor.objects.filter(submission_token=token).select_related("user").first()
     if existing:
         return existing, False
-    email = User.objects.normalize_email(email).lower()
     # Signing up again before confirming replaces the first sign-up (and frees its RPPS); on
     # an error below, the transaction brings it back.
     account_pending_discard(email=email)

@@ -13,6 +13,7 @@ from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.accounts.services import account_pending_discard, signup_account_create
 from renfort.core.links import absolute_url
+from renfort.core.locks import email_lock
 from renfort.core.validators import names_check
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
@@ -177,6 +178,7 @@ def _manager_names(first_name: str, last_name: str) -> dict:
     return {"first_name": names["manager_first_name"], "last_name": names["manager_last_name"]}
 
 
+@transaction.atomic
 def manager_get_or_create(
     *, email: str, first_name: str = "", last_name: str = ""
 ) -> tuple[User, bool]:
@@ -184,6 +186,7 @@ def manager_get_or_create(
     without password (its owner chooses one from the email). An existing account of another
     role is refused; an unconfirmed public sign-up with this address is replaced."""
     email = User.objects.normalize_email(email).lower()
+    email_lock(email)  # two declarations for a new address at once: one account
     account_pending_discard(email=email)
     user = User.objects.filter(email=email).first()
     if user:
@@ -227,6 +230,9 @@ def site_declare(
     By an ARS agent on behalf of a manager: it is « validé » directly (the ARS vouches for it);
     the manager account is created without password and told to set one.
     A second submission with the same token returns the first site (created=False)."""
+    # Declarations for the same address wait for each other (double click, two tabs): the
+    # second one sees the site or the account the first one created.
+    email_lock(User.objects.normalize_email(manager_email))
     existing = Site.objects.filter(submission_token=token).first()
     if existing:
         return existing, False
