@@ -231,10 +231,38 @@ def signup_account_create(
 
 
 def account_exists_notify(*, email: str) -> None:
-    """The owner of an existing account is told a sign-up was tried with their address."""
+    """The owner of an existing account is told a sign-up was tried with their address; an
+    unconfirmed sign-up is not an account to log in to: its confirmation is sent again."""
     user = User.objects.filter(email=email.strip().lower()).first()
-    if user is not None:
+    if user is not None and _pending(user):
+        signup_twin_answer(user=user)
+    elif user is not None:
         _account_exists_email(user)
+
+
+# A sign-up of the same address this soon after an unconfirmed one, with the same password and
+# the same content, is the same form sent again (a double click on a reloaded form, two tabs):
+# the first one stands. Later, or with other content, the new sign-up replaces it.
+SIGNUP_TWIN_WINDOW = timedelta(minutes=2)
+
+
+def signup_twin(*, email: str, password: str, now: datetime | None = None) -> User | None:
+    """The unconfirmed sign-up of this address opened moments ago with this password, or None.
+    The caller compares what it declared; for the same, it answers with it
+    (`signup_twin_answer`) instead of replacing it — which would kill the link just emailed."""
+    now = now or timezone.now()
+    user = User.objects.filter(
+        email=email.strip().lower(), date_joined__gte=now - SIGNUP_TWIN_WINDOW
+    ).first()
+    if user is None or not _pending(user) or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def signup_twin_answer(*, user: User) -> None:
+    """The same sign-up sent again: its confirmation link is emailed once more, once (the form
+    sent five more times sends one reminder), never « vous avez déjà un compte »."""
+    _confirmation_email(user, dedup_key=f"account-{user.pk}-confirmation-again")
 
 
 def _user_from_link(uidb64: str, *, lock: bool) -> User | None:

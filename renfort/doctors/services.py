@@ -19,6 +19,8 @@ from renfort.accounts.services import (
     account_exists_notify,
     account_pending_discard,
     signup_account_create,
+    signup_twin,
+    signup_twin_answer,
 )
 from renfort.core.links import absolute_url
 from renfort.core.locks import email_lock
@@ -259,8 +261,10 @@ def doctor_signup(
     CDOM nor the agents hear of it.
 
     Returns (doctor, True) for a new sign-up; (first doctor, False) for a second submission
-    with the same token; (None, False) when the address already has an account: its owner is
-    emailed, nothing is saved, and the form answers as for a new sign-up."""
+    with the same token, or of the same content moments later (a reloaded form, another tab:
+    its confirmation is emailed once more, the first link keeps working); (None, False) when
+    the address already has an account: its owner is emailed, nothing is saved, and the form
+    answers as for a new sign-up."""
     email = User.objects.normalize_email(email).lower()
     # Sign-ups of the same address wait for each other (double click, two tabs): the second
     # one sees the doctor or the account the first one created.
@@ -268,12 +272,9 @@ def doctor_signup(
     existing = Doctor.objects.filter(submission_token=token).select_related("user").first()
     if existing:
         return existing, False
-    # Signing up again before confirming replaces the first sign-up (and frees its RPPS); on
-    # an error below, the transaction brings it back.
-    account_pending_discard(email=email)
     zones, preferred_sites = list(zones), list(preferred_sites)
     errors: dict[str, list[str]] = {}
-    try:
+    try:  # an unconfirmed sign-up never holds the RPPS: checked before it is replaced
         clean = doctor_check(data=data, zones=zones)
     except ValidationError as exc:
         errors.update(exc.message_dict)
@@ -284,6 +285,13 @@ def doctor_signup(
         errors["availabilities"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    twin = _signup_twin(email, password, clean, practice_commune, zones, preferred_sites, entries)
+    if twin is not None:  # the same form sent again with a new token: the first one stands
+        signup_twin_answer(user=twin.user)
+        return twin, False
+    # Signing up again before confirming replaces the first sign-up (and frees its RPPS); on
+    # an error below, the transaction brings it back.
+    account_pending_discard(email=email)
     # Nor does an unconfirmed sign-up of another address hold the RPPS: anyone could otherwise
     # block a doctor's number by signing up with it first. It is replaced (its author, if it
     # was the doctor, signs up again and confirms).
@@ -329,6 +337,27 @@ def doctor_signup(
         Availability(doctor=doctor, date=e.date, period=e.period) for e in entries
     )
     return doctor, True
+
+
+def _signup_twin(email, password, clean, practice_commune, zones, preferred_sites, entries):
+    """The unconfirmed sign-up of this address sent moments ago with the same password and
+    the same content (accounts.services.signup_twin), or None."""
+    user = signup_twin(email=email, password=password)
+    doctor = Doctor.objects.filter(user=user).first() if user else None
+    if doctor is None:
+        return None
+    fields = (*PROFILE_FIELDS, *COVERAGE_FIELDS, *PREFERENCE_FIELDS)
+    zones = zones if clean["coverage_mode"] == CoverageMode.ZONES else []
+    same = (
+        all(getattr(doctor, key) == clean[key] for key in fields)
+        and doctor.practice_commune_id == practice_commune.pk
+        and {z.pk for z in zones} == set(doctor.zones.values_list("pk", flat=True))
+        and {s.pk for s in preferred_sites}
+        == set(doctor.preferred_sites.values_list("pk", flat=True))
+        and {(e.date, e.period) for e in entries}
+        == set(doctor.availabilities.values_list("date", "period"))
+    )
+    return doctor if same else None
 
 
 def doctor_signup_confirm(*, user: User) -> str:

@@ -10,9 +10,13 @@ from django.db import connection
 from django.utils import timezone
 
 from renfort.accounts.models import User
+from renfort.accounts.services import confirmation_link_check
 from renfort.doctors import services
 from renfort.doctors.models import Doctor, DoctorHistory
 from renfort.doctors.services import AvailabilityEntry
+from renfort.notifications.models import Notification
+from tests.concurrency import errors, race
+from tests.confirmation import LINK
 from tests.factories import UserFactory, commune
 
 from .factories import DoctorFactory
@@ -60,6 +64,36 @@ def test_concurrent_double_signup_creates_one_doctor(on_postgres, reference_data
     assert all(isinstance(r, tuple) for r in results), results
     assert sorted(created for _, created in results) == [False, True]
     assert Doctor.objects.count() == 1 and User.objects.count() == 1
+
+
+def test_the_same_sign_up_sent_six_times_at_once_with_new_forms_sends_one_working_link(
+    on_postgres, reference_data
+):
+    """Six tabs, six tokens, one address: one account, its confirmation and one reminder of
+    it (both links work: the account is the same); never « vous avez déjà un compte »."""
+    albi, email = commune("81004"), "six@test.renfort.example"
+    day = timezone.localdate() + timedelta(days=5)
+
+    def submit():
+        return services.doctor_signup(
+            token=uuid.uuid4(),
+            email=email,
+            password="Un-mot-de-passe-solide-42",
+            data=valid_data(),
+            practice_commune=albi,
+            availabilities=[AvailabilityEntry(day)],
+        )
+
+    results = race(submit, count=6)
+    assert not errors(results), results
+    user = User.objects.get(email=email)
+    assert Doctor.objects.get().user == user
+    assert {doctor.pk for doctor, _ in results} == {user.doctor.pk}
+    sent = Notification.objects.filter(recipient=email)
+    assert sorted(sent.values_list("kind", flat=True)) == ["account_confirmation"] * 2
+    for mail in sent:  # each link opens this very account
+        _, uidb64, token = LINK.search(mail.body).groups()
+        assert confirmation_link_check(uidb64=uidb64, token=token) == user
 
 
 def test_concurrent_same_transition_happens_once(on_postgres, reference_data):

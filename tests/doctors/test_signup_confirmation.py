@@ -163,6 +163,32 @@ def test_signing_up_again_before_confirming_replaces_the_first_sign_up(client, s
     assert doctor.status == "submitted"
 
 
+def test_the_same_sign_up_sent_again_from_a_reloaded_form_keeps_the_first_link(client, signup_data):
+    """Another tab, a reloaded form (a new token), the same content moments later: the first
+    sign-up stands, its link works, it is emailed once more — never « vous avez déjà un
+    compte », never a second account."""
+    client.post(reverse(SIGNUP), signup_data())
+    first_path, user = confirmation_path(EMAIL), User.objects.get()
+    for n in (2, 3, 4):
+        response = client.post(
+            reverse(SIGNUP), signup_data(token=f"3f1e7a2c-0000-4000-8000-0000000000e{n}")
+        )
+        assert response.url == reverse("accounts:confirmation_sent")
+    assert Doctor.objects.get().user == user
+    assert kinds() == ["account_confirmation"] * 2
+    assert confirmation_path(EMAIL) == first_path  # the same link, still valid
+    client.post(first_path)
+    assert Doctor.objects.get().status == "submitted"
+
+
+def test_the_same_content_much_later_replaces_the_sign_up(client, signup_data):
+    client.post(reverse(SIGNUP), signup_data())
+    first = User.objects.get()
+    User.objects.filter(pk=first.pk).update(date_joined=timezone.now() - timedelta(minutes=30))
+    client.post(reverse(SIGNUP), signup_data(token="3f1e7a2c-0000-4000-8000-0000000000e5"))
+    assert Doctor.objects.get().user.pk != first.pk
+
+
 def test_agents_do_not_see_an_unconfirmed_sign_up(client, signup_data):
     client.post(reverse(SIGNUP), signup_data())
     doctor = Doctor.objects.get()
