@@ -11,9 +11,15 @@ from django.utils import timezone
 
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
-from renfort.accounts.services import account_pending_discard, signup_account_create
+from renfort.accounts.services import (
+    account_pending_discard,
+    signup_account_create,
+    signup_twin,
+    signup_twin_answer,
+)
 from renfort.core.links import absolute_url
 from renfort.core.locks import email_lock
+from renfort.core.text import lower_first
 from renfort.core.validators import names_check
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
@@ -207,6 +213,43 @@ def manager_get_or_create(
     return user, True
 
 
+class DuplicateSite(ValidationError):
+    """A site its manager already has (`duplicate_of`): `site` is the one to open instead."""
+
+    def __init__(self, message: str, site: Site):
+        super().__init__({"name": [message]})
+        self.site = site
+
+
+def _same_name(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def duplicate_of(*, manager: User, name: str, commune: Commune) -> Site | None:
+    """The site of this manager with this name (whatever the case and spaces) in this commune,
+    not closed: declaring it again would make a second one (two tabs, a reloaded form)."""
+    wanted = _same_name(name)
+    sites = (
+        Site.objects.managed_by(manager).filter(commune=commune).exclude(status=SiteStatus.CLOSED)
+    )
+    return next((site for site in sites.order_by("pk") if _same_name(site.name) == wanted), None)
+
+
+def _refuse_duplicate(site: Site, *, by_ars: bool) -> None:
+    where = f"« {site.name} » à {site.commune.name} ({lower_first(site.get_status_display())})"
+    if by_ars:
+        raise DuplicateSite(
+            f"Ce gestionnaire a déjà déclaré ce lieu : {where}. Ouvrez sa fiche plutôt que de "
+            "le déclarer une seconde fois.",
+            site,
+        )
+    raise DuplicateSite(
+        f"Vous avez déjà déclaré ce lieu : {where}. Modifiez-le plutôt que de le déclarer une "
+        "seconde fois.",
+        site,
+    )
+
+
 @transaction.atomic
 def site_declare(
     *,
@@ -229,7 +272,10 @@ def site_declare(
     is emailed, nothing is saved and (None, False) is returned: the form answers the same.
     By an ARS agent on behalf of a manager: it is « validé » directly (the ARS vouches for it);
     the manager account is created without password and told to set one.
-    A second submission with the same token returns the first site (created=False)."""
+    A second submission with the same token returns the first site (created=False); a site
+    its manager already has (same name and commune, not closed) is refused (DuplicateSite),
+    except the public form sent again moments later: its first declaration stands and its
+    confirmation is emailed once more."""
     # Declarations for the same address wait for each other (double click, two tabs): the
     # second one sees the site or the account the first one created.
     email_lock(User.objects.normalize_email(manager_email))
@@ -263,6 +309,11 @@ def site_declare(
             email=manager_email, first_name=manager_first_name, last_name=manager_last_name
         )
     else:
+        twin = signup_twin(email=manager_email, password=manager_password)
+        first = twin and duplicate_of(manager=twin, name=clean.get("name", ""), commune=commune)
+        if first:  # the same public form sent again (another tab): the first one stands
+            signup_twin_answer(user=twin)
+            return first, False
         manager = signup_account_create(
             email=manager_email,
             password=manager_password,
@@ -272,6 +323,11 @@ def site_declare(
         if manager is None:  # the address has an account: its owner is emailed, nothing saved
             return None, False
         created_account = True
+    already = not created_account and duplicate_of(
+        manager=manager, name=clean.get("name", ""), commune=commune
+    )
+    if already:
+        _refuse_duplicate(already, by_ars=by_ars)
     unconfirmed = created_account and not by_ars
     site = Site(
         **{k: v for k, v in clean.items() if k in EDITABLE_FIELDS},

@@ -162,6 +162,7 @@ def declare(request):
     pattern_form = WeeklyPatternForm(data, prefix="horaires")
     person_form = PersonForm(data) if (with_account or by_ars) else None
     token_form = TokenForm(data)
+    duplicate = None  # a site already declared: the page links to it
     if request.method == "POST":
         forms_ok = all(
             [
@@ -191,6 +192,7 @@ def declare(request):
                 attach_errors(
                     person_form if _is_person_error(exc) else site_form, exc, aliases=COMMUNE_ALIAS
                 )
+                duplicate = getattr(exc, "site", None)
             else:
                 if with_account and (site is None or site.status == SiteStatus.UNCONFIRMED):
                     # New account, or the address already has one: the same answer (its owner
@@ -221,6 +223,7 @@ def declare(request):
             "person_form": person_form,
             "token_form": token_form if request.method == "POST" else TokenForm(),
             "by_ars": by_ars,
+            "duplicate": duplicate,
         },
     )
 

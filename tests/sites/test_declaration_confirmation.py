@@ -3,6 +3,7 @@ confirmed the address; an address with an account gets the same answer and nothi
 a logged-in manager's declaration is unchanged."""
 
 import html as htmllib
+import uuid
 
 import pytest
 from django.test import Client
@@ -65,6 +66,21 @@ def test_an_address_with_an_account_gets_the_same_page_and_an_email(client, ars7
     mail = Notification.objects.get()
     assert (mail.kind, mail.recipient) == ("account_exists", EMAIL)
     assert "fictif" not in mail.body  # not the site name typed by the sender
+
+
+def test_a_manager_declaring_the_same_site_again_is_led_to_the_first_one(client, ars76):
+    manager = UserFactory(site_manager=True)
+    client.force_login(manager)
+    data = form_data()
+    for key in ("manager_first_name", "manager_last_name", "manager_email", "password1",
+                "password2"):  # fmt: skip
+        data.pop(key)
+    client.post(reverse("sites:declare"), data)
+    site = Site.objects.get()
+    page = text(client.post(reverse("sites:declare"), {**data, "token": str(uuid.uuid4())}))
+    assert "Vous avez déjà déclaré ce lieu" in page
+    assert f'href="{reverse("sites:detail", args=[site.pk])}"' in page
+    assert Site.objects.count() == 1
 
 
 def test_a_logged_in_manager_declares_another_site_at_once(client, ars76):

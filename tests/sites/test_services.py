@@ -217,6 +217,40 @@ def test_logged_in_manager_declares_a_second_site():
     assert site.manager == manager
 
 
+def test_the_same_site_declared_again_by_its_manager_is_refused_with_the_first_one():
+    manager = UserFactory(site_manager=True)
+    first, _ = declare(actor=manager, name="Maison de santé (fictive) de Lacaune")
+    with pytest.raises(services.DuplicateSite) as refused:  # case and spaces do not matter
+        declare(actor=manager, name="  MAISON de santé  (fictive) de lacaune")
+    assert refused.value.site == first
+    assert refused.value.message_dict["name"] == [
+        "Vous avez déjà déclaré ce lieu : « Maison de santé (fictive) de Lacaune » à Lacaune "
+        "(en attente de validation par l'ARS). Modifiez-le plutôt que de le déclarer une "
+        "seconde fois."
+    ]
+    lacaune = commune("81124")
+    neighbour = lacaune.epci.communes.exclude(pk=lacaune.pk).order_by("code_insee").first()
+    declare(actor=manager, name=first.name, commune_code=neighbour.code_insee)
+    declare(actor=manager, name="Centre de santé (fictif) de Lacaune")  # another site
+    assert Site.objects.count() == 3
+
+
+def test_a_closed_site_may_be_declared_again():
+    manager = UserFactory(site_manager=True)
+    first, _ = declare(actor=manager)
+    Site.objects.filter(pk=first.pk).update(status=SiteStatus.CLOSED)
+    again, created = declare(actor=manager)
+    assert created and again != first
+
+
+def test_the_ars_declaring_a_site_its_manager_has_is_refused():
+    agent = UserFactory(role=Role.ARS_AGENT, region_id="76")
+    first, _ = declare(actor=agent)
+    with pytest.raises(services.DuplicateSite, match="Ce gestionnaire a déjà déclaré ce lieu"):
+        declare(actor=agent)
+    assert list(Site.objects.all()) == [first]
+
+
 # --- edition --------------------------------------------------------------------------------
 
 
