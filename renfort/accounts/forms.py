@@ -94,7 +94,19 @@ PASSWORD_HELP = "Au moins 8 caractères, pas uniquement des chiffres."
 PASSWORD_MISMATCH = "Les deux mots de passe ne sont pas identiques."
 
 
-class NewPasswordForm(RenfortForm, SetPasswordForm):
+class PasswordOnlySave:
+    """Save the password column only: the form holds the account read at the start of the
+    request, and a full save would undo what another request saved meanwhile (the mobile number
+    from « Mes préférences », the activation of the account…)."""
+
+    def set_password_and_save(self, user, password_field_name="new_password1", commit=True):
+        user.set_password(self.cleaned_data[password_field_name])
+        if commit:
+            user.save(update_fields=["password"])
+        return user
+
+
+class NewPasswordForm(RenfortForm, PasswordOnlySave, SetPasswordForm):
     """The new password of « Mot de passe oublié », said as on the sign-up pages."""
 
     error_messages = {"password_mismatch": PASSWORD_MISMATCH}

@@ -479,6 +479,17 @@ def doctor_transition(
 # --- The doctor's space ---------------------------------------------------------------------
 
 
+def _locked_doctor(doctor: Doctor) -> Doctor:
+    """The doctor's row, locked and read again: a change saved meanwhile (a pause by the ARS,
+    the territory from another tab) is seen, and the next one waits. NO KEY: the rows that
+    refer to the doctor (appointments booked meanwhile) are not held up."""
+    return (
+        Doctor.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("user")
+        .get(pk=doctor.pk)
+    )
+
+
 def _check_editor(actor: User, doctor: Doctor) -> None:
     """The doctor edits their own file while it is open (not withdrawn nor refused)."""
     if not can_edit_doctor(actor, doctor):
@@ -539,6 +550,7 @@ def doctor_coverage_update(
     preferred_sites: Iterable = (),
 ) -> Doctor:
     """Change the territory the doctor covers. Missions already planned are kept as they are."""
+    doctor = _locked_doctor(doctor)
     _check_editor(actor, doctor)
     zones = list(zones)
     clean = doctor_check(
@@ -558,14 +570,14 @@ def doctor_coverage_update(
 @transaction.atomic
 def doctor_preferences_update(*, doctor: Doctor, actor: User, data: dict) -> Doctor:
     """Days per month, hours, slot length, housing, replacement, mobile phone."""
+    doctor = _locked_doctor(doctor)
     _check_editor(actor, doctor)
-    keys = (*PREFERENCE_FIELDS, "phone")
-    clean = doctor_check(data={k: data[k] for k in keys if k in data}, doctor=doctor, partial=True)
+    keys = [k for k in (*PREFERENCE_FIELDS, "phone") if k in data]
+    clean = doctor_check(data={k: data[k] for k in keys}, doctor=doctor, partial=True)
     hours_changed = any(key in clean and clean[key] != getattr(doctor, key) for key in HOURS_FIELDS)
     for key in keys:
-        if key in clean:
-            setattr(doctor, key, clean[key])
-    doctor.save()
+        setattr(doctor, key, clean[key])
+    doctor.save(update_fields=[*keys, "updated_at"])  # never the status nor the territory
     if hours_changed:  # the coming consultations follow (never cancelling a booked patient)
         from renfort.booking.services import hours_resync  # booking depends on doctors
         from renfort.planning.models import Mission

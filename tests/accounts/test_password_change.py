@@ -76,3 +76,27 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:login')}?next={URL}"
     assert client.post(URL, {"old_password": "x"}).status_code == 302
+
+
+def test_changing_the_password_keeps_what_another_tab_saved_meanwhile():
+    """The form holds the account read at the start of the request: saving the password writes
+    the password only (the mobile number saved meanwhile from « Mes préférences » stays)."""
+    from renfort.accounts.forms import ChangePasswordForm, NewPasswordForm
+    from renfort.accounts.models import User
+
+    user = UserFactory(phone="+33612345678")
+    for form_class, data in (
+        (ChangePasswordForm, {"old_password": "mot-de-passe-test"}),
+        (NewPasswordForm, {}),
+    ):
+        read = User.objects.get(pk=user.pk)
+        User.objects.filter(pk=user.pk).update(phone="+33781234568", first_name="Dominique")
+        data = {**data, "new_password1": NEW, "new_password2": NEW}
+        form = form_class(read, data)
+        assert form.is_valid(), form.errors
+        form.save()
+        user.refresh_from_db()
+        assert (user.phone, user.first_name) == ("+33781234568", "Dominique")
+        assert user.check_password(NEW)
+        user.set_password("mot-de-passe-test")
+        user.save(update_fields=["password"])

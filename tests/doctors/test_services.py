@@ -433,6 +433,54 @@ def test_preferences_update_checks_days_and_phone():
     assert DoctorHistory.objects.filter(doctor=doctor).count() == 1  # no status change
 
 
+def test_saving_preferences_from_a_page_read_before_a_pause_keeps_the_pause():
+    """The page was read (the doctor active), the ARS paused the doctor, then the form was
+    saved: the pause stays, with its history and emails (a lost update wrote every column)."""
+    doctor = DoctorFactory(in_landes=True)
+    read = Doctor.objects.get(pk=doctor.pk)
+    services.doctor_transition(doctor=doctor, actor=UserFactory(ars=True), to_status=S.PAUSED)
+    services.doctor_preferences_update(doctor=read, actor=doctor.user, data={"slot_minutes": 30})
+    doctor.refresh_from_db()
+    assert doctor.status == S.PAUSED and doctor.slot_minutes == 30
+
+
+def test_territory_and_preferences_saved_from_two_tabs_are_both_kept(lacaune_zone):
+    doctor = DoctorFactory()
+    tab1, tab2 = Doctor.objects.get(pk=doctor.pk), Doctor.objects.get(pk=doctor.pk)
+    services.doctor_coverage_update(
+        doctor=tab1, actor=doctor.user, coverage_mode="zones", zones=[lacaune_zone]
+    )
+    services.doctor_preferences_update(
+        doctor=tab2, actor=doctor.user, data={"max_days_per_month": 1}
+    )
+    doctor.refresh_from_db()
+    assert doctor.coverage_mode == "zones" and doctor.max_travel_minutes is None
+    assert doctor.max_days_per_month == 1
+    tab3 = Doctor.objects.get(pk=doctor.pk)
+    services.doctor_preferences_update(doctor=doctor, actor=doctor.user, data={"slot_minutes": 15})
+    services.doctor_coverage_update(
+        doctor=tab3, actor=doctor.user, coverage_mode="travel", max_travel_minutes=45
+    )
+    doctor.refresh_from_db()
+    assert (doctor.slot_minutes, doctor.max_travel_minutes) == (15, 45)
+
+
+def test_a_file_closed_meanwhile_is_no_longer_edited():
+    doctor = DoctorFactory()
+    read = Doctor.objects.get(pk=doctor.pk)
+    services.doctor_transition(doctor=doctor, actor=doctor.user, to_status=S.WITHDRAWN)
+    with pytest.raises(ValidationError, match="Votre dossier est clos"):
+        services.doctor_preferences_update(
+            doctor=read, actor=doctor.user, data={"slot_minutes": 30}
+        )
+    with pytest.raises(ValidationError, match="Votre dossier est clos"):
+        services.doctor_coverage_update(
+            doctor=read, actor=doctor.user, coverage_mode="travel", max_travel_minutes=45
+        )
+    doctor.refresh_from_db()
+    assert doctor.status == S.WITHDRAWN and doctor.slot_minutes == 20
+
+
 def test_factory_rpps_are_valid():
     from renfort.core.validators import luhn_valid
 
