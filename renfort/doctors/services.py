@@ -507,13 +507,17 @@ def availability_add(
 ) -> tuple[Availability, str]:
     """Add a date (or widen an existing one: morning + afternoon is a full day). Returns the
     availability and what happened: "added", "widened" or "unchanged" (already covered). A
-    refused date raises a ValidationError on `date`."""
+    refused date raises a ValidationError on `date`.
+
+    The doctor's row is locked first (the date's row may not exist yet): the same date added
+    from two tabs at once is created once, morning and afternoon make a full day."""
+    doctor = _locked_doctor(doctor)
     _check_editor(actor, doctor)
     try:
         (entry,) = availabilities_check([AvailabilityEntry(day, period)], today=today)
     except ValidationError as exc:
         raise ValidationError({"date": exc.messages}) from exc
-    existing = Availability.objects.select_for_update().filter(doctor=doctor, date=day).first()
+    existing = Availability.objects.filter(doctor=doctor, date=day).first()
     if existing is None:
         return Availability.objects.create(doctor=doctor, date=day, period=entry.period), "added"
     if existing.period == entry.period or existing.period == AvailabilityPeriod.FULL:
@@ -527,7 +531,7 @@ def availability_add(
 def availability_remove(*, availability: Availability, actor: User) -> None:
     """Remove a date, unless a mission (proposed, accepted or confirmed) holds it: a mission is
     never silently cancelled; the doctor declines or cancels it from the mission itself."""
-    doctor = Doctor.objects.select_for_update().get(pk=availability.doctor_id)
+    doctor = _locked_doctor(availability.doctor)
     _check_editor(actor, doctor)
     mission = blocking_missions_on(doctor, availability.date).select_related("site").first()
     if mission:

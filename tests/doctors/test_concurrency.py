@@ -107,3 +107,29 @@ def test_concurrent_same_transition_happens_once(on_postgres, reference_data):
     assert sum(isinstance(r, Doctor) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     assert DoctorHistory.objects.filter(doctor=doctor, to_status="cdom_notified").count() == 1
+
+
+@pytest.mark.parametrize(
+    "periods, final, outcomes",
+    [
+        (("morning", "afternoon") * 3, "full", ["added"] + ["unchanged"] * 4 + ["widened"]),
+        (("full",) * 6, "full", ["added"] + ["unchanged"] * 5),
+    ],
+)
+def test_the_same_date_added_from_two_tabs_at_once(
+    on_postgres, reference_data, periods, final, outcomes
+):
+    """Morning and afternoon from two tabs (three times each) make a full day; the same date
+    sent six times is kept once; never an error page."""
+    doctor = DoctorFactory()
+    day = timezone.localdate() + timedelta(days=9)
+
+    def add(period):
+        return lambda: services.availability_add(
+            doctor=doctor, actor=doctor.user, day=day, period=period
+        )
+
+    results = race(*(add(p) for p in periods))
+    assert not errors(results), results
+    assert sorted(outcome for _, outcome in results) == outcomes
+    assert list(doctor.availabilities.values_list("date", "period")) == [(day, final)]
