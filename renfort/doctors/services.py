@@ -409,8 +409,12 @@ def doctor_transition(
 
     `comment` is what a person wrote (a reason): the doctor's email repeats it. `note` is what
     Renfort writes itself (« Inscription en ligne. »): kept in the history, not emailed."""
+    # The doctor's row only (not the account's, nor the département's), NO KEY: a patient
+    # booking the doctor's mission meanwhile is not held up while a withdrawal cancels it.
     doctor = (
-        Doctor.objects.select_for_update().select_related("user", "departement").get(pk=doctor.pk)
+        Doctor.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("user", "departement")
+        .get(pk=doctor.pk)
     )
     ONBOARDING_WORKFLOW.check(doctor.status, to_status, actor.role, comment)
     if not can_act_on_doctor(actor, doctor):

@@ -48,8 +48,46 @@ M = MissionStatus
 # --- Review of the proposal -------------------------------------------------------------------
 
 
-def _locked_mission(mission: Mission) -> Mission:
-    return Mission.objects.select_for_update().select_related("site", "doctor").get(pk=mission.pk)
+# Lock order of every writer of missions: the doctor, the site, the mission, then its slots and
+# appointments. Every lock is NO KEY: a booking that takes a slot, then inserts an appointment
+# referring to the mission, the site and the doctor (a key share lock on each), never waits for
+# one of them while holding the slot the other side wants.
+MISSION_GONE = (
+    "Cette mission n'existe plus : un nouveau calcul a remplacé les propositions non publiées. "
+    "Rechargez la page."
+)
+
+
+def _locked_mission(mission: Mission, *, site: bool = False, doctor: bool = False) -> Mission:
+    """The mission's row, locked and read again (its site and doctor with it, unlocked), after
+    the doctor's row and the site's row when asked (a mission never changes site nor doctor)."""
+    if doctor:
+        list(
+            type(mission.doctor)
+            .objects.select_for_update(no_key=True)
+            .filter(pk=mission.doctor_id)
+            .values("pk")
+        )
+    if site:
+        _locked_sites([mission.site_id])
+    try:
+        return (
+            Mission.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("site", "doctor")
+            .get(pk=mission.pk)
+        )
+    except Mission.DoesNotExist:  # a draft that a new calculation replaced meanwhile
+        raise ValidationError(MISSION_GONE, code="gone") from None
+
+
+def _locked_sites(site_ids) -> None:
+    """Lock site rows, by id (the order of every site change)."""
+    list(
+        Site.objects.select_for_update(no_key=True)
+        .filter(pk__in=site_ids)
+        .order_by("pk")
+        .values("pk")
+    )
 
 
 def _record(mission: Mission, *, to_status: str, actor: User | None, comment: str = ""):
@@ -120,12 +158,11 @@ def planning_publish(
     # The drafts' sites first, locked (by id, like every site change): a change of their
     # opening days, rooms or beds waits for the publication, then sees its missions; one saved
     # just before is read below.
-    site_ids = _region_missions(month, region_code).filter(status=M.DRAFT).values("site_id")
-    list(Site.objects.select_for_update().filter(pk__in=site_ids).order_by("pk").values("pk"))
+    _locked_sites(_region_missions(month, region_code).filter(status=M.DRAFT).values("site_id"))
     drafts = list(
         _region_missions(month, region_code)
         .filter(status=M.DRAFT)
-        .select_for_update()
+        .select_for_update(of=("self",), no_key=True)
         .select_related("doctor__user", "site__manager", "site__commune")
         .prefetch_related("site__weekly_openings", "site__opening_exceptions")
         .order_by("date")
@@ -207,7 +244,7 @@ def _check_capacity(mission: Mission) -> None:
     """A confirmed mission needs the site open that day and reserves a room (and a bed when
     needed): never more than the site has. The site row is locked so that two confirmations
     cannot both take the last room, nor a change of the site's opening days slip in between."""
-    site = type(mission.site).objects.select_for_update().get(pk=mission.site_id)
+    site = type(mission.site).objects.select_for_update(no_key=True).get(pk=mission.site_id)
     closed = site_closed_reason(site, mission.date, mission.period)
     if closed:
         raise ValidationError(f"{closed[0].upper()}{closed[1:]}.", code="site_closed")
@@ -239,7 +276,9 @@ def mission_transition(
     *, mission: Mission, actor: User, to_status: str, comment: str = ""
 ) -> Mission:
     """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason)."""
-    mission = _locked_mission(mission)
+    mission = _locked_mission(
+        mission, site=to_status == M.CONFIRMED, doctor=to_status == M.ACCEPTED
+    )
     MISSION_WORKFLOW.check(
         mission.status,
         to_status,
@@ -269,7 +308,7 @@ def mission_transition(
             f"le {mission.date:%d/%m/%Y}."
         )
     if to_status == M.ACCEPTED:
-        doctor = type(mission.doctor).objects.select_for_update().get(pk=mission.doctor_id)
+        doctor = mission.doctor  # locked above, read with the mission
         if not doctor.is_plannable:
             raise ValidationError(
                 "Votre participation est en pause ou close : reprenez-la depuis votre espace "
@@ -372,6 +411,9 @@ def missions_confirm_accepted(
         raise PermissionDenied("Vous ne pouvez confirmer que les missions de votre région.")
     confirmed, skipped = 0, []
     missions = _region_missions(month, region_code).filter(status=M.ACCEPTED)
+    # Their sites first, by id (as every confirmation locks the site before the mission): a
+    # site confirming one of them meanwhile waits, then finds it done.
+    _locked_sites(missions.values("site_id"))
     for mission in missions.select_related("doctor", "site").order_by("date", "pk"):
         try:
             with transaction.atomic():

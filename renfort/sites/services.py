@@ -500,15 +500,17 @@ def opening_exception_delete(*, exception: OpeningException, actor: User) -> Non
 
 def _locked(site: Site) -> Site:
     """The site row, locked: a mission confirmed at the same time (planning services lock it
-    too) waits for the change and then sees it."""
-    return Site.objects.select_for_update().get(pk=site.pk)
+    too) waits for the change and then sees it. NO KEY: a patient booking a slot of the site
+    (an appointment refers to it) is not held up, and cannot deadlock with the slots the change
+    lays again."""
+    return Site.objects.select_for_update(no_key=True).get(pk=site.pk)
 
 
 @transaction.atomic
 def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "") -> Site:
     """Change the status (declared workflow, role and territory checked), record the history,
     email the manager after commit."""
-    site = Site.objects.select_for_update().get(pk=site.pk)
+    site = _locked(site)
     SITE_WORKFLOW.check(site.status, to_status, actor.role, comment)
     if not can_act_on_site(actor, site):
         raise PermissionDenied("Ce lieu n'est pas dans votre périmètre.")
