@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
-from renfort.core.text import count, days_label
+from renfort.core.text import count, days_label, lower_first
 from renfort.core.validators import no_link_check
 from renfort.notifications.services import email_enqueue
 from renfort.sites.models import Site
@@ -111,6 +111,17 @@ def mission_lock(*, mission: Mission, actor: User, locked: bool) -> Mission:
     mission = _locked_mission(mission)
     if not can_plan_region(actor, mission.site.region_id):
         raise PermissionDenied("Cette mission n'est pas dans votre région.")
+    if mission.status in (M.CANCELLED, M.DECLINED):  # removed, declined or cancelled meanwhile
+        removed = mission.history.filter(from_status=M.DRAFT, to_status=M.CANCELLED).exists()
+        raise ValidationError(
+            (
+                "Cette mission a été retirée de la proposition"
+                if removed
+                else f"Cette mission est {lower_first(mission.get_status_display())}"
+            )
+            + " : il n'y a plus rien à verrouiller. Rechargez la page.",
+            code="gone",
+        )
     if mission.status != M.DRAFT:
         raise ValidationError(
             "Seule une mission non publiée se verrouille : une mission publiée est toujours "
@@ -406,7 +417,8 @@ def missions_confirm_accepted(
     *, month: date, region_code: str | None, actor: User
 ) -> tuple[int, list[str]]:
     """Confirm every accepted mission of the month (rooms, beds and dates permitting).
-    Returns how many were confirmed and, for each one left accepted, why."""
+    Returns how many were confirmed and, for each one left accepted, why (one confirmed or
+    cancelled meanwhile, from another page, is not left accepted: it is not listed)."""
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez confirmer que les missions de votre région.")
     confirmed, skipped = 0, []
@@ -420,6 +432,8 @@ def missions_confirm_accepted(
                 mission_transition(mission=mission, actor=actor, to_status=M.CONFIRMED)
             confirmed += 1
         except ValidationError as exc:
+            if getattr(exc, "code", None) in ("already", "not_allowed", "gone"):
+                continue  # no longer accepted: confirmed or cancelled meanwhile
             skipped.append(
                 f"Dr {mission.doctor.full_name}, {mission.site.name}, "
                 f"{mission.date:%d/%m/%Y} : {' '.join(exc.messages)}"

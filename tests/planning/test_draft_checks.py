@@ -245,3 +245,51 @@ def test_removing_twice_says_it_is_already_done(ars_occitanie):  # noqa: F811
     services.mission_remove(mission=mission, actor=ars_occitanie)
     with pytest.raises(ValidationError, match="C'est déjà fait : cette mission est déjà retirée"):
         services.mission_remove(mission=mission, actor=ars_occitanie)
+
+
+@pytest.mark.parametrize(
+    "how, said",
+    [
+        ("removed", "Cette mission a été retirée de la proposition : il n'y a plus rien"),
+        ("declined", "Cette mission est déclinée par le médecin : il n'y a plus rien"),
+        ("deleted", "Cette mission n'existe plus : un nouveau calcul a remplacé"),
+        ("proposed", "une mission publiée est toujours conservée"),
+    ],
+)
+def test_locking_a_mission_that_just_changed_says_what_happened(ars_occitanie, how, said):  # noqa: F811
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    if how == "removed":
+        services.mission_remove(mission=mission, actor=ars_occitanie)
+    elif how == "deleted":
+        Mission.objects.filter(pk=mission.pk).delete()
+    else:
+        Mission.objects.filter(pk=mission.pk).update(status=how)
+    with pytest.raises(ValidationError, match=said):
+        services.mission_lock(mission=mission, actor=ars_occitanie, locked=True)
+
+
+def test_confirming_every_accepted_mission_does_not_list_one_confirmed_meanwhile(
+    ars_occitanie,  # noqa: F811
+    monkeypatch,
+):
+    """A mission the site confirmed (or cancelled) between the list and its turn is not
+    « restée acceptée »: it is left out of the list of those left accepted."""
+    moved = {
+        MissionFactory(accepted=True, date=day(3)).pk: M.CONFIRMED,
+        MissionFactory(accepted=True, date=day(4)).pk: M.CANCELLED,
+    }
+    kept = MissionFactory(accepted=True, date=day(5))
+    original = services.mission_transition
+
+    def meanwhile(*, mission, **kwargs):
+        if mission.pk in moved:  # another tab acted just before
+            Mission.objects.filter(pk=mission.pk).update(status=moved[mission.pk])
+        return original(mission=mission, **kwargs)
+
+    monkeypatch.setattr(services, "mission_transition", meanwhile)
+    confirmed, skipped = services.missions_confirm_accepted(
+        month=next_month(), region_code="76", actor=ars_occitanie
+    )
+    assert (confirmed, skipped) == (1, [])
+    kept.refresh_from_db()
+    assert kept.status == M.CONFIRMED
