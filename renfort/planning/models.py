@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from renfort.accounts.models import Role
@@ -130,6 +131,19 @@ class PlanningRun(models.Model):
         verbose_name = "calcul de planification"
         verbose_name_plural = "calculs de planification"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One calculation at a time per month and region (national: region empty, which a
+            # plain unique constraint would let through twice, NULL being distinct).
+            models.UniqueConstraint(
+                models.F("month"),
+                Coalesce("region", models.Value("")),
+                condition=Q(status__in=["queued", "running"]),
+                name="one_calculation_in_progress_per_month_and_region",
+                violation_error_message=(
+                    "Un calcul est déjà en cours pour ce mois et cette région."
+                ),
+            ),
+        ]
 
     def progress_now(self, now=None) -> float:
         """The progress to show: what the solver reported, or, while it optimises (it reports

@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from renfort.accounts.models import User
+from renfort.core.locks import name_lock
 from renfort.core.text import count
 from renfort.sites.selectors import housing_beds
 
@@ -48,12 +49,27 @@ def _region_missions(month: date, region_code: str | None):
 # --- Solver runs ------------------------------------------------------------------------------
 
 
+ALREADY_RUNNING = (
+    "Un calcul est déjà en cours pour ce mois et cette région : la proposition s'affiche dès "
+    "qu'il est terminé."
+)
+
+
+def _scope_lock(month: date, region_code: str | None) -> None:
+    """Serialise the launches of a month and region (the run row does not exist yet)."""
+    name_lock(f"planning-run:{month:%Y-%m}:{region_code or 'national'}")
+
+
 @transaction.atomic
 def planning_run_create(
     *, month: date, region_code: str | None, actor: User, time_limit_seconds: int = 20
 ) -> PlanningRun:
     """Record a run and start it in the background after commit. A run already queued or
-    running for the same month and region is returned instead of starting a second one."""
+    running for the same month and region is returned instead of starting a second one; one
+    launched at the same moment by another request refuses this one (ALREADY_RUNNING): the
+    launches of a month and region wait for each other, the database constraint is the
+    backstop."""
+    asked_at = timezone.now()
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez planifier que votre région.")
     if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
@@ -67,6 +83,7 @@ def planning_run_create(
             f"On ne planifie que du mois en cours ({this_month:%m/%Y}) à douze mois plus tard "
             f"({latest:%m/%Y})."
         )
+    _scope_lock(first, region_code)
     pending = (
         PlanningRun.objects.select_for_update()
         .filter(month=first, region_id=region_code)
@@ -74,6 +91,8 @@ def planning_run_create(
         .first()
     )
     if pending and not _stale(pending):
+        if pending.created_at >= asked_at:  # launched while this request waited
+            raise ValidationError(ALREADY_RUNNING, code="running")
         return pending
     if pending:  # the worker stopped or never took it: say so, then start again
         PlanningRun.objects.filter(pk=pending.pk).update(
@@ -82,13 +101,17 @@ def planning_run_create(
             "arrêté ?). Un nouveau calcul a été lancé.",
             finished_at=timezone.now(),
         )
-    run = PlanningRun.objects.create(
-        month=first,
-        region_id=region_code,
-        created_by=actor,
-        time_limit_seconds=time_limit_seconds,
-        progress_message="le calcul démarre dans un instant…",
-    )
+    try:
+        with transaction.atomic():
+            run = PlanningRun.objects.create(
+                month=first,
+                region_id=region_code,
+                created_by=actor,
+                time_limit_seconds=time_limit_seconds,
+                progress_message="le calcul démarre dans un instant…",
+            )
+    except IntegrityError:  # one_calculation_in_progress_per_month_and_region
+        raise ValidationError(ALREADY_RUNNING, code="running") from None
     from .tasks import execute_planning_run
 
     transaction.on_commit(lambda: execute_planning_run.enqueue(run.pk))
@@ -180,13 +203,45 @@ def _site_cancelled_days(month: date, region_code: str | None) -> set[tuple[int,
     )
 
 
+OVERLAPPING = (
+    "Un autre calcul de ce mois est en cours pour cette région (ou pour la France entière) : "
+    "celui-ci n'a pas été exécuté, pour ne pas remplacer ses propositions. Relancez-le une fois "
+    "l'autre terminé."
+)
+REPLACED = (
+    "Calcul remplacé par un calcul plus récent pendant qu'il tournait : sa proposition n'a pas "
+    "été enregistrée."
+)
+
+
+@transaction.atomic
+def _start(run: PlanningRun) -> bool:
+    """Queued → running, unless the run is already running or finished (a task run twice),
+    or another calculation of the month covering the same region is running (it would replace
+    this one's drafts, or the reverse): then this one fails and says why."""
+    name_lock(f"planning-run-start:{run.month:%Y-%m}")
+    # Its region's and the national ones; for a national run, every one of the month.
+    others = _runs_in_progress(run.month, run.region_id).filter(status=PlanningRun.Status.RUNNING)
+    if any(not _stale(other) for other in others.exclude(pk=run.pk)):
+        PlanningRun.objects.filter(pk=run.pk, status=PlanningRun.Status.QUEUED).update(
+            status=PlanningRun.Status.FAILED, error=OVERLAPPING, finished_at=timezone.now()
+        )
+        return False
+    return bool(
+        PlanningRun.objects.filter(pk=run.pk, status=PlanningRun.Status.QUEUED).update(
+            status=PlanningRun.Status.RUNNING
+        )
+    )
+
+
 def planning_run_execute(*, run_id: int) -> PlanningRun:
     """Build the problem, solve it, replace the unlocked draft missions of the month by the
-    new proposal. Safe to run twice: a finished run is left as it is."""
+    new proposal. Safe to run twice: only a queued run starts; a run replaced while it computed
+    (given up as lost, then launched again) does not save its proposal."""
     run = PlanningRun.objects.select_related("region").get(pk=run_id)
-    if run.is_finished:
+    if run.is_finished or not _start(run):
+        run.refresh_from_db()
         return run
-    PlanningRun.objects.filter(pk=run.pk).update(status=PlanningRun.Status.RUNNING)
     progress = _report(run.pk)
     try:
         progress("Préparation des données…", 0.02)
@@ -199,7 +254,13 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
         params = solver.SolverParams(time_limit_seconds=float(run.time_limit_seconds))
         result = solver.solve(context.problem, params, progress=progress)
         progress("Enregistrement de la proposition…", 0.97)
-        planning_result_save(run, context, result)
+        with transaction.atomic():
+            current = PlanningRun.objects.select_for_update().get(pk=run.pk)
+            if current.status != PlanningRun.Status.RUNNING:  # replaced meanwhile
+                logger.warning("planning run %s replaced while it ran: not saved", run.pk)
+                PlanningRun.objects.filter(pk=run.pk).update(error=current.error or REPLACED)
+            else:
+                planning_result_save(run, context, result)
     except Exception as exc:  # the run must end, whatever happens, and say why
         logger.exception("planning run %s failed", run.pk)
         PlanningRun.objects.filter(pk=run.pk).update(

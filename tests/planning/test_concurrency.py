@@ -21,6 +21,7 @@ from renfort.planning.models import Mission, MissionHistory, MissionStatus
 from renfort.sites.models import OpeningException, Site
 from renfort.territories.models import Region
 from tests.booking.factories import mission_with_slots, patient, slots_of
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 from .factories import MissionFactory
@@ -245,3 +246,27 @@ def test_a_site_changing_its_hours_while_a_patient_books_one_of_its_slots(
     )
     assert not any(isinstance(r, Exception) for r in outcome.values()), outcome
     assert Appointment.objects.get().status == "booked"
+
+
+def test_a_calculation_launched_four_times_at_once_runs_once(
+    on_postgres, reference_data, monkeypatch
+):
+    """Four clicks (or agents) at once: one run for the month and the region; the others are
+    told a calculation is already running, never « Calcul lancé » for a second one."""
+    from types import SimpleNamespace
+
+    from renfort.planning import tasks
+    from renfort.planning.models import PlanningRun
+
+    started = []
+    monkeypatch.setattr(tasks, "execute_planning_run", SimpleNamespace(enqueue=started.append))
+    agent = UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
+
+    def launch():
+        return services.planning_run_create(month=next_month(), region_code="76", actor=agent)
+
+    results = race(launch, count=4)
+    runs = PlanningRun.objects.all()
+    assert len(runs) == 1 and started == [runs[0].pk], results
+    for result in results:
+        assert result == runs[0] or "déjà en cours pour ce mois et cette région" in str(result)

@@ -143,6 +143,61 @@ def test_failed_run_is_recorded(ars_occitanie, monkeypatch):
     assert "données incohérentes" in run.error
 
 
+def test_a_run_started_twice_computes_once(ars_occitanie, monkeypatch):
+    run = PlanningRun.objects.create(
+        month=next_month(), region_id="76", status=PlanningRun.Status.RUNNING
+    )
+    monkeypatch.setattr(runs, "problem_build", lambda **kwargs: pytest.fail("computed twice"))
+    assert services.planning_run_execute(run_id=run.pk).status == PlanningRun.Status.RUNNING
+
+
+def test_a_run_replaced_while_it_computes_does_not_save_its_proposal(planned, monkeypatch):
+    _, site, doctor, _ = planned
+    Mission.objects.all().delete()
+    run = PlanningRun.objects.create(month=next_month(), region_id="76")
+    solve = runs.solver.solve
+
+    def replaced_meanwhile(*args, **kwargs):  # given up as lost, launched again
+        PlanningRun.objects.filter(pk=run.pk).update(status=PlanningRun.Status.FAILED)
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(runs.solver, "solve", replaced_meanwhile)
+    run = services.planning_run_execute(run_id=run.pk)
+    assert run.status == PlanningRun.Status.FAILED and "remplacé" in run.error
+    assert not Mission.objects.exists()
+
+
+@pytest.mark.parametrize("running, queued", [(None, "76"), ("76", None)])
+def test_a_run_does_not_start_while_another_covering_its_region_runs(running, queued):
+    PlanningRun.objects.create(
+        month=next_month(), region_id=running, status=PlanningRun.Status.RUNNING
+    )
+    run = PlanningRun.objects.create(month=next_month(), region_id=queued)
+    run = services.planning_run_execute(run_id=run.pk)
+    assert run.status == PlanningRun.Status.FAILED
+    assert run.error.startswith("Un autre calcul de ce mois est en cours pour cette région")
+
+
+@pytest.mark.parametrize("region", ["76", None])
+def test_one_calculation_in_progress_per_month_and_region_in_the_database(region):
+    from django.db import IntegrityError, transaction
+
+    PlanningRun.objects.create(month=next_month(), region_id=region)
+    PlanningRun.objects.create(month=next_month(), region_id="75")  # another region
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanningRun.objects.create(
+            month=next_month(), region_id=region, status=PlanningRun.Status.RUNNING
+        )
+    PlanningRun.objects.create(month=next_month(), region_id=region, status="done")
+
+
+def test_a_calculation_launched_while_this_one_waited_is_not_launched_again(ars_occitanie):
+    PlanningRun.objects.create(month=next_month(), region_id="76")
+    PlanningRun.objects.update(created_at=timezone.now() + timedelta(seconds=1))
+    with pytest.raises(ValidationError, match="déjà en cours pour ce mois et cette région"):
+        services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+
+
 def test_publish_proposes_drafts_and_emails_doctor_and_site(
     planned, ars_occitanie, django_capture_on_commit_callbacks
 ):
