@@ -7,8 +7,13 @@ Apps declare their transitions next to their model, e.g.::
         ...
     })
 
-and their services call ``ONBOARDING.check(old, new, actor_role)`` before saving, then write a row
-into their own history model (a subclass of :class:`TransitionHistory`).
+and their services call ``ONBOARDING.check(old, new, actor_role, seen=from_status)`` under the
+object's row lock before saving, then write a row into their own history model (a subclass of
+:class:`TransitionHistory`).
+
+Every form of a workflow action posts the status its page showed (hidden field ``from_status``):
+an action decided on a page that showed another status (two tabs, two agents at once) is refused
+instead of applying on top of the other one (`status_seen_check`, also usable on its own).
 """
 
 from collections.abc import Iterable, Mapping
@@ -57,6 +62,24 @@ def comment_check(comment: str) -> None:
         )
 
 
+def status_seen_check(
+    current: str, seen: str | None, *, labels: Mapping[str, str] | None = None, subject: str
+) -> None:
+    """Refuse an action decided on a page that showed another status than the current one.
+
+    `seen`: the status the page showed (the hidden field `from_status` of the action's form);
+    None or empty (an internal call, a page older than the field): nothing to check. `subject`
+    starts the sentence: « Le dossier », « Le lieu », « La mission », « Le rendez-vous ». Call it
+    under the object's row lock, with the status read under that lock."""
+    if seen and seen != current:
+        label = (labels or {}).get(current, current)
+        raise ValidationError(
+            f"{subject} a changé entre-temps (statut actuel : « {label} »). Vérifiez puis "
+            "recommencez.",
+            code="changed",
+        )
+
+
 @dataclass(frozen=True)
 class Workflow:
     """Allowed transitions: (from, to) → roles entitled to make the change."""
@@ -79,21 +102,27 @@ class Workflow:
         comment: str = "",
         *,
         labels: Mapping[str, str] | None = None,
+        seen: str | None = None,
+        subject: str = "Le dossier",
     ) -> None:
-        """Raise ValidationError for an unknown transition or a comment too long,
-        PermissionDenied for a wrong role. `labels` names the statuses in the messages as their
-        reader says them (the doctor's own missions), over the workflow's labels."""
+        """Raise ValidationError for an unknown transition, a comment too long, or a status
+        that changed since the page showed `seen` (status_seen_check); PermissionDenied for a
+        wrong role. The same action twice says it is already done. `labels` names the statuses
+        in the messages as their reader says them (the doctor's own missions), over the
+        workflow's labels."""
         comment_check(comment)
         key = (current, target)
+        label = {**(self.labels or {}), **(labels or {})}
         if key not in self.transitions:
             if self.labels is not None and target not in self.labels:
                 raise ValidationError("Action inconnue.")  # a forged status: never echoed
-            label = {**(self.labels or {}), **(labels or {})}
             if current == target:  # a second click, another tab: already done
                 raise ValidationError(
                     f"C'est déjà fait : le statut est « {label.get(current, current)} ».",
                     code="already",
                 )
+        status_seen_check(current, seen, labels=label, subject=subject)
+        if key not in self.transitions:
             raise ValidationError(  # often a page left open while the status moved on
                 f"Cette action n'est plus possible : le statut est maintenant "
                 f"« {label.get(current, current)} » (impossible de passer à "

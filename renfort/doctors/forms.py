@@ -418,6 +418,8 @@ class TokenForm(forms.Form):
 
 class TransitionForm(RenfortForm):
     to_status = forms.CharField(widget=forms.HiddenInput)
+    # The status the page showed: the action is refused if it changed meanwhile.
+    from_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
     comment = forms.CharField(
         label="Motif ou commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -403,12 +403,14 @@ def doctor_transition(
     billing_number: str = "",
     today: date | None = None,
     note: str = "",
+    from_status: str | None = None,
 ) -> Doctor:
     """Move the doctor along the onboarding (declared workflow; role and territory checked),
     record the history, email the doctor (and the CDOM on submission) after commit.
 
     `comment` is what a person wrote (a reason): the doctor's email repeats it. `note` is what
-    Renfort writes itself (« Inscription en ligne. »): kept in the history, not emailed."""
+    Renfort writes itself (« Inscription en ligne. »): kept in the history, not emailed.
+    `from_status`: the status the action's page showed; refused if it changed meanwhile."""
     # The doctor's row only (not the account's, nor the département's), NO KEY: a patient
     # booking the doctor's mission meanwhile is not held up while a withdrawal cancels it.
     doctor = (
@@ -416,7 +418,9 @@ def doctor_transition(
         .select_related("user", "departement")
         .get(pk=doctor.pk)
     )
-    ONBOARDING_WORKFLOW.check(doctor.status, to_status, actor.role, comment)
+    ONBOARDING_WORKFLOW.check(
+        doctor.status, to_status, actor.role, comment, seen=from_status, subject="Le dossier"
+    )
     if not can_act_on_doctor(actor, doctor):
         raise PermissionDenied("Ce volontaire n'est pas dans votre périmètre.")
     today = today or timezone.localdate()

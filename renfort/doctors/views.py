@@ -316,14 +316,19 @@ def withdraw(request):
         messages.error(request, "Votre dossier est déjà clos.")
         return redirect("doctors:space")
     if request.method == "POST":
-        services.doctor_transition(
-            doctor=doctor,
-            actor=request.user,
-            to_status=DoctorStatus.WITHDRAWN,
-            comment=request.POST.get("comment", "")[:1000],
-        )
-        withdrawn = lower_first(doctor.status_label_of(DoctorStatus.WITHDRAWN))
-        messages.success(request, f"Vous vous êtes {withdrawn} du dispositif.")
+        try:
+            services.doctor_transition(
+                doctor=doctor,
+                actor=request.user,
+                to_status=DoctorStatus.WITHDRAWN,
+                comment=request.POST.get("comment", "")[:1000],
+                from_status=request.POST.get("from_status", "")[:30] or None,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            withdrawn = lower_first(doctor.status_label_of(DoctorStatus.WITHDRAWN))
+            messages.success(request, f"Vous vous êtes {withdrawn} du dispositif.")
         return redirect("doctors:space")
     return render(
         request,
@@ -343,6 +348,8 @@ def _pause_confirmation(request, doctor: Doctor, proposals, changed: bool):
         {
             "title": "Mettre en pause ma participation",
             "doctor": doctor,
+            # The status of the space page the pause was asked from, carried to the final POST.
+            "from_status": request.POST.get("from_status", "")[:30] or doctor.status,
             "proposals": proposals,
             "proposals_title": "Vous avez "
             + count(
@@ -378,7 +385,12 @@ def space_transition(request):
         if pending and not (confirmed and announced == pending):
             return _pause_confirmation(request, doctor, proposals, changed=confirmed)
     try:
-        doctor = services.doctor_transition(doctor=doctor, actor=request.user, to_status=to_status)
+        doctor = services.doctor_transition(
+            doctor=doctor,
+            actor=request.user,
+            to_status=to_status,
+            from_status=request.POST.get("from_status", "")[:30] or None,
+        )
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
@@ -554,6 +566,7 @@ def agent_transition(request, pk: int):
                 to_status=form.cleaned_data["to_status"],
                 comment=form.cleaned_data["comment"],
                 billing_number=form.cleaned_data["billing_number"],
+                from_status=form.cleaned_data["from_status"] or None,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

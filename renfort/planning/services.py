@@ -284,9 +284,15 @@ def mission_has_marked_patients(mission: Mission) -> bool:
 
 @transaction.atomic
 def mission_transition(
-    *, mission: Mission, actor: User, to_status: str, comment: str = ""
+    *,
+    mission: Mission,
+    actor: User,
+    to_status: str,
+    comment: str = "",
+    from_status: str | None = None,
 ) -> Mission:
-    """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason)."""
+    """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason).
+    `from_status`: the status the action's page showed; refused if it changed meanwhile."""
     mission = _locked_mission(
         mission, site=to_status == M.CONFIRMED, doctor=to_status == M.ACCEPTED
     )
@@ -296,6 +302,8 @@ def mission_transition(
         actor.role,
         comment,
         labels=DOCTOR_LABELS if actor.role == Role.DOCTOR else None,  # their own mission
+        seen=from_status,
+        subject="La mission",
     )
     if not can_act_on_mission(actor, mission):
         raise PermissionDenied("Cette mission ne vous concerne pas.")

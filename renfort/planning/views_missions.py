@@ -52,6 +52,8 @@ def mission_transition(request, pk: int):
         raise Http404
     to_status = request.POST.get("to_status", "")
     comment = request.POST.get("comment", "")
+    # The status the page showed: the action is refused if it changed meanwhile.
+    from_status = request.POST.get("from_status", "")[:30] or None
     nxt = _local_next(request, request.POST.get("next", ""))
     if (
         to_status == M.CANCELLED
@@ -68,13 +70,18 @@ def mission_transition(request, pk: int):
                     "mission": mission,
                     "booked": booked,
                     "comment": comment,
+                    "from_status": from_status or mission.status,
                     "next": nxt,
                     "back": nxt or reverse("planning:mission_detail", args=[pk]),
                 },
             )
     try:
         services.mission_transition(
-            mission=mission, actor=request.user, to_status=to_status, comment=comment
+            mission=mission,
+            actor=request.user,
+            to_status=to_status,
+            comment=comment,
+            from_status=from_status,
         )
         mission.refresh_from_db()
         messages.success(request, _done_message(request.user, mission))

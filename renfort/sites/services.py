@@ -507,11 +507,16 @@ def _locked(site: Site) -> Site:
 
 
 @transaction.atomic
-def site_transition(*, site: Site, actor: User, to_status: str, comment: str = "") -> Site:
+def site_transition(
+    *, site: Site, actor: User, to_status: str, comment: str = "", from_status: str | None = None
+) -> Site:
     """Change the status (declared workflow, role and territory checked), record the history,
-    email the manager after commit."""
+    email the manager after commit. `from_status`: the status the action's page showed;
+    refused if it changed meanwhile."""
     site = _locked(site)
-    SITE_WORKFLOW.check(site.status, to_status, actor.role, comment)
+    SITE_WORKFLOW.check(
+        site.status, to_status, actor.role, comment, seen=from_status, subject="Le lieu"
+    )
     if not can_act_on_site(actor, site):
         raise PermissionDenied("Ce lieu n'est pas dans votre périmètre.")
     comment = (comment or "").strip()

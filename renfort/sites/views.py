@@ -439,6 +439,7 @@ def transition(request, pk: int):
                 actor=request.user,
                 to_status=form.cleaned_data["to_status"],
                 comment=form.cleaned_data["comment"],
+                from_status=form.cleaned_data["from_status"] or None,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -268,7 +268,7 @@ def test_the_manager_confirms_from_the_missions_page_then_reaches_the_day(client
     mission = MissionFactory(status=M.ACCEPTED)
     client.force_login(mission.site.manager)
     page = client.get(reverse("planning:site_missions")).content.decode()
-    assert 'value="confirmed"' in page and "Confirmer" in page
+    assert 'name="to_status" value="confirmed"' in page and "Confirmer" in page
     day_link = reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
     assert day_link not in page  # no agenda before the confirmation
     response = client.post(
@@ -279,7 +279,7 @@ def test_the_manager_confirms_from_the_missions_page_then_reaches_the_day(client
     mission.refresh_from_db()
     assert mission.status == M.CONFIRMED
     page = client.get(reverse("planning:site_missions")).content.decode()
-    assert day_link in page and 'value="confirmed"' not in page
+    assert day_link in page and 'name="to_status" value="confirmed"' not in page
     # « Agenda du mardi 6 janvier » to a screen reader, not « Agenda du jour du 06/01 ».
     day = date_format(mission.date, first_day_format(mission.date, "l j F"))
     assert f'{day_link}">Agenda<span class="fr-sr-only"> du {day}</span></a>' in page
