@@ -5,7 +5,6 @@ Concurrency (see docs/booking.md): every writer locks rows in the same order —
 (advisory lock, PostgreSQL), then slot rows, then appointment rows — and a conditional unique
 constraint guarantees one holding appointment per slot whatever happens in Python."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from renfort.core.locks import name_lock
 from renfort.core.text import hour
 from renfort.core.validators import names_check, normalize_mobile
 from renfort.doctors.models import Doctor
@@ -156,18 +156,9 @@ def _lock_contacts(patient: Patient) -> None:
 
 
 def advisory_lock(*names: str) -> None:
-    """PostgreSQL transaction advisory locks on these names (blank ones skipped), taken in key
-    order in one statement; nothing elsewhere (SQLite serialises writers)."""
-    if connection.vendor != "postgresql":
-        return
-    keys = sorted(
-        int.from_bytes(hashlib.sha256(f"booking:{c}".encode()).digest()[:8], "big", signed=True)
-        for c in set(names)
-        if c
-    )
-    if keys:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys)), keys)
+    """Booking's advisory locks on these names (blank ones skipped): `core.locks.name_lock`,
+    in key order, in one statement, released at commit."""
+    name_lock(*(f"booking:{name}" for name in set(names) if name))
 
 
 def _check_overlap(others, *, start: datetime, end: datetime, tz) -> None:
