@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -22,13 +20,11 @@ from renfort.accounts.services import (
     signup_twin,
     signup_twin_answer,
 )
-from renfort.core.links import absolute_url
 from renfort.core.locks import email_lock
-from renfort.core.text import days_label, lower_first
+from renfort.core.text import days_label
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
-from renfort.notifications.models import Channel
-from renfort.notifications.services import email_enqueue, notification_enqueue
 
+from .emails import notify_cdom, notify_cpam, notify_doctor
 from .models import (
     ONBOARDING_WORKFLOW,
     REASON_REQUIRED,
@@ -47,7 +43,6 @@ AVAILABILITY_HORIZON_DAYS = 123
 TRAVEL_MINUTES_RANGE = (15, 240)
 SLOT_MINUTES_RANGE = (10, 60)
 # When no CDOM agent of the département has an account, the CDOM's generic address.
-CDOM_FALLBACK_EMAIL = "cdom-{departement}@ordre.example"
 
 RPPS_LENGTH_ERROR = "Le numéro RPPS comporte 11 chiffres (il figure sur votre carte CPS)."
 RPPS_KEY_ERROR = (
@@ -458,11 +453,11 @@ def doctor_transition(
     doctor.status = to_status
     doctor.status_reason = comment or note
     doctor.save(update_fields=fields)
-    _notify_doctor(doctor, history, reason=comment)
+    notify_doctor(doctor, history, reason=comment)
     if to_status == DoctorStatus.SUBMITTED:
-        _notify_cdom(doctor)
+        notify_cdom(doctor)
     if to_status == DoctorStatus.ACTIVITY_RECORDED:
-        _notify_cpam(doctor)
+        notify_cpam(doctor)
     if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.PAUSED):
         # Withdrawal (announced on its confirmation page): every coming mission is cancelled,
         # the sites, the ARS and booked patients are told. Pause: only the pending proposals
@@ -599,76 +594,3 @@ def doctor_preferences_update(*, doctor: Doctor, actor: User, data: dict) -> Doc
         doctor.user.phone = clean["phone"]
         doctor.user.save(update_fields=["phone"])
     return doctor
-
-
-# --- Notifications --------------------------------------------------------------------------
-
-
-def cdom_recipients(departement_code: str) -> list[str]:
-    """CDOM agents of the département; without any, the CDOM's generic address (setting
-    `CDOM_FALLBACK_EMAIL`, a pattern with `{departement}`)."""
-    emails = list(
-        User.objects.filter(
-            role=Role.CDOM_AGENT, departement_id=departement_code, is_active=True
-        ).values_list("email", flat=True)
-    )
-    if emails:
-        return emails
-    pattern = getattr(settings, "CDOM_FALLBACK_EMAIL", CDOM_FALLBACK_EMAIL)
-    return [pattern.format(departement=departement_code.lower())]
-
-
-def _notify_doctor(doctor: Doctor, history: DoctorHistory, reason: str) -> None:
-    """The new status, in a sentence (« Votre dossier … : en pause »), with the reason a person
-    wrote, if any (never Renfort's own notes, nor the billing number twice)."""
-    status = lower_first(doctor.status_label_of(history.to_status))
-    email_enqueue(
-        kind="doctor_status",
-        recipient=doctor.user.email,
-        subject=f"Votre dossier de médecin volontaire : {status}",
-        template="doctors/emails/status_to_doctor.txt",
-        context={
-            "doctor": doctor,
-            "history": history,
-            "status": status,
-            "reason": reason,
-            "space_url": absolute_url("doctors:space"),
-        },
-        dedup_key=f"doctor-history-{history.pk}-doctor",
-    )
-
-
-def _notify_cpam(doctor: Doctor) -> None:
-    """The CPAM agents of the doctor's département (their CPAM de rattachement): a file is
-    waiting for the dedicated billing number."""
-    recipients = User.objects.filter(
-        role=Role.CPAM_AGENT, departement_id=doctor.departement_id, is_active=True
-    ).values_list("pk", "email")
-    for pk, email in recipients:
-        email_enqueue(
-            kind="doctor_activity_recorded_cpam",
-            recipient=email,
-            subject=f"Médecin volontaire à traiter : Dr {doctor.full_name} (numéro de facturation)",
-            template="doctors/emails/activity_to_cpam.txt",
-            context={
-                "doctor": doctor,
-                "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
-            },
-            dedup_key=f"doctor-{doctor.pk}-activity-{doctor.history.count()}-cpam-{pk}",
-        )
-
-
-def _notify_cdom(doctor: Doctor) -> None:
-    body = render_to_string(
-        "doctors/emails/submitted_to_cdom.txt",
-        {"doctor": doctor, "detail_url": absolute_url("doctors:agent_detail", doctor.pk)},
-    )
-    for index, recipient in enumerate(cdom_recipients(doctor.departement_id)):
-        notification_enqueue(
-            kind="doctor_submitted",
-            channel=Channel.EMAIL,
-            recipient=recipient,
-            subject=f"Nouveau médecin volontaire à enregistrer : Dr {doctor.full_name}",
-            body=body,
-            dedup_key=f"doctor-{doctor.pk}-submitted-{doctor.history.count()}-cdom-{index}",
-        )

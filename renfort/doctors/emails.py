@@ -1,0 +1,85 @@
+"""The emails of the doctors' files: to the doctor (each new status), to the CDOM (a file to
+record) and to the CPAM (a file waiting for its billing number)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from renfort.accounts.models import Role, User
+from renfort.core.links import absolute_url
+from renfort.core.text import lower_first
+from renfort.notifications.models import Channel
+from renfort.notifications.services import email_enqueue, notification_enqueue
+
+from .models import Doctor, DoctorHistory
+
+CDOM_FALLBACK_EMAIL = "cdom-{departement}@ordre.example"
+
+
+def cdom_recipients(departement_code: str) -> list[str]:
+    """CDOM agents of the département; without any, the CDOM's generic address (setting
+    `CDOM_FALLBACK_EMAIL`, a pattern with `{departement}`)."""
+    emails = list(
+        User.objects.filter(
+            role=Role.CDOM_AGENT, departement_id=departement_code, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if emails:
+        return emails
+    pattern = getattr(settings, "CDOM_FALLBACK_EMAIL", CDOM_FALLBACK_EMAIL)
+    return [pattern.format(departement=departement_code.lower())]
+
+
+def notify_doctor(doctor: Doctor, history: DoctorHistory, reason: str) -> None:
+    """The new status, in a sentence (« Votre dossier … : en pause »), with the reason a person
+    wrote, if any (never Renfort's own notes, nor the billing number twice)."""
+    status = lower_first(doctor.status_label_of(history.to_status))
+    email_enqueue(
+        kind="doctor_status",
+        recipient=doctor.user.email,
+        subject=f"Votre dossier de médecin volontaire : {status}",
+        template="doctors/emails/status_to_doctor.txt",
+        context={
+            "doctor": doctor,
+            "history": history,
+            "status": status,
+            "reason": reason,
+            "space_url": absolute_url("doctors:space"),
+        },
+        dedup_key=f"doctor-history-{history.pk}-doctor",
+    )
+
+
+def notify_cpam(doctor: Doctor) -> None:
+    """The CPAM agents of the doctor's département (their CPAM de rattachement): a file is
+    waiting for the dedicated billing number."""
+    recipients = User.objects.filter(
+        role=Role.CPAM_AGENT, departement_id=doctor.departement_id, is_active=True
+    ).values_list("pk", "email")
+    for pk, email in recipients:
+        email_enqueue(
+            kind="doctor_activity_recorded_cpam",
+            recipient=email,
+            subject=f"Médecin volontaire à traiter : Dr {doctor.full_name} (numéro de facturation)",
+            template="doctors/emails/activity_to_cpam.txt",
+            context={
+                "doctor": doctor,
+                "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
+            },
+            dedup_key=f"doctor-{doctor.pk}-activity-{doctor.history.count()}-cpam-{pk}",
+        )
+
+
+def notify_cdom(doctor: Doctor) -> None:
+    body = render_to_string(
+        "doctors/emails/submitted_to_cdom.txt",
+        {"doctor": doctor, "detail_url": absolute_url("doctors:agent_detail", doctor.pk)},
+    )
+    for index, recipient in enumerate(cdom_recipients(doctor.departement_id)):
+        notification_enqueue(
+            kind="doctor_submitted",
+            channel=Channel.EMAIL,
+            recipient=recipient,
+            subject=f"Nouveau médecin volontaire à enregistrer : Dr {doctor.full_name}",
+            body=body,
+            dedup_key=f"doctor-{doctor.pk}-submitted-{doctor.history.count()}-cdom-{index}",
+        )
