@@ -19,13 +19,13 @@ from renfort.accounts.services import (
 )
 from renfort.core.links import absolute_url
 from renfort.core.locks import email_lock
-from renfort.core.text import lower_first
 from renfort.core.validators import names_check
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import zone_for_epci
 
 from . import conflicts, opening
+from .duplicates import duplicate_of, refuse_duplicate
 from .emails import (
     PUBLIC_IDENTITY,
     ars_notify,
@@ -213,43 +213,6 @@ def manager_get_or_create(
     return user, True
 
 
-class DuplicateSite(ValidationError):
-    """A site its manager already has (`duplicate_of`): `site` is the one to open instead."""
-
-    def __init__(self, message: str, site: Site):
-        super().__init__({"name": [message]})
-        self.site = site
-
-
-def _same_name(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
-
-
-def duplicate_of(*, manager: User, name: str, commune: Commune) -> Site | None:
-    """The site of this manager with this name (whatever the case and spaces) in this commune,
-    not closed: declaring it again would make a second one (two tabs, a reloaded form)."""
-    wanted = _same_name(name)
-    sites = (
-        Site.objects.managed_by(manager).filter(commune=commune).exclude(status=SiteStatus.CLOSED)
-    )
-    return next((site for site in sites.order_by("pk") if _same_name(site.name) == wanted), None)
-
-
-def _refuse_duplicate(site: Site, *, by_ars: bool) -> None:
-    where = f"« {site.name} » à {site.commune.name} ({lower_first(site.get_status_display())})"
-    if by_ars:
-        raise DuplicateSite(
-            f"Ce gestionnaire a déjà déclaré ce lieu : {where}. Ouvrez sa fiche plutôt que de "
-            "le déclarer une seconde fois.",
-            site,
-        )
-    raise DuplicateSite(
-        f"Vous avez déjà déclaré ce lieu : {where}. Modifiez-le plutôt que de le déclarer une "
-        "seconde fois.",
-        site,
-    )
-
-
 @transaction.atomic
 def site_declare(
     *,
@@ -327,7 +290,7 @@ def site_declare(
         manager=manager, name=clean.get("name", ""), commune=commune
     )
     if already:
-        _refuse_duplicate(already, by_ars=by_ars)
+        refuse_duplicate(already, by_ars=by_ars)
     unconfirmed = created_account and not by_ars
     site = Site(
         **{k: v for k, v in clean.items() if k in EDITABLE_FIELDS},

@@ -11,6 +11,7 @@ from django.utils import timezone
 from renfort.accounts.models import Role, User
 from renfort.notifications.models import Notification
 from renfort.sites import services
+from renfort.sites.duplicates import DuplicateSite
 from renfort.sites.models import Site, SiteMessage, SiteStatus
 from renfort.sites.opening import AFTERNOON, MORNING, WeeklySlot
 from renfort.sites.selectors import agent_sites
@@ -220,7 +221,7 @@ def test_logged_in_manager_declares_a_second_site():
 def test_the_same_site_declared_again_by_its_manager_is_refused_with_the_first_one():
     manager = UserFactory(site_manager=True)
     first, _ = declare(actor=manager, name="Maison de santé (fictive) de Lacaune")
-    with pytest.raises(services.DuplicateSite) as refused:  # case and spaces do not matter
+    with pytest.raises(DuplicateSite) as refused:  # case and spaces do not matter
         declare(actor=manager, name="  MAISON de santé  (fictive) de lacaune")
     assert refused.value.site == first
     assert refused.value.message_dict["name"] == [
@@ -246,7 +247,7 @@ def test_a_closed_site_may_be_declared_again():
 def test_the_ars_declaring_a_site_its_manager_has_is_refused():
     agent = UserFactory(role=Role.ARS_AGENT, region_id="76")
     first, _ = declare(actor=agent)
-    with pytest.raises(services.DuplicateSite, match="Ce gestionnaire a déjà déclaré ce lieu"):
+    with pytest.raises(DuplicateSite, match="Ce gestionnaire a déjà déclaré ce lieu"):
         declare(actor=agent)
     assert list(Site.objects.all()) == [first]
 
