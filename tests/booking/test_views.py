@@ -443,31 +443,6 @@ def test_an_empty_form_shows_every_error_at_once_with_a_summary(client, mission)
     assert "<title>Erreur dans le formulaire — Réserver le créneau du " in page
 
 
-def test_an_empty_search_says_what_to_type(client):
-    response = client.get(SEARCH, {"q": ""})
-    assert "Indiquez une commune ou un code postal" in response.text
-    assert 'aria-invalid="true"' in response.text
-    assert "Indiquez une commune" not in client.get(SEARCH).text
-
-
-@pytest.mark.parametrize(
-    ("place", "expected"),
-    [
-        ("Albi", "près d'Albi"),
-        ("Le Sequestre", "près du Sequestre"),
-        ("Les Cabannes", "près des Cabannes"),
-        ("La Rochelle", "près de La Rochelle"),
-        ("Lacaune", "près de Lacaune"),
-        ("Évry-Courcouronnes", "près d'Évry-Courcouronnes"),
-        ("votre position", "près de votre position"),
-    ],
-)
-def test_near_writes_french_elisions(place, expected):
-    from renfort.booking.templatetags.booking_tags import near
-
-    assert near(place) == expected
-
-
 def test_the_move_page_groups_slots_by_day_with_the_doctor(client, mission):
     appointment = book(free_slot(mission))
     page = client.get(reverse("booking:move", args=[appointment.secret])).text
@@ -478,36 +453,6 @@ def test_results_say_how_many_free_slots_are_reserved(client, mission):
     result = client.get(SEARCH, {"q": "81230"}).context["results"][0]
     assert result.slot_count == 21 and result.reserved_count == 10
     assert "dont 10 réservés en priorité" in client.get(SEARCH, {"q": "81230"}).text
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{"lat": "abc", "lon": "xyz"}, {"lat": "95", "lon": "500"}, {"lat": "43.93"}],
-)
-def test_an_unreadable_position_says_so(client, params):
-    response = client.get(SEARCH, params)
-    assert "Votre position n'a pas pu être lue" in htmllib.unescape(response.text)
-
-
-def test_a_past_date_is_refused_on_the_search(client, mission):
-    response = client.get(SEARCH, {"q": "81230", "date": "2020-01-01"})
-    assert "aujourd'hui ou une date à venir" in htmllib.unescape(response.text)
-    assert not response.context.get("results")
-
-
-@pytest.mark.parametrize("day", ["9999-12-31", "2100-01-01"])
-def test_a_date_beyond_the_search_horizon_is_refused_on_the_search(client, mission, day):
-    response = client.get(SEARCH, {"q": "81230", "date": day})
-    assert response.status_code == 200
-    assert "Les créneaux sont ouverts sur les 60 prochains jours" in htmllib.unescape(response.text)
-    assert not response.context.get("results")
-
-
-def test_the_last_day_of_the_horizon_is_searched(client, mission):
-    last = timezone.localdate() + timedelta(days=60)
-    response = client.get(SEARCH, {"q": "81230", "date": last.isoformat()})
-    assert response.context["form"].is_valid()
-    assert response.context["searched"]
 
 
 def test_a_result_escapes_the_site_and_writes_french_numbers(client, mission):
