@@ -2,6 +2,7 @@
 its own connection), and collect what each one got — its result or its exception."""
 
 import threading
+import time
 
 from django.db import connection
 
@@ -29,6 +30,43 @@ def race(*targets, count: int = 0) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def pause_in(
+    monkeypatch, module, name: str, *, before: bool = False, seconds: float = 1.5
+) -> threading.Event:
+    """Wrap module.<name> so that its first call (whichever thread gets there first) stops
+    for `seconds`, holding that thread's locks, before or after running; return the event set
+    when it stops (see `after`). A race can then be played in a given order: the thread of
+    `after` acts while the other one holds its locks."""
+    original = getattr(module, name)
+    guard, stopped = threading.Lock(), threading.Event()
+    first = [True]
+
+    def wrapper(*args, **kwargs):
+        with guard:
+            hold, first[0] = first[0], False
+        if hold and before:
+            stopped.set()
+            time.sleep(seconds)
+        result = original(*args, **kwargs)
+        if hold and not before:
+            stopped.set()
+            time.sleep(seconds)
+        return result
+
+    monkeypatch.setattr(module, name, wrapper)
+    return stopped
+
+
+def after(stopped: threading.Event, target):
+    """`target`, started once the thread paused by `pause_in` has stopped (for `race`)."""
+
+    def run():
+        stopped.wait(10)
+        return target()
+
+    return run
 
 
 def errors(results: list) -> list:

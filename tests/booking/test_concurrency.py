@@ -1,16 +1,16 @@
 """Races on PostgreSQL: many threads book the same slots at the same moment."""
 
-import threading
 import uuid
 from collections import Counter
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from renfort.booking.models import Appointment, Slot
 from renfort.booking.services import appointment_book
 from renfort.notifications.models import Notification
+from tests.concurrency import race as shared_race
 
 from .factories import mission_with_slots, patient, slots_of
 
@@ -20,24 +20,7 @@ THREADS = 24
 
 def race(target, count: int = THREADS) -> list:
     """Run target(i) in `count` threads released together; collect results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        except Exception as exc:  # noqa: BLE001 — the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return shared_race(*(partial(target, index) for index in range(count)))
 
 
 def distinct_patient(index: int):

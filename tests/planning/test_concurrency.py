@@ -21,7 +21,7 @@ from renfort.planning.models import Mission, MissionHistory, MissionStatus
 from renfort.sites.models import OpeningException, Site
 from renfort.territories.models import Region
 from tests.booking.factories import mission_with_slots, patient, slots_of
-from tests.concurrency import race
+from tests.concurrency import after, pause_in, race
 from tests.factories import UserFactory
 
 from .factories import MissionFactory
@@ -74,52 +74,6 @@ def test_a_publication_waits_for_a_change_of_the_site_then_sees_it(on_postgres, 
     assert closed.status == MissionStatus.DRAFT
 
 
-def _paused_after(
-    monkeypatch, name: str, pause: threading.Event, *, before: bool = False, module=services
-):
-    """Wrap module.<name> so that, in the thread named "paused", it signals `pause` and sleeps
-    (holding its locks) before or after its first call: the other thread acts then."""
-    original = getattr(module, name)
-
-    def wrapper(*args, **kwargs):
-        hold = threading.current_thread().name == "paused" and not pause.is_set()
-        if hold and before:
-            pause.set()
-            time.sleep(1.5)
-        result = original(*args, **kwargs)
-        if hold and not before:
-            pause.set()
-            time.sleep(1.5)
-        return result
-
-    monkeypatch.setattr(module, name, wrapper)
-
-
-def _together(paused, other, pause: threading.Event) -> dict:
-    """Run `paused` in the thread named "paused", and `other` once it has paused."""
-    outcome = {}
-
-    def run(key, target, wait):
-        try:
-            if wait:
-                pause.wait(10)
-            outcome[key] = target()
-        except Exception as exc:  # noqa: BLE001 — the test inspects what each thread got
-            outcome[key] = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=("paused", paused, False), name="paused"),
-        threading.Thread(target=run, args=("other", other, True)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcome
-
-
 def test_the_ars_confirming_every_accepted_mission_and_the_site_confirming_one(
     on_postgres, reference_data, monkeypatch
 ):
@@ -130,20 +84,21 @@ def test_the_ars_confirming_every_accepted_mission_and_the_site_confirming_one(
     one = MissionFactory(accepted=True, date=first_day)
     two = MissionFactory(accepted=True, date=first_day + timedelta(days=1), site=one.site)
     agent = UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
-    pause = threading.Event()
-    _paused_after(monkeypatch, "_after_transition", pause)
-    outcome = _together(
+    stopped = pause_in(monkeypatch, services, "_after_transition")
+    paused, other = race(
         lambda: services.missions_confirm_accepted(
             month=next_month(), region_code="76", actor=agent
         ),
-        lambda: services.mission_transition(
-            mission=two, actor=one.site.manager, to_status=MissionStatus.CONFIRMED
+        after(
+            stopped,
+            lambda: services.mission_transition(
+                mission=two, actor=one.site.manager, to_status=MissionStatus.CONFIRMED
+            ),
         ),
-        pause,
     )
-    assert outcome["paused"] == (2, []), outcome
-    assert isinstance(outcome["other"], ValidationError), outcome
-    assert "C'est déjà fait" in outcome["other"].messages[0]
+    assert paused == (2, []), (paused, other)
+    assert isinstance(other, ValidationError), (paused, other)
+    assert "C'est déjà fait" in other.messages[0]
     assert set(Mission.objects.values_list("status", flat=True)) == {MissionStatus.CONFIRMED}
     assert MissionHistory.objects.filter(to_status=MissionStatus.CONFIRMED).count() == 2
 
@@ -156,20 +111,21 @@ def test_a_doctor_cancelling_a_mission_while_a_patient_books_one_of_its_slots(
     cancels that appointment too, telling the patient — never a deadlock."""
     mission = mission_with_slots()
     slot = slots_of(mission, reserved_for_priority=False)[0]
-    pause = threading.Event()
-    _paused_after(monkeypatch, "_sync_slots", pause, before=True)
-    outcome = _together(
+    stopped = pause_in(monkeypatch, services, "_sync_slots", before=True)
+    paused, other = race(
         lambda: services.mission_transition(
             mission=mission,
             actor=mission.doctor.user,
             to_status=MissionStatus.CANCELLED,
             comment="Empêchement de dernière minute",
         ),
-        lambda: appointment_book(slot_id=slot.pk, patient=patient(), submission_token=None),
-        pause,
+        after(
+            stopped,
+            lambda: appointment_book(slot_id=slot.pk, patient=patient(), submission_token=None),
+        ),
     )
-    assert not isinstance(outcome["paused"], Exception), outcome
-    assert not isinstance(outcome["other"], Exception), outcome
+    assert not isinstance(paused, Exception), (paused, other)
+    assert not isinstance(other, Exception), (paused, other)
     mission.refresh_from_db()
     appointment = Appointment.objects.get()
     assert mission.status == MissionStatus.CANCELLED and appointment.status == "cancelled"
@@ -183,19 +139,20 @@ def test_the_ars_pausing_a_doctor_who_accepts_a_proposal_at_that_moment(
     them waits (doctor, then mission, always) and is told it is no longer possible."""
     mission = MissionFactory(proposed=True, doctor__in_landes=True)
     agent = UserFactory(role=Role.ARS_AGENT, region=mission.doctor.departement.region)
-    pause = threading.Event()
-    _paused_after(monkeypatch, "missions_cancel_for_doctor", pause, before=True)
-    outcome = _together(
+    stopped = pause_in(monkeypatch, services, "missions_cancel_for_doctor", before=True)
+    paused, other = race(
         lambda: doctor_services.doctor_transition(
             doctor=mission.doctor, actor=agent, to_status="paused"
         ),
-        lambda: services.mission_transition(
-            mission=mission, actor=mission.doctor.user, to_status=MissionStatus.ACCEPTED
+        after(
+            stopped,
+            lambda: services.mission_transition(
+                mission=mission, actor=mission.doctor.user, to_status=MissionStatus.ACCEPTED
+            ),
         ),
-        pause,
     )
-    assert not isinstance(outcome["paused"], Exception), outcome
-    assert isinstance(outcome["other"], ValidationError), outcome
+    assert not isinstance(paused, Exception), (paused, other)
+    assert isinstance(other, ValidationError), (paused, other)
     mission.refresh_from_db()
     assert mission.status == MissionStatus.CANCELLED
 
@@ -207,16 +164,17 @@ def test_a_doctor_withdrawing_while_a_patient_books_one_of_their_slots(
     lock): it goes through, then the withdrawal cancels the mission and that appointment."""
     mission = mission_with_slots()
     slot = slots_of(mission, reserved_for_priority=False)[0]
-    pause = threading.Event()
-    _paused_after(monkeypatch, "missions_cancel_for_doctor", pause, before=True)
-    outcome = _together(
+    stopped = pause_in(monkeypatch, services, "missions_cancel_for_doctor", before=True)
+    paused, other = race(
         lambda: doctor_services.doctor_transition(
             doctor=mission.doctor, actor=mission.doctor.user, to_status="withdrawn"
         ),
-        lambda: appointment_book(slot_id=slot.pk, patient=patient(), submission_token=None),
-        pause,
+        after(
+            stopped,
+            lambda: appointment_book(slot_id=slot.pk, patient=patient(), submission_token=None),
+        ),
     )
-    assert not any(isinstance(r, Exception) for r in outcome.values()), outcome
+    assert not any(isinstance(r, Exception) for r in (paused, other)), (paused, other)
     mission.refresh_from_db()
     assert mission.status == MissionStatus.CANCELLED
     assert Appointment.objects.get().status == "cancelled"
@@ -232,19 +190,20 @@ def test_a_site_changing_its_hours_while_a_patient_books_one_of_its_slots(
 
     mission = mission_with_slots()
     site, slot = mission.site, slots_of(mission, reserved_for_priority=False)[0]
-    pause = threading.Event()
-    _paused_after(monkeypatch, "hours_resync", pause, before=True, module=booking.services)
-    outcome = _together(
+    stopped = pause_in(monkeypatch, booking.services, "hours_resync", before=True)
+    paused, other = race(
         lambda: site_services.site_opening_update(
             site=site,
             actor=site.manager,
             slots=[w.as_slot() for w in site.weekly_openings.all()],
             open_on_public_holidays=True,
         ),
-        lambda: appointment_book(slot_id=slot.pk, patient=patient(), submission_token=None),
-        pause,
+        after(
+            stopped,
+            lambda: appointment_book(slot_id=slot.pk, patient=patient(), submission_token=None),
+        ),
     )
-    assert not any(isinstance(r, Exception) for r in outcome.values()), outcome
+    assert not any(isinstance(r, Exception) for r in (paused, other)), (paused, other)
     assert Appointment.objects.get().status == "booked"
 
 
