@@ -6,17 +6,10 @@ from renfort.booking.services import slots_sync_for_mission, appointment_book
 from .appointments import REASON_MAX, Patient, appointment_book, patient_check, patient_of
 from .changes import appointment_cancel, appointment_move
 from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_default_time
+from .offers import offer_by_secret, waitlist_leave, waitlist_offer_accept, waitlist_offers_expire
 from .retention import appointment_reminders_send, appointments_purge
 from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission
-from .waitlist import (
-    offer_by_secret,
-    offer_terms,
-    waitlist_leave,
-    waitlist_offer_accept,
-    waitlist_offer_slots,
-    waitlist_offers_expire,
-    waitlist_register,
-)
+from .waitlist import offer_terms, waitlist_offer_slots, waitlist_register
 
 __all__ = [
     "REASON_MAX",

@@ -1,0 +1,243 @@
+"""Answers to waiting-list offers (services): confirm an offer, let it expire (the periodic
+sweep of `process_waiting_list`), leave the list. Offers are made in waitlist.py."""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from ..models import (
+    OfferStatus,
+    Slot,
+    SlotStatus,
+    WaitingListEntry,
+    WaitingListOffer,
+    WaitingStatus,
+)
+from .appointments import Patient, _lock_contacts, appointment_book
+from .waitlist import _give_back, waitlist_offer_slots
+
+
+def offer_by_secret(secret: str) -> WaitingListOffer | None:
+    if not secret or len(secret) > 64:
+        return None
+    return (
+        WaitingListOffer.objects.select_related("entry", "slot__site__commune", "slot__doctor")
+        .filter(secret=secret)
+        .first()
+    )
+
+
+def _close_entry_if_exhausted(entry: WaitingListEntry) -> None:
+    entry.refresh_from_db()
+    has_open = entry.offers.filter(status=OfferStatus.PENDING).exists()
+    if (
+        entry.status == WaitingStatus.WAITING
+        and entry.offers_sent >= settings.WAITLIST_MAX_OFFERS
+        and not has_open
+    ):
+        entry.status = WaitingStatus.EXHAUSTED
+        entry.save(update_fields=["status"])
+
+
+def waitlist_offer_accept(*, offer: WaitingListOffer, now: datetime | None = None):
+    """Confirm an offer: book the slot for the waiting person (first to confirm wins).
+    Returns the appointment; raises ValidationError (codes offer_closed, offer_expired,
+    slot_taken…) after recording (committing) why the offer is closed."""
+    appointment, error = _offer_accept(offer=offer, now=now or timezone.now())
+    if error is not None:
+        raise error
+    return appointment
+
+
+# Said to a person whose offer was lost to someone else (it does not count against them).
+OFFER_TAKEN = (
+    "Ce créneau vient d'être pris par une autre personne : vous restez sur la liste d'attente et "
+    "recevrez les prochains créneaux libérés."
+)
+
+
+@transaction.atomic
+def _offer_accept(*, offer: WaitingListOffer, now: datetime):
+    """Locks in the order of appointment_book (the person, then the slot) and only then the
+    offer row (not its entry): the people confirming the same slot queue on the slot holding
+    nothing the winner updates (their offers and entries, closed as lost), so that they never
+    deadlock; each then reads its offer as the winner left it."""
+    entry = offer.entry  # who the entry is (names, birth date, contacts) never changes
+    patient = Patient(
+        last_name=entry.last_name,
+        first_name=entry.first_name,
+        birth_date=entry.birth_date,
+        phone=entry.phone,
+        email=entry.email,
+        has_medecin_traitant=entry.has_medecin_traitant,
+        is_ald=entry.is_ald,
+    )
+    _lock_contacts(patient)
+    list(Slot.objects.select_for_update(no_key=True).filter(pk=offer.slot_id).values("pk"))
+    offer = (
+        WaitingListOffer.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("entry")
+        .get(pk=offer.pk)
+    )
+    entry = offer.entry
+    if offer.status == OfferStatus.TAKEN:
+        return None, ValidationError(OFFER_TAKEN, code="slot_taken")
+    if offer.status != OfferStatus.PENDING:
+        return None, ValidationError(
+            "Cette proposition n'est plus valable : " + offer.get_status_display().lower() + ".",
+            code="offer_closed",
+        )
+    if now >= offer.expires_at:
+        offer.status = OfferStatus.EXPIRED
+        offer.save(update_fields=["status"])
+        _close_entry_if_exhausted(entry)
+        return None, ValidationError("Cette proposition a expiré.", code="offer_expired")
+    try:
+        with transaction.atomic():
+            appointment, _ = appointment_book(slot_id=offer.slot_id, patient=patient, now=now)
+    except ValidationError as exc:
+        if exc.code in ("limit", "overlap"):
+            # Already 2 appointments, or one at that time: the offer stays open until it
+            # expires, so that the person can cancel one and come back (only the message is
+            # shown).
+            return None, exc
+        if exc.code in ("slot_taken", "already_booked"):  # booked from the search meanwhile
+            offer.status = OfferStatus.TAKEN
+            offer.save(update_fields=["status"])
+            _give_back([entry.pk])
+            if exc.code == "already_booked":  # by the person: « vous avez déjà réservé… »
+                return None, exc
+            return None, ValidationError(OFFER_TAKEN, code="slot_taken")
+        else:
+            offer.status = OfferStatus.EXPIRED
+            offer.save(update_fields=["status"])
+            _close_entry_if_exhausted(entry)
+        return None, exc
+    offer.status = OfferStatus.ACCEPTED
+    offer.appointment = appointment
+    offer.save(update_fields=["status", "appointment"])
+    losers = WaitingListOffer.objects.filter(slot_id=offer.slot_id, status=OfferStatus.PENDING)
+    _give_back(losers.values_list("entry_id", flat=True))
+    losers.update(status=OfferStatus.TAKEN)
+    entry.status = WaitingStatus.SERVED
+    entry.save(update_fields=["status"])
+    return appointment, None
+
+
+@transaction.atomic
+def waitlist_offers_expire(*, now: datetime | None = None) -> int:
+    """Close overdue offers, close exhausted entries and offer the still free slots to the next
+    people (run every few minutes by `process_waiting_list`)."""
+    now = now or timezone.now()
+    overdue = list(
+        WaitingListOffer.objects.select_for_update()
+        .filter(status=OfferStatus.PENDING, expires_at__lte=now)
+        .select_related("entry")
+    )
+    # Overdue offers of a slot booked meanwhile (from the search) were lost to someone else:
+    # they do not count. The others expired unanswered.
+    booked = set(
+        Slot.objects.filter(
+            pk__in={o.slot_id for o in overdue}, status=SlotStatus.BOOKED
+        ).values_list("pk", flat=True)
+    )
+    lost = [o for o in overdue if o.slot_id in booked]
+    WaitingListOffer.objects.filter(pk__in=[o.pk for o in lost]).update(status=OfferStatus.TAKEN)
+    _give_back(o.entry_id for o in lost)
+    WaitingListOffer.objects.filter(
+        pk__in=[o.pk for o in overdue if o.slot_id not in booked]
+    ).update(status=OfferStatus.EXPIRED)
+    for entry in {o.entry_id: o.entry for o in overdue}.values():
+        _close_entry_if_exhausted(entry)
+    WaitingListEntry.objects.filter(
+        status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)
+    ).update(status=WaitingStatus.CANCELLED)
+    # Free slots of the overdue offers, free slots offered before that nobody holds an offer
+    # for any more (a person who lost one may be free to take it now), and free slots that
+    # people waiting without an open offer could take (freed while everyone waiting was busy
+    # with another offer).
+    offered = WaitingListOffer.objects.filter(slot=OuterRef("pk"))
+    freed = Slot.objects.filter(status=SlotStatus.AVAILABLE, start__gt=now).filter(
+        Q(pk__in={o.slot_id for o in overdue} | _slots_for_idle_entries(now))
+        | (Exists(offered) & ~Exists(offered.filter(status=OfferStatus.PENDING)))
+    )
+    waitlist_offer_slots(slots=list(freed), now=now)
+    return len(overdue)
+
+
+IDLE_SLOTS_PER_ENTRY = 3
+
+
+def _slots_for_idle_entries(now: datetime) -> set[int]:
+    """Free future slots, with no open offer, at the place and in the period of people waiting
+    without an open offer (a few per person: waitlist_offer_slots then picks who gets which,
+    in order of registration, with every rule of _candidates). Three queries whatever the
+    number of people: the people, the free slots of their places and periods, their offers."""
+    open_offer = WaitingListOffer.objects.filter(
+        entry=OuterRef("pk"), status=OfferStatus.PENDING, expires_at__gt=now
+    )
+    idle = list(
+        WaitingListEntry.objects.filter(
+            status=WaitingStatus.WAITING,
+            offers_sent__lt=settings.WAITLIST_MAX_OFFERS,
+            end_date__gte=timezone.localdate(now) - timedelta(days=1),
+        )
+        .exclude(Exists(open_offer))
+        .order_by("created_at", "pk")
+        .values_list("pk", "site_id", "zone_id", "start_date", "end_date")
+    )
+    if not idle:
+        return set()
+    # A day of margin on both sides: the site's own date is checked by _candidates.
+    margin = timedelta(days=1)
+    pending = WaitingListOffer.objects.filter(slot=OuterRef("pk"), status=OfferStatus.PENDING)
+    free = (
+        Slot.objects.filter(status=SlotStatus.AVAILABLE, start__gt=now)
+        .filter(
+            Q(site_id__in={row[1] for row in idle if row[1]})
+            | Q(site__priority_zone_id__in={row[2] for row in idle if not row[1]})
+        )
+        .filter(
+            start__date__gte=min(row[3] for row in idle) - margin,
+            start__date__lte=max(row[4] for row in idle) + margin,
+        )
+        .exclude(Exists(pending))
+        .order_by("start", "pk")
+        .values_list("pk", "site_id", "site__priority_zone_id", "start")
+    )
+    by_site, by_zone = defaultdict(list), defaultdict(list)
+    for pk, site_id, zone_id, start in free:
+        day = timezone.localtime(start).date()
+        by_site[site_id].append((pk, day))
+        by_zone[zone_id].append((pk, day))
+    # Offered to the person before and not lost to someone else (as in _candidates).
+    offered = set(
+        WaitingListOffer.objects.filter(entry_id__in=[row[0] for row in idle])
+        .exclude(status=OfferStatus.TAKEN)
+        .values_list("entry_id", "slot_id")
+    )
+    found: set[int] = set()
+    for entry_id, site_id, zone_id, first, last in idle:
+        place = by_site[site_id] if site_id else by_zone[zone_id]
+        chosen = [
+            pk
+            for pk, day in place
+            if first - margin <= day <= last + margin and (entry_id, pk) not in offered
+        ][:IDLE_SLOTS_PER_ENTRY]
+        found.update(chosen)
+    return found
+
+
+@transaction.atomic
+def waitlist_leave(*, entry: WaitingListEntry) -> WaitingListEntry:
+    entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == WaitingStatus.WAITING:
+        entry.status = WaitingStatus.CANCELLED
+        entry.save(update_fields=["status"])
+        entry.offers.filter(status=OfferStatus.PENDING).update(status=OfferStatus.EXPIRED)
+    return entry
