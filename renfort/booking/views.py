@@ -478,7 +478,11 @@ def waitlist_leave(request, secret: str):
     if entry is None:
         raise Http404("Inscription introuvable.")
     if request.method == "POST":
-        services.waitlist_leave(entry=entry)
+        try:
+            services.waitlist_leave(entry=entry)
+        except ValidationError as exc:  # an offer confirmed meanwhile: the appointment stands
+            messages.warning(request, exc.messages[0])
+            return _private(redirect("booking:waitlist_leave", secret=secret))
         messages.success(request, "Vous êtes désinscrit(e) de la liste d'attente.")
         return _private(redirect("booking:search"))
     return _private(

@@ -1,8 +1,9 @@
 """Races on PostgreSQL around the waiting list: offers confirmed at once, registrations sent
-from two tabs."""
+from two tabs, leaving the list or the periodic sweep while an offer is confirmed."""
 
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,15 +12,22 @@ from django.utils import timezone
 from renfort.booking.models import (
     Appointment,
     OfferStatus,
+    SlotStatus,
     WaitingListEntry,
     WaitingListOffer,
     WaitingStatus,
 )
-from renfort.booking.services import appointment_cancel, waitlist_offer_accept, waitlist_register
+from renfort.booking.services import (
+    appointment_cancel,
+    waitlist_leave,
+    waitlist_offer_accept,
+    waitlist_register,
+)
+from renfort.booking.services import offers as offer_services
 from renfort.notifications.models import Notification
+from tests.concurrency import after, errors, pause_in, race
 
 from .factories import WaitingListEntryFactory, book, free_slot, mission_with_slots, patient
-from .test_concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +54,7 @@ def test_offers_confirmed_at_once_give_one_winner_and_a_clear_answer(
     def accept(index: int):
         return waitlist_offer_accept(offer=offers[index % len(offers)]).pk
 
-    results = race(accept, count=len(offers) * clicks)
+    results = race(*(partial(accept, index) for index in range(len(offers) * clicks)))
     errors = [r for r in results if not isinstance(r, int | ValidationError)]
     assert errors == []
     winners = {r for r in results if isinstance(r, int)}
@@ -72,7 +80,7 @@ def test_a_registration_sent_from_several_tabs_at_once_keeps_one_entry(on_postgr
     mission = mission_with_slots()
     today = timezone.localdate()
 
-    def register(index: int):
+    def register():
         entry, created = waitlist_register(
             patient=patient(),
             site=mission.site,
@@ -88,3 +96,49 @@ def test_a_registration_sent_from_several_tabs_at_once_keeps_one_entry(on_postgr
     assert sum(created for _, created in results) == 1
     assert WaitingListEntry.objects.count() == 1
     assert Notification.objects.filter(kind="booking_waitlist_registered").count() == 2
+
+
+def test_leaving_while_the_offer_is_being_confirmed_waits_and_says_it_was_booked(
+    on_postgres, reference_data, monkeypatch
+):
+    """The person confirms an offer and, at that moment, leaves the list from the other link
+    (the confirmation holds the person, the slot and the offer, and has booked): leaving
+    waits for it (the same lock order: the person, the slot, the offer, then the entry) and
+    says that the appointment was booked. Before, leaving locked the entry then waited for the
+    offer, the confirmation then waited for the entry: a deadlock, a 500 for one of them."""
+    slot, offers = offered_slot(2)
+    offer = offers[-1]
+    stopped = pause_in(monkeypatch, offer_services, "appointment_book")
+    accepted, left = race(
+        lambda: waitlist_offer_accept(offer=offer).pk,
+        after(stopped, lambda: waitlist_leave(entry=offer.entry)),
+    )
+    assert errors([accepted, left]) == [], (accepted, left)
+    assert isinstance(left, ValidationError) and left.code == "served", (accepted, left)
+    assert "un rendez-vous vous a été réservé" in left.messages[0]
+    assert Appointment.objects.holding().get().pk == accepted
+    assert WaitingListEntry.objects.get(pk=offer.entry_id).status == WaitingStatus.SERVED
+    loser = WaitingListEntry.objects.get(pk=offers[0].entry_id)
+    assert loser.status == WaitingStatus.WAITING and loser.offers_sent == 0
+
+
+def test_confirming_an_offer_while_leaving_the_list_is_refused_and_the_slot_stays_free(
+    on_postgres, reference_data, monkeypatch
+):
+    """The other way round: leaving holds the offer when the person confirms it; the
+    confirmation waits, then says the person left the list; the slot stays free for the
+    others."""
+    slot, offers = offered_slot(2)
+    offer = offers[-1]
+    stopped = pause_in(monkeypatch, offer_services, "waitlist_offer_slots")
+    left, accepted = race(
+        lambda: waitlist_leave(entry=offer.entry).status,
+        after(stopped, lambda: waitlist_offer_accept(offer=offer)),
+    )
+    assert left == WaitingStatus.CANCELLED, (left, accepted)
+    assert isinstance(accepted, ValidationError) and accepted.code == "offer_closed"
+    assert "désinscrit" in accepted.messages[0]
+    assert not Appointment.objects.holding().exists()
+    slot.refresh_from_db()
+    assert slot.status == SlotStatus.AVAILABLE
+    assert WaitingListOffer.objects.get(pk=offers[0].pk).status == OfferStatus.PENDING

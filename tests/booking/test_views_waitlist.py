@@ -126,6 +126,16 @@ def test_waitlist_leave_page(client, mission):
     assert entry.status == "cancelled"
 
 
+def test_waitlist_leave_page_after_an_accepted_offer_says_the_appointment_stands(client, mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    appointment_cancel(appointment=book(free_slot(mission), phone="+33612000005"))
+    client.post(reverse("booking:offer", args=[WaitingListOffer.objects.get(entry=entry).secret]))
+    url = reverse("booking:waitlist_leave", args=[entry.secret])
+    text = htmllib.unescape(client.post(url, follow=True).text)
+    assert "un rendez-vous vous a été réservé" in text and "désinscrit(e) de la" not in text
+    assert "Cette inscription n'est plus active (rendez-vous obtenu)" in text
+
+
 def test_waitlist_for_a_removed_zone_is_refused(client, mission):
     zone = mission.site.priority_zone
     url = reverse("booking:waitlist") + f"?zone={zone.pk}"

@@ -259,6 +259,31 @@ def test_leave_the_waiting_list(mission):
     assert entry.offers.count() == 1
 
 
+def test_leaving_after_confirming_an_offer_says_the_appointment_was_booked(mission):
+    entry = WaitingListEntryFactory(site=mission.site)
+    free_up(mission)
+    appointment = waitlist_offer_accept(offer=entry.offers.get())
+    with pytest.raises(ValidationError) as refused:
+        waitlist_leave(entry=entry)
+    assert refused.value.code == "served"
+    assert f"(référence {appointment.reference})" in refused.value.messages[0]
+    entry.refresh_from_db()
+    assert entry.status == WaitingStatus.SERVED
+
+
+def test_confirming_an_offer_after_leaving_says_so_and_the_slot_goes_to_the_next(mission):
+    first = WaitingListEntryFactory(site=mission.site)
+    free_up(mission)
+    offer = first.offers.get()
+    second = WaitingListEntryFactory(site=mission.site, phone="+33612000009", email="")
+    waitlist_leave(entry=first)
+    with pytest.raises(ValidationError) as refused:
+        waitlist_offer_accept(offer=offer)
+    assert "désinscrit(e)" in refused.value.messages[0]
+    # The slot stays free and is offered at once to the next person waiting.
+    assert second.offers.get().slot_id == offer.slot_id
+
+
 def test_process_waiting_list_command(mission, capsys):
     call_command("process_waiting_list")
     assert "Propositions expirées : 0." in capsys.readouterr().out

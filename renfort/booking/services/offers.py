@@ -10,7 +10,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from renfort.core.text import hour
+
 from ..models import (
+    AppointmentStatus,
     OfferStatus,
     Slot,
     SlotStatus,
@@ -61,14 +64,16 @@ OFFER_TAKEN = (
 )
 
 
-@transaction.atomic
-def _offer_accept(*, offer: WaitingListOffer, now: datetime):
-    """Locks in the order of appointment_book (the person, then the slot) and only then the
-    offer row (not its entry): the people confirming the same slot queue on the slot holding
-    nothing the winner updates (their offers and entries, closed as lost), so that they never
-    deadlock; each then reads its offer as the winner left it."""
-    entry = offer.entry  # who the entry is (names, birth date, contacts) never changes
-    patient = Patient(
+# Said to a person who confirms an offer after leaving the waiting list.
+OFFER_AFTER_LEAVING = (
+    "Vous vous êtes désinscrit(e) de la liste d'attente : cette proposition n'est plus "
+    "valable. Pour un rendez-vous, cherchez un créneau libre."
+)
+
+
+def _patient_of(entry: WaitingListEntry) -> Patient:
+    """The person of a waiting-list entry (names, birth date and contacts never change)."""
+    return Patient(
         last_name=entry.last_name,
         first_name=entry.first_name,
         birth_date=entry.birth_date,
@@ -77,8 +82,28 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
         has_medecin_traitant=entry.has_medecin_traitant,
         is_ald=entry.is_ald,
     )
+
+
+def _lock_slots(slot_ids) -> dict[int, str]:
+    """Lock these slot rows (by id, NO KEY: an appointment or an offer referring to one is not
+    held up); their statuses as they stand once locked."""
+    return dict(
+        Slot.objects.select_for_update(no_key=True)
+        .filter(pk__in=sorted(set(slot_ids)))
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+
+
+@transaction.atomic
+def _offer_accept(*, offer: WaitingListOffer, now: datetime):
+    """Locks in the order of appointment_book (the person, then the slot) and only then the
+    offer row (not its entry): the people confirming the same slot queue on the slot holding
+    nothing the winner updates (their offers and entries, closed as lost), so that they never
+    deadlock; each then reads its offer as the winner left it."""
+    patient = _patient_of(offer.entry)
     _lock_contacts(patient)
-    list(Slot.objects.select_for_update(no_key=True).filter(pk=offer.slot_id).values("pk"))
+    _lock_slots([offer.slot_id])
     offer = (
         WaitingListOffer.objects.select_for_update(of=("self",), no_key=True)
         .select_related("entry")
@@ -87,6 +112,11 @@ def _offer_accept(*, offer: WaitingListOffer, now: datetime):
     entry = offer.entry
     if offer.status == OfferStatus.TAKEN:
         return None, ValidationError(OFFER_TAKEN, code="slot_taken")
+    if entry.status == WaitingStatus.CANCELLED:  # left the list (before or while confirming)
+        if offer.status == OfferStatus.PENDING:
+            offer.status = OfferStatus.EXPIRED
+            offer.save(update_fields=["status"])
+        return None, ValidationError(OFFER_AFTER_LEAVING, code="offer_closed")
     if offer.status != OfferStatus.PENDING:
         return None, ValidationError(
             "Cette proposition n'est plus valable : " + offer.get_status_display().lower() + ".",
@@ -234,10 +264,54 @@ def _slots_for_idle_entries(now: datetime) -> set[int]:
 
 
 @transaction.atomic
-def waitlist_leave(*, entry: WaitingListEntry) -> WaitingListEntry:
-    entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+def waitlist_leave(*, entry: WaitingListEntry, now: datetime | None = None) -> WaitingListEntry:
+    """Leave the waiting list: the open offer is void and its slot, still free, goes to the next
+    people. Locks in the order of offer confirmation (_offer_accept): the person, the slots of
+    the open offers, those offers, then the entry. Leaving while the same person confirms an
+    offer waits for the confirmation; if it booked, raises ValidationError (code served) saying
+    so: the person is not told « désinscrit(e) » while holding the appointment."""
+    now = now or timezone.now()
+    _lock_contacts(_patient_of(entry))
+    pending = WaitingListOffer.objects.filter(entry_id=entry.pk, status=OfferStatus.PENDING)
+    slot_ids = list(pending.values_list("slot_id", flat=True))
+    _lock_slots(slot_ids)
+    offers = list(
+        pending.filter(slot_id__in=slot_ids)
+        .select_for_update(of=("self",), no_key=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    entry = WaitingListEntry.objects.select_for_update(no_key=True).get(pk=entry.pk)
+    if entry.status == WaitingStatus.SERVED:
+        raise ValidationError(_served_message(entry), code="served")
     if entry.status == WaitingStatus.WAITING:
         entry.status = WaitingStatus.CANCELLED
         entry.save(update_fields=["status"])
-        entry.offers.filter(status=OfferStatus.PENDING).update(status=OfferStatus.EXPIRED)
+        WaitingListOffer.objects.filter(pk__in=offers).update(status=OfferStatus.EXPIRED)
+        waitlist_offer_slots(slots=Slot.objects.filter(pk__in=slot_ids), now=now)
     return entry
+
+
+def _served_message(entry: WaitingListEntry) -> str:
+    """Why a person who got an appointment through an offer is no longer on the list."""
+    accepted = (
+        entry.offers.filter(
+            status=OfferStatus.ACCEPTED, appointment__status=AppointmentStatus.BOOKED
+        )
+        .select_related("appointment__site")
+        .order_by("-pk")
+        .first()
+    )
+    if accepted is None:
+        return (
+            "Cette inscription n'est plus active : vous avez obtenu un rendez-vous en "
+            "confirmant une proposition de la liste d'attente."
+        )
+    appointment = accepted.appointment
+    at = timezone.localtime(appointment.start, appointment.site.tz)
+    return (
+        "Vous n'êtes plus sur la liste d'attente : un rendez-vous vous a été réservé le "
+        f"{at:%d/%m/%Y} à {hour(at)} (référence {appointment.reference}), quand vous avez "
+        "confirmé une proposition. Sa confirmation a été envoyée au téléphone ou à l'adresse "
+        "indiqués ; pour l'annuler, utilisez le lien de cette confirmation."
+    )

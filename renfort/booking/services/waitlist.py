@@ -276,10 +276,18 @@ def waitlist_offer_slots(*, slots, now: datetime | None = None) -> list[WaitingL
             continue  # offered by the first run of process_waiting_list in the morning
         expires_at = min(offer_deadline(now, tz), slot.start)
         for entry in _candidates(slot, now):
+            # The entry's row first, still waiting (read unlocked above: the person may have
+            # left the list meanwhile; then nothing is offered).
+            counted = WaitingListEntry.objects.filter(
+                pk=entry.pk,
+                status=WaitingStatus.WAITING,
+                offers_sent__lt=settings.WAITLIST_MAX_OFFERS,
+            ).update(offers_sent=F("offers_sent") + 1)
+            if not counted:
+                continue
             offer = WaitingListOffer.objects.create(
                 entry=entry, slot=slot, expires_at=expires_at, created_at=now
             )
-            WaitingListEntry.objects.filter(pk=entry.pk).update(offers_sent=F("offers_sent") + 1)
             messages.notify_waitlist(
                 entry,
                 kind="waitlist_offer",
