@@ -21,6 +21,7 @@ from renfort.booking.services import (
     appointment_cancel,
     waitlist_leave,
     waitlist_offer_accept,
+    waitlist_offers_expire,
     waitlist_register,
 )
 from renfort.booking.services import offers as offer_services
@@ -142,3 +143,54 @@ def test_confirming_an_offer_while_leaving_the_list_is_refused_and_the_slot_stay
     slot.refresh_from_db()
     assert slot.status == SlotStatus.AVAILABLE
     assert WaitingListOffer.objects.get(pk=offers[0].pk).status == OfferStatus.PENDING
+
+
+def test_the_sweep_waits_for_an_offer_being_confirmed_and_leaves_it_accepted(
+    on_postgres, reference_data, monkeypatch
+):
+    """`process_waiting_list` runs just after the deadline while the last person confirmed
+    just before it (holding the slot and the offer, the appointment booked): the sweep waits
+    on the slot (the order of the confirmation: the slot, then the offers, then the entries)
+    and finds nothing left to expire. Before, it locked the other offer and its entry, then
+    waited for the confirmed offer, and the confirmation waited for that entry (giving the
+    lost offer back): a deadlock."""
+    slot, offers = offered_slot(2)
+    offer = offers[-1]
+    deadline = offer.expires_at
+    stopped = pause_in(monkeypatch, offer_services, "appointment_book")
+    accepted, swept = race(
+        lambda: waitlist_offer_accept(offer=offer, now=deadline - timedelta(minutes=1)).pk,
+        after(stopped, lambda: waitlist_offers_expire(now=deadline + timedelta(minutes=1))),
+    )
+    assert errors([accepted, swept]) == [], (accepted, swept)
+    assert swept == 0 and Appointment.objects.holding().get().pk == accepted
+    assert WaitingListOffer.objects.get(pk=offer.pk).status == OfferStatus.ACCEPTED
+    assert WaitingListOffer.objects.get(pk=offers[0].pk).status == OfferStatus.TAKEN
+    loser = WaitingListEntry.objects.get(pk=offers[0].entry_id)
+    assert loser.status == WaitingStatus.WAITING and loser.offers_sent == 0
+
+
+def test_an_offer_confirmed_while_the_sweep_expires_it_is_refused(
+    on_postgres, reference_data, monkeypatch
+):
+    """The other way round: the sweep holds the overdue offers when the person confirms: the
+    confirmation waits, reads the offer expired and books nothing; the slot stays free."""
+    slot, offers = offered_slot(2)
+    offer = offers[-1]
+    deadline = offer.expires_at
+    stopped = pause_in(monkeypatch, offer_services, "waitlist_offer_slots")
+    swept, accepted = race(
+        lambda: waitlist_offers_expire(now=deadline + timedelta(minutes=1)),
+        after(
+            stopped,
+            lambda: waitlist_offer_accept(offer=offer, now=deadline - timedelta(minutes=1)),
+        ),
+    )
+    assert swept == 2, (swept, accepted)
+    assert isinstance(accepted, ValidationError) and accepted.code == "offer_closed"
+    assert not Appointment.objects.holding().exists()
+    slot.refresh_from_db()
+    assert slot.status == SlotStatus.AVAILABLE
+    assert set(WaitingListOffer.objects.filter(slot=slot).values_list("status", flat=True)) == {
+        OfferStatus.EXPIRED
+    }

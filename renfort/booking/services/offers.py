@@ -164,25 +164,30 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
     """Close overdue offers, close exhausted entries and offer the still free slots to the next
     people (run every few minutes by `process_waiting_list`)."""
     now = now or timezone.now()
+    # Locks in the order of offer confirmation (_offer_accept): the slots of the overdue offers
+    # (by id), then those offers (not their entries), then the entries as they are updated. An
+    # offer being confirmed holds its slot: the sweep waits, then no longer finds it pending
+    # (accepted, or lost to the winner); an offer confirmed once the sweep holds its slot
+    # waits, then reads it expired. Before, the sweep locked the offers with their entries
+    # first and could deadlock with a confirmation giving a lost offer back to its entry.
+    due = WaitingListOffer.objects.filter(status=OfferStatus.PENDING, expires_at__lte=now)
+    slots = _lock_slots(due.values_list("slot_id", flat=True))
     overdue = list(
-        WaitingListOffer.objects.select_for_update()
-        .filter(status=OfferStatus.PENDING, expires_at__lte=now)
+        due.filter(slot_id__in=list(slots))
+        .select_for_update(of=("self",), no_key=True)
         .select_related("entry")
+        .order_by("pk")
     )
     # Overdue offers of a slot booked meanwhile (from the search) were lost to someone else:
     # they do not count. The others expired unanswered.
-    booked = set(
-        Slot.objects.filter(
-            pk__in={o.slot_id for o in overdue}, status=SlotStatus.BOOKED
-        ).values_list("pk", flat=True)
-    )
+    booked = {pk for pk, status in slots.items() if status == SlotStatus.BOOKED}
     lost = [o for o in overdue if o.slot_id in booked]
     WaitingListOffer.objects.filter(pk__in=[o.pk for o in lost]).update(status=OfferStatus.TAKEN)
     _give_back(o.entry_id for o in lost)
     WaitingListOffer.objects.filter(
         pk__in=[o.pk for o in overdue if o.slot_id not in booked]
     ).update(status=OfferStatus.EXPIRED)
-    for entry in {o.entry_id: o.entry for o in overdue}.values():
+    for _, entry in sorted({o.entry_id: o.entry for o in overdue}.items()):
         _close_entry_if_exhausted(entry)
     WaitingListEntry.objects.filter(
         status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)

@@ -232,8 +232,10 @@ def waitlist_offers_withdraw(*, slot_ids, now: datetime) -> int:
     """The open offers of slots that no longer exist (their consultation was cancelled or its
     hours changed): closed as « consultation annulée », not counted against the person, who is
     told and stays on the list. Returns the number of offers withdrawn."""
+    # The offers' rows only (NO KEY, not their entries nor slots): the caller holds the slots,
+    # and the entries come after the offers (the order of offer confirmation, offers.py).
     offers = list(
-        WaitingListOffer.objects.select_for_update()
+        WaitingListOffer.objects.select_for_update(of=("self",), no_key=True)
         .filter(slot_id__in=list(slot_ids), status=OfferStatus.PENDING)
         .select_related("entry", "slot__site__commune")
     )
