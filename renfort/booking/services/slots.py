@@ -64,7 +64,18 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
     is laid around it); otherwise its appointment is cancelled, the patient notified with
     alternatives. Blocked slots are kept the same way; free slots are simply replaced."""
     now = now or timezone.now()
-    mission = Mission.objects.select_related("doctor", "site").get(pk=mission.pk)
+    # The mission's row, locked before its slots (doctor, site, mission, slots: the order of
+    # every writer of missions, planning/services.py; NO KEY, so a booking referring to it is
+    # not held up), and read once locked: a cancellation and a change of hours laying the slots
+    # again wait for each other, and the second one sees the status and the slots the first
+    # one left. Before, the status was read unlocked: a change of hours racing a cancellation
+    # could lay new slots on the mission just cancelled (or the cancellation miss the new
+    # ones), leaving them bookable.
+    mission = (
+        Mission.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("doctor", "site")
+        .get(pk=mission.pk)
+    )
     if mission.status == MissionStatus.DONE:
         return SyncResult()
     live = list(
@@ -267,7 +278,10 @@ def _left_out_message(appointments: list[Appointment], *, who: str) -> str:
 @transaction.atomic
 def slot_block(*, slot: Slot, actor, blocked: bool = True) -> Slot:
     """Take a free slot out of the booking pool (or put it back)."""
-    slot = Slot.objects.select_for_update().select_related("mission__site").get(pk=slot.pk)
+    # The slot's row only (not its mission nor its site, which come first in the lock order).
+    slot = (
+        Slot.objects.select_for_update(of=("self",)).select_related("mission__site").get(pk=slot.pk)
+    )
     if not can_manage_mission_day(actor, slot.mission):
         raise PermissionDenied("Vous ne pouvez gérer que les créneaux de vos consultations.")
     source, target = (
