@@ -15,6 +15,7 @@ from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
 from renfort.core.text import count, days_label, lower_first
 from renfort.core.validators import no_link_check
+from renfort.core.workflow import status_seen_check
 from renfort.notifications.services import email_enqueue
 from renfort.sites.models import Site
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
@@ -105,9 +106,12 @@ def _record(mission: Mission, *, to_status: str, actor: User | None, comment: st
 
 
 @transaction.atomic
-def mission_lock(*, mission: Mission, actor: User, locked: bool) -> Mission:
+def mission_lock(
+    *, mission: Mission, actor: User, locked: bool, from_status: str | None = None
+) -> Mission:
     """Lock (kept by every re-run) or unlock a draft mission of the ARS's region. A published
-    mission is always kept: there is nothing to lock."""
+    mission is always kept: there is nothing to lock. `from_status`: the status the planning
+    table showed; refused if it changed meanwhile."""
     mission = _locked_mission(mission)
     if not can_plan_region(actor, mission.site.region_id):
         raise PermissionDenied("Cette mission n'est pas dans votre région.")
@@ -122,6 +126,9 @@ def mission_lock(*, mission: Mission, actor: User, locked: bool) -> Mission:
             + " : il n'y a plus rien à verrouiller. Rechargez la page.",
             code="gone",
         )
+    status_seen_check(
+        mission.status, from_status, labels=MISSION_WORKFLOW.labels, subject="La mission"
+    )
     if mission.status != M.DRAFT:
         raise ValidationError(
             "Seule une mission non publiée se verrouille : une mission publiée est toujours "
@@ -133,9 +140,10 @@ def mission_lock(*, mission: Mission, actor: User, locked: bool) -> Mission:
 
 
 @transaction.atomic
-def mission_remove(*, mission: Mission, actor: User) -> Mission:
+def mission_remove(*, mission: Mission, actor: User, from_status: str | None = None) -> Mission:
     """Take a mission out of the unpublished proposal; a re-run will not propose this doctor on
-    this date again."""
+    this date again. `from_status`: the status the planning table showed; refused if it
+    changed meanwhile."""
     mission = _locked_mission(mission)
     if not can_plan_region(actor, mission.site.region_id):
         raise PermissionDenied("Cette mission n'est pas dans votre région.")
@@ -143,6 +151,9 @@ def mission_remove(*, mission: Mission, actor: User) -> Mission:
         raise ValidationError(
             "C'est déjà fait : cette mission est déjà retirée ou annulée.", code="already_done"
         )
+    status_seen_check(
+        mission.status, from_status, labels=MISSION_WORKFLOW.labels, subject="La mission"
+    )
     if mission.status != M.DRAFT:
         raise ValidationError(
             "Seule une mission non publiée peut être retirée ; annulez-la avec un motif."

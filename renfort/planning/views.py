@@ -324,6 +324,11 @@ def _planner_mission(request, pk: int) -> Mission:
     return mission
 
 
+def _seen(request) -> str | None:
+    """The status the table showed (the row's hidden `from_status`): refused if it changed."""
+    return request.POST.get("from_status", "")[:30] or None
+
+
 @require_POST
 @role_required(*PLANNER_ROLES)
 def mission_lock(request, pk: int):
@@ -331,7 +336,9 @@ def mission_lock(request, pk: int):
     mission = _planner_mission(request, pk)
     locked = request.POST.get("locked") == "1"
     try:
-        services.mission_lock(mission=mission, actor=request.user, locked=locked)
+        services.mission_lock(
+            mission=mission, actor=request.user, locked=locked, from_status=_seen(request)
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -349,7 +356,7 @@ def mission_remove(request, pk: int):
     month, _, region = _scope(request)
     mission = _planner_mission(request, pk)
     try:
-        services.mission_remove(mission=mission, actor=request.user)
+        services.mission_remove(mission=mission, actor=request.user, from_status=_seen(request))
         messages.success(
             request,
             f"Mission retirée : {mission}. Ce médecin ne sera plus proposé ce jour-là dans les "

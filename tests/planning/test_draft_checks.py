@@ -268,6 +268,64 @@ def test_locking_a_mission_that_just_changed_says_what_happened(ars_occitanie, h
         services.mission_lock(mission=mission, actor=ars_occitanie, locked=True)
 
 
+@pytest.mark.parametrize("action", ["lock", "remove"])
+@pytest.mark.parametrize("now", [M.PROPOSED, M.ACCEPTED])
+def test_lock_and_remove_are_refused_when_the_status_changed_since_the_table(
+    ars_occitanie,  # noqa: F811
+    action,
+    now,
+):
+    """The table showed a draft; another agent published it (the doctor even accepted it)."""
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    Mission.objects.filter(pk=mission.pk).update(status=now)
+    label = dict(M.choices)[now]
+    with pytest.raises(ValidationError) as refused:
+        if action == "lock":
+            services.mission_lock(
+                mission=mission, actor=ars_occitanie, locked=True, from_status=M.DRAFT
+            )
+        else:
+            services.mission_remove(mission=mission, actor=ars_occitanie, from_status=M.DRAFT)
+    assert refused.value.messages == [
+        f"La mission a changé entre-temps (statut actuel : « {label} »). Vérifiez puis recommencez."
+    ]
+    mission.refresh_from_db()
+    assert (mission.status, mission.locked, mission.history.count()) == (now, False, 1)
+
+
+def test_lock_and_remove_still_act_on_the_status_the_table_showed(ars_occitanie):  # noqa: F811
+    kept, removed = MissionFactory.create_batch(2, status=M.DRAFT, date=day(3))
+    services.mission_lock(mission=kept, actor=ars_occitanie, locked=True, from_status=M.DRAFT)
+    services.mission_remove(mission=removed, actor=ars_occitanie, from_status=M.DRAFT)
+    kept.refresh_from_db()
+    removed.refresh_from_db()
+    assert kept.locked and removed.status == M.CANCELLED
+
+
+@pytest.mark.parametrize("action", ["mission_lock", "mission_remove"])
+def test_the_table_posts_the_status_it_showed_and_comes_back_to_its_page_when_refused(
+    client,
+    ars_occitanie,  # noqa: F811
+    action,
+):
+    mission = MissionFactory(status=M.DRAFT, date=day(3))
+    client.force_login(ars_occitanie)
+    query = {"mois": f"{mission.date:%Y-%m}", "region": "76", "statut": "draft"}
+    page = client.get(reverse("planning:index"), query).content.decode()
+    form = page.split(f'action="{reverse(f"planning:{action}", args=[mission.pk])}"')[1]
+    assert '<input type="hidden" name="from_status" value="draft">' in form.split("</form>")[0]
+    Mission.objects.filter(pk=mission.pk).update(status=M.PROPOSED)  # published meanwhile
+    response = client.post(
+        reverse(f"planning:{action}", args=[mission.pk]),
+        {**query, "from_status": "draft", "locked": "1"},
+    )
+    assert response.status_code == 302 and "&statut=draft" in response.url
+    followed = client.get(response.url).content.decode()
+    assert "La mission a changé entre-temps (statut actuel : « Proposée au médecin »)" in followed
+    mission.refresh_from_db()
+    assert (mission.status, mission.locked, mission.history.count()) == (M.PROPOSED, False, 1)
+
+
 def test_confirming_every_accepted_mission_does_not_list_one_confirmed_meanwhile(
     ars_occitanie,  # noqa: F811
     monkeypatch,
