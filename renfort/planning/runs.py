@@ -55,9 +55,42 @@ ALREADY_RUNNING = (
 )
 
 
-def _scope_lock(month: date, region_code: str | None) -> None:
-    """Serialise the launches of a month and region (the run row does not exist yet)."""
-    name_lock(f"planning-run:{month:%Y-%m}:{region_code or 'national'}")
+def _scope_lock(month: date) -> None:
+    """Serialise the launches of a month, every region and the whole country alike (the run row
+    does not exist yet): a regional and a national calculation of a month exclude each other,
+    so each launch must see the other scope's run launched at the same moment. Launches are
+    rare and their transaction short."""
+    name_lock(f"planning-run:{month:%Y-%m}")
+
+
+def _overlapping_refusal(month: date, region_code: str | None) -> ValidationError | None:
+    """A calculation of the month queued or running for the other scope (the whole country
+    for a region, any region for the whole country): its drafts and this one's would replace
+    each other, so this launch waits for its end (one lost long ago does not count)."""
+    others = [
+        run
+        for run in _runs_in_progress(month, region_code)
+        .exclude(region_id=region_code)
+        .select_related("region")
+        .order_by("region__name")
+        if not _stale(run)
+    ]
+    if not others:
+        return None
+    if region_code is not None:
+        return ValidationError(
+            "Un calcul pour la France entière est en cours pour ce mois : sa proposition "
+            "remplacera aussi celle de cette région. Attendez qu'il soit terminé pour lancer "
+            "le calcul de la région.",
+            code="national_running",
+        )
+    names = ", ".join(run.region.name for run in others)
+    return ValidationError(
+        f"Un calcul régional est en cours pour ce mois ({names}) : le calcul pour la France "
+        "entière remplacerait sa proposition. Attendez qu'il soit terminé pour lancer le "
+        "calcul national.",
+        code="regional_running",
+    )
 
 
 @transaction.atomic
@@ -66,9 +99,10 @@ def planning_run_create(
 ) -> PlanningRun:
     """Record a run and start it in the background after commit. A run already queued or
     running for the same month and region is returned instead of starting a second one; one
-    launched at the same moment by another request refuses this one (ALREADY_RUNNING): the
-    launches of a month and region wait for each other, the database constraint is the
-    backstop."""
+    launched at the same moment by another request refuses this one (ALREADY_RUNNING). A
+    regional run is refused while the month's national one is queued or running, and the
+    reverse (_overlapping_refusal). The launches of a month wait for each other (_scope_lock),
+    the database constraint is the backstop for the same month and region."""
     asked_at = timezone.now()
     if not can_plan_region(actor, region_code):
         raise PermissionDenied("Vous ne pouvez planifier que votre région.")
@@ -83,7 +117,7 @@ def planning_run_create(
             f"On ne planifie que du mois en cours ({this_month:%m/%Y}) à douze mois plus tard "
             f"({latest:%m/%Y})."
         )
-    _scope_lock(first, region_code)
+    _scope_lock(first)
     pending = (
         PlanningRun.objects.select_for_update()
         .filter(month=first, region_id=region_code)
@@ -94,6 +128,8 @@ def planning_run_create(
         if pending.created_at >= asked_at:  # launched while this request waited
             raise ValidationError(ALREADY_RUNNING, code="running")
         return pending
+    if refusal := _overlapping_refusal(first, region_code):
+        raise refusal
     if pending:  # the worker stopped or never took it: say so, then start again
         PlanningRun.objects.filter(pk=pending.pk).update(
             status=PlanningRun.Status.FAILED,

@@ -229,3 +229,38 @@ def test_a_calculation_launched_four_times_at_once_runs_once(
     assert len(runs) == 1 and started == [runs[0].pk], results
     for result in results:
         assert result == runs[0] or "déjà en cours pour ce mois et cette région" in str(result)
+
+
+def test_a_regional_and_a_national_calculation_launched_at_once_make_one_run(
+    on_postgres, reference_data, monkeypatch
+):
+    """The ARS launches its region's calculation while national steering launches the whole
+    country's, for the same month: the launches of a month wait for each other, so one run is
+    recorded and the other launch is told why, never two runs replacing each other's drafts."""
+    from types import SimpleNamespace
+
+    from renfort.planning import runs, tasks
+    from renfort.planning.models import PlanningRun
+
+    started = []
+    monkeypatch.setattr(tasks, "execute_planning_run", SimpleNamespace(enqueue=started.append))
+    check = runs._overlapping_refusal
+
+    def slow_check(*args, **kwargs):  # widen the window between the check and the insert
+        refusal = check(*args, **kwargs)
+        time.sleep(0.3)
+        return refusal
+
+    monkeypatch.setattr(runs, "_overlapping_refusal", slow_check)
+    agent = UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
+    national = UserFactory(national=True)
+    results = race(
+        lambda: services.planning_run_create(month=next_month(), region_code="76", actor=agent),
+        lambda: services.planning_run_create(month=next_month(), region_code=None, actor=national),
+    )
+    run = PlanningRun.objects.get()  # one run only
+    assert started == [run.pk] and run in results, results
+    (refusal,) = [r for r in results if r != run]
+    assert isinstance(refusal, ValidationError), results
+    said = "Un calcul pour la France entière" if run.region_id is None else "Un calcul régional"
+    assert str(refusal.messages[0]).startswith(said)

@@ -1,5 +1,6 @@
 """Planning services on the database: runs, review, publication, mission workflow."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -81,6 +82,58 @@ def test_the_same_run_cannot_be_started_twice_at_once(ars_occitanie):
     again = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
     assert first.pk == again.pk
     assert PlanningRun.objects.count() == 1
+
+
+NATIONAL_RUNNING = (
+    "Un calcul pour la France entière est en cours pour ce mois : sa proposition remplacera "
+    "aussi celle de cette région. Attendez qu'il soit terminé pour lancer le calcul de la région."
+)
+REGIONAL_RUNNING = (
+    "Un calcul régional est en cours pour ce mois (Occitanie) : le calcul pour la France entière "
+    "remplacerait sa proposition. Attendez qu'il soit terminé pour lancer le calcul national."
+)
+
+
+@pytest.mark.parametrize("status", [PlanningRun.Status.QUEUED, PlanningRun.Status.RUNNING])
+@pytest.mark.parametrize(
+    "other, launched, said", [(None, "76", NATIONAL_RUNNING), ("76", None, REGIONAL_RUNNING)]
+)
+def test_a_calculation_is_refused_at_launch_while_the_other_scope_of_the_month_runs(
+    django_capture_on_commit_callbacks, status, other, launched, said
+):
+    """A regional run and the national one of a month would replace each other's drafts: the
+    second is refused when launched, not later by the task."""
+    running = PlanningRun.objects.create(month=next_month(), region_id=other, status=status)
+    with pytest.raises(ValidationError) as refused, django_capture_on_commit_callbacks() as tasks:
+        services.planning_run_create(
+            month=next_month(), region_code=launched, actor=UserFactory(national=True)
+        )
+    assert refused.value.messages == [said]
+    assert list(PlanningRun.objects.all()) == [running] and tasks == []
+
+
+def test_an_old_lost_or_finished_run_of_the_other_scope_does_not_block_a_launch(ars_occitanie):
+    PlanningRun.objects.create(month=next_month(), region_id=None, status="done")
+    PlanningRun.objects.create(month=next_month(), region_id="75")  # another region
+    month_after = (next_month() + timedelta(days=32)).replace(day=1)  # another month
+    PlanningRun.objects.create(month=month_after, region_id=None)
+    lost = PlanningRun.objects.create(month=next_month(), region_id=None)
+    PlanningRun.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    run = services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
+    assert run.region_id == "76" and run.status == PlanningRun.Status.QUEUED
+
+
+def test_the_planning_page_says_why_a_regional_launch_is_refused(client, ars_occitanie):
+    from django.urls import reverse
+
+    PlanningRun.objects.create(month=next_month(), region_id=None)
+    client.force_login(ars_occitanie)
+    response = client.post(
+        reverse("planning:run"), {"mois": f"{next_month():%Y-%m}", "region": "76"}, follow=True
+    )
+    page = html.unescape(response.content.decode())
+    assert NATIONAL_RUNNING in page and "Calcul lancé" not in page
+    assert not PlanningRun.objects.filter(region_id="76").exists()
 
 
 def test_an_ars_agent_plans_only_their_region(ars_occitanie):
