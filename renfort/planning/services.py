@@ -4,7 +4,7 @@ remove), publish it, and move missions through their workflow. The solver runs a
 
 import logging
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 
 from renfort.accounts.models import Role, User
 from renfort.core.links import absolute_url
+from renfort.core.templatetags.french import night
 from renfort.core.text import count, days_label, lower_first
 from renfort.core.validators import no_link_check
 from renfort.core.workflow import status_seen_check
@@ -283,9 +284,7 @@ def _check_capacity(mission: Mission) -> None:
     if mission.needs_housing:
         beds = sum(1 for m in confirmed if m.needs_housing)
         if beds >= housing_beds(site):
-            raise ValidationError(
-                f"Plus de lit disponible à {site.name} la nuit du {mission.date:%d/%m/%Y}."
-            )
+            raise ValidationError(f"Plus de lit disponible à {site.name} {night(mission.date)}.")
 
 
 def mission_has_marked_patients(mission: Mission) -> bool:
@@ -370,9 +369,8 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         "by": {Role.DOCTOR: "doctor", Role.SITE_MANAGER: "site"}.get(role, "ars"),
         "patients_cancelled": patients_cancelled,
         "site_missions_url": absolute_url("planning:site_missions"),
-        # For a confirmed mission: the consultation hours, the bed's night, the links.
+        # For a confirmed mission: the consultation hours, the links.
         "hours": mission_hours(mission) if history.to_status == M.CONFIRMED else [],
-        "eve": mission.date - timedelta(days=1),
         "mission_url": absolute_url("planning:mission_detail", mission.pk),
         "ics_url": absolute_url("planning:doctor_ics"),
     }

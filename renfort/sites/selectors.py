@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from renfort.core.templatetags.french import night
 from renfort.zoning.selectors import current_zones
 
 from . import opening
@@ -101,9 +102,10 @@ class Overload:
 
     @property
     def when(self) -> str:
-        """« le 12/03/2026 au matin », « le 12/03/2026 l'après-midi », « la nuit du 12/03/2026 »."""
+        """« le 12/03/2026 au matin », « le 12/03/2026 l'après-midi », « la nuit du 11 au 12
+        mars » (for a bed: the night before the mission's day, as the emails say)."""
         if not self.half:
-            return f"la nuit du {self.day:%d/%m/%Y}"
+            return night(self.day)
         half = "au matin" if self.half == opening.MORNING else "l'après-midi"
         return f"le {self.day:%d/%m/%Y} {half}"
 

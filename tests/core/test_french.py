@@ -26,6 +26,23 @@ def test_other_days_and_escaped_letters_are_left_alone():
     assert render('{{ d|date_fr:"j F" }}', d=None) == ""
 
 
+@pytest.mark.parametrize(
+    "day, said",
+    [
+        (date(2027, 1, 14), "la nuit du 13 au 14 janvier"),
+        (date(2027, 2, 1), "la nuit du 31 janvier au 1er février"),
+        (date(2027, 1, 1), "la nuit du 31 décembre au 1er janvier"),
+        (date(2027, 3, 2), "la nuit du 1er au 2 mars"),
+    ],
+)
+def test_the_night_of_a_housed_mission_is_the_night_before_its_day(day, said):
+    """One helper for emails (filter) and refusals (Python): the bed is for the eve."""
+    from renfort.core.templatetags.french import night
+
+    assert night(day) == said
+    assert render("{{ d|night }}", d=day) == said
+
+
 def test_days_and_months_are_abbreviated_the_french_way():
     """« janv. », « juin », « juil. », not Django's « jan », « jui » (June and July alike)."""
     source = '{{ d|date_fr:"D j b" }}'

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from renfort.accounts.models import Role
+from renfort.core.templatetags.french import night
 from renfort.notifications.models import Notification
 from renfort.planning import runs, services
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
@@ -335,8 +336,9 @@ def test_confirmation_reserves_rooms_and_beds(ars_occitanie):
     roomy = open_every_day_site(rooms=3, housing="on_site", housing_beds=1)
     MissionFactory(site=roomy, date=other_day, needs_housing=True, status=M.CONFIRMED)
     guest = MissionFactory(site=roomy, date=other_day, needs_housing=True, status=M.ACCEPTED)
-    with pytest.raises(ValidationError, match="Plus de lit"):
+    with pytest.raises(ValidationError) as refused:
         services.mission_transition(mission=guest, actor=ars_occitanie, to_status=M.CONFIRMED)
+    assert refused.value.messages == [f"Plus de lit disponible à {roomy.name} {night(other_day)}."]
 
 
 def test_the_site_confirms_an_accepted_mission(ars_occitanie, django_capture_on_commit_callbacks):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.accounts.models import Role
+from renfort.core.templatetags.french import night
 from renfort.sites import services
 from renfort.sites.opening import AFTERNOON, MORNING, WeeklySlot, public_holidays
 from tests.factories import UserFactory
@@ -273,7 +274,7 @@ def test_housing_removed_or_fewer_beds_than_housed_missions_is_refused(changes, 
     message = refused.value.message_dict[field][0]
     assert message.startswith(
         f"{intro}, le lieu ne peut plus loger tous les médecins attendus (2 médecins hébergés "
-        f"la nuit du {day:%d/%m/%Y}). Missions concernées : "
+        f"{night(day)}). Missions concernées : "
     )
     assert message.count(f"le {day:%d/%m/%Y} (") == 2
     site.refresh_from_db()

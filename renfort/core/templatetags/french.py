@@ -8,9 +8,12 @@
 - `{{ n|count:"zone couverte,zones couvertes" }}`: « 0 zone couverte », « 2 zones couvertes »
   (0 and 1 take the singular in French, unlike `pluralize`);
 - `{{ h.actor|person|default:"—" }}`: a person as people call them, their name (their email
-  address only when the account has no name), in the « Par » column of the histories."""
+  address only when the account has no name), in the « Par » column of the histories;
+- `{{ mission.date|night }}`: « la nuit du 13 au 14 janvier », the night of a housed mission
+  (`night()`, also used in Python: the sites' and the confirmation's refusals)."""
 
 import re
+from datetime import timedelta
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -48,6 +51,17 @@ def date_fr(value, fmt: str):
     if value in (None, ""):
         return ""
     return date_filter(value, first_day_format(value, fmt))
+
+
+@register.filter
+def night(day) -> str:
+    """« la nuit du 13 au 14 janvier », « la nuit du 31 janvier au 1er février »: the night
+    before `day` (a mission's date), when a housed doctor sleeps in the site's bed. The one way
+    this night is written to people: the emails of a mission, the refusals of a site change
+    (fewer beds, no more housing) and of a confirmation (no bed left)."""
+    eve = day - timedelta(days=1)
+    start = date_fr(eve, "j" if eve.month == day.month else "j F")
+    return f"la nuit du {start} au {date_fr(day, 'j F')}"
 
 
 @register.filter(expects_localtime=True, is_safe=False)
