@@ -14,6 +14,7 @@ AGENTS = [
     ("ars.nouvelle-aquitaine", "Nadia", "Fictive-ARS", Role.ARS_AGENT, "75", None),
     ("ars.occitanie", "Olivier", "Fictif-ARS", Role.ARS_AGENT, "76", None),
     ("ars.auvergne-rhone-alpes", "Aurore", "Fictive-ARS", Role.ARS_AGENT, "84", None),
+    ("ars.hauts-de-france", "Hélène", "Fictive-ARS", Role.ARS_AGENT, "32", None),
     ("cdom.tarn", "Thomas", "Fictif-CDOM", Role.CDOM_AGENT, None, "81"),
     ("cpam.tarn", "Claire", "Fictive-CPAM", Role.CPAM_AGENT, None, "81"),
     ("cdom.landes", "Léa", "Fictive-CDOM", Role.CDOM_AGENT, None, "40"),

@@ -48,6 +48,12 @@ def _slug(text: str) -> str:
     return normalize_name(text).replace(" ", "-")[:30]
 
 
+def manager_email(commune) -> str:
+    """lieu.<commune>.<postcode>@…: the postcode people know (the INSEE code looks like one but
+    is another number: Beaurainville is 62100 for the INSEE, 62990 for the post)."""
+    return demo_email(f"lieu.{_slug(commune.name)}.{commune.main_postcode or commune.code_insee}")
+
+
 def generate(*, rng, stdout) -> None:
     created = 0
     zones = current_zones().order_by("epci__siren")
@@ -65,7 +71,7 @@ def generate(*, rng, stdout) -> None:
             first = rng.choice(FIRST_NAMES)
             dmp = rng.random() < 0.8
             weekdays = sorted(rng.sample(range(5), rng.randint(2, 4)))
-            email = demo_email(f"lieu.{_slug(commune.name)}.{commune.code_insee}")
+            email = manager_email(commune)
             cpam_name, cpam_dep = default_cpam(commune)
             values = dict(
                 name=f"{prefix} {commune_of(commune.name)}",

@@ -26,7 +26,7 @@ WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ROLES = [
     None,
     "medecin@demo.renfort.example",
-    "lieu.beaurainville.62100@demo.renfort.example",
+    "lieu.beaurainville.62990@demo.renfort.example",
     "ars.occitanie@demo.renfort.example",
     "cdom.tarn@demo.renfort.example",
     "cpam.tarn@demo.renfort.example",
