@@ -11,6 +11,8 @@ DEMO_MODULES = [
     "renfort.sites.demo",
     "renfort.doctors.demo",
     "renfort.planning.demo",
+    "renfort.planning.demo_doctor",
+    "renfort.booking.demo_doctor",
     "renfort.booking.demo",
 ]
 

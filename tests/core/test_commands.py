@@ -1,20 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from renfort.accounts.demo import AGENTS
 from renfort.accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-def test_demo_data_is_deterministic_and_idempotent(capsys):
-    call_command("demo_data")
-    first = sorted(User.objects.values_list("email", "role"))
-    call_command("demo_data")
-    assert sorted(User.objects.values_list("email", "role")) == first
-    assert len(first) >= len(AGENTS)
-    out = capsys.readouterr().out
-    assert "mot de passe commun" in out and "ars.occitanie@demo.renfort.example" in out
 
 
 def test_bootstrap_on_loaded_database_loads_nothing_again(capsys):
