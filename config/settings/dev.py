@@ -1,4 +1,5 @@
-"""Local development and `make run`: SQLite in var/, console emails. Debug pages are off by
+"""Local development and `make run`: SQLite in var/, emails written to var/emails/ (one line
+each on the console). Debug pages are off by
 default so that the demo shows the French error pages (DJANGO_DEBUG=1 to turn them on)."""
 
 import os
@@ -24,6 +25,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Without SMTP, each email is written to var/emails/<time>-<n>.eml and announced by one short
+# line on the console (the whole MIME message would bury the server's address).
+if not EMAIL_HOST:  # noqa: F405
+    EMAIL_BACKEND = "renfort.notifications.devmail.FileEmailBackend"
+    EMAIL_FILE_PATH = _base_dir / "var" / "emails"
 
 # Serve static files from the apps directly (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True

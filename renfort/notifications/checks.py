@@ -13,6 +13,10 @@ EMAIL_DEV_BACKENDS = {
     "django.core.mail.backends.filebased.EmailBackend": (
         "les courriels sont écrits dans des fichiers (EMAIL_FILE_PATH)"
     ),
+    "renfort.notifications.devmail.FileEmailBackend": (
+        "les courriels sont écrits dans des fichiers (var/emails/) et annoncés dans la sortie "
+        "standard"
+    ),
     "django.core.mail.backends.locmem.EmailBackend": (
         "les courriels sont gardés en mémoire, jamais envoyés"
     ),

@@ -19,6 +19,7 @@ def deploy_warnings() -> dict[str, str]:
     [
         "django.core.mail.backends.console.EmailBackend",
         "django.core.mail.backends.filebased.EmailBackend",
+        "renfort.notifications.devmail.FileEmailBackend",
         "django.core.mail.backends.locmem.EmailBackend",
     ],
 )

@@ -1,0 +1,60 @@
+"""Development email backend (`make run` without EMAIL_HOST): each message is written to its
+own file, var/emails/<time>-<n>.eml (open it with a mail client, or read it: the text is kept
+readable), and one short French line per message goes to the console instead of the whole MIME
+message. Never in production: `check --deploy` warns (renfort.W001), as for the console
+backend; the files hold personal data (patients' names, secret links)."""
+
+import itertools
+import os
+import sys
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+_counter = itertools.count(1)
+
+
+def emails_dir() -> Path:
+    return Path(getattr(settings, "EMAIL_FILE_PATH", Path(settings.BASE_DIR) / "var" / "emails"))
+
+
+class FileEmailBackend(BaseEmailBackend):
+    def __init__(self, *args, stream=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream = stream or sys.stdout
+        self._lock = threading.RLock()
+
+    def send_messages(self, email_messages) -> int:
+        if not email_messages:
+            return 0
+        folder = emails_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        sent = 0
+        with self._lock:
+            for message in email_messages:
+                path = self._write(folder, message)
+                self.stream.write(line(message, path) + "\n")
+                sent += 1
+            self.stream.flush()
+        return sent
+
+    def _write(self, folder: Path, message) -> Path:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"{stamp}-{os.getpid()}-{next(_counter)}.eml"
+        # Django writes the text in 8-bit UTF-8: it reads as it is; mail clients open it.
+        path.write_bytes(message.message().as_bytes(linesep="\n"))
+        return path
+
+
+def line(message, path: Path) -> str:
+    """« Courriel à x@… : « sujet » (var/emails/….eml) »: one line, readable."""
+    try:
+        shown = path.relative_to(Path(settings.BASE_DIR))
+    except ValueError:
+        shown = path
+    to = ", ".join(message.to) or "(sans destinataire)"
+    subject = " ".join(str(message.subject).split())
+    return f"Courriel à {to} : « {subject} » ({shown})"
