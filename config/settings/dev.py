@@ -35,3 +35,9 @@ if not EMAIL_HOST:  # noqa: F405
 # Serve static files from the apps directly (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A refused request (403…) is one line on the console, not a traceback; a 500 keeps its own.
+LOGGING["filters"]["client_error_one_line"] = {  # noqa: F405
+    "()": "renfort.core.logs.ClientErrorOneLineFilter"
+}
+LOGGING["handlers"]["console"]["filters"] = ["client_error_one_line", "redact"]  # noqa: F405
