@@ -17,3 +17,24 @@ def test_escape_closes_the_suggestions_and_keeps_the_text(page):
     assert field.input_value() == "Lacau"
     field.press("ArrowDown")  # the list is closed: nothing happens, the text stays
     assert field.input_value() == "Lacau"
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/rendez-vous/", "Suggestions : Commune ou code postal"),
+        ("/zones/recherche/", None),
+        ("/medecins/inscription/", "Suggestions : Commune d'exercice"),
+    ],
+)
+def test_the_listbox_is_named_by_the_label_without_its_hint(page, url, name):
+    """« Suggestions : Commune ou code postal », not « …postalPar exemple : Lacaune ou 81230. »
+    (the hint is a span inside the label) nor the hidden « * » of a required field."""
+    page.goto(url)
+    listbox = page.locator("[role=listbox]").first
+    label = listbox.get_attribute("aria-label")
+    assert "Par exemple" not in label and "*" not in label and "  " not in label
+    if name:
+        assert label == name
+    else:
+        assert label.startswith("Suggestions : ") and label[-1].isalpha()

@@ -2,6 +2,15 @@
 // The JSON endpoint returns {"results": [{"value": "...", "label": "..."}]}.
 // If the input has data-autocomplete-target="<id>", the chosen value goes into that field.
 (function () {
+  // The label's own words, without its hint (« Commune ou code postal », not « …postalPar
+  // exemple : Lacaune ou 81230. »): the hint is a span inside the label, with no space; the
+  // hidden « * » of a required field is not read either.
+  function labelName(label) {
+    const copy = label.cloneNode(true);
+    copy.querySelectorAll(".fr-hint-text, [aria-hidden='true']").forEach(function (el) { el.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
   function setup(input) {
     const url = input.dataset.autocompleteUrl;
     const target = input.dataset.autocompleteTarget ? document.getElementById(input.dataset.autocompleteTarget) : null;
@@ -14,7 +23,7 @@
     list.id = input.id + "-listbox";
     list.setAttribute("role", "listbox");
     const label = input.labels && input.labels[0];
-    list.setAttribute("aria-label", "Suggestions" + (label ? " : " + label.textContent.trim() : ""));
+    list.setAttribute("aria-label", "Suggestions" + (label ? " : " + labelName(label) : ""));
     list.hidden = true;
     wrapper.appendChild(list);
     // Screen readers hear how many suggestions came (the list itself is not announced).
