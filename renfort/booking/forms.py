@@ -11,7 +11,7 @@ from renfort.core.text import DAY_FORMATS
 
 from .models import AppointmentStatus
 from .selectors import search_day_error
-from .services import REASON_MAX, patient_check
+from .services import REASON_MAX, patient_check, waitlist_period_errors
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
@@ -274,6 +274,21 @@ class WaitlistForm(PatientForm):
             "J'ai lu la notice d'information sur mes données personnelles et j'accepte "
             "leur traitement pour cette inscription sur la liste d'attente."
         )
+
+    def add_rule_errors(self) -> None:
+        super().add_rule_errors()
+        self.add_period_errors()
+
+    def add_period_errors(self) -> None:
+        """The period's rules (end before start, too long…) next to the other errors, on dates
+        the form read: an invalid phone no longer hides a wrong period until it is fixed."""
+        start, end = self.cleaned_data.get("start_date"), self.cleaned_data.get("end_date")
+        if start is None or end is None:
+            return
+        for field, errors in waitlist_period_errors(start_date=start, end_date=end).items():
+            if field not in self.errors:
+                for error in errors:
+                    self.add_error(field, error)
 
 
 class MarkForm(forms.Form):

@@ -418,6 +418,7 @@ def waitlist_register(request):
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
+                form.add_period_errors()  # refused for the person's details: the dates too
             else:  # Post/Redirect/Get: reloading the page never sends the form again
                 if not created:
                     # An existing registration is never shown here: whoever typed these

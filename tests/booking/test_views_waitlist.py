@@ -183,3 +183,49 @@ def test_the_ald_box_explains_ald_without_a_second_bracket(client, mission):
     assert "Maladie chronique prise en charge à 100\u00a0% par l'Assurance Maladie." in page
     assert "Motif en quelques mots (facultatif)" in page
     assert "(optionnel)" not in page
+
+
+@pytest.mark.parametrize(
+    "other_error",
+    [
+        {"phone": "01 23"},  # refused by the service's rules (form valid otherwise)
+        {"phone": "01 23", "last_name": ""},  # and with a field the form itself refuses
+    ],
+    ids=["phone", "phone-and-name"],
+)
+def test_waitlist_shows_the_period_error_with_the_other_errors(client, mission, other_error):
+    """An end date before the start date and an invalid phone: both errors at once (the date
+    error used to appear only once the phone was fixed)."""
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    start = timezone.localdate() + timedelta(days=10)
+    data = {
+        **patient_data(**other_error),
+        "start_date": start.isoformat(),
+        "end_date": (start - timedelta(days=3)).isoformat(),
+        "token": str(uuid.uuid4()),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["end_date"] == [
+        "La date de fin doit être le même jour ou après la date de début."
+    ]
+    assert "phone" in errors
+    assert ("last_name" in errors) == ("last_name" in other_error)
+    page = htmllib.unescape(response.text)
+    assert "La date de fin doit être le même jour ou après la date de début." in page
+    assert not WaitingListEntry.objects.exists()
+
+
+def test_waitlist_period_error_is_said_once(client, mission):
+    """The form's own check and the service's do not repeat the same message."""
+    url = reverse("booking:waitlist") + f"?site={mission.site.pk}"
+    start = timezone.localdate() + timedelta(days=10)
+    data = {
+        **patient_data(),
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=120)).isoformat(),
+        "token": str(uuid.uuid4()),
+    }
+    errors = client.post(url, data).context["form"].errors
+    assert errors == {"end_date": ["La période ne peut pas dépasser trois mois."]}

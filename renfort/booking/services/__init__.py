@@ -9,7 +9,7 @@ from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_
 from .offers import offer_by_secret, waitlist_leave, waitlist_offer_accept, waitlist_offers_expire
 from .retention import appointment_reminders_send, appointments_purge
 from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission
-from .waitlist import offer_terms, waitlist_offer_slots, waitlist_register
+from .waitlist import offer_terms, waitlist_offer_slots, waitlist_period_errors, waitlist_register
 
 __all__ = [
     "REASON_MAX",
@@ -35,6 +35,7 @@ __all__ = [
     "waitlist_offer_accept",
     "waitlist_offer_slots",
     "waitlist_offers_expire",
+    "waitlist_period_errors",
     "waitlist_register",
     "walk_in_default_time",
 ]

@@ -48,6 +48,26 @@ WAITLIST_TOKEN_REUSED = (
 )
 
 
+def waitlist_period_errors(*, start_date: date, end_date: date, today: date | None = None) -> dict:
+    """The rules of a registration's period, field by field (empty when it is fine): also
+    shown by the form next to the other fields' errors, every error in one round."""
+    today = today or timezone.localdate()
+    if end_date < start_date:
+        return {"end_date": ["La date de fin doit être le même jour ou après la date de début."]}
+    if start_date < today:
+        return {"start_date": ["La période doit commencer aujourd'hui ou plus tard."]}
+    if start_date > today + timedelta(days=MAX_START_DAYS):
+        return {
+            "start_date": [
+                "La période doit commencer dans les six prochains mois : les consultations ne "
+                "sont pas encore planifiées au-delà."
+            ]
+        }
+    if (end_date - start_date).days > MAX_PERIOD_DAYS:
+        return {"end_date": ["La période ne peut pas dépasser trois mois."]}
+    return {}
+
+
 @transaction.atomic
 def waitlist_register(
     *,
@@ -76,17 +96,7 @@ def waitlist_register(
         errors["site"] = [
             "Cette zone prioritaire n'est plus en vigueur : cherchez un lieu de consultation."
         ]
-    if end_date < start_date:
-        errors["end_date"] = ["La date de fin doit être le même jour ou après la date de début."]
-    elif start_date < today:
-        errors["start_date"] = ["La période doit commencer aujourd'hui ou plus tard."]
-    elif start_date > today + timedelta(days=MAX_START_DAYS):
-        errors["start_date"] = [
-            "La période doit commencer dans les six prochains mois : les consultations ne sont "
-            "pas encore planifiées au-delà."
-        ]
-    elif (end_date - start_date).days > MAX_PERIOD_DAYS:
-        errors["end_date"] = ["La période ne peut pas dépasser trois mois."]
+    errors.update(waitlist_period_errors(start_date=start_date, end_date=end_date, today=today))
     if errors:
         raise ValidationError(errors)
     known = _already_waiting(patient, site=site, zone=zone, start=start_date, end=end_date)
