@@ -5,6 +5,8 @@ import html as htmllib
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,3 +202,30 @@ def test_a_next_slot_reserved_for_priority_patients_says_so(client, mission):
     text = htmllib.unescape(client.get(SEARCH, {"q": "81230", "date": empty_day}).text)
     assert "réservé en priorité aux patients sans médecin traitant ou en affection" in text
     assert f"voir tous les créneaux de {mission.site.name}" in text
+
+
+# --- Waiting list from every result ------------------------------------------------------------
+
+
+def test_every_site_in_the_results_offers_its_waiting_list_without_a_query(client, mission):
+    """Not only when nothing is free anywhere: none of the slots shown may suit."""
+    other = mission_with_slots()
+    assert other.site_id != mission.site_id
+    client.get(SEARCH, {"q": "81230"})  # reference data in memory
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": "81230"})
+    assert len(queries) == 1  # the slots only: the link costs no query
+    page = htmllib.unescape(response.text)
+    results = response.context["results"]
+    assert {r.site.pk for r in results} == {mission.site_id, other.site_id}
+    for result in results:
+        site = result.site
+        article = page[page.index(f'id="site-{site.pk}"') :]
+        article = article[: article.index("</article>")]
+        assert "Aucun créneau ne vous convient ? " in article
+        link = f'href="{reverse("booking:waitlist")}?site={site.pk}"'
+        assert link in article
+        assert f"M'inscrire sur la liste d'attente<span class=\"fr-sr-only\"> de {site.name}" in (
+            article
+        )
+    assert "no-slot" not in page  # the callout of « nothing anywhere » is not shown

@@ -144,5 +144,21 @@ def site_result(result) -> str:
         f'<p class="fr-text--sm fr-mb-0">{e(counts)}. Prochains créneaux :</p>'
         f"{slot_buttons(result.slots, site.tz)}"
         f'<a class="fr-link" href="{_url("booking:site_slots", site.pk)}">'
-        "Voir tous les créneaux de ce lieu</a></article>"
+        "Voir tous les créneaux de ce lieu</a>"
+        # Every site, not only one without slots: none of them may suit (no query: a URL).
+        '<p class="fr-text--sm fr-mt-1w fr-mb-0 booking-waitlist-offer">'
+        "Aucun créneau ne vous convient ? "
+        f'<a href="{_waitlist_url()}?site={site.pk}">'
+        "M'inscrire sur la liste d'attente"
+        f'<span class="fr-sr-only"> de {e(site.name)}</span></a></p></article>'
     )
+
+
+@lru_cache(maxsize=16)
+def _waitlist_url_of(prefix: str, urlconf) -> str:
+    return reverse("booking:waitlist")
+
+
+def _waitlist_url() -> str:
+    """The waiting list's address, reversed once per process (the site goes in ?site=)."""
+    return _waitlist_url_of(get_script_prefix(), get_urlconf())
