@@ -180,6 +180,8 @@ def _book_page(request, pk: int):
     reserved_refused = False  # reserved for priority patients: another slot is offered
     token_reused = False  # the form was already used: its booking stands (never shown here)
     already_booked = False  # the same person booked this slot from another tab
+    patient = None
+    other_slots = None  # taken meanwhile: the site's other slots, to book with the same details
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():
             try:
@@ -200,6 +202,9 @@ def _book_page(request, pk: int):
                     slot_error = " ".join(exc.messages)
                     reserved_refused = exc.code == "reserved"
                     already_booked = exc.code == "already_booked"
+                    if exc.code in ("slot_taken", "slot_past") and patient is not None:
+                        other_slots = []  # read below, once the slot is known to exist
+                        token_form = TokenForm()  # a fresh key for the next choice
                     if exc.code == "token_reused":
                         token_reused = True
                         token_form = TokenForm()  # a fresh key for the corrected form
@@ -216,6 +221,10 @@ def _book_page(request, pk: int):
             messages.error(request, "Le formulaire a expiré : vérifiez les champs et renvoyez-le.")
     slot = _bookable_slot_or_404(pk)
     now = timezone.now()
+    if other_slots is not None:  # one query, only after that refusal
+        other_slots = selectors.other_open_slots(
+            slot=slot, is_priority=patient.is_priority, now=now
+        )
     with local_time_of(slot.site.departement_id):
         # A title of its own per slot (RGAA 8.6): its time and its site.
         start = timezone.localtime(slot.start)
@@ -234,6 +243,8 @@ def _book_page(request, pk: int):
                 if reserved_refused
                 else None,
                 "slot": slot,
+                # Taken meanwhile: the form again as typed, each other slot a button of it.
+                "other_slots": other_slots,
                 "available": slot.status == "available" and slot.start > now,
                 "reserved_now": slot.is_reserved_now(now),
                 "form": form,

@@ -60,6 +60,30 @@ def test_patient_books_then_cancels_from_the_secret_link(page):
     assert appointment.slot.status == "available"
 
 
+def test_a_slot_taken_while_typing_books_another_in_one_click_with_the_same_details(page):
+    mission = mission_with_slots()
+    slot = free_slot(mission)
+    page.goto(reverse("booking:book", args=[slot.pk]))
+    page.fill("#id_last_name", "Navigateur")
+    page.fill("#id_first_name", "Dominique")
+    page.fill("#id_birth_date", "1980-02-29")
+    page.fill("#id_phone", "06 12 34 56 78")
+    page.click("label[for='id_has_medecin_traitant_0']")  # « Oui »
+    page.fill("#id_reason", "Certificat de sport")
+    page.click("label[for='id_consent']")
+    book(slot, last_name="Autre", phone="+33612000009", email="autre@exemple.test")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+
+    assert "réservé par une autre personne" in page.locator("#error-summary").inner_text()
+    assert page.locator("#id_last_name").input_value() == "Navigateur"
+    assert page.locator("#id_consent").is_checked()
+    page.locator("#other-slots button").first.click()
+    appointment = Appointment.objects.get(last_name="Navigateur")
+    assert appointment.reference in page.locator("#appointment-reference").inner_text()
+    assert appointment.slot_id != slot.pk and appointment.reason == "Certificat de sport"
+    assert str(appointment.birth_date) == "1980-02-29" and not appointment.is_priority
+
+
 def test_day_view_table_keeps_times_and_words_whole(page, live_server):
     """« 09h00 » on one line at 1280 px; at 375 px no word is cut and the table scrolls inside
     its container, not the page."""

@@ -354,6 +354,22 @@ def next_open_slot(*, slot, is_priority: bool, now=None) -> Slot | None:
     return slots.filter(start__gte=slot.start).first() or slots.first()
 
 
+def other_open_slots(*, slot, is_priority: bool, now=None, limit: int = 5) -> list[Slot]:
+    """Free slots of the same site that this patient may book, the nearest after the one
+    chosen first (then the latest before it): what the booking form offers when the chosen
+    slot was taken meanwhile, the typed details kept. Read only after that refusal."""
+    slots = (
+        site_bookable_slots(site=slot.site, now=now)
+        .open_to(is_priority=is_priority, now=now)
+        .exclude(pk=slot.pk)
+    )
+    after = list(slots.filter(start__gte=slot.start).order_by("start", "pk")[:limit])
+    if len(after) < limit:
+        before = slots.filter(start__lt=slot.start).order_by("-start", "-pk")
+        after = list(reversed(before[: limit - len(after)])) + after
+    return after
+
+
 def alternative_slots(
     *,
     site,
