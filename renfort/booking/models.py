@@ -314,6 +314,11 @@ class Appointment(models.Model):
         return timezone.localtime(self.end)
 
     @property
+    def phone_display(self) -> str:
+        """In full, as people write it (06 12 34 56 78): for those who receive the patient."""
+        return format_phone(self.phone)
+
+    @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 

@@ -2,9 +2,9 @@
 
 - the site manager sees and manages the appointments of their own sites;
 - a doctor sees and manages the appointments of their own missions;
-- an ARS agent sees the day views of the sites of their region, read-only, without contacts and
-  without health information (reason, priority patient); national steering sees every region
-  the same way; the admin does everything;
+- an ARS agent sees the day views of the sites of their region, read-only and without the
+  patients: times and statuses, no name, no contact, no health information (reason, priority
+  patient); national steering sees every region the same way; the admin does everything;
 - anyone else gets a 403 (or a 404 for an object outside their scope).
 """
 
@@ -52,17 +52,15 @@ def can_view_mission_day(user, mission) -> bool:
     )
 
 
-def sees_health_information(user, mission) -> bool:
-    """The reason of the visit and whether the patient has no médecin traitant or is in ALD
-    (the « priorité » badge) are health information: only the people who receive the patient
-    (site manager, doctor, admin) see them, never the read-only roles (ARS, national)."""
+def sees_patients(user, mission) -> bool:
+    """Who the patients of this mission's day are — names, contact in full (to call a late
+    patient), reason, « priorité » badge: only the people who receive them (the host site's
+    manager, the mission's doctor, admin). The read-only roles (ARS agents of the region,
+    national steering) see the day's figures: each appointment's time and status, never who."""
     return can_manage_mission_day(user, mission)
 
 
-def sees_contact(user, site) -> bool:
-    """Masked phone/email in lists: only the people who receive the patient."""
-    if has_role(user, Role.ADMIN):
-        return True
-    if has_role(user, Role.SITE_MANAGER):
-        return site.manager_id == user.pk
-    return has_role(user, Role.DOCTOR)
+def sees_health_information(user, mission) -> bool:
+    """The reason of the visit and whether the patient has no médecin traitant or is in ALD
+    (the « priorité » badge) are health information: the same people as sees_patients."""
+    return sees_patients(user, mission)

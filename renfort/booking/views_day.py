@@ -60,8 +60,6 @@ def _day_page(request, site, the_day, doctor_days, cancel_error=None):
     """cancel_error: {"pk", "message", "reason"} of a refused cancellation, shown on its row
     with the reason as typed (never lost)."""
     for doctor_day in doctor_days:
-        for appointment in doctor_day.appointments:
-            appointment.contact = selectors.contact_label(request.user, appointment)
         # One walk-in form per doctor: ids of its own (two doctors the same day, RGAA 8.2).
         doctor_day.walk_in_form = WalkInForm(
             initial={"time": services.walk_in_default_time(doctor_day.mission)},

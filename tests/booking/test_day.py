@@ -38,14 +38,15 @@ def day_url(mission) -> str:
     return reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
 
 
-def test_site_manager_sees_the_day_with_masked_phone(client, mission, appointment):
+def test_site_manager_sees_the_day_with_the_contact_in_full(client, mission, appointment):
+    """The host site's reception calls a late patient: the phone and the email in full (on the
+    screen and on the printed sheet, the same page)."""
     client.force_login(mission.site.manager)
     response = client.get(day_url(mission))
     assert response.status_code == 200
     assert "FICTIF Camille" in response.text
-    assert "tél. 06 •• •• •• 01" in response.text
-    assert appointment.phone not in response.text and "0639980001" not in response.text
-    assert appointment.email not in response.text
+    assert 'tél. <a href="tel:+33639980001">06 39 98 00 01</a>' in response.text
+    assert appointment.email in response.text and "••" not in response.text
     assert "Certificat de sport" in response.text
     assert "@media print" not in response.text  # print CSS lives in the static file
     assert "booking/booking.css" in response.text
@@ -65,14 +66,16 @@ def test_doctor_sees_own_missions_only(client, mission, appointment):
     assert client.get(day_url(mission)).status_code == 404
 
 
-def test_ars_agent_of_the_region_reads_without_contacts_or_actions(client, mission, appointment):
+def test_ars_agent_of_the_region_reads_without_patients_or_actions(client, mission, appointment):
     agent = UserFactory(role="ars_agent", region=mission.site.region)
     client.force_login(agent)
     response = client.get(day_url(mission))
     assert response.status_code == 200
-    assert "FICTIF Camille" in response.text
-    assert "tél." not in response.text and "Certificat de sport" not in response.text
-    assert reverse("booking:mark", args=[appointment.pk]) not in response.text
+    page = htmllib.unescape(response.text)
+    page = page[page.index('<div class="booking-day">') :]  # not the menu (the agent's name)
+    assert "FICTIF Camille" not in page and "Rendez-vous pris" in page
+    assert "tél." not in page and "Certificat de sport" not in page
+    assert reverse("booking:mark", args=[appointment.pk]) not in page
     refused = client.post(reverse("booking:mark", args=[appointment.pk]), {"status": "seen"})
     assert refused.status_code == 403
 
@@ -284,21 +287,49 @@ def test_marking_an_appointment_outside_ones_scope_is_404_like_a_missing_one(
     ],
     ids=["ars", "national"],
 )
-def test_read_only_roles_see_no_health_information(client, mission, make_user):
-    priority = book(free_slot(mission), reason="Certificat de sport")  # no médecin traitant
+def test_read_only_roles_see_the_days_figures_not_the_patients(client, mission, make_user):
+    """ARS agents of the region and national steering (as dgos@demo.renfort.example): the
+    time and the status of each appointment, never who (name, contact), nor why (reason,
+    priority badge)."""
+    priority = book(  # no médecin traitant
+        free_slot(mission), last_name="Durandeau", first_name="Odile", reason="Certificat de sport"
+    )
     assert priority.is_priority
+    walk_in = book(free_slot(mission), last_name="Passage", phone="+33639980002", email="")
+    Appointment.objects.filter(pk=walk_in.pk).update(walk_in=True)
     client.force_login(make_user(mission))
-    page = htmllib.unescape(client.get(day_url(mission)).text)
-    assert "FICTIF Camille" in page  # the name and the time, as docs/booking.md says
-    assert "sans médecin traitant / ALD" not in page and "Certificat de sport" not in page
-    assert "tél." not in page and priority.email not in page
+    response = client.get(day_url(mission))
+    assert response.status_code == 200
+    page = htmllib.unescape(response.text)
+    page = page[page.index('<div class="booking-day">') :]  # not the menu (the agent's name)
+    assert page.count("Rendez-vous pris") == 1 and page.count("Patient sans rendez-vous") == 1
+    row = page[page.index(f'id="appointment-{priority.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert hour(timezone.localtime(priority.start, PARIS)) in row and "À venir" in row
+    for hidden in (
+        "DURANDEAU",
+        "Odile",
+        "PASSAGE",
+        "sans médecin traitant / ALD",
+        "Certificat de sport",
+        "tél.",
+        "06 39 98",
+        "••",
+        priority.email,
+        ">Patient<",
+        ">Contact<",
+        ">Motif<",
+    ):
+        assert hidden not in page, hidden
 
 
-def test_the_people_who_receive_the_patient_see_the_priority_badge(client, mission, appointment):
-    for user in (mission.site.manager, mission.doctor.user):
+def test_the_people_who_receive_the_patient_see_who_and_why(client, mission, appointment):
+    for user in (mission.site.manager, mission.doctor.user, UserFactory(admin=True)):
         client.force_login(user)
-        page = client.get(day_url(mission)).text
+        page = htmllib.unescape(client.get(day_url(mission)).text)
         assert "sans médecin traitant / ALD" in page and "Certificat de sport" in page
+        assert "FICTIF Camille" in page and "Rendez-vous pris" not in page
+        assert "06 39 98 00 01" in page and appointment.email in page
 
 
 @pytest.mark.parametrize(

@@ -456,7 +456,6 @@ def nearest_sites(*, origin: Origin, limit: int = 3) -> list[tuple[Site, float]]
 from .day import (  # noqa: E402, F401
     DoctorDay,
     agenda_days,
-    contact_label,
     day_missions,
     day_view,
 )

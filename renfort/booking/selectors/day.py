@@ -16,8 +16,7 @@ from ..permissions import (
     can_manage_mission_day,
     can_view_site_day,
     doctor_of,
-    sees_contact,
-    sees_health_information,
+    sees_patients,
 )
 
 
@@ -27,7 +26,9 @@ class DoctorDay:
     appointments: list[Appointment]
     free_slots: int
     can_manage: bool
-    sees_health: bool = False  # reason and priority badge (permissions.sees_health_information)
+    # Names, contacts, reason and priority badge (permissions.sees_patients); without them
+    # (ARS, national steering) only each appointment's time and status.
+    sees_patients: bool = False
 
     @property
     def cancelled_count(self) -> int:
@@ -63,7 +64,7 @@ def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
     grouped: dict[int, list[Appointment]] = {m.pk: [] for m in missions}
     for appointment in appointments:
         if appointment.site_id == site.pk:
-            appointment.site = site  # the page's site, read once (contact_label reads it)
+            appointment.site = site  # the page's site, read once
         grouped[appointment.mission_id].append(appointment)
     free = dict(
         Slot.objects.available()
@@ -77,19 +78,10 @@ def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
             appointments=grouped[m.pk],
             free_slots=free.get(m.pk, 0),
             can_manage=can_manage_mission_day(user, m),
-            sees_health=sees_health_information(user, m),
+            sees_patients=sees_patients(user, m),
         )
         for m in missions
     ]
-
-
-def contact_label(user, appointment) -> str:
-    """What a list shows of the patient's contact: masked phone (or email), or nothing."""
-    if not sees_contact(user, appointment.site):
-        return ""
-    if appointment.phone:
-        return f"tél. {appointment.masked_phone}"
-    return appointment.masked_email
 
 
 def agenda_days(*, user, today: date | None = None, horizon_days: int = 60) -> list[Mission]:
