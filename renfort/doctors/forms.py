@@ -13,6 +13,7 @@ from renfort.core.forms import (
     RenfortForm,
     RenfortModelForm,
 )
+from renfort.core.workflow import COMMENT_LIMIT
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
@@ -20,6 +21,7 @@ from renfort.zoning.models import PriorityZone
 from . import selectors
 from .models import AvailabilityPeriod, CoverageMode, Doctor
 from .services import (
+    BILLING_NUMBER_RULE,
     SLOT_MINUTES_RANGE,
     TRAVEL_MINUTES_RANGE,
     AvailabilityEntry,
@@ -421,6 +423,22 @@ class TransitionForm(RenfortForm):
     # The status the page showed: the action is refused if it changed meanwhile.
     from_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
     comment = forms.CharField(
-        label="Motif ou commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Motif ou commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=COMMENT_LIMIT,
+        error_messages={
+            "max_length": f"Le motif doit tenir en {COMMENT_LIMIT:,} caractères : "
+            "raccourcissez-le.".replace(",", "\u202f")
+        },
     )
-    billing_number = forms.CharField(label="Numéro de facturation", required=False, max_length=30)
+    # Spaces are ignored (« 12 34 56 78 »): the service checks the 4 to 20 letters or digits.
+    billing_number = forms.CharField(
+        label="Numéro de facturation",
+        required=False,
+        max_length=30,
+        error_messages={"max_length": BILLING_NUMBER_RULE},
+    )
+
+    # The fields a person types: their errors are shown on the field, the text kept.
+    TYPED = ("billing_number", "comment")

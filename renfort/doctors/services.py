@@ -40,6 +40,9 @@ from .selectors import blocking_missions_on
 
 # Availabilities are concrete dates from tomorrow up to about four months ahead.
 AVAILABILITY_HORIZON_DAYS = 123
+BILLING_NUMBER_RULE = (
+    "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou lettres)."
+)
 TRAVEL_MINUTES_RANGE = (15, 240)
 SLOT_MINUTES_RANGE = (10, 60)
 # When no CDOM agent of the département has an account, the CDOM's generic address.
@@ -421,20 +424,18 @@ def doctor_transition(
     today = today or timezone.localdate()
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:
-        raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+        raise ValidationError("Indiquez le motif (au moins 5 caractères).", code="reason")
     fields = ["status", "status_reason", "updated_at"]
     if to_status == DoctorStatus.BILLING_NUMBER_RECORDED:
         number = "".join((billing_number or "").split()).upper()
         if not (4 <= len(number) <= 20 and number.isalnum()):
-            raise ValidationError(
-                "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou "
-                "lettres)."
-            )
+            raise ValidationError(BILLING_NUMBER_RULE, code="billing")
         # Dedicated: one doctor per number (the database refuses a second one as well).
         if Doctor.objects.filter(billing_number=number).exclude(pk=doctor.pk).exists():
             raise ValidationError(
                 f"Le numéro de facturation {number} est déjà attribué à un autre médecin "
-                "volontaire : vérifiez-le."
+                "volontaire : vérifiez-le.",
+                code="billing",
             )
         doctor.billing_number = number
         doctor.billing_recorded_on = today

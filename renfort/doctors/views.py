@@ -20,6 +20,7 @@ from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.core.pagination import paginate
 from renfort.core.text import count, lower_first
+from renfort.core.workflow import COMMENT_LIMIT
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -60,6 +61,7 @@ def _actions(user, doctor) -> list[dict]:
             "to": target,
             "label": ROLE_ACTION_LABELS.get((target, user.role), ACTION_LABELS[target]),
             "reason_required": target in REASON_REQUIRED,
+            "comment_limit": COMMENT_LIMIT,
             "billing_number": target == DoctorStatus.BILLING_NUMBER_RECORDED,
         }
         for target in ONBOARDING_WORKFLOW.targets(doctor.status, user.role)
@@ -529,13 +531,14 @@ def _visible_doctor(request, pk: int) -> Doctor:
 
 
 @role_required(*AGENT_LIST_ROLES)
-def agent_detail(request, pk: int):
+def agent_detail(request, pk: int, typed: dict | None = None):
+    """`typed`: an action refused for what was typed (shown again, error and text, 400)."""
     doctor = _visible_doctor(request, pk)
     return render(
         request,
         "doctors/agent_detail.html",
         {
-            "title": f"Dr {doctor.full_name}",
+            "title": ("Erreur — " if typed else "") + f"Dr {doctor.full_name}",
             "doctor": doctor,
             "timeline": _timeline(doctor),
             "history": doctor.history.select_related("actor"),
@@ -543,12 +546,24 @@ def agent_detail(request, pk: int):
             "missions": selectors.agent_doctor_missions(request.user, doctor),
             "zones": doctor.zones.select_related("epci"),
             "preferred_sites": doctor.preferred_sites.select_related("commune"),
-            "actions": _actions(request.user, doctor),
+            "actions": [
+                {**a, "typed": typed if typed and typed["to"] == a["to"] else {}}
+                for a in _actions(request.user, doctor)
+            ],
             # An ARS agent following a volunteer of another region planned in its own.
             "other_region": has_role(request.user, Role.ARS_AGENT)
             and not can_act_on_doctor(request.user, doctor),
         },
+        status=400 if typed else 200,
     )
+
+
+TYPED_ERROR_FIELDS = {"billing": "billing_number", "reason": "comment"}  # the service's codes
+
+
+def _typed(form: TransitionForm, field: str, message: str) -> dict:
+    typed = {name: form.data.get(name, "")[:2000] for name in TransitionForm.TYPED}
+    return {"to": form.data.get("to_status", ""), "field": field, "error": message, **typed}
 
 
 @require_POST
@@ -557,7 +572,10 @@ def agent_transition(request, pk: int):
     doctor = _visible_doctor(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Action inconnue.")
+        for field in TransitionForm.TYPED:
+            if field in form.errors:  # too long: the field's own message, the text kept
+                return agent_detail(request, pk, typed=_typed(form, field, form.errors[field][0]))
+        messages.error(request, "Action inconnue.")  # hidden fields forged or missing
     else:
         try:
             doctor = services.doctor_transition(
@@ -569,6 +587,9 @@ def agent_transition(request, pk: int):
                 from_status=form.cleaned_data["from_status"] or None,
             )
         except ValidationError as exc:
+            field = TYPED_ERROR_FIELDS.get(getattr(exc, "code", None))
+            if field:
+                return agent_detail(request, pk, typed=_typed(form, field, " ".join(exc.messages)))
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
