@@ -53,10 +53,10 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")  # « 1 000 » with a narrow no-break space
 
 
-def comment_check(comment: str) -> None:
-    if len(comment or "") > COMMENT_LIMIT:
+def comment_check(comment: str, limit: int = COMMENT_LIMIT) -> None:
+    if len(comment or "") > limit:
         raise ValidationError(
-            f"Le motif ou le commentaire doit tenir en {_number(COMMENT_LIMIT)} caractères (il "
+            f"Le motif ou le commentaire doit tenir en {_number(limit)} caractères (il "
             f"en a {_number(len(comment))}) : raccourcissez-le.",
             code="reason",
         )
@@ -86,6 +86,7 @@ class Workflow:
 
     transitions: Mapping[tuple[str, str], Iterable[str]]
     labels: Mapping[str, str] | None = None
+    comment_limit: int = COMMENT_LIMIT  # a workflow whose reasons travel further may say less
 
     def targets(self, current: str, role: str | None = None) -> list[str]:
         return [
@@ -110,7 +111,7 @@ class Workflow:
         wrong role. The same action twice says it is already done. `labels` names the statuses
         in the messages as their reader says them (the doctor's own missions), over the
         workflow's labels."""
-        comment_check(comment)
+        comment_check(comment, self.comment_limit)
         key = (current, target)
         label = {**(self.labels or {}), **(labels or {})}
         if key not in self.transitions:

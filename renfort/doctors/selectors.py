@@ -399,3 +399,26 @@ def doctor_table_rows(doctors) -> list[list]:
         ]
         for d in doctors
     ]
+
+
+def onboarding_timeline(doctor) -> list[dict]:
+    """The onboarding steps with done / current / to come, for the DSFR stepper-like list."""
+    reached = {h.to_status: h.created_at for h in doctor.history.all()}
+    current = doctor.status
+    position = ONBOARDING_STEPS.index(current) if current in ONBOARDING_STEPS else None
+    steps = []
+    for index, step in enumerate(ONBOARDING_STEPS):
+        if position is not None:
+            state = "done" if index < position else ("current" if index == position else "todo")
+        else:
+            state = "done" if step in reached else "todo"
+        steps.append(
+            {
+                "status": step,
+                "label": DoctorStatus(step).label,
+                "state": state,
+                "date": reached.get(step),
+                "plannable_from_here": step == PLANNABLE_STATUSES[0],
+            }
+        )
+    return steps

@@ -23,6 +23,8 @@ from renfort.accounts.services import (
 from renfort.core.locks import email_lock
 from renfort.core.text import days_label
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
+from renfort.core.workflow import comment_check
+from renfort.planning.models import MISSION_REASON_LIMIT
 
 from .emails import notify_cdom, notify_cpam, notify_doctor
 from .models import (
@@ -38,8 +40,7 @@ from .models import (
 from .permissions import can_act_on_doctor, can_edit_doctor
 from .selectors import blocking_missions_on
 
-# Availabilities are concrete dates from tomorrow up to about four months ahead.
-AVAILABILITY_HORIZON_DAYS = 123
+AVAILABILITY_HORIZON_DAYS = 123  # availabilities: from tomorrow up to about four months ahead
 BILLING_NUMBER_RULE = (
     "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou lettres)."
 )
@@ -425,6 +426,8 @@ def doctor_transition(
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:
         raise ValidationError("Indiquez le motif (au moins 5 caractères).", code="reason")
+    if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.PAUSED):
+        comment_check(comment, MISSION_REASON_LIMIT)  # the reason of the missions it cancels
     fields = ["status", "status_reason", "updated_at"]
     if to_status == DoctorStatus.BILLING_NUMBER_RECORDED:
         number = "".join((billing_number or "").split()).upper()

@@ -21,6 +21,7 @@ from renfort.core.forms import attach_errors, titled
 from renfort.core.pagination import paginate
 from renfort.core.text import count, lower_first
 from renfort.core.workflow import COMMENT_LIMIT
+from renfort.planning.models import MISSION_REASON_LIMIT
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
@@ -36,9 +37,7 @@ from .forms import (
 )
 from .models import (
     ACTION_LABELS,
-    ONBOARDING_STEPS,
     ONBOARDING_WORKFLOW,
-    PLANNABLE_STATUSES,
     REASON_REQUIRED,
     ROLE_ACTION_LABELS,
     Availability,
@@ -66,29 +65,6 @@ def _actions(user, doctor) -> list[dict]:
         }
         for target in ONBOARDING_WORKFLOW.targets(doctor.status, user.role)
     ]
-
-
-def _timeline(doctor) -> list[dict]:
-    """The onboarding steps with done / current / to come, for the DSFR stepper-like list."""
-    reached = {h.to_status: h.created_at for h in doctor.history.all()}
-    current = doctor.status
-    position = ONBOARDING_STEPS.index(current) if current in ONBOARDING_STEPS else None
-    steps = []
-    for index, step in enumerate(ONBOARDING_STEPS):
-        if position is not None:
-            state = "done" if index < position else ("current" if index == position else "todo")
-        else:
-            state = "done" if step in reached else "todo"
-        steps.append(
-            {
-                "status": step,
-                "label": DoctorStatus(step).label,
-                "state": state,
-                "date": reached.get(step),
-                "plannable_from_here": step == PLANNABLE_STATUSES[0],
-            }
-        )
-    return steps
 
 
 # --- Sign-up --------------------------------------------------------------------------------
@@ -185,7 +161,7 @@ def _space_page(request, doctor: Doctor, add_form=None):
         {
             "title": titled("Mon espace médecin", add_form),
             "doctor": doctor,
-            "timeline": _timeline(doctor),
+            "timeline": selectors.onboarding_timeline(doctor),
             "history": doctor.history.select_related("actor"),
             "availabilities": selectors.upcoming_availabilities(doctor),
             "add_form": add_form or AvailabilityAddForm(),
@@ -317,29 +293,37 @@ def withdraw(request):
     if DoctorStatus.WITHDRAWN not in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR):
         messages.error(request, "Votre dossier est déjà clos.")
         return redirect("doctors:space")
+    comment, error = request.POST.get("comment", ""), ""
     if request.method == "POST":
         try:
             services.doctor_transition(
                 doctor=doctor,
                 actor=request.user,
                 to_status=DoctorStatus.WITHDRAWN,
-                comment=request.POST.get("comment", "")[:1000],
+                comment=comment,
                 from_status=request.POST.get("from_status", "")[:30] or None,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            if getattr(exc, "code", None) != "reason":
+                messages.error(request, " ".join(exc.messages))
+                return redirect("doctors:space")
+            error = " ".join(exc.messages)  # the reason too long: shown again with its text
         else:
             withdrawn = lower_first(doctor.status_label_of(DoctorStatus.WITHDRAWN))
             messages.success(request, f"Vous vous êtes {withdrawn} du dispositif.")
-        return redirect("doctors:space")
+            return redirect("doctors:space")
     return render(
         request,
         "doctors/withdraw.html",
         {
-            "title": "Me retirer du dispositif",
+            "title": ("Erreur — " if error else "") + "Me retirer du dispositif",
             "doctor": doctor,
             "missions": selectors.coming_missions(doctor),
+            "comment": comment[:2000],
+            "error": error,
+            "reason_limit": MISSION_REASON_LIMIT,
         },
+        status=400 if error else 200,
     )
 
 
@@ -540,7 +524,7 @@ def agent_detail(request, pk: int, typed: dict | None = None):
         {
             "title": ("Erreur — " if typed else "") + f"Dr {doctor.full_name}",
             "doctor": doctor,
-            "timeline": _timeline(doctor),
+            "timeline": selectors.onboarding_timeline(doctor),
             "history": doctor.history.select_related("actor"),
             "availabilities": selectors.upcoming_availabilities(doctor),
             "missions": selectors.agent_doctor_missions(request.user, doctor),

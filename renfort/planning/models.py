@@ -47,6 +47,9 @@ DOCTOR_LABELS = {
     M.CANCELLED: "Annulée",
 }
 DOCTOR_HISTORY_LABELS = {**DOCTOR_LABELS, M.PROPOSED: "Proposée", M.ACCEPTED: "Acceptée"}
+# A mission's reason (declined, cancelled, withdrawn) is read by the doctor, the site, the ARS
+# and, for a confirmed mission, in the emails to the booked patients: shorter than the others.
+MISSION_REASON_LIMIT = 500
 ARS = {Role.ARS_AGENT, Role.NATIONAL, Role.ADMIN}  # planners (their region, or all)
 DOCTOR = {Role.DOCTOR}
 MISSION_WORKFLOW = Workflow(
@@ -63,6 +66,7 @@ MISSION_WORKFLOW = Workflow(
         (M.CONFIRMED, M.CANCELLED): ARS | DOCTOR | {Role.SITE_MANAGER},
     },
     labels=dict(MissionStatus.choices),
+    comment_limit=MISSION_REASON_LIMIT,
 )
 # Statuses that hold the doctor, the room and the bed (a doctor is never in two places).
 HOLDING_STATUSES = [M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE]

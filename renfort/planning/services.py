@@ -16,7 +16,7 @@ from renfort.core.links import absolute_url
 from renfort.core.templatetags.french import night
 from renfort.core.text import count, days_label, lower_first
 from renfort.core.validators import no_link_check
-from renfort.core.workflow import status_seen_check
+from renfort.core.workflow import comment_check, status_seen_check
 from renfort.notifications.services import email_enqueue
 from renfort.sites.models import Site
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
@@ -25,6 +25,7 @@ from .checks import draft_issues
 from .models import (
     DOCTOR_LABELS,
     HALVES,
+    MISSION_REASON_LIMIT,
     MISSION_WORKFLOW,
     PERIOD_DAYS,
     REASON_REQUIRED,
@@ -93,6 +94,7 @@ def _locked_sites(site_ids) -> None:
 
 
 def _record(mission: Mission, *, to_status: str, actor: User | None, comment: str = ""):
+    comment_check(comment, MISSION_REASON_LIMIT)  # every path: transition, withdrawal, pause…
     history = MissionHistory.objects.create(
         mission=mission,
         from_status=mission.status,
@@ -319,7 +321,7 @@ def mission_transition(
         raise PermissionDenied("Cette mission ne vous concerne pas.")
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:
-        raise ValidationError("Indiquez le motif (au moins 5 caractères).")
+        raise ValidationError("Indiquez le motif (au moins 5 caractères).", code="reason")
     if to_status == M.CANCELLED and mission.status == M.CONFIRMED:
         no_link_check(comment)  # the booked patients read it
     if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():

@@ -25,7 +25,14 @@ from renfort.territories.models import Region
 
 from . import selectors, services
 from .checks import draft_issues
-from .models import MISSION_WORKFLOW, REASON_REQUIRED, Mission, MissionStatus, PlanningRun
+from .models import (
+    MISSION_REASON_LIMIT,
+    MISSION_WORKFLOW,
+    REASON_REQUIRED,
+    Mission,
+    MissionStatus,
+    PlanningRun,
+)
 from .months import month_bounds, parse_month, plannable_months
 from .permissions import PLANNER_ROLES, can_act_on_mission, can_plan_region
 
@@ -129,7 +136,12 @@ def _actions(user, mission) -> list[dict]:
         mission
     )  # a consultation under way is not cancelled
     return [
-        {"to": t, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED}
+        {
+            "to": t,
+            "label": ACTION_LABELS[t],
+            "reason_required": t in REASON_REQUIRED,
+            "comment_limit": MISSION_REASON_LIMIT,
+        }
         for t in MISSION_WORKFLOW.targets(mission.status, user.role)
         if t in ACTION_LABELS
         and not (t == M.DONE and mission.date > today)

@@ -86,6 +86,9 @@ def mission_transition(request, pk: int):
         mission.refresh_from_db()
         messages.success(request, _done_message(request.user, mission))
     except (ValidationError, PermissionDenied) as exc:
+        if getattr(exc, "code", None) == "reason":  # the reason typed: shown again with it
+            typed = {"to": to_status, "comment": comment[:2000], "error": _error_text(exc)}
+            return _detail(request, mission, typed=typed, next_page=nxt)
         messages.error(request, _error_text(exc))
     if nxt:
         return redirect(nxt)
@@ -141,18 +144,30 @@ def mission_detail(request, pk: int):
     )
     if not can_act_on_mission(request.user, mission):
         raise Http404  # outside the user's missions, or never published to them
+    return _detail(request, mission)
+
+
+def _detail(request, mission: Mission, typed: dict | None = None, next_page: str = ""):
+    """The mission's page; `typed`: an action refused for its reason, shown again with the
+    text and the error (400), then back to `next_page` once done."""
+    actions = [
+        {**a, "typed": typed if typed and typed["to"] == a["to"] else {}}
+        for a in _actions(request.user, mission)
+    ]
     return render(
         request,
         "planning/mission_detail.html",
         {
             # Unique among the missions of a day (RGAA 8.6): the doctor and the site too.
-            "title": f"Mission du {mission.date:%d/%m/%Y} — Dr {mission.doctor.full_name}, "
+            "title": ("Erreur — " if typed else "")
+            + f"Mission du {mission.date:%d/%m/%Y} — Dr {mission.doctor.full_name}, "
             f"{mission.site.name}",
             "mission": mission,
             "site": mission.site,
             "history": _history_for(request.user, mission),
             "explanation": _explanation_for(request.user, mission),
-            "actions": _actions(request.user, mission),
+            "actions": actions,
+            "next": next_page,
             "booked": selectors.mission_booked_appointments(mission),
             "hours": selectors.mission_hours(mission)
             if mission.status in (M.PROPOSED, M.ACCEPTED, M.CONFIRMED, M.DONE)
@@ -162,6 +177,7 @@ def mission_detail(request, pk: int):
             "for_doctor": has_role(request.user, Role.DOCTOR),  # their own mission
             "today": timezone.localdate(),
         },
+        status=400 if typed else 200,
     )
 
 
