@@ -22,7 +22,13 @@ from .models import (
     OpeningException,
     Site,
 )
-from .services import EDITABLE_FIELDS, site_check, site_locate
+from .services import (
+    EDITABLE_FIELDS,
+    MESSAGE_BODY_LIMIT,
+    MESSAGE_SUBJECT_LIMIT,
+    site_check,
+    site_locate,
+)
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,7 +39,6 @@ TEXT_LIMITS = {
     "housing_description": 1000,
     "outside_zone_justification": 1000,
 }
-MESSAGE_BODY_LIMIT = 5000
 COMMENT_LIMIT = 1000
 # Optional fields whose label already says when to fill them (« si « Autre » », hors zone).
 CONDITIONAL_FIELDS = {"kind_label", "outside_zone_justification", "commune_label", "housing_beds"}
@@ -337,7 +342,7 @@ class TransitionForm(RenfortForm):
 class MessageForm(RenfortForm):
     subject = forms.CharField(
         label="Objet",
-        max_length=200,
+        max_length=MESSAGE_SUBJECT_LIMIT,
         error_messages={"required": "Indiquez l'objet de votre message."},
     )
     body = forms.CharField(

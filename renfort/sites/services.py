@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -99,6 +100,8 @@ def site_locate(*, commune: Commune) -> Location:
     return Location(commune=commune, priority_zone=zone_for_epci(commune.epci_id))
 
 
+# A manager's message to the ARS (the form says it too).
+MESSAGE_SUBJECT_LIMIT, MESSAGE_BODY_LIMIT = 200, 5000
 # Sanity limits of what a site declares.
 MAX_ROOMS = 20
 MAX_DAYS_WANTED = 62  # two rooms every day of a month
@@ -553,6 +556,11 @@ def site_message_send(*, site: Site, author: User, subject: str, body: str) -> S
     subject, body = subject.strip(), body.strip()
     if not subject or len(body) < 5:
         raise ValidationError("Indiquez un objet et un message (au moins 5 caractères).")
+    if len(subject) > MESSAGE_SUBJECT_LIMIT or len(body) > MESSAGE_BODY_LIMIT:
+        raise ValidationError(
+            f"Ce message est trop long : objet de {MESSAGE_SUBJECT_LIMIT} caractères et texte "
+            f"de {intcomma(MESSAGE_BODY_LIMIT)} caractères au plus."
+        )
     message = SiteMessage.objects.create(site=site, author=author, subject=subject, body=body)
     ars_notify(
         site,

@@ -4,6 +4,7 @@ import html as htmllib
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from renfort.accounts.models import Role
@@ -177,3 +178,12 @@ def test_a_subject_with_line_breaks_from_a_crafted_request_is_delivered_on_one_l
     assert notification.status == "sent"
     assert mail.outbox[-1].subject.endswith("Question Bcc: victim@example.org")
     assert mail.outbox[-1].bcc == []
+
+
+def test_the_service_refuses_a_message_over_the_limits():
+    site = SiteFactory()
+    manager = site.manager
+    for subject, body in (("Objet", "x" * 5001), ("x" * 201, "Un message assez long.")):
+        with pytest.raises(ValidationError, match="trop long"):
+            services.site_message_send(site=site, author=manager, subject=subject, body=body)
+    assert not site.messages.exists()
