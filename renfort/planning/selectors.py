@@ -55,6 +55,18 @@ EXPORT_HEADERS = [
 ]
 
 
+REMOVED = "removed"  # the status the planning shows for a draft taken out of the proposal
+# The statuses as the planning screen, its filter and its exports name them (one label each).
+STATUS_LABELS = {**dict(M.choices), REMOVED: "Retirée de la proposition"}
+
+
+def table_status(mission) -> str:
+    """A draft the ARS took out of the proposal is « retirée », not « annulée »: it was never
+    published."""
+    removed = mission.status == M.CANCELLED and mission.status_reason == REMOVED_REASON
+    return REMOVED if removed else mission.status
+
+
 def export_rows(missions) -> list[list]:
     """The month's missions as the planning table shows them, one row each (EXPORT_HEADERS)."""
     return [
@@ -68,9 +80,7 @@ def export_rows(missions) -> list[list]:
             f"Dr {m.doctor.full_name}",
             m.travel_minutes,
             "Oui" if m.needs_housing else "Non",
-            "Retirée de la proposition"
-            if m.status == M.CANCELLED and m.status_reason == REMOVED_REASON
-            else m.get_status_display(),
+            STATUS_LABELS[table_status(m)],
             "Oui" if m.locked else "Non",
             m.explanation,
             m.status_reason,
@@ -174,15 +184,8 @@ def zone_coverage(month: date, region_code: str | None) -> list[ZoneCoverage]:
 def status_counts(missions) -> dict[str, int]:
     """Missions per status label; the drafts the ARS took out of the proposal are « retirées »,
     not « annulées » (they were never published)."""
-    counts = Counter(
-        REMOVED if m.status == M.CANCELLED and m.status_reason == REMOVED_REASON else m.status
-        for m in missions
-    )
-    labels = [*M.choices, (REMOVED, "Retirée de la proposition")]
-    return {label: counts[value] for value, label in labels if counts[value]}
-
-
-REMOVED = "removed"  # status_counts' key for drafts taken out of the proposal
+    counts = Counter(table_status(m) for m in missions)
+    return {label: counts[value] for value, label in STATUS_LABELS.items() if counts[value]}
 
 
 def uncovered_now(coverage: list[ZoneCoverage], figures: RunFigures | None) -> list[dict]:

@@ -160,14 +160,20 @@ def index(request):
     run = selectors.latest_run(month, region_code)
     figures = selectors.run_figures(run, region_code)
     # The table can show one status only (« Déclinées (8) »); the rest of the page, all.
-    present = Counter(m.status for m in missions)
-    status_filters = [(v, label, present[v]) for v, label in M.choices if present[v]]
+    for m in missions:  # « Retirée de la proposition », as the summary and the exports
+        m.table_status = selectors.table_status(m)
+        m.table_label = selectors.STATUS_LABELS[m.table_status]
+    labels = selectors.STATUS_LABELS
+    present = Counter(m.table_status for m in missions)
+    status_filters = [(v, label, present[v]) for v, label in labels.items() if present[v]]
     shown = request.GET.get("statut", "")
     shown = shown if shown in present else ""
     # The table is paged (a national month holds thousands of missions); the summary, the
     # calendar and the map show them all.
     table, query = paginate(
-        request, [m for m in missions if m.status == shown] if shown else missions, TABLE_PAGE_SIZE
+        request,
+        [m for m in missions if m.table_status == shown] if shown else missions,
+        TABLE_PAGE_SIZE,
     )
     today = timezone.localdate()
     # From two months back (missions done) to the last one a run accepts (twelve months on);
@@ -184,7 +190,7 @@ def index(request):
         "planning/index.html",
         {
             "title": f"Planification {date_format(month, 'F Y')} — {region_name}"
-            + (f" — {dict(M.choices)[shown].lower()}" if shown else ""),
+            + (f" — {labels[shown].lower()}" if shown else ""),
             "month": month,
             "months": months,
             "region": region,
@@ -201,7 +207,7 @@ def index(request):
             "counts": selectors.status_counts(missions),
             "status_filters": status_filters,
             "shown_status": shown,
-            "shown_label": dict(M.choices).get(shown, ""),
+            "shown_label": labels.get(shown, ""),
             "table_missions": table.object_list,
             "page": table,
             "query": query,

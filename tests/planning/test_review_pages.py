@@ -358,6 +358,16 @@ def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie)
     assert "<li>Retirée de la proposition : 1</li>" in page
     assert "<li>Déclinée par le médecin : 1</li>" in page and "Annulée :" not in page
     assert "Calcul terminé : 2 missions proposées." in page
+    # The filter above the table and the table's badge say it the same way.
+    tabs = page[page.index('id="status-filters"') :]
+    tabs = tabs[: tabs.index("</nav>")]
+    assert "Retirée de la proposition (1)</a>" in tabs and "Annulée" not in tabs
+    assert "statut=removed#missions" in tabs
+    table = client.get(reverse("planning:index"), month_query(statut="removed"))
+    rows = table.content.decode().split('id="missions-table"')[-1]
+    assert f'id="mission-{removed.pk}"' in rows and f'id="mission-{declined.pk}"' not in rows
+    assert "Retirée de la proposition</span>" in rows
+    assert "— retirée de la proposition — Renfort" in table.content.decode()
 
 
 def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  # noqa: F811
