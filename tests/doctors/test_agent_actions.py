@@ -63,3 +63,46 @@ def test_a_forged_status_still_gives_the_generic_refusal(client):
     assert response.status_code == 302
     page = htmllib.unescape(client.get(response.url).content.decode())
     assert "Action inconnue." in page
+
+
+# --- The status banner (doctor's space and agent's file) -----------------------------------
+
+BANNERS = {
+    "submitted": "dès que l'Ordre aura enregistré l'activité",
+    "cdom_notified": "dès que l'Ordre aura enregistré l'activité",
+    "activity_recorded": "Prochaine étape : le numéro de facturation",
+    "billing_number_recorded": "Nouvelle carte CPS attendue vers le 28/12/2026",
+    "cps_issued": "Nouvelle carte CPS émise le 07/12/2026 : des missions peuvent être proposées",
+    "active": "Des propositions de mission peuvent être faites.",
+    "paused": "Aucune nouvelle mission n'est proposée pendant la pause",
+    "withdrawn": "Aucune mission n'est proposée dans cet état.",
+    "refused": "Aucune mission n'est proposée dans cet état.",
+}
+
+
+def _banner(page: str) -> str:
+    start = page.index('class="fr-alert fr-alert--')
+    return htmllib.unescape(page[start : page.index("</div>", start)])
+
+
+@pytest.mark.parametrize("status", list(BANNERS))
+def test_each_status_has_its_own_banner_in_the_space_and_the_file(client, status):
+    from datetime import date
+
+    doctor = DoctorFactory(in_landes=True, status=status)
+    if status in ("billing_number_recorded", "cps_issued", "active"):
+        doctor.billing_recorded_on = date(2026, 12, 7)
+    if status in ("cps_issued", "active"):
+        doctor.cps_issued_on = date(2026, 12, 7)
+    doctor.save()
+    pages = []
+    client.force_login(doctor.user)
+    pages.append(client.get(reverse("doctors:space")).content.decode())
+    client.force_login(UserFactory(cpam=True))
+    pages.append(client.get(reverse("doctors:agent_detail", args=[doctor.pk])).content.decode())
+    for page in pages:
+        banner = _banner(page)
+        assert BANNERS[status] in banner, banner
+        if status in ("cps_issued", "active"):
+            assert "avant l'arrivée de la nouvelle carte CPS" not in banner
+            assert "attendue" not in banner
