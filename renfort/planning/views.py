@@ -92,6 +92,8 @@ def _scope(request) -> tuple[date, str | None, str]:
     user = request.user
     if has_role(user, Role.ARS_AGENT):
         asked = data.get("region", "")
+        if asked == ALL_REGIONS:  # a link shared by national steering
+            raise PermissionDenied(NATIONAL_ONLY + " Choisissez votre région.")
         if asked and asked != user.region_id:
             if not Region.objects.filter(pk=asked[:3]).exists():
                 raise BadRequest("Région inconnue : choisissez-la dans la liste.")
@@ -149,9 +151,25 @@ def _actions(user, mission) -> list[dict]:
     ]
 
 
+NATIONAL_ONLY = "La vue France entière est réservée au pilotage national."
+
+
+def _national_link_for_ars(request) -> HttpResponse | None:
+    """An ARS agent opening a national link (« region=tout », shared by national steering) is
+    taken to the same page for their own region, and told why."""
+    if not (has_role(request.user, Role.ARS_AGENT) and request.GET.get("region") == ALL_REGIONS):
+        return None
+    messages.info(request, NATIONAL_ONLY + " Voici la même page pour votre région.")
+    query = request.GET.copy()
+    query["region"] = request.user.region_id
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
 @require_safe
 @role_required(*PLANNER_ROLES)
 def index(request):
+    if national_link := _national_link_for_ars(request):
+        return national_link
     month, region_code, region = _scope(request)
     missions = list(selectors.month_missions(month, region_code))
     drafts = [m for m in missions if m.status == M.DRAFT]
@@ -235,6 +253,8 @@ def index(request):
 @role_required(*PLANNER_ROLES)
 def todo(request):
     """The ARS agent's landing page: what waits for them, each count linking to its list."""
+    if national_link := _national_link_for_ars(request):
+        return national_link
     _, region_code, region = _scope(request)
     region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
     return render(
