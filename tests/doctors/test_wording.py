@@ -134,3 +134,13 @@ def test_histories_name_people_and_their_columns_alike(client):
     services.doctor_transition(doctor=doctor, actor=nameless, to_status=S.ACTIVITY_RECORDED)
     page = text(client.get(reverse("doctors:space")))
     assert f"<td>{nameless.email}</td>" in page  # no name: the address
+
+
+def test_the_coming_missions_table_does_not_repeat_its_heading(client):
+    doctor = DoctorFactory()
+    client.force_login(doctor.user)
+    page = client.get(reverse("doctors:space")).content.decode()
+    assert '<h2 class="fr-h4" id="missions-title">Missions à venir</h2>' in page
+    # The caption stays for screen readers, hidden from sight (DSFR « no caption »).
+    assert 'class="fr-table fr-table--no-caption" id="missions-table"' in page
+    assert "<caption>Missions à venir (proposées, acceptées ou confirmées)</caption>" in page
