@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import (
@@ -19,9 +20,15 @@ from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
 
 from . import selectors
-from .models import AvailabilityPeriod, CoverageMode, Doctor
-from .services import (
+from .models import (
     BILLING_NUMBER_RULE,
+    AvailabilityPeriod,
+    CoverageMode,
+    Doctor,
+    availability_horizon,
+    availability_horizon_text,
+)
+from .services import (
     SLOT_MINUTES_RANGE,
     TRAVEL_MINUTES_RANGE,
     AvailabilityEntry,
@@ -355,6 +362,12 @@ class AvailabilityAddForm(RenfortForm):
     period = forms.ChoiceField(
         label="Période", choices=AvailabilityPeriod.choices, initial=AvailabilityPeriod.FULL
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()  # the service's rule, said and set on the date picker
+        self.fields["date"].help_text = f"À partir de demain, {availability_horizon_text(today)}."
+        self.fields["date"].widget.attrs["max"] = f"{availability_horizon(today):%Y-%m-%d}"
 
 
 class CoverageForm(RenfortModelForm):

@@ -1,7 +1,8 @@
 """Volunteer doctors: who they are, where they can go, when they are free, where they stand in
 the onboarding with the Ordre (CDOM) and the Assurance Maladie (CPAM)."""
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -99,6 +100,30 @@ ONBOARDING_WORKFLOW = Workflow(
 # Transitions that need a written reason.
 REASON_REQUIRED = {S.REFUSED}
 # From "activity recorded" on, the ARS may plan the doctor (before the CPS card arrives).
+# Availabilities are concrete dates from tomorrow to the same day AVAILABILITY_HORIZON_MONTHS
+# later (« dans les 4 prochains mois, d'ici le 07/04/2027 »): the rule and its wording.
+AVAILABILITY_HORIZON_MONTHS = 4
+
+
+def availability_horizon(today: date) -> date:
+    """The last date a doctor may give: the same day four months on (or the last day of a
+    shorter month: 31/10 → 28/02)."""
+    index = today.month - 1 + AVAILABILITY_HORIZON_MONTHS
+    year, month = today.year + index // 12, index % 12 + 1
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def availability_horizon_text(today: date) -> str:
+    return (
+        f"dans les {AVAILABILITY_HORIZON_MONTHS} prochains mois, d'ici le "
+        f"{availability_horizon(today):%d/%m/%Y}"
+    )
+
+
+# The dedicated billing number the CPAM records (spaces ignored).
+BILLING_NUMBER_RULE = (
+    "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou lettres)."
+)
 PLANNABLE_STATUSES = [S.ACTIVITY_RECORDED, S.BILLING_NUMBER_RECORDED, S.CPS_ISSUED, S.ACTIVE]
 # The onboarding steps in order, for the timeline.
 ONBOARDING_STEPS = [

@@ -5,7 +5,7 @@ and sent after commit (renfort.notifications)."""
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +28,7 @@ from renfort.planning.models import MISSION_REASON_LIMIT
 
 from .emails import notify_cdom, notify_cpam, notify_doctor
 from .models import (
+    BILLING_NUMBER_RULE,
     ONBOARDING_WORKFLOW,
     REASON_REQUIRED,
     Availability,
@@ -36,14 +37,12 @@ from .models import (
     Doctor,
     DoctorHistory,
     DoctorStatus,
+    availability_horizon,
+    availability_horizon_text,
 )
 from .permissions import can_act_on_doctor, can_edit_doctor
 from .selectors import blocking_missions_on
 
-AVAILABILITY_HORIZON_DAYS = 123  # availabilities: from tomorrow up to about four months ahead
-BILLING_NUMBER_RULE = (
-    "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou lettres)."
-)
 TRAVEL_MINUTES_RANGE = (15, 240)
 SLOT_MINUTES_RANGE = (10, 60)
 # When no CDOM agent of the département has an account, the CDOM's generic address.
@@ -213,7 +212,7 @@ def availabilities_check(
     """Dates from tomorrow to the horizon; the same date twice is merged (morning + afternoon
     is a full day). Raises ValidationError listing each refused date."""
     today = today or timezone.localdate()
-    horizon = today + timedelta(days=AVAILABILITY_HORIZON_DAYS)
+    horizon = availability_horizon(today)
     merged: dict[date, str] = {}
     errors = []
     for entry in entries:
@@ -225,8 +224,8 @@ def availabilities_check(
             continue
         if entry.date > horizon:
             errors.append(
-                f"Le {entry.date:%d/%m/%Y} est trop lointain : indiquez des dates d'ici le "
-                f"{horizon:%d/%m/%Y}."
+                f"Le {entry.date:%d/%m/%Y} est trop lointain : indiquez des dates "
+                f"{availability_horizon_text(today)}."
             )
             continue
         known = merged.get(entry.date)

@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.models import Role
@@ -45,6 +46,7 @@ from .models import (
     Doctor,
     DoctorStatus,
     Sector,
+    availability_horizon_text,
 )
 from .permissions import AGENT_LIST_ROLES, can_act_on_doctor, can_view_doctor
 
@@ -130,6 +132,7 @@ def signup(request):
             "form": form,
             "formset": formset,
             "token_form": token_form if request.method == "POST" else TokenForm(),
+            "availability_horizon": availability_horizon_text(timezone.localdate()),
         },
     )
 

@@ -20,7 +20,7 @@ from renfort.accounts.permissions import has_role, is_national, role_required
 from renfort.core.exports import export_response
 from renfort.core.pagination import paginate
 from renfort.core.text import count
-from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
+from renfort.doctors.models import availability_horizon
 from renfort.territories.models import Region
 
 from . import selectors, services
@@ -202,7 +202,7 @@ def index(request):
     months = sorted(set(months) | {month})
     region_name = Region.objects.get(pk=region_code).name if region_code else "France entière"
     first_plannable, last_plannable = plannable_months(today)
-    availability_limit = today + timedelta(days=AVAILABILITY_HORIZON_DAYS)
+    availability_limit = availability_horizon(today)
     return render(
         request,
         "planning/index.html",
@@ -238,7 +238,7 @@ def index(request):
             "past_month": month_bounds(month)[1] < today,
             "plannable": first_plannable <= month <= last_plannable,
             "last_plannable": last_plannable,
-            # Doctors give dates up to AVAILABILITY_HORIZON_DAYS ahead: beyond, no one yet (the
+            # Doctors give dates up to availability_horizon(today): beyond, no one yet (the
             # whole month, or its end).
             "availability_limit": availability_limit
             if month_bounds(month)[1] > availability_limit

@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 
 from renfort.accounts.models import Role
 from renfort.core.templatetags.french import first_day_format
-from renfort.doctors.services import AVAILABILITY_HORIZON_DAYS
+from renfort.doctors.models import availability_horizon
 from renfort.planning import services
 from renfort.planning.models import Mission, MissionStatus, PlanningRun
 from renfort.territories.models import Region
@@ -317,7 +317,7 @@ def test_only_plannable_months_offer_a_calculation(client, ars):
     assert 'id="run-form"' in page and 'id="availability-limit"' in page
     assert "pour ce mois, un calcul ne trouvera encore aucune disponibilité" in page
     # The month in which the limit falls: its last days have no dates yet.
-    limit = today + timedelta(days=AVAILABILITY_HORIZON_DAYS)
+    limit = availability_horizon(today)
     page = client.get(index, {"mois": f"{limit:%Y-%m}"}).content.decode()
     partial = limit.day < calendar.monthrange(limit.year, limit.month)[1]
     assert ('id="availability-limit"' in page) == partial
