@@ -54,3 +54,32 @@ def test_new_volunteer_signs_up(page):
     assert doctor.practice_status == "retired" and doctor.wants_replacement
     assert list(doctor.zones.all()) == [zone]
     assert [(a.date, a.period) for a in doctor.availabilities.all()] == [(day, "morning")]
+
+
+def test_the_onboarding_steps_keep_their_numbers_on_a_phone(page, live_server):
+    from django.conf import settings
+    from django.test import Client
+
+    from .factories import DoctorFactory
+
+    doctor = DoctorFactory(status="activity_recorded")
+    client = Client()
+    client.force_login(doctor.user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/medecins/mon-espace/")
+    steps = page.locator("#onboarding-timeline > li")
+    assert steps.count() == 6
+    for index in range(6):
+        step = steps.nth(index)
+        number = step.locator(".renfort-timeline__number")
+        assert number.inner_text() == f"{index + 1}."
+        box = number.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["width"] > 0
+        # No DSFR ::marker number outside the box, cut off at the edge of the screen.
+        marker = step.evaluate("li => getComputedStyle(li, '::marker').content")
+        assert marker in ("none", "normal", '""'), marker
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
