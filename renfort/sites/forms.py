@@ -29,6 +29,7 @@ from .services import (
     site_check,
     site_locate,
 )
+from .validators import SITE_NAME_REQUIRED
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -131,6 +132,7 @@ class SiteForm(RenfortModelForm):
             self.initial["commune"] = self.instance.commune_id
             self.initial["commune_label"] = self.instance.commune.label
             self.initial["phone"] = format_phone(self.instance.phone)  # as people write it
+        self.fields["name"].error_messages["required"] = SITE_NAME_REQUIRED
         self.fields["phone"].max_length = 25
         self.fields["phone"].widget.attrs["maxlength"] = 25
         self.fields["finess"].required = False

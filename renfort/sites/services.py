@@ -51,7 +51,13 @@ from .models import (
 )
 from .names import default_cpam, french_of  # noqa: F401 (french_of re-exported)
 from .permissions import can_act_on_site, can_edit_site
-from .validators import finess_errors, normalize_finess, normalize_phone
+from .validators import (
+    finess_errors,
+    normalize_finess,
+    normalize_phone,
+    normalize_site_name,
+    site_name_errors,
+)
 
 # Fields a declaration or an edition may set (everything else is derived or workflow), in the
 # order of the form's page (sites/_site_form_fields.html).
@@ -111,6 +117,10 @@ def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> 
     """Validate and normalise site data; raise ValidationError with field-keyed French messages."""
     data = dict(data)
     errors: dict[str, list[str]] = {}
+    if "name" in data:
+        data["name"] = normalize_site_name(data["name"])
+        if problems := site_name_errors(data["name"]):
+            errors["name"] = problems
     if "phone" in data:
         try:
             data["phone"] = normalize_phone(data["phone"])

@@ -1,8 +1,10 @@
-"""FINESS and phone number checks (French messages)."""
+"""FINESS, phone number and site name checks (French messages)."""
+
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
-from renfort.core.validators import format_phone, luhn_valid, normalize_phone
+from renfort.core.validators import NAME_CATEGORIES, format_phone, luhn_valid, normalize_phone
 
 __all__ = [
     "finess_errors",
@@ -10,6 +12,7 @@ __all__ = [
     "luhn_valid",
     "normalize_finess",
     "normalize_phone",
+    "site_name_errors",
     "validate_finess",
 ]
 
@@ -47,3 +50,34 @@ def validate_finess(value: str) -> None:
     errors = finess_errors(value)
     if errors:
         raise ValidationError(errors)
+
+
+# A site's name is written by people and read by patients (search, SMS, emails): letters of any
+# script with their accents, digits, and the punctuation real establishment names use
+# (« Maison de santé n° 2 », « MSP Saint-Jean & Sainte-Anne », « Centre (Lacaune) / annexe »,
+# « Pôle « Les Tilleuls », 2e étage »). No emoji, symbol, nor invisible character.
+SITE_NAME_PUNCTUATION = frozenset(" -–'’.,&()/°:«»\"+")
+SITE_NAME_RULE = (
+    "Vérifiez le nom du lieu : lettres, chiffres, espaces et « & ( ) / - ' . , : ° » seulement "
+    "(pas d'emoji ni de symbole)."
+)
+SITE_NAME_REQUIRED = "Indiquez le nom du lieu d'accueil."
+
+
+def normalize_site_name(value: str) -> str:
+    return unicodedata.normalize("NFC", " ".join((value or "").split()))
+
+
+def site_name_errors(value: str) -> list[str]:
+    """The name (normalized) starts with a letter or a digit and holds only SITE_NAME_PUNCTUATION
+    besides letters and digits."""
+    if not value:
+        return [SITE_NAME_REQUIRED]
+    if unicodedata.category(value[0])[0] not in "LN" or not all(
+        char in SITE_NAME_PUNCTUATION
+        or unicodedata.category(char) in NAME_CATEGORIES
+        or unicodedata.category(char) == "Nd"
+        for char in value
+    ):
+        return [SITE_NAME_RULE]
+    return []

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from renfort.sites.forms import AccountForm, SiteForm
 from renfort.sites.models import Site
+from renfort.sites.validators import SITE_NAME_RULE, normalize_site_name, site_name_errors
 from tests.factories import UserFactory
 
 from .factories import SiteFactory
@@ -131,3 +132,49 @@ def test_a_too_long_reason_is_refused_with_its_limit(client):
     assert site.status == "active"
     page = text(client.get(reverse("sites:detail", args=[site.pk])))
     assert 'maxlength="1000"' in page
+
+
+# --- The site's name ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MSP de Lacaune",
+        "Maison de santé n° 2",
+        "MSP Saint-Jean & Sainte-Anne",
+        "Centre de santé (Lacaune) / annexe",
+        "Pôle « Les Tilleuls », 2e étage",
+        "Cabinet d’Albi-Nord",
+        "CH St. Pierre : consultations",
+        "3 Rivières",
+    ],
+)
+def test_real_establishment_names_are_accepted(name):
+    assert site_name_errors(normalize_site_name(name)) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["MSP test 😀", "MSP ★", "MSP\u200btest", "— MSP", "MSP <b>", "MSP #1", "MSP = 2"]
+)
+def test_emoji_symbols_and_invisible_characters_are_refused(name):
+    assert site_name_errors(normalize_site_name(name)) == [SITE_NAME_RULE]
+
+
+def test_the_declaration_refuses_an_emoji_in_the_name_and_keeps_the_rest(client):
+    response = client.post(reverse("sites:declare"), form_data(name="MSP test 😀"))
+    page = text(response)
+    assert not Site.objects.exists()
+    assert "Vérifiez le nom du lieu" in page and "Dominique Exemple" in page
+
+
+def test_an_empty_name_on_the_edit_page_has_its_own_message(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    data = form_data(name="   ", email=site.email or "cds@lieu.test.renfort.example")
+    response = client.post(reverse("sites:edit", args=[site.pk]), data)
+    page = text(response)
+    assert "Indiquez le nom du lieu d'accueil." in page
+    assert "Ce champ est obligatoire." not in page
+    site.refresh_from_db()
+    assert site.name.strip()
