@@ -51,6 +51,10 @@ class Kind(models.TextChoices):
     MISSION_DECLINED_ARS = "mission_declined_ars", "Mission déclinée (à l'ARS)"
     MISSION_CONFIRMED_ARS = "mission_confirmed_ars", "Mission confirmée (à l'ARS)"
     MISSION_CANCELLED_ARS = "mission_cancelled_ars", "Mission annulée (à l'ARS)"
+    NATIONAL_RUN_ARS = (
+        "national_run_ars",
+        "Calcul national lancé : propositions non publiées remplacées (à l'ARS)",
+    )
     DOCTOR_STATUS = "doctor_status", "Candidature du médecin : nouveau statut (au médecin)"
     DOCTOR_SUBMITTED = "doctor_submitted", "Nouveau médecin volontaire (au CDOM)"
     DOCTOR_ACTIVITY_RECORDED_CPAM = (

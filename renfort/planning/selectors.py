@@ -373,3 +373,17 @@ def agent_todo(user, region_code: str | None, today: date | None = None) -> Todo
         sites_validated=sites[SiteStatus.VALIDATED],
         months=months,
     )
+
+
+def unpublished_by_region(month: date) -> list[tuple[str, str, int]]:
+    """The proposals a national calculation of the month would replace (drafts not locked), per
+    region: (code, name, count), by region name."""
+    first, last = month_bounds(month)
+    rows = (
+        Mission.objects.in_month(first, last)
+        .filter(status=M.DRAFT, locked=False)
+        .values("site__region_id", "site__region__name")
+        .annotate(n=Count("pk"))
+        .order_by("site__region__name")
+    )
+    return [(r["site__region_id"], r["site__region__name"], r["n"]) for r in rows]

@@ -33,6 +33,7 @@ from .models import (
     Mission,
     MissionHistory,
     MissionStatus,
+    PlanningRun,
 )
 from .months import month_bounds
 from .permissions import can_act_on_mission, can_plan_region
@@ -479,3 +480,22 @@ def missions_cancel_for_doctor(
         _after_transition(mission, history)
         cancelled += 1
     return cancelled
+
+
+def national_run_announce(*, run: PlanningRun, regions: list[tuple[str, str, int]]) -> None:
+    """A national calculation launched: the ARS agents of each region whose unpublished
+    proposals it replaces are told (`regions`: selectors.unpublished_by_region, as the
+    confirmation page showed them)."""
+    month = date_format(run.month, "F Y")
+    for code, name, drafts in regions:
+        url = absolute_url("planning:index") + f"?mois={run.month:%Y-%m}&region={code}"
+        for agent in ars_agents(code):
+            email_enqueue(
+                kind="national_run_ars",
+                recipient=agent.email,
+                subject=f"Renfort : calcul national de {month} — vos propositions non publiées "
+                "seront remplacées",
+                template="planning/emails/national_run_to_ars.txt",
+                context={"run": run, "region_name": name, "drafts": drafts, "planning_url": url},
+                dedup_key=f"national-run-{run.pk}-ars-{agent.pk}",
+            )

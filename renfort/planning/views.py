@@ -23,7 +23,7 @@ from renfort.core.text import count
 from renfort.doctors.models import availability_horizon
 from renfort.territories.models import Region
 
-from . import selectors, services
+from . import selectors, services, views_national
 from .checks import draft_issues
 from .models import (
     MISSION_REASON_LIMIT,
@@ -294,6 +294,9 @@ def export(request):
 @role_required(*PLANNER_ROLES)
 def run(request):
     month, region_code, region = _scope(request)
+    replaced = None  # a national calculation: the regions whose proposals it replaces
+    if region_code is None and (replaced := views_national.confirmed(request, month)) is None:
+        return views_national.confirmation(request, month, region)
     try:
         limit = int(request.POST.get("time_limit", "20"))
         asked_at = timezone.now()
@@ -308,6 +311,8 @@ def run(request):
             )
         else:
             messages.info(request, "Calcul lancé : la proposition s'affiche dès qu'il est terminé.")
+            if replaced:
+                views_national.announce(run, replaced)
     except ValueError:
         messages.error(request, "La durée de calcul doit être un nombre de secondes.")
     except (ValidationError, PermissionDenied) as exc:
