@@ -17,6 +17,7 @@ from renfort.core.templatetags.french import night
 from renfort.core.text import count, days_label, lower_first
 from renfort.core.validators import no_link_check
 from renfort.core.workflow import comment_check, status_seen_check
+from renfort.doctors.models import Doctor
 from renfort.notifications.services import email_enqueue
 from renfort.sites.models import Site
 from renfort.sites.selectors import ars_agents, housing_beds, site_closed_reason
@@ -66,12 +67,7 @@ def _locked_mission(mission: Mission, *, site: bool = False, doctor: bool = Fals
     """The mission's row, locked and read again (its site and doctor with it, unlocked), after
     the doctor's row and the site's row when asked (a mission never changes site nor doctor)."""
     if doctor:
-        list(
-            type(mission.doctor)
-            .objects.select_for_update(no_key=True)
-            .filter(pk=mission.doctor_id)
-            .values("pk")
-        )
+        _locked_doctors([mission.doctor_id])
     if site:
         _locked_sites([mission.site_id])
     try:
@@ -82,6 +78,16 @@ def _locked_mission(mission: Mission, *, site: bool = False, doctor: bool = Fals
         )
     except Mission.DoesNotExist:  # a draft that a new calculation replaced meanwhile
         raise ValidationError(MISSION_GONE, code="gone") from None
+
+
+def _locked_doctors(doctor_ids) -> None:
+    """Lock doctor rows, by id (before any site: the order of every mission writer)."""
+    list(
+        Doctor.objects.select_for_update(no_key=True)
+        .filter(pk__in=doctor_ids)
+        .order_by("pk")
+        .values("pk")
+    )
 
 
 def _locked_sites(site_ids) -> None:
@@ -306,8 +312,10 @@ def mission_transition(
 ) -> Mission:
     """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason).
     `from_status`: the status the action's page showed; refused if it changed meanwhile."""
+    # A confirmation lays the slots on the doctor's hours: the doctor's row first, so that a
+    # change of hours saved meanwhile is either seen here or lays this mission's slots again.
     mission = _locked_mission(
-        mission, site=to_status == M.CONFIRMED, doctor=to_status == M.ACCEPTED
+        mission, site=to_status == M.CONFIRMED, doctor=to_status in (M.ACCEPTED, M.CONFIRMED)
     )
     MISSION_WORKFLOW.check(
         mission.status,
@@ -443,8 +451,9 @@ def missions_confirm_accepted(
         raise PermissionDenied("Vous ne pouvez confirmer que les missions de votre région.")
     confirmed, skipped = 0, []
     missions = _region_missions(month, region_code).filter(status=M.ACCEPTED)
-    # Their sites first, by id (as every confirmation locks the site before the mission): a
-    # site confirming one of them meanwhile waits, then finds it done.
+    # Their doctors, then their sites, by id (as every confirmation locks the doctor, the site,
+    # then the mission): a site confirming one of them meanwhile waits, then finds it done.
+    _locked_doctors(missions.values("doctor_id"))
     _locked_sites(missions.values("site_id"))
     for mission in missions.select_related("doctor", "site").order_by("date", "pk"):
         try:
