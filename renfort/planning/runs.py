@@ -63,7 +63,7 @@ def _scope_lock(month: date) -> None:
     name_lock(f"planning-run:{month:%Y-%m}")
 
 
-def _overlapping_refusal(month: date, region_code: str | None) -> ValidationError | None:
+def overlapping_refusal(month: date, region_code: str | None) -> ValidationError | None:
     """A calculation of the month queued or running for the other scope (the whole country
     for a region, any region for the whole country): its drafts and this one's would replace
     each other, so this launch waits for its end (one lost long ago does not count)."""
@@ -101,7 +101,7 @@ def planning_run_create(
     running for the same month and region is returned instead of starting a second one; one
     launched at the same moment by another request refuses this one (ALREADY_RUNNING). A
     regional run is refused while the month's national one is queued or running, and the
-    reverse (_overlapping_refusal). The launches of a month wait for each other (_scope_lock),
+    reverse (overlapping_refusal). The launches of a month wait for each other (_scope_lock),
     the database constraint is the backstop for the same month and region."""
     asked_at = timezone.now()
     if not can_plan_region(actor, region_code):
@@ -128,7 +128,7 @@ def planning_run_create(
         if pending.created_at >= asked_at:  # launched while this request waited
             raise ValidationError(ALREADY_RUNNING, code="running")
         return pending
-    if refusal := _overlapping_refusal(first, region_code):
+    if refusal := overlapping_refusal(first, region_code):
         raise refusal
     if pending:  # the worker stopped or never took it: say so, then start again
         PlanningRun.objects.filter(pk=pending.pk).update(

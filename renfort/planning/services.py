@@ -41,6 +41,7 @@ from .permissions import can_act_on_mission, can_plan_region
 from .runs import (  # noqa: F401 — re-exported: callers import every use case from services
     _region_missions,
     calculation_running,
+    overlapping_refusal,
     planning_result_save,
     planning_run_create,
     planning_run_execute,

@@ -244,14 +244,14 @@ def test_a_regional_and_a_national_calculation_launched_at_once_make_one_run(
 
     started = []
     monkeypatch.setattr(tasks, "execute_planning_run", SimpleNamespace(enqueue=started.append))
-    check = runs._overlapping_refusal
+    check = runs.overlapping_refusal
 
     def slow_check(*args, **kwargs):  # widen the window between the check and the insert
         refusal = check(*args, **kwargs)
         time.sleep(0.3)
         return refusal
 
-    monkeypatch.setattr(runs, "_overlapping_refusal", slow_check)
+    monkeypatch.setattr(runs, "overlapping_refusal", slow_check)
     agent = UserFactory(role=Role.ARS_AGENT, region=Region.objects.get(code="76"))
     national = UserFactory(national=True)
     results = race(

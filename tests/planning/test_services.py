@@ -137,6 +137,19 @@ def test_the_planning_page_says_why_a_regional_launch_is_refused(client, ars_occ
     assert not PlanningRun.objects.filter(region_id="76").exists()
 
 
+def test_the_national_page_says_before_the_click_that_a_regional_run_blocks_it(client):
+    from django.urls import reverse
+
+    url = reverse("planning:index") + f"?mois={next_month():%Y-%m}&region=tout"
+    client.force_login(UserFactory(national=True))
+    page = html.unescape(client.get(url).content.decode())
+    assert "disabled" not in page.split('id="run-form"')[1].split("</form>")[0]
+    PlanningRun.objects.create(month=next_month(), region_id="76")
+    form = html.unescape(client.get(url).content.decode()).split('id="run-form"')[1]
+    form = form.split("</form>")[0]
+    assert 'disabled aria-describedby="run-wait"' in form and REGIONAL_RUNNING in form
+
+
 def test_an_ars_agent_plans_only_their_region(ars_occitanie):
     with pytest.raises(PermissionDenied):
         services.planning_run_create(month=next_month(), region_code="75", actor=ars_occitanie)
