@@ -63,18 +63,29 @@ COMMUNE_ALIAS = {"commune": "commune_label"}
 MANAGER_MESSAGES = 5
 
 
-def _actions(user, site) -> list[dict]:
+def _actions(user, site, refused: dict | None = None) -> list[dict]:
+    """The workflow buttons of the site; `refused`: an action just refused ({"site", "to",
+    "comment", "error"}), shown again with its reason as typed and the error at the field."""
     if not can_act_on_site(user, site):
         return []
-    return [
-        {
-            "to": target,
-            "label": ACTION_LABELS[target],
-            "reason_required": target in REASON_REQUIRED,
-            "comment_limit": COMMENT_LIMIT,
-        }
-        for target in SITE_WORKFLOW.targets(site.status, user.role)
-    ]
+    actions = []
+    for target in SITE_WORKFLOW.targets(site.status, user.role):
+        again = refused if refused and (refused["site"], refused["to"]) == (site.pk, target) else {}
+        actions.append(
+            {
+                "to": target,
+                "label": ACTION_LABELS[target],
+                "reason_required": target in REASON_REQUIRED,
+                "comment_limit": COMMENT_LIMIT,
+                "typed": again.get("comment", ""),
+                "error": again.get("error", ""),
+            }
+        )
+    return actions
+
+
+def _refused_shown(actions: list[dict]) -> bool:
+    return any(action["error"] for action in actions)
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -246,15 +257,21 @@ def declared(request, pk: int):
 
 
 @role_required(Role.SITE_MANAGER)
-def manager_space(request, sent_form: MessageForm | None = None, sent_site: int | None = None):
-    """The manager's sites; `sent_form`: a message to the ARS refused, shown again as typed."""
+def manager_space(
+    request,
+    sent_form: MessageForm | None = None,
+    sent_site: int | None = None,
+    refused: dict | None = None,
+):
+    """The manager's sites; `sent_form`: a message to the ARS refused, shown again as typed;
+    `refused`: a status change refused, its reason shown again as typed (_actions)."""
     sites = list(selectors.manager_sites(request.user))
     today = timezone.localdate()
     missions = list(site_upcoming_missions(request.user))
     cards = [
         {
             "site": site,
-            "actions": _actions(request.user, site),
+            "actions": _actions(request.user, site, refused),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
             "message_form": sent_form
             if sent_site == site.pk
@@ -270,7 +287,13 @@ def manager_space(request, sent_form: MessageForm | None = None, sent_site: int 
     return render(
         request,
         "sites/manager_space.html",
-        {"title": titled("Mon lieu d'accueil", sent_form), "cards": cards, "sent_form": sent_form},
+        {
+            "title": titled("Mon lieu d'accueil", sent_form)
+            if not any(_refused_shown(card["actions"]) for card in cards)
+            else "Erreur dans le formulaire — Mon lieu d'accueil",
+            "cards": cards,
+            "sent_form": sent_form,
+        },
     )
 
 
@@ -429,9 +452,10 @@ def transition(request, pk: int):
         raise Http404("Lieu introuvable.")
     form = TransitionForm(request.POST)
     if form.has_error("comment", "max_length"):
-        messages.error(request, f"Motif : {form.errors['comment'][0]}")
+        error = f"Motif : {form.errors['comment'][0]}"
     elif not form.is_valid():
         messages.error(request, "Action inconnue.")
+        return redirect(_home_of(request.user, site))
     else:
         try:
             site = services.site_transition(
@@ -442,12 +466,24 @@ def transition(request, pk: int):
                 from_status=form.cleaned_data["from_status"] or None,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            error = " ".join(exc.messages)
         else:
             messages.success(
                 request, f"« {site.name} » est maintenant : {site.get_status_display()}."
             )
-    return redirect(_home_of(request.user, site))
+            return redirect(_home_of(request.user, site))
+    # Refused: the page again, the reason as typed under the error (nothing was saved).
+    messages.error(request, error)
+    site.refresh_from_db()
+    refused = {
+        "site": site.pk,
+        "to": request.POST.get("to_status", ""),
+        "comment": request.POST.get("comment", ""),
+        "error": error,
+    }
+    if has_role(request.user, Role.SITE_MANAGER):
+        return manager_space(request, refused=refused)
+    return detail(request, site.pk, refused=refused)
 
 
 # --- Agents ---------------------------------------------------------------------------------
@@ -543,7 +579,7 @@ def export(request):
 
 
 @role_required(*AGENT_LIST_ROLES, Role.SITE_MANAGER)
-def detail(request, pk: int):
+def detail(request, pk: int, refused: dict | None = None):
     site = get_object_or_404(
         Site.objects.select_related("commune", "departement", "region", "priority_zone__epci"),
         pk=pk,
@@ -552,16 +588,18 @@ def detail(request, pk: int):
         raise Http404("Lieu introuvable.")
     today = timezone.localdate()
     correspondence = can_read_site_correspondence(request.user, site)
+    actions = _actions(request.user, site, refused)
+    title = f"{site.name} — suivi du lieu"
     return render(
         request,
         "sites/detail.html",
         {
-            "title": f"{site.name} — suivi du lieu",
+            "title": f"Erreur dans le formulaire — {title}" if _refused_shown(actions) else title,
             "site": site,
             "history": site.history.select_related("actor"),
             "correspondence": correspondence,
             "site_messages": selectors.site_messages(site) if correspondence else [],
-            "actions": _actions(request.user, site),
+            "actions": actions,
             "can_edit": can_edit_site(request.user, site),
             "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
         },

@@ -359,6 +359,10 @@ def test_a_site_is_not_suspended_under_its_planned_missions(client):
         follow=True,
     )
     assert "1 mission est prévue au lieu" in text(response)
+    # The reason typed stays in its field, under the error, for the next try.
+    assert response.context["title"].startswith("Erreur dans le formulaire — ")
+    field = text(response).split(f'id="comment-suspended-{site.pk}"')[1].split("</textarea>")[0]
+    assert 'aria-invalid="true"' in field and field.endswith(">Travaux dans les locaux")
     mission.status = "cancelled"
     mission.save()
     services.site_transition(

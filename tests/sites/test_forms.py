@@ -128,6 +128,8 @@ def test_a_too_long_reason_is_refused_with_its_limit(client):
         follow=True,
     )
     assert "Motif : Ce texte est trop long : 1\xa0000 caractères au plus." in text(response)
+    assert f'id="comment-suspended-{site.pk}-error"' in text(response)
+    assert ">" + "x" * 1001 + "</textarea>" in text(response)  # kept as typed, to shorten
     site.refresh_from_db()
     assert site.status == "active"
     page = text(client.get(reverse("sites:detail", args=[site.pk])))

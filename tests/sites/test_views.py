@@ -158,6 +158,19 @@ def test_manager_space_shows_site_empty_missions_and_sends_message(client):
     assert SiteMessage.objects.filter(site=site).count() == 1
 
 
+def test_a_refused_status_change_shows_the_managers_space_again_with_why(client):
+    site = SiteFactory(validated=True)
+    client.force_login(site.manager)
+    response = client.post(
+        reverse("sites:transition", args=[site.pk]),
+        {"to_status": "active", "comment": "", "from_status": "proposed"},  # the page was old
+    )
+    assert response.status_code == 200 and response.templates[0].name == "sites/manager_space.html"
+    assert "Le lieu a changé entre-temps" in text(response)
+    site.refresh_from_db()
+    assert site.status == "validated"
+
+
 def test_manager_edits_only_own_site(client):
     site, other = SiteFactory(), SiteFactory()
     client.force_login(site.manager)
