@@ -22,7 +22,7 @@ from ..models import (
     WaitingStatus,
 )
 from .appointments import Patient, _lock_contacts, appointment_book
-from .waitlist import _give_back, waitlist_offer_slots
+from .waitlist import _give_back, entries_update, waitlist_offer_slots
 
 
 def offer_by_secret(secret: str) -> WaitingListOffer | None:
@@ -189,9 +189,12 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
     ).update(status=OfferStatus.EXPIRED)
     for _, entry in sorted({o.entry_id: o.entry for o in overdue}.items()):
         _close_entry_if_exhausted(entry)
-    WaitingListEntry.objects.filter(
-        status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)
-    ).update(status=WaitingStatus.CANCELLED)
+    entries_update(
+        WaitingListEntry.objects.filter(
+            status=WaitingStatus.WAITING, end_date__lt=timezone.localdate(now)
+        ),
+        status=WaitingStatus.CANCELLED,
+    )
     # Free slots of the overdue offers, free slots offered before that nobody holds an offer
     # for any more (a person who lost one may be free to take it now), and free slots that
     # people waiting without an open offer could take (freed while everyone waiting was busy

@@ -265,10 +265,19 @@ def waitlist_offers_withdraw(*, slot_ids, now: datetime) -> int:
     return len(offers)
 
 
+def entries_update(entries, **changes) -> int:
+    """Update waiting-list entries, locked by id first: a bare UPDATE locks its rows in the
+    order it meets them, and two over the same entries (two sweeps, a sweep and a
+    confirmation giving several lost offers back) could deadlock."""
+    ids = list(entries.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    return WaitingListEntry.objects.filter(pk__in=ids).update(**changes)
+
+
 def _give_back(entry_ids) -> None:
     """Offers lost because someone else confirmed first do not count against the person."""
-    WaitingListEntry.objects.filter(pk__in=list(entry_ids), offers_sent__gt=0).update(
-        offers_sent=F("offers_sent") - 1
+    entries_update(
+        WaitingListEntry.objects.filter(pk__in=list(entry_ids), offers_sent__gt=0),
+        offers_sent=F("offers_sent") - 1,
     )
 
 
