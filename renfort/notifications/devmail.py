@@ -2,12 +2,14 @@
 own file, var/emails/<time>-<n>.eml (open it with a mail client, or read it: the text is kept
 readable), and one short French line per message goes to the console instead of the whole MIME
 message. Never in production: `check --deploy` warns (renfort.W001), as for the console
-backend; the files hold personal data (patients' names, secret links)."""
+backend; the files hold personal data (patients' names, secret links), so those older than
+KEEP_DAYS are deleted as new ones are written."""
 
 import itertools
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +17,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 _counter = itertools.count(1)
+# Days a development email is kept (the patients' data in them is fictitious, but a test
+# address may be real): older files go when the next email is written.
+KEEP_DAYS = 14
 
 
 def emails_dir() -> Path:
@@ -34,6 +39,7 @@ class FileEmailBackend(BaseEmailBackend):
         folder.mkdir(parents=True, exist_ok=True)
         sent = 0
         with self._lock:
+            purge_old(folder)
             for message in email_messages:
                 path = self._write(folder, message)
                 self.stream.write(line(message, path) + "\n")
@@ -47,6 +53,20 @@ class FileEmailBackend(BaseEmailBackend):
         # Django writes the text in 8-bit UTF-8: it reads as it is; mail clients open it.
         path.write_bytes(message.message().as_bytes(linesep="\n"))
         return path
+
+
+def purge_old(folder: Path, now: float | None = None) -> int:
+    """Delete the emails written more than KEEP_DAYS ago; returns how many."""
+    limit = (now or time.time()) - KEEP_DAYS * 86400
+    gone = 0
+    for path in folder.glob("*.eml"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                gone += 1
+        except FileNotFoundError:  # another process deleted it first
+            continue
+    return gone
 
 
 def line(message, path: Path) -> str:

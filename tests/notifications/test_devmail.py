@@ -4,6 +4,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from email import message_from_bytes
 from email.header import decode_header, make_header
 
@@ -30,6 +31,21 @@ def test_each_email_goes_to_its_own_file_and_one_readable_line(tmp_path, setting
     assert str(make_header(decode_header(first["Subject"]))) == SUBJECT
     assert "Bonjour n° 0,\nà bientôt." in files[0].read_text(encoding="utf-8")  # 8-bit text
     assert [p.get_filename() for p in first.walk() if p.get_filename()] == ["rendez-vous.ics"]
+
+
+def test_emails_older_than_two_weeks_are_deleted_when_the_next_is_written(tmp_path, settings):
+    settings.EMAIL_FILE_PATH = tmp_path
+    old, recent = tmp_path / "20261101-000000-1-1.eml", tmp_path / "20261130-000000-1-2.eml"
+    for path, days in ((old, 15), (recent, 13)):
+        path.write_text("…")
+        moment = time.time() - days * 86400
+        os.utime(path, (moment, moment))
+    connection = get_connection(
+        "renfort.notifications.devmail.FileEmailBackend", stream=io.StringIO()
+    )
+    connection.send_messages([EmailMessage(subject=SUBJECT, body="x", to=["p@x.example"])])
+    assert not old.exists() and recent.exists()
+    assert len(list(tmp_path.glob("*.eml"))) == 2  # the recent one and the new one
 
 
 def test_development_settings_write_emails_to_files_unless_smtp_is_set(settings):
