@@ -55,7 +55,7 @@ class Command(BaseCommand):
         manage = [sys.executable, "manage.py"]
         env = server_env(addr, os.environ)
         processes = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "1"], env=env),
+            subprocess.Popen([*manage, "worker", "--interval", "1"], env=env),
             subprocess.Popen([*manage, "periodic"], env=env),
             subprocess.Popen([*manage, "runserver", addr], env=env),
         ]
