@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public
 
 app_name = "sites"
 
 urlpatterns = [
-    path("", views.public_map, name="public_map"),
-    path("lieux.geojson", views.public_geojson, name="public_geojson"),
-    path("<int:pk>/", views.public_detail, name="public_detail"),
+    path("", views_public.public_map, name="public_map"),
+    path("lieux.geojson", views_public.public_geojson, name="public_geojson"),
+    path("<int:pk>/", views_public.public_detail, name="public_detail"),
     path("declarer/", views.declare, name="declare"),
     path("declarer/<int:pk>/merci/", views.declared, name="declared"),
     path("mon-lieu/", views.manager_space, name="manager_space"),

@@ -5,12 +5,10 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import conditional_page, require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import (
@@ -20,13 +18,11 @@ from renfort.accounts.permissions import (
     territory_filter_check,
 )
 from renfort.accounts.views import confirmation_pending
-from renfort.booking.selectors import site_bookable_slots
 from renfort.core.exports import export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.core.pagination import paginate
 from renfort.planning.selectors import site_upcoming_missions
 from renfort.territories.models import Departement, Region
-from renfort.zoning.selectors import current_zones
 
 from . import selectors, services
 from .forms import (
@@ -86,74 +82,6 @@ def _actions(user, site, refused: dict | None = None) -> list[dict]:
 
 def _refused_shown(actions: list[dict]) -> bool:
     return any(action["error"] for action in actions)
-
-
-# --- Public pages ---------------------------------------------------------------------------
-
-
-def public_map(request):
-    region = request.GET.get("region", "")[:3]
-    epci = request.GET.get("epci", "")[:9]
-    kind = request.GET.get("kind", "")[:20]
-    sites = list(selectors.public_sites(region=region, epci=epci, kind=kind))
-    needing = selectors.needing_volunteers_ids(sites)
-    zones = current_zones().order_by("epci__name")
-    if region:
-        zones = zones.filter(epci__region_id=region)
-    query = request.GET.urlencode()
-    return render(
-        request,
-        "sites/public_map.html",
-        {
-            "title": "Lieux d'accueil des médecins volontaires",
-            "sites": sites,
-            "needing": needing,
-            "regions": Region.objects.in_programme().by_name(),
-            "zones": zones,
-            "kinds": SiteKind.choices,
-            "selected": {"region": region, "epci": epci, "kind": kind},
-            "query": query,
-        },
-    )
-
-
-@require_safe
-@gzip_page
-@conditional_page  # ETag of the body: a 304 when the visitor's copy is still the right one
-@cache_control(public=True, no_cache=True)
-def public_geojson(request):
-    sites = list(
-        selectors.public_sites(
-            region=request.GET.get("region", "")[:3],
-            epci=request.GET.get("epci", "")[:9],
-            kind=request.GET.get("kind", "")[:20],
-        )
-    )
-    needing = selectors.needing_volunteers_ids(sites)
-    return JsonResponse(selectors.public_site_features(sites, needing))
-
-
-def public_detail(request, pk: int):
-    site = get_object_or_404(
-        Site.objects.active().select_related("commune", "departement", "priority_zone__epci"),
-        pk=pk,
-    )
-    today = timezone.localdate()
-    return render(
-        request,
-        "sites/public_detail.html",
-        {
-            "title": site.name,
-            "site": site,
-            "needs_volunteers": bool(
-                selectors.sites_needing_volunteers(queryset=Site.objects.filter(pk=site.pk))
-            ),
-            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
-            # Patients book the solidarity consultations of the sites in priority zones.
-            "bookable": site.priority_zone_id is not None
-            and site_bookable_slots(site=site).exists(),
-        },
-    )
 
 
 # --- Declaration ----------------------------------------------------------------------------
