@@ -57,8 +57,7 @@ STATUS_WEIGHTS = [
 SECTOR_WEIGHTS = [
     (Sector.SECTOR_1, 80),
     (Sector.SECTOR_2_OPTAM, 10),
-    (Sector.SECTOR_2, 6),
-    (Sector.NOT_CONTRACTED, 4),
+    (Sector.SECTOR_2, 10),  # never NOT_CONTRACTED: not allowed (NOT_CONTRACTED_RULE)
 ]
 FIRST_NAMES = {
     "mme": ["Camille", "Claire", "Sophie", "Nathalie", "Élodie", "Inès", "Hélène", "Amina",

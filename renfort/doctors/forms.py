@@ -20,6 +20,13 @@ from renfort.territories.models import Commune
 from renfort.zoning.models import PriorityZone
 
 from . import selectors
+from .checks import (
+    SLOT_MINUTES_RANGE,
+    TRAVEL_MINUTES_RANGE,
+    AvailabilityEntry,
+    availabilities_check,
+    doctor_check,
+)
 from .models import (
     BILLING_NUMBER_RULE,
     AvailabilityPeriod,
@@ -27,13 +34,6 @@ from .models import (
     Doctor,
     availability_horizon,
     availability_horizon_text,
-)
-from .services import (
-    SLOT_MINUTES_RANGE,
-    TRAVEL_MINUTES_RANGE,
-    AvailabilityEntry,
-    availabilities_check,
-    doctor_check,
 )
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -87,6 +87,8 @@ HELP_TEXTS = {
     "(les rendez-vous déjà pris sont gardés).",
     "max_travel_minutes": "De 15 à 240 minutes, estimées depuis votre commune d'exercice.",
     "practice_address": "Numéro et rue de votre cabinet principal.",
+    "sector": "Quel que soit votre secteur, les consultations de solidarité sont facturées au "
+    "tarif de la Sécurité sociale (secteur 1), sans dépassement d'honoraires.",
 }
 
 

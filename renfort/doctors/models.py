@@ -40,6 +40,16 @@ class Sector(models.TextChoices):
     NOT_CONTRACTED = "non_conventionne", "Non conventionné"
 
 
+# Patients are promised the Sécurité sociale fee (secteur 1) without any excess: a volunteer
+# may practise in any sector of the convention, not outside it (no billing number for the
+# host site). The choice stays in the list so that such a doctor reads why (doctor_check).
+NOT_CONTRACTED_RULE = (
+    "Les consultations de solidarité territoriale sont facturées au tarif de la Sécurité "
+    "sociale (secteur 1), sans dépassement d'honoraires : il faut être conventionné avec "
+    "l'Assurance Maladie (secteur 1 ou secteur 2) pour y participer."
+)
+
+
 class PracticeStatus(models.TextChoices):
     ACTIVE = "active", "En activité"
     RETIRED = "retired", "Retraité(e)"

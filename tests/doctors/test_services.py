@@ -106,6 +106,7 @@ def errors_of(call) -> dict:
         ({"coverage_mode": ""}, "coverage_mode", "territoire"),
         ({"slot_minutes": 5}, "slot_minutes", "de 10 à 60"),
         ({"insurance_confirmed": False}, "insurance_confirmed", "assurance"),
+        ({"sector": "non_conventionne"}, "sector", "il faut être conventionné"),
         ({"morning_end": None}, "morning_start", "horaires"),
         ({"last_name": "=1+2"}, "last_name", "Vérifiez le nom"),
         ({"first_name": '=HYPERLINK("x")'}, "first_name", "Vérifiez le prénom"),
@@ -114,6 +115,11 @@ def errors_of(call) -> dict:
 def test_doctor_check_refuses_with_a_clear_message(overrides, field, message):
     errors = errors_of(lambda: services.doctor_check(data=valid_data(**overrides)))
     assert message in " ".join(errors[field])
+
+
+@pytest.mark.parametrize("sector", ["secteur_1", "secteur_2_optam", "secteur_2"])
+def test_every_sector_of_the_convention_may_volunteer(sector):
+    assert services.doctor_check(data=valid_data(sector=sector))["sector"] == sector
 
 
 def test_doctor_check_normalises_phone_and_rpps_and_accepts_zones(lacaune_zone):

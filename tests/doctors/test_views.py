@@ -38,6 +38,7 @@ def test_signup_page_renders(client):
     assert "Devenir médecin volontaire" in page and 'data-autocomplete-url="' in page
     assert "CC du Haut-Languedoc" in page and "Occitanie" in page
     assert 'name="dispo-0-date"' in page and "Envoyer ma candidature" in page
+    assert "Quel que soit votre secteur, les consultations de solidarité sont facturées" in page
 
 
 def test_signup_waits_for_the_email_confirmation_then_shows_the_space(client, signup_data):
@@ -93,6 +94,8 @@ def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(cli
         ({"slot_minutes": "-5"}, "La durée d'un créneau va de 10 à 60 minutes."),
         ({"coverage_mode": "travel", "max_travel_minutes": "-5"}, "va de 15 à 240 minutes"),
         ({"zones": ["9" * 20]}, "Sélectionnez un choix valide"),  # beyond 64 bits
+        # Patients are promised the secteur 1 fee: not outside the convention.
+        ({"sector": "non_conventionne"}, "il faut être conventionné avec l'Assurance Maladie"),
     ],
 )
 def test_invalid_signup_saves_nothing(client, signup_data, overrides, message):
