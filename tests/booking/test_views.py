@@ -150,8 +150,13 @@ def test_a_reserved_slot_refused_offers_the_next_open_slot_and_the_site_slots(cl
         mission=mission, reserved_for_priority=False, start__gt=reserved.start
     ).order_by("start")[0]
     at = timezone.localtime(after.start)
-    link = f'<a class="fr-btn" href="{reverse("booking:book", args=[after.pk])}">'
-    assert f"{link}Réserver le créneau suivant : " in page and f" à {hour(at)}</a>" in page
+    # A button of the form: the next slot is booked with the answers already typed.
+    button = (
+        '<button class="fr-btn" type="submit" form="book-form" '
+        f'formaction="{reverse("booking:book", args=[after.pk])}" id="book-next-slot">'
+    )
+    assert f"{button}Réserver le créneau suivant : " in page and f" à {hour(at)}</button>" in page
+    assert 'value="Camille"' in page.split('id="book-form"')[1]  # the answers are kept
     back = f'href="{reverse("booking:site_slots", args=[mission.site_id])}"'
     assert page.count(back) == 2  # with the error, and the page's own back link
     assert "Retour aux créneaux de ce lieu" in page
@@ -167,6 +172,19 @@ def test_a_reserved_slot_refused_offers_the_next_open_slot_and_the_site_slots(cl
     page = htmllib.unescape(client.post(url, data).text)
     assert "Réserver" not in page.split('id="reserved-ways-out"')[1].split("</ul>")[0]
     assert page.count(back) == 2
+
+
+def test_the_next_slot_offered_after_a_reserved_refusal_books_with_the_answers(client, mission):
+    reserved = slots_of(mission, status="available", reserved_for_priority=True)[0]
+    data = {**patient_data(has_medecin_traitant="oui"), "token": str(uuid.uuid4())}
+    page = htmllib.unescape(client.post(reverse("booking:book", args=[reserved.pk]), data).text)
+    next_url = re.search(r'formaction="([^"]+)" id="book-next-slot"', page)[1]
+    response = client.post(next_url, data)  # the button posts the form as it is
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302 and next_url == reverse(
+        "booking:book", args=[appointment.slot_id]
+    )
+    assert appointment.slot_id != reserved.pk and appointment.first_name == "Camille"
 
 
 def test_the_booking_page_links_back_to_the_site_slots(client, mission):
