@@ -181,15 +181,14 @@ class SiteForm(RenfortModelForm):
 
     def add_rule_errors(self) -> None:
         """When the page is not valid as a whole, the service's rules (phone, FINESS, rooms,
-        housing…) on the fields the form found valid: every error shows in one round. The
-        commune and its zone are checked when everything else is valid."""
+        housing…) on the fields the form found valid: every error shows in one round, also
+        when no commune is chosen yet (then the FINESS is not compared with its département).
+        The commune and its zone are checked when everything else is valid."""
         commune = self.cleaned_data.get("commune")
-        if commune is None:
-            return
         try:
             site_check(
                 data=self.site_data(),
-                location=site_locate(commune=commune),
+                location=site_locate(commune=commune) if commune else None,
                 may_be_outside_zone=True,
             )
         except ValidationError as exc:

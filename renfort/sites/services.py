@@ -113,8 +113,10 @@ MAX_ROOMS = 20
 MAX_DAYS_WANTED = 62  # two rooms every day of a month
 
 
-def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> dict:
-    """Validate and normalise site data; raise ValidationError with field-keyed French messages."""
+def site_check(*, data: dict, location: Location | None, may_be_outside_zone: bool) -> dict:
+    """Validate and normalise site data; raise ValidationError with field-keyed French messages.
+    `location` None (no commune chosen yet, on a form with other errors): the rules that do not
+    depend on it, so that every error shows in one round."""
     data = dict(data)
     errors: dict[str, list[str]] = {}
     if "name" in data:
@@ -128,7 +130,7 @@ def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> 
             errors["phone"] = exc.messages
     if data.get("finess"):
         data["finess"] = normalize_finess(data["finess"])
-        problems = finess_errors(data["finess"], location.commune.departement_id)
+        problems = finess_errors(data["finess"], location and location.commune.departement_id)
         if problems:
             errors["finess"] = problems
     if data.get("kind") == SiteKind.OTHER and not (data.get("kind_label") or "").strip():
@@ -149,7 +151,7 @@ def site_check(*, data: dict, location: Location, may_be_outside_zone: bool) -> 
     if data.get("housing") == "none":
         data["housing_beds"] = 0
     justification = (data.get("outside_zone_justification") or "").strip()
-    if location.outside_zone:
+    if location is not None and location.outside_zone:
         if not may_be_outside_zone:
             errors["commune"] = [
                 f"{location.commune.name} n'est pas dans une zone prioritaire en vigueur : "

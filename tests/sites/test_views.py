@@ -394,6 +394,14 @@ def test_declaration_shows_site_rules_with_the_errors_of_the_hours(client):
     assert response.context["pattern_form"].errors
 
 
+def test_declaration_without_a_commune_still_shows_the_finess_and_phone_errors(client):
+    data = form_data(commune="", commune_label="", phone="12", finess="Valeur2")
+    errors = client.post(reverse("sites:declare"), data).context["site_form"].errors
+    assert set(errors) >= {"commune_label", "phone", "finess"}
+    assert errors["finess"] == ["Le numéro FINESS comporte 9 caractères (par exemple 750712184)."]
+    assert not Site.objects.exists()
+
+
 def test_site_facts_read_as_french_sentences(client):
     site = SiteFactory(
         housing="on_site",
