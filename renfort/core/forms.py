@@ -52,13 +52,40 @@ def _styled(form) -> None:
     read for them, and that ends up in the HTML as an invalid attribute: drop it. Forget the
     bound fields django-dsfr built to style them, so that a subclass that changes a field
     afterwards (label, widget) is rendered with its change. An email address refused says
-    what one looks like (EMAIL_INVALID)."""
+    what one looks like (EMAIL_INVALID). A drop-down list's empty choice reads « Sélectionnez
+    une option » (DSFR wording) instead of Django's dashes."""
     for field in form.fields.values():
-        if isinstance(field.widget, forms.RadioSelect):
+        if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            # django-dsfr sets it again while rendering (dsfr_input_class_attr): refused.
+            field.widget.attrs = _AttrsWithoutDsfr(field.widget.attrs)
             field.widget.attrs.pop("dsfr", None)
+        _blank_choice_worded(field)
         if isinstance(field, forms.EmailField):
             field.error_messages = {**field.error_messages, "invalid": EMAIL_INVALID}
     form._bound_fields_cache = {}
+
+
+class _AttrsWithoutDsfr(dict):
+    """A widget's HTML attributes, where the `dsfr` marker django-dsfr adds is never kept."""
+
+    def __setitem__(self, key, value):
+        if key != "dsfr":
+            super().__setitem__(key, value)
+
+
+BLANK_CHOICE = "Sélectionnez une option"
+
+
+def _blank_choice_worded(field) -> None:
+    if not isinstance(field.widget, forms.Select):  # a list; radio buttons have their own
+        return
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = BLANK_CHOICE
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and str(choices[0][1]).startswith("---"):
+            field.choices = [("", BLANK_CHOICE), *choices[1:]]
 
 
 def _one_line_to_python(to_python):

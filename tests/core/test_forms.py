@@ -42,9 +42,24 @@ class ChoiceModelForm(RenfortModelForm):
 
 
 def test_radio_buttons_carry_no_invalid_attribute():
-    for html in (str(ChoiceForm()["answer"]), str(ChoiceModelForm()["kind"])):
-        assert 'type="radio"' in html and "fr-radio-group" in html
-        assert "dsfr=" not in html
+    for form, name in ((ChoiceForm(), "answer"), (ChoiceModelForm(), "kind")):
+        for html in (str(form[name]), str(form), str(form[name])):  # rendered again too
+            assert 'type="radio"' in html and "fr-radio-group" in html
+            assert "dsfr=" not in html
+
+
+class ListModelForm(RenfortModelForm):
+    other = forms.ModelChoiceField(queryset=Site.objects.none(), label="Autre lieu")
+
+    class Meta:
+        model = Site
+        fields = ["kind"]
+
+
+def test_a_drop_down_list_asks_to_choose_in_words_not_dashes():
+    html = str(ListModelForm())
+    assert html.count('<option value="" selected>Sélectionnez une option</option>') == 2
+    assert "---" not in html
 
 
 class OneLineForm(RenfortForm):
