@@ -263,10 +263,14 @@ def sent_to(appointment) -> str:
         places.append(f"au {appointment.masked_phone}")
     if not places:
         return ""
+    yours = {
+        (True, True): "votre adresse ou votre numéro",
+        (True, False): "votre adresse",
+        (False, True): "votre numéro",
+    }[bool(appointment.email), bool(appointment.phone)]
     return (
-        f"Confirmation envoyée {' et '.join(places)}. Si ce n'est pas votre adresse ou votre "
-        "numéro, annulez ce rendez-vous ci-dessous et réservez de nouveau avec les bonnes "
-        "coordonnées."
+        f"Confirmation envoyée {' et '.join(places)}. Si ce n'est pas {yours}, annulez ce "
+        "rendez-vous ci-dessous et réservez de nouveau avec les bonnes coordonnées."
     )
 
 

@@ -254,11 +254,13 @@ def test_the_page_after_booking_says_where_the_confirmation_went(client, mission
     data = {**patient_data(email="dominique@exemple.fr"), "token": str(uuid.uuid4())}
     page = htmllib.unescape(client.post(url, data, follow=True).text)
     assert "Confirmation envoyée à d•••@exemple.fr et au 06 •• •• •• 78." in page
-    assert "annulez ce rendez-vous ci-dessous et réservez de nouveau" in page
+    assert (
+        "Si ce n'est pas votre adresse ou votre numéro, annulez ce rendez-vous ci-dessous" in page
+    )
     phone_only = {**patient_data(phone="0692 12 34 56", email=""), "token": str(uuid.uuid4())}
     other = reverse("booking:book", args=[free_slot(mission).pk])
     page = htmllib.unescape(client.post(other, phone_only, follow=True).text)
-    assert "Confirmation envoyée au 0692 •• •• 56." in page
+    assert "Confirmation envoyée au 0692 •• •• 56. Si ce n'est pas votre numéro, annulez" in page
 
 
 def test_booking_form_errors(client, mission):
