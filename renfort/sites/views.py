@@ -446,7 +446,7 @@ def agent_list(request):
     else:
         scope_label = "France entière"
     departements = Departement.objects.in_programme().only("code", "name").order_by("code")
-    if filters["region"] and not region:  # national: one region chosen
+    if filters["region"] and not region and not departement:  # national: one region chosen
         departements = departements.filter(region_id=filters["region"])
         scope_label = Region.objects.get(pk=filters["region"]).name
     if region:

@@ -275,6 +275,10 @@ def test_cdom_and_cpam_read_only_for_their_departement(client):
     response = client.get(reverse("sites:agent_list"))
     assert [s for s, _ in response.context["rows"]] == [landes]
     assert response.context["read_only"]
+    # A region in the address (a link of the national view) does not rename their scope.
+    titled = client.get(reverse("sites:agent_list") + "?region=75")
+    assert titled.context["title"] == "Lieux d'accueil — Département Landes (40)"
+    assert [s for s, _ in titled.context["rows"]] == [landes]
     html = text(client.get(reverse("sites:detail", args=[landes.pk])))
     assert "Aucune action possible" in html
     response = client.post(reverse("sites:transition", args=[landes.pk]), {"to_status": "closed"})
