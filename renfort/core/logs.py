@@ -16,6 +16,11 @@ class ClientErrorOneLineFilter(logging.Filter):
         message = record.getMessage()
         reason = " ".join(str(exception).split()) if exception is not None else ""
         if reason:
+            # A 400 (BadRequest) starts with its reason, escaped by Django (« R\xe9gion… »):
+            # said once, readable, at the end.
+            escaped = str(exception).encode("unicode_escape").decode("ascii")
+            if escaped and message.startswith(f"{escaped}: "):
+                message = "Bad Request: " + message[len(escaped) + 2 :]
             message = f"{message} — {reason}"
         record.msg, record.args = message, ()
         record.exc_info, record.exc_text = None, None

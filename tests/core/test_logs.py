@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.urls import path
 
 from config import urls as project_urls
@@ -17,12 +17,21 @@ def refused(request):
     raise PermissionDenied("Vous ne pouvez modifier que votre lieu d'accueil.")
 
 
+def bad(request):
+    raise BadRequest("Région inconnue : choisissez-la dans la liste.")
+
+
 def broken(request):
     raise RuntimeError("boom")
 
 
 # The project's addresses too: the French error pages link to them.
-urlpatterns = [path("refuse/", refused), path("casse/", broken), *project_urls.urlpatterns]
+urlpatterns = [
+    path("refuse/", refused),
+    path("mauvais/", bad),
+    path("casse/", broken),
+    *project_urls.urlpatterns,
+]
 
 
 @pytest.fixture
@@ -51,6 +60,13 @@ def test_a_refused_request_is_one_line(client, records):
         "Forbidden (Permission denied): /refuse/ — Vous ne pouvez modifier que votre lieu "
         "d'accueil."
     )
+
+
+def test_a_bad_request_says_its_reason_once_and_readable(client, records):
+    assert client.get("/mauvais/").status_code == 400
+    [(level, text, exc_info)] = records
+    assert exc_info is None
+    assert text == "Bad Request: /mauvais/ — Région inconnue : choisissez-la dans la liste."
 
 
 def test_a_server_error_keeps_its_traceback(client, records):
