@@ -36,11 +36,7 @@ class LoginForm(RenfortForm, AuthenticationForm):
         while (accounts.services)."""
         email = self.cleaned_data.get("username") or ""
         if email and services.login_blocked(email=email):
-            raise ValidationError(
-                "Trop de tentatives de connexion avec cette adresse : réessayez dans "
-                f"{settings.LOGIN_LOCK_MINUTES} minutes, ou choisissez « Mot de passe oublié ».",
-                code="locked",
-            )
+            raise self._locked()
         try:
             data = super().clean()
         except ValidationError as exc:
@@ -53,9 +49,28 @@ class LoginForm(RenfortForm, AuthenticationForm):
                         "courriel, ou demandez-en un nouveau avec « Renvoyer le lien ».",
                         code="unconfirmed",
                     ) from exc
+                left = services.login_attempts_left(email=email)  # the same for any address
+                if left == 0:
+                    raise self._locked() from exc
+                if left == 1:
+                    raise ValidationError(
+                        f"{self.error_messages['invalid_login']} Attention : encore une erreur "
+                        "et la connexion avec cette adresse sera bloquée "
+                        f"{settings.LOGIN_LOCK_MINUTES} minutes. En cas de doute, choisissez "
+                        "« Mot de passe oublié ».",
+                        code="invalid_login",
+                    ) from exc
             raise
         services.login_failures_clear(email=email)
         return data
+
+    @staticmethod
+    def _locked() -> ValidationError:
+        return ValidationError(
+            "Trop de tentatives de connexion avec cette adresse : réessayez dans "
+            f"{settings.LOGIN_LOCK_MINUTES} minutes, ou choisissez « Mot de passe oublié ».",
+            code="locked",
+        )
 
 
 class ResetForm(RenfortForm, PasswordResetForm):

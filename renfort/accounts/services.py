@@ -4,7 +4,8 @@ the email address of the accounts opened by a public form.
 Login throttling: after LOGIN_MAX_FAILURES wrong passwords for one email within
 LOGIN_LOCK_MINUTES, logging in to that account is refused until the oldest of them is
 LOGIN_LOCK_MINUTES old (« mot de passe oublié » still works). A successful login clears the
-account's failures.
+account's failures. The wrong password that leaves one attempt warns, the one that locks says
+so at once (accounts.forms.LoginForm), the same for an address without an account.
 
 Email confirmation (docs/doctors.md, docs/sites.md): a public sign-up opens an inactive account
 and emails a link (accounts.tokens); following it activates the account and runs the business
@@ -40,10 +41,15 @@ def _window(now: datetime) -> datetime:
     return now - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
 
 
-def login_blocked(*, email: str, now: datetime | None = None) -> bool:
+def login_attempts_left(*, email: str, now: datetime | None = None) -> int:
+    """Wrong passwords still allowed for this email before its login is locked."""
     now = now or timezone.now()
     recent = LoginFailure.objects.filter(key=_key(email), created_at__gt=_window(now))
-    return recent.count() >= settings.LOGIN_MAX_FAILURES
+    return max(0, settings.LOGIN_MAX_FAILURES - recent.count())
+
+
+def login_blocked(*, email: str, now: datetime | None = None) -> bool:
+    return login_attempts_left(email=email, now=now) == 0
 
 
 def login_failure_record(*, email: str, now: datetime | None = None) -> None:

@@ -22,14 +22,29 @@ def login(client, password, email=EMAIL):
 
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, settings):
     UserFactory(email=EMAIL)
-    for _ in range(settings.LOGIN_MAX_FAILURES):
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
         assert "mot de passe incorrect" in login(client, "faux").content.decode()
+    login(client, "faux")
     response = login(client, "mot-de-passe-test")
     assert response.status_code == 200
     assert "Trop de tentatives de connexion avec cette adresse" in response.content.decode()
     assert not response.context["user"].is_authenticated
     # The table holds a hash, never the address.
     assert not LoginFailure.objects.filter(key__icontains="cible").exists()
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_the_last_attempt_before_the_lock_is_announced_whether_or_not_the_account_exists(
+    client, settings, exists
+):
+    if exists:
+        UserFactory(email=EMAIL)
+    pages = [login(client, "faux").content.decode() for _ in range(settings.LOGIN_MAX_FAILURES)]
+    warned = [i for i, page in enumerate(pages) if "encore une erreur et la connexion" in page]
+    assert warned == [settings.LOGIN_MAX_FAILURES - 2]  # after the 4th of 5: one left
+    assert "bloquée 15 minutes. En cas de doute, choisissez « Mot de passe oublié »." in pages[3]
+    assert "mot de passe incorrect" in pages[3]
+    assert "Trop de tentatives de connexion avec cette adresse" in pages[4]  # said at once
 
 
 def test_the_lock_ends_after_the_delay(settings):
