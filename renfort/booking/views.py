@@ -63,8 +63,18 @@ def search(request):
         context["searched"] = True
         context["origin"] = origin
         if not data["commune"]:
-            context["homonyms"] = selectors.homonyms(origin, data["q"])
-            context["homonyms_by_postcode"] = selectors.is_postcode(data["q"].strip())
+            typed = data["q"].strip()
+            by_postcode = selectors.is_postcode(typed)
+            # Named with the postcode typed: Osmery (18130) also has 18350.
+            context["homonyms"] = [
+                (c, f"{c.name} ({typed})" if by_postcode else c.label)
+                for c in selectors.homonyms(origin, data["q"])
+            ]
+            context["homonyms_by_postcode"] = by_postcode
+            if origin is not None and origin.commune is not None:
+                context["origin_label"] = (
+                    f"{origin.commune.name} ({typed})" if by_postcode else origin.commune.label
+                )
         if origin is not None:
             context["results"] = selectors.slots_search(
                 origin=origin,

@@ -85,17 +85,27 @@ def test_slot_buttons_abbreviate_the_french_way_and_write_times_9_h_00(client, m
 def test_a_postcode_shared_by_several_communes_says_which_one_and_offers_the_others(client):
     page = client.get(SEARCH, {"q": "20230"})
     chosen = page.context["origin"].commune
-    others = page.context["homonyms"]
+    others = [c for c, _ in page.context["homonyms"]]
     assert len(others) >= 11 and chosen not in others
     assert "Linguizzetta" in {c.name for c in [chosen, *others]}
     text = htmllib.unescape(page.text)
-    assert f"Plusieurs communes ont ce code postal : résultats pour {chosen.label}." in text
+    # Each named with the postcode typed, even where it is not the commune's first one.
+    assert f"Plusieurs communes ont ce code postal : résultats pour {chosen.name} (20230)." in text
+    assert all(label == f"{c.name} (20230)" for c, label in page.context["homonyms"])
     linguizzetta = next(c for c in [chosen, *others] if c.name == "Linguizzetta")
     if linguizzetta != chosen:
         assert f"?commune={linguizzetta.pk}&q=" in text
     picked = client.get(SEARCH, {"q": linguizzetta.label, "commune": linguizzetta.pk})
     assert picked.context["origin"].commune == linguizzetta
     assert not picked.context.get("homonyms")
+
+
+def test_a_commune_whose_first_postcode_is_another_is_named_with_the_one_typed(client):
+    page = client.get(SEARCH, {"q": "18350"})
+    labels = dict((c.name, label) for c, label in page.context["homonyms"])
+    labels[page.context["origin"].commune.name] = page.context["origin_label"]
+    assert labels["Osmery"] == "Osmery (18350)"  # its first postcode is 18130
+    assert "Osmery (18130)" not in page.text
 
 
 def test_a_postcode_of_one_commune_has_no_notice(client):

@@ -516,8 +516,9 @@ def test_a_name_shared_by_several_communes_offers_the_others(client, mission):
     assert parisots.count() >= 2  # in the Tarn and in Tarn-et-Garonne
     page = client.get(SEARCH, {"q": "Parisot"})
     chosen = page.context["origin"].commune
-    others = page.context["homonyms"]
+    others = [c for c, _ in page.context["homonyms"]]
     assert others and chosen not in others
+    assert [label for _, label in page.context["homonyms"]] == [c.label for c in others]
     text = htmllib.unescape(page.text)
     assert "Plusieurs communes portent ce nom" in text
     assert f"?commune={others[0].pk}&q=" in text
