@@ -19,6 +19,7 @@ from .models import (
     PERIOD_DAYS,
     REMOVED_REASON,
     Mission,
+    MissionHistory,
     MissionStatus,
     PlanningRun,
 )
@@ -97,6 +98,16 @@ def latest_run(month: date, region_code: str | None) -> PlanningRun | None:
     if region_code is None:
         return runs.filter(region__isnull=True).first()
     return runs.filter(Q(region_id=region_code) | Q(region__isnull=True)).first()
+
+
+def changed_since(run: PlanningRun | None, missions) -> bool:
+    """Whether a mission of the page changed status after the run ended (published, removed,
+    declined…): its figures are then the calculation's, no longer the month's."""
+    if run is None or run.finished_at is None:
+        return False
+    return MissionHistory.objects.filter(
+        mission__in=[m.pk for m in missions], created_at__gt=run.finished_at
+    ).exists()
 
 
 @dataclass

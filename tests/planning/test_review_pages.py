@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.booking.models import AppointmentStatus
 from renfort.doctors.models import Doctor
 from renfort.notifications.models import Notification
 from renfort.planning import services
-from renfort.planning.models import Mission, MissionStatus, PlanningRun
+from renfort.planning.models import Mission, MissionHistory, MissionStatus, PlanningRun
 from renfort.zoning.selectors import current_zones
 from tests.booking.factories import book, free_slot, mission_with_slots
 from tests.doctors.factories import DoctorFactory
@@ -281,6 +282,24 @@ def test_a_regions_own_run_keeps_its_message(client, ars):
     )
     page = client.get(reverse("planning:index"), month_query()).content.decode()
     assert "Calcul terminé : 2 missions proposées." in page and "Calcul national" not in page
+
+
+def test_the_run_message_says_when_missions_changed_since_the_calculation(client, ars):
+    run = PlanningRun.objects.create(
+        month=next_month(),
+        region_id="76",
+        status=PlanningRun.Status.DONE,
+        progress_message="2 missions proposées.",
+        finished_at=timezone.now() - timedelta(hours=1),
+    )
+    mission = MissionFactory(status=M.DRAFT, date=day(4), run=run)
+    MissionHistory.objects.filter(mission=mission).update(created_at=run.finished_at)
+    said = "Depuis, des missions ont changé (publiées, retirées, acceptées…)"
+    page = html.unescape(client.get(reverse("planning:index"), month_query()).content.decode())
+    assert "Calcul terminé : 2 missions proposées." in page and said not in page
+    MissionHistory.objects.create(mission=mission, from_status=M.DRAFT, to_status=M.PROPOSED)
+    page = html.unescape(client.get(reverse("planning:index"), month_query()).content.decode())
+    assert f"Calcul terminé : 2 missions proposées. {said}" in page
 
 
 # --- French and accessibility -----------------------------------------------------------------
