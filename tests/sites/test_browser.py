@@ -63,3 +63,23 @@ def test_site_appears_on_public_map_after_ars_validation(page):
     assert page.locator("#sites-map").get_attribute("data-site-count") == "1"
     assert page.locator("path.leaflet-interactive").count() >= 1
     assert "Cabinet (fictif) de Labouheyre" in page.locator("#sites-table").inner_text()
+
+
+def test_the_weekly_opening_table_fits_a_phone(page, live_server):
+    from django.conf import settings
+    from django.test import Client
+
+    site = SiteFactory()
+    client = Client()
+    client.force_login(site.manager)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/lieux/gestion/{site.pk}/ouverture/")
+    # Nothing to scroll sideways: the last time field of the afternoon is on screen.
+    for box in ("#weekly-pattern", "#weekly-pattern > table"):
+        assert page.locator(box).evaluate("e => e.scrollWidth <= e.clientWidth + 1"), box
+    last = page.locator("#weekly-pattern input[type=time]").last.bounding_box()
+    assert last is not None and last["x"] + last["width"] <= 390
