@@ -111,6 +111,37 @@ def _one_line_fields(form) -> None:
             field.to_python = _one_line_to_python(field.to_python)
 
 
+def _required_worded(form) -> None:
+    """A required field left empty says what to do, by its kind (« Choisissez une réponse. »,
+    « Indiquez une date. »…), instead of Django's « Ce champ est obligatoire. »; the error
+    summary puts the field's label before it. Fields with their own message keep it. Done
+    when the form is cleaned, like _one_line_fields."""
+    default = str(forms.Field.default_error_messages["required"])
+    for field in form.fields.values():
+        if str(field.error_messages.get("required", "")) != default:
+            continue
+        field.error_messages = {**field.error_messages, "required": _required_message(field)}
+
+
+def _required_message(field) -> str:
+    widget = field.widget
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        return "Choisissez une réponse."
+    if isinstance(widget, forms.CheckboxInput):
+        return "Cochez cette case pour continuer."
+    if isinstance(widget, forms.PasswordInput):
+        return "Indiquez le mot de passe."
+    if isinstance(field, forms.EmailField) or widget.attrs.get("type") == "email":
+        return "Indiquez l'adresse électronique."
+    if isinstance(field, forms.DateField) or widget.attrs.get("type") == "date":
+        return "Indiquez une date."
+    if isinstance(field, forms.TimeField) or widget.attrs.get("type") == "time":
+        return "Indiquez une heure."
+    if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        return "Indiquez un nombre."
+    return "Renseignez ce champ."
+
+
 class RenfortForm(DsfrBaseForm):
     """DSFR-styled form that marks optional fields (current DSFR guidance) without warnings."""
 
@@ -122,6 +153,7 @@ class RenfortForm(DsfrBaseForm):
 
     def full_clean(self):
         _one_line_fields(self)
+        _required_worded(self)
         super().full_clean()
 
     def get_context(self):
@@ -147,6 +179,7 @@ class RenfortModelForm(forms.ModelForm):
 
     def full_clean(self):
         _one_line_fields(self)
+        _required_worded(self)
         super().full_clean()
 
     def get_context(self):

@@ -103,3 +103,25 @@ def test_one_line_model_fields_lose_their_line_breaks():
     form.is_valid()
     assert form.cleaned_data["name"] == "Cabinet ATTENDEE:x X-INJ:1"
     assert form.cleaned_data["practical_info"] == "a\nb"
+
+
+class RequiredForm(RenfortForm):
+    name = forms.CharField(label="Nom")
+    kind = forms.ChoiceField(label="Type", choices=[("a", "A"), ("b", "B")])
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(label="Nombre")
+    agreed = forms.BooleanField(label="J'accepte")
+    own = forms.CharField(label="Motif", error_messages={"required": "Indiquez le motif."})
+
+
+def test_an_empty_required_field_says_what_to_do_unless_it_has_its_own_message():
+    form = RequiredForm(data={})
+    assert not form.is_valid()
+    assert {name: errors[0] for name, errors in form.errors.items()} == {
+        "name": "Renseignez ce champ.",
+        "kind": "Choisissez une réponse.",
+        "day": "Indiquez une date.",
+        "count": "Indiquez un nombre.",
+        "agreed": "Cochez cette case pour continuer.",
+        "own": "Indiquez le motif.",
+    }

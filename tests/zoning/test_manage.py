@@ -116,9 +116,9 @@ def test_add_without_category_shows_the_error_on_the_field(client):
     # the summary names the field and links to it; the field itself carries the error
     assert (
         '<a href="#id_category">Catégorie de l&#x27;indice de vulnérabilité : '
-        "Ce champ est obligatoire.</a>" in html
+        "Choisissez une réponse.</a>" in html
     )
-    assert response.context["add_form"].errors == {"category": ["Ce champ est obligatoire."]}
+    assert response.context["add_form"].errors == {"category": ["Choisissez une réponse."]}
     assert 'id="id_category-messages"' in html or "fr-select-group--error" in html
     # what the agent typed is kept
     assert "Arrêté du 2 mars" in html
