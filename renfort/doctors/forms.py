@@ -21,6 +21,8 @@ from renfort.zoning.models import PriorityZone
 
 from . import selectors
 from .checks import (
+    COVERAGE_FIELDS,
+    PROFILE_FIELDS,
     SLOT_MINUTES_RANGE,
     TRAVEL_MINUTES_RANGE,
     AvailabilityEntry,
@@ -226,17 +228,8 @@ class SignupForm(RenfortModelForm):
     class Meta:
         model = Doctor
         fields = [
-            "civility",
-            "first_name",
-            "last_name",
-            "phone",
-            "rpps",
-            "specialty",
-            "sector",
-            "practice_status",
-            "practice_address",
-            "coverage_mode",
-            "max_travel_minutes",
+            *PROFILE_FIELDS,
+            *COVERAGE_FIELDS,
             *PREFERENCE_FORM_FIELDS,
             "insurance_confirmed",
         ]

@@ -4,13 +4,12 @@ open the secret link, cancel; the day view's table at desktop and phone widths."
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from renfort.booking.models import Appointment
 from renfort.notifications.models import Notification
+from tests.browser_login import browser_login
 
 from .factories import book, free_slot, mission_with_slots
 
@@ -89,17 +88,7 @@ def test_day_view_table_keeps_times_and_words_whole(page, live_server):
     its container, not the page."""
     mission = mission_with_slots()
     book(free_slot(mission), reason="Renouvellement " + "x" * 80)
-    client = Client()
-    client.force_login(mission.site.manager)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    browser_login(page, live_server, mission.site.manager)
     url = reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 800})

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from renfort.doctors.models import Doctor
 from renfort.zoning.selectors import zone_for_epci
+from tests.browser_login import browser_login
 from tests.confirmation import confirmation_path
 from tests.factories import commune
 
@@ -57,18 +58,10 @@ def test_new_volunteer_signs_up(page):
 
 
 def test_the_onboarding_steps_keep_their_numbers_on_a_phone(page, live_server):
-    from django.conf import settings
-    from django.test import Client
-
     from .factories import DoctorFactory
 
     doctor = DoctorFactory(status="activity_recorded")
-    client = Client()
-    client.force_login(doctor.user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    browser_login(page, live_server, doctor.user)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/medecins/mon-espace/")
     steps = page.locator("#onboarding-timeline > li")

@@ -3,6 +3,7 @@
 import pytest
 
 from renfort.sites.models import Site
+from tests.browser_login import browser_login
 from tests.confirmation import confirmation_path
 from tests.factories import UserFactory
 
@@ -66,16 +67,8 @@ def test_site_appears_on_public_map_after_ars_validation(page):
 
 
 def test_the_weekly_opening_table_fits_a_phone(page, live_server):
-    from django.conf import settings
-    from django.test import Client
-
     site = SiteFactory()
-    client = Client()
-    client.force_login(site.manager)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    browser_login(page, live_server, site.manager)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/lieux/gestion/{site.pk}/ouverture/")
     # Nothing to scroll sideways: the last time field of the afternoon is on screen.
