@@ -22,6 +22,7 @@ from renfort.zoning.models import PriorityZone
 from . import selectors
 from .checks import (
     COVERAGE_FIELDS,
+    PREFERENCE_FIELDS,
     PROFILE_FIELDS,
     SLOT_MINUTES_RANGE,
     TRAVEL_MINUTES_RANGE,
@@ -42,16 +43,7 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SIGNUP_AVAILABILITY_ROWS = 8
 
-PREFERENCE_FORM_FIELDS = [
-    "max_days_per_month",
-    "slot_minutes",
-    "morning_start",
-    "morning_end",
-    "afternoon_start",
-    "afternoon_end",
-    "wants_housing",
-    "wants_replacement",
-]
+PREFERENCE_FORM_FIELDS = list(PREFERENCE_FIELDS)
 
 
 def bounded(field: forms.Field, bounds: tuple[int, int], message: str) -> None:
