@@ -11,7 +11,7 @@ from renfort.booking.models import Appointment
 from renfort.notifications.models import Notification
 from tests.browser_login import browser_login
 
-from .factories import book, free_slot, mission_with_slots
+from .factories import book, free_slot, mission_with_slots, slots_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +81,28 @@ def test_a_slot_taken_while_typing_books_another_in_one_click_with_the_same_deta
     assert appointment.reference in page.locator("#appointment-reference").inner_text()
     assert appointment.slot_id != slot.pk and appointment.reason == "Certificat de sport"
     assert str(appointment.birth_date) == "1980-02-29" and not appointment.is_priority
+
+
+def test_refused_on_a_priority_slot_the_next_slot_books_in_one_click_with_the_same_details(page):
+    mission = mission_with_slots()
+    reserved = slots_of(mission, status="available", reserved_for_priority=True)[0]
+    page.goto(reverse("booking:book", args=[reserved.pk]))
+    page.fill("#id_last_name", "Navigateur")
+    page.fill("#id_first_name", "Dominique")
+    page.fill("#id_birth_date", "1980-02-29")
+    page.fill("#id_phone", "06 12 34 56 78")
+    page.click("label[for='id_has_medecin_traitant_0']")  # « Oui »: not a priority patient
+    page.click("label[for='id_consent']")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+
+    assert (
+        "réservé aux patients sans médecin traitant" in page.locator("#error-summary").inner_text()
+    )
+    assert page.locator("#id_last_name").input_value() == "Navigateur"
+    page.locator("#book-next-slot").click()
+    appointment = Appointment.objects.get(last_name="Navigateur")
+    assert appointment.reference in page.locator("#appointment-reference").inner_text()
+    assert appointment.slot_id != reserved.pk and not appointment.slot.reserved_for_priority
 
 
 def test_day_view_table_keeps_times_and_words_whole(page, live_server):
