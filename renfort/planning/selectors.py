@@ -100,13 +100,15 @@ def latest_run(month: date, region_code: str | None) -> PlanningRun | None:
     return runs.filter(Q(region_id=region_code) | Q(region__isnull=True)).first()
 
 
-def changed_since(run: PlanningRun | None, missions) -> bool:
-    """Whether a mission of the page changed status after the run ended (published, removed,
-    declined…): its figures are then the calculation's, no longer the month's."""
-    if run is None or run.finished_at is None:
+def changed_since(run: PlanningRun | None, month: date, region_code: str | None) -> bool:
+    """Whether a mission of the month and territory changed status after the run ended
+    (published, removed, declined…): its figures are then the calculation's, no longer the
+    month's. One query, the missions as a subquery (a national month holds thousands)."""
+    if run is None or run.status != PlanningRun.Status.DONE or run.finished_at is None:
         return False
+    missions = month_missions(month, region_code).order_by().values("pk")
     return MissionHistory.objects.filter(
-        mission__in=[m.pk for m in missions], created_at__gt=run.finished_at
+        mission__in=missions, created_at__gt=run.finished_at
     ).exists()
 
 

@@ -245,7 +245,7 @@ def index(request):
             else None,
             "availability_partial": month <= availability_limit,
             "run_in_progress": run is not None and not run.is_finished,
-            "changed_since_run": selectors.changed_since(run, missions),
+            "changed_since_run": selectors.changed_since(run, month, region_code),
             # A calculation of the other scope (the country for a region, a region for the
             # country) refuses this launch until its end: say so before the click.
             "other_run": services.overlapping_refusal(month, region_code),
