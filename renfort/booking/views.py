@@ -107,7 +107,7 @@ def search(request):
 def _search_title(form, context) -> str:
     """The page title says what the search found (RGAA 8.6), errors first (RGAA 11.10)."""
     if (form.is_bound and form.errors) or context["no_origin"]:
-        return "Erreur dans le formulaire — Prendre rendez-vous"
+        return titled("Prendre rendez-vous", error=True)
     origin = context.get("origin")
     if not context["searched"]:
         return "Prendre rendez-vous"
@@ -365,7 +365,7 @@ def move(request, secret: str):
                 request,
                 "booking/move.html",
                 {
-                    "title": (f"Erreur dans le formulaire — {MOVE_TITLE}" if error else MOVE_TITLE),
+                    "title": titled(MOVE_TITLE, error=bool(error)),
                     "appointment": appointment,
                     "slots": slots,
                     "can_change": appointment.cancellable_by_patient(),

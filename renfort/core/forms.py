@@ -204,8 +204,9 @@ def attach_errors(form, exc: ValidationError, aliases: dict | None = None) -> No
             form.add_error(None, error)
 
 
-def titled(title: str, *forms) -> str:
-    """The page title says first that the page's forms have errors (RGAA 11.10)."""
-    if any(form is not None and form.errors for form in forms):
+def titled(title: str, *forms, error: bool = False) -> str:
+    """The page title says first that the page's forms have errors (RGAA 11.10); `error`: an
+    error shown otherwise (a refused action, a field drawn by hand)."""
+    if error or any(form is not None and form.errors for form in forms):
         return f"Erreur dans le formulaire — {title}"
     return title

@@ -216,9 +216,11 @@ def manager_space(
         request,
         "sites/manager_space.html",
         {
-            "title": titled("Mon lieu d'accueil", sent_form)
-            if not any(_refused_shown(card["actions"]) for card in cards)
-            else "Erreur dans le formulaire — Mon lieu d'accueil",
+            "title": titled(
+                "Mon lieu d'accueil",
+                sent_form,
+                error=any(_refused_shown(card["actions"]) for card in cards),
+            ),
             "cards": cards,
             "sent_form": sent_form,
         },
@@ -517,12 +519,11 @@ def detail(request, pk: int, refused: dict | None = None):
     today = timezone.localdate()
     correspondence = can_read_site_correspondence(request.user, site)
     actions = _actions(request.user, site, refused)
-    title = f"{site.name} — suivi du lieu"
     return render(
         request,
         "sites/detail.html",
         {
-            "title": f"Erreur dans le formulaire — {title}" if _refused_shown(actions) else title,
+            "title": titled(f"{site.name} — suivi du lieu", error=_refused_shown(actions)),
             "site": site,
             "history": site.history.select_related("actor"),
             "correspondence": correspondence,
