@@ -3,7 +3,7 @@ own file, var/emails/<time>-<n>.eml (open it with a mail client, or read it: the
 readable), and one short French line per message goes to the console instead of the whole MIME
 message. Never in production: `check --deploy` warns (renfort.W001), as for the console
 backend; the files hold personal data (patients' names, secret links), so those older than
-KEEP_DAYS are deleted as new ones are written."""
+KEEP_DAYS are deleted as new ones are written (at most once an hour)."""
 
 import itertools
 import os
@@ -20,6 +20,8 @@ _counter = itertools.count(1)
 # Days a development email is kept (the patients' data in them is fictitious, but a test
 # address may be real): older files go when the next email is written.
 KEEP_DAYS = 14
+PURGE_EVERY_SECONDS = 3600  # the folder is listed at most that often, not at every email
+_purged_at: dict[Path, float] = {}
 
 
 def emails_dir() -> Path:
@@ -39,7 +41,10 @@ class FileEmailBackend(BaseEmailBackend):
         folder.mkdir(parents=True, exist_ok=True)
         sent = 0
         with self._lock:
-            purge_old(folder)
+            now = time.time()
+            if now - _purged_at.get(folder, 0.0) >= PURGE_EVERY_SECONDS:
+                _purged_at[folder] = now
+                purge_old(folder, now)
             for message in email_messages:
                 path = self._write(folder, message)
                 self.stream.write(line(message, path) + "\n")
