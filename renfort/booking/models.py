@@ -30,6 +30,22 @@ def new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
+def past_change_cutoff(start, now=None) -> bool:
+    """Whether an appointment starting then can no longer be cancelled or moved online (less
+    than BOOKING_CANCEL_CUTOFF_HOURS before it): the patient calls the site instead."""
+    cutoff = start - timedelta(hours=settings.BOOKING_CANCEL_CUTOFF_HOURS)
+    return (now or timezone.now()) >= cutoff
+
+
+def change_cutoff_label(*, within: bool = False) -> str:
+    """« une heure » / « 2 heures » (within=True: « moins d'une heure » / « moins de 2
+    heures »): how long before the start an appointment can no longer be changed online."""
+    hours = settings.BOOKING_CANCEL_CUTOFF_HOURS
+    if hours == 1:
+        return "moins d'une heure" if within else "une heure"
+    return f"moins de {hours} heures" if within else f"{hours} heures"
+
+
 def priority_release_delta() -> timedelta:
     return timedelta(hours=settings.BOOKING_PRIORITY_RELEASE_HOURS)
 
@@ -327,9 +343,7 @@ class Appointment(models.Model):
         return mask_email(self.email)
 
     def cancellable_by_patient(self, now=None) -> bool:
-        now = now or timezone.now()
-        cutoff = self.start - timedelta(hours=settings.BOOKING_CANCEL_CUTOFF_HOURS)
-        return self.status == A.BOOKED and now < cutoff
+        return self.status == A.BOOKED and not past_change_cutoff(self.start, now)
 
 
 class AppointmentHistory(TransitionHistory):

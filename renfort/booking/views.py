@@ -26,7 +26,7 @@ from .forms import (
     WaitlistForm,
 )
 from .ics import appointment_ics
-from .models import Slot
+from .models import Slot, change_cutoff_label, past_change_cutoff
 from .templatetags.booking_tags import near
 
 
@@ -257,6 +257,9 @@ def _book_page(request, pk: int):
                 "other_slots": other_slots,
                 "available": slot.status == "available" and slot.start > now,
                 "reserved_now": slot.is_reserved_now(now),
+                # Booked now, it could no longer be cancelled or moved online: said before.
+                "late": past_change_cutoff(slot.start, now),
+                "cutoff": change_cutoff_label(within=True),
                 "form": form,
                 "token_form": token_form if data else TokenForm(),
             },
@@ -278,10 +281,15 @@ def sent_to(appointment) -> str:
         (True, False): "votre adresse",
         (False, True): "votre numéro",
     }[bool(appointment.email), bool(appointment.phone)]
-    return (
-        f"Confirmation envoyée {' et '.join(places)}. Si ce n'est pas {yours}, annulez ce "
-        "rendez-vous ci-dessous et réservez de nouveau avec les bonnes coordonnées."
-    )
+    sent = f"Confirmation envoyée {' et '.join(places)}."
+    if appointment.cancellable_by_patient():
+        return (
+            f"{sent} Si ce n'est pas {yours}, annulez ce rendez-vous ci-dessous et réservez de "
+            "nouveau avec les bonnes coordonnées."
+        )
+    # Too close to its start to be cancelled online: no cancel button below.
+    phone = f" au {appointment.site.phone_display}" if appointment.site.phone else ""
+    return f"{sent} Si ce n'est pas {yours}, appelez le lieu de consultation{phone}."
 
 
 def notice(request):
@@ -314,6 +322,8 @@ def manage(request, secret: str):
                     "title": f"Rendez-vous {appointment.reference}",
                     "appointment": appointment,
                     "can_change": appointment.cancellable_by_patient(),
+                    "cutoff": change_cutoff_label(),
+                    "cutoff_within": change_cutoff_label(within=True),
                     "is_past": appointment.start <= timezone.now(),
                 },
             )
@@ -369,6 +379,8 @@ def move(request, secret: str):
                     "appointment": appointment,
                     "slots": slots,
                     "can_change": appointment.cancellable_by_patient(),
+                    "cutoff": change_cutoff_label(),
+                    "cutoff_within": change_cutoff_label(within=True),
                     "error": error,
                     # The error summary links to the first slot offered (RGAA 11.10).
                     "errors": [(f"slot-{slots[0].pk}" if slots else "", "Nouveau créneau", error)]

@@ -362,6 +362,27 @@ def test_notice_page(client):
 # --- Secret link ---------------------------------------------------------------------------
 
 
+def test_a_slot_within_the_cut_off_is_announced_before_and_after_booking(client, mission):
+    """Less than an hour ahead, a slot can still be booked but no longer cancelled online:
+    the form says so, and the confirmation points to the site's phone, not to a button."""
+    slot, later = free_slot(mission), slots_of(mission, status="available")[-1]
+    soon = timezone.now() + timedelta(minutes=30)
+    Slot.objects.filter(pk=slot.pk).update(start=soon, end=soon + timedelta(minutes=20))
+    url = reverse("booking:book", args=[slot.pk])
+    page = htmllib.unescape(client.get(url).text)
+    assert 'id="late-slot"' in page
+    assert "commence dans moins d'une heure : une fois réservé, il ne pourra plus" in page
+    assert 'id="late-slot"' not in client.get(reverse("booking:book", args=[later.pk])).text
+    data = {**patient_data(email="dominique@exemple.fr"), "token": str(uuid.uuid4())}
+    page = htmllib.unescape(client.post(url, data, follow=True).text)
+    assert (
+        "Si ce n'est pas votre adresse ou votre numéro, appelez le lieu de consultation au "
+        "05 63 00 00 00." in page
+    )
+    assert "ci-dessous" not in page and 'id="cancel-button"' not in page
+    assert "pour l'annuler ou le déplacer, appelez le lieu" in page
+
+
 def test_secret_page_is_private_and_allows_cancel(client, mission):
     appointment = book(free_slot(mission))
     url = reverse("booking:manage", args=[appointment.secret])
@@ -380,7 +401,7 @@ def test_secret_page_after_the_cut_off_has_no_cancel_button(client, mission):
     Appointment.objects.filter(pk=appointment.pk).update(
         start=timezone.now() + timedelta(minutes=30)
     )
-    text = client.get(reverse("booking:manage", args=[appointment.secret])).text
+    text = htmllib.unescape(client.get(reverse("booking:manage", args=[appointment.secret])).text)
     assert 'id="cancel-button"' not in text and "moins d'une heure" in text
 
 

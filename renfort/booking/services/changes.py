@@ -4,7 +4,6 @@ by the site or the doctor with a reason. Same locking order as the booking
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +22,7 @@ from ..models import (
     CancelledBy,
     Slot,
     SlotStatus,
+    change_cutoff_label,
 )
 from ..permissions import can_manage_appointment
 from ..selectors import alternative_slots
@@ -135,9 +135,8 @@ def appointment_cancel(
         )
     if by == CancelledBy.PATIENT and not appointment.cancellable_by_patient(now):
         raise ValidationError(
-            "Il n'est plus possible d'annuler en ligne moins de "
-            f"{settings.BOOKING_CANCEL_CUTOFF_HOURS} h avant le rendez-vous : "
-            "appelez le lieu de consultation.",
+            f"Il n'est plus possible d'annuler en ligne {change_cutoff_label(within=True)} "
+            "avant le rendez-vous : appelez le lieu de consultation.",
             code="cutoff",
         )
     block = block_slot and by in (CancelledBy.SITE, CancelledBy.DOCTOR)
@@ -165,8 +164,8 @@ def appointment_move(
         raise ValidationError("Ce rendez-vous n'est plus à venir.", code="not_booked")
     if not appointment.cancellable_by_patient(now):
         raise ValidationError(
-            "Il n'est plus possible de déplacer ce rendez-vous en ligne moins de "
-            f"{settings.BOOKING_CANCEL_CUTOFF_HOURS} h avant : appelez le lieu de consultation.",
+            "Il n'est plus possible de déplacer ce rendez-vous en ligne "
+            f"{change_cutoff_label(within=True)} avant : appelez le lieu de consultation.",
             code="cutoff",
         )
     if slot_id == appointment.slot_id:
