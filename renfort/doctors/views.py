@@ -1,6 +1,8 @@
 """HTML views of the doctors app: they parse input, call services/selectors, render French
 pages."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -490,6 +492,8 @@ def agent_list(request):
             "departements": departements,
             "zones": zones,
             "query": query,
+            # The filters in force, the landing's default included: the export is the screen.
+            "export_query": urlencode({k: v for k, v in filters.items() if v}),
         },
     )
 

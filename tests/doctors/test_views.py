@@ -3,6 +3,7 @@
 import csv
 import html as htmllib
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -551,6 +552,11 @@ def test_cdom_and_cpam_land_on_the_files_waiting_for_them(client):
         page = text(client.get(reverse("doctors:agent_list")))
         assert "1 volontaire à traiter par vous" in page and waiting in page
         assert "Actif-Fictif" not in page and "Voir tous les volontaires" in page
+        # The export links carry the landing's filter: the files are the screen's rows.
+        links = re.findall(r'href="([^"]*/export/[^"]*)"', page)
+        assert len(links) == 2 and all("status=a_traiter" in link for link in links)
+        exported = client.get(htmllib.unescape(links[0])).content.decode()
+        assert waiting in exported and "Actif-Fictif" not in exported
         page = text(client.get(reverse("doctors:agent_list"), {"status": ""}))
         assert "3 volontaires" in page and "Actif-Fictif" in page
     client.force_login(UserFactory(ars=True))  # the ARS keeps the whole list, and the choice
