@@ -221,12 +221,15 @@ def test_a_walk_in_received_later_takes_the_slot_of_that_time(client):
     )  # fmt: skip
     slot.refresh_from_db()
     assert slot.status == "available"  # back in the pool
-    # A walk-in received now (or earlier) takes no slot: its time is past for online booking.
+    # A walk-in at a time already past takes its free slot too: the day's counts add up.
+    earlier = datetime.combine(mission.date, time(9, 5), tzinfo=PARIS)
+    free_before = Slot.objects.filter(mission=mission, status="available").count()
     present = appointment_walk_in_add(
         mission=mission, actor=mission.site.manager, last_name="Présent", first_name="Alex",
-        at=now, now=now,
+        at=earlier, now=now,
     )  # fmt: skip
-    assert present.slot is None
+    assert present.slot.start <= earlier < present.slot.end
+    assert Slot.objects.filter(mission=mission, status="available").count() == free_before - 1
 
 
 def test_a_walk_in_on_a_draft_consultation_is_a_404(client):

@@ -167,11 +167,12 @@ def appointment_walk_in_add(
     _walk_in_duplicate_check(mission, names, at)
     try:
         with transaction.atomic():  # a concurrent twin's insert waits on the unique token
-            # A walk-in received later in the day takes the free slot of that time, which is
-            # then no longer offered online (no patient booked on top of them).
+            # A walk-in takes the free slot of its time: a later one is then no longer offered
+            # online (no patient booked on top of them), and the day's counts add up (its
+            # appointments and free slots make its slots, a walk-in at a past time included).
             slot = (
                 Slot.objects.select_for_update()
-                .filter(mission=mission, status=SlotStatus.AVAILABLE, start__gt=now)
+                .filter(mission=mission, status=SlotStatus.AVAILABLE)
                 .filter(start__lte=at, end__gt=at)
                 .first()
             )
