@@ -13,6 +13,7 @@ from renfort.accounts.permissions import has_role, is_national
 from renfort.core.geo import km_reachable_in, travel_minutes
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
+from renfort.territories.normalize import normalize_name
 from renfort.zoning.selectors import current_zones
 
 from .models import (
@@ -100,10 +101,12 @@ def zone_centroids() -> dict[int, tuple[float, float]]:
 def zones_by_region() -> list[tuple[str, list]]:
     """Current priority zones grouped by region name, for the zone checkboxes."""
     groups: dict[str, list] = defaultdict(list)
-    for zone in current_zones().order_by("epci__region__name", "epci__name"):
+    for zone in current_zones().by_name():
         region = zone.epci.region.name if zone.epci.region_id else "Autres"
         groups[region].append(zone)
-    return list(groups.items())
+    return sorted(
+        groups.items(), key=lambda group: (group[0] == "Autres", normalize_name(group[0]))
+    )
 
 
 def preferred_site_choices():

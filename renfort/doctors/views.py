@@ -458,7 +458,7 @@ def agent_list(request):
     not_counted = territory.exclude(status__in=selectors.VOLUNTEER_STATUSES).count()
     region, departement, scope_label = _scope(user)
     departements = Departement.objects.in_programme().only("code", "name").order_by("code")
-    zones = current_zones().order_by("epci__name")
+    zones = current_zones()
     if region:
         departements = departements.filter(region=region)
         zones = zones.filter(epci__region=region)
@@ -490,7 +490,7 @@ def agent_list(request):
             "sectors": Sector.choices,
             "regions": Region.objects.in_programme().by_name() if is_national(user) else [],
             "departements": departements,
-            "zones": zones,
+            "zones": zones.by_name(),
             "query": query,
             # The filters in force, the landing's default included: the export is the screen.
             "export_query": urlencode({k: v for k, v in filters.items() if v}),

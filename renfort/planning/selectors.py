@@ -11,6 +11,7 @@ from django.utils import timezone
 from renfort.doctors.models import Doctor
 from renfort.sites.models import Site
 from renfort.sites.selectors import site_hours_on
+from renfort.territories.normalize import normalize_name
 from renfort.zoning.models import PriorityZone
 from renfort.zoning.selectors import current_zones
 
@@ -191,7 +192,7 @@ def zone_coverage(month: date, region_code: str | None) -> list[ZoneCoverage]:
     rows = [
         ZoneCoverage(z.pk, z.epci.name, z.epci.population, days[z.pk], sites[z.pk]) for z in zones
     ]
-    return sorted(rows, key=lambda r: (r.days, r.name))
+    return sorted(rows, key=lambda r: (r.days, normalize_name(r.name)))
 
 
 def status_counts(missions) -> dict[str, int]:

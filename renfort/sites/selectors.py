@@ -299,7 +299,7 @@ def zones_without_active_site(*, region: str | None = None, departement: str | N
     if departement:
         zones = zones.filter(epci__departement_codes__contains=departement)
     covered = Site.objects.active().exclude(priority_zone=None).values("priority_zone_id")
-    return zones.exclude(pk__in=covered).order_by("epci__name")
+    return zones.exclude(pk__in=covered).by_name()
 
 
 EXPORT_HEADERS = (

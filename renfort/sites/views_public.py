@@ -24,7 +24,7 @@ def public_map(request):
     kind = request.GET.get("kind", "")[:20]
     sites = list(selectors.public_sites(region=region, epci=epci, kind=kind))
     needing = selectors.needing_volunteers_ids(sites)
-    zones = current_zones().order_by("epci__name")
+    zones = current_zones()
     if region:
         zones = zones.filter(epci__region_id=region)
     query = request.GET.urlencode()
@@ -36,7 +36,7 @@ def public_map(request):
             "sites": sites,
             "needing": needing,
             "regions": Region.objects.in_programme().by_name(),
-            "zones": zones,
+            "zones": zones.by_name(),
             "kinds": SiteKind.choices,
             "selected": {"region": region, "epci": epci, "kind": kind},
             "query": query,

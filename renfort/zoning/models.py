@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
 
+from renfort.territories.normalize import normalize_name
+
 
 class Zoning(models.Model):
     """A version of the priority zoning (e.g. the June 2025 list). Exactly one is active."""
@@ -71,6 +73,12 @@ class PriorityZoneQuerySet(models.QuerySet):
 
     def for_region(self, region_code: str):
         return self.filter(epci__region_id=region_code)
+
+    def by_name(self) -> list:
+        """In French alphabetical order of their EPCI, case and accents aside (« CC de la
+        Lomagne Gersoise » before « CC Sidobre Vals et Plateaux »): the database's binary
+        order puts every capital before every lower-case letter."""
+        return sorted(self, key=lambda zone: normalize_name(zone.epci.name))
 
 
 class PriorityZone(models.Model):

@@ -134,10 +134,10 @@ def zoning_summary(region_code: str | None = None) -> ZoningSummary:
         r.code: RegionZones(r, populations.get(r.code, 0), expected_count=targets.get(r.code))
         for r in regions
     }
-    zones = current_zones().order_by("epci__name")
+    zones = current_zones()
     if region_code:
         zones = zones.for_region(region_code)
-    for zone in zones:
+    for zone in zones.by_name():
         group = groups.get(zone.epci.region_id)
         if group is not None:
             group.zones.append(zone)

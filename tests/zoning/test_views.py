@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -268,3 +269,13 @@ def test_a_commune_found_leads_to_the_consultations_near_it(client):
     assert client.get(url).context["origin"].commune == cordes
     page = client.get(reverse("zoning:search"), {"q": "Albi"}).content.decode()
     assert "Trouver une consultation près d&#x27;Albi</a>" in page
+
+
+def test_zones_are_listed_in_french_order_case_and_accents_aside(client):
+    """The database's binary order would put « CC Sidobre… » before « CC de la Lomagne… »."""
+    from renfort.planning.selectors import zone_coverage
+
+    names = [zone.epci.name for zone in selectors.current_zones().for_region("76").by_name()]
+    assert names.index("CC de la Lomagne Gersoise") < names.index("CC Sidobre Vals et Plateaux")
+    coverage = [row.name for row in zone_coverage(date(2027, 2, 1), "76")]  # no mission: by name
+    assert coverage == names
