@@ -3,9 +3,11 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -16,6 +18,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Dates are real dates in XLSX (a spreadsheet sorts and filters them as dates) and French
+# text in CSV; a moment is written in local time.
+DATE_FORMATS = {date: ("%d/%m/%Y", "DD/MM/YYYY"), datetime: ("%d/%m/%Y %H:%M", "DD/MM/YYYY HH:MM")}
+
+
+def _local(value):
+    """A datetime in local time without its zone (a spreadsheet knows none), else the value."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
 
 
 def cell(value):
@@ -23,6 +35,8 @@ def cell(value):
     « @… »; CSV/formula injection) is kept as text with a leading apostrophe."""
     if value is None:
         return ""
+    if isinstance(value, date):
+        return _local(value).strftime(DATE_FORMATS[type(value)][0])
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -34,6 +48,10 @@ def _xlsx_cell(sheet, value):
     as text when it is edited. Characters XML cannot hold are dropped."""
     if value is None:
         return ""
+    if isinstance(value, date):
+        result = WriteOnlyCell(sheet, value=_local(value))
+        result.number_format = DATE_FORMATS[type(value)][1]
+        return result
     if not isinstance(value, str):
         return value
     result = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))

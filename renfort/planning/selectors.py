@@ -73,7 +73,7 @@ def export_rows(missions) -> list[list]:
     """The month's missions as the planning table shows them, one row each (EXPORT_HEADERS)."""
     return [
         [
-            m.date.strftime("%d/%m/%Y"),
+            m.date,  # a date cell in XLSX, « 08/02/2027 » in CSV
             m.get_period_display(),
             m.site.name,
             m.site.commune.name,

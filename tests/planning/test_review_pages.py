@@ -3,12 +3,14 @@ irreversible actions are asked for first, a national run shows each region its o
 French plurals, an accessible progress bar."""
 
 import html
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from renfort.booking.models import AppointmentStatus
 from renfort.doctors.models import Doctor
@@ -407,8 +409,11 @@ def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  #
     assert len(lines) == 3  # the region's two missions, not the Landes one
     assert f"Dr {kept.doctor.full_name}" in lines[1] and "Zone peu couverte" in lines[1]
     assert "Retirée de la proposition" in lines[2]
+    assert lines[1].startswith(f"{kept.date:%d/%m/%Y};")
     xlsx = client.get(url, month_query(format="xlsx"))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A2"].is_date and sheet["A2"].value.date() == kept.date  # sorts as a date
     assert client.get(url, month_query(format="pdf")).status_code == 400
     assert client.get(url, {"mois": "abc", "format": "csv"}).status_code == 400
     assert client.get(url, month_query(format="csv", region="75")).status_code == 403
