@@ -562,3 +562,14 @@ def test_cdom_and_cpam_land_on_the_files_waiting_for_them(client):
     client.force_login(UserFactory(ars=True))  # the ARS keeps the whole list, and the choice
     page = client.get(reverse("doctors:agent_list")).content.decode()
     assert "Actif-Fictif" in page and 'value="a_traiter"' in page
+
+
+def test_a_typed_reason_ending_with_a_full_stop_gets_no_second_one(client):
+    for reason, shown in (
+        ("Dossier incomplet.", "Dossier incomplet. "),
+        ("Sans point", "Sans point. "),
+    ):
+        doctor = DoctorFactory(status="refused", status_reason=reason)
+        client.force_login(doctor.user)
+        page = text(client.get(reverse("doctors:space")))
+        assert f"Candidature refusée — {shown}Aucune mission" in page and ".." not in page

@@ -93,3 +93,11 @@ def person(user) -> str:
 def count(n, forms: str) -> str:
     singular, plural = forms.split(",", 1)
     return text.count(int(n), singular, plural)
+
+
+@register.filter
+def sentence(value) -> str:
+    """A sentence ended by a full stop, unless its writer ended it already (« … incomplet. »
+    stays as typed, never « incomplet.. »)."""
+    value = str(value or "").rstrip()
+    return value if not value or value.endswith((".", "!", "?", "…")) else value + "."
