@@ -306,15 +306,18 @@ def _locked_doctor(doctor: Doctor) -> Doctor:
     )
 
 
+CLOSED_FILE = (
+    "Votre dossier est clos : il ne peut plus être modifié. Pour revenir dans le dispositif, "
+    "écrivez à l'ARS de votre région."
+)
+
+
 def _check_editor(actor: User, doctor: Doctor) -> None:
     """The doctor edits their own file while it is open (not withdrawn nor refused)."""
     if not can_edit_doctor(actor, doctor):
         raise PermissionDenied("Vous ne pouvez modifier que votre propre dossier.")
     if doctor.is_closed:
-        raise ValidationError(
-            "Votre dossier est clos : il ne peut plus être modifié. Pour revenir dans le "
-            "dispositif, écrivez à l'ARS de votre région."
-        )
+        raise ValidationError(CLOSED_FILE)
 
 
 @transaction.atomic

@@ -239,9 +239,20 @@ def availability_remove(request, pk: int):
     return redirect("doctors:space")
 
 
+def _closed(request, doctor: Doctor):
+    """A closed file's edit pages say at once that it can no longer change (back to the
+    space), instead of a form refused only once filled in."""
+    if doctor.is_closed:
+        messages.error(request, services.CLOSED_FILE)
+        return redirect("doctors:space")
+    return None
+
+
 @role_required(Role.DOCTOR)
 def coverage(request):
     doctor = _own_doctor(request)
+    if closed := _closed(request, doctor):
+        return closed
     form = CoverageForm(request.POST or None, instance=doctor)
     if request.method == "POST":
         if form.is_valid():
@@ -269,6 +280,8 @@ def coverage(request):
 @role_required(Role.DOCTOR)
 def preferences(request):
     doctor = _own_doctor(request)
+    if closed := _closed(request, doctor):
+        return closed
     form = PreferencesForm(request.POST or None, instance=doctor)
     if request.method == "POST":
         if form.is_valid():
@@ -327,6 +340,10 @@ def withdraw(request):
             "comment": comment[:2000],
             "error": error,
             "reason_limit": MISSION_REASON_LIMIT,
+            # « Mettre en pause » is suggested only to whom the space offers it (an active
+            # volunteer), not to a candidate.
+            "can_pause": DoctorStatus.PAUSED
+            in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR),
         },
         status=400 if error else 200,
     )

@@ -267,6 +267,7 @@ def test_pause_resume_and_withdraw_with_warning(client):
     assert Doctor.objects.get(pk=doctor.pk).status == "active"
     page = text(client.get(reverse("doctors:withdraw")))
     assert "ces missions seront annulées" in page and mission.site.name in page
+    assert "préférez « Mettre en pause »" in page  # offered to an active volunteer
     client.post(reverse("doctors:withdraw"), {"comment": "Déménagement"})
     assert Doctor.objects.get(pk=doctor.pk).status == "withdrawn"
     mission.refresh_from_db()
@@ -276,6 +277,18 @@ def test_pause_resume_and_withdraw_with_warning(client):
     page = text(client.get(reverse("doctors:space")))
     assert "Votre dossier est clos" in page
     assert "Les propositions arrivent" not in page and "ajoutez des dates" not in page
+    # Its edit pages say so at once, back in the space, instead of a form refused once filled.
+    for name in ("doctors:coverage", "doctors:preferences"):
+        response = client.get(reverse(name), follow=True)
+        assert response.redirect_chain == [(reverse("doctors:space"), 302)]
+        assert "écrivez à l'ARS de votre région" in text(response)
+
+
+def test_a_candidate_is_not_told_to_pause_instead_of_withdrawing(client):
+    doctor = DoctorFactory(submitted=True)  # « Mettre en pause » is for active volunteers
+    client.force_login(doctor.user)
+    page = text(client.get(reverse("doctors:withdraw")))
+    assert "Mettre en pause" not in page and "écrire à l'ARS de votre région" in page
 
 
 def test_space_transition_refuses_other_targets(client):
