@@ -8,6 +8,7 @@ from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import has_role
 from renfort.core.links import absolute_url, set_password_url
 from renfort.core.text import lower_first
+from renfort.core.validators import format_phone
 from renfort.notifications.models import Channel
 from renfort.notifications.services import notification_enqueue
 
@@ -35,8 +36,9 @@ PUBLIC_IDENTITY = {"name": "Nom", "address": "Adresse", "commune": "Commune", "p
 def tell_ars_identity_changed(site: Site, actor: User, before: dict[str, str]) -> None:
     if site.status != SiteStatus.ACTIVE or has_role(actor, Role.ARS_AGENT, Role.ADMIN):
         return
+    shown = {"phone": format_phone}  # « 05 58 00 00 00 », as everywhere, not « +33… »
     changes = [
-        (label, before[field], str(getattr(site, field)))
+        (label, shown.get(field, str)(before[field]), shown.get(field, str)(getattr(site, field)))
         for field, label in PUBLIC_IDENTITY.items()
         if before[field] != str(getattr(site, field))
     ]

@@ -542,7 +542,10 @@ def test_the_ars_hears_when_a_manager_renames_an_active_site():
     assert mail.recipient == agent.email
     assert f"Nom : « {old_name} » → « Nouveau nom fictif »" in mail.body
     assert f"/lieux/region/{site.pk}/" in mail.body
+    services.site_update(site=site, actor=site.manager, data=site_data(phone="05 58 11 22 33"))
+    mail = Notification.objects.filter(kind="site_identity_changed").latest("pk")
+    assert f"Téléphone : « {site_data()['phone']} » → « 05 58 11 22 33 »" in mail.body
     services.site_update(site=site, actor=agent, data=site_data(name="Nom corrigé fictif"))
     proposed = SiteFactory(proposed=True)
     services.site_update(site=proposed, actor=proposed.manager, data=site_data(name="Autre"))
-    assert Notification.objects.filter(kind="site_identity_changed").count() == 1
+    assert Notification.objects.filter(kind="site_identity_changed").count() == 2
