@@ -3,11 +3,10 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -18,16 +17,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Dates are real dates in XLSX (a spreadsheet sorts and filters them as dates) and French
-# text in CSV; a moment is written in local time.
-DATE_FORMATS = {date: ("%d/%m/%Y", "DD/MM/YYYY"), datetime: ("%d/%m/%Y %H:%M", "DD/MM/YYYY HH:MM")}
-
-
-def _local(value):
-    """A datetime in local time without its zone (a spreadsheet knows none), else the value."""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
+# Dates (days, not moments) are real dates in XLSX, which a spreadsheet sorts and filters as
+# dates, and French text in CSV.
+CSV_DATE, XLSX_DATE = "%d/%m/%Y", "DD/MM/YYYY"
 
 
 def cell(value):
@@ -35,8 +27,8 @@ def cell(value):
     « @… »; CSV/formula injection) is kept as text with a leading apostrophe."""
     if value is None:
         return ""
-    if isinstance(value, date):
-        return _local(value).strftime(DATE_FORMATS[type(value)][0])
+    if type(value) is date:
+        return value.strftime(CSV_DATE)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -48,9 +40,9 @@ def _xlsx_cell(sheet, value):
     as text when it is edited. Characters XML cannot hold are dropped."""
     if value is None:
         return ""
-    if isinstance(value, date):
-        result = WriteOnlyCell(sheet, value=_local(value))
-        result.number_format = DATE_FORMATS[type(value)][1]
+    if type(value) is date:
+        result = WriteOnlyCell(sheet, value=value)
+        result.number_format = XLSX_DATE
         return result
     if not isinstance(value, str):
         return value
