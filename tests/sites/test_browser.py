@@ -76,3 +76,16 @@ def test_the_weekly_opening_table_fits_a_phone(page, live_server):
         assert page.locator(box).evaluate("e => e.scrollWidth <= e.clientWidth + 1"), box
     last = page.locator("#weekly-pattern input[type=time]").last.bounding_box()
     assert last is not None and last["x"] + last["width"] <= 390
+
+
+def test_the_closure_reason_field_fits_a_phone(page, live_server):
+    """The reason field of « Fermer définitivement », inside its <details>, stays within the
+    column at 390 px (it was 32 px wider: the page scrolled sideways)."""
+    site = SiteFactory(in_landes=True)  # active, in the ARS agent's Nouvelle-Aquitaine
+    browser_login(page, live_server, UserFactory(ars=True))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/lieux/region/{site.pk}/")
+    page.locator(f"#close-{site.pk} summary").click()
+    field = page.locator(f"#close-{site.pk} textarea").bounding_box()
+    assert field is not None and field["x"] + field["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
