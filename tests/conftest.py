@@ -5,7 +5,9 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test import Client
 
+from renfort.core.middleware import GUILLEMET_SPACES
 from renfort.territories.models import Commune
 from renfort.territories.services import territories_import
 from renfort.zoning.services import (
@@ -38,6 +40,24 @@ def reference_data(transactional_db):
     """For transactional tests (live server, concurrency): the flush between tests empties the
     database, so the reference data is loaded again when missing."""
     load_reference_data()
+
+
+class ReadingClient(Client):
+    """The test client, reading HTML pages as a person does: the no-break spaces inside « »
+    (`FrenchSpacing`) read as spaces, so that tests write « Actif » plainly.
+    tests/core/test_french_spacing.py checks the bytes actually sent."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+            for plain, unbreakable in GUILLEMET_SPACES:
+                response.content = response.content.replace(unbreakable, plain)
+        return response
+
+
+@pytest.fixture
+def client():
+    return ReadingClient()
 
 
 @pytest.fixture
