@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from renfort.core.forms import attach_errors, parse_id, titled
 from renfort.core.templatetags.french import first_day_format
-from renfort.core.text import hour
+from renfort.core.text import hour, parse_day
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 from renfort.zoning.models import PriorityZone
@@ -83,6 +83,17 @@ def search(request):
                 own_zone_first=not data["proximity"],
             )
             context["zone"] = selectors.zone_of(origin.zone_id)
+            if context["zone"] is not None:  # what the sentence about the zone may say
+                context["zone_served"] = any(r.in_own_zone for r in context["results"])
+                context["zone_sites"] = selectors.zone_site_count(origin.zone_id)
+            context["listed"] = _listed(
+                context["results"],
+                # Unfiltered only: a site with no slot on a date may have some on others.
+                []
+                if data["date"] or data["period"] or not context["results"]
+                else selectors.sites_without_slots(origin=origin, results=context["results"]),
+                own_zone_first=not data["proximity"],
+            )
             # The footnote of the « * » only when a slot is still reserved (< 48 h: open to all).
             context["any_reserved"] = any(r.reserved_count for r in context["results"])
             if not context["results"] and (data["date"] or data["period"]):
@@ -102,6 +113,15 @@ def search(request):
                 context["nearest"] = selectors.nearest_sites(origin=origin)
     context["title"] = _search_title(form, context)
     return render(request, "booking/search.html", context)
+
+
+def _listed(results, without_slots, *, own_zone_first: bool) -> list:
+    """The results as listed: the patient's own sites without a free slot (their waiting list
+    offered) after the zone's sites with slots, or among the others by distance."""
+    if own_zone_first:
+        own = [r for r in results if r.in_own_zone]
+        return own + without_slots + [r for r in results if not r.in_own_zone]
+    return sorted([*results, *without_slots], key=lambda r: r.distance_km)
 
 
 def _search_title(form, context) -> str:
@@ -435,7 +455,13 @@ def waitlist_register(request):
         return redirect("booking:search")
     data = request.POST if request.method == "POST" else None
     today = timezone.localdate()
-    form = WaitlistForm(data, initial={"start_date": today})
+    # From the date a search asked for (?date=, a search that found nothing then), else today.
+    try:
+        asked = parse_day(request.GET.get("date", "")[:10])
+    except ValueError:  # none, or not a date: today
+        asked = today
+    start = max(asked, today)
+    form = WaitlistForm(data, initial={"start_date": start})
     token_form = TokenForm(data)
     if request.method == "POST":
         if form.is_valid() and token_form.is_valid():

@@ -174,13 +174,17 @@ def test_a_date_without_slots_says_so_and_offers_the_next_slot_and_all_dates(cli
     assert f"{said}." in text and page.context["title"].startswith(said)
     first = Slot.objects.filter(mission=mission).order_by("start").first()
     at = timezone.localtime(first.start)
-    assert "Prochain créneau disponible :" in text
+    assert "Autre créneau disponible :" in text
     assert f'<a href="{reverse("booking:book", args=[first.pk])}">' in text
     assert f"{french_day(at.date())} à {hour(at)}, à {mission.site.name}" in text
     assert f'href="{SEARCH}?q=Lacaune&amp;proximity=on">Voir toutes les dates</a>' in page.text
-    # the waiting list is for when there is truly nothing
     assert "Aucun créneau disponible pour le moment" not in text
-    assert "liste d'attente" not in text
+    # None of those suits: the zone's waiting list, from the date asked.
+    waitlist = f"{reverse('booking:waitlist')}?zone={mission.site.priority_zone_id}"
+    assert f'href="{waitlist}&amp;date={empty_day:%Y-%m-%d}"' in page.text
+    assert "M'inscrire sur la liste d'attente de ma zone" in text
+    form = client.get(f"{waitlist}&date={empty_day:%Y-%m-%d}").context["form"]
+    assert form.initial["start_date"] == empty_day
 
 
 def test_a_half_day_without_slots_names_it_and_links_to_the_whole_day(client):
@@ -239,3 +243,52 @@ def test_every_site_in_the_results_offers_its_waiting_list_without_a_query(clien
             article
         )
     assert "no-slot" not in page  # the callout of « nothing anywhere » is not shown
+
+
+def _commune_of_another_zone_nearby(site):
+    """A commune of another current priority zone, 20 to 80 km from the site (real data)."""
+    from renfort.booking.slots import haversine_km
+    from renfort.territories.models import Commune
+    from renfort.zoning.selectors import current_zones
+
+    zones = {z.epci_id: z.pk for z in current_zones() if z.pk != site.priority_zone_id}
+    communes = Commune.objects.filter(epci_id__in=zones, latitude__isnull=False)
+    for commune in communes.order_by("code_insee"):
+        if (
+            20
+            < haversine_km(site.latitude, site.longitude, commune.latitude, commune.longitude)
+            < 80
+        ):
+            return commune
+    raise AssertionError("no commune of another zone near the site")
+
+
+def test_a_full_site_of_the_patients_zone_is_listed_with_its_waiting_list(client, mission):
+    from tests.sites.factories import SiteFactory
+
+    full = SiteFactory(name="Maison de santé pleine (fictive)")  # Lacaune: same zone, no slot
+    page = client.get(SEARCH, {"q": "81230"})
+    text = htmllib.unescape(page.text)
+    assert [r.site for r in page.context["results"]] == [mission.site]  # the ones with slots
+    assert [r.site for r in page.context["listed"]] == [mission.site, full]
+    block = text.split(f'id="site-{full.pk}"')[1].split("</article>")[0]
+    assert "Aucun créneau libre pour le moment" in block and "dans votre commune" in block
+    assert f'href="{reverse("booking:waitlist")}?site={full.pk}"' in block
+    assert "ses lieux de consultation sont affichés en premier" in text
+    # Filtered by a date, it is not listed: it may have slots on other dates.
+    day = {"q": "81230", "date": timezone.localdate().isoformat()}
+    assert full.name not in htmllib.unescape(client.get(SEARCH, day).text)
+
+
+def test_the_zone_sentence_says_when_the_zone_has_no_site_or_no_free_slot(client, mission):
+    from tests.sites.factories import SiteFactory
+
+    other = _commune_of_another_zone_nearby(mission.site)
+    query = {"q": other.name, "commune": other.code_insee}
+    text = htmllib.unescape(client.get(SEARCH, query).text)
+    assert "elle n'a pas encore de lieu de consultation ; voici les plus proches." in text
+    assert "affichés en premier" not in text
+    SiteFactory(commune=other)  # a site in that zone, without slots
+    text = htmllib.unescape(client.get(SEARCH, query).text)
+    assert "son lieu de consultation n'a de créneau libre pour le moment ; voici les plus" in text
+    assert mission.site.name in text and "affichés en premier" not in text

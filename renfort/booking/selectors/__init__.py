@@ -97,7 +97,7 @@ class SiteResult:
     distance_km: float
     in_own_zone: bool
     slot_count: int
-    next_start: datetime
+    next_start: datetime | None  # None: no free slot (sites_without_slots)
     reserved_count: int = 0  # of slot_count: reserved for priority patients for now
     slots: list[SlotCard] = field(default_factory=list)
     in_origin_commune: bool = False  # the site is in the commune searched from
@@ -223,6 +223,44 @@ def slots_search(
                     )
                 )
     return results[:max_sites]
+
+
+WITHOUT_SLOTS_SITES = 3
+
+
+def zone_site_count(zone_id: int | None) -> int:
+    """How many sites of the zone patients can search (in memory: no query)."""
+    return sum(1 for site in search_sites() if site.priority_zone_id == zone_id)
+
+
+def sites_without_slots(
+    *, origin: Origin, results: list[SiteResult], max_sites: int = MAX_SITES
+) -> list[SiteResult]:
+    """The sites of the patient's zone or commune that a search found without a free slot,
+    nearest first (their waiting list is offered: without them a patient whose own site is
+    full could not reach it). Known only when the search read every site in reach, that is
+    when it found fewer than max_sites; no query."""
+    if len(results) >= max_sites:
+        return []
+    found = {result.site.pk for result in results}
+    commune = origin.commune.pk if origin.commune is not None else None
+    rows = []
+    for site in search_sites():
+        own_zone = origin.zone_id is not None and site.priority_zone_id == origin.zone_id
+        if site.pk in found or not (own_zone or site.commune_id == commune):
+            continue
+        distance = haversine_km(origin.latitude, origin.longitude, site.latitude, site.longitude)
+        rows.append(
+            SiteResult(
+                site=site,
+                distance_km=distance,
+                in_own_zone=own_zone,
+                slot_count=0,
+                next_start=None,
+                in_origin_commune=site.commune_id == commune,
+            )
+        )
+    return sorted(rows, key=lambda row: row.distance_km)[:WITHOUT_SLOTS_SITES]
 
 
 NEXT_SLOTS_SITES = 3

@@ -130,18 +130,29 @@ def site_result(result) -> str:
         if result.in_own_zone
         else ""
     )
+    e = conditional_escape
+    heading = (
+        f'<article class="booking-result" id="site-{site.pk}">'
+        f'<h3 class="fr-h5 fr-mb-1w">{e(site.name)}{badge}</h3>'
+        f'<p class="fr-mb-1w">{e(site.address)}, {e(commune.main_postcode)} {e(commune.name)}'
+        f" — {distance(result, crow_flies=True)}</p>"
+    )
+    if not result.slot_count:  # a site of the patient's zone or commune, full for now
+        return mark_safe(
+            heading + '<p class="fr-text--sm fr-mb-1w">Aucun créneau libre pour le moment : '
+            "dès qu'un créneau se libère, la liste d'attente vous le propose par SMS ou "
+            "courriel.</p>"
+            f'<a class="fr-btn fr-btn--sm fr-btn--secondary" href="{_waitlist_url()}'
+            f"?site={site.pk}\">M'inscrire sur la liste d'attente"
+            f'<span class="fr-sr-only"> de {e(site.name)}</span></a></article>'
+        )
     counts = text.count(result.slot_count, "créneau disponible", "créneaux disponibles")
     if result.reserved_count:
         counts += ", dont " + text.count(
             result.reserved_count, "réservé en priorité*", "réservés en priorité*"
         )
-    e = conditional_escape
     return mark_safe(
-        f'<article class="booking-result" id="site-{site.pk}">'
-        f'<h3 class="fr-h5 fr-mb-1w">{e(site.name)}{badge}</h3>'
-        f'<p class="fr-mb-1w">{e(site.address)}, {e(commune.main_postcode)} {e(commune.name)}'
-        f" — {distance(result, crow_flies=True)}</p>"
-        f'<p class="fr-text--sm fr-mb-0">{e(counts)}. Prochains créneaux :</p>'
+        heading + f'<p class="fr-text--sm fr-mb-0">{e(counts)}. Prochains créneaux :</p>'
         f"{slot_buttons(result.slots, site.tz)}"
         f'<a class="fr-link" href="{_url("booking:site_slots", site.pk)}">'
         "Voir tous les créneaux de ce lieu</a>"
