@@ -26,7 +26,7 @@ from .forms import (
     WaitlistForm,
 )
 from .ics import appointment_ics
-from .models import Slot, change_cutoff_label, past_change_cutoff
+from .models import Slot, WaitingStatus, change_cutoff_label, past_change_cutoff
 from .templatetags.booking_tags import near
 
 
@@ -520,7 +520,9 @@ def waitlist_done(request, secret: str):
             request,
             "booking/waitlist_done.html",
             {
-                "title": "Inscription enregistrée",
+                "title": "Inscription enregistrée"
+                if entry.status == WaitingStatus.WAITING
+                else "Inscription close",
                 "entry": entry,
                 "created": request.GET.get("nouvelle") == "1",
             },

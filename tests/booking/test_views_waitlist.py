@@ -120,10 +120,34 @@ def test_offer_page_after_the_accepted_appointment_took_place(client, mission):
 def test_waitlist_leave_page(client, mission):
     entry = WaitingListEntryFactory(site=mission.site)
     url = reverse("booking:waitlist_leave", args=[entry.secret])
-    assert client.get(url).status_code == 200
+    page = htmllib.unescape(client.get(url).text)
+    assert f"Lieu : {mission.site.name}" in page  # what is being left, and its dates
+    assert f"{entry.end_date.year}." in page and "Confirmer la désinscription" in page
+    done = reverse("booking:waitlist_done", args=[entry.secret])
+    assert url in client.get(done).text  # the registration's page offers to leave
     client.post(url)
     entry.refresh_from_db()
     assert entry.status == "cancelled"
+    # The registration's page no longer says « inscrit(e) »: closed, with a way back.
+    page = htmllib.unescape(client.get(done).text)
+    assert "Vous êtes inscrit(e)" not in page and "Inscription close" in page
+    assert "Vous vous êtes désinscrit(e) de cette liste d'attente" in page
+    assert f"{reverse('booking:waitlist')}?site={mission.site.pk}" in page
+
+
+def test_a_one_day_registration_is_said_for_that_day(client, mission):
+    from renfort.notifications.models import Notification
+
+    day = mission.date.isoformat()
+    data = {**patient_data(), "start_date": day, "end_date": day, "token": str(uuid.uuid4())}
+    response = client.post(reverse("booking:waitlist") + f"?site={mission.site.pk}", data)
+    page = htmllib.unescape(client.get(response.url).text)
+    said = page.split('id="waitlist-done"><p>Inscription enregistrée')[1].split("</p>")[0]
+    assert said.startswith(" le ") and " au " not in said
+    sent = Notification.objects.filter(kind="booking_waitlist_registered")
+    email, sms = sent.get(channel="email").body, sent.get(channel="sms").body
+    assert f" le {mission.date.day}" in email and " au " not in email.split("attente")[1][:60]
+    assert f"pour le {mission.date:%d/%m} enregistrée" in sms
 
 
 def test_waitlist_leave_page_after_an_accepted_offer_says_the_appointment_stands(client, mission):
