@@ -166,6 +166,13 @@ LOGIN_LOCK_MINUTES = 15
 RENFORT_DEMO = env_bool("RENFORT_DEMO", False)
 # Address the public pages give for questions and accessibility requests.
 RENFORT_CONTACT_EMAIL = env("RENFORT_CONTACT_EMAIL", "contact@renfort.example")
+# The legal notice and the personal data pages: who publishes and hosts this instance, and the
+# data protection officer people write to (set them for an instance in service).
+RENFORT_PUBLISHER = env(
+    "RENFORT_PUBLISHER", "Ministère chargé de la santé, direction générale de l'offre de soins"
+)
+RENFORT_HOST = env("RENFORT_HOST", "")
+RENFORT_DPO_EMAIL = env("RENFORT_DPO_EMAIL", "dpd@renfort.example")
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

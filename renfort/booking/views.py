@@ -1,5 +1,6 @@
 """HTML views of the booking app: parse input, call services/selectors, render French pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -316,7 +317,10 @@ def notice(request):
     return render(
         request,
         "booking/notice.html",
-        {"title": "Vos données personnelles (prise de rendez-vous)"},
+        {
+            "title": "Vos données personnelles (prise de rendez-vous)",
+            "dpo_email": settings.RENFORT_DPO_EMAIL,
+        },
     )
 
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sources/", views.sources, name="sources"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal, name="legal"),
+    path("donnees-personnelles/", views.privacy, name="privacy"),
 ]

@@ -21,6 +21,32 @@ def sources(request):
     return render(request, "core/sources.html", {"title": "Sources des données"})
 
 
+def legal(request):
+    return render(
+        request,
+        "core/legal.html",
+        {
+            "title": "Mentions légales",
+            "publisher": settings.RENFORT_PUBLISHER,
+            "host": settings.RENFORT_HOST,
+            "contact_email": settings.RENFORT_CONTACT_EMAIL,
+            "demo": settings.RENFORT_DEMO,
+        },
+    )
+
+
+def privacy(request):
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "title": "Données personnelles",
+            "publisher": settings.RENFORT_PUBLISHER,
+            "dpo_email": settings.RENFORT_DPO_EMAIL,
+        },
+    )
+
+
 def accessibility(request):
     return render(
         request,
