@@ -2,7 +2,8 @@
 
 from renfort.territories.models import Commune
 
-VOWELS = "AEIOUYÂÊÎÔÛÉÈŒ"
+# Initials before which « de » elides: d'Albi, d'Œuilly, d'Yssingeaux, d'Île-d'Houat.
+VOWELS = "AEIOUYÂÀÉÈÊËÎÏÔÛÙŒÆ"
 
 
 def default_cpam(commune: Commune) -> tuple[str, str]:
@@ -44,6 +45,6 @@ def commune_of(name: str) -> str:
         return f"du {name[3:]}"
     if name.startswith("Les "):
         return f"des {name[4:]}"
-    if name[0] in VOWELS:
+    if name[:1].upper() in VOWELS:
         return f"d'{name}"
     return f"de {name}"

@@ -591,3 +591,13 @@ def test_slot_and_waiting_list_pages_have_titles_of_their_own(client, mission):
     )
     page = client.get(reverse("booking:waitlist") + f"?site={mission.site.pk}").content.decode()
     assert f"<title>Liste d&#x27;attente — {mission.site.name}" in page
+
+
+def test_the_error_summary_puts_no_colon_after_a_question(client, mission):
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    data = {**patient_data(), "token": str(uuid.uuid4())}
+    data.pop("has_medecin_traitant")
+    data["last_name"] = ""
+    summary = htmllib.unescape(client.post(url, data).text).split('id="error-summary"')[1]
+    assert "Avez-vous un médecin traitant ? Indiquez si vous avez un médecin traitant." in summary
+    assert "? :" not in summary and "Nom : Indiquez votre nom." in summary

@@ -37,6 +37,8 @@ def test_an_empty_search_says_what_to_type(client):
         ("La Rochelle", "près de La Rochelle"),
         ("Lacaune", "près de Lacaune"),
         ("Évry-Courcouronnes", "près d'Évry-Courcouronnes"),
+        ("Œuilly", "près d'Œuilly"),
+        ("Yssingeaux", "près d'Yssingeaux"),
         ("votre position", "près de votre position"),
     ],
 )

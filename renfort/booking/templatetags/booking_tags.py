@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from renfort.core import text
 from renfort.core.templatetags.french import first_day_format
+from renfort.sites.names import commune_of
 
 register = template.Library()
 
@@ -44,20 +45,11 @@ def _url(name: str, pk: int) -> str:
     return f"{before}{pk}{after}"
 
 
-ARTICLES = {"Le ": "près du ", "Les ": "près des "}
-VOWELS = "AEIOUYÂÀÉÈÊËÎÏÔÛÙ"
-
-
 @register.filter
 def near(place: str) -> str:
-    """« près de » with French elision and contraction: près d'Albi, près du Sequestre, près
-    des Cabannes, près de La Rochelle, près de 81230."""
-    for article, prefix in ARTICLES.items():
-        if place.startswith(article):
-            return prefix + place[len(article) :]
-    if place[:1].upper() in VOWELS:
-        return "près d'" + place
-    return "près de " + place
+    """« près de » with French elision and contraction: près d'Albi, près d'Œuilly, près du
+    Sequestre, près des Cabannes, près de La Rochelle, près de 81230."""
+    return "près " + commune_of(place)
 
 
 AT_ARTICLES = {"Le ": "au ", "Les ": "aux "}

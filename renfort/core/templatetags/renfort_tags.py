@@ -29,6 +29,8 @@ def error_summary(*forms):
                 or f"{field.auto_id}_0"
             )
             label = str(field.label).removesuffix(OPTIONAL).rstrip(" .:")
+            # « Nom : Renseignez ce champ. », « Avez-vous un médecin traitant ? Choisissez… »
+            label += "" if label.endswith(("?", "!")) else " :"
             errors += [(target, label, error) for error in field.errors]
         errors += [("", "", error) for error in form.non_field_errors()]
     return {"errors": errors}
