@@ -11,7 +11,7 @@ from renfort.core.text import DAY_FORMATS
 
 from .models import AppointmentStatus
 from .selectors import search_day_error
-from .services import REASON_MAX, patient_check, waitlist_period_errors
+from .services import CONSENT_REQUIRED, REASON_MAX, patient_check, waitlist_period_errors
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
@@ -207,7 +207,9 @@ class PatientForm(RenfortForm):
     consent = forms.BooleanField(
         label="J'ai lu la notice d'information sur mes données personnelles et j'accepte "
         "leur traitement pour ce rendez-vous.",
-        required=False,  # checked by the service, with the other rules
+        # Required (marked « * » like the other required fields), with the service's message:
+        # the service checks it too.
+        error_messages={"required": CONSENT_REQUIRED},
     )
 
     def patient_data(self) -> dict:

@@ -601,3 +601,16 @@ def test_the_error_summary_puts_no_colon_after_a_question(client, mission):
     summary = htmllib.unescape(client.post(url, data).text).split('id="error-summary"')[1]
     assert "Avez-vous un médecin traitant ? Indiquez si vous avez un médecin traitant." in summary
     assert "? :" not in summary and "Nom : Indiquez votre nom." in summary
+
+
+def test_the_consent_box_is_marked_required_like_the_other_fields(client, mission):
+    page = client.get(reverse("booking:book", args=[free_slot(mission).pk])).content.decode()
+    label = page.split('for="id_consent"')[1].split("</label>")[0]
+    assert 'class="fr-required-marker"' in label
+    data = {**patient_data(), "token": str(uuid.uuid4())}
+    data.pop("consent")
+    refused = htmllib.unescape(
+        client.post(reverse("booking:book", args=[free_slot(mission).pk]), data).text
+    )
+    assert refused.count("Cochez la case pour accepter le traitement de vos données") == 2
+    assert not Appointment.objects.exists()  # the summary's line and the field's

@@ -3,7 +3,14 @@
 from renfort.booking.services import slots_sync_for_mission, appointment_book
 """
 
-from .appointments import REASON_MAX, Patient, appointment_book, patient_check, patient_of
+from .appointments import (
+    CONSENT_REQUIRED,
+    REASON_MAX,
+    Patient,
+    appointment_book,
+    patient_check,
+    patient_of,
+)
 from .changes import appointment_cancel, appointment_move
 from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_default_time
 from .offers import offer_by_secret, waitlist_leave, waitlist_offer_accept, waitlist_offers_expire
@@ -12,6 +19,7 @@ from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_s
 from .waitlist import offer_terms, waitlist_offer_slots, waitlist_period_errors, waitlist_register
 
 __all__ = [
+    "CONSENT_REQUIRED",
     "REASON_MAX",
     "SEEN_EARLY",
     "Patient",

@@ -57,6 +57,12 @@ class Patient:
         return not self.has_medecin_traitant or self.is_ald
 
 
+CONSENT_REQUIRED = (
+    "Cochez la case pour accepter le traitement de vos données : sans cet accord, votre "
+    "demande ne peut pas être enregistrée."
+)
+
+
 def patient_check(
     *,
     data: dict,
@@ -101,10 +107,7 @@ def patient_check(
     if len(reason) > REASON_MAX:
         errors["reason"] = [f"Le motif doit tenir en {REASON_MAX} caractères."]
     if not consent:
-        errors["consent"] = [
-            "Cochez la case pour accepter le traitement de vos données : sans cet accord, votre "
-            "demande ne peut pas être enregistrée."
-        ]
+        errors["consent"] = [CONSENT_REQUIRED]
     if errors:
         raise ValidationError(errors)
     return Patient(
