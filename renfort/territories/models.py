@@ -188,6 +188,11 @@ class Commune(models.Model):
         return self.postcodes.split()
 
     @property
+    def postcodes_display(self) -> str:
+        """« 81120, 81990 », as a list is written."""
+        return ", ".join(self.postcode_list)
+
+    @property
     def main_postcode(self) -> str:
         return self.postcode_list[0] if self.postcodes else ""
 

@@ -28,7 +28,7 @@ from renfort.booking.services import (
     appointment_move,
     patient_check,
 )
-from renfort.core.templatetags.french import first_day_format
+from renfort.core.templatetags.french import date_fr, first_day_format
 from renfort.core.text import hour
 from renfort.notifications.channels import DeliveryError, LocmemSmsBackend
 from renfort.notifications.models import Notification, Status
@@ -195,7 +195,12 @@ def test_reserved_slot_is_refused_to_a_patient_with_medecin_traitant_before_rele
     with pytest.raises(ValidationError) as exc_info:
         book(slot, has_medecin_traitant=True, now=before(slot, hours=49))
     assert codes(exc_info) == "reserved"
-    assert "réservé aux patients sans médecin traitant" in exc_info.value.messages[0]
+    message = exc_info.value.messages[0]
+    assert "réservé aux patients sans médecin traitant" in message
+    # The date as the form's notice writes it (« 4 janvier »), not « 04/01/2027 ».
+    opening = timezone.localtime(slot.open_to_all_at)
+    assert f"jusqu'au {date_fr(opening, 'j F')} à {hour(opening)} :" in message
+    assert "/" not in message
 
 
 def test_reserved_slot_opens_to_all_48_hours_before(mission):

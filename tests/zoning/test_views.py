@@ -279,3 +279,8 @@ def test_zones_are_listed_in_french_order_case_and_accents_aside(client):
     assert names.index("CC de la Lomagne Gersoise") < names.index("CC Sidobre Vals et Plateaux")
     coverage = [row.name for row in zone_coverage(date(2027, 2, 1), "76")]  # no mission: by name
     assert coverage == names
+
+
+def test_a_commune_with_several_postcodes_lists_them_with_commas(client):
+    page = client.get(reverse("zoning:search"), {"q": "Puygouzon"}).content.decode()
+    assert "Puygouzon (81120, 81990)" in page

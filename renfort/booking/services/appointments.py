@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from renfort.core.locks import name_lock
+from renfort.core.templatetags.french import date_fr
 from renfort.core.text import hour
 from renfort.core.validators import names_check, normalize_mobile
 from renfort.doctors.models import Doctor
@@ -193,7 +194,7 @@ def _check_slot(slot: Slot | None, patient: Patient, *, now: datetime) -> Slot:
         opening = timezone.localtime(slot.open_to_all_at, slot.site.tz)
         raise ValidationError(
             "Ce créneau est réservé aux patients sans médecin traitant ou en ALD jusqu'au "
-            f"{opening:%d/%m/%Y} à {hour(opening)} : "
+            f"{date_fr(opening, 'j F')} à {hour(opening)} : "  # as the page's notice says it
             "choisissez un autre créneau.",
             code="reserved",
         )
