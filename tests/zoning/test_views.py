@@ -20,6 +20,8 @@ def test_home_explains_each_audience_and_partial_list(client):
     for card in ["card-patient", "card-doctor", "card-site", "card-agent"]:
         assert f'id="{card}"' in html
     assert "64 zones connues sur 151" in html
+    # The patient's booking comes first, not under the zones (a phone shows one column).
+    assert html.index('id="card-patient"') < html.index("Les zones prioritaires")
     # Signed in, the sign-up cards (refused to an account) give way to the person's space.
     client.force_login(UserFactory(doctor=True))
     html = client.get("/").content.decode()
