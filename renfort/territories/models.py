@@ -1,3 +1,5 @@
+import functools
+import operator
 import re
 
 from django.db import models
@@ -149,10 +151,17 @@ class CommuneQuerySet(TerritoryQuerySet):
         key = normalize_name(text)
         if not key:
             return self.none()
-        return self.filter(search_name__contains=key).order_by(
+        # « l'isle sur tarn » for Lisle-sur-Tarn: an elided article glued to its word too.
+        keys = {key, re.sub(r"\b([dl]) (?=[a-z])", r"\1", key)}
+        return self.filter(
+            functools.reduce(operator.or_, (Q(search_name__contains=k) for k in keys))
+        ).order_by(
             models.Case(
-                models.When(search_name=key, then=0),
-                models.When(search_name__startswith=key, then=1),
+                models.When(search_name__in=keys, then=0),
+                models.When(
+                    functools.reduce(operator.or_, (Q(search_name__startswith=k) for k in keys)),
+                    then=1,
+                ),
                 default=2,
             ),
             "-population",

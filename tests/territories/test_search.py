@@ -23,3 +23,9 @@ def test_a_postcode_with_an_unknown_name_still_finds_the_postcode():
 )
 def test_typographic_apostrophes_are_read_as_the_straight_one(typed):
     assert Commune.objects.search(typed).first().name == "Mazeyrat-d'Allier"
+
+
+@pytest.mark.parametrize("typed", ["l'isle sur tarn", "L'Isle-sur-Tarn", "Lisle sur Tarn"])
+def test_an_elided_article_typed_apart_finds_the_commune_that_glues_it(typed):
+    """Lisle-sur-Tarn is often written « L'Isle-sur-Tarn »."""
+    assert Commune.objects.search(typed).first().name == "Lisle-sur-Tarn"
