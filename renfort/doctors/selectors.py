@@ -225,6 +225,26 @@ def agent_doctors(
     return doctors.order_by("departement_id", "last_name", "first_name", "pk")
 
 
+def visiting_doctors(region_code: str, *, today=None) -> list[Doctor]:
+    """Volunteers practising in another region with missions at the region's sites from this
+    month on (drafts included: the region's own working papers). The region's ARS plans and
+    follows them, though its list of volunteers (by practice) does not hold them."""
+    from renfort.planning.models import HOLDING_STATUSES
+
+    first = (today or timezone.localdate()).replace(day=1)
+    return list(
+        Doctor.objects.filter(
+            missions__site__region_id=region_code,
+            missions__date__gte=first,
+            missions__status__in=HOLDING_STATUSES,
+        )
+        .exclude(departement__region_id=region_code)
+        .select_related("practice_commune", "departement")
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def without_territory_q() -> Q:
     """Volunteers who named no territory: zone mode without a zone, or no travel limit."""
     return Q(coverage_mode=CoverageMode.ZONES, zone_count=0) | Q(

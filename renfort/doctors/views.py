@@ -511,6 +511,7 @@ def agent_list(request):
             "query": query,
             # The filters in force, the landing's default included: the export is the screen.
             "export_query": urlencode({k: v for k, v in filters.items() if v}),
+            "visiting": selectors.visiting_doctors(region.pk) if region else [],
         },
     )
 
