@@ -363,7 +363,9 @@ def site_messages(site: Site, *, limit: int = 20):
 
 def manager_sites(user):
     return with_opening(
-        Site.objects.managed_by(user).select_related("commune", "region", "priority_zone__epci")
+        Site.objects.managed_by(user).select_related(
+            "commune", "region", "priority_zone__epci", "manager"
+        )
     ).prefetch_related(Prefetch("history"))
 
 

@@ -149,6 +149,13 @@ def test_manager_space_shows_site_empty_missions_and_sends_message(client):
     client.force_login(site.manager)
     html = text(client.get(reverse("sites:manager_space")))
     assert site.name in html and "Aucune mission n'est encore planifiée" in html
+    # What was declared, as the ARS sees it: FINESS, contact, days wanted, practical info.
+    Site.objects.filter(pk=site.pk).update(practical_info="Clé à l'accueil (fictif).")
+    html = text(client.get(reverse("sites:manager_space")))
+    facts = html.split(f'id="site-contact-{site.pk}"')[1]
+    assert "<dt>FINESS</dt>" in facts and site.contact_name in facts
+    assert "Jours de volontaires souhaités" in facts
+    assert "Informations pratiques</h3><p>Clé à l'accueil (fictif).</p>" in facts
     response = client.post(
         reverse("sites:message", args=[site.pk]),
         {f"m{site.pk}-subject": "Question", f"m{site.pk}-body": "Où sont les clés ?"},
