@@ -43,6 +43,27 @@ class LoginView(TitledForm, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     page_title = "Se connecter"
+    # Signed in already (a bookmark, the back button): to their space, or to `next`, not the
+    # form again. A signed-in user without the right is answered 403 by the page itself, so
+    # this never loops.
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST (the header's button), then the home page says it is done. A GET
+    (a bookmark, a typed address) shows a page with that button instead of an error."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/logout.html", {"title": "Se déconnecter"})
+
+    def post(self, request, *args, **kwargs):
+        signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if signed_in:
+            messages.success(request, "Vous êtes déconnecté(e).")
+        return response
 
 
 def admin_login(request):

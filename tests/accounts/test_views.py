@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -157,3 +158,26 @@ def test_an_account_edited_in_the_admin_stores_its_email_in_lower_case(client):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert User.objects.filter(email="nouvel.agent@example.org").exists()
+
+
+def test_logging_out_says_so_and_a_get_offers_the_button(client):
+    user = UserFactory(doctor=True)
+    client.force_login(user)
+    url = reverse("accounts:logout")
+    page = html.unescape(client.get(url).content.decode())  # a bookmark, a typed address
+    assert client.get(url).status_code == 200 and 'id="logout-submit"' in page
+    assert user.email in page and "_auth_user_id" in client.session  # still signed in
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert "Vous êtes déconnecté(e)." in html.unescape(response.content.decode())
+    assert "_auth_user_id" not in client.session
+    page = html.unescape(client.get(url).content.decode())
+    assert "Vous n'êtes pas connecté(e)." in page and 'id="logout-submit"' not in page
+
+
+def test_the_login_page_sends_a_signed_in_user_to_their_space(client):
+    user = UserFactory(doctor=True)
+    client.force_login(user)
+    assert client.get(reverse("accounts:login")).url == reverse("accounts:home")
+    target = reverse("accounts:profile")
+    assert client.get(reverse("accounts:login"), {"next": target}).url == target
