@@ -105,7 +105,10 @@ class ResendForm(RenfortForm):
     )
 
 
-PASSWORD_HELP = "Au moins 8 caractères, pas uniquement des chiffres."
+PASSWORD_HELP = (
+    "Au moins 8 caractères, pas uniquement des chiffres, ni un mot de passe courant, ni un mot "
+    "de passe proche de votre nom ou de votre adresse électronique."
+)
 PASSWORD_MISMATCH = "Les deux mots de passe ne sont pas identiques."
 
 

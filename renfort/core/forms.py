@@ -62,7 +62,17 @@ def _styled(form) -> None:
         _blank_choice_worded(field)
         if isinstance(field, forms.EmailField):
             field.error_messages = {**field.error_messages, "invalid": EMAIL_INVALID}
+        if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+            field.error_messages = {**NUMBER_BOUNDS, **field.error_messages}
     form._bound_fields_cache = {}
+
+
+# A number out of its bounds says what to type (Django: « Assurez-vous que cette valeur est
+# supérieure ou égale à 0. »); a field's own messages win.
+NUMBER_BOUNDS = {
+    "min_value": "Indiquez un nombre égal ou supérieur à %(limit_value)s.",
+    "max_value": "Indiquez un nombre égal ou inférieur à %(limit_value)s.",
+}
 
 
 class _AttrsWithoutDsfr(dict):

@@ -125,3 +125,30 @@ def test_an_empty_required_field_says_what_to_do_unless_it_has_its_own_message()
         "agreed": "Cochez cette case pour continuer.",
         "own": "Indiquez le motif.",
     }
+
+
+class BoundedForm(RenfortForm):
+    days = forms.IntegerField(label="Jours", min_value=0, max_value=31)
+    own = forms.IntegerField(
+        label="Salles", min_value=1, error_messages={"min_value": "Au moins 1."}
+    )
+
+
+class BoundedModelForm(RenfortModelForm):
+    class Meta:
+        model = Site
+        fields = ["volunteer_days_wanted"]
+
+
+def test_a_number_out_of_bounds_says_what_to_type():
+    form = BoundedForm(data={"days": "-1", "own": "0"})
+    assert not form.is_valid()
+    assert form.errors["days"] == ["Indiquez un nombre égal ou supérieur à 0."]
+    assert form.errors["own"] == ["Au moins 1."]
+    assert BoundedForm(data={"days": "40", "own": "2"}).errors["days"] == [
+        "Indiquez un nombre égal ou inférieur à 31."
+    ]
+    model_form = BoundedModelForm(data={"volunteer_days_wanted": "-1"})
+    assert model_form.errors["volunteer_days_wanted"] == [
+        "Indiquez un nombre égal ou supérieur à 0."
+    ]
