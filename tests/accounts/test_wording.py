@@ -30,7 +30,7 @@ def test_the_reset_form_speaks_as_the_sign_up(client):
     user = UserFactory(email="paul.martin@test.renfort.example", last_name="Martin")
     url = reset_page(client, user)
     page = text(client.get(url))
-    assert "Au moins 8 caractères, pas uniquement des chiffres." in page
+    assert "Au moins 8 caractères, pas uniquement des chiffres, ni un mot de passe courant" in page
     assert "<li>" not in page.split('id="id_new_password1"')[0].rsplit("<label", 1)[1]
     page = text(client.post(url, {"new_password1": "Abc-12345-xyz", "new_password2": "autre"}))
     assert "Les deux mots de passe ne sont pas identiques." in page
