@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_day
+from . import views, views_day, views_waitlist
 
 app_name = "booking"
 
@@ -13,11 +13,19 @@ urlpatterns = [
     path("mon-rendez-vous/<str:secret>/annuler/", views.cancel, name="cancel"),
     path("mon-rendez-vous/<str:secret>/deplacer/", views.move, name="move"),
     path("mon-rendez-vous/<str:secret>/rendez-vous.ics", views.ics, name="ics"),
-    path("liste-attente/", views.waitlist_register, name="waitlist"),
-    path("liste-attente/deja-inscrit/", views.waitlist_known, name="waitlist_known"),
-    path("liste-attente/<str:secret>/inscription/", views.waitlist_done, name="waitlist_done"),
-    path("liste-attente/<str:secret>/desinscription/", views.waitlist_leave, name="waitlist_leave"),
-    path("proposition/<str:secret>/", views.offer, name="offer"),
+    path("liste-attente/", views_waitlist.waitlist_register, name="waitlist"),
+    path("liste-attente/deja-inscrit/", views_waitlist.waitlist_known, name="waitlist_known"),
+    path(
+        "liste-attente/<str:secret>/inscription/",
+        views_waitlist.waitlist_done,
+        name="waitlist_done",
+    ),
+    path(
+        "liste-attente/<str:secret>/desinscription/",
+        views_waitlist.waitlist_leave,
+        name="waitlist_leave",
+    ),
+    path("proposition/<str:secret>/", views_waitlist.offer, name="offer"),
     path("agenda/", views_day.agenda, name="agenda"),
     path("agenda/<int:pk>/<str:day>/", views_day.day, name="day"),
     path("agenda/rendez-vous/<int:pk>/statut/", views_day.mark, name="mark"),

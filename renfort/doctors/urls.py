@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_agents
 
 app_name = "doctors"
 
@@ -17,8 +17,8 @@ urlpatterns = [
     path("mon-espace/preferences/", views.preferences, name="preferences"),
     path("mon-espace/retrait/", views.withdraw, name="withdraw"),
     path("mon-espace/statut/", views.space_transition, name="space_transition"),
-    path("agents/", views.agent_list, name="agent_list"),
-    path("agents/export/", views.export, name="export"),
-    path("agents/<int:pk>/", views.agent_detail, name="agent_detail"),
-    path("agents/<int:pk>/statut/", views.agent_transition, name="agent_transition"),
+    path("agents/", views_agents.agent_list, name="agent_list"),
+    path("agents/export/", views_agents.export, name="export"),
+    path("agents/<int:pk>/", views_agents.agent_detail, name="agent_detail"),
+    path("agents/<int:pk>/statut/", views_agents.agent_transition, name="agent_transition"),
 ]

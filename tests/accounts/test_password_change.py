@@ -31,7 +31,10 @@ def test_the_page_is_linked_from_the_account_page_and_the_header(client):
     page = text(client.get(URL))
     assert "<h1>Changer mon mot de passe</h1>" in page
     assert "Mot de passe actuel" in page and "Confirmation du nouveau mot de passe" in page
-    assert "Au moins 8 caractères, pas uniquement des chiffres, ni un mot de passe courant" in page and "<ul><li>" not in page
+    assert (
+        "Au moins 8 caractères, pas uniquement des chiffres, ni un mot de passe courant" in page
+        and "<ul><li>" not in page
+    )
 
 
 def test_a_user_changes_their_password_and_stays_logged_in(client):

@@ -284,13 +284,6 @@ def test_pause_resume_and_withdraw_with_warning(client):
         assert "écrivez à l'ARS de votre région" in text(response)
 
 
-def test_a_candidate_is_not_told_to_pause_instead_of_withdrawing(client):
-    doctor = DoctorFactory(submitted=True)  # « Mettre en pause » is for active volunteers
-    client.force_login(doctor.user)
-    page = text(client.get(reverse("doctors:withdraw")))
-    assert "Mettre en pause" not in page and "écrire à l'ARS de votre région" in page
-
-
 def test_space_transition_refuses_other_targets(client):
     doctor = DoctorFactory(submitted=True)
     client.force_login(doctor.user)
@@ -575,32 +568,3 @@ def test_cdom_and_cpam_land_on_the_files_waiting_for_them(client):
     client.force_login(UserFactory(ars=True))  # the ARS keeps the whole list, and the choice
     page = client.get(reverse("doctors:agent_list")).content.decode()
     assert "Actif-Fictif" in page and 'value="a_traiter"' in page
-
-
-def test_a_typed_reason_ending_with_a_full_stop_gets_no_second_one(client):
-    for reason, shown in (
-        ("Dossier incomplet.", "Dossier incomplet. "),
-        ("Sans point", "Sans point. "),
-    ):
-        doctor = DoctorFactory(status="refused", status_reason=reason)
-        client.force_login(doctor.user)
-        page = text(client.get(reverse("doctors:space")))
-        assert f"Candidature refusée — {shown}Aucune mission" in page and ".." not in page
-
-
-def test_the_ars_list_names_the_volunteers_of_other_regions_on_mission_in_its_region(client):
-    visitor = DoctorFactory(in_landes=True, last_name="Visiteur-Fictif")  # Nouvelle-Aquitaine
-    MissionFactory(doctor=visitor)  # at a site in the Tarn (Occitanie)
-    past = DoctorFactory(in_landes=True, last_name="Passe-Fictif")
-    MissionFactory(doctor=past, date=timezone.localdate().replace(day=1) - timedelta(days=3))
-    DoctorFactory(in_landes=True, last_name="Ailleurs-Fictif")  # no mission in Occitanie
-    from renfort.territories.models import Region
-
-    client.force_login(UserFactory(ars=True, region=Region.objects.get(code="76")))
-    page = text(client.get(reverse("doctors:agent_list")))
-    section = page.split('id="visiting-doctors"')[1].split("</section>")[0]
-    assert "Dr " in section and "Visiteur-Fictif" in section
-    assert reverse("doctors:agent_detail", args=[visitor.pk]) in section
-    assert "Passe-Fictif" not in section and "Ailleurs-Fictif" not in page
-    client.force_login(UserFactory(ars=True))  # Nouvelle-Aquitaine: its own volunteer, listed
-    assert 'id="visiting-doctors"' not in text(client.get(reverse("doctors:agent_list")))
