@@ -83,7 +83,11 @@ def search(request):
             )
             context["zone"] = selectors.zone_of(origin.zone_id)
             if context["zone"] is not None:  # what the sentence about the zone may say
-                context["zone_served"] = any(r.in_own_zone for r in context["results"])
+                results = context["results"]
+                context["zone_served"] = any(r.in_own_zone for r in results) or (
+                    # by distance, a full page may leave out the zone's sites: not said empty
+                    data["proximity"] and len(results) >= selectors.MAX_SITES
+                )
                 context["zone_sites"] = selectors.zone_site_count(origin.zone_id)
             context["listed"] = _listed(
                 context["results"],
