@@ -290,5 +290,5 @@ def test_the_zone_sentence_says_when_the_zone_has_no_site_or_no_free_slot(client
     assert "affichés en premier" not in text
     SiteFactory(commune=other)  # a site in that zone, without slots
     text = htmllib.unescape(client.get(SEARCH, query).text)
-    assert "son lieu de consultation n'a de créneau libre pour le moment ; voici les plus" in text
+    assert "son lieu de consultation n'a aucun créneau libre pour le moment ; voici les" in text
     assert mission.site.name in text and "affichés en premier" not in text
