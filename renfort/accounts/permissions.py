@@ -82,6 +82,18 @@ def region_codes_in_scope(user: User) -> set[str] | None:
     return set()
 
 
+def agent_territory(user) -> tuple:
+    """(region, département, label) of an agent's lists: an ARS agent's region, a CDOM or
+    CPAM agent's département, or « France entière »."""
+    region = user.region if has_role(user, Role.ARS_AGENT) else None
+    departement = user.departement if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT) else None
+    if region:
+        return region, departement, f"Région {region.name}"
+    if departement:
+        return region, departement, f"Département {departement}"
+    return region, departement, "France entière"
+
+
 def territory_filters(
     user, *, region: str = "region_id", departement: str = "departement_id"
 ) -> dict:

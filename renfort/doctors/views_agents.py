@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import (
+    agent_territory,
     has_role,
     is_national,
     role_required,
@@ -59,18 +60,6 @@ def _status_label(status: str) -> str:
     return dict(DoctorStatus.choices).get(status, "").lower()
 
 
-def _scope(user):
-    region = user.region if has_role(user, Role.ARS_AGENT) else None
-    departement = user.departement if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT) else None
-    if region:
-        label = f"Région {region.name}"
-    elif departement:
-        label = f"Département {departement}"
-    else:
-        label = "France entière"
-    return region, departement, label
-
-
 @role_required(*AGENT_LIST_ROLES)
 def agent_list(request):
     user = request.user
@@ -84,7 +73,7 @@ def agent_list(request):
     # Files the table does not count (refused, withdrawn…), said under it so that its total
     # and the list's agree.
     not_counted = territory.exclude(status__in=selectors.VOLUNTEER_STATUSES).count()
-    region, departement, scope_label = _scope(user)
+    region, departement, scope_label = agent_territory(user)
     departements = Departement.objects.in_programme().only("code", "name").order_by("code")
     zones = current_zones()
     if region:

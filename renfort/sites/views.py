@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import (
+    agent_territory,
     has_role,
     is_national,
     role_required,
@@ -439,14 +440,7 @@ def agent_list(request):
     filters = _agent_filters(request)
     scoped = selectors.agent_sites(user)
     sites = selectors.agent_sites(user, **filters)
-    region = user.region if has_role(user, Role.ARS_AGENT) else None
-    departement = user.departement if has_role(user, Role.CDOM_AGENT, Role.CPAM_AGENT) else None
-    if region:
-        scope_label = f"Région {region.name}"
-    elif departement:
-        scope_label = f"Département {departement}"
-    else:
-        scope_label = "France entière"
+    region, departement, scope_label = agent_territory(user)
     departements = Departement.objects.in_programme().only("code", "name").order_by("code")
     if filters["region"] and not region and not departement:  # national: one region chosen
         departements = departements.filter(region_id=filters["region"])
