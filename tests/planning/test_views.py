@@ -2,7 +2,7 @@
 
 import calendar
 import html as htmllib
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -397,8 +397,11 @@ def test_a_consultation_under_way_offers_no_cancellation(client):
     from renfort.booking.services import slots_sync_for_mission
     from tests.booking.factories import book, free_slot
 
-    slots_sync_for_mission(mission=mission)
-    seen = book(free_slot(mission))
+    # The day's slots laid and booked as in the morning, whatever the hour the test runs at
+    # (late in the day no slot is left to lay or book).
+    morning = timezone.make_aware(datetime.combine(mission.date, time(7)))
+    slots_sync_for_mission(mission=mission, now=morning)
+    seen = book(free_slot(mission), now=morning)
     client.force_login(mission.doctor.user)
     url = reverse("planning:mission_detail", args=[mission.pk])
     assert 'value="cancelled"' in client.get(url).content.decode()  # before anyone is seen
