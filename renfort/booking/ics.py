@@ -8,6 +8,8 @@ from django.urls import reverse
 from renfort.core.ics import CalendarEvent, ics_calendar
 from renfort.core.links import absolute
 
+from .models import change_cutoff_label
+
 
 def appointment_ics(
     appointment,
@@ -28,7 +30,7 @@ def appointment_ics(
     )
     if not cancelled:
         description += (
-            "\nPour annuler ou déplacer ce rendez-vous (jusqu'à 1 heure avant) : "
+            f"\nPour annuler ou déplacer ce rendez-vous (jusqu'à {change_cutoff_label()} avant) : "
             + absolute(reverse("booking:manage", args=[appointment.secret]))
             + "\nCe lien est personnel : ne le transmettez pas."
         )

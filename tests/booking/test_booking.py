@@ -136,13 +136,28 @@ def test_booking_confirms_by_email_with_ics_and_by_sms(mission, django_capture_o
     # The calendar event names the doctor and keeps the link to cancel or move it.
     doctor = appointment.doctor
     assert f"SUMMARY:Consultation avec le {doctor} — Un médecin près de chez vous" in unfolded
-    assert "Pour annuler ou déplacer ce rendez-vous (jusqu'à 1 heure avant) : http" in unfolded
+    assert "Pour annuler ou déplacer ce rendez-vous (jusqu'à une heure avant) : http" in unfolded
     assert manage in unfolded
     assert LocmemSmsBackend.outbox[0]["to"] == "+33639980001"
     sms = LocmemSmsBackend.outbox[0]["body"]
     assert sms.startswith("Un médecin près de chez vous : votre RDV du ")
     assert f"/rendez-vous/mon-rendez-vous/{appointment.secret}/" in sms
     assert Notification.objects.filter(status=Status.SENT).count() == 2
+
+
+def test_confirmation_states_the_cutoff_of_the_setting(
+    mission, settings, django_capture_on_commit_callbacks
+):
+    """The email and its calendar file say how long before the start the patient may still
+    cancel or move online, as configured (not a fixed « 1 heure »)."""
+    settings.BOOKING_CANCEL_CUTOFF_HOURS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_book(slot_id=free_slot(mission).pk, patient=patient())
+    email = mail.outbox[0]
+    assert "annuler ou déplacer ce rendez-vous (jusqu'à 2 heures avant) :" in email.body
+    assert "1 heure" not in email.body and "une heure" not in email.body
+    unfolded = email.attachments[0][1].replace("\r\n ", "")
+    assert "ce rendez-vous (jusqu'à 2 heures avant) : http" in unfolded
 
 
 def test_references_are_unique_and_readable(mission):

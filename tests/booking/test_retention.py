@@ -69,6 +69,7 @@ def test_reminder_text_has_the_link(mission):
     appointment_reminders_send(now=before(slot, hours=47))
     body = Notification.objects.get(kind="booking_reminder").body
     assert appointment.reference in body and appointment.secret in body
+    assert "Annulez ou déplacez le rendez-vous (jusqu'à une heure avant)" in body
 
 
 def test_send_reminders_command(mission, capsys):

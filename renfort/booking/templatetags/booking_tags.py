@@ -17,6 +17,8 @@ from renfort.core import text
 from renfort.core.templatetags.french import first_day_format
 from renfort.sites.names import commune_of
 
+from ..models import change_cutoff_label
+
 register = template.Library()
 
 RESERVED_TITLE = " (priorité aux patients sans médecin traitant ou en ALD)"
@@ -102,6 +104,13 @@ def slot_buttons(slots, tz=None) -> str:
         )
     parts.append("</ul>")
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def change_cutoff() -> str:
+    """« une heure » (or « 2 heures »): until when before the start a patient can cancel or
+    move online, as the setting says (for the emails, which have no view context)."""
+    return change_cutoff_label()
 
 
 @register.simple_tag
