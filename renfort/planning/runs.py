@@ -26,7 +26,7 @@ from .models import (
 from .months import month_bounds, plannable_months
 from .permissions import can_plan_region
 from .problem import problem_build
-from .solver.explain import FIXED
+from .solver.explain import FIXED, NO_HOUSING_OPEN, NO_OPEN_SITE
 
 logger = logging.getLogger(__name__)
 M = MissionStatus
@@ -214,11 +214,13 @@ def _removed_dates(month: date, region_code: str | None) -> set[tuple[int, date]
 
 
 def _run_message(created: int, kept_drafts: int) -> str:
-    """« 66 nouvelles propositions et 1 proposition conservée (verrouillée) » — the count
-    matches the publication button, which counts both."""
-    new = count(created, "mission proposée", "missions proposées")
+    """« 66 propositions calculées, à publier. », « 2 propositions calculées, plus 1
+    proposition verrouillée conservée : 3 à publier. » — not « proposées »: nobody has seen
+    them yet (« Proposée au médecin » is the status after publication). The count matches the
+    publication button, which counts both."""
+    new = count(created, "proposition calculée", "propositions calculées")
     if not kept_drafts:
-        return new + "."
+        return f"{new}, à publier." if created else f"{new}."
     kept = count(
         kept_drafts, "proposition verrouillée conservée", "propositions verrouillées conservées"
     )
@@ -308,16 +310,31 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
     return run
 
 
-DATES_TAKEN = (
-    "Ses dates disponibles de ce mois sont déjà prises (mission ailleurs) ou écartées (refus du "
-    "médecin, retrait par l'ARS)"
+TAKEN_OR_SET_ASIDE = (
+    "déjà prises (mission ailleurs) ou écartées (refus du médecin, retrait par l'ARS)"
 )
+DATES_TAKEN = f"Ses dates disponibles de ce mois sont {TAKEN_OR_SET_ASIDE}"
+
+
+# The solver's reasons that depend on the dates it was given, on the dates left.
+ON_DATES_LEFT = {
+    NO_OPEN_SITE: "Aucun lieu accessible ouvert à ses dates restantes",
+    NO_HOUSING_OPEN: (
+        "Besoin d'hébergement : les lieux accessibles avec hébergement n'ouvrent pas à ses "
+        "dates restantes"
+    ),
+}
 
 
 def _volunteer_reason(item, dates_taken: set[int]) -> str:
-    """The solver only sees the dates left: say when the others were taken."""
-    if item.reason == solver.NO_AVAILABILITY and item.id in dates_taken:
+    """The solver only sees the dates left: say when the others were taken (a date the ARS
+    removed from a proposal is not « no open site »)."""
+    if item.id not in dates_taken:
+        return item.reason
+    if item.reason == solver.NO_AVAILABILITY:
         return DATES_TAKEN
+    if item.reason in ON_DATES_LEFT:
+        return f"{ON_DATES_LEFT[item.reason]} ; les autres sont {TAKEN_OR_SET_ASIDE}"
     return item.reason
 
 
@@ -336,6 +353,10 @@ def _unplanned_rows(items, names: dict[int, str], places: dict[int, str] | None 
     ]
 
 
+def _explained_again(mission: Mission) -> bool:
+    return mission.status == M.DRAFT or not mission.explanation
+
+
 def _kept_label(mission: Mission) -> str:
     """« Mission verrouillée par l'ARS (conservée) », « Mission confirmée (conservée) »…"""
     if mission.status == M.DRAFT:
@@ -351,8 +372,9 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     # Safety net: a doctor already held that day (by any mission) is never proposed again.
     first, last = month_bounds(run.month)
     now_kept = set(Mission.objects.holding().in_month(first, last).values_list("doctor_id", "date"))
-    # The kept missions of the region (locked drafts, published ones) are explained again,
-    # around the new proposal: « zone sans aucun autre jour » may no longer be true.
+    # The locked drafts are explained again around the new proposal (« zone sans aucun autre
+    # jour » may no longer be true). A published mission keeps the reason its doctor and its
+    # site were given, unless it had none.
     missions, kept = [], {}
     for mission in (
         _region_missions(run.month, run.region_id).holding().exclude(status=M.DRAFT, locked=False)
@@ -360,7 +382,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
         kept[(mission.doctor_id, mission.date)] = mission
     for assignment in result.assignments:
         key = (assignment.volunteer_id, assignment.date)
-        if assignment.fixed and key in kept:
+        if assignment.fixed and key in kept and _explained_again(kept[key]):
             kept[key].explanation = assignment.reason.replace(FIXED, _kept_label(kept[key]))[:300]
         if assignment.fixed or key in now_kept:
             continue
@@ -386,7 +408,7 @@ def planning_result_save(run: PlanningRun, context, result: solver.PlanningResul
     created = list(Mission.objects.filter(run=run, status=M.DRAFT))
     MissionHistory.objects.bulk_create(
         MissionHistory(
-            mission=m, from_status="", to_status=M.DRAFT, comment="Proposé par le calcul."
+            mission=m, from_status="", to_status=M.DRAFT, comment="Proposée par le calcul."
         )
         for m in created
     )

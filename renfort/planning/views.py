@@ -391,7 +391,7 @@ def mission_lock(request, pk: int):
     else:
         messages.success(
             request,
-            f"Mission {'verrouillée : un nouveau calcul la gardera' if locked else 'déverrouillée'}"
+            f"Mission {'verrouillée : un nouveau calcul la conservera' if locked else 'déverrouillée'}"
             f" ({mission}).",
         )
     return _back(month, region, f"mission-{pk}", keep=request.POST)

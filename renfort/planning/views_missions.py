@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST, require_safe
 
 from renfort.accounts.models import Role
@@ -118,7 +119,7 @@ def _explanation_for(user, mission: Mission) -> str:
     if has_role(user, *PLANNER_ROLES):
         return mission.explanation
     parts = [p for p in mission.explanation.split(", ") if not p.endswith("(conservée)")]
-    return ", ".join(parts)
+    return capfirst(", ".join(parts))
 
 
 def _history_for(user, mission: Mission) -> list:

@@ -32,6 +32,21 @@ def publish(actor):
     return services.planning_publish(month=next_month(), region_code="76", actor=actor)
 
 
+def test_the_proposal_email_says_when_housing_is_asked(
+    ars_occitanie,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """As the doctor's page and the site's email do (« hébergement demandé »)."""
+    from renfort.notifications.models import Notification
+
+    housed = MissionFactory(status=M.DRAFT, date=day(3), needs_housing=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        published, _ = publish(ars_occitanie)
+    assert published == [housed]
+    body = Notification.objects.get(kind="missions_proposed").body
+    assert " min de trajet ; hébergement demandé\n" in body
+
+
 def test_a_draft_whose_availability_was_removed_is_not_published(ars_occitanie):  # noqa: F811
     kept = MissionFactory(status=M.DRAFT, date=day(3))
     gone = MissionFactory(status=M.DRAFT, date=day(4))
@@ -195,7 +210,7 @@ def test_the_lock_and_the_publication_note_are_not_shown_to_the_doctor(
     ):
         page = client.get(url).content.decode()
         assert "Verrouillée" not in page and "Proposition publiée" not in page
-        assert "Proposé par le calcul" not in page and "Proposition de l&#x27;outil" not in page
+        assert "Proposée par le calcul" not in page and "Proposition de l&#x27;outil" not in page
     client.force_login(ars_occitanie)
     page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
     assert "Verrouillée" in page
@@ -215,6 +230,34 @@ def test_a_volunteer_whose_dates_are_taken_elsewhere_is_told_so(ars_occitanie): 
     run.refresh_from_db()
     rows = {row["id"]: row["reason"] for row in run.unplanned_volunteers}
     assert rows[doctor.pk].startswith("Ses dates disponibles de ce mois sont déjà prises")
+
+
+def test_a_volunteer_whose_proposal_the_ars_removed_is_not_told_no_site_opens(
+    ars_occitanie,  # noqa: F811
+):
+    """Her one open date was taken out by the ARS; her other date has no open site: the list
+    says both, not only « Aucun lieu accessible ouvert à ses dates de disponibilité »."""
+    from renfort.sites.selectors import site_open_days
+    from tests.planning.test_services import open_dates
+
+    site = SiteFactory()
+    opened = open_dates(site, 1)[0]
+    first = next_month()
+    month = [first + timedelta(days=n) for n in range(28)]
+    closed = next(d for d in month if d not in site_open_days(site, first, month[-1]))
+    doctor = DoctorFactory(available_on=[opened, closed])
+    draft = MissionFactory(status=M.DRAFT, doctor=doctor, date=opened, site=site)
+    services.mission_remove(mission=draft, actor=ars_occitanie)
+    run = services.planning_run_create(
+        month=next_month(), region_code="76", actor=ars_occitanie, time_limit_seconds=5
+    )
+    services.planning_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    rows = {row["id"]: row["reason"] for row in run.unplanned_volunteers}
+    assert rows[doctor.pk] == (
+        "Aucun lieu accessible ouvert à ses dates restantes ; les autres sont déjà prises "
+        "(mission ailleurs) ou écartées (refus du médecin, retrait par l'ARS)"
+    )
 
 
 def test_an_answer_from_a_stale_tab_says_what_the_status_is_now():

@@ -228,7 +228,7 @@ def test_a_national_run_shows_the_regions_own_figures(client, ars):
         status=PlanningRun.Status.DONE,
         solver_status="optimal",
         progress=1.0,
-        progress_message="159 missions proposées.",
+        progress_message="159 propositions calculées, à publier.",
     )
     landes = SiteFactory(in_landes=True)
     for n in (2, 3):
@@ -251,7 +251,8 @@ def test_a_national_run_shows_the_regions_own_figures(client, ars):
     # Not the national figure (a name like « Testeur1597 » in the header may hold « 159 »).
     assert "159 missions" not in page and "159 mission" not in page
     assert (
-        "Calcul national du " in page and ": 0 mission proposée dans la région à ce calcul." in page
+        "Calcul national du " in page
+        and ": 0 proposition calculée dans la région à ce calcul." in page
     )
     assert "Calcul national (France entière)" in page
     # The zones without a day are today's (the region's 20, none has a mission here), with
@@ -265,11 +266,11 @@ def test_a_national_run_shows_the_regions_own_figures(client, ars):
 
     MissionFactory(status=M.DRAFT, date=day(4), run=run)  # Lacaune, Occitanie
     page = client.get(reverse("planning:index"), month_query()).content.decode()
-    assert ": 1 mission proposée dans la région à ce calcul." in page
+    assert ": 1 proposition calculée dans la région à ce calcul." in page
 
     client.force_login(UserFactory(national=True))
     page = client.get(reverse("planning:index"), month_query(region="tout")).content.decode()
-    assert "Calcul terminé : 159 missions proposées." in page
+    assert "Calcul terminé : 159 propositions calculées, à publier." in page
     # The run listed the Landes zone without a day; the two drafts at the Landes site give it
     # some now: it is not listed, as in the summary and the coverage table.
     assert landes.priority_zone_id == zone_there.pk
@@ -281,10 +282,13 @@ def test_a_regions_own_run_keeps_its_message(client, ars):
         month=next_month(),
         region_id="76",
         status=PlanningRun.Status.DONE,
-        progress_message="2 missions proposées.",
+        progress_message="2 propositions calculées, à publier.",
     )
     page = client.get(reverse("planning:index"), month_query()).content.decode()
-    assert "Calcul terminé : 2 missions proposées." in page and "Calcul national" not in page
+    assert (
+        "Calcul terminé : 2 propositions calculées, à publier." in page
+        and "Calcul national" not in page
+    )
 
 
 def test_the_run_message_says_when_missions_changed_since_the_calculation(client, ars):
@@ -292,17 +296,17 @@ def test_the_run_message_says_when_missions_changed_since_the_calculation(client
         month=next_month(),
         region_id="76",
         status=PlanningRun.Status.DONE,
-        progress_message="2 missions proposées.",
+        progress_message="2 propositions calculées, à publier.",
         finished_at=timezone.now() - timedelta(hours=1),
     )
     mission = MissionFactory(status=M.DRAFT, date=day(4), run=run)
     MissionHistory.objects.filter(mission=mission).update(created_at=run.finished_at)
     said = "Depuis, des missions ont changé (publiées, retirées, acceptées…)"
     page = html.unescape(client.get(reverse("planning:index"), month_query()).content.decode())
-    assert "Calcul terminé : 2 missions proposées." in page and said not in page
+    assert "Calcul terminé : 2 propositions calculées, à publier." in page and said not in page
     MissionHistory.objects.create(mission=mission, from_status=M.DRAFT, to_status=M.PROPOSED)
     page = html.unescape(client.get(reverse("planning:index"), month_query()).content.decode())
-    assert f"Calcul terminé : 2 missions proposées. {said}" in page
+    assert f"Calcul terminé : 2 propositions calculées, à publier. {said}" in page
 
 
 # --- French and accessibility -----------------------------------------------------------------
@@ -361,7 +365,7 @@ def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie)
         status=PlanningRun.Status.DONE,
         solver_status="optimal",
         progress=1.0,
-        progress_message="2 missions proposées.",
+        progress_message="2 propositions calculées, à publier.",
     )
     declined = MissionFactory(status=M.PROPOSED, date=day(3), run=run)
     removed = MissionFactory(status=M.DRAFT, date=day(4), site=declined.site, run=run)
@@ -379,7 +383,7 @@ def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie)
     )
     assert "<li>Retirée de la proposition : 1</li>" in page
     assert "<li>Déclinée par le médecin : 1</li>" in page and "Annulée :" not in page
-    assert "Calcul terminé : 2 missions proposées." in page
+    assert "Calcul terminé : 2 propositions calculées, à publier." in page
     # The filter above the table and the table's badge say it the same way.
     tabs = page[page.index('id="status-filters"') :]
     tabs = tabs[: tabs.index("</nav>")]

@@ -181,20 +181,26 @@ def test_rerun_keeps_locked_missions_and_drops_removed_ones(
     # The run's message counts the kept proposal too, as the publication button does.
     last = PlanningRun.objects.latest("pk")
     assert last.progress_message == (
-        "1 mission proposée, plus 1 proposition verrouillée conservée : 2 à publier."
+        "1 proposition calculée, plus 1 proposition verrouillée conservée : 2 à publier."
     )
 
 
-def test_rerun_explains_the_published_missions_again(
+def test_rerun_keeps_the_reason_a_published_mission_was_given(
     planned, ars_occitanie, django_capture_on_commit_callbacks
 ):
+    """The doctor and the site read why the mission was proposed to them: a later calculation
+    does not rewrite it (only a published mission without any reason gets one)."""
     run, site, doctor, dates = planned
-    confirmed = Mission.objects.filter(run=run).order_by("date").first()
-    Mission.objects.filter(pk=confirmed.pk).update(status=M.CONFIRMED, explanation="Ancienne")
+    confirmed, bare = Mission.objects.filter(run=run).order_by("date")[:2]
+    given = "Zone à renforcer : 3 jours de consultation ce mois pour 5 344 habitants"
+    Mission.objects.filter(pk=confirmed.pk).update(status=M.CONFIRMED, explanation=given)
+    Mission.objects.filter(pk=bare.pk).update(status=M.PROPOSED, explanation="")
     with django_capture_on_commit_callbacks(execute=True):
         services.planning_run_create(month=next_month(), region_code="76", actor=ars_occitanie)
     confirmed.refresh_from_db()
-    assert confirmed.explanation.startswith("Mission confirmée (conservée)")
+    bare.refresh_from_db()
+    assert confirmed.explanation == given
+    assert bare.explanation.startswith("Mission proposée (conservée)")
 
 
 def test_failed_run_is_recorded(ars_occitanie, monkeypatch):
@@ -278,6 +284,7 @@ def test_publish_proposes_drafts_and_emails_doctor_and_site(
     assert doctor_mail.recipient == doctor.user.email
     assert "2 missions proposées" in doctor_mail.subject
     assert "/planification/mes-missions/" in doctor_mail.body
+    assert "hébergement demandé" not in doctor_mail.body  # this doctor needs no bed
     assert Notification.objects.get(kind="missions_planned_site").recipient == site.manager.email
     with pytest.raises(ValidationError):  # nothing left to publish
         services.planning_publish(month=next_month(), region_code="76", actor=ars_occitanie)
@@ -416,10 +423,27 @@ def test_cancellation_needs_a_reason_and_notifies(
         )
     mission.refresh_from_db()
     assert mission.status == M.CANCELLED and mission.status_reason == "Lieu fermé"
-    assert Notification.objects.filter(kind="mission_cancelled").get().recipient == (
-        mission.doctor.user.email
-    )
+    email = Notification.objects.filter(kind="mission_cancelled").get()
+    assert email.recipient == mission.doctor.user.email
+    assert ") est annulée par l'ARS.\nMotif : Lieu fermé" in email.body
     assert mission.history.last().actor == ars_occitanie
+
+
+def test_a_doctor_giving_up_a_mission_reads_that_it_is_cancelled_as_asked(
+    django_capture_on_commit_callbacks,
+):
+    mission = MissionFactory(status=M.ACCEPTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mission_transition(
+            mission=mission,
+            actor=mission.doctor.user,
+            to_status=M.CANCELLED,
+            comment="Empêchement familial",
+        )
+    body = Notification.objects.get(kind="mission_cancelled").body
+    assert ") est annulée, comme vous l'avez demandé.\nMotif : Empêchement familial" in body
+    site_body = Notification.objects.get(kind="mission_cancelled_site").body
+    assert "est annulée par le médecin." in site_body
 
 
 def test_withdrawal_cancels_future_missions_only():

@@ -376,10 +376,14 @@ def test_the_progress_moves_while_the_solver_searches(client, ars):
 
 
 def test_the_doctor_reads_why_without_the_planning_words(client):
-    mission = MissionFactory(explanation="Mission confirmée (conservée), 35 min de trajet")
+    mission = MissionFactory(
+        explanation="Mission confirmée (conservée), zone à renforcer : 2 jours de consultation "
+        "ce mois pour 5 344 habitants, 35 min de trajet"
+    )
     client.force_login(mission.doctor.user)
     page = client.get(reverse("planning:mission_detail", args=[mission.pk])).content.decode()
-    assert "Pourquoi cette mission : 35 min de trajet" in page and "(conservée)" not in page
+    assert "Pourquoi cette mission : Zone à renforcer : 2 jours" in page
+    assert "35 min de trajet" in page and "(conservée)" not in page
 
 
 def test_a_second_calculation_request_says_the_first_goes_on(client, ars):

@@ -161,14 +161,17 @@ def test_the_planning_screen_s_sentences(client, ars_occitanie):
         month=first,
         region_id="76",
         status=PlanningRun.Status.DONE,
-        progress_message="66 missions proposées.",
+        progress_message="66 propositions calculées, à publier.",
         uncovered_zones=[],
         unplanned_volunteers=[{"id": 1, "name": "Fictif", "commune": "", "reason": "Raison"}],
     )
     mission = MissionFactory(status=M.DRAFT, date=first + timedelta(days=3))
     client.force_login(ars_occitanie)
     page = text(client.get(reverse("planning:index"), {"mois": f"{first:%Y-%m}"}))
-    assert "Calcul terminé : 66 missions proposées." in page and "au calcul :" not in page
+    assert (
+        "Calcul terminé : 66 propositions calculées, à publier." in page
+        and "au calcul :" not in page
+    )
     assert "<strong>Dr Fictif</strong> : Raison.</li>" in page
     assert f"de la mission du {mission.date:%d/%m} du Dr {mission.doctor.full_name}" in page
     assert " de Dr " not in page
