@@ -135,20 +135,7 @@ class BirthDateField(forms.DateField):
         return super().to_python(value)
 
 
-class DescribedBoundField(RenfortForm.bound_field_class):
-    """A field in error stays described by its hint as well as by its error message
-    (django-dsfr replaces the hint with the error in aria-describedby)."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if self.help_text and self.errors and not isinstance(widget, forms.RadioSelect):
-            attrs["aria-describedby"] = f"{self.id_for_label}_helptext {self.auto_id}-desc-error"
-        return attrs
-
-
 class PatientForm(RenfortForm):
-    bound_field_class = DescribedBoundField
     contact_for = "la confirmation"  # what the phone or the email is for (patient_check)
 
     # autocomplete: the browser fills in the patient's own data (RGAA 11.13).

@@ -25,7 +25,7 @@ from .forms import (
     TokenForm,
 )
 from .ics import appointment_ics
-from .models import Slot, change_cutoff_label, past_change_cutoff
+from .models import AppointmentStatus, Slot, change_cutoff_label, past_change_cutoff
 from .templatetags.booking_tags import near
 
 
@@ -336,21 +336,33 @@ def _appointment_or_404(secret: str):
     return appointment
 
 
+def _manage_title(appointment, is_past: bool) -> str:
+    """The page title says the state first (RGAA 8.6): « Rendez-vous confirmé (T64MCR) »."""
+    state = {
+        AppointmentStatus.BOOKED: None if is_past else "confirmé",
+        AppointmentStatus.CANCELLED: "annulé",
+    }.get(appointment.status)
+    if state is None:
+        return f"Rendez-vous {appointment.reference}"
+    return f"Rendez-vous {state} ({appointment.reference})"
+
+
 @never_cache
 def manage(request, secret: str):
     appointment = _appointment_or_404(secret)
+    is_past = appointment.start <= timezone.now()
     with local_time_of(appointment.site.departement_id):
         return _private(
             render(
                 request,
                 "booking/manage.html",
                 {
-                    "title": f"Rendez-vous {appointment.reference}",
+                    "title": _manage_title(appointment, is_past),
                     "appointment": appointment,
                     "can_change": appointment.cancellable_by_patient(),
                     "cutoff": change_cutoff_label(),
                     "cutoff_within": change_cutoff_label(within=True),
-                    "is_past": appointment.start <= timezone.now(),
+                    "is_past": is_past,
                 },
             )
         )

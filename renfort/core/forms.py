@@ -152,10 +152,28 @@ def _required_message(field) -> str:
     return "Renseignez ce champ."
 
 
+class RenfortBoundField(DsfrBaseForm.bound_field_class):
+    """What assistive technologies read of a field, beyond django-dsfr:
+    - a field in error stays described by its hint as well as by its error message
+      (django-dsfr replaces the hint with the error in aria-describedby);
+    - a required list whose first choice is a real value (no empty placeholder) gets no HTML
+      `required` from Django: it is marked `aria-required` instead, as its « * » says."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.help_text and self.errors and not isinstance(widget, forms.RadioSelect):
+            attrs["aria-describedby"] = f"{self.id_for_label}_helptext {self.auto_id}-desc-error"
+        if self.field.required and isinstance(widget, forms.Select) and not attrs.get("required"):
+            attrs["aria-required"] = "true"
+        return attrs
+
+
 class RenfortForm(DsfrBaseForm):
     """DSFR-styled form that marks optional fields (current DSFR guidance) without warnings."""
 
     default_renderer = DSFR_RENDERER
+    bound_field_class = RenfortBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -391,8 +391,9 @@ def mission_lock(request, pk: int):
     else:
         messages.success(
             request,
-            f"Mission {'verrouillée : un nouveau calcul la conservera' if locked else 'déverrouillée'}"
-            f" ({mission}).",
+            "Mission "
+            + ("verrouillée : un nouveau calcul la conservera" if locked else "déverrouillée")
+            + f" ({mission}).",
         )
     return _back(month, region, f"mission-{pk}", keep=request.POST)
 

@@ -261,5 +261,7 @@ def site_missions(request):
             "missions": missions,
             "actions": actions,
             "summaries": {pk: actions_summary(offered) for pk, offered in actions.items()},
+            # The « Lieu » column only for a manager of several sites.
+            "several_sites": request.user.managed_sites.count() > 1,
         },
     )

@@ -367,12 +367,17 @@ def test_secret_page_is_private_and_allows_cancel(client, mission):
     url = reverse("booking:manage", args=[appointment.secret])
     response = client.get(url)
     assert response.status_code == 200 and appointment.reference in response.text
+    # The title and the heading say the state, not only a badge (RGAA 8.6).
+    assert f"<title>Rendez-vous confirmé ({appointment.reference}) — " in response.text
+    assert "<h1>Votre rendez-vous est confirmé</h1>" in response.text
     assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     assert client.get(reverse("booking:manage", args=["pas-le-bon-lien"])).status_code == 404
     client.post(reverse("booking:cancel", args=[appointment.secret]))
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
-    assert "est annulé" in client.get(url).text
+    page = client.get(url).text
+    assert f"<title>Rendez-vous annulé ({appointment.reference}) — " in page
+    assert "<h1>Votre rendez-vous est annulé</h1>" in page
 
 
 def test_move_page(client, mission):

@@ -21,6 +21,19 @@ from .test_views import SIGNUP, text
 pytestmark = pytest.mark.django_db
 
 
+def test_signup_fields_in_error_keep_their_hint_and_lists_say_they_are_required(
+    client, signup_data
+):
+    """A screen reader hears the hint of a field in error as well as the error (RGAA 11.10),
+    and the « * » of a list preselected on a real value is said too (no HTML `required`)."""
+    page = client.post(reverse(SIGNUP), signup_data(rpps="123")).content.decode()
+    rpps = re.search(r'<input[^>]*\bid="id_rpps"[^>]*>', page).group(0)
+    assert 'aria-describedby="id_rpps_helptext id_rpps-desc-error"' in rpps
+    assert 'id="id_rpps_helptext"' in page and 'id="id_rpps-desc-error"' in page
+    specialty = re.search(r'<select[^>]*\bid="id_specialty"[^>]*>', page).group(0)
+    assert 'aria-required="true"' in specialty and " required" not in specialty
+
+
 def test_a_refused_signup_starts_with_a_linked_error_summary(client, signup_data):
     response = client.post(reverse(SIGNUP), signup_data(rpps="123"))
     page = response.content.decode()

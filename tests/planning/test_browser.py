@@ -122,3 +122,35 @@ def test_the_run_follow_up_stops_and_says_why(page, reference_data):
         count = len(polls)
         page.wait_for_timeout(2500)
         assert len(polls) == count  # no more polling
+
+
+def test_the_doctors_and_the_sites_missions_fit_a_phone(page, reference_data):
+    """At 375 px each mission is a card: its status badge whole and its buttons in sight (the
+    table squeezed its columns and put « Annuler la mission » beyond the right edge)."""
+    mission = MissionFactory(
+        status="accepted",
+        date=next_month() + timedelta(days=3),
+        doctor__user__email="medecin.phone@test.renfort.example",
+        site__manager__email="lieu.phone@test.renfort.example",
+    )
+    page.set_viewport_size({"width": 375, "height": 800})
+    for email, url, button in (
+        ("medecin.phone@test.renfort.example", "/planification/mes-missions/", "Annuler"),
+        ("lieu.phone@test.renfort.example", "/planification/mon-lieu/", None),
+    ):
+        page.context.clear_cookies()
+        login(page, email)
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        row = page.locator("table.renfort-stack tbody tr").first
+        assert row.evaluate("el => getComputedStyle(el).display") == "block"
+        badge = row.locator(".fr-badge").first.bounding_box()
+        assert badge["x"] >= 0 and badge["x"] + badge["width"] <= 375
+        if button:
+            box = row.get_by_role("button", name=button).bounding_box()
+            assert box["x"] + box["width"] <= 375
+        else:  # the manager's actions fold into a « Confirmer ou annuler »-like summary
+            summary = row.locator("summary").bounding_box()
+            assert summary["x"] + summary["width"] <= 375
+    # One site: the manager's cards do not repeat its name (no « Lieu » line).
+    assert mission.site.name not in page.locator("table.renfort-stack").inner_text()

@@ -253,6 +253,12 @@ def test_site_manager_sees_and_closes_their_missions_only(client):
     page = client.get(reverse("planning:site_missions")).content.decode()
     assert mission.doctor.full_name in page and elsewhere.doctor.full_name not in page
     assert client.get(reverse("planning:mission_detail", args=[elsewhere.pk])).status_code == 404
+    # One site: no « Lieu » column; a manager of two sites reads which one.
+    assert '<th scope="col">Lieu</th>' not in page and 'data-label="Médecin"' in page
+    SiteFactory(manager=mission.site.manager)
+    page = client.get(reverse("planning:site_missions")).content.decode()
+    assert '<th scope="col">Lieu</th>' in page
+    assert f'<td data-label="Lieu">{mission.site.name}</td>' in page
     assert client.get(reverse("planning:index")).status_code == 403
 
 

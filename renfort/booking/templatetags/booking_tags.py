@@ -98,7 +98,8 @@ def slot_buttons(slots, tz=None) -> str:
             + (" booking-slot--reserved" if reserved else "")
             + f'" href="{before}{slot.pk}{after}" title="{conditional_escape(title)}">'
             + conditional_escape(f"{short_day} {hour}")
-            + (" *" if reserved else "")
+            # The star is for the eyes; the hidden text says « priorité … » in words.
+            + ('<span aria-hidden="true"> *</span>' if reserved else "")
             + f'<span class="fr-sr-only"> — {conditional_escape(title)}</span>'
             + "</a></li>"
         )
