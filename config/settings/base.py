@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "renfort.core.middleware.MethodNotAllowedPage",
+    "renfort.core.middleware.PrivatePages",
     "renfort.core.middleware.FrenchSpacing",
 ]
 

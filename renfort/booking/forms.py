@@ -207,9 +207,13 @@ class PatientForm(RenfortForm):
     def add_rule_errors(self) -> None:
         """On an invalid form, the service's rules (phone or email, consent…) on the fields
         the form found valid: every error shows in one round."""
+        data = self.patient_data()
+        for field in ("phone", "email"):  # typed but refused: not « give one of the two »
+            if field in self.errors:
+                data[field] = self.data.get(self.add_prefix(field), "")
         try:
             patient_check(
-                data=self.patient_data(),
+                data=data,
                 consent=bool(self.cleaned_data.get("consent")),
                 contact_for=self.contact_for,
             )

@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from .text import one_line
@@ -121,16 +123,54 @@ def _one_line_fields(form) -> None:
             field.to_python = _one_line_to_python(field.to_python)
 
 
+# Django's generic messages, worded for people (the error summary puts the field's label
+# before each): too long, a choice that is not offered (a tampered page), a date that does not
+# exist (« 30/02 »).
+WORDED = {"invalid_choice": "Choisissez une des réponses proposées."}
+DATE_INVALID = "Date invalide : indiquez une date qui existe, au format JJ/MM/AAAA."
+
+
+def too_long(limit: int) -> str:
+    """« Ce texte est trop long : 2 000 caractères au plus. » (the field keeps the text typed,
+    to be shortened)."""
+    return f"Ce texte est trop long : {intcomma(limit)} caractères au plus."
+
+
 def _required_worded(form) -> None:
     """A required field left empty says what to do, by its kind (« Choisissez une réponse. »,
     « Indiquez une date. »…), instead of Django's « Ce champ est obligatoire. »; the error
-    summary puts the field's label before it. Fields with their own message keep it. Done
-    when the form is cleaned, like _one_line_fields."""
+    summary puts the field's label before it. So do the generic messages of WORDED and of an
+    invalid date. Fields with their own message keep it. Done when the form is cleaned, like
+    _one_line_fields."""
     default = str(forms.Field.default_error_messages["required"])
     for field in form.fields.values():
-        if str(field.error_messages.get("required", "")) != default:
-            continue
-        field.error_messages = {**field.error_messages, "required": _required_message(field)}
+        messages = dict(field.error_messages)
+        if str(messages.get("required", "")) == default:
+            messages["required"] = _required_message(field)
+        for code, worded in WORDED.items():
+            messages.setdefault(code, worded)
+            if str(messages[code]) == str(_django_default(field, code)):
+                messages[code] = worded
+        field.validators = [
+            MaxLengthValidator(v.limit_value, message=too_long(v.limit_value))
+            if isinstance(v, MaxLengthValidator) and v.message == MaxLengthValidator.message
+            else v
+            for v in field.validators
+        ]
+        if isinstance(field, forms.DateField) and str(messages.get("invalid", "")) == str(
+            forms.DateField.default_error_messages["invalid"]
+        ):
+            messages["invalid"] = DATE_INVALID
+        field.error_messages = messages
+
+
+def _django_default(field, code: str):
+    """Django's own message for that code and field kind, if any."""
+    for klass in type(field).__mro__:
+        message = getattr(klass, "default_error_messages", {}).get(code)
+        if message is not None:
+            return message
+    return None
 
 
 def _required_message(field) -> str:

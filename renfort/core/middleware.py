@@ -1,10 +1,11 @@
 """French answers for the errors Django and django-ninja send bare: the "method not allowed"
 of HTML views (an empty body), and the 404/405 of the API (HTML or English text); French
-spacing inside guillemets on every page."""
+spacing inside guillemets on every page; signed-in pages never kept in a cache."""
 
 import json
 
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 API_PREFIX = "/api/"
 API_NOT_FOUND = "Adresse inconnue de l'API : la liste des adresses est sur /api/docs."
@@ -85,4 +86,21 @@ class FrenchSpacing:
             response.content = content
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(content))
+        return response
+
+
+class PrivatePages:
+    """What a signed-in person is sent (a day's patients with their phones, a volunteer list,
+    an export, a calendar file) is never stored by the browser or a proxy: a shared computer
+    at a host site must not show it again from its cache after logout. Views that set their
+    own Cache-Control keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response

@@ -5,7 +5,9 @@ characters. Access logs and the administration show them as « … »."""
 import logging
 import re
 
-SECRET_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{24,}(?=[/?#\s\"'<>]|$)")
+# Whatever follows the run: a link pasted with « . », « %00 » or « %2F.. » after it still
+# carries the whole secret.
+SECRET_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{24,}")
 HIDDEN = "…"
 
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from renfort.core.validators import mask_email
+
 _counter = itertools.count(1)
 # Days a development email is kept (the patients' data in them is fictitious, but a test
 # address may be real): older files go when the next email is written.
@@ -75,11 +77,14 @@ def purge_old(folder: Path, now: float | None = None) -> int:
 
 
 def line(message, path: Path) -> str:
-    """« Courriel à x@… : « sujet » (var/emails/….eml) »: one line, readable."""
+    """« Courriel à p•••@exemple.fr : « sujet » (var/emails/….eml) »: one line, readable. The
+    address is masked, as everywhere in lists and logs (a test address may be real); the file
+    has it whole."""
     try:
         shown = path.relative_to(Path(settings.BASE_DIR))
     except ValueError:
         shown = path
-    to = ", ".join(message.to) or "(sans destinataire)"
+    to = ", ".join(mask_email(a) or "(adresse masquée)" for a in message.to)
+    to = to or "(sans destinataire)"
     subject = " ".join(str(message.subject).split())
     return f"Courriel à {to} : « {subject} » ({shown})"

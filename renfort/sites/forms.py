@@ -4,12 +4,11 @@ import uuid
 from datetime import time
 
 from django import forms
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 
 from renfort.accounts.forms import new_password_check, new_password_fields
-from renfort.core.forms import CHECKBOX_TEMPLATE, OPTIONAL, RenfortForm, RenfortModelForm
+from renfort.core.forms import CHECKBOX_TEMPLATE, OPTIONAL, RenfortForm, RenfortModelForm, too_long
 from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
 
@@ -48,11 +47,7 @@ CONDITIONAL_FIELDS = {"kind_label", "outside_zone_justification", "commune_label
 def limit_length(field: forms.Field, limit: int) -> None:
     """At most `limit` characters, with a French message and the browser's maxlength."""
     field.max_length = limit
-    field.validators.append(
-        MaxLengthValidator(
-            limit, message=f"Ce texte est trop long : {intcomma(limit)} caractères au plus."
-        )
-    )
+    field.validators.append(MaxLengthValidator(limit, message=too_long(limit)))
     field.widget.attrs["maxlength"] = limit
 
 

@@ -129,8 +129,13 @@ class EPCIShape(models.Model):
 
 
 class CommuneQuerySet(TerritoryQuerySet):
-    def search(self, text: str):
-        """Communes whose name contains the text (best matches first), or postcode prefix."""
+    def search(self, text: str, *, words: bool = False):
+        """Communes whose name contains the text (best matches first), or postcode prefix.
+
+        words=True (a name typed and sent, not a list of suggestions): the exact name, or a
+        name with a word that starts with the text, 3 letters at least. « le », « de » or
+        « a b » then name no commune (they were Le Havre, Décines-Charpieu, Deuil-la-Barre),
+        nor does « ibla » (Piblange)."""
         from .normalize import normalize_name
 
         text = (text or "").strip()
@@ -153,9 +158,14 @@ class CommuneQuerySet(TerritoryQuerySet):
             return self.none()
         # « l'isle sur tarn » for Lisle-sur-Tarn: an elided article glued to its word too.
         keys = {key, re.sub(r"\b([dl]) (?=[a-z])", r"\1", key)}
-        return self.filter(
-            functools.reduce(operator.or_, (Q(search_name__contains=k) for k in keys))
-        ).order_by(
+        if words:
+            wanted = Q(search_name__in=keys)
+            for k in keys:
+                if len(k.replace(" ", "")) >= 3:
+                    wanted |= Q(search_name__startswith=k) | Q(search_name__contains=" " + k)
+        else:
+            wanted = functools.reduce(operator.or_, (Q(search_name__contains=k) for k in keys))
+        return self.filter(wanted).order_by(
             models.Case(
                 models.When(search_name__in=keys, then=0),
                 models.When(

@@ -101,9 +101,15 @@ def test_nothing_available_offers_the_waiting_list(client):
     assert f"?zone={site.priority_zone_id}" in response.text
 
 
-def test_unknown_commune(client):
-    response = client.get(SEARCH, {"q": "Zzzzzville"})
+@pytest.mark.parametrize("typed", ["Zzzzzville", "le", "a b"])
+def test_unknown_commune(client, typed):
+    response = client.get(SEARCH, {"q": typed})
     assert "Nous ne trouvons pas cette commune" in response.text
+
+
+def test_an_unknown_commune_in_the_api_is_a_404_whatever_its_characters(client):
+    response = client.get("/api/slots", {"commune": "a\x00b"})
+    assert response.status_code == 404 and "introuvable" in response.json()["detail"]
 
 
 def test_inactive_sites_and_sites_outside_zones_are_not_shown(client, mission):

@@ -72,3 +72,31 @@ def test_secret_page_after_the_cut_off_has_no_cancel_button(client, mission):
     )
     text = htmllib.unescape(client.get(reverse("booking:manage", args=[appointment.secret])).text)
     assert 'id="cancel-button"' not in text and "moins d'une heure" in text
+
+
+def test_hostile_lengths_and_values_get_one_worded_error_each(client, mission):
+    """A 10 000-character email is « too long », not also « give a phone or an email »; a
+    tampered answer and a long name are worded for people, not Django's generic texts."""
+    url = reverse("booking:book", args=[free_slot(mission).pk])
+    data = {
+        **patient_data(phone="", email="a" * 9990 + "@exemple.fr"),
+        "token": str(uuid.uuid4()),
+        "first_name": "Dominique" * 20,
+        "has_medecin_traitant": "peut-etre",
+    }
+    page = htmllib.unescape(client.post(url, data).text)
+    summary = page.split('id="error-summary"')[1].split("</ul>")[0]
+    assert "au moins l'un des deux" not in page
+    assert "Adresse électronique : Ce texte est trop long : 254 caractères au plus." in summary
+    assert "Prénom : Ce texte est trop long : 100 caractères au plus." in summary
+    assert "Choisissez une des réponses proposées." in summary
+    assert "Assurez-vous" not in page and "Sélectionnez un choix valide" not in page
+    assert not Appointment.objects.exists()
+
+
+def test_a_date_that_does_not_exist_in_the_search_says_how_to_write_it(client):
+    page = htmllib.unescape(
+        client.get(reverse("booking:search"), {"q": "Albi", "date": "2027-02-30"}).text
+    )
+    assert "Date invalide : indiquez une date qui existe, au format JJ/MM/AAAA." in page
+    assert "Saisissez une date valide" not in page

@@ -83,7 +83,7 @@ def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(cli
         ({"rpps": "18888000008"}, "clé de contrôle"),
         ({"rpps": "1888800000"}, "11 chiffres"),
         ({"phone": "05 63 00 00 00"}, "mobile (06 ou 07)"),
-        ({"max_days_per_month": "3"}, "Sélectionnez un choix valide"),
+        ({"max_days_per_month": "3"}, "Choisissez une des réponses proposées."),
         ({"coverage_mode": "travel", "max_travel_minutes": ""}, "temps de trajet maximal"),
         ({"zones": []}, "au moins une zone"),
         ({"insurance_confirmed": None}, "assurance responsabilité civile"),
@@ -94,7 +94,7 @@ def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(cli
         # Out of range, negative included: one message with the range.
         ({"slot_minutes": "-5"}, "La durée d'un créneau va de 10 à 60 minutes."),
         ({"coverage_mode": "travel", "max_travel_minutes": "-5"}, "va de 15 à 240 minutes"),
-        ({"zones": ["9" * 20]}, "Sélectionnez un choix valide"),  # beyond 64 bits
+        ({"zones": ["9" * 20]}, "Choisissez une des réponses proposées."),  # beyond 64 bits
         # Patients are promised the secteur 1 fee: not outside the convention.
         ({"sector": "non_conventionne"}, "il faut être conventionné avec l'Assurance Maladie"),
     ],

@@ -48,6 +48,11 @@ def test_secret_links_are_hidden_from_the_logs():
         == '"GET /rendez-vous/liste-attente/…/desinscription/ HTTP/1.1" 200 512'
     )
     assert redact_secrets("/zones/200066918/ /lieux/12/") == "/zones/200066918/ /lieux/12/"
+    # Also when something else than « / » or the end follows it (a mistyped or tampered link).
+    for tail in ("%00/", "\x00/", "%2F../", ".", ",", ")", "%20"):
+        assert redact_secrets(f"Not Found: /rendez-vous/mon-rendez-vous/{SECRET}{tail}") == (
+            f"Not Found: /rendez-vous/mon-rendez-vous/…{tail}"
+        )
     record = logging.LogRecord("django.server", logging.INFO, "", 0, '"%s" %s', (line, 200), None)
     RedactSecretsFilter().filter(record)
     assert SECRET not in record.getMessage()

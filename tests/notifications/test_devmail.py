@@ -26,7 +26,7 @@ def test_each_email_goes_to_its_own_file_and_one_readable_line(tmp_path, setting
     files = sorted(tmp_path.glob("*.eml"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     assert len(files) == 2
     lines = out.getvalue().splitlines()
-    assert lines == [f"Courriel à p{n}@x.example : « {SUBJECT} » ({files[n]})" for n in range(2)]
+    assert lines == [f"Courriel à p•••@x.example : « {SUBJECT} » ({files[n]})" for n in range(2)]
     first = message_from_bytes(files[0].read_bytes())
     assert str(make_header(decode_header(first["Subject"]))) == SUBJECT
     assert "Bonjour n° 0,\nà bientôt." in files[0].read_text(encoding="utf-8")  # 8-bit text

@@ -29,3 +29,18 @@ def test_typographic_apostrophes_are_read_as_the_straight_one(typed):
 def test_an_elided_article_typed_apart_finds_the_commune_that_glues_it(typed):
     """Lisle-sur-Tarn is often written « L'Isle-sur-Tarn »."""
     assert Commune.objects.search(typed).first().name == "Lisle-sur-Tarn"
+
+
+@pytest.mark.parametrize("typed", ["le", "de", "a b", "\u202eiblA", "ibla"])
+def test_a_typed_name_names_no_commune_by_a_fragment(typed):
+    """Sent as the search (words=True), two letters or a piece inside a word are not a
+    commune: they landed on Le Havre, Décines-Charpieu, Deuil-la-Barre, Piblange."""
+    assert not Commune.objects.search(typed, words=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("Lacaune", "Lacaune"), ("lacau", "Lacaune"), ("l'isle sur tarn", "Lisle-sur-Tarn")],
+)
+def test_a_typed_name_finds_its_commune_by_the_start_of_a_word(typed, found):
+    assert Commune.objects.search(typed, words=True).first().name == found

@@ -171,7 +171,7 @@ def _origin_resolve(
     if query:
         if (query.isdigit() and len(query) != 5) or len(query) < 2:
             return None  # a postcode has 5 digits; one letter names no commune
-        commune = communes.search(query).first()
+        commune = communes.search(query, words=True).first()
         if commune is None and len(query) == 5:  # not a postcode: an INSEE code (2A004…)?
             commune = communes.filter(code_insee=query.upper()).first()
             if commune:
