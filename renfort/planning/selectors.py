@@ -33,7 +33,7 @@ WEEKDAY_INITIALS = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
 def month_missions(month: date, region_code: str | None):
     first, last = month_bounds(month)
     missions = Mission.objects.in_month(first, last).select_related(
-        "doctor", "site__commune", "site__priority_zone__epci"
+        "doctor", "site__commune", "site__priority_zone__epci", "site__region"
     )
     if region_code:
         missions = missions.filter(site__region_id=region_code)

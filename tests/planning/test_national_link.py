@@ -46,6 +46,18 @@ def test_an_action_or_an_export_for_the_whole_country_is_refused_with_the_reason
 
 
 def test_national_steering_keeps_the_national_view(client):
+    from datetime import date
+
+    from tests.planning.factories import MissionFactory
+
+    mission = MissionFactory(status="proposed", date=date(2027, 1, 12))
     client.force_login(UserFactory(national=True))
     response = client.get(reverse("planning:index"), {"mois": "2027-01", "region": "tout"})
+    # The table of the whole country says the region of each site.
+    row = response.content.decode().split(f'id="mission-{mission.pk}"')[1].split("</tr>")[0]
+    assert f"{mission.site.commune.name} — {mission.site.region.name}" in htmllib.unescape(row)
     assert response.status_code == 200
+    # Without a national calculation, the reasons are on each region's page: it says so.
+    assert "celles des calculs de chaque région sont sur la page de la région" in (
+        htmllib.unescape(response.content.decode())
+    )
