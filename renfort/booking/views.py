@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from renfort.core.forms import attach_errors, parse_id, titled
 from renfort.core.templatetags.french import first_day_format
@@ -368,9 +368,11 @@ def manage(request, secret: str):
         )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, secret: str):
-    appointment = _appointment_or_404(secret)
+    appointment = _appointment_or_404(secret)  # a wrong link is a 404, whatever the method
+    if request.method != "POST":  # a reload or a bookmark: the page with the cancel button
+        return _private(redirect("booking:manage", secret=secret))
     try:
         services.appointment_cancel(appointment=appointment)
     except ValidationError as exc:

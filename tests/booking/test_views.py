@@ -378,6 +378,13 @@ def test_secret_page_is_private_and_allows_cancel(client, mission):
     assert "<h1>Votre rendez-vous est confirmé</h1>" in response.text
     assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     assert client.get(reverse("booking:manage", args=["pas-le-bon-lien"])).status_code == 404
+    # The cancel address opened (a reload): the page with the button, nothing cancelled; a
+    # wrong link is a 404 there too.
+    opened = client.get(reverse("booking:cancel", args=[appointment.secret]))
+    assert opened.status_code == 302 and opened.url == url
+    assert client.get(reverse("booking:cancel", args=["pas-le-bon-lien"])).status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"
     client.post(reverse("booking:cancel", args=[appointment.secret]))
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
