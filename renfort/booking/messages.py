@@ -11,7 +11,7 @@ from django.utils.dateformat import format as date_format
 
 from renfort.core.links import absolute
 from renfort.core.templatetags.french import first_day_format
-from renfort.core.text import hour
+from renfort.core.text import hour, lower_first
 from renfort.notifications.models import Channel, Notification, Status
 from renfort.notifications.services import delivery_schedule, notification_enqueue
 from renfort.notifications.sms import gsm7
@@ -43,13 +43,14 @@ SMS_REASON_MAX = 60  # characters of a reason typed by the site or the doctor
 
 
 def sms_reason(appointment) -> str:
-    """« consultation annulée », or the start of the reason the site or the doctor typed."""
+    """« consultation annulée. », or the start of the reason the site or the doctor typed, as
+    it reads after « est annulé : » (lower case first, ending with « . » or « … »)."""
     reason = " ".join(appointment.status_reason.split())
     if reason in SMS_REASONS:
-        return SMS_REASONS[reason]
+        return SMS_REASONS[reason] + "."
     if len(reason) > SMS_REASON_MAX:
-        reason = reason[: SMS_REASON_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
-    return reason.rstrip(" .")
+        return lower_first(reason[: SMS_REASON_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…")
+    return lower_first(reason.rstrip(" .")) + "." if reason else ""
 
 
 def when(moment) -> str:

@@ -27,6 +27,8 @@ from .permissions import (
     can_view_mission_day,
 )
 
+PAST_DAYS = 30  # the agenda's past consultations: to correct a mark, to see who came
+
 
 @role_required(*DAY_VIEW_ROLES)
 def agenda(request):
@@ -36,6 +38,8 @@ def agenda(request):
         {
             "title": "Agenda des consultations",  # as the menu names it
             "missions": selectors.agenda_days(user=request.user),
+            "past_missions": selectors.agenda_days(user=request.user, past_days=PAST_DAYS),
+            "past_days": PAST_DAYS,
         },
     )
 

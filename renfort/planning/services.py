@@ -386,11 +386,12 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         "mission_url": absolute_url("planning:mission_detail", mission.pk),
         "ics_url": absolute_url("planning:doctor_ics"),
     }
+    subject = f"Renfort : mission du {mission.date:%d/%m/%Y} — {lower_first(history.to_label)}"
     if history.to_status in (M.CONFIRMED, M.CANCELLED) and history.from_status != M.DRAFT:
         email_enqueue(
             kind=f"mission_{history.to_status}",
             recipient=mission.doctor.user.email,
-            subject=f"Renfort : mission du {mission.date:%d/%m/%Y} — {history.to_label}",
+            subject=subject,
             template="planning/emails/status_to_doctor.txt",
             context=context,
             dedup_key=f"mission-history-{history.pk}-doctor",
@@ -405,7 +406,7 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
         email_enqueue(
             kind=f"mission_{history.to_status}_site",
             recipient=mission.site.manager.email,
-            subject=f"Renfort : mission du {mission.date:%d/%m/%Y} — {history.to_label}",
+            subject=subject,
             template="planning/emails/status_to_site.txt",
             context=context,
             dedup_key=f"mission-history-{history.pk}-site",

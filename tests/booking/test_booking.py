@@ -450,7 +450,7 @@ def test_site_manager_cancels_with_a_reason_and_patient_gets_alternatives(
     assert "Le médecin est malade" in body and "/rendez-vous/creneau/" in body
     assert "/rendez-vous/liste-attente/?site=" in body
     sms = Notification.objects.get(kind="booking_cancelled_by_staff", channel="sms")
-    assert "est annulé (Le médecin est malade). Autre créneau : " in sms.body
+    assert "est annulé : le médecin est malade. Autre créneau : " in sms.body
 
 
 def test_doctor_cancels_own_appointments_only(mission):

@@ -119,7 +119,10 @@ def test_a_proposal_removed_before_publishing_never_reaches_the_doctor(client, a
 
 
 def test_the_ars_hears_when_a_site_cancels(ars_occitanie, django_capture_on_commit_callbacks):  # noqa: F811
-    mission = MissionFactory(status=M.CONFIRMED)
+    from tests.booking.factories import book, free_slot, mission_with_slots
+
+    mission = mission_with_slots(status=M.CONFIRMED)
+    book(free_slot(mission))  # one patient: the emails say so in the singular
     with django_capture_on_commit_callbacks(execute=True):
         services.mission_transition(
             mission=mission,
@@ -129,6 +132,11 @@ def test_the_ars_hears_when_a_site_cancels(ars_occitanie, django_capture_on_comm
         )
     mail = Notification.objects.get(kind="mission_cancelled_ars")
     assert mail.recipient == ars_occitanie.email and "Dégât des eaux" in mail.body
+    one = "1 rendez-vous de patient a été annulé : le patient est prévenu et d'autres créneaux lui"
+    for kind in ("mission_cancelled_ars", "mission_cancelled"):
+        assert one in Notification.objects.get(kind=kind).body, kind
+    doctor_mail = Notification.objects.get(kind="mission_cancelled")
+    assert doctor_mail.subject.endswith(" — annulée")
 
 
 @pytest.mark.parametrize("months_ahead", [-1, 13])

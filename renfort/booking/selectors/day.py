@@ -1,7 +1,7 @@
 """Day views of sites and doctors: the missions of a day, their appointments, what each user
 may see of them (contacts, health information) and the agenda of coming days."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count
@@ -11,7 +11,7 @@ from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role
 from renfort.planning.models import Mission, MissionStatus
 
-from ..models import Appointment, Slot
+from ..models import Appointment, Slot, SlotStatus
 from ..permissions import (
     can_manage_mission_day,
     can_view_site_day,
@@ -29,6 +29,10 @@ class DoctorDay:
     # Names, contacts, reason and priority badge (permissions.sees_patients); without them
     # (ARS, national steering) only each appointment's time and status.
     sees_patients: bool = False
+    # The free slots' start times (where a walk-in fits) and the slots closed to patients
+    # (« Ne plus proposer ce créneau »): appointments + free + closed make the day's slots.
+    free_times: list = field(default_factory=list)
+    blocked_slots: int = 0
 
     @property
     def cancelled_count(self) -> int:
@@ -66,31 +70,47 @@ def day_view(*, user, site, day: date) -> list[DoctorDay] | None:
         if appointment.site_id == site.pk:
             appointment.site = site  # the page's site, read once
         grouped[appointment.mission_id].append(appointment)
-    free = dict(
-        Slot.objects.available()
-        .filter(mission__in=missions)
-        .values_list("mission_id")
-        .annotate(n=Count("id"))
+    free: dict[int, list] = {m.pk: [] for m in missions}
+    blocked: dict[int, int] = {m.pk: 0 for m in missions}
+    slots = (
+        Slot.objects.filter(
+            mission__in=missions, status__in=[SlotStatus.AVAILABLE, SlotStatus.BLOCKED]
+        )
+        .order_by("start")
+        .values_list("mission_id", "status", "start")
     )
+    for mission_id, status, start in slots:
+        if status == SlotStatus.AVAILABLE:
+            free[mission_id].append(start)
+        else:
+            blocked[mission_id] += 1
     return [
         DoctorDay(
             mission=m,
             appointments=grouped[m.pk],
-            free_slots=free.get(m.pk, 0),
+            free_slots=len(free[m.pk]),
             can_manage=can_manage_mission_day(user, m),
             sees_patients=sees_patients(user, m),
+            free_times=free[m.pk],
+            blocked_slots=blocked[m.pk],
         )
         for m in missions
     ]
 
 
-def agenda_days(*, user, today: date | None = None, horizon_days: int = 60) -> list[Mission]:
-    """Upcoming confirmed missions whose day view the user may open, with appointment counts."""
+def agenda_days(
+    *, user, today: date | None = None, horizon_days: int = 60, past_days: int = 0
+) -> list[Mission]:
+    """Confirmed missions whose day view the user may open, with appointment counts: the
+    coming `horizon_days`, or with `past_days` the days before today (most recent first: to
+    correct a mark, to see who came)."""
     today = today or timezone.localdate()
+    if past_days:
+        span = {"date__gte": today - timedelta(days=past_days), "date__lt": today}
+    else:
+        span = {"date__gte": today, "date__lte": today + timedelta(days=horizon_days)}
     missions = Mission.objects.filter(
-        status__in=[MissionStatus.CONFIRMED, MissionStatus.DONE],
-        date__gte=today,
-        date__lte=today + timedelta(days=horizon_days),
+        status__in=[MissionStatus.CONFIRMED, MissionStatus.DONE], **span
     ).select_related("site", "doctor")
     doctor = doctor_of(user)
     if doctor is not None:
@@ -101,7 +121,8 @@ def agenda_days(*, user, today: date | None = None, horizon_days: int = 60) -> l
         missions = missions.filter(site__region_id=user.region_id)
     elif not has_role(user, Role.NATIONAL, Role.ADMIN):
         return []
-    result = list(missions.order_by("date", "site__name")[:200])
+    order = ("-date", "site__name") if past_days else ("date", "site__name")
+    result = list(missions.order_by(*order)[:200])
     counts = dict(
         Appointment.objects.holding()
         .filter(mission__in=[m.pk for m in result])

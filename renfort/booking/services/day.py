@@ -65,6 +65,13 @@ def appointment_mark(
     if not can_manage_appointment(actor, appointment):
         raise PermissionDenied("Vous ne pouvez gérer que les rendez-vous de vos consultations.")
     if status == A.CANCELLED:
+        if not appointment.walk_in and appointment.start <= (now or timezone.now()):
+            # Its time has passed: the patient came (« Vu ») or not (« Excusé », « Absent »);
+            # a cancellation would notify nobody (messages stop at the start).
+            raise ValidationError(
+                "L'heure de ce rendez-vous est passée : marquez-le vu, excusé ou absent.",
+                code="cancel_past",
+            )
         by = CancelledBy.DOCTOR if has_role(actor, Role.DOCTOR) else CancelledBy.SITE
         return appointment_cancel(
             appointment=appointment,
@@ -153,6 +160,12 @@ def appointment_walk_in_add(
                 "Un patient sans rendez-vous s'ajoute le jour de la consultation, pas avant.",
                 code="walk_in_future",
             )
+        if mission.date < timezone.localdate(now):
+            raise ValidationError(
+                "Un patient sans rendez-vous s'ajoute le jour de la consultation : celle-ci "
+                "est passée.",
+                code="walk_in_past",
+            )
         # Inside one of the consultation periods (not during the lunch break of a full day).
         spans = windows(mission.date, mission.period, mission_hours(mission), mission.site.tz)
         if spans and not any(start <= at <= end for start, end in spans):
@@ -209,9 +222,9 @@ def appointment_walk_in_add(
 def _walk_in_duplicate_check(mission: Mission, names: dict, at: datetime) -> None:
     """Refuse a patient already on the day at that time under the same name (case-insensitive),
     with this doctor at this site: the same walk-in typed in two tabs (a token each) or twice
-    by two people. An advisory lock on (site, doctor, time, name) serialises such adds, then the
-    first one is seen; lock order as everywhere: this lock, then the slot, then the
-    appointment."""
+    by two people. Another time is another patient (two people may share a name). An advisory
+    lock on (site, doctor, time, name) serialises such adds, then the first one is seen; lock
+    order as everywhere: this lock, then the slot, then the appointment."""
     advisory_lock(
         "walk-in:{}:{}:{}:{}|{}".format(
             mission.site_id,
