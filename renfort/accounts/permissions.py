@@ -94,6 +94,21 @@ def agent_territory(user) -> tuple:
     return region, departement, "France entière"
 
 
+def shown_territory_label(user, *, region: str = "", departement: str = "") -> str:
+    """The label of what an agent's list shows: the département or region chosen in its
+    filters (already checked to be in the user's territory), else the user's territory."""
+    from renfort.territories.models import Departement, Region
+
+    _, own_departement, label = agent_territory(user)
+    if own_departement is not None:  # a CDOM or a CPAM: its département, whatever the filters
+        return label
+    if departement and (chosen := Departement.objects.filter(pk=departement).first()):
+        return f"Département {chosen}"
+    if region and (chosen := Region.objects.filter(pk=region).first()):
+        return f"Région {chosen.name}"
+    return label
+
+
 def territory_filters(
     user, *, region: str = "region_id", departement: str = "departement_id"
 ) -> dict:

@@ -318,6 +318,15 @@ class Doctor(models.Model):
     def is_plannable(self) -> bool:
         return self.status in PLANNABLE_STATUSES
 
+    @property
+    def paused_by_agent(self) -> bool:
+        """In pause by an agent's decision (the ARS): only an agent resumes it, not the doctor
+        alone (a pause while the insurance is checked must not be lifted by the doctor)."""
+        if self.status != DoctorStatus.PAUSED:
+            return False
+        last = self.history.filter(to_status=DoctorStatus.PAUSED).order_by("-pk").first()
+        return last is not None and last.actor_id not in (None, self.user_id)
+
     def _agreed(self, masculine: str) -> str:
         """« Retiré » / « Retirée » after the civility (the choices say « Retiré(e) »)."""
         return masculine + ("e" if self.civility == Civility.MADAME else "")

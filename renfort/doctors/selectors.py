@@ -183,6 +183,12 @@ def upcoming_availabilities(doctor: Doctor, today=None):
 TO_DO = "a_traiter"  # the status filter « À traiter par vous »
 
 
+def to_do_label(role: str | None) -> str:
+    """« à traiter par vous », or for the national steering, which reads the ARS's steps but
+    takes none, « à traiter par les ARS »."""
+    return "à traiter par les ARS" if role == Role.NATIONAL else "à traiter par vous"
+
+
 def to_do_statuses(role: str | None) -> list[str]:
     """The statuses from which this role takes the next onboarding step (CDOM: files sent or
     acknowledged; CPAM: billing number, CPS card). The national steering and the admin

@@ -201,6 +201,12 @@ def doctor_signup_discard(*, user: User) -> None:
 # --- Onboarding workflow --------------------------------------------------------------------
 
 
+PAUSED_BY_AGENT = (
+    "Votre participation a été mise en pause par l'ARS : c'est elle qui la reprendra, quand la "
+    "raison de la pause sera réglée. Pour toute question, contactez-la."
+)
+
+
 @transaction.atomic
 def doctor_transition(
     *,
@@ -231,6 +237,8 @@ def doctor_transition(
     )
     if not can_act_on_doctor(actor, doctor):
         raise PermissionDenied("Ce volontaire n'est pas dans votre périmètre.")
+    if to_status == DoctorStatus.ACTIVE and actor.pk == doctor.user_id and doctor.paused_by_agent:
+        raise ValidationError(PAUSED_BY_AGENT, code="paused_by_agent")
     today = today or timezone.localdate()
     comment = (comment or "").strip()
     if to_status in REASON_REQUIRED and len(comment) < 5:

@@ -164,7 +164,13 @@ def _space_page(request, doctor: Doctor, add_form=None):
             "zones": doctor.zones.select_related("epci"),
             "zones_reachable": zones_reachable,
             "preferred_sites": doctor.preferred_sites.select_related("commune"),
-            "actions": [a for a in _actions(request.user, doctor) if a["to"] in SPACE_ACTIONS],
+            "actions": [
+                a
+                for a in _actions(request.user, doctor)
+                if a["to"] in SPACE_ACTIONS
+                and not (a["to"] == DoctorStatus.ACTIVE and doctor.paused_by_agent)
+            ],
+            "paused_by_agent": services.PAUSED_BY_AGENT if doctor.paused_by_agent else "",
             "can_withdraw": DoctorStatus.WITHDRAWN
             in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR),
         },

@@ -15,6 +15,7 @@ from renfort.accounts.permissions import (
     has_role,
     is_national,
     role_required,
+    shown_territory_label,
     territory_filter_check,
 )
 from renfort.core.exports import export_response
@@ -54,9 +55,9 @@ def _agent_filters(request) -> dict:
     return filters
 
 
-def _status_label(status: str) -> str:
+def _status_label(status: str, role: str) -> str:
     if status == selectors.TO_DO:
-        return "à traiter par vous"
+        return selectors.to_do_label(role)
     return dict(DoctorStatus.choices).get(status, "").lower()
 
 
@@ -73,7 +74,10 @@ def agent_list(request):
     # Files the table does not count (refused, withdrawn…), said under it so that its total
     # and the list's agree.
     not_counted = territory.exclude(status__in=selectors.VOLUNTEER_STATUSES).count()
-    region, departement, scope_label = agent_territory(user)
+    region, departement, _ = agent_territory(user)
+    scope_label = shown_territory_label(
+        user, region=filters["region"], departement=filters["departement"]
+    )
     departements = Departement.objects.in_programme().only("code", "name").order_by("code")
     zones = current_zones()
     if region:
@@ -88,7 +92,7 @@ def agent_list(request):
         {
             "title": "Médecins volontaires — "
             + scope_label
-            + (f" — {_status_label(filters['status'])}" if filters["status"] else "")
+            + (f" — {_status_label(filters['status'], user.role)}" if filters["status"] else "")
             + (f" — page {page.number} sur {page.paginator.num_pages}" if page.number > 1 else ""),
             "scope_label": scope_label,
             "page": page,
@@ -104,6 +108,7 @@ def agent_list(request):
             # A draft is a sign-up not confirmed yet: agents never see one.
             "statuses": [c for c in DoctorStatus.choices if c[0] != DoctorStatus.DRAFT],
             "to_do": selectors.TO_DO if selectors.to_do_statuses(user.role) else "",
+            "to_do_label": selectors.to_do_label(user.role),
             "sectors": Sector.choices,
             "regions": Region.objects.in_programme().by_name() if is_national(user) else [],
             "departements": departements,

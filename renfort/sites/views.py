@@ -16,6 +16,7 @@ from renfort.accounts.permissions import (
     has_role,
     is_national,
     role_required,
+    shown_territory_label,
     territory_filter_check,
 )
 from renfort.accounts.views import confirmation_pending
@@ -444,7 +445,9 @@ def agent_list(request):
     departements = Departement.objects.in_programme().only("code", "name").order_by("code")
     if filters["region"] and not region and not departement:  # national: one region chosen
         departements = departements.filter(region_id=filters["region"])
-        scope_label = Region.objects.get(pk=filters["region"]).name
+    scope_label = shown_territory_label(
+        user, region=filters["region"], departement=filters["departement"]
+    )
     if region:
         departements = departements.filter(region=region)
     elif departement:

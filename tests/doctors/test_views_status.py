@@ -54,3 +54,76 @@ def test_the_ars_list_names_the_volunteers_of_other_regions_on_mission_in_its_re
     assert "Passe-Fictif" not in section and "Ailleurs-Fictif" not in page
     client.force_login(UserFactory(ars=True))  # Nouvelle-Aquitaine: its own volunteer, listed
     assert 'id="visiting-doctors"' not in text(client.get(reverse("doctors:agent_list")))
+
+
+def test_a_pause_the_ars_decided_is_lifted_by_the_ars_only(
+    client, django_capture_on_commit_callbacks
+):
+    """« Suspension le temps de vérifier l'assurance » : the doctor alone cannot resume (no
+    button, a refusal if posted); the email says who will; the ARS resumes. A pause the doctor
+    chose, the doctor lifts."""
+    from django.core.exceptions import ValidationError
+
+    from renfort.doctors.models import Doctor
+    from renfort.doctors.services import doctor_transition
+    from renfort.notifications.models import Notification
+
+    doctor = DoctorFactory(in_landes=True)
+    ars = UserFactory(ars=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        doctor_transition(
+            doctor=doctor, actor=ars, to_status="paused", comment="Vérification de l'assurance RCP"
+        )
+    body = Notification.objects.filter(kind="doctor_status").latest("pk").body
+    assert "Pour reprendre, allez dans votre espace" not in body
+    assert "c'est elle qui la reprendra" in body
+    client.force_login(doctor.user)
+    page = htmllib.unescape(client.get(reverse("doctors:space")).content.decode())
+    assert "Reprendre mes missions" not in page and 'id="paused-by-agent"' in page
+    client.post(reverse("doctors:space_transition"), {"to_status": "active"})
+    assert Doctor.objects.get(pk=doctor.pk).status == "paused"
+    with pytest.raises(ValidationError) as refused:
+        doctor_transition(doctor=doctor, actor=doctor.user, to_status="active")
+    assert refused.value.code == "paused_by_agent"
+    doctor_transition(doctor=doctor, actor=ars, to_status="active")
+    assert Doctor.objects.get(pk=doctor.pk).status == "active"
+    # Paused by the doctor: the doctor resumes.
+    doctor_transition(doctor=doctor, actor=doctor.user, to_status="paused", comment="Congés")
+    page = htmllib.unescape(client.get(reverse("doctors:space")).content.decode())
+    assert "Reprendre mes missions" in page and 'id="paused-by-agent"' not in page
+    doctor_transition(doctor=doctor, actor=doctor.user, to_status="active")
+    assert Doctor.objects.get(pk=doctor.pk).status == "active"
+
+
+def test_a_refusal_email_says_who_refused(django_capture_on_commit_callbacks):
+    from renfort.doctors.services import doctor_transition
+    from renfort.notifications.models import Notification
+
+    doctor = DoctorFactory(in_landes=True, submitted=True)
+    cdom = UserFactory(cdom=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        doctor_transition(
+            doctor=doctor, actor=cdom, to_status="refused", comment="Inscription introuvable"
+        )
+    body = Notification.objects.filter(kind="doctor_status").latest("pk").body
+    assert "Ce refus vient du conseil départemental de l'Ordre des médecins (Landes)" in body
+    assert "contactez l'ARS" not in body
+
+
+def test_the_agents_list_title_names_the_filter_and_national_to_do_is_the_ars(client):
+    """DGOS takes no step: its « to do » filter reads « à traiter par les ARS »; a region or
+    a département chosen in the filters names the page."""
+    from renfort.territories.models import Region
+
+    client.force_login(UserFactory(national=True))
+    url = reverse("doctors:agent_list")
+    page = htmllib.unescape(client.get(url, {"status": "a_traiter"}).content.decode())
+    assert "<title>Médecins volontaires — France entière — à traiter par les ARS" in page
+    assert "À traiter par vous" not in page and "revient aux ARS" in page
+    page = htmllib.unescape(client.get(url, {"region": "76"}).content.decode())
+    assert "<title>Médecins volontaires — Région Occitanie" in page
+    client.force_login(UserFactory(ars=True, region=Region.objects.get(code="76")))
+    page = htmllib.unescape(client.get(url, {"departement": "81"}).content.decode())
+    assert "<title>Médecins volontaires — Département Tarn (81)" in page
+    page = htmllib.unescape(client.get(url, {"status": "a_traiter"}).content.decode())
+    assert "à traiter par vous" in page

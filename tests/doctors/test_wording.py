@@ -129,11 +129,12 @@ def test_histories_name_people_and_their_columns_alike(client):
     page = text(client.get(reverse("doctors:space")))
     history = page.split('id="history-table"')[1].split("</table>")[0]
     assert '<th scope="col">Statut précédent</th><th scope="col">Nouveau statut</th>' in history
-    assert "<td>Claude Ordre-Fictif</td>" in history and cdom.email not in history
+    assert "<td>Claude Ordre-Fictif — CDOM Landes (40)</td>" in history  # the organisation too
+    assert cdom.email not in history
     nameless = UserFactory(cdom=True, first_name="", last_name="")
     services.doctor_transition(doctor=doctor, actor=nameless, to_status=S.ACTIVITY_RECORDED)
     page = text(client.get(reverse("doctors:space")))
-    assert f"<td>{nameless.email}</td>" in page  # no name: the address
+    assert f"<td>{nameless.email} — CDOM Landes (40)</td>" in page  # no name: the address
 
 
 def test_the_coming_missions_table_does_not_repeat_its_heading(client):

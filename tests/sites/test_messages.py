@@ -162,7 +162,7 @@ def test_the_ars_reads_the_correspondence_with_the_manager(client):
     page = htmllib.unescape(client.get(reverse("sites:detail", args=[site.pk])).content.decode())
     assert "Messages du gestionnaire à l'ARS" in page and "Objet confidentiel" in page
     assert "Commentaire interne de l'ARS" in page
-    assert f"<td>{agent.get_full_name()}</td>" in page  # « Par »: the agent's name
+    assert f"<td>{agent.get_full_name()} — ARS Nouvelle-Aquitaine</td>" in page  # « Par »
 
 
 def test_a_subject_with_line_breaks_from_a_crafted_request_is_delivered_on_one_line(

@@ -84,9 +84,12 @@ def hours_span(start, end) -> str:
 
 @register.filter
 def person(user) -> str:
+    """Who acted, in a history: « Thomas Martin — CDOM Tarn (81) », « Julie Petit — ARS
+    Occitanie »: an agent's organisation, which a name alone does not tell."""
     if not user:
         return ""
-    return user.get_full_name() or user.email
+    name = user.get_full_name() or user.email
+    return f"{name} — {user.scope_label}" if user.is_agent else name
 
 
 @register.filter
