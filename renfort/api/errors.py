@@ -3,7 +3,10 @@
 django-ninja answers invalid parameters with pydantic's English messages; `validation_error`
 replaces them with French ones, one per parameter, in the same shape for every endpoint."""
 
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 from pydantic import ConfigDict
@@ -33,10 +36,10 @@ class ValidationErrorOut(Schema):
 # pydantic error type → French message (formatted with the error's context).
 MESSAGES = {
     "missing": "Ce paramètre est obligatoire.",
-    "date_type": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2025-07-14).",
-    "date_parsing": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2025-07-14).",
+    "date_type": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple {example}).",
+    "date_parsing": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple {example}).",
     "date_from_datetime_parsing": (
-        "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2025-07-14)."
+        "Date invalide : utilisez le format AAAA-MM-JJ (par exemple {example})."
     ),
     "date_from_datetime_inexact": "Date invalide : indiquez un jour, sans heure (AAAA-MM-JJ).",
     "datetime_parsing": "Date et heure invalides : utilisez le format ISO 8601.",
@@ -69,8 +72,10 @@ def french_message(error: dict) -> str:
     template = MESSAGES.get(kind)
     if template is None:
         return FALLBACK
+    # An example date that the API accepts (next week), never a past one.
+    example = (timezone.localdate() + timedelta(days=7)).isoformat()
     try:
-        return template.format(**context)
+        return template.format(**{**context, "example": example})
     except (KeyError, IndexError, ValueError):
         return FALLBACK
 

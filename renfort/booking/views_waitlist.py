@@ -188,8 +188,10 @@ def offer(request, secret: str):
         title = "Rendez-vous annulé"
     elif found.status == "accepted":
         title = "Proposition acceptée"
-    else:
+    elif found.is_open() and found.slot.status == "available":
         title = "Un créneau est disponible"
+    else:
+        title = "Proposition plus valable"
     with local_time_of(found.slot.site.departement_id):
         return _private(
             render(

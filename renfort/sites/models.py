@@ -251,6 +251,17 @@ class Site(models.Model):
         return self.priority_zone_id is None
 
     @property
+    def name_with_commune(self) -> str:
+        """« Cabinet médical (Lacaune) », but « Maison de santé de Lacaune » as it is: the
+        commune is not said twice."""
+        from renfort.territories.normalize import normalize_name
+
+        commune = self.commune.name
+        if normalize_name(commune) in normalize_name(self.name):
+            return self.name
+        return f"{self.name} ({commune})"
+
+    @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
 

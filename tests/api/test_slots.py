@@ -120,6 +120,13 @@ def test_invalid_date_is_refused_in_french(client, value):
     [error] = response.json()["detail"]
     assert error["champ"] == "date"
     assert error["message"].startswith("Date invalide")
+    if "par exemple" in error["message"]:  # an example the API accepts: next week, not past
+        from datetime import date, timedelta
+
+        from django.utils import timezone
+
+        example = error["message"].split("par exemple ")[1].rstrip(").")
+        assert date.fromisoformat(example) == timezone.localdate() + timedelta(days=7)
 
 
 def test_unknown_period_is_refused_with_the_allowed_values(client):

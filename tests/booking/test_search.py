@@ -176,7 +176,7 @@ def test_a_date_without_slots_says_so_and_offers_the_next_slot_and_all_dates(cli
     at = timezone.localtime(first.start)
     assert "Autre créneau disponible :" in text
     assert f'<a href="{reverse("booking:book", args=[first.pk])}">' in text
-    assert f"{french_day(at.date())} à {hour(at)}, à {mission.site.name}" in text
+    assert f"{french_day(at.date())} à {hour(at)} — {mission.site.name} (" in text
     assert f'href="{SEARCH}?q=Lacaune&amp;proximity=on">Voir toutes les dates</a>' in page.text
     assert "Aucun créneau disponible pour le moment" not in text
     # None of those suits: the zone's waiting list, from the date asked.
@@ -215,7 +215,7 @@ def test_a_next_slot_reserved_for_priority_patients_says_so(client, mission):
     empty_day = (mission.date + timedelta(days=1)).isoformat()
     text = htmllib.unescape(client.get(SEARCH, {"q": "81230", "date": empty_day}).text)
     assert "réservé en priorité aux patients sans médecin traitant ou en affection" in text
-    assert f"voir tous les créneaux de {mission.site.name}" in text
+    assert "voir tous les créneaux de ce lieu" in text
 
 
 # --- Waiting list from every result ------------------------------------------------------------

@@ -100,3 +100,12 @@ def test_a_date_that_does_not_exist_in_the_search_says_how_to_write_it(client):
     )
     assert "Date invalide : indiquez une date qui existe, au format JJ/MM/AAAA." in page
     assert "Saisissez une date valide" not in page
+
+
+def test_a_patient_without_mobile_nor_email_is_told_to_call_the_site(client, mission):
+    page = htmllib.unescape(client.get(reverse("booking:book", args=[free_slot(mission).pk])).text)
+    said = page.split('id="no-mobile">')[1].split("</span>")[0]
+    assert said == (
+        "Sans téléphone mobile ni adresse électronique, appelez le lieu de consultation au "
+        f"{mission.site.phone_display} pour prendre rendez-vous."
+    )

@@ -143,10 +143,11 @@ def test_a_one_day_registration_is_said_for_that_day(client, mission):
     response = client.post(reverse("booking:waitlist") + f"?site={mission.site.pk}", data)
     page = htmllib.unescape(client.get(response.url).text)
     said = page.split('id="waitlist-done"><p>Inscription enregistrée')[1].split("</p>")[0]
-    assert said.startswith(" le ") and " au " not in said
+    # « pour le 8 décembre »: « enregistrée le 8 décembre » read as the day of registering.
+    assert said.startswith(" pour le ") and " au " not in said
     sent = Notification.objects.filter(kind="booking_waitlist_registered")
     email, sms = sent.get(channel="email").body, sent.get(channel="sms").body
-    assert f" le {mission.date.day}" in email and " au " not in email.split("attente")[1][:60]
+    assert f") pour le {mission.date.day}" in email and " au " not in email.split("attente")[1][:60]
     assert f"pour le {mission.date:%d/%m} enregistrée" in sms
 
 

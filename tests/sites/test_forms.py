@@ -180,3 +180,13 @@ def test_an_empty_name_on_the_edit_page_has_its_own_message(client):
     assert "Ce champ est obligatoire." not in page
     site.refresh_from_db()
     assert site.name.strip()
+
+
+def test_a_sites_name_with_its_commune_says_the_commune_once():
+    """« Cabinet médical (Lacaune) », but « Maison de santé de Lacaune » as it is (offer
+    emails read « … de Terre-de-Bancalié (Terre-de-Bancalié) »)."""
+    site = SiteFactory(name="Cabinet médical du Plateau")
+    commune = site.commune.name
+    assert site.name_with_commune == f"Cabinet médical du Plateau ({commune})"
+    site.name = f"Maison de santé de {commune.upper()}"
+    assert site.name_with_commune == site.name

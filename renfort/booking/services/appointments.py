@@ -131,6 +131,23 @@ def _identity_key(patient: Patient) -> str:
     )
 
 
+def limit_message(before: str) -> str:
+    """The per-person limit, with what to do: cancel one (from its link), or give another
+    contact when the phone or the address is shared with a relative."""
+    limit = settings.BOOKING_MAX_FUTURE_APPOINTMENTS
+    return (
+        f"Vous avez déjà {limit} rendez-vous à venir (à votre nom, ou avec ce téléphone ou "
+        f"cette adresse) : annulez-en un {before}, avec le lien reçu à sa confirmation (SMS "
+        "ou courriel). Si ce téléphone ou cette adresse sert aussi à un proche, indiquez pour "
+        "vous un autre moyen de contact."
+    )
+
+
+def held_appointments(patient: Patient, now: datetime):
+    """The person's coming appointments (by name and birth date, phone or email)."""
+    return Appointment.objects.filter(Q(status=A.BOOKED, start__gt=now) & _same_person(patient))
+
+
 def _same_person(patient: Patient) -> Q:
     """Appointments of the same person: the same phone, the same email, or the same names and
     birth date (so that giving the email once and the phone once does not dodge the rules)."""
@@ -291,11 +308,7 @@ def _book(
         _slot_diagnose(slot_id, patient=patient, now=now, require_active_site=require_active_site)
     limit = settings.BOOKING_MAX_FUTURE_APPOINTMENTS
     if len(held) >= limit:  # the slot update is rolled back with the transaction
-        raise ValidationError(
-            f"Vous avez déjà {limit} rendez-vous à venir (à votre nom, ou avec ce téléphone ou "
-            "cette adresse) : annulez-en un avant d'en réserver un autre.",
-            code="limit",
-        )
+        raise ValidationError(limit_message("avant d'en réserver un autre"), code="limit")
     mission_id, site_id, doctor_id, start, end, first_name, last_name = taken
     site = _site_with_commune(site_id)
     _check_overlap([row[2:] for row in held], start=start, end=end, tz=site.tz)

@@ -15,7 +15,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -36,7 +36,7 @@ from ..models import (
     WaitingListOffer,
     WaitingStatus,
 )
-from .appointments import Patient, _lock_contacts
+from .appointments import Patient, _lock_contacts, held_appointments, limit_message
 
 MAX_PERIOD_DAYS = 92
 # A period starts at most this far ahead (slots open 60 days ahead, plans up to a year): so
@@ -97,6 +97,17 @@ def waitlist_register(
             "Cette zone prioritaire n'est plus en vigueur : cherchez un lieu de consultation."
         ]
     errors.update(waitlist_period_errors(start_date=start_date, end_date=end_date, today=today))
+    if (
+        held_appointments(patient, timezone.now()).count()
+        >= settings.BOOKING_MAX_FUTURE_APPOINTMENTS
+    ):
+        # Nothing could be offered: an offer would be refused at its confirmation.
+        errors[NON_FIELD_ERRORS] = [
+            limit_message(
+                "avant de vous inscrire sur la liste d'attente (elle ne pourrait rien vous "
+                "proposer)"
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     known = _already_waiting(patient, site=site, zone=zone, start=start_date, end=end_date)
