@@ -444,7 +444,7 @@ def onboarding_timeline(doctor) -> list[dict]:
         steps.append(
             {
                 "status": step,
-                "label": DoctorStatus(step).label,
+                "label": doctor.status_label_of(step),  # « Volontaire active » for a woman
                 "state": state,
                 "date": reached.get(step),
                 "plannable_from_here": step == PLANNABLE_STATUSES[0],

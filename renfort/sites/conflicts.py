@@ -83,7 +83,7 @@ def closure_check(site: Site, actor, start, end, period: str) -> None:
             intro="Cette fermeture tombe sur "
             + count(len(missions), "mission prévue", "missions prévues")
             + " au lieu",
-            goal="la fermer",
+            goal="fermer le lieu ces jours-là",
             then="enregistrez la fermeture",
         )
 
@@ -118,7 +118,7 @@ def opening_check(site: Site, actor, rules: opening.OpeningRules, *, then: str) 
             intro="Ce changement ferme des demi-journées où "
             + count(len(missions), "mission est prévue", "missions sont prévues")
             + " au lieu",
-            goal="les fermer",
+            goal="fermer ces demi-journées",
             then=then,
         )
 

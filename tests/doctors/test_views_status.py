@@ -127,3 +127,11 @@ def test_the_agents_list_title_names_the_filter_and_national_to_do_is_the_ars(cl
     assert "<title>Médecins volontaires — Département Tarn (81)" in page
     page = htmllib.unescape(client.get(url, {"status": "a_traiter"}).content.decode())
     assert "à traiter par vous" in page
+
+
+def test_a_woman_volunteer_reads_active_in_the_feminine_everywhere(client):
+    doctor = DoctorFactory(civility="mme")
+    client.force_login(doctor.user)
+    page = htmllib.unescape(client.get(reverse("doctors:space")).content.decode())
+    timeline = page.split('id="onboarding-timeline"')[1].split("</ol>")[0]
+    assert "Volontaire active" in timeline and "Volontaire actif<" not in timeline

@@ -44,6 +44,23 @@ ZONE_NO_DATE = "Aucun volontaire disponible les jours d'ouverture"
 ZONE_TAKEN = "Volontaires accessibles déjà affectés ailleurs"
 
 
+# « en janvier », not « ce mois », which reads as the month the page is read in.
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
 def format_days(days: float) -> str:
     """1.5 → « 1,5 », 2.0 → « 2 »."""
     text = f"{days:.1f}".rstrip("0").rstrip(".")
@@ -158,8 +175,8 @@ def explain_assignments(
                 label = "Zone peu couverte" if 2 * total <= need_scale(zone) else "Zone à renforcer"
                 days = format_days(total)
                 parts.append(
-                    f"{label} : {days} jour{'s' if total >= 2 else ''} de consultation ce mois "
-                    f"pour {format_count(zone.population)} habitants"
+                    f"{label} : {days} jour{'s' if total >= 2 else ''} de consultation en "
+                    f"{MONTHS[m.date.month - 1]} pour {format_count(zone.population)} habitants"
                 )
         volunteer = prep.volunteers.get(m.volunteer_id)
         if volunteer is not None and m.site_id in volunteer.preferred_site_ids:
