@@ -214,8 +214,16 @@ def agent_doctors(
     status: str = "",
     zone: str = "",
     sector: str = "",
+    q: str = "",
 ):
     doctors = Doctor.objects.confirmed().filter(**agent_scope(user))
+    # A name (each word in the last or first name) or an RPPS. Lower case first: SQLite
+    # compares only ASCII letters without case (« É » is not « é » there).
+    for word in q.lower().split()[:5]:
+        if word.isdigit():
+            doctors = doctors.filter(rpps__startswith=word)
+        else:
+            doctors = doctors.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
     if region:
         doctors = doctors.filter(departement__region_id=region)
     if departement:

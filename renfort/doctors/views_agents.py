@@ -48,6 +48,7 @@ def _agent_filters(request) -> dict:
         "status": selectors.TO_DO if landing else request.GET.get("status", "")[:30],
         "zone": request.GET.get("zone", "")[:10],
         "sector": request.GET.get("sector", "")[:20],
+        "q": " ".join(request.GET.get("q", "").split())[:100],
     }
     territory_filter_check(
         request.user, region=filters["region"], departement=filters["departement"]

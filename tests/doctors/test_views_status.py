@@ -135,3 +135,21 @@ def test_a_woman_volunteer_reads_active_in_the_feminine_everywhere(client):
     page = htmllib.unescape(client.get(reverse("doctors:space")).content.decode())
     timeline = page.split('id="onboarding-timeline"')[1].split("</ol>")[0]
     assert "Volontaire active" in timeline and "Volontaire actif<" not in timeline
+
+
+def test_agents_find_a_volunteer_by_name_or_rpps_and_export_the_same(client):
+    from renfort.territories.models import Region
+
+    found = DoctorFactory(last_name="Cherchée-Fictive", first_name="Lou", submitted=True)
+    other = DoctorFactory(last_name="Autre-Fictif", submitted=True)
+    client.force_login(UserFactory(ars=True, region=Region.objects.get(code="76")))
+    url = reverse("doctors:agent_list")
+    for typed in ("cherchée", "lou CHERCHÉE", found.rpps):
+        page = htmllib.unescape(client.get(url, {"q": typed}).content.decode())
+        rows = page.split("<tbody>")[-1].split("</tbody>")[0]
+        assert found.last_name in rows and other.last_name not in rows, typed
+    page = htmllib.unescape(client.get(url, {"q": "cherchée"}).content.decode())
+    assert 'value="cherchée"' in page and "q=cherch%C3%A9e" in page  # kept, and in the export
+    exported = client.get(reverse("doctors:export"), {"q": "cherchée", "format": "csv"})
+    text = exported.content.decode("utf-8-sig")
+    assert found.last_name.upper() in text.upper() and other.last_name.upper() not in text.upper()
