@@ -1,5 +1,6 @@
 """The emails of the doctors' files: to the doctor (each new status), to the CDOM (a file to
-record) and to the CPAM (a file waiting for its billing number)."""
+record), to the CPAM (a file waiting for its billing number), and to either when a file they
+had to handle is closed by someone else."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -83,3 +84,41 @@ def notify_cdom(doctor: Doctor) -> None:
             body=body,
             dedup_key=f"doctor-{doctor.pk}-submitted-{doctor.history.count()}-cdom-{index}",
         )
+
+
+def notify_closed(doctor: Doctor, history: DoctorHistory) -> None:
+    """A file withdrawn or refused while it waited for the CDOM's or the CPAM's step: they are
+    told there is nothing left to do (the CDOM would record an activity for nobody). Not the
+    agent who closed it."""
+    from .selectors import to_do_statuses
+
+    actor_role = history.actor.role if history.actor else None
+    for role in (Role.CDOM_AGENT, Role.CPAM_AGENT):
+        if history.from_status not in to_do_statuses(role) or actor_role == role:
+            continue
+        if role == Role.CDOM_AGENT:
+            recipients = cdom_recipients(doctor.departement_id)
+        else:
+            recipients = list(
+                User.objects.filter(
+                    role=role, departement_id=doctor.departement_id, is_active=True
+                ).values_list("email", flat=True)
+            )
+        body = render_to_string(
+            "doctors/emails/closed_to_agents.txt",
+            {
+                "doctor": doctor,
+                "history": history,
+                "for_cdom": role == Role.CDOM_AGENT,
+                "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
+            },
+        )
+        for index, recipient in enumerate(recipients):
+            notification_enqueue(
+                kind="doctor_closed_agents",
+                channel=Channel.EMAIL,
+                recipient=recipient,
+                subject=f"Dossier clos, plus rien à faire : Dr {doctor.full_name}",
+                body=body,
+                dedup_key=f"doctor-history-{history.pk}-closed-{role}-{index}",
+            )

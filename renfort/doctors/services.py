@@ -32,7 +32,7 @@ from .checks import (
     availabilities_check,
     doctor_check,
 )
-from .emails import notify_cdom, notify_cpam, notify_doctor
+from .emails import notify_cdom, notify_closed, notify_cpam, notify_doctor
 from .models import (
     BILLING_NUMBER_RULE,
     ONBOARDING_WORKFLOW,
@@ -275,6 +275,8 @@ def doctor_transition(
     doctor.status_reason = comment or note
     doctor.save(update_fields=fields)
     notify_doctor(doctor, history, reason=comment)
+    if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED):
+        notify_closed(doctor, history)
     if to_status == DoctorStatus.SUBMITTED:
         notify_cdom(doctor)
     if to_status == DoctorStatus.ACTIVITY_RECORDED:

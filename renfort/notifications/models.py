@@ -61,6 +61,10 @@ class Kind(models.TextChoices):
         "doctor_activity_recorded_cpam",
         "Médecin volontaire à traiter (à la CPAM)",
     )
+    DOCTOR_CLOSED_AGENTS = (
+        "doctor_closed_agents",
+        "Dossier de médecin clos (au CDOM ou à la CPAM qui l'avaient à traiter)",
+    )
     SITE_STATUS = "site_status", "Lieu d'accueil : nouveau statut (au gestionnaire)"
     SITE_PROPOSED = "site_proposed", "Nouveau lieu d'accueil proposé (à l'ARS)"
     SITE_RESUBMITTED = "site_resubmitted", "Lieu d'accueil soumis à nouveau (à l'ARS)"

@@ -153,3 +153,33 @@ def test_agents_find_a_volunteer_by_name_or_rpps_and_export_the_same(client):
     exported = client.get(reverse("doctors:export"), {"q": "cherchée", "format": "csv"})
     text = exported.content.decode("utf-8-sig")
     assert found.last_name.upper() in text.upper() and other.last_name.upper() not in text.upper()
+
+
+def test_the_cdom_hears_when_a_file_it_had_to_record_is_closed(django_capture_on_commit_callbacks):
+    """Refused by the ARS or withdrawn by the doctor while waiting for the Ordre: the CDOM is
+    told there is nothing left to do; the agent who closed it is not emailed about it."""
+    from renfort.doctors.services import doctor_transition
+    from renfort.notifications.models import Notification
+
+    cdom = UserFactory(cdom=True)
+    refused = DoctorFactory(in_landes=True, submitted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        doctor_transition(
+            doctor=refused,
+            actor=UserFactory(ars=True),
+            to_status="refused",
+            comment="Hors du périmètre du dispositif",
+        )
+    mail = Notification.objects.get(kind="doctor_closed_agents")
+    assert mail.recipient == cdom.email
+    assert "Sa candidature a été refusée par l'ARS." in mail.body
+    assert "inutile d'enregistrer son activité" in mail.body
+    withdrawn = DoctorFactory(in_landes=True, submitted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        doctor_transition(doctor=withdrawn, actor=withdrawn.user, to_status="withdrawn")
+    assert Notification.objects.filter(kind="doctor_closed_agents").count() == 2
+    # Refused by the CDOM itself: nobody else had it to handle, no such email.
+    own = DoctorFactory(in_landes=True, submitted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        doctor_transition(doctor=own, actor=cdom, to_status="refused", comment="Non inscrit")
+    assert Notification.objects.filter(kind="doctor_closed_agents").count() == 2
