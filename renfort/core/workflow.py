@@ -124,6 +124,13 @@ class Workflow:
                 )
         status_seen_check(current, seen, labels=label, subject=subject)
         if key not in self.transitions:
+            if seen == current:  # the page showed this very status: the step is not one
+                raise ValidationError(
+                    f"Cette action n'est pas possible depuis le statut "
+                    f"« {label.get(current, current)} » (impossible de passer à "
+                    f"« {label.get(target, target)} »).",
+                    code="not_allowed",
+                )
             raise ValidationError(  # often a page left open while the status moved on
                 f"Cette action n'est plus possible : le statut est maintenant "
                 f"« {label.get(current, current)} » (impossible de passer à "

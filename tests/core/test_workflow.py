@@ -14,6 +14,17 @@ def test_an_unknown_transition_names_both_statuses_in_french():
         FLOW.check("sent", "draft", "agent")
 
 
+def test_a_step_that_is_not_one_from_the_status_shown_is_not_called_stale():
+    """The page showed « Envoyé » and the status is still « Envoyé »: the action is simply
+    not a step from there (a forged request), not « plus possible … Rechargez la page »."""
+    with pytest.raises(ValidationError) as error:
+        FLOW.check("sent", "draft", "agent", seen="sent")
+    assert error.value.messages == [
+        "Cette action n'est pas possible depuis le statut « Envoyé » (impossible de passer à "
+        "« Brouillon »)."
+    ]
+
+
 def test_a_forged_status_is_never_echoed():
     with pytest.raises(ValidationError) as error:
         FLOW.check("draft", "<script>bogus", "agent")
