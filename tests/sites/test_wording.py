@@ -53,3 +53,16 @@ def test_the_manager_reads_that_the_ars_is_to_validate(client):
         f"Votre lieu d'accueil « {site.name} » : en attente de validation par l'ARS"
     )
     assert "est désormais : en attente de validation par l'ARS." in email.body
+
+
+def test_a_suspension_email_says_what_it_means_and_who_reopens():
+    site = SiteFactory()
+    services.site_transition(
+        site=site,
+        actor=UserFactory(role=Role.ARS_AGENT, region=site.region),
+        to_status=SiteStatus.SUSPENDED,
+        comment="Travaux dans les locaux",
+    )
+    email = Notification.objects.filter(kind="site_status").latest("pk")
+    assert "n'est plus proposé aux médecins volontaires ni aux patients" in email.body
+    assert "L'ARS le rouvrira quand la raison de la suspension sera réglée" in email.body
