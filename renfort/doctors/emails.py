@@ -75,14 +75,25 @@ def notify_cdom(doctor: Doctor) -> None:
         "doctors/emails/submitted_to_cdom.txt",
         {"doctor": doctor, "detail_url": absolute_url("doctors:agent_detail", doctor.pk)},
     )
-    for index, recipient in enumerate(cdom_recipients(doctor.departement_id)):
+    _email_each(
+        cdom_recipients(doctor.departement_id),
+        kind="doctor_submitted",
+        subject=f"Nouveau médecin volontaire à enregistrer : Dr {doctor.full_name}",
+        body=body,
+        key=f"doctor-{doctor.pk}-submitted-{doctor.history.count()}-cdom",
+    )
+
+
+def _email_each(recipients, *, kind: str, subject: str, body: str, key: str) -> None:
+    """The same email to each agent of a list (one notification each, keyed by position)."""
+    for index, recipient in enumerate(recipients):
         notification_enqueue(
-            kind="doctor_submitted",
+            kind=kind,
             channel=Channel.EMAIL,
             recipient=recipient,
-            subject=f"Nouveau médecin volontaire à enregistrer : Dr {doctor.full_name}",
+            subject=subject,
             body=body,
-            dedup_key=f"doctor-{doctor.pk}-submitted-{doctor.history.count()}-cdom-{index}",
+            dedup_key=f"{key}-{index}",
         )
 
 
@@ -113,12 +124,10 @@ def notify_closed(doctor: Doctor, history: DoctorHistory) -> None:
                 "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
             },
         )
-        for index, recipient in enumerate(recipients):
-            notification_enqueue(
-                kind="doctor_closed_agents",
-                channel=Channel.EMAIL,
-                recipient=recipient,
-                subject=f"Dossier clos, plus rien à faire : Dr {doctor.full_name}",
-                body=body,
-                dedup_key=f"doctor-history-{history.pk}-closed-{role}-{index}",
-            )
+        _email_each(
+            recipients,
+            kind="doctor_closed_agents",
+            subject=f"Dossier clos, plus rien à faire : Dr {doctor.full_name}",
+            body=body,
+            key=f"doctor-history-{history.pk}-closed-{role}",
+        )
