@@ -166,6 +166,7 @@ def _account_exists_email(user: User, now: datetime | None = None) -> None:
         context={
             "login_url": absolute_url("accounts:login"),
             "reset_url": absolute_url("accounts:password_reset"),
+            "is_site_manager": user.role == Role.SITE_MANAGER,
         },
         dedup_key=f"account-{user.pk}-exists-{_window_key(now)}",
     )

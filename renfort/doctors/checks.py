@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from renfort.core.text import days_label
+from renfort.core.text import days_label, hour
 from renfort.core.validators import luhn_valid, names_check, normalize_mobile
 
 from .models import (
@@ -25,6 +25,9 @@ from .models import (
 
 TRAVEL_MINUTES_RANGE = (15, 240)
 SLOT_MINUTES_RANGE = (10, 60)
+SLOT_MINUTES_STEP = 5  # 10, 15, 20… as the field offers them
+# Consultation hours: from 7 h to 21 h (a host site's staff is there; patients can come).
+HOURS_RANGE = (time(7), time(21))
 RPPS_LENGTH_ERROR = "Le numéro RPPS comporte 11 chiffres (il figure sur votre carte CPS)."
 RPPS_KEY_ERROR = (
     "Ce numéro RPPS n'est pas valide (la clé de contrôle ne correspond pas) : "
@@ -126,6 +129,11 @@ def doctor_check(
         slot = data.get("slot_minutes")
         if slot is None or not low <= slot <= high:
             errors["slot_minutes"] = [f"La durée d'un créneau va de {low} à {high} minutes."]
+        elif slot % SLOT_MINUTES_STEP:
+            errors["slot_minutes"] = [
+                f"La durée d'un créneau est un multiple de {SLOT_MINUTES_STEP} minutes "
+                "(10, 15, 20…)."
+            ]
     if present("coverage_mode"):
         mode = data.get("coverage_mode")
         if mode == CoverageMode.TRAVEL:
@@ -154,6 +162,20 @@ def doctor_check(
                 "Les horaires doivent se suivre : début et fin de matinée, puis début et fin "
                 "d'après-midi."
             ]
+        elif hours[0] < HOURS_RANGE[0] or hours[3] > HOURS_RANGE[1]:
+            errors["morning_start"] = [
+                f"Les consultations ont lieu entre {hour(HOURS_RANGE[0])} et "
+                f"{hour(HOURS_RANGE[1])} : choisissez vos horaires dans cette plage."
+            ]
+        elif isinstance(data.get("slot_minutes"), int) and "slot_minutes" not in errors:
+            slot = data["slot_minutes"]
+            for label, start, end in (("matinée", *hours[:2]), ("après-midi", *hours[2:])):
+                if _minutes(end) - _minutes(start) < slot:
+                    errors["morning_start"] = [
+                        f"Votre {label} est plus courte qu'un créneau de {slot} minutes : "
+                        "allongez-la ou raccourcissez vos créneaux."
+                    ]
+                    break
     if present("insurance_confirmed") and not data.get("insurance_confirmed"):
         errors["insurance_confirmed"] = [
             "Confirmez que votre assurance responsabilité civile professionnelle couvre "
@@ -162,6 +184,10 @@ def doctor_check(
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
 
 
 def _cap_below_missions(doctor: Doctor, cap: int) -> str:

@@ -75,10 +75,12 @@ def bound_minutes(form: forms.Form) -> None:
 
 
 HELP_TEXTS = {
-    "max_days_per_month": "Le dispositif prévoit au plus 2 jours par mois.",
-    "slot_minutes": "De 10 à 60 minutes ; 20 minutes par défaut. La durée et les horaires "
-    "s'appliquent aussi aux créneaux de vos missions confirmées à venir, dès l'enregistrement "
-    "(les rendez-vous déjà pris sont gardés).",
+    "max_days_per_month": "Le dispositif prévoit au plus 2 jours par mois. Vous pouvez "
+    "proposer plus de dates : l'ARS n'en retiendra pas davantage.",
+    "slot_minutes": "De 10 à 60 minutes, par 5 minutes ; 20 minutes par défaut. Horaires entre "
+    "7 h 00 et 21 h 00. La durée et les horaires s'appliquent aussi aux créneaux de vos missions "
+    "confirmées à venir, dès l'enregistrement : les rendez-vous déjà pris sont gardés à leur "
+    "heure, et des horaires qui en laisseraient un en dehors sont refusés.",
     "max_travel_minutes": "De 15 à 240 minutes, estimées depuis votre commune d'exercice.",
     "practice_address": "Numéro et rue de votre cabinet principal.",
     "sector": "Quel que soit votre secteur, les consultations de solidarité sont facturées au "

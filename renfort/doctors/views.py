@@ -19,6 +19,7 @@ from renfort.core.forms import attach_errors, titled
 from renfort.core.text import count, lower_first
 from renfort.core.workflow import COMMENT_LIMIT
 from renfort.planning.models import MISSION_REASON_LIMIT
+from renfort.planning.services import mission_cancellable
 
 from . import selectors, services
 from .forms import (
@@ -332,7 +333,8 @@ def withdraw(request):
         {
             "title": ("Erreur — " if error else "") + "Me retirer du dispositif",
             "doctor": doctor,
-            "missions": selectors.coming_missions(doctor),
+            # Those the withdrawal cancels: not today's once over or under way.
+            "missions": [m for m in selectors.coming_missions(doctor) if mission_cancellable(m)],
             "comment": comment[:2000],
             "error": error,
             "reason_limit": MISSION_REASON_LIMIT,

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -302,6 +303,34 @@ def mission_has_marked_patients(mission: Mission) -> bool:
     return mission.appointments.filter(status__in=("seen", "excused", "no_show")).exists()
 
 
+def mission_ended(mission: Mission, now=None) -> bool:
+    """Its consultation is over: a past day, or today after its last slot (at the site's
+    clock). Such a mission is marked done, not cancelled (its patients are marked)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now, mission.site.tz)
+    if mission.date != today:
+        return mission.date < today
+    last = mission.slots.aggregate(end=Max("end"))["end"]
+    if last is None:  # no slot (none generated yet): the end of its consultation hours
+        from renfort.booking.services.slots import mission_hours  # booking depends on planning
+        from renfort.booking.slots import windows
+
+        spans = windows(mission.date, mission.period, mission_hours(mission), mission.site.tz)
+        last = max((end for _, end in spans), default=None)
+    return last is not None and last <= now
+
+
+def mission_cancellable(mission: Mission, now=None) -> bool:
+    """Not cancelled once under way (patients marked) nor once over: its record stays."""
+    return not (mission_ended(mission, now) or mission_has_marked_patients(mission))
+
+
+ENDED = (
+    "Cette consultation est terminée : elle ne s'annule plus. Marquez la mission réalisée ; "
+    "les patients se marquent vus, excusés ou absents depuis l'agenda du jour."
+)
+
+
 @transaction.atomic
 def mission_transition(
     *,
@@ -336,6 +365,8 @@ def mission_transition(
         no_link_check(comment)  # the booked patients read it
     if to_status in (M.ACCEPTED, M.CONFIRMED) and mission.date < timezone.localdate():
         raise ValidationError("Cette mission est passée.")
+    if to_status == M.CANCELLED and mission.status != M.DRAFT and mission_ended(mission):
+        raise ValidationError(ENDED, code="ended")
     if to_status == M.CANCELLED and mission_has_marked_patients(mission):
         # The consultation took place (patients marked on the day view): its record stays.
         raise ValidationError(
@@ -486,6 +517,8 @@ def missions_cancel_for_doctor(
     missions = Mission.objects.filter(doctor=doctor, date__gte=today, status__in=statuses)
     cancelled = 0
     for mission in missions.select_related("site", "doctor__user"):
+        if not mission_cancellable(mission):  # today's, over or under way: its record stays
+            continue
         mission = _locked_mission(mission)
         history = _record(mission, to_status=M.CANCELLED, actor=actor, comment=reason)
         _after_transition(mission, history)

@@ -134,9 +134,8 @@ def _actions(user, mission) -> list[dict]:
     if not can_act_on_mission(user, mission):
         return []
     today = timezone.localdate()
-    started = mission.date <= today and services.mission_has_marked_patients(
-        mission
-    )  # a consultation under way is not cancelled
+    # A consultation under way or over is not cancelled (services.mission_cancellable).
+    started = mission.date <= today and not services.mission_cancellable(mission)
     return [
         {
             "to": t,

@@ -310,7 +310,7 @@ def test_read_only_roles_see_the_days_figures_not_the_patients(client, mission, 
         "DURANDEAU",
         "Odile",
         "PASSAGE",
-        "sans médecin traitant / ALD",
+        "sans médecin traitant",
         "Certificat de sport",
         "tél.",
         "06 39 98",
@@ -327,7 +327,7 @@ def test_the_people_who_receive_the_patient_see_who_and_why(client, mission, app
     for user in (mission.site.manager, mission.doctor.user, UserFactory(admin=True)):
         client.force_login(user)
         page = htmllib.unescape(client.get(day_url(mission)).text)
-        assert "sans médecin traitant / ALD" in page and "Certificat de sport" in page
+        assert 'fr-badge--info">sans médecin traitant<' in page and "Certificat de sport" in page
         assert "FICTIF Camille" in page and "Rendez-vous pris" not in page
         assert "06 39 98 00 01" in page and appointment.email in page
 

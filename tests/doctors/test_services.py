@@ -138,6 +138,34 @@ def test_hours_must_follow_each_other():
     assert "se suivre" in errors["morning_start"][0]
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "said"),
+    [
+        ({"morning_start": "04:00"}, "morning_start", "entre 7\xa0h\xa000 et 21\xa0h\xa000"),
+        ({"afternoon_end": "23:30"}, "morning_start", "entre 7\xa0h\xa000 et 21\xa0h\xa000"),
+        (
+            {"morning_start": "09:00", "morning_end": "09:10", "slot_minutes": 20},
+            "morning_start",
+            "Votre matinée est plus courte qu'un créneau de 20 minutes",
+        ),
+        ({"slot_minutes": 23}, "slot_minutes", "multiple de 5 minutes"),
+    ],
+)
+def test_hours_and_slots_stay_within_their_bounds(changes, field, said):
+    """Hours from 7 h to 21 h, each half-day long enough for one slot, slots by 5 minutes."""
+    from datetime import time
+
+    values = {k: time.fromisoformat(v) if isinstance(v, str) else v for k, v in changes.items()}
+    errors = errors_of(lambda: services.doctor_check(data=valid_data(**values)))
+    assert said in errors[field][0]
+
+
+def test_a_day_without_lunch_break_is_allowed():
+    from datetime import time
+
+    services.doctor_check(data=valid_data(morning_end=time(13), afternoon_start=time(13)))
+
+
 def test_duplicate_rpps_is_refused():
     DoctorFactory(rpps="18888000009")
     errors = errors_of(lambda: services.doctor_check(data=valid_data()))

@@ -245,3 +245,67 @@ def test_a_national_run_shows_on_the_region_page(client, ars_occitanie):  # noqa
     assert "0,78 % sous l'optimum" in text
     status = client.get(reverse("planning:run_status", args=[national.pk]))
     assert status.status_code == 200
+
+
+def test_a_consultation_over_is_not_cancelled_and_a_withdrawal_leaves_it(client):
+    """Today after its last slot: no « Annuler la mission », refused if posted, left out of
+    a withdrawal (its patients are marked on the day view, its record stays)."""
+    from renfort.booking.models import Slot
+    from renfort.doctors.services import doctor_transition
+    from tests.booking.factories import mission_with_slots
+
+    mission = mission_with_slots(status=M.CONFIRMED, date=timezone.localdate())
+    # Its slots all ended an hour ago, at whatever hour the test runs.
+    over = timezone.now() - timedelta(hours=1)
+    Slot.objects.filter(mission=mission).delete()
+    Slot.objects.create(
+        mission=mission,
+        site=mission.site,
+        doctor=mission.doctor,
+        start=over - timedelta(minutes=20),
+        end=over,
+        status="available",
+    )
+    assert services.mission_ended(mission)
+    client.force_login(mission.doctor.user)
+    page = client.get(reverse("planning:doctor_missions")).content.decode()
+    assert "Annuler la mission" not in page
+    with pytest.raises(ValidationError) as refused:
+        services.mission_transition(
+            mission=mission,
+            actor=mission.doctor.user,
+            to_status=M.CANCELLED,
+            comment="Empêchement de dernière minute",
+        )
+    assert refused.value.code == "ended"
+    page = client.get(reverse("doctors:withdraw")).content.decode()
+    assert mission.site.name not in page
+    doctor_transition(doctor=mission.doctor, actor=mission.doctor.user, to_status="withdrawn")
+    mission.refresh_from_db()
+    assert mission.status == M.CONFIRMED
+
+
+def test_a_mission_without_slots_ends_with_its_consultation_hours():
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    mission = MissionFactory(status=M.CONFIRMED, date=next_month() + timedelta(days=3))
+    morning = datetime.combine(mission.date, time(6), tzinfo=paris)
+    evening = datetime.combine(mission.date, time(23), tzinfo=paris)
+    assert not mission.slots.exists()
+    assert not services.mission_ended(mission, now=morning)
+    assert services.mission_ended(mission, now=evening)
+    assert services.mission_ended(mission, now=evening + timedelta(days=1))
+
+
+def test_a_doctor_reaches_the_days_patients_from_the_mission(client):
+    mission = MissionFactory(status=M.CONFIRMED, date=next_month() + timedelta(days=3))
+    day = reverse("booking:day", args=[mission.site_id, mission.date.isoformat()])
+    client.force_login(mission.doctor.user)
+    for url in (
+        reverse("planning:mission_detail", args=[mission.pk]),
+        reverse("planning:doctor_missions"),
+    ):
+        assert day in client.get(url).content.decode(), url
+    assert client.get(day).status_code == 200

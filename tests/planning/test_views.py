@@ -412,6 +412,9 @@ def test_a_consultation_under_way_offers_no_cancellation(client):
     morning = timezone.make_aware(datetime.combine(mission.date, time(7)))
     slots_sync_for_mission(mission=mission, now=morning)
     seen = book(free_slot(mission), now=morning)
+    # Not over yet (a consultation over is never cancelled): its last slot ends later.
+    last = mission.slots.order_by("-end").first()
+    type(last).objects.filter(pk=last.pk).update(end=timezone.now() + timedelta(hours=2))
     client.force_login(mission.doctor.user)
     url = reverse("planning:mission_detail", args=[mission.pk])
     assert 'value="cancelled"' in client.get(url).content.decode()  # before anyone is seen
