@@ -86,3 +86,25 @@ def test_the_agenda_reaches_the_past_days_to_correct_a_mark(client):
     assert day_url(coming) in coming_table and day_url(past) not in coming_table
     assert day_url(past) in past_table and day_url(coming) not in past_table
     assert "Consultations des 30 derniers jours" in page
+
+
+def test_today_lists_only_the_free_times_still_to_come(client):
+    from renfort.core.text import hour
+
+    mission = mission_with_slots(date=timezone.localdate())
+    Slot.objects.filter(mission=mission).delete()
+    now = timezone.now()
+    for start in (now - timedelta(hours=2), now + timedelta(hours=2)):
+        Slot.objects.create(
+            mission=mission,
+            site=mission.site,
+            doctor=mission.doctor,
+            start=start,
+            end=start + timedelta(minutes=20),
+            status="available",
+        )
+    client.force_login(mission.site.manager)
+    page = htmllib.unescape(client.get(day_url(mission)).text)
+    times = page.split(f'id="free-times-{mission.pk}">')[1].split("</span>")[0]
+    coming = hour(timezone.localtime(now + timedelta(hours=2), mission.site.tz))
+    assert times == f"Encore libres : {coming}."

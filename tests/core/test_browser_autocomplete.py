@@ -38,3 +38,21 @@ def test_the_listbox_is_named_by_the_label_without_its_hint(page, url, name):
         assert label == name
     else:
         assert label.startswith("Suggestions : ") and label[-1].isalpha()
+
+
+def test_open_suggestions_leave_the_search_button_clickable(page):
+    """The list pushes the form down instead of covering its button: a mouse click on
+    « Rechercher » searches what was typed, suggestions open or not."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/rendez-vous/")
+    page.locator("#id_q").press_sequentially("Lacau")
+    page.get_by_role("option", name="Lacaune (81230) — Tarn").wait_for()
+    button = page.locator("#search-form").get_by_role("button", name="Rechercher")
+    box = button.bounding_box()
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('button')?.textContent",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top == "Rechercher"
+    button.click(timeout=5000)
+    page.wait_for_url("**/rendez-vous/?q=Lacau*")

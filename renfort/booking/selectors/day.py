@@ -29,8 +29,9 @@ class DoctorDay:
     # Names, contacts, reason and priority badge (permissions.sees_patients); without them
     # (ARS, national steering) only each appointment's time and status.
     sees_patients: bool = False
-    # The free slots' start times (where a walk-in fits) and the slots closed to patients
-    # (« Ne plus proposer ce créneau »): appointments + free + closed make the day's slots.
+    # The free slots' start times (where a walk-in fits: the page shows those still to come)
+    # and the slots closed to patients (« Ne plus proposer ce créneau »): appointments + free
+    # + closed make the day's slots.
     free_times: list = field(default_factory=list)
     blocked_slots: int = 0
 

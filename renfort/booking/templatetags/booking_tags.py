@@ -58,6 +58,12 @@ AT_ARTICLES = {"Le ": "au ", "Les ": "aux "}
 
 
 @register.filter
+def after(moments, moment) -> list:
+    """The moments of a list later than `moment` (a day's free slots still to come)."""
+    return [m for m in moments if m > moment]
+
+
+@register.filter
 def at_place(place: str) -> str:
     """« à » with French contraction: à Albi, au Sequestre, aux Cabannes, à La Rochelle."""
     for article, prefix in AT_ARTICLES.items():
