@@ -577,35 +577,3 @@ def test_an_offer_message_is_not_sent_after_the_offer_expired(mission):
     offer = WaitingListOffer.objects.get()
     messages = Notification.objects.filter(kind="booking_waitlist_offer")
     assert messages.exists() and {n.valid_until for n in messages} == {offer.expires_at}
-
-
-def test_a_person_at_the_appointment_limit_is_not_registered(mission):
-    """Nothing could be offered to them (an offer would be refused at its confirmation): the
-    registration is refused, saying what to do."""
-    for other in slots_of(mission, status="available", reserved_for_priority=False)[-2:]:
-        book(other, phone="", email="plein@exemple.test")
-    today = timezone.localdate()
-    with pytest.raises(ValidationError) as refused:
-        waitlist_register(
-            patient=patient(phone="", email="plein@exemple.test"),
-            site=mission.site,
-            start_date=today,
-            end_date=today + timedelta(days=10),
-        )
-    message = " ".join(refused.value.messages)
-    assert "Vous avez déjà 2 rendez-vous à venir" in message
-    assert "avant de vous inscrire sur la liste d'attente" in message
-    assert "avec le lien reçu à sa confirmation" in message
-    assert not WaitingListEntry.objects.exists()
-
-
-def test_the_offer_page_after_leaving_the_list_says_so(client, mission):
-    entry = WaitingListEntryFactory(site=mission.site)
-    slot = free_up(mission)
-    offer = WaitingListOffer.objects.get(entry=entry, slot=slot)
-    waitlist_leave(entry=entry)
-    page = htmllib.unescape(client.get(reverse("booking:offer", args=[offer.secret])).text)
-    assert "<h1>Cette proposition n'est plus valable</h1>" in page
-    assert "<title>Proposition plus valable" in page
-    assert "vous vous êtes désinscrit(e) de la liste d'attente" in page
-    assert "expirée" not in page and 'id="offer-accept"' not in page
