@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, role_required
 from renfort.core.ics import CalendarEvent, ics_calendar
+from renfort.core.links import absolute_url
 
 from . import selectors, services
 from .models import Mission, MissionStatus
@@ -207,6 +208,19 @@ def doctor_missions(request):
     )
 
 
+def _mission_description(mission: Mission) -> str:
+    """Period, contact on site, practical information and the mission's page."""
+    site = mission.site
+    lines = [f"{mission.get_period_display()}."]
+    if site.contact_name or site.phone:
+        contact = " ".join(filter(None, [site.contact_name, site.phone_display]))
+        lines.append(f"Contact sur place : {contact}.")
+    if site.practical_info:
+        lines.append(site.practical_info)
+    lines.append("La mission : " + absolute_url("planning:mission_detail", mission.pk))
+    return "\n".join(lines)
+
+
 def _mission_event(mission: Mission) -> CalendarEvent:
     """The doctor's hours within the site's opening hours (as the patients' slots); the
     doctor's own hours when they do not meet the site's (the mission page says so)."""
@@ -221,7 +235,7 @@ def _mission_event(mission: Mission) -> CalendarEvent:
         end=timezone.make_aware(datetime.combine(mission.date, end), tz),
         summary=f"Mission Renfort — {site.name}",
         location=f"{site.address}, {site.commune.main_postcode} {site.commune.name}",
-        description=f"{mission.get_period_display()}. {site.practical_info}".strip(),
+        description=_mission_description(mission),
         cancelled=mission.status in (M.CANCELLED, M.DECLINED),
         tentative=mission.status in (M.PROPOSED, M.ACCEPTED),
         sequence=mission.history_count,

@@ -244,6 +244,12 @@ def test_doctor_ics_lists_accepted_and_confirmed_missions(client):
     assert body.count("BEGIN:VEVENT") == 1
     assert f"UID:mission-{mission.token}@renfort" in body
     assert "STATUS:CONFIRMED" in body and "\r\n" in body
+    # The description says whom to call on site and links to the mission's page.
+    unfolded = body.replace("\r\n ", "")
+    site = mission.site
+    assert f"Contact sur place : {site.contact_name} {site.phone_display}." in unfolded
+    assert "La mission : http" in unfolded
+    assert f"/planification/missions/{mission.pk}/" in unfolded
 
 
 def test_site_manager_sees_and_closes_their_missions_only(client):
