@@ -151,6 +151,7 @@ def _space_page(request, doctor: Doctor, add_form=None):
         if doctor.coverage_mode == CoverageMode.TRAVEL and doctor.max_travel_minutes
         else []
     )
+    paused_by_agent = doctor.paused_by_agent  # one history query for the page
     return render(
         request,
         "doctors/space.html",
@@ -169,9 +170,9 @@ def _space_page(request, doctor: Doctor, add_form=None):
                 a
                 for a in _actions(request.user, doctor)
                 if a["to"] in SPACE_ACTIONS
-                and not (a["to"] == DoctorStatus.ACTIVE and doctor.paused_by_agent)
+                and not (a["to"] == DoctorStatus.ACTIVE and paused_by_agent)
             ],
-            "paused_by_agent": services.PAUSED_BY_AGENT if doctor.paused_by_agent else "",
+            "paused_by_agent": services.PAUSED_BY_AGENT if paused_by_agent else "",
             "can_withdraw": DoctorStatus.WITHDRAWN
             in ONBOARDING_WORKFLOW.targets(doctor.status, Role.DOCTOR),
         },
