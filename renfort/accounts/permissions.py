@@ -63,6 +63,17 @@ def territory_filter_check(user, *, region: str = "", departement: str = "") -> 
             raise BadRequest("Département inconnu : choisissez-le dans la liste.")
         if not can_see_departement(user, found.code, found.region_id):
             raise PermissionDenied("Ce département n'est pas dans votre périmètre.")
+        if region and found.region_id != region:
+            raise BadRequest(
+                "Ce département n'est pas dans la région choisie : changez l'un des deux filtres."
+            )
+
+
+def listed_filter_check(value: str, allowed, message: str) -> None:
+    """A list filter with a value its list never offers (a status, a kind…) is a bad request
+    (400 with `message`, in French), rather than an empty list under a misleading title."""
+    if value and value not in allowed:
+        raise BadRequest(message)
 
 
 def can_manage_zones_of_region(user, region_code: str | None) -> bool:

@@ -7,6 +7,8 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -75,6 +77,12 @@ def to_xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str =
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_name(kind: str, scope: str) -> str:
+    """« lieux-d-accueil-region-occitanie-2026-12-07 »: what, for which territory, exported
+    which day, so that an agent downloading several files tells them apart."""
+    return f"{kind}-{slugify(scope)}-{timezone.localdate():%Y-%m-%d}"
 
 
 def export_response(

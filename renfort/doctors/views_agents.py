@@ -4,7 +4,7 @@ exports), a volunteer's file and its status changes (ARS, CDOM, CPAM, national).
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,11 +14,12 @@ from renfort.accounts.permissions import (
     agent_territory,
     has_role,
     is_national,
+    listed_filter_check,
     role_required,
     shown_territory_label,
     territory_filter_check,
 )
-from renfort.core.exports import export_response
+from renfort.core.exports import export_name, export_response
 from renfort.core.pagination import paginate
 from renfort.core.text import lower_first
 from renfort.territories.models import Departement, Region
@@ -39,9 +40,17 @@ from .views import _actions
 # --- Agents ---------------------------------------------------------------------------------
 
 
+# Not filters: the page number and the export's format keep the landing's list.
+NOT_FILTERS = {"page", "format"}
+
+
 def _agent_filters(request) -> dict:
-    """The list's filters; the CDOM and the CPAM land on the files waiting for them."""
-    landing = not request.GET and has_role(request.user, Role.CDOM_AGENT, Role.CPAM_AGENT)
+    """The list's filters; the CDOM and the CPAM land on the files waiting for them (also on
+    that list's page 2 and in its export). An unknown value, or a département outside the
+    region chosen, is a bad request said in French rather than an empty list."""
+    landing = not (set(request.GET) - NOT_FILTERS) and has_role(
+        request.user, Role.CDOM_AGENT, Role.CPAM_AGENT
+    )
     filters = {
         "region": request.GET.get("region", "")[:3],
         "departement": request.GET.get("departement", "")[:3],
@@ -53,13 +62,23 @@ def _agent_filters(request) -> dict:
     territory_filter_check(
         request.user, region=filters["region"], departement=filters["departement"]
     )
+    listed_filter_check(
+        filters["status"],
+        {selectors.TO_DO, *DoctorStatus.values},
+        "Statut inconnu : choisissez-le dans la liste.",
+    )
+    listed_filter_check(
+        filters["sector"], Sector.values, "Secteur inconnu : choisissez-le dans la liste."
+    )
+    if filters["zone"] and not filters["zone"].isdigit():
+        raise BadRequest("Zone inconnue : choisissez-la dans la liste.")
     return filters
 
 
 def _status_label(status: str, role: str) -> str:
     if status == selectors.TO_DO:
         return selectors.to_do_label(role)
-    return dict(DoctorStatus.choices).get(status, "").lower()
+    return lower_first(dict(DoctorStatus.choices).get(status, ""))
 
 
 @role_required(*AGENT_LIST_ROLES)
@@ -124,12 +143,16 @@ def agent_list(request):
 
 @role_required(*AGENT_LIST_ROLES)
 def export(request):
-    doctors = selectors.agent_doctors(request.user, **_agent_filters(request))
+    filters = _agent_filters(request)
+    doctors = selectors.agent_doctors(request.user, **filters)
+    scope = shown_territory_label(
+        request.user, region=filters["region"], departement=filters["departement"]
+    )
     return export_response(
         request,
         headers=selectors.EXPORT_HEADERS,
         rows=selectors.doctor_table_rows(selectors.for_table(doctors)),
-        filename="medecins-volontaires",
+        filename=export_name("medecins-volontaires", scope),
         fmt=request.GET.get("format", "csv"),
         title="Médecins volontaires",
     )
@@ -168,6 +191,9 @@ def agent_detail(request, pk: int, typed: dict | None = None):
             # An ARS agent following a volunteer of another region planned in its own.
             "other_region": has_role(request.user, Role.ARS_AGENT)
             and not can_act_on_doctor(request.user, doctor),
+            # The phone and email: to the agents of the practice's territory only, not to
+            # national steering nor to another region's ARS following a visiting volunteer.
+            "show_contact": can_act_on_doctor(request.user, doctor),
         },
         status=400 if typed else 200,
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import has_role, is_national, role_required
-from renfort.core.exports import export_response
+from renfort.core.exports import export_name, export_response
 from renfort.core.pagination import paginate
 from renfort.core.text import count
 from renfort.doctors.models import availability_horizon
@@ -33,7 +33,7 @@ from .models import (
     MissionStatus,
     PlanningRun,
 )
-from .months import month_bounds, parse_month, plannable_months
+from .months import month_bounds, parse_month, plannable_months, shown_month, shown_months
 from .permissions import PLANNER_ROLES, can_act_on_mission, can_plan_region
 
 M = MissionStatus
@@ -77,7 +77,13 @@ def _scope(request) -> tuple[date, str | None, str]:
     never silently shows or acts on the agent's region instead."""
     data = request.POST if request.method == "POST" else request.GET
     asked_month = data.get("mois", "")
-    month = parse_month(asked_month)
+    # A page shows only the programme's months; an action on another month gets the service's
+    # own refusal (« On ne planifie que … »).
+    month = (
+        parse_month(asked_month)
+        if request.method == "POST"
+        else shown_month(asked_month, timezone.localdate())
+    )
     if month is None:
         if request.method == "POST" and (asked_month or request.resolver_match.url_name == "run"):
             # An action never falls back on another month than the one it was asked for.
@@ -86,7 +92,11 @@ def _scope(request) -> tuple[date, str | None, str]:
             )
         if asked_month:
             messages.warning(
-                request, f"Mois invalide « {asked_month[:20]} » : le mois prochain est affiché."
+                request,
+                f"Mois « {asked_month[:20]} » invalide ou hors de la période du dispositif "
+                "(de {} à {}) : le mois prochain est affiché.".format(
+                    *(date_format(m, "F Y") for m in shown_months(timezone.localdate()))
+                ),
             )
         month = _next_month(timezone.localdate())
     user = request.user
@@ -279,15 +289,15 @@ def todo(request):
 def export(request):
     """The month's missions of the region (or the country) as CSV or XLSX: the rows of the
     planning table, whatever their status."""
-    if parse_month(request.GET.get("mois", "")) is None:
+    if shown_month(request.GET.get("mois", ""), timezone.localdate()) is None:
         raise BadRequest("Mois invalide : exportez depuis l'écran de planification.")
     month, region_code, _ = _scope(request)
-    scope = region_code or "france"
+    scope = Region.objects.get(pk=region_code).name if region_code else "France entière"
     return export_response(
         request,
         headers=selectors.EXPORT_HEADERS,
         rows=selectors.export_rows(selectors.month_missions(month, region_code)),
-        filename=f"missions-{month:%Y-%m}-{scope}",
+        filename=export_name(f"missions-{month:%Y-%m}", scope),
         fmt=request.GET.get("format", "csv"),
         title=f"Missions {month:%m-%Y}",
     )

@@ -15,12 +15,13 @@ from renfort.accounts.permissions import (
     agent_territory,
     has_role,
     is_national,
+    listed_filter_check,
     role_required,
     shown_territory_label,
     territory_filter_check,
 )
 from renfort.accounts.views import confirmation_pending
-from renfort.core.exports import export_response
+from renfort.core.exports import export_name, export_response
 from renfort.core.forms import attach_errors, titled
 from renfort.core.pagination import paginate
 from renfort.planning.selectors import site_upcoming_missions
@@ -432,6 +433,12 @@ def _agent_filters(request) -> dict:
     territory_filter_check(
         request.user, region=filters["region"], departement=filters["departement"]
     )
+    listed_filter_check(
+        filters["status"], SiteStatus.values, "Statut inconnu : choisissez-le dans la liste."
+    )
+    listed_filter_check(
+        filters["kind"], SiteKind.values, "Type de lieu inconnu : choisissez-le dans la liste."
+    )
     return filters
 
 
@@ -494,12 +501,16 @@ def agent_list(request):
 @role_required(*AGENT_LIST_ROLES)
 def export(request):
     fmt = request.GET.get("format", "csv")
-    sites = selectors.agent_sites(request.user, **_agent_filters(request))
+    filters = _agent_filters(request)
+    sites = selectors.agent_sites(request.user, **filters)
+    scope = shown_territory_label(
+        request.user, region=filters["region"], departement=filters["departement"]
+    )
     return export_response(
         request,
         headers=selectors.EXPORT_HEADERS,
         rows=selectors.site_table_rows(selectors.for_table(sites)),
-        filename="lieux-d-accueil",
+        filename=export_name("lieux-d-accueil", scope),
         fmt=fmt,
         title="Lieux d'accueil",
     )

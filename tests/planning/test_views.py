@@ -110,9 +110,11 @@ def test_the_month_list_runs_to_the_last_month_a_run_accepts(client, ars):
     last = this_month.replace(year=this_month.year + 1)
     page = client.get(reverse("planning:index")).content.decode()
     assert f'value="{last:%Y-%m}"' in page and f'value="{_next_month(last):%Y-%m}"' not in page
-    # A month outside the list, named in the address, is listed and selected.
-    page = client.get(reverse("planning:index"), {"mois": "2030-01"}).content.decode()
-    assert 'value="2030-01" selected' in page
+    # A month outside the list but within the programme's two coming years, named in the
+    # address, is listed and selected.
+    later = _next_month(_next_month(last))
+    page = client.get(reverse("planning:index"), {"mois": f"{later:%Y-%m}"}).content.decode()
+    assert f'value="{later:%Y-%m}" selected' in page
 
 
 def test_national_steering_chooses_the_region(client):
@@ -305,10 +307,24 @@ def test_a_calculation_for_a_bad_month_is_refused_not_moved_to_another(client, a
     assert not PlanningRun.objects.exists()
 
 
-def test_a_bad_month_in_the_address_is_said(client, ars):
-    page = client.get(reverse("planning:index"), {"mois": "abc"}).content.decode()
-    assert "Mois invalide « abc » : le mois prochain est affiché." in page
+@pytest.mark.parametrize("asked", ["abc", "1900-01", "2099-01"])
+def test_a_bad_month_in_the_address_is_said(client, ars, asked):
+    page = htmllib.unescape(client.get(reverse("planning:index"), {"mois": asked}).content.decode())
+    assert f"Mois « {asked} » invalide ou hors de la période du dispositif" in page
+    assert "(de septembre 2025 à " in page and "le mois prochain est affiché." in page
     assert f'<option value="{next_month():%Y-%m}" selected' in page
+    assert "1900" not in page.replace(f"« {asked} »", "")  # not added to the month list
+    response = client.get(reverse("planning:export"), {"mois": asked, "format": "csv"})
+    assert response.status_code == 400  # never another month's file under that name
+
+
+def test_the_export_is_named_after_its_month_territory_and_day(client, ars):
+    month = f"{next_month():%Y-%m}"
+    response = client.get(reverse("planning:export"), {"mois": month, "format": "xlsx"})
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="missions-{month}-occitanie-{today:%Y-%m-%d}.xlsx"'
+    )
 
 
 def test_only_plannable_months_offer_a_calculation(client, ars):
@@ -317,7 +333,8 @@ def test_only_plannable_months_offer_a_calculation(client, ars):
     far = client.get(index, {"mois": f"{today.year + 2}-01"}).content.decode()
     assert 'id="run-form"' not in far and "Ce mois ne se calcule pas encore" in far
     assert "lancez un calcul" not in far
-    past = client.get(index, {"mois": f"{today.year - 1}-01"}).content.decode()
+    three_months_ago = (today.replace(day=1) - timedelta(days=80)).replace(day=1)
+    past = client.get(index, {"mois": f"{three_months_ago:%Y-%m}"}).content.decode()
     assert 'id="run-form"' not in past and "Ce mois est passé" in past
     assert "lancez un calcul" not in past
     coming = client.get(index, {"mois": f"{next_month():%Y-%m}"}).content.decode()

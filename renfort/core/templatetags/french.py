@@ -9,6 +9,9 @@
   (0 and 1 take the singular in French, unlike `pluralize`);
 - `{{ h.actor|person|default:"—" }}`: a person as people call them, their name (their email
   address only when the account has no name), in the « Par » column of the histories;
+- `{{ doctor.status_label|lower_first }}`: a label mid-sentence, its acronyms and proper nouns
+  kept (« nouvelle carte CPS émise », « activité enregistrée par l'Ordre »), where Django's
+  `lower` would write « cps » and « l'ordre »;
 - `{{ mission.date|night }}`: « la nuit du 13 au 14 janvier », the night of a housed mission
   (`night()`, also used in Python: the sites' and the confirmation's refusals)."""
 
@@ -104,3 +107,8 @@ def sentence(value) -> str:
     stays as typed, never « incomplet.. »)."""
     value = str(value or "").rstrip()
     return value if not value or value.endswith((".", "!", "?", "…")) else value + "."
+
+
+@register.filter
+def lower_first(value) -> str:
+    return text.lower_first(str(value or ""))
