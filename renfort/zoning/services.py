@@ -96,6 +96,79 @@ def zoning_activate(*, zoning: Zoning) -> None:
     zoning.is_active = True
 
 
+# The columns an import reads, and the zone field each one sets. A column absent from the file
+# leaves that field as it is (a file of SIRENs alone never erases the zones' sources).
+ZONE_COLUMNS = {
+    "nom_officiel_liste": "listed_name",
+    "source_url": "source",
+    "source": "source",
+    "note": "note",
+    "categorie": "category",
+    "fiabilite": "certainty",
+}
+FILE_FORMAT = (
+    "un fichier CSV en UTF-8, séparé par des virgules ou des points-virgules, avec une colonne "
+    "« siren » (9 chiffres, un EPCI par ligne) et, au choix, « nom_officiel_liste », "
+    "« source_url », « note », « categorie » (4 ou 5), « fiabilite » ; ou une simple liste "
+    "de SIREN, un par ligne, sans en-tête"
+)
+
+
+def read_zone_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a zone list, each with a « siren » and the optional columns present.
+    A file that cannot be read as such is refused with a French ValidationError saying what
+    to fix, before anything is written."""
+    try:
+        content = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ValidationError(f"Fichier introuvable : {path}.") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path} est un dossier : indiquez un fichier CSV.") from None
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"{path.name} n'est pas en UTF-8 : enregistrez-le au format « CSV UTF-8 »."
+        ) from None
+    lines = [line for line in content.splitlines() if line.strip()]
+    if not lines:
+        raise ValidationError(f"{path.name} est vide : il faut {FILE_FORMAT}.")
+    first = lines[0].strip().strip(",;")
+    if first.isdigit():  # a bare list of SIRENs, no header
+        return [{"siren": line.strip().strip(",;").strip()} for line in lines]
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    columns = {(name or "").strip().lower() for name in reader.fieldnames or ()}
+    if "siren" not in columns:
+        raise ValidationError(
+            f"{path.name} n'a pas de colonne « siren » (colonnes lues : "
+            f"{', '.join(sorted(c for c in columns if c)) or 'aucune'}) : il faut {FILE_FORMAT}."
+        )
+    rows = []
+    for row in reader:
+        cleaned = {
+            (key or "").strip().lower(): (value or "").strip()
+            for key, value in row.items()
+            if key is not None and not isinstance(value, list)
+        }
+        if cleaned.get("siren"):
+            rows.append(cleaned)
+    if not rows:
+        raise ValidationError(f"{path.name} ne contient aucun SIREN : il faut {FILE_FORMAT}.")
+    return rows
+
+
+def _zone_values(row: dict[str, str]) -> dict[str, str]:
+    """The zone fields a row sets: only those whose column is in the file."""
+    values = {}
+    for column, name in ZONE_COLUMNS.items():
+        if column in row and name not in values:
+            values[name] = _category(row[column]) if name == "category" else row[column]
+    if values.get("certainty", "") not in Certainty.values:  # empty or not one of ours
+        values.pop("certainty", None)
+        if "note" in values:
+            values["certainty"] = certainty_from_note(values["note"])
+    return values
+
+
 @transaction.atomic
 def priority_zones_import(
     *,
@@ -104,38 +177,39 @@ def priority_zones_import(
     targets_path: Path | None = None,
     remove_missing: bool = False,
 ) -> ZoneImportReport:
-    """Create or update the zones of a zoning from a CSV (one EPCI SIREN per row).
+    """Create or update the zones of a zoning from a CSV (one EPCI SIREN per row, see
+    `read_zone_rows`).
 
     Running it again with the same file changes nothing; a completed file adds the new rows.
-    A zone that an ARS agent removed stays removed. With ``remove_missing`` the zones absent
-    from the file are removed (with history)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    A column absent from the file leaves its field unchanged. A zone that an ARS agent removed
+    stays removed. With ``remove_missing`` the zones absent from the file are removed (with
+    history), which is refused when no SIREN of the file is known: an empty or wrong file
+    would otherwise remove every zone."""
+    rows = read_zone_rows(path)
     known_epcis = set(
         EPCI.objects.filter(siren__in=[r["siren"] for r in rows]).values_list("siren", flat=True)
     )
+    if remove_missing and not known_epcis:
+        raise ValidationError(
+            f"Aucun SIREN de {path.name} n'est un EPCI connu : rien n'est retiré. Vérifiez le "
+            "fichier (--remove-missing retire les zones absentes du fichier)."
+        )
     existing = {z.epci_id: z for z in zoning.zones.select_for_update()}
     created = updated = unchanged = kept_removed = 0
     unknown: list[str] = []
     seen: set[str] = set()
     for row in rows:
-        siren = row["siren"].strip()
+        siren = row["siren"]
         if siren not in known_epcis:
             unknown.append(siren)
             continue
         if siren in seen:
             continue
         seen.add(siren)
-        note = (row.get("note") or "").strip()
-        values = {
-            "listed_name": (row.get("nom_officiel_liste") or "").strip(),
-            "source": (row.get("source_url") or row.get("source") or "").strip(),
-            "note": note,
-            "category": _category(row.get("categorie", "")),
-            "certainty": (row.get("fiabilite") or "").strip() or certainty_from_note(note),
-        }
+        values = _zone_values(row)
         zone = existing.get(siren)
         if zone is None:
+            values.setdefault("certainty", Certainty.CONFIRMED)
             zone = PriorityZone.objects.create(zoning=zoning, epci_id=siren, **values)
             ZoneChange.objects.create(
                 zone=zone, action=ZoneChange.Action.IMPORTED, reason=path.name

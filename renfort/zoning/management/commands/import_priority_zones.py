@@ -1,31 +1,60 @@
 import argparse
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from renfort.core.text import parse_day
+from renfort.core.text import count, parse_day
 from renfort.territories.models import EPCI
 from renfort.zoning.services import (
     DEFAULT_FILE,
     DEFAULT_TARGETS,
     DEFAULT_ZONING,
+    FILE_FORMAT,
     priority_zones_import,
     zoning_get_or_create,
 )
 
 
 class Command(BaseCommand):
-    help = "Importe (ou met à jour) une liste de zones prioritaires (un SIREN d'EPCI par ligne)."
+    help = (
+        "Importe (ou met à jour) une liste de zones prioritaires dans un zonage, qui devient "
+        f"le zonage en vigueur (sauf --no-activate). Le fichier : {FILE_FORMAT}. Une colonne "
+        "absente laisse la valeur des zones existantes. Un fichier illisible n'écrit rien."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=DEFAULT_FILE,
+            help="fichier CSV de la liste (par défaut, les 64 zones connues de juin 2025)",
+        )
         parser.add_argument("--zoning", default=DEFAULT_ZONING["name"], help="nom du zonage")
         parser.add_argument(
-            "--published-on", type=_day, default=None, help="JJ/MM/AAAA ou AAAA-MM-JJ"
+            "--published-on",
+            type=_day,
+            default=None,
+            help="date de publication du zonage, JJ/MM/AAAA ou AAAA-MM-JJ (pour un nouveau zonage)",
         )
-        parser.add_argument("--expected-count", type=int, default=None)
-        parser.add_argument("--remove-missing", action="store_true")
-        parser.add_argument("--no-activate", action="store_true")
+        parser.add_argument(
+            "--expected-count",
+            type=int,
+            default=None,
+            help="nombre de zones annoncé par le texte officiel (affiché « N sur 151 »)",
+        )
+        parser.add_argument(
+            "--remove-missing",
+            action="store_true",
+            help="retire (avec historique) les zones du zonage absentes du fichier, sauf celles "
+            "où des lieux d'accueil sont actifs",
+        )
+        parser.add_argument(
+            "--no-activate",
+            action="store_true",
+            help="ne pas faire de ce zonage le zonage en vigueur",
+        )
 
     def handle(self, *args, **opts):
         if not EPCI.objects.exists():
@@ -38,14 +67,19 @@ class Command(BaseCommand):
             raise CommandError("Indiquez --published-on JJ/MM/AAAA pour un nouveau zonage.")
         if opts["expected_count"] is not None:
             params["expected_zone_count"] = opts["expected_count"]
-        zoning = zoning_get_or_create(**params, activate=not opts["no_activate"])
-        self.stdout.write(f"Zonage « {zoning.name} » : lecture de {opts['file']}…")
-        report = priority_zones_import(
-            zoning=zoning,
-            path=opts["file"],
-            targets_path=DEFAULT_TARGETS if is_default else None,
-            remove_missing=opts["remove_missing"],
-        )
+        self.stdout.write(f"Zonage « {params['name']} » : lecture de {opts['file']}…")
+        try:
+            # One transaction: a file refused leaves no new zoning, and no zoning switched.
+            with transaction.atomic():
+                zoning = zoning_get_or_create(**params, activate=not opts["no_activate"])
+                report = priority_zones_import(
+                    zoning=zoning,
+                    path=opts["file"],
+                    targets_path=DEFAULT_TARGETS if is_default else None,
+                    remove_missing=opts["remove_missing"],
+                )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages) + " Rien n'a été enregistré.") from None
         if report.unknown_sirens:
             self.stderr.write(
                 self.style.WARNING(f"SIREN inconnus ignorés : {', '.join(report.unknown_sirens)}")
@@ -61,9 +95,11 @@ class Command(BaseCommand):
         expected = zoning.expected_zone_count
         self.stdout.write(
             self.style.SUCCESS(
-                f"{report.created} créées, {report.updated} mises à jour, "
-                f"{report.unchanged} inchangées, {report.kept_removed} laissées retirées, "
-                f"{report.removed_missing} retirées. "
+                f"{count(report.created, 'créée', 'créées')}, "
+                f"{count(report.updated, 'mise à jour', 'mises à jour')}, "
+                f"{count(report.unchanged, 'inchangée', 'inchangées')}, "
+                f"{count(report.kept_removed, 'laissée retirée', 'laissées retirées')}, "
+                f"{count(report.removed_missing, 'retirée', 'retirées')}. "
                 f"Zones connues : {known}" + (f" sur {expected}." if expected else ".")
             )
         )
