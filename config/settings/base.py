@@ -241,8 +241,14 @@ SMS_BACKEND = (
 # --- Patient booking (renfort.booking) — see docs/booking.md ---------------------------------
 # Future appointments a patient may hold with the same phone or email.
 BOOKING_MAX_FUTURE_APPOINTMENTS = 2
-# Appointments (and waiting-list entries, booking notifications) older than this are purged.
-BOOKING_RETENTION_MONTHS = 12
+# Appointments (and waiting-list entries, booking notifications) older than this are purged
+# (`purge_appointments`, nightly). From the environment: the controller may shorten it.
+_retention = env("BOOKING_RETENTION_MONTHS", "12")
+if not _retention.isdigit() or int(_retention) < 1:
+    raise ImproperlyConfigured(
+        f"BOOKING_RETENTION_MONTHS doit être un nombre de mois, au moins 1 (lu : « {_retention} »)."
+    )
+BOOKING_RETENTION_MONTHS = int(_retention)
 # The patient cancels or moves from the secret link until this many hours before.
 BOOKING_CANCEL_CUTOFF_HOURS = 1
 # Reserved slots open to every patient this many hours before they start.

@@ -91,7 +91,12 @@ def test_purge_removes_what_is_older_than_the_retention(mission):
         "notifications": 0,
     }
     Notification.objects.update(created_at=slot.end)
+    # A dry run counts exactly what the purge deletes, and deletes nothing.
+    tried = appointments_purge(now=slot.end + timedelta(days=400), dry_run=True)
+    assert Appointment.objects.filter(pk=appointment.pk).exists()
+    assert WaitingListEntry.objects.filter(pk=entry.pk).exists()
     counts = appointments_purge(now=slot.end + timedelta(days=400))
+    assert tried == counts
     assert counts["appointments"] == 1 and counts["entries"] == 1
     assert counts["notifications"] == 2  # the confirmation by email and SMS
     assert not Appointment.objects.filter(pk=appointment.pk).exists()
@@ -107,7 +112,31 @@ def test_retention_is_a_setting(mission, capsys):
     book(slot)
     assert appointments_purge(now=slot.end + timedelta(days=40))["appointments"] == 1
     call_command("purge_appointments")
-    assert "Conservation 1 mois" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Conservation 1 mois" in out and out.rstrip().endswith("supprimés.")
+    call_command("purge_appointments", "--dry-run")
+    assert "à supprimer (essai : rien n'a été supprimé)." in capsys.readouterr().out
+
+
+def test_the_retention_comes_from_the_environment_and_must_be_a_number_of_months():
+    import os
+    import subprocess
+    import sys
+
+    def retention(value: str) -> subprocess.CompletedProcess:
+        code = "import django; django.setup(); from django.conf import settings; "
+        code += "print(settings.BOOKING_RETENTION_MONTHS)"
+        env = {**os.environ, "BOOKING_RETENTION_MONTHS": value}
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        return subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+
+    assert retention("6").stdout.strip() == "6"
+    for wrong in ("0", "douze", "-3"):
+        result = retention(wrong)
+        assert result.returncode != 0
+        assert "BOOKING_RETENTION_MONTHS doit être un nombre de mois" in result.stderr
 
 
 def test_an_appointment_moved_to_tomorrow_gets_no_48_hour_reminder_at_once(mission):

@@ -27,8 +27,8 @@ def active() -> Zoning:
     [
         (None, "Fichier introuvable"),
         (b"", "est vide"),
-        ("siren,nom\n".encode(), "ne contient aucun SIREN"),
-        ("nom;note\nCC;x\n".encode(), "n'a pas de colonne « siren » (colonnes lues : nom, note)"),
+        (b"siren,nom\n", "ne contient aucun SIREN"),
+        (b"nom;note\nCC;x\n", "n'a pas de colonne « siren » (colonnes lues : nom, note)"),
         ("siren,nom\n200042182,Côte\n".encode("latin-1"), "n'est pas en UTF-8"),
     ],
 )

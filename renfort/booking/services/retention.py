@@ -64,11 +64,27 @@ def _months_ago(now: datetime, months: int) -> datetime:
     return now.replace(year=year, month=month + 1, day=day)
 
 
-@transaction.atomic
-def appointments_purge(*, now: datetime | None = None) -> dict[str, int]:
+class _DryRun(Exception):
+    """Rolls a purge back once counted (`appointments_purge(dry_run=True)`)."""
+
+
+def appointments_purge(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete appointments (with their history), waiting-list entries and booking messages
-    older than the retention (BOOKING_RETENTION_MONTHS, default 12 months)."""
-    now = now or timezone.now()
+    older than the retention (BOOKING_RETENTION_MONTHS, default 12 months). With `dry_run`,
+    the same deletions are made and counted, then rolled back: the counts are exactly what a
+    purge would delete."""
+    counts = {}
+    try:
+        with transaction.atomic():
+            counts = _purge(now or timezone.now())
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return counts
+
+
+def _purge(now: datetime) -> dict[str, int]:
     cutoff = _months_ago(now, settings.BOOKING_RETENTION_MONTHS)
     _, appointments = Appointment.objects.filter(end__lt=cutoff).delete()
     _, entries = WaitingListEntry.objects.filter(
