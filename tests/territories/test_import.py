@@ -101,3 +101,23 @@ def test_search_by_name_prefix_accents_and_postcode():
     assert "81124" in {c.code_insee for c in by_postcode}
     assert not Commune.objects.search("zzzzzz").exists()
     assert not Commune.objects.search("").exists()
+
+
+def test_a_wrong_data_folder_is_refused_in_french_and_nothing_changes(tmp_path):
+    import shutil
+
+    from django.core.management import CommandError
+
+    before = Commune.objects.count()
+    with pytest.raises(CommandError, match="Fichiers absents de .*: regions.csv.*Rien n'a"):
+        call_command("import_territories", "--no-progress", "--data-dir", str(tmp_path))
+    for name in ("departements.geojson", "epci.geojson", "communes_coordonnees.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    (tmp_path / "regions.csv").write_text("code,nom,zone\n99,Région fictive,metro\n")
+    (tmp_path / "departements.csv").write_text("numero;libelle\n99;Fictif\n")
+    for name in ("epci.csv", "communes.csv"):
+        (tmp_path / name).write_text("x\n")
+    with pytest.raises(CommandError, match="Colonne ou propriété 'code' absente.*Rien n'a"):
+        call_command("import_territories", "--no-progress", "--data-dir", str(tmp_path))
+    assert not Region.objects.filter(code="99").exists()  # the first file's rows rolled back
+    assert Commune.objects.count() == before

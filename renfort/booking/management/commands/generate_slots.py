@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--no-progress", action="store_true", help="sans barre de progression")
 
     def handle(self, *args, no_progress: bool, **options):
         progress = StepProgress(

@@ -49,7 +49,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="adresse et port servis (hôte:port)"
+        )
 
     def handle(self, *args, addr: str, **options):
         manage = [sys.executable, "manage.py"]
