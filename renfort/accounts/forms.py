@@ -135,6 +135,13 @@ class NewPasswordForm(RenfortForm, PasswordOnlySave, SetPasswordForm):
         self.fields["new_password1"].help_text = PASSWORD_HELP
         self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
 
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        """The rules (too short, too common…) are said under the new password itself, where
+        they were typed, not under its confirmation (Django's choice); and only when the two
+        match, as on the sign-up pages."""
+        if "new_password2" in self.cleaned_data:
+            super().validate_password_for_user(user, "new_password1")
+
 
 class ChangePasswordForm(NewPasswordForm, PasswordChangeForm):
     """The logged-in user's new password, checked by the project's password validators."""

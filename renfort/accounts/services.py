@@ -81,6 +81,19 @@ def password_reset_email_enqueue(*, user) -> None:
     )
 
 
+def password_changed_notify(*, user) -> None:
+    """After a change or a reset: the account's owner is told, so that a change they did not
+    make (a stolen session, a mailbox read by someone else) does not go unnoticed."""
+    email_enqueue(
+        kind="password_changed",
+        recipient=user.email,
+        subject="Renfort : votre mot de passe a été modifié",
+        template="accounts/emails/password_changed.txt",
+        context={"email": user.email, "reset_url": absolute_url("accounts:password_reset")},
+        dedup_key=f"password-changed-{user.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
+    )
+
+
 # --- Email confirmation of public sign-ups --------------------------------------------------
 
 

@@ -94,7 +94,11 @@ class PasswordChangeView(TitledForm, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Votre mot de passe a été modifié.")
+        services.password_changed_notify(user=form.user)
+        messages.success(
+            self.request,
+            "Votre mot de passe a été modifié. Un courriel vous le confirme.",
+        )
         return response
 
 
@@ -124,7 +128,14 @@ class PasswordResetConfirmView(TitledForm, auth_views.PasswordResetConfirmView):
         keep the account locked."""
         response = super().form_valid(form)
         services.login_failures_clear(email=form.user.email)
+        services.password_changed_notify(user=form.user)
         return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context.get("validlink"):
+            context["title"] = "Lien plus valable"
+        return context
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -72,6 +72,7 @@ class Kind(models.TextChoices):
     SITE_IDENTITY_CHANGED = "site_identity_changed", "Lieu d'accueil modifié (à l'ARS)"
     SITE_MESSAGE = "site_message", "Message d'un lieu d'accueil (à l'ARS)"
     PASSWORD_RESET = "password_reset", "Nouveau mot de passe"
+    PASSWORD_CHANGED = "password_changed", "Mot de passe modifié"
     ACCOUNT_CONFIRMATION = "account_confirmation", "Confirmation de l'adresse électronique"
     ACCOUNT_EXISTS = "account_exists", "Compte déjà existant"
 

@@ -103,3 +103,28 @@ def test_changing_the_password_keeps_what_another_tab_saved_meanwhile():
         assert user.check_password(NEW)
         user.set_password("mot-de-passe-test")
         user.save(update_fields=["password"])
+
+
+def test_the_owner_is_told_by_email_after_a_change(client, django_capture_on_commit_callbacks):
+    from renfort.notifications.models import Notification
+
+    user = UserFactory(email="change@test.renfort.example")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = text(change(client))
+    assert "Un courriel vous le confirme." in page
+    sent = Notification.objects.get(kind="password_changed")
+    assert sent.recipient == user.email
+    assert sent.subject == "Renfort : votre mot de passe a été modifié"
+    assert "Si ce n'est pas vous" in sent.body and "/compte/mot-de-passe/oubli/" in sent.body
+    change(client, old="faux")  # refused: nothing more is sent
+    assert Notification.objects.filter(kind="password_changed").count() == 1
+
+
+def test_the_rules_are_said_under_the_new_password_not_its_confirmation(client):
+    client.force_login(UserFactory())
+    page = text(change(client, new1="court", new2="court"))
+    field = page.split('id="id_new_password1"')[1].split('id="id_new_password2"')[0]
+    assert "trop court" in field
+    confirmation = page.split('id="id_new_password2"')[1].split("</form>")[0]
+    assert "trop court" not in confirmation

@@ -97,3 +97,19 @@ def test_my_account_shows_a_scope_only_when_it_says_more(client):
     client.force_login(UserFactory(cdom=True))
     page = text(client.get(reverse("accounts:profile")))
     assert "<dt>Périmètre</dt><dd>CDOM Landes (40)</dd>" in page
+
+
+def test_a_reset_tells_the_owner_and_a_used_link_is_titled_as_such(
+    client, django_capture_on_commit_callbacks
+):
+    from renfort.notifications.models import Notification
+
+    user = UserFactory(email="oubli@test.renfort.example")
+    url = reset_page(client, user)
+    new = "Nouveau-mot-2026!"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"new_password1": new, "new_password2": new})
+    assert Notification.objects.get(kind="password_changed").recipient == user.email
+    page = text(client.get(url, follow=True))
+    assert "<h1>Lien plus valable</h1>" in page and "<title>Lien plus valable —" in page
+    assert "Nouveau mot de passe</h1>" not in page
