@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from renfort.core.admin import ReadOnlyRecordAdmin
+
 from .models import Appointment, BookingSettings, Slot, WaitingListEntry, WaitingListOffer
 
 
@@ -12,7 +14,7 @@ class BookingSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ReadOnlyRecordAdmin, admin.ModelAdmin):
     list_display = ("start", "site", "doctor", "status", "reserved_for_priority")
     # What the columns show (without it the admin joins every foreign key, 31 joins).
     list_select_related = ("site", "doctor")
@@ -21,7 +23,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnlyRecordAdmin, admin.ModelAdmin):
     """Lists show the reference and status only: no personal data in lists."""
 
     list_display = ("reference", "start", "site", "status", "walk_in")
@@ -33,7 +35,7 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(admin.ModelAdmin):
+class WaitingListEntryAdmin(ReadOnlyRecordAdmin, admin.ModelAdmin):
     list_display = ("pk", "site", "zone", "start_date", "end_date", "status", "offers_sent")
     list_select_related = ("site", "zone__epci")
     list_filter = ("status",)
@@ -42,7 +44,7 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitingListOffer)
-class WaitingListOfferAdmin(admin.ModelAdmin):
+class WaitingListOfferAdmin(ReadOnlyRecordAdmin, admin.ModelAdmin):
     list_display = ("pk", "slot", "status", "expires_at")
     list_select_related = ("slot__site",)
     list_filter = ("status",)

@@ -19,6 +19,9 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("channel", "status", "kind")
     actions = ["send_again"]
 
+    def has_add_permission(self, request, obj=None):
+        return False  # a message is recorded by the service that sends it, never by hand
+
     @admin.action(description="Renvoyer maintenant (notifications abandonnées ou en échec)")
     def send_again(self, request, queryset):
         sent = notifications_send_again(queryset)

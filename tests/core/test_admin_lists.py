@@ -63,3 +63,23 @@ def test_slot_and_appointment_lists_join_the_site_and_doctor_only(client, model,
     bookings(8, first=2)
     many, _ = page_query(client, url, table)
     assert many == few
+
+
+@pytest.mark.parametrize("model", ["slot", "appointment", "waitinglistentry", "waitinglistoffer"])
+def test_records_written_by_the_services_are_shown_not_edited_in_the_admin(client, model):
+    client.force_login(UserFactory(admin=True))
+    bookings(1)
+    assert client.get(reverse(f"admin:booking_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:booking_{model}_add")).status_code == 403
+    if model == "appointment":
+        from renfort.booking.models import Appointment
+
+        appointment = Appointment.objects.get()
+        url = reverse("admin:booking_appointment_change", args=[appointment.pk])
+        page = client.get(url)
+        assert page.status_code == 200 and b'name="_save"' not in page.content
+        assert client.post(url, {"status": "cancelled"}).status_code == 403
+        delete = reverse("admin:booking_appointment_delete", args=[appointment.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        assert Appointment.objects.get().status == "booked"
+    assert client.get(reverse("admin:notifications_notification_add")).status_code == 403
