@@ -1,7 +1,8 @@
 """Patients of the demo doctor's consultations (see renfort/planning/demo_doctor.py): the real
 services lay the slots of each confirmed mission and book clearly fictitious patients, as if
 they had booked a couple of days before (`now` moved back); the past consultation's patients
-are marked seen, absent or excused by the site's manager, and the mission marked done. Runs
+are marked seen, absent or excused by the site's manager, a walk-in patient is added and
+seen, and the mission marked done. Runs
 before the general booking demo. Idempotent: a mission that has appointments is left alone."""
 
 import uuid
@@ -15,7 +16,13 @@ from renfort.planning.models import Mission, MissionStatus
 from renfort.planning.services import mission_transition
 
 from .models import AppointmentStatus, Slot, SlotStatus
-from .services import Patient, appointment_book, appointment_mark, slots_sync_for_mission
+from .services import (
+    Patient,
+    appointment_book,
+    appointment_mark,
+    appointment_walk_in_add,
+    slots_sync_for_mission,
+)
 
 A = AppointmentStatus
 NAMESPACE = uuid.UUID("9d2e4b61-0f3a-4c8e-b7d5-1a6c3e9f2b48")
@@ -33,6 +40,7 @@ PATIENTS = [
 BOOKED = {"past": [0, 1, 3, 5, 7], "today": [0, 2, 3, 6, 9, 11, 14], "coming": [0, 2, 4, 5]}
 PAST_MARKS = [A.SEEN, A.SEEN, A.NO_SHOW, A.SEEN, A.EXCUSED]
 MARK_REASONS = {A.EXCUSED: "A prévenu le matin même (fictif).", A.NO_SHOW: ""}
+WALK_IN = ("Armand", "Baron-Fictif")  # came without an appointment to the past consultation
 
 
 def demo_patient(index: int) -> Patient:
@@ -103,7 +111,21 @@ def _close(mission: Mission, appointments) -> None:
     """The day of the past consultation: patients marked by the site, mission done."""
     manager = mission.site.manager
     evening = datetime.combine(mission.date, time(19), tzinfo=mission.site.tz)
-    for appointment, status in zip(appointments, PAST_MARKS, strict=False):
+    # A patient who came without an appointment, added by the site during the last slot.
+    at = Slot.objects.filter(mission=mission).order_by("-start").first().start
+    at += timedelta(minutes=1)
+    walk_in_first, walk_in_last = WALK_IN
+    walk_in = appointment_walk_in_add(
+        mission=mission,
+        actor=manager,
+        last_name=walk_in_last,
+        first_name=walk_in_first,
+        at=at,
+        now=at,
+        submission_token=uuid.uuid5(NAMESPACE, f"walk-in-{mission.pk}"),
+    )
+    marks = [*zip(appointments, PAST_MARKS, strict=False), (walk_in, A.SEEN)]
+    for appointment, status in marks:
         appointment_mark(
             appointment=appointment,
             actor=manager,

@@ -33,14 +33,18 @@ def test_the_demo_doctor_sees_patients_today_and_a_past_consultation_marked():
     past = missions["past"]
     assert past.status == MissionStatus.DONE
     assert sorted(past.appointments.values_list("status", flat=True)) == sorted(
-        demo_doctor.PAST_MARKS
+        [*demo_doctor.PAST_MARKS, "seen"]  # and the walk-in patient, seen
     )
+    (walk_in,) = past.appointments.filter(walk_in=True)
+    assert (walk_in.first_name, walk_in.last_name) == demo_doctor.WALK_IN
+    assert walk_in.status == "seen" and not walk_in.email and not walk_in.phone
     everyone = list(Appointment.objects.all())
     assert all(a.last_name.endswith(("-Fictif", "-Fictive")) for a in everyone)
-    assert all(a.email.endswith("@demo.renfort.example") for a in everyone)
     assert len({(a.last_name, a.first_name) for a in everyone}) == len(everyone)
-    assert all(a.slot_id for a in everyone)  # booked slots laid by the booking service
-    total = len(everyone)
+    booked = [a for a in everyone if not a.walk_in]
+    assert all(a.email.endswith("@demo.renfort.example") for a in booked)
+    assert all(a.slot_id for a in booked)  # booked slots laid by the booking service
+    total = len(booked)
     assert f"{total} rendez-vous fictifs" in out.getvalue()
     demo_doctor.generate(rng=random.Random(1), stdout=io.StringIO())
-    assert Appointment.objects.count() == total
+    assert Appointment.objects.count() == len(everyone)
