@@ -153,7 +153,7 @@ def test_confirmation_states_the_cutoff_of_the_setting(
     with django_capture_on_commit_callbacks(execute=True):
         appointment_book(slot_id=free_slot(mission).pk, patient=patient())
     email = mail.outbox[0]
-    assert "annuler ou déplacer ce rendez-vous (jusqu'à 2 heures avant) :" in email.body
+    assert "à annuler ou déplacer jusqu'à 2 heures avant :" in email.body
     assert "1 heure" not in email.body and "une heure" not in email.body
     unfolded = email.attachments[0][1].replace("\r\n ", "")
     assert "ce rendez-vous (jusqu'à 2 heures avant) : http" in unfolded
