@@ -6,6 +6,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.params.functions import Query as QueryParam
@@ -14,10 +15,11 @@ from pydantic import BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from renfort.booking import selectors as booking_selectors
+from renfort.territories.models import Region
 from renfort.territories.normalize import normalize_name
 from renfort.zoning import selectors as zoning_selectors
 
-from .errors import ERROR_RESPONSES, french_responses, validation_error
+from .errors import ERROR_RESPONSES, ErrorOut, french_responses, validation_error
 
 api = NinjaAPI(
     title="API Renfort",
@@ -42,34 +44,51 @@ class ZoneOut(Schema):
     source: str = Field(title="Source", description="Source publique de l'information.")
 
 
+UNKNOWN_REGION = "Région inconnue : indiquez son code INSEE (par exemple 76 pour l'Occitanie)."
+RegionParam = Annotated[
+    str,
+    QueryParam(
+        "", title="Région", description="Code INSEE de la région (facultatif), par exemple 76."
+    ),
+]
+
+
 @api.get(
     "/zones",
-    response=list[ZoneOut],
     tags=["zones"],
     summary="Zones prioritaires en vigueur",
     description="Les zones prioritaires (intercommunalités) du zonage en vigueur, par ordre "
     "alphabétique, avec leur population, leur catégorie, la fiabilité de l'information et sa "
-    "source. Renfort ne connaît pas encore toutes les zones de la liste officielle.",
-    openapi_extra=french_responses(200, list_title="Zones prioritaires"),
+    "source. Renfort ne connaît pas encore toutes les zones de la liste officielle. "
+    "`region` (code INSEE de la région, par exemple 76 pour l'Occitanie) ne garde que les "
+    "zones de cette région ; 404 si la région est inconnue.",
+    response={200: list[ZoneOut], 404: ErrorOut},
+    openapi_extra=french_responses(200, 404, list_title="Zones prioritaires"),
 )
-def list_zones(request):
-    return [
-        ZoneOut(
-            siren=z.epci_id,
-            nom=z.epci.name,
-            region=z.epci.region.name if z.epci.region else None,
-            population=z.epci.population,
-            categorie=z.get_category_display(),
-            fiabilite=z.get_certainty_display(),
-            source=z.source,
-        )
-        for z in sorted(
-            zoning_selectors.current_zones().select_related("epci__region"),
-            key=lambda z: normalize_name(
-                z.epci.name
-            ),  # French order: « CC de … » before « CC Val … »
-        )
-    ]
+def list_zones(request, region: RegionParam = ""):
+    zones = zoning_selectors.current_zones().select_related("epci__region")
+    region = region.strip()[:3]
+    if region:
+        if not Region.objects.filter(pk=region).exists():
+            return Status(404, {"detail": UNKNOWN_REGION})
+        zones = zones.filter(epci__region_id=region)
+    return Status(
+        200,
+        [
+            ZoneOut(
+                siren=z.epci_id,
+                nom=z.epci.name,
+                region=z.epci.region.name if z.epci.region else None,
+                population=z.epci.population,
+                categorie=z.get_category_display(),
+                fiabilite=z.get_certainty_display(),
+                source=z.source,
+            )
+            for z in sorted(
+                zones, key=lambda z: normalize_name(z.epci.name)
+            )  # French order: « CC de … » before « CC Val … »
+        ],
+    )
 
 
 # --- Patient booking: public slot feed (no personal data) ------------------------------------
@@ -79,8 +98,12 @@ class SlotOut(Schema):
     model_config = ConfigDict(title="Créneau")
 
     id: int = Field(title="Identifiant", description="Identifiant du créneau.")
-    debut: datetime = Field(title="Début", description="Début (ISO 8601, avec fuseau horaire).")
-    fin: datetime = Field(title="Fin", description="Fin (ISO 8601, avec fuseau horaire).")
+    debut: datetime = Field(
+        title="Début",
+        description="Début, à l'heure locale du lieu avec son décalage (ISO 8601 : "
+        "« 2027-01-15T09:00:00+01:00 » en métropole, « …-04:00 » en Guadeloupe).",
+    )
+    fin: datetime = Field(title="Fin", description="Fin, à l'heure locale du lieu (ISO 8601).")
     reserve_prioritaire: bool = Field(
         title="Réservé aux patients prioritaires",
         description="Réservé aux patients sans médecin traitant ou en ALD jusqu'à 48 h avant.",
@@ -114,6 +137,9 @@ class SiteSlotsOut(Schema):
 
 NO_LOCATION = "Indiquez une commune : paramètre commune (nom ou code postal) ou code_insee."
 UNKNOWN_COMMUNE = "Commune introuvable : vérifiez le nom, le code postal ou le code INSEE."
+AMBIGUOUS_COMMUNE = (
+    "Plusieurs communes portent ce nom : précisez le code postal ou le code INSEE ({communes})."
+)
 
 # demi_journee: the French values are the documented ones; the English ones that the first
 # version of the API took are still accepted. Blank means "no filter", as in the HTML form.
@@ -134,12 +160,22 @@ def _day_value(value):
     value = _blank_to_none(value)
     if isinstance(value, str) and not ISO_DAY.fullmatch(value.strip()):
         raise PydanticCustomError("date_parsing", "Invalid date")
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:  # 2026-02-30: the right format, a day that does not exist
+            raise PydanticCustomError("date_nonexistent", "No such day") from None
+    return value
 
 
 def _period_value(value):
+    """« Matin », « Après-midi », « apres-midi »: the case and accents of the words do not
+    matter."""
     value = _blank_to_none(value)
-    return LEGACY_PERIODS.get(value, value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    value = value.strip().lower()
+    return LEGACY_PERIODS.get(value, value)
 
 
 CommuneParam = Annotated[
@@ -181,7 +217,8 @@ PeriodParam = Annotated[
     "filtrent les créneaux.\n\n"
     "`reserve_prioritaire` : créneau réservé aux patients sans médecin traitant ou en ALD "
     "jusqu'à 48 h avant.\n\n"
-    "Erreurs : 400 sans commune, ou avec une date passée ou au-delà de "
+    "Erreurs : 400 sans commune, avec un nom que portent plusieurs communes (le message donne "
+    "leurs codes INSEE), ou avec une date passée ou au-delà de "
     f"{booking_selectors.SEARCH_HORIZON_DAYS} jours, 404 commune inconnue, 422 paramètre "
     "invalide (`detail` : liste de `champ` et `message`).",
     openapi_extra=french_responses(200, 400, 404, 422, list_title="Lieux et créneaux"),
@@ -202,6 +239,15 @@ def list_slots(
     origin = booking_selectors.origin_resolve(query=commune, commune_code=code_insee)
     if origin is None:
         return Status(404, {"detail": UNKNOWN_COMMUNE})
+    # A name several communes bear (« Saint-Denis »): the client says which, rather than get
+    # the slots around one of them unawares. A postcode or a code INSEE is never ambiguous.
+    others = [] if code_insee else booking_selectors.homonyms(origin, commune)
+    if others and not booking_selectors.is_postcode(commune):
+        named = ", ".join(
+            f"{c.name} ({c.departement_id}) : code_insee={c.code_insee}"
+            for c in [origin.commune, *others]
+        )
+        return Status(400, {"detail": AMBIGUOUS_COMMUNE.format(communes=named)})
     period = PERIODS.get(demi_journee, "")
     results = booking_selectors.slots_search(origin=origin, day=date, period=period)
     return Status(
@@ -221,8 +267,8 @@ def list_slots(
                 prochains_creneaux=[
                     SlotOut(
                         id=s.pk,
-                        debut=s.start,
-                        fin=s.end,
+                        debut=timezone.localtime(s.start, r.site.tz),
+                        fin=timezone.localtime(s.end, r.site.tz),
                         reserve_prioritaire=s.is_reserved_now(),
                         lien_reservation=request.build_absolute_uri(
                             reverse("booking:book", args=[s.pk])

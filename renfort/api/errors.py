@@ -42,6 +42,7 @@ MESSAGES = {
         "Date invalide : utilisez le format AAAA-MM-JJ (par exemple {example})."
     ),
     "date_from_datetime_inexact": "Date invalide : indiquez un jour, sans heure (AAAA-MM-JJ).",
+    "date_nonexistent": "Date invalide : ce jour n'existe pas (par exemple {example}).",
     "datetime_parsing": "Date et heure invalides : utilisez le format ISO 8601.",
     "datetime_from_date_parsing": "Date et heure invalides : utilisez le format ISO 8601.",
     "int_parsing": "Nombre entier attendu.",
