@@ -306,7 +306,11 @@ def test_the_run_message_says_when_missions_changed_since_the_calculation(client
     assert "Calcul terminé : 2 propositions calculées, à publier." in page and said not in page
     MissionHistory.objects.create(mission=mission, from_status=M.DRAFT, to_status=M.PROPOSED)
     page = html.unescape(client.get(reverse("planning:index"), month_query()).content.decode())
-    assert f"Calcul terminé : 2 propositions calculées, à publier. {said}" in page
+    # The calculation's own count (« à publier ») is no longer true: only its date is said.
+    finished = timezone.localtime(run.finished_at)
+    at = f"{finished:%d/%m/%Y} à {finished.hour}\u00a0h\u00a0{finished:%M}"
+    assert f"Calcul terminé le {at}. {said}" in page
+    assert "à publier" not in page.split('id="run-message"')[1].split("</span>")[0]
 
 
 # --- French and accessibility -----------------------------------------------------------------
