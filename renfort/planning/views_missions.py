@@ -46,6 +46,14 @@ def _local_next(request, value: str) -> str:
     return value if safe else ""
 
 
+# Who is emailed when a confirmed mission is cancelled, said to the one cancelling it.
+CANCEL_INFORMED = {
+    Role.DOCTOR: "au lieu d'accueil et à l'ARS",
+    Role.SITE_MANAGER: "au médecin et à l'ARS",
+    None: "au médecin et au lieu d'accueil",  # the ARS
+}
+
+
 @require_POST
 @role_required(Role.DOCTOR, Role.SITE_MANAGER, *PLANNER_ROLES)
 def mission_transition(request, pk: int):
@@ -71,6 +79,8 @@ def mission_transition(request, pk: int):
                     "title": f"Annuler la mission du {mission.date:%d/%m/%Y}",
                     "mission": mission,
                     "booked": booked,
+                    # Who hears of it (services._after_transition): the others.
+                    "informed": CANCEL_INFORMED.get(request.user.role, CANCEL_INFORMED[None]),
                     "comment": comment,
                     "from_status": from_status or mission.status,
                     "next": nxt,

@@ -170,7 +170,7 @@ def test_the_mission_page_tells_how_many_patients_are_booked(client, booked_miss
     assert "Rendez-vous de patients à venir : aucun" in page and 'id="cancel-notice"' not in page
 
 
-@pytest.mark.parametrize("who", ["site_manager", "ars"])
+@pytest.mark.parametrize("who", ["site_manager", "ars", "doctor"])
 def test_cancelling_a_mission_with_patients_is_confirmed_first(
     client,
     booked_mission,
@@ -178,13 +178,27 @@ def test_cancelling_a_mission_with_patients_is_confirmed_first(
     who,
     django_capture_on_commit_callbacks,
 ):
-    client.force_login(booked_mission.site.manager if who == "site_manager" else ars_occitanie)
+    actors = {
+        "site_manager": booked_mission.site.manager,
+        "ars": ars_occitanie,
+        "doctor": booked_mission.doctor.user,
+    }
+    client.force_login(actors[who])
     url = reverse("planning:mission_transition", args=[booked_mission.pk])
     response = client.post(url, {"to_status": M.CANCELLED, "comment": "Dégât des eaux"})
     text = response.content.decode()
     assert response.status_code == 200
     assert "2 rendez-vous de patients sont pris sur cette mission" in text
     assert 'value="Dégât des eaux"' in text and 'name="confirme" value="1"' in text
+    # Who is told: the others, never « le médecin » to the site about itself, nor the reverse.
+    informed = {
+        "site_manager": "au médecin et à l'ARS",
+        "ars": "au médecin et au lieu d'accueil",
+        "doctor": "au lieu d'accueil et à l'ARS",
+    }
+    unescaped = html.unescape(text)
+    assert f"Un courriel l'annonce {informed[who]}." in unescaped
+    assert f"Il figure dans les messages envoyés {informed[who]}, pas dans" in unescaped
     booked_mission.refresh_from_db()
     assert booked_mission.status == M.CONFIRMED
     statuses = booked_mission.appointments.values_list("status", flat=True)
