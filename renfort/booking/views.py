@@ -1,5 +1,7 @@
 """HTML views of the booking app: parse input, call services/selectors, render French pages."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,7 +27,13 @@ from .forms import (
     TokenForm,
 )
 from .ics import appointment_ics
-from .models import AppointmentStatus, Slot, change_cutoff_label, past_change_cutoff
+from .models import (
+    AppointmentStatus,
+    CancelledBy,
+    Slot,
+    change_cutoff_label,
+    past_change_cutoff,
+)
 from .templatetags.booking_tags import near
 
 
@@ -363,9 +371,29 @@ def manage(request, secret: str):
                     "cutoff": change_cutoff_label(),
                     "cutoff_within": change_cutoff_label(within=True),
                     "is_past": is_past,
+                    "alternatives": _alternatives(appointment, is_past),
+                    "waitlist_url": reverse("booking:waitlist")
+                    + "?"
+                    + urlencode({"site": appointment.site_id}),
                 },
             )
         )
+
+
+def _alternatives(appointment, is_past: bool) -> list:
+    """An appointment the site, the doctor or Renfort cancelled: the slots the email offered,
+    read again now (those still free, the nearest days to the planned one), so that the page
+    of the link offers them too."""
+    if appointment.status != AppointmentStatus.CANCELLED or is_past:
+        return []
+    if appointment.cancelled_by in ("", CancelledBy.PATIENT):
+        return []
+    return selectors.alternative_slots(
+        site=appointment.site,
+        limit=3,
+        is_priority=appointment.is_priority,
+        around=appointment.start,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

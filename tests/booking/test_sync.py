@@ -105,6 +105,33 @@ def test_cancelled_mission_cancels_appointments_and_notifies_with_alternatives(
     assert f"/rendez-vous/creneau/{alternative.pk}/" in body
 
 
+def test_the_page_of_the_link_offers_the_alternatives_of_the_email(client):
+    import html
+
+    from django.urls import reverse
+
+    mission = mission_with_slots()
+    other = mission_with_slots(site=mission.site, date=mission.date + timedelta(days=1))
+    appointment = book(free_slot(mission))
+    mission.status = MissionStatus.CANCELLED
+    mission.save()
+    slots_sync_for_mission(mission=mission)
+    page = html.unescape(
+        client.get(reverse("booking:manage", args=[appointment.secret])).content.decode()
+    )
+    callout = page.split('id="cancelled-callout"')[1].split("</div>")[0]
+    assert "est annulé, car la consultation du médecin n'aura pas lieu" in callout
+    assert "Nous sommes désolés." in callout and "Renfort (mission" not in callout
+    assert f"/rendez-vous/creneau/{free_slot(other).pk}/" in callout
+    assert f'href="/rendez-vous/liste-attente/?site={mission.site_id}"' in callout
+    # The patient's own cancellation offers no apology and no alternatives.
+    mine = book(free_slot(other))
+    client.post(reverse("booking:cancel", args=[mine.secret]))
+    page = html.unescape(client.get(reverse("booking:manage", args=[mine.secret])).content.decode())
+    callout = page.split('id="cancelled-callout"')[1].split("</div>")[0]
+    assert "Ce rendez-vous est annulé." in callout and 'id="alternatives"' not in callout
+
+
 def test_hours_change_keeps_fitting_bookings_and_cancels_the_others():
     mission = mission_with_slots()
     slots = slots_of(mission)
