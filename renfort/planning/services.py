@@ -339,9 +339,12 @@ def mission_transition(
     to_status: str,
     comment: str = "",
     from_status: str | None = None,
+    release_date: bool = False,
 ) -> Mission:
     """Accept / decline (doctor), confirm (ARS or the site), done, cancel (with a reason).
-    `from_status`: the status the action's page showed; refused if it changed meanwhile."""
+    `from_status`: the status the action's page showed; refused if it changed meanwhile.
+    `release_date`: the doctor declining or cancelling is no longer free that day; the date
+    leaves their availabilities in the same transaction (their space no longer offers it)."""
     # A confirmation lays the slots on the doctor's hours: the doctor's row first, so that a
     # change of hours saved meanwhile is either seen here or lays this mission's slots again.
     mission = _locked_mission(
@@ -396,6 +399,8 @@ def mission_transition(
     if to_status == M.CONFIRMED:
         _check_capacity(mission)
     history = _record(mission, to_status=to_status, actor=actor, comment=comment)
+    if release_date and to_status in (M.DECLINED, M.CANCELLED) and actor.role == Role.DOCTOR:
+        mission.doctor.availabilities.filter(date=mission.date).delete()
     _after_transition(mission, history)
     return mission
 

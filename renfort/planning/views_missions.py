@@ -82,6 +82,7 @@ def mission_transition(request, pk: int):
                     # Who hears of it (services._after_transition): the others.
                     "informed": CANCEL_INFORMED.get(request.user.role, CANCEL_INFORMED[None]),
                     "comment": comment,
+                    "release_date": request.POST.get("liberer_date") == "1",
                     "from_status": from_status or mission.status,
                     "next": nxt,
                     "back": nxt or reverse("planning:mission_detail", args=[pk]),
@@ -94,6 +95,7 @@ def mission_transition(request, pk: int):
             to_status=to_status,
             comment=comment,
             from_status=from_status,
+            release_date=request.POST.get("liberer_date") == "1",
         )
         mission.refresh_from_db()
         messages.success(request, _done_message(request.user, mission))
