@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from renfort.doctors.models import Doctor
@@ -318,6 +318,37 @@ def site_upcoming_missions(user):
         .select_related("doctor", "site")
         .order_by("date", "site__name")
     )
+
+
+def site_cancelled_missions(user) -> list[Mission]:
+    """Coming missions at the user's sites cancelled after their publication, each with
+    `cancelled_by_role` (the role of who cancelled it) and `patients` (the appointments its
+    cancellation cancelled: the site may want to call someone, though each was told)."""
+    from renfort.booking.models import Appointment, CancelledBy
+
+    cancelling = MissionHistory.objects.filter(
+        mission=OuterRef("pk"), to_status=M.CANCELLED
+    ).order_by("-pk")
+    missions = list(
+        Mission.objects.filter(site__manager=user, date__gte=timezone.localdate())
+        .filter(status=M.CANCELLED)
+        .filter(
+            history__to_status=M.CANCELLED,
+            history__from_status__in=[M.PROPOSED, M.ACCEPTED, M.CONFIRMED],
+        )
+        .annotate(cancelled_by_role=Subquery(cancelling.values("actor__role")[:1]))
+        .select_related("doctor", "site")
+        .order_by("date", "site__name")
+        .distinct()
+    )
+    patients = defaultdict(list)
+    for appointment in Appointment.objects.filter(
+        mission__in=missions, cancelled_by=CancelledBy.SYSTEM
+    ).order_by("start"):
+        patients[appointment.mission_id].append(appointment)
+    for mission in missions:
+        mission.patients = patients[mission.pk]
+    return missions
 
 
 @dataclass

@@ -274,17 +274,25 @@ def doctor_ics(request):
     return response
 
 
+# Who cancelled a mission, said to its site.
+CANCELLED_BY_LABEL = {Role.DOCTOR: "le médecin", Role.SITE_MANAGER: "votre lieu d'accueil"}
+
+
 @require_safe
 @role_required(Role.SITE_MANAGER)
 def site_missions(request):
     missions = list(selectors.site_upcoming_missions(request.user))
     actions = {m.pk: _actions(request.user, m) for m in missions}
+    cancelled = selectors.site_cancelled_missions(request.user)
+    for mission in cancelled:
+        mission.cancelled_by_label = CANCELLED_BY_LABEL.get(mission.cancelled_by_role, "l'ARS")
     return render(
         request,
         "planning/site_missions.html",
         {
             "title": "Missions à venir dans mon lieu",
             "missions": missions,
+            "cancelled": cancelled,
             "actions": actions,
             "summaries": {pk: actions_summary(offered) for pk, offered in actions.items()},
             # The « Lieu » column only for a manager of several sites.
