@@ -14,9 +14,7 @@ from tests.planning.factories import MissionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_site_sees_who_cancelled_why_and_the_patients_told(client):
-    mission = mission_with_slots()
-    patient = book(free_slot(mission), last_name="Essai-Fictive", first_name="Paulette")
+def cancel_by_its_doctor(mission) -> None:
     services.mission_transition(
         mission=mission,
         actor=mission.doctor.user,
@@ -24,6 +22,12 @@ def test_the_site_sees_who_cancelled_why_and_the_patients_told(client):
         comment="Empêchement familial",
         from_status=M.CONFIRMED,
     )
+
+
+def test_the_site_sees_who_cancelled_why_and_the_patients_told(client):
+    mission = mission_with_slots()
+    patient = book(free_slot(mission), last_name="Essai-Fictive", first_name="Paulette")
+    cancel_by_its_doctor(mission)
     client.force_login(mission.site.manager)
     page = html.unescape(client.get(reverse("planning:site_missions")).content.decode())
     section = page.split('id="cancelled-missions"')[1].split("</section>")[0]
@@ -50,13 +54,7 @@ def test_a_proposal_removed_before_publication_is_not_a_cancellation_for_the_sit
 def test_another_sites_cancellations_are_not_shown(client):
     mission = mission_with_slots()
     book(free_slot(mission), last_name="Autre-Fictive")
-    services.mission_transition(
-        mission=mission,
-        actor=mission.doctor.user,
-        to_status=M.CANCELLED,
-        comment="Empêchement familial",
-        from_status=M.CONFIRMED,
-    )
+    cancel_by_its_doctor(mission)
     other = MissionFactory()
     client.force_login(other.site.manager)
     page = client.get(reverse("planning:site_missions")).content.decode()
