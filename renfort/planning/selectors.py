@@ -221,7 +221,11 @@ def uncovered_now(coverage: list[ZoneCoverage], figures: RunFigures | None) -> l
 
 
 def site_calendar(missions, month: date) -> dict:
-    """Sites × days of the month, each cell holding the missions of that day."""
+    """Sites × days of the month, each cell holding the missions of that day. Each day says
+    whether it is a weekend day or a public holiday (national list; a site's own, Alsace-Moselle
+    or overseas, is in its opening days), so that an empty column explains itself."""
+    from renfort.sites.opening import public_holiday_name
+
     first, last = month_bounds(month)
     days = [
         first + timedelta(days=i) for i in range(calendar.monthrange(first.year, first.month)[1])
@@ -230,14 +234,25 @@ def site_calendar(missions, month: date) -> dict:
     for mission in missions:
         if mission.status in HOLDING_STATUSES:
             grid[mission.site][mission.date].append(mission)
+    heads = [
+        {
+            "date": d,
+            "initial": WEEKDAY_INITIALS[d.weekday()],
+            "holiday": public_holiday_name(d) or "",
+            "rest": d.weekday() >= 5 or bool(public_holiday_name(d)),
+        }
+        for d in days
+    ]
     rows = [
-        {"site": site, "cells": [cells.get(d, []) for d in days]}
+        {
+            "site": site,
+            "cells": [
+                {"missions": cells.get(head["date"], []), "rest": head["rest"]} for head in heads
+            ],
+        }
         for site, cells in sorted(grid.items(), key=lambda item: item[0].name)
     ]
-    return {
-        "days": [{"date": d, "initial": WEEKDAY_INITIALS[d.weekday()]} for d in days],
-        "rows": rows,
-    }
+    return {"days": heads, "rows": rows}
 
 
 def map_features(missions, coverage: list[ZoneCoverage]) -> dict:

@@ -194,3 +194,28 @@ def test_the_mission_history_has_the_same_columns(client):
     client.force_login(mission.doctor.user)
     page = text(client.get(reverse("planning:mission_detail", args=[mission.pk])))
     assert '<th scope="col">Statut précédent</th><th scope="col">Nouveau statut</th>' in page
+
+
+def test_the_calendar_greys_weekends_and_names_public_holidays(client, ars_occitanie):
+    from datetime import date
+
+    from renfort.planning.selectors import site_calendar
+
+    mission = MissionFactory(status=MissionStatus.CONFIRMED)
+    january = date(2027, 1, 1)  # a Friday, Jour de l'an; the 2nd and 3rd: a weekend
+    calendar = site_calendar([mission], january)
+    days = {d["date"].day: d for d in calendar["days"]}
+    assert days[1]["rest"] and days[1]["holiday"] == "Jour de l'an"
+    assert days[2]["rest"] and days[3]["rest"] and not days[2]["holiday"]
+    assert not days[4]["rest"] and not days[4]["holiday"]
+    cells = calendar["rows"][0]["cells"] if calendar["rows"] else []
+    assert all(cell["rest"] == days[n + 1]["rest"] for n, cell in enumerate(cells))
+    client.force_login(ars_occitanie)
+    month = next_month()
+    MissionFactory(status=MissionStatus.CONFIRMED, date=month.replace(day=15))
+    page = text(client.get(reverse("planning:index"), {"mois": f"{month:%Y-%m}"}))
+    assert 'class="renfort-calendar__rest"' in page
+    assert "Les colonnes grisées sont les samedis, dimanches et jours fériés." in page
+    MissionFactory(status=MissionStatus.CONFIRMED, date=date(2027, 1, 4))
+    january_page = text(client.get(reverse("planning:index"), {"mois": "2027-01"}))
+    assert 'title="vendredi 1er janvier, Jour de l\'an (férié)"' in january_page

@@ -68,8 +68,9 @@ def format_days(days: float) -> str:
 
 
 def format_count(value: int) -> str:
-    """12000 → « 12 000 »."""
-    return f"{value:,}".replace(",", " ")
+    """12000 → « 12 000 », with a narrow no-break space (U+202F): the number never breaks at
+    the end of a line, and is written as the pages write populations."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def fixed_as_missions(prep: Prepared) -> list[Assignment]:
