@@ -111,9 +111,9 @@ def _close(mission: Mission, appointments) -> None:
     """The day of the past consultation: patients marked by the site, mission done."""
     manager = mission.site.manager
     evening = datetime.combine(mission.date, time(19), tzinfo=mission.site.tz)
-    # A patient who came without an appointment, added by the site during the last slot.
+    # A patient who came without an appointment, added by the site at the last slot's time
+    # (the walk-in takes that slot's length: it ends with the consultation).
     at = Slot.objects.filter(mission=mission).order_by("-start").first().start
-    at += timedelta(minutes=1)
     walk_in_first, walk_in_last = WALK_IN
     walk_in = appointment_walk_in_add(
         mission=mission,

@@ -20,6 +20,7 @@ from renfort.accounts.models import Role, User
 from renfort.core.geo import DETOUR_FACTOR, EARTH_RADIUS_KM
 from renfort.core.validators import luhn_complete
 from renfort.sites.models import Site
+from renfort.sites.opening import public_holiday_name
 from renfort.territories.models import Commune
 from renfort.zoning.selectors import current_zones
 
@@ -96,7 +97,7 @@ def _weekdays(first: date, months: int) -> list[date]:
     days, day = [], first
     end_month = (first.month - 1 + months) % 12 + 1
     while day.month != end_month:
-        if day.weekday() < 5:
+        if day.weekday() < 5 and not public_holiday_name(day):  # no site opens then
             days.append(day)
         day += timedelta(days=1)
     return days
@@ -208,6 +209,8 @@ def _specs(rng, today: date) -> list[dict]:
         # Zones within about 150 km by road; a volunteer with none that close covers a travel
         # time instead (nobody signs up for a zone a day's drive away without housing).
         close = [z for z, km in nearest[pick] if km * DETOUR_FACTOR <= 150]
+        # Housing is asked by those far from the zones (more than about 1 h 30 by road).
+        far = all(km * DETOUR_FACTOR > 90 for _, km in nearest[pick])
         if draw < 0.55 and close:
             mode = CoverageMode.ZONES
             zones = rng.sample(close, min(len(close), rng.randint(1, 3)))
@@ -233,7 +236,7 @@ def _specs(rng, today: date) -> list[dict]:
                 "mode": mode,
                 "zones": zones,
                 "minutes": minutes,
-                "housing": rng.random() < 0.15,
+                "housing": rng.random() < (0.5 if far else 0.03),
                 "replacement": rng.random() < 0.2,
                 "max_days": 2 if rng.random() < 0.7 else 1,
                 "address": f"{rng.randint(1, 80)} {rng.choice(STREETS)}",

@@ -55,7 +55,7 @@ def manager_email(commune) -> str:
 
 
 def generate(*, rng, stdout) -> None:
-    created = 0
+    created = number = 0
     zones = current_zones().order_by("epci__siren")
     for zone in zones:
         communes = list(
@@ -63,6 +63,7 @@ def generate(*, rng, stdout) -> None:
         )[:3]
         count = 1 + rng.randrange(3)
         for index, commune in enumerate(communes[:count]):
+            number += 1  # the site's number in the demo, whether it exists already or not
             token = uuid.uuid5(DEMO_NAMESPACE, f"{zone.epci_id}-{index}")
             kind, prefix = _pick_kind(rng)
             status = rng.choice(STATUSES)
@@ -85,7 +86,8 @@ def generate(*, rng, stdout) -> None:
                 latitude=commune.latitude,
                 longitude=commune.longitude,
                 contact_name=f"{first} Fictif-Gestion",
-                phone="+33100000000",
+                # 06 39 98 xx xx: the range the ARCEP keeps for fiction (never a subscriber).
+                phone=f"+3363998{7000 + number:04d}",
                 email=email,
                 rooms=rng.randint(1, 2),
                 has_consultation_kit=True,
@@ -100,7 +102,7 @@ def generate(*, rng, stdout) -> None:
                 housing=housing,
                 housing_beds=beds,
                 housing_description="Studio meublé (fictif)" if beds else "",
-                housing_nights="du lundi soir au jeudi soir" if beds else "",
+                housing_nights="la veille de chaque jour de consultation" if beds else "",
                 housing_accessible=bool(beds) and rng.random() < 0.5,
                 has_parking=rng.random() < 0.8,
                 pmr_access=rng.random() < 0.8,

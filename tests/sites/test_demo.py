@@ -54,4 +54,4 @@ def test_demo_names_contract_the_article_of_the_commune():
     assert not [n for n in names if " de Le " in n or " de Les " in n]
     assert any(" du " in n or " des " in n for n in names)
     nights = set(Site.objects.exclude(housing_nights="").values_list("housing_nights", flat=True))
-    assert nights == {"du lundi soir au jeudi soir"}
+    assert nights == {"la veille de chaque jour de consultation"}  # the night before, as planned
