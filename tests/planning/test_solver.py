@@ -515,7 +515,7 @@ def test_low_coverage_reason():
     assert (
         reasons
         == [
-            "Zone peu couverte : 2 jours de consultation en mars pour 120 000 habitants, "
+            "Zone peu couverte : 2 jours de consultation en mars pour 120\u202f000 habitants, "
             "35 min de trajet"
         ]
         * 2
