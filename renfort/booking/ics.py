@@ -28,6 +28,8 @@ def appointment_ics(
         "Consultation au tarif de la Sécurité sociale (secteur 1), sans dépassement "
         "d'honoraires."
     )
+    if site.phone:
+        description += f"\nTéléphone du lieu : {site.phone_display}"
     if not cancelled:
         description += (
             f"\nPour annuler ou déplacer ce rendez-vous (jusqu'à {change_cutoff_label()} avant) : "
