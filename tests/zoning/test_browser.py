@@ -17,6 +17,10 @@ def test_zones_map_shows_the_priority_zone_contours(page):
     assert page.locator(".leaflet-control-zoom-out").get_attribute("aria-label") == "Zoom arrière"
     attribution = page.locator(".leaflet-control-attribution a").first
     assert attribution.get_attribute("title") == "Bibliothèque JavaScript de cartes interactives"
+    page.locator("path.leaflet-interactive").first.click(force=True)
+    close = page.locator(".leaflet-popup-close-button")
+    close.wait_for()
+    assert close.get_attribute("aria-label") == "Fermer"
 
 
 def test_commune_search_with_autocomplete(page):
