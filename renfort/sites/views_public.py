@@ -3,6 +3,7 @@ site's page."""
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,10 +19,38 @@ from . import selectors
 from .models import Site, SiteKind
 
 
+def _public_filters(request) -> tuple[dict, list[str]]:
+    """The map's filters, and what was wrong with them: a region, zone or kind the lists never
+    offer is left out (every site of the other filters is shown) and said, as the zones page
+    does, rather than showing « 0 lieu » without a reason."""
+    filters = {
+        "region": request.GET.get("region", "")[:3],
+        "epci": request.GET.get("epci", "")[:9],
+        "kind": request.GET.get("kind", "")[:20],
+    }
+    known = {
+        "region": lambda v: Region.objects.in_programme().filter(pk=v).exists(),
+        "epci": lambda v: current_zones().filter(epci_id=v).exists(),
+        "kind": lambda v: v in SiteKind.values,
+    }
+    said = {
+        "region": "Région inconnue",
+        "epci": "Zone prioritaire inconnue",
+        "kind": "Type de lieu inconnu",
+    }
+    problems = []
+    for name, value in filters.items():
+        if value and not known[name](value):
+            problems.append(f"{said[name]} « {value} » : ce filtre n'est pas appliqué.")
+            filters[name] = ""
+    return filters, problems
+
+
 def public_map(request):
-    region = request.GET.get("region", "")[:3]
-    epci = request.GET.get("epci", "")[:9]
-    kind = request.GET.get("kind", "")[:20]
+    filters, problems = _public_filters(request)
+    for problem in problems:
+        messages.warning(request, problem)
+    region, epci, kind = filters["region"], filters["epci"], filters["kind"]
     sites = list(selectors.public_sites(region=region, epci=epci, kind=kind))
     needing = selectors.needing_volunteers_ids(sites)
     zones = current_zones()
@@ -49,13 +78,7 @@ def public_map(request):
 @conditional_page  # ETag of the body: a 304 when the visitor's copy is still the right one
 @cache_control(public=True, no_cache=True)
 def public_geojson(request):
-    sites = list(
-        selectors.public_sites(
-            region=request.GET.get("region", "")[:3],
-            epci=request.GET.get("epci", "")[:9],
-            kind=request.GET.get("kind", "")[:20],
-        )
-    )
+    sites = list(selectors.public_sites(**_public_filters(request)[0]))
     needing = selectors.needing_volunteers_ids(sites)
     return JsonResponse(selectors.public_site_features(sites, needing))
 

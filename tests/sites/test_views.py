@@ -350,6 +350,13 @@ def test_public_map_filters_by_region_and_kind(client):
     assert [s.name for s in response.context["sites"]] == ["Lieu Tarn (fictif)"]
     data = client.get(reverse("sites:public_geojson"), {"region": "76"}).json()
     assert len(data["features"]) == 1
+    # A filter the lists never offer is said and left out, not « 0 lieu » without a reason.
+    response = client.get(reverse("sites:public_map"), {"kind": "zzz", "region": "zz"})
+    page = response.content.decode()
+    assert "Type de lieu inconnu « zzz » : ce filtre n&#x27;est pas appliqué." in page
+    assert "Région inconnue « zz »" in page and len(response.context["sites"]) == 2
+    data = client.get(reverse("sites:public_geojson"), {"kind": "zzz"}).json()
+    assert len(data["features"]) == 2
 
 
 def test_a_refused_exception_keeps_the_hours_form_working(client):
