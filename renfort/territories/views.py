@@ -2,6 +2,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
 from renfort.core.cached_json import json_document_response
+from renfort.zoning.selectors import current_zones
 
 from . import selectors
 from .models import Commune
@@ -11,7 +12,16 @@ from .models import Commune
 def commune_autocomplete(request):
     """JSON list of communes (programme territories) for a name or postcode prefix."""
     query = request.GET.get("q", "")[:80]
-    communes = Commune.objects.in_programme().search(query).select_related("departement")[:12]
+    communes = list(
+        Commune.objects.in_programme().search(query).select_related("departement")[:12]
+    )
+    # The priority zone of each (its EPCI's name, "" outside): a form that needs one (the
+    # declaration of a host site) says so as soon as the commune is picked.
+    zones = dict(
+        current_zones()
+        .filter(epci_id__in={c.epci_id for c in communes if c.epci_id})
+        .values_list("epci_id", "epci__name")
+    )
     return JsonResponse(
         {
             "results": [
@@ -19,6 +29,8 @@ def commune_autocomplete(request):
                     "value": c.code_insee,
                     "label": f"{c.name} ({c.main_postcode or c.departement_id}) — "
                     f"{c.departement.name}",
+                    "name": c.name,
+                    "zone": zones.get(c.epci_id, ""),
                 }
                 for c in communes
             ]

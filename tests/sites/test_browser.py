@@ -19,6 +19,15 @@ def test_new_site_manager_declares_a_site(page):
     page.fill("#id_address", "1 place du Test")
     page.fill("#id_commune_label", "Lacau")
     page.get_by_role("option", name="Lacaune (81230) — Tarn").click()
+    # Eligibility is said at once, before the rest of the form is filled in.
+    notice = page.locator("#commune-zone")
+    said = notice.inner_text().replace("\u00a0", " ").replace("\u202f", " ")
+    assert said == "Lacaune est dans la zone prioritaire « CC du Haut-Languedoc »."
+    page.fill("#id_commune_label", "Albi")
+    page.get_by_role("option", name="Albi (81000) — Tarn").click()
+    assert notice.inner_text().startswith("Albi n'est pas dans une zone prioritaire en vigueur")
+    page.fill("#id_commune_label", "Lacau")
+    page.get_by_role("option", name="Lacaune (81230) — Tarn").click()
     page.fill("#id_rooms", "2")
     page.fill("#id_contact_name", "Dominique Exemple")
     page.fill("#id_phone", "05 63 37 00 00")

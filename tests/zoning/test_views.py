@@ -87,6 +87,9 @@ def test_search_unknown_input_gets_a_french_message(client, query):
 def test_autocomplete_json(client):
     data = client.get(reverse("territories:commune_autocomplete"), {"q": "lacau"}).json()
     assert data["results"][0]["value"] == "81124"
+    assert data["results"][0]["zone"] == "CC du Haut-Languedoc"  # its priority zone
+    albi = client.get(reverse("territories:commune_autocomplete"), {"q": "albi"}).json()
+    assert albi["results"][0]["name"] == "Albi" and albi["results"][0]["zone"] == ""
     assert client.get(reverse("territories:commune_autocomplete"), {"q": ""}).json() == {
         "results": []
     }
