@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from renfort.zoning.selectors import zoning_summary
 
 from .middleware import API_BAD_REQUEST, API_PREFIX, json_detail
+from .navigation import nav_items
 
 
 def home(request):
@@ -43,6 +45,63 @@ def privacy(request):
             "title": "Données personnelles",
             "publisher": settings.RENFORT_PUBLISHER,
             "dpo_email": settings.RENFORT_DPO_EMAIL,
+        },
+    )
+
+
+# The site map (RGAA 12.1: a second way to find each page besides the menu), by audience.
+SITEMAP_PUBLIC = (
+    ("Accueil", "core:home"),
+    ("Zones prioritaires par région", "zoning:list"),
+    ("Carte des zones prioritaires", "zoning:map"),
+    ("Ma commune est-elle en zone prioritaire ?", "zoning:search"),
+    ("Lieux d'accueil : carte et liste", "sites:public_map"),
+    ("Déclarer un lieu d'accueil", "sites:declare"),
+    ("Prendre rendez-vous avec un médecin volontaire", "booking:search"),
+    ("Devenir médecin volontaire", "doctors:signup"),
+    ("API publique (documentation OpenAPI)", "api:openapi-view"),
+)
+SITEMAP_ACCOUNT = (
+    ("Se connecter", "accounts:login"),
+    ("Mot de passe oublié", "accounts:password_reset"),
+)
+SITEMAP_SIGNED_IN = (
+    ("Mon compte", "accounts:profile"),
+    ("Changer mon mot de passe", "accounts:password_change"),
+)
+SITEMAP_INFORMATION = (
+    ("Mentions légales", "core:legal"),
+    ("Données personnelles", "core:privacy"),
+    ("Données personnelles des patients (rendez-vous)", "booking:notice"),
+    ("Sources des données", "core:sources"),
+    ("Accessibilité", "core:accessibility"),
+)
+
+
+def _links(entries) -> list[dict]:
+    found = []
+    for label, name in entries:
+        try:
+            found.append({"label": label, "link": reverse(name)})
+        except NoReverseMatch:  # an app not installed
+            continue
+    return found
+
+
+def sitemap(request):
+    public = _links(SITEMAP_PUBLIC)
+    shown = {item["link"] for item in public}
+    signed_in = request.user.is_authenticated
+    return render(
+        request,
+        "core/sitemap.html",
+        {
+            "title": "Plan du site",
+            "public": public,
+            # The signed-in user's own pages: the menu's entries of their role.
+            "own": [i for i in nav_items(request) if i["link"] not in shown] if signed_in else [],
+            "account": _links(SITEMAP_SIGNED_IN if signed_in else SITEMAP_ACCOUNT),
+            "information": _links(SITEMAP_INFORMATION),
         },
     )
 
