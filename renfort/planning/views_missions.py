@@ -98,7 +98,10 @@ def mission_transition(request, pk: int):
             release_date=request.POST.get("liberer_date") == "1",
         )
         mission.refresh_from_db()
-        messages.success(request, _done_message(request.user, mission))
+        done = _done_message(request.user, mission)
+        if request.POST.get("liberer_date") == "1" and has_role(request.user, Role.DOCTOR):
+            done += " Cette date n'est plus dans vos disponibilités."
+        messages.success(request, done)
     except (ValidationError, PermissionDenied) as exc:
         if getattr(exc, "code", None) == "reason":  # the reason typed: shown again with it
             typed = {"to": to_status, "comment": comment[:2000], "error": _error_text(exc)}

@@ -35,7 +35,10 @@ def test_declining_may_take_the_date_out_of_the_availabilities(client, ticked, l
     label = f"Je ne suis plus disponible ce jour-là : retirer le {mission.date:%d/%m/%Y}"
     assert label in page
     extra = {"liberer_date": "1"} if ticked else {}
-    assert post(client, mission, M.DECLINED, comment="Pas libre", **extra).status_code == 302
+    response = post(client, mission, M.DECLINED, comment="Pas libre", **extra)
+    assert response.status_code == 302
+    said = html.unescape(client.get(response.url).content.decode())
+    assert ("Cette date n'est plus dans vos disponibilités." in said) is ticked
     mission.refresh_from_db()
     assert mission.status == M.DECLINED
     dates = set(mission.doctor.availabilities.values_list("date", flat=True))

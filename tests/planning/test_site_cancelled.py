@@ -2,6 +2,7 @@
 cancelled, why, and the patients whose appointments went with them."""
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -55,7 +56,10 @@ def test_another_sites_cancellations_are_not_shown(client):
     mission = mission_with_slots()
     book(free_slot(mission), last_name="Autre-Fictive")
     cancel_by_its_doctor(mission)
-    other = MissionFactory()
+    other = mission_with_slots(date=mission.date + timedelta(days=1))  # nobody booked
+    cancel_by_its_doctor(other)
     client.force_login(other.site.manager)
     page = client.get(reverse("planning:site_missions")).content.decode()
-    assert "Autre-Fictive" not in page and 'id="cancelled-missions"' not in page
+    assert "Autre-Fictive" not in page
+    section = html.unescape(page.split('id="cancelled-missions"')[1].split("</section>")[0])
+    assert "aucun rendez-vous n'était pris" in section and "0 patient" not in section
