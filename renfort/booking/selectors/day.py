@@ -44,6 +44,16 @@ class DoctorDay:
         """Appointments that still hold the patient (as the agenda list counts them)."""
         return len(self.appointments) - self.cancelled_count
 
+    @property
+    def walk_in_count(self) -> int:
+        """Patients added without an appointment (and not removed)."""
+        return sum(1 for a in self.appointments if a.walk_in and a.status != "cancelled")
+
+    @property
+    def booked_count(self) -> int:
+        """Appointments booked by patients that still hold (walk-ins apart)."""
+        return self.holding_count - self.walk_in_count
+
 
 def day_missions(*, user, site, day: date) -> list[Mission] | None:
     """Missions of the day at the site visible to the user; None when the user may not see
