@@ -249,7 +249,7 @@ def test_region_filter_without_announced_count_says_so(client):
     html = response.content.decode()
     assert response.context["summary"].expected_count is None
     assert "Liste partielle pour la région Bourgogne-Franche-Comté : 0 zone connue" in html
-    assert 'id="total-expected">inconnu<' in html
+    assert 'id="total-expected">non communiqué<' in html
 
 
 @pytest.mark.parametrize("code", ["zz", "999", "<b>"])
