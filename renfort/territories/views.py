@@ -12,9 +12,7 @@ from .models import Commune
 def commune_autocomplete(request):
     """JSON list of communes (programme territories) for a name or postcode prefix."""
     query = request.GET.get("q", "")[:80]
-    communes = list(
-        Commune.objects.in_programme().search(query).select_related("departement")[:12]
-    )
+    communes = list(Commune.objects.in_programme().search(query).select_related("departement")[:12])
     # The priority zone of each (its EPCI's name, "" outside): a form that needs one (the
     # declaration of a host site) says so as soon as the commune is picked.
     zones = dict(
