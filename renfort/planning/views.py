@@ -292,7 +292,7 @@ def export(request):
     if shown_month(request.GET.get("mois", ""), timezone.localdate()) is None:
         raise BadRequest("Mois invalide : exportez depuis l'écran de planification.")
     month, region_code, _ = _scope(request)
-    scope = Region.objects.get(pk=region_code).name if region_code else "France entière"
+    scope = f"Région {Region.objects.get(pk=region_code).name}" if region_code else "France entière"
     return export_response(
         request,
         headers=selectors.EXPORT_HEADERS,

@@ -424,7 +424,7 @@ def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  #
     url = reverse("planning:export")
     response = client.get(url, month_query(format="csv"))
     assert response.status_code == 200
-    assert f"missions-{next_month():%Y-%m}-occitanie-" in response["Content-Disposition"]
+    assert f"missions-{next_month():%Y-%m}-region-occitanie-" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Date;Période;Lieu d'accueil") or lines[0].startswith(
         "Date,Période,Lieu d'accueil"

@@ -323,7 +323,7 @@ def test_the_export_is_named_after_its_month_territory_and_day(client, ars):
     response = client.get(reverse("planning:export"), {"mois": month, "format": "xlsx"})
     today = timezone.localdate()
     assert response["Content-Disposition"] == (
-        f'attachment; filename="missions-{month}-occitanie-{today:%Y-%m-%d}.xlsx"'
+        f'attachment; filename="missions-{month}-region-occitanie-{today:%Y-%m-%d}.xlsx"'
     )
 
 
