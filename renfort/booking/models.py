@@ -228,6 +228,18 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+def person_identity(last_name: str, first_name: str) -> str:
+    """« durandfictif|alice »: the names as a key that case, accents, hyphens, apostrophes and
+    spaces do not change, so that « Durand-Fictif Alicé » and « DURAND FICTIF Alice » (with the
+    same birth date) are one person for the appointment limit."""
+    from renfort.territories.normalize import normalize_name
+
+    def key(name: str) -> str:
+        return normalize_name(name).replace(" ", "")
+
+    return f"{key(last_name)}|{key(first_name)}"[:210]
+
+
 class Appointment(models.Model):
     """A patient's appointment (rendez-vous), booked without an account, or a walk-in patient
     added by the site (slot empty)."""
@@ -265,6 +277,8 @@ class Appointment(models.Model):
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
+    # person_identity(last_name, first_name), kept by save(): with the birth date, a person.
+    identity = models.CharField("identité (clé)", max_length=210, blank=True, editable=False)
     phone = models.CharField("téléphone mobile (E.164)", max_length=20, blank=True, db_index=True)
     email = models.EmailField("adresse électronique", blank=True, db_index=True)
     has_medecin_traitant = models.BooleanField("a un médecin traitant", default=False)
@@ -312,6 +326,13 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"Rendez-vous {self.reference}"
+
+    def save(self, *args, **kwargs):
+        self.identity = person_identity(self.last_name, self.first_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"last_name", "first_name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "identity"}
+        super().save(*args, **kwargs)
 
     @property
     def is_priority(self) -> bool:

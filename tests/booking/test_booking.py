@@ -268,6 +268,23 @@ def test_the_limit_counts_the_person_whatever_contact_they_give(mission):
     assert "à votre nom" in exc_info.value.messages[0]
     assert Appointment.objects.count() == 2
     assert Slot.objects.get(pk=slots[2].pk).status == SlotStatus.AVAILABLE
+    # Nor does writing the names another way: accents, hyphens and spaces are one person.
+    for last_name, first_name in (
+        ("Fic-tif", "Camille"),
+        ("FICTIF", "Camillé"),
+        ("Fictif", "Ca mille"),
+    ):
+        with pytest.raises(ValidationError) as exc_info:
+            book(
+                slots[2],
+                phone="",
+                email="autre@exemple.test",
+                last_name=last_name,
+                first_name=first_name,
+            )
+        assert codes(exc_info) == "limit", (last_name, first_name)
+    # Another person, born the same day, still books.
+    book(slots[2], phone="", email="autre@exemple.test", first_name="Dominique")
 
 
 def test_one_person_cannot_hold_two_appointments_at_the_same_time(mission):

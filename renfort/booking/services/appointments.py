@@ -31,6 +31,7 @@ from ..models import (
     AppointmentStatus,
     Slot,
     SlotStatus,
+    person_identity,
     priority_release_delta,
 )
 from ..selectors import search_sites
@@ -126,9 +127,7 @@ def patient_check(
 def _identity_key(patient: Patient) -> str:
     """The person behind a booking whatever contact they give: names (case-insensitive) and
     birth date."""
-    return "|".join(
-        (patient.last_name.casefold(), patient.first_name.casefold(), str(patient.birth_date))
-    )
+    return f"{person_identity(patient.last_name, patient.first_name)}|{patient.birth_date}"
 
 
 def limit_message(before: str) -> str:
@@ -159,8 +158,7 @@ def _same_person(patient: Patient) -> Q:
     if patient.birth_date:
         person |= Q(
             birth_date=patient.birth_date,
-            last_name__iexact=patient.last_name,
-            first_name__iexact=patient.first_name,
+            identity=person_identity(patient.last_name, patient.first_name),
         )
     return person
 
@@ -428,8 +426,7 @@ def _check_not_yours(slot_id: int, patient: Patient) -> None:
             contact,
             slot_id=slot_id,
             status=A.BOOKED,
-            last_name__iexact=patient.last_name,
-            first_name__iexact=patient.first_name,
+            identity=person_identity(patient.last_name, patient.first_name),
             birth_date=patient.birth_date,
         )
         .values_list("reference", flat=True)
