@@ -388,12 +388,13 @@ def _alternatives(appointment, is_past: bool) -> list:
         return []
     if appointment.cancelled_by in ("", CancelledBy.PATIENT):
         return []
-    return selectors.alternative_slots(
+    found = selectors.alternative_slots(
         site=appointment.site,
-        limit=3,
+        limit=4,  # one more: the slot of this very appointment is never offered back
         is_priority=appointment.is_priority,
         around=appointment.start,
     )
+    return [slot for slot in found if slot.pk != appointment.slot_id][:3]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -227,3 +227,33 @@ def test_alternatives_come_by_date_in_the_zone_the_same_site_first_on_a_day():
     same_day = mission_with_slots(date=in_days(5), site=same.site)
     found = alternative_slots(site=same.site, limit=3, is_priority=True)
     assert [s.mission_id for s in found] == [same_day.pk] * 3  # the same site first that day
+
+
+def test_a_staff_cancellation_never_offers_the_cancelled_slot_back(
+    client, django_capture_on_commit_callbacks
+):
+    import html
+
+    from django.urls import reverse
+
+    from renfort.booking.services import appointment_cancel
+
+    mission = mission_with_slots()
+    appointment = book(free_slot(mission))
+    own = f"/rendez-vous/creneau/{appointment.slot_id}/"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(
+            appointment=appointment,
+            by="site",
+            actor=mission.site.manager,
+            reason="Le médecin est souffrant (fictif).",
+        )
+    body = mail.outbox[0].body
+    assert own not in body and body.count("/rendez-vous/creneau/") == 3
+    page = html.unescape(
+        client.get(reverse("booking:manage", args=[appointment.secret])).content.decode()
+    )
+    callout = page.split('id="cancelled-callout"')[1].split("</div>")[0]
+    assert own not in callout and callout.count("/rendez-vous/creneau/") == 3
+    assert "(motif : Le médecin est souffrant (fictif).)" in callout

@@ -80,11 +80,11 @@ def _cancel(
             site=appointment.site,
             now=now,
             exclude_mission_id=None,
-            limit=3,
+            limit=4,  # one more: the freed slot, if it is among them, is not offered back
             is_priority=appointment.is_priority,
             around=appointment.start,
         )
-        alternatives = [s for s in alternatives if freed is None or s.pk != freed.pk]
+        alternatives = [s for s in alternatives if freed is None or s.pk != freed.pk][:3]
         for slot in alternatives:
             slot.book_url = messages.absolute(reverse("booking:book", args=[slot.pk]))
         messages.notify_appointment(
