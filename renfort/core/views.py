@@ -4,6 +4,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from renfort.accounts.models import Role
 from renfort.zoning.selectors import zoning_summary
 
 from .middleware import API_BAD_REQUEST, API_PREFIX, json_detail
@@ -61,6 +62,12 @@ SITEMAP_PUBLIC = (
     ("Devenir médecin volontaire", "doctors:signup"),
     ("API publique (documentation OpenAPI)", "api:openapi-view"),
 )
+# Public pages that a signed-in account opens only with one of these roles (the others are
+# refused there: the map does not lead to a refusal).
+SITEMAP_SIGNED_IN_ROLES = {
+    "sites:declare": {Role.SITE_MANAGER, Role.ARS_AGENT, Role.ADMIN},
+    "doctors:signup": set(),  # signing up a volunteer is done signed out
+}
 SITEMAP_ACCOUNT = (
     ("Se connecter", "accounts:login"),
     ("Mot de passe oublié", "accounts:password_reset"),
@@ -89,7 +96,14 @@ def _links(entries) -> list[dict]:
 
 
 def sitemap(request):
-    public = _links(SITEMAP_PUBLIC)
+    user = request.user
+    public = _links(
+        (label, name)
+        for label, name in SITEMAP_PUBLIC
+        if not user.is_authenticated
+        or name not in SITEMAP_SIGNED_IN_ROLES
+        or user.role in SITEMAP_SIGNED_IN_ROLES[name]
+    )
     shown = {item["link"] for item in public}
     signed_in = request.user.is_authenticated
     return render(

@@ -34,11 +34,24 @@ def test_the_footer_links_the_site_map_and_its_public_links_answer(client):
         ({"doctor": True}, "planning:doctor_missions"),
         ({"site_manager": True}, "planning:site_missions"),
         ({"ars": True}, "planning:index"),
+        ({"national": True}, "planning:index"),
+        ({"cpam": True}, "doctors:agent_list"),
     ],
 )
-def test_a_signed_in_user_finds_their_own_pages(client, traits, expected):
-    client.force_login(UserFactory(**traits))
+def test_a_signed_in_user_finds_their_own_pages_and_no_refusal(client, traits, expected):
+    from tests.doctors.factories import DoctorFactory
+    from tests.sites.factories import SiteFactory
+
+    if traits.get("doctor"):
+        user = DoctorFactory().user  # a doctor's account has its file
+    elif traits.get("site_manager"):
+        user = SiteFactory().manager
+    else:
+        user = UserFactory(**traits)
+    client.force_login(user)
     page = client.get(reverse("core:sitemap")).content.decode()
     assert reverse(expected) in links(page, "own")
     assert reverse("accounts:password_change") in links(page, "account")
     assert reverse("accounts:login") not in links(page, "account")
+    for link in links(page, "public") + links(page, "own") + links(page, "account"):
+        assert client.get(link).status_code == 200, link  # never « Accès refusé »
