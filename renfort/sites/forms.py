@@ -11,6 +11,7 @@ from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, OPTIONAL, RenfortForm, RenfortModelForm, too_long
 from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
+from renfort.zoning.selectors import current_zones
 
 from . import opening
 from .models import (
@@ -191,6 +192,17 @@ class SiteForm(RenfortModelForm):
                 if field in self.fields and field not in self.errors and field in EDITABLE_FIELDS:
                     for error in errors:
                         self.add_error(field, error)
+
+    @property
+    def commune_zone(self) -> dict | None:
+        """The commune chosen in a form sent back with errors, and its priority zone ("" when
+        outside): the page says it again under the field, as it did when the commune was
+        picked (None before any choice)."""
+        commune = getattr(self, "cleaned_data", {}).get("commune") if self.is_bound else None
+        if commune is None:
+            return None
+        zone = current_zones().filter(epci_id=commune.epci_id).select_related("epci").first()
+        return {"name": commune.name, "zone": zone.epci.name if zone else ""}
 
     def site_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}

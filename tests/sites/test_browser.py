@@ -27,6 +27,7 @@ def test_new_site_manager_declares_a_site(page):
     page.get_by_role("option", name="Albi (81000) — Tarn").click()
     assert notice.inner_text().startswith("Albi n'est pas dans une zone prioritaire en vigueur")
     page.fill("#id_commune_label", "Lacau")
+    assert notice.is_hidden()  # typing again: the former commune's notice is gone
     page.get_by_role("option", name="Lacaune (81230) — Tarn").click()
     page.fill("#id_rooms", "2")
     page.fill("#id_contact_name", "Dominique Exemple")

@@ -463,3 +463,18 @@ def test_equipment_and_support_are_listed_alike(client):
 
 def test_the_public_geojson_answers_head_requests(client):
     assert client.head(reverse("sites:public_geojson")).status_code == 200
+
+
+def test_a_form_sent_back_says_again_whether_its_commune_is_in_a_priority_zone(client):
+    """Another field in error: the commune chosen stays, and so does what was said of it."""
+    page = text(client.post(reverse("sites:declare"), form_data(rooms="0")))
+    assert "Lacaune est dans la zone prioritaire « CC du Haut-Languedoc »." in page
+    page = text(
+        client.post(
+            reverse("sites:declare"),
+            form_data(rooms="0", commune="81004", commune_label="Albi (81000) — Tarn"),
+        )
+    )
+    assert "Albi n'est pas dans une zone prioritaire en vigueur : seule l'ARS" in page
+    page = text(client.get(reverse("sites:declare")))
+    assert 'id="commune-zone" hidden' in page

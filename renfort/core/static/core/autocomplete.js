@@ -39,7 +39,13 @@
     input.setAttribute("autocomplete", "off");
     let items = [], active = -1, timer = null, seq = 0;
 
-    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant"); // no option of a hidden list
+      status.textContent = "";
+      active = -1;
+    }
     function choose(i) {
       const item = items[i];
       if (!item) return;
@@ -83,7 +89,11 @@
       }, 150);
     });
     input.addEventListener("keydown", (e) => {
-      if (list.hidden) return;
+      if (list.hidden) {
+        // Arrow down opens again the suggestions of what is typed.
+        if (e.key === "ArrowDown" && items.length) { active = 0; render(); e.preventDefault(); }
+        return;
+      }
       if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
       else if (e.key === "ArrowUp") { active = Math.max(active - 1, 0); render(); e.preventDefault(); }
       else if (e.key === "Enter" && active >= 0) { choose(active); e.preventDefault(); }
