@@ -215,7 +215,7 @@ def test_the_calendar_greys_weekends_and_names_public_holidays(client, ars_occit
     MissionFactory(status=MissionStatus.CONFIRMED, date=month.replace(day=15))
     page = text(client.get(reverse("planning:index"), {"mois": f"{month:%Y-%m}"}))
     assert 'class="renfort-calendar__rest"' in page
-    assert "Les colonnes grisées sont les samedis, dimanches et jours fériés." in page
+    assert "Les colonnes grisées sont les samedis, dimanches et jours fériés ; un jour" in page
     MissionFactory(status=MissionStatus.CONFIRMED, date=date(2027, 1, 4))
     january_page = text(client.get(reverse("planning:index"), {"mois": "2027-01"}))
     assert 'title="vendredi 1er janvier, Jour de l\'an (férié)"' in january_page
