@@ -348,6 +348,18 @@ def availability_add(
         raise ValidationError({"date": exc.messages}) from exc
     existing = Availability.objects.filter(doctor=doctor, date=day).first()
     if existing is None:
+        # A day a mission already holds is not a free day: recorded, it could not be removed
+        # (availability_remove keeps the dates of missions).
+        mission = blocking_missions_on(doctor, day).select_related("site").first()
+        if mission is not None:
+            raise ValidationError(
+                {
+                    "date": (
+                        f"Vous avez déjà une mission le {day:%d/%m/%Y} à {mission.site.name} "
+                        f"({mission.doctor_status_label.lower()}) : ce jour est déjà pris."
+                    )
+                }
+            )
         return Availability.objects.create(doctor=doctor, date=day, period=entry.period), "added"
     if existing.period == entry.period or existing.period == AvailabilityPeriod.FULL:
         return existing, "unchanged"

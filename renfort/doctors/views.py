@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from renfort.core.text import count, lower_first
 from renfort.core.workflow import COMMENT_LIMIT
 from renfort.planning.models import MISSION_REASON_LIMIT
 from renfort.planning.services import mission_cancellable
+from renfort.sites.opening import public_holiday_name
 
 from . import selectors, services
 from .forms import (
@@ -203,7 +204,11 @@ def availability_add(request):
         else:
             day, period = f"{availability.date:%d/%m/%Y}", availability.get_period_display()
             if outcome == "added":
-                messages.success(request, f"Disponibilité du {day} enregistrée ({period.lower()}).")
+                messages.success(
+                    request,
+                    f"Disponibilité du {day} enregistrée ({period.lower()})."
+                    + _rest_day_note(availability.date),
+                )
             elif outcome == "widened":
                 messages.success(request, f"Le {day} devient une journée entière.")
             else:
@@ -223,11 +228,27 @@ def availability_add(request):
     return _space_page(request, doctor, add_form=form)
 
 
+def _rest_day_note(day) -> str:
+    """A Saturday, a Sunday or a public holiday is kept (a site may open then), with a word
+    that few sites do: the date would otherwise wait for a proposal that rarely comes."""
+    holiday = public_holiday_name(day)
+    if holiday:
+        return f" C'est un jour férié ({holiday}) : peu de lieux d'accueil ouvrent ce jour-là."
+    if day.weekday() >= 5:
+        return " C'est un week-end : peu de lieux d'accueil ouvrent ce jour-là."
+    return ""
+
+
 @require_POST
 @role_required(Role.DOCTOR)
 def availability_remove(request, pk: int):
     doctor = _own_doctor(request)
-    availability = get_object_or_404(Availability, pk=pk, doctor=doctor)
+    availability = Availability.objects.filter(pk=pk, doctor=doctor).first()
+    if availability is None:
+        if Availability.objects.filter(pk=pk).exists():  # another doctor's
+            raise Http404("Disponibilité introuvable.")
+        messages.info(request, "Cette disponibilité est déjà retirée.")  # a second click
+        return redirect("doctors:space")
     try:
         services.availability_remove(availability=availability, actor=request.user)
     except ValidationError as exc:
