@@ -424,12 +424,13 @@ def move(request, secret: str):
             if slot_id is None:
                 raise ValueError("no slot chosen")
             services.appointment_move(appointment=appointment, slot_id=slot_id)
-        except (ValueError, ValidationError) as exc:
-            error = (
-                " ".join(exc.messages)
-                if isinstance(exc, ValidationError)
-                else "Choisissez un nouveau créneau."
-            )
+        except ValidationError as exc:
+            if exc.code == "same_slot":  # the form sent again after its move (a double click)
+                messages.info(request, "Votre rendez-vous est déjà à ce créneau.")
+                return _private(redirect("booking:manage", secret=secret))
+            error = " ".join(exc.messages)
+        except ValueError:
+            error = "Choisissez un nouveau créneau."
         else:
             messages.success(request, "Votre rendez-vous a été déplacé.")
             return _private(redirect("booking:manage", secret=secret))
