@@ -126,15 +126,15 @@ def _overseas_mobile(number: phonenumbers.PhoneNumber) -> str | None:
 def normalize_mobile(value: str) -> str:
     """A French mobile number (06/07, metropolitan or overseas, able to receive SMS) → E.164
     (+33…, +262…, +590…, +594…, +596…), or ValidationError."""
-    digits = "".join(c for c in value or "" if c.isdigit() or c == "+")
-    if digits.startswith("063998") and len(digits) == 10:
-        digits = "+33" + digits[1:]
-    if digits.startswith(FICTION_MOBILE_PREFIX) and len(digits) == 12:
-        return digits
     try:
         number = phonenumbers.parse(value or "", "FR", keep_raw_input=True)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(MOBILE_ERROR) from exc
+    # The range kept for fiction (06 39 98 …) is no subscriber's, so the library does not call
+    # it a mobile: accepted however it is written (06…, +33 6…, 0033 6…, +33 (0)6…).
+    fiction = f"+{number.country_code}{number.national_number}"
+    if fiction.startswith(FICTION_MOBILE_PREFIX) and len(fiction) == 12:
+        return fiction
     if (
         number.country_code == 33
         and phonenumbers.is_valid_number(number)
