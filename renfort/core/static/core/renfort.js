@@ -17,10 +17,21 @@
   }
   scrollables();
   var pending = null;
-  window.addEventListener("resize", function () {
+  function later() {
     clearTimeout(pending);
     pending = setTimeout(scrollables, 150);
-  });
+  }
+  window.addEventListener("resize", later);
+  // The width changes after this script too: web fonts, the DSFR's own table script, images.
+  window.addEventListener("load", scrollables);
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(later);
+    document.querySelectorAll(".fr-table > table, .renfort-scroll").forEach(function (box) {
+      observer.observe(box); // its own width, and its content's (what overflows it)
+      if (box.firstElementChild) observer.observe(box.firstElementChild);
+      if (box.tBodies && box.tBodies[0]) observer.observe(box.tBodies[0]);
+    });
+  }
   // The « Menu » skip link: on small screens the menu is closed (hidden), so the link goes to
   // the button that opens it.
   var skip = document.querySelector('.fr-skiplinks a[href="#menu-principal"]');
