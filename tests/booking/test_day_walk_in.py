@@ -69,8 +69,9 @@ def test_a_walk_in_form_sent_twice_adds_the_patient_once(client):
 
 
 def test_a_walk_in_added_again_from_another_tab_is_refused(client):
-    """Same name (whatever the case) and time, another token: refused and said; another time
-    or another name is another patient, and a removed entry can be added again."""
+    """Same name (whatever the case, accents, hyphens or spaces) and time, another token:
+    refused and said; another time or another name is another patient, and a removed entry
+    can be added again."""
     mission = mission_with_slots(date=timezone.localdate())
     client.force_login(mission.site.manager)
     url = reverse("booking:walk_in", args=[mission.pk])
@@ -81,6 +82,10 @@ def test_a_walk_in_added_again_from_another_tab_is_refused(client):
     assert "PASSAGE Alex est déjà dans la journée à 10\u00a0h\u00a005 : rien n'a été ajouté." in (
         htmllib.unescape(response.text)
     )
+    assert Appointment.objects.filter(walk_in=True).count() == 1
+    written_otherwise = {**data, "last_name": "Pas-sàge", "token": str(uuid.uuid4())}
+    response = client.post(url, written_otherwise, follow=True)
+    assert "est déjà dans la journée" in htmllib.unescape(response.text)
     assert Appointment.objects.filter(walk_in=True).count() == 1
     client.post(url, {**data, "time": "10:25", "token": str(uuid.uuid4())})
     client.post(url, {**data, "first_name": "Sam", "token": str(uuid.uuid4())})

@@ -84,7 +84,8 @@ def test_registering_again_keeps_one_entry_and_widens_its_period(mission, client
         )  # fmt: skip
 
     entry, created = register(0, 20)
-    again, created_again = register(10, 30, phone="")  # same person, same email
+    # The same person, same email, their names written otherwise (case, accent, hyphen).
+    again, created_again = register(10, 30, phone="", last_name="FICTÏF ", first_name="camille")
     assert created and not created_again and again.pk == entry.pk
     assert (again.start_date, again.end_date) == (today, today + timedelta(days=30))
     # Only the first registration's email and SMS: nothing sent again.

@@ -22,6 +22,7 @@ from ..models import (
     CancelledBy,
     Slot,
     SlotStatus,
+    person_identity,
 )
 from ..permissions import can_manage_appointment, can_manage_mission_day
 from ..slots import windows
@@ -225,21 +226,10 @@ def _walk_in_duplicate_check(mission: Mission, names: dict, at: datetime) -> Non
     by two people. Another time is another patient (two people may share a name). An advisory
     lock on (site, doctor, time, name) serialises such adds, then the first one is seen; lock
     order as everywhere: this lock, then the slot, then the appointment."""
-    advisory_lock(
-        "walk-in:{}:{}:{}:{}|{}".format(
-            mission.site_id,
-            mission.doctor_id,
-            at.timestamp(),
-            names["last_name"].casefold(),
-            names["first_name"].casefold(),
-        )
-    )
+    identity = person_identity(names["last_name"], names["first_name"])
+    advisory_lock(f"walk-in:{mission.site_id}:{mission.doctor_id}:{at.timestamp()}:{identity}")
     present = Appointment.objects.holding().filter(
-        site_id=mission.site_id,
-        doctor_id=mission.doctor_id,
-        start=at,
-        last_name__iexact=names["last_name"],
-        first_name__iexact=names["first_name"],
+        site_id=mission.site_id, doctor_id=mission.doctor_id, start=at, identity=identity
     )
     if present.exists():
         raise ValidationError(

@@ -35,6 +35,7 @@ from ..models import (
     WaitingListEntry,
     WaitingListOffer,
     WaitingStatus,
+    person_identity,
 )
 from .appointments import Patient, _lock_contacts, held_appointments, limit_message
 
@@ -161,10 +162,11 @@ def _twin(existing: WaitingListEntry, *, patient: Patient, site, zone) -> Waitin
 
 
 def _already_waiting(patient: Patient, *, site, zone, start: date, end: date):
-    """The same person (name, birth date and phone or email) already waiting for the same
-    place over an overlapping or adjacent period: that entry, its period widened to cover the
-    new one (when it stays within MAX_PERIOD_DAYS), instead of a second entry and a second
-    series of offers. None otherwise. Called under the person's lock (_lock_contacts)."""
+    """The same person (names as `person_identity` compares them, birth date, and phone or
+    email) already waiting for the same place over an overlapping or adjacent period: that
+    entry, its period widened to cover the new one (when it stays within MAX_PERIOD_DAYS),
+    instead of a second entry and a second series of offers. None otherwise. Called under the
+    person's lock (_lock_contacts)."""
     contact = Q(pk__in=[])
     if patient.phone:
         contact |= Q(phone=patient.phone)
@@ -175,13 +177,14 @@ def _already_waiting(patient: Patient, *, site, zone, start: date, end: date):
         place,
         contact,
         status=WaitingStatus.WAITING,
-        last_name__iexact=patient.last_name,
-        first_name__iexact=patient.first_name,
         birth_date=patient.birth_date,
         start_date__lte=end + timedelta(days=1),
         end_date__gte=start - timedelta(days=1),
     )
+    identity = person_identity(patient.last_name, patient.first_name)
     for entry in entries.order_by("created_at", "pk"):
+        if person_identity(entry.last_name, entry.first_name) != identity:
+            continue
         wider = min(entry.start_date, start), max(entry.end_date, end)
         if (wider[1] - wider[0]).days > MAX_PERIOD_DAYS:
             continue
