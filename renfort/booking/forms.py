@@ -11,7 +11,13 @@ from renfort.core.text import DAY_FORMATS
 
 from .models import AppointmentStatus
 from .selectors import search_day_error
-from .services import CONSENT_REQUIRED, REASON_MAX, patient_check, waitlist_period_errors
+from .services import (
+    CONSENT_REQUIRED,
+    REASON_MAX,
+    contact_parse,
+    patient_check,
+    waitlist_period_errors,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERIODS = [("", "Toute la journée"), ("morning", "Le matin"), ("afternoon", "L'après-midi")]
@@ -98,6 +104,21 @@ class SearchForm(RenfortForm):
             or data.get("commune")
             or (data.get("lat") is not None and data.get("lon") is not None)
         )
+
+
+class LostLinkForm(RenfortForm):
+    """« Retrouver mon rendez-vous »: the phone or the email given when booking."""
+
+    contact = forms.CharField(
+        label="Téléphone mobile ou adresse électronique",
+        help_text="Le numéro ou l'adresse donnés lors de la prise de rendez-vous, par "
+        "exemple 06 12 34 56 78 ou nom@exemple.fr.",
+        max_length=254,
+        required=False,  # the service's message, not Django's
+    )
+
+    def clean_contact(self):
+        return contact_parse(self.cleaned_data["contact"])
 
 
 class TokenForm(forms.Form):

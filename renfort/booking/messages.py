@@ -30,6 +30,7 @@ SUBJECTS = {
     "waitlist_registered": "Inscription sur la liste d'attente enregistrée — " + SENDER,
     "waitlist_offer": "Un créneau s'est libéré le {when} — " + SENDER,
     "waitlist_offer_withdrawn": "Le créneau proposé n'est plus disponible — " + SENDER,
+    "links": "Le lien de vos rendez-vous — " + SENDER,
 }
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).
 KIND_PREFIX = "booking_"
@@ -38,13 +39,16 @@ KIND_PREFIX = "booking_"
 # says of it.
 REASON_NO_CONSULTATION = "La consultation du médecin n'aura pas lieu."
 REASON_NEW_HOURS = "Les horaires de la consultation ont changé."
-SMS_REASONS = {REASON_NO_CONSULTATION: "consultation annulée", REASON_NEW_HOURS: "horaires changés"}
+SMS_REASONS = {
+    REASON_NO_CONSULTATION: "la consultation n'aura pas lieu",
+    REASON_NEW_HOURS: "les horaires de la consultation ont changé",
+}
 SMS_REASON_MAX = 60  # characters of a reason typed by the site or the doctor
 
 
 def sms_reason(appointment) -> str:
-    """« consultation annulée. », or the start of the reason the site or the doctor typed, as
-    it reads after « est annulé : » (lower case first, ending with « . » or « … »)."""
+    """« la consultation n'aura pas lieu. », or the start of the reason the site or the doctor
+    typed, as it reads after « est annulé : » (lower case first, ending with « . » or « … »)."""
     reason = " ".join(appointment.status_reason.split())
     if reason in SMS_REASONS:
         return SMS_REASONS[reason] + "."
@@ -215,6 +219,14 @@ def notify_waitlist(entry, *, kind: str, key: str, **extra) -> int:
             key=key,
             valid_until=offer.expires_at if offer is not None else None,
         )
+
+
+def notify_links(*, contact, lines: list[dict], key: str, valid_until) -> int:
+    """The links of a contact's coming appointments, asked again (services.links_resend):
+    lines are dicts (appointment, site, when, short_when, manage_url)."""
+    return _send(
+        kind="links", person=contact, context={"lines": lines}, key=key, valid_until=valid_until
+    )
 
 
 def reminders_withdraw(appointment) -> int:

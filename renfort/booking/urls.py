@@ -9,6 +9,7 @@ urlpatterns = [
     path("lieu/<int:pk>/", views.site_slots, name="site_slots"),
     path("creneau/<int:pk>/", views.book, name="book"),
     path("donnees-personnelles/", views.notice, name="notice"),
+    path("mon-rendez-vous/", views.lost_link, name="lost_link"),
     path("mon-rendez-vous/<str:secret>/", views.manage, name="manage"),
     path("mon-rendez-vous/<str:secret>/annuler/", views.cancel, name="cancel"),
     path("mon-rendez-vous/<str:secret>/deplacer/", views.move, name="move"),

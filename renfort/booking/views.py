@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from renfort.core.forms import attach_errors, parse_id, titled
 from renfort.core.templatetags.french import first_day_format
 from renfort.core.text import hour
+from renfort.core.validators import format_phone
 from renfort.sites.models import Site
 from renfort.territories.timezones import local_time_of
 
@@ -23,6 +24,7 @@ from . import selectors, services
 from .forms import (
     PERIODS,
     BookingForm,
+    LostLinkForm,
     SearchForm,
     TokenForm,
 )
@@ -357,7 +359,16 @@ def _manage_title(appointment, is_past: bool) -> str:
 
 @never_cache
 def manage(request, secret: str):
-    appointment = _appointment_or_404(secret)
+    appointment = selectors.appointment_by_secret(secret)
+    if appointment is None:  # a link mistyped, cut by a mail reader, or purged
+        return _private(
+            render(
+                request,
+                "booking/link_unknown.html",
+                {"title": "Lien de rendez-vous introuvable"},
+                status=404,
+            )
+        )
     is_past = appointment.start <= timezone.now()
     with local_time_of(appointment.site.departement_id):
         return _private(
@@ -380,21 +391,46 @@ def manage(request, secret: str):
         )
 
 
+@never_cache
+def lost_link(request):
+    """« Retrouver mon rendez-vous »: the links are sent again to the phone or the email given
+    when booking. The page says the same whether or not anyone booked with it."""
+    form = LostLinkForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        contact = form.cleaned_data["contact"]
+        services.links_resend(contact=contact)
+        if contact.phone:
+            where = f"le {format_phone(contact.phone)}, un SMS"
+        else:
+            where = f"l'adresse {contact.email}, un courriel"
+        wait = int(services.RESEND_WINDOW.total_seconds() // 60)
+        messages.success(
+            request,
+            f"Si un rendez-vous à venir a été pris avec {where} lui est envoyé avec le lien "
+            "de chaque rendez-vous. Il arrive en général en quelques minutes. Un seul message "
+            f"part par période de {wait} minutes. Rien reçu ? Vérifiez que c'est bien le "
+            "contact donné lors de la réservation, ou appelez le lieu de consultation.",
+        )
+        return redirect("booking:lost_link")
+    title = titled("Retrouver mon rendez-vous", form)
+    return render(request, "booking/lost_link.html", {"title": title, "form": form})
+
+
 def _alternatives(appointment, is_past: bool) -> list:
-    """An appointment the site, the doctor or Renfort cancelled: the slots the email offered,
-    read again now (those still free, the nearest days to the planned one), so that the page
-    of the link offers them too."""
+    """An appointment the site, the doctor or Renfort cancelled: free slots near its date, read
+    now, as the email offered (the email of each patient of a cancelled day offers others
+    first; the page, read later, offers what is free then)."""
     if appointment.status != AppointmentStatus.CANCELLED or is_past:
         return []
     if appointment.cancelled_by in ("", CancelledBy.PATIENT):
         return []
-    found = selectors.alternative_slots(
+    return selectors.alternative_slots(
         site=appointment.site,
-        limit=4,  # one more: the slot of this very appointment is never offered back
+        limit=3,
         is_priority=appointment.is_priority,
         around=appointment.start,
+        exclude_ids=[appointment.slot_id] if appointment.slot_id else (),  # never offered back
     )
-    return [slot for slot in found if slot.pk != appointment.slot_id][:3]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

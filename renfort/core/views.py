@@ -59,6 +59,7 @@ SITEMAP_PUBLIC = (
     ("Lieux d'accueil : carte et liste", "sites:public_map"),
     ("Déclarer un lieu d'accueil", "sites:declare"),
     ("Prendre rendez-vous avec un médecin volontaire", "booking:search"),
+    ("Retrouver mon rendez-vous (recevoir de nouveau son lien)", "booking:lost_link"),
     ("Devenir médecin volontaire", "doctors:signup"),
     ("API publique (documentation OpenAPI)", "api:openapi-view"),
 )

@@ -38,6 +38,10 @@ class Kind(models.TextChoices):
         "booking_waitlist_offer_withdrawn",
         "Créneau proposé retiré (liste d'attente)",
     )
+    BOOKING_LINKS = (
+        "booking_links",
+        "Liens des rendez-vous renvoyés (« Retrouver mon rendez-vous »)",
+    )
     MISSIONS_PROPOSED = "missions_proposed", "Missions proposées (au médecin)"
     MISSIONS_PLANNED_SITE = "missions_planned_site", "Missions prévues (au lieu d'accueil)"
     MISSION_CONFIRMED = "mission_confirmed", "Mission confirmée (au médecin)"

@@ -466,7 +466,8 @@ def test_site_manager_cancels_with_a_reason_and_patient_gets_alternatives(
     assert "Le médecin est malade" in body and "/rendez-vous/creneau/" in body
     assert "/rendez-vous/liste-attente/?site=" in body
     sms = Notification.objects.get(kind="booking_cancelled_by_staff", channel="sms")
-    assert "est annulé : le médecin est malade. Autre créneau : " in sms.body
+    assert "est annulé : le médecin est malade. Autres créneaux : " in sms.body
+    assert sms.body.endswith(f"/rendez-vous/mon-rendez-vous/{appointment.secret}/")
 
 
 def test_doctor_cancels_own_appointments_only(mission):

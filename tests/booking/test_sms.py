@@ -146,10 +146,12 @@ def test_every_patient_sms_fits_in_two_gsm7_sms_in_the_worst_case():
     assert gsm7(LONG_EPCI) in zone_entry.get().body
     staff = messages.filter(kind="booking_cancelled_by_staff")
     assert any(
-        ': le médecin a du s\'absenter - "urgence familiale" : nous... Autre' in m.body
+        ': le médecin a du s\'absenter - "urgence familiale" : nous... Autres' in m.body
         for m in staff
     )
-    assert any("est annulé : consultation annulée. Autre créneau : " in m.body for m in staff)
+    assert any(
+        "est annulé : la consultation n'aura pas lieu. Autres créneaux : " in m.body for m in staff
+    )
     link = f"/rendez-vous/mon-rendez-vous/{moved.secret}/"  # the secret link, kept
     assert messages.filter(kind="booking_confirmation", body__endswith=link).exists()
 

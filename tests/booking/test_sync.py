@@ -105,6 +105,30 @@ def test_cancelled_mission_cancels_appointments_and_notifies_with_alternatives(
     assert f"/rendez-vous/creneau/{alternative.pk}/" in body
 
 
+@pytest.mark.parametrize("free_next_day", [21, 4])
+def test_the_patients_of_a_cancelled_day_are_offered_different_slots(free_next_day):
+    """Five patients of the same day are each offered three slots no other was offered, as
+    long as there are enough free ones; then the slots offered come back, three each still."""
+    import re
+
+    mission = mission_with_slots()
+    other = mission_with_slots(site=mission.site, date=mission.date + timedelta(days=1))
+    Slot.objects.filter(pk__in=[s.pk for s in slots_of(other)[free_next_day:]]).update(
+        status=SlotStatus.BLOCKED
+    )
+    for n, slot in enumerate(slots_of(mission)[:5]):
+        book(slot, first_name=f"Personne{'abcde'[n]}", phone="", email=f"p{n}@exemple.test")
+    mission.status = MissionStatus.CANCELLED
+    mission.save()
+    slots_sync_for_mission(mission=mission)
+    offered = [
+        re.findall(r"/rendez-vous/creneau/(\d+)/", n.body)
+        for n in Notification.objects.filter(kind="booking_cancelled_by_staff")
+    ]
+    assert len(offered) == 5 and all(len(ids) == 3 for ids in offered)
+    assert len({i for ids in offered for i in ids}) == min(15, free_next_day)
+
+
 def test_the_page_of_the_link_offers_the_alternatives_of_the_email(client):
     import html
 

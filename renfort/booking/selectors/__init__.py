@@ -416,9 +416,13 @@ def alternative_slots(
     limit: int = 3,
     is_priority: bool = True,
     around=None,
+    avoid=frozenset(),
+    exclude_ids=(),
 ) -> list[Slot]:
     """Available slots at the same site or elsewhere in its priority zone that the patient may
-    book (reserved ones only for a patient without médecin traitant or in ALD).
+    book (reserved ones only for a patient without médecin traitant or in ALD). The slots in
+    `avoid` (ids already offered to other patients of the same cancelled day) come only when
+    there are not enough others; those in `exclude_ids` never (the slot just freed).
 
     Without `around`: the first ones by date (the same site first on a given day), so a slot
     in the zone next week comes before one at the same site next month. With `around` (the
@@ -433,6 +437,8 @@ def alternative_slots(
     )
     if exclude_mission_id:
         slots = slots.exclude(mission_id=exclude_mission_id)
+    if exclude_ids:
+        slots = slots.exclude(pk__in=exclude_ids)
     in_zone = Q(site=site)
     if site.priority_zone_id:
         in_zone |= Q(site__priority_zone_id=site.priority_zone_id)
@@ -445,10 +451,17 @@ def alternative_slots(
         found = list(window[:300]) or _earliest_in_zone(slots, site, limit)
     day = {s.pk: timezone.localtime(s.start, s.site.tz).date() for s in found}
     if around is None:
-        found.sort(key=lambda s: (day[s.pk], s.site_id != site.pk, s.start))
-        return found[:limit]
+        found.sort(key=lambda s: (s.pk in avoid, day[s.pk], s.site_id != site.pk, s.start))
+        return sorted(found[:limit], key=lambda s: s.start)
     target = timezone.localtime(around, site.tz).date()
-    found.sort(key=lambda s: (abs((day[s.pk] - target).days), s.site_id != site.pk, s.start))
+    found.sort(
+        key=lambda s: (
+            s.pk in avoid,
+            abs((day[s.pk] - target).days),
+            s.site_id != site.pk,
+            s.start,
+        )
+    )
     chosen, days = [], set()
     for slot in found:  # one per day first, then fill up
         if day[slot.pk] not in days:

@@ -13,6 +13,7 @@ from .appointments import (
 )
 from .changes import appointment_cancel, appointment_move
 from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_default_time
+from .links import RESEND_WINDOW, Contact, contact_parse, links_resend
 from .offers import offer_by_secret, waitlist_leave, waitlist_offer_accept, waitlist_offers_expire
 from .retention import appointment_reminders_send, appointments_purge
 from .slots import SyncResult, hours_resync, slot_block, slots_sync_all, slots_sync_for_mission
@@ -20,6 +21,8 @@ from .waitlist import offer_terms, waitlist_offer_slots, waitlist_period_errors,
 
 __all__ = [
     "CONSENT_REQUIRED",
+    "RESEND_WINDOW",
+    "Contact",
     "REASON_MAX",
     "SEEN_EARLY",
     "Patient",
@@ -31,7 +34,9 @@ __all__ = [
     "appointment_reminders_send",
     "appointment_walk_in_add",
     "appointments_purge",
+    "contact_parse",
     "hours_resync",
+    "links_resend",
     "offer_by_secret",
     "offer_terms",
     "patient_check",

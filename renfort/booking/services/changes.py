@@ -53,8 +53,17 @@ def _release_slot(appointment: Appointment, now: datetime, block: bool = False) 
 
 
 def _cancel(
-    appointment: Appointment, *, by: str, actor, reason: str, now: datetime, block: bool = False
+    appointment: Appointment,
+    *,
+    by: str,
+    actor,
+    reason: str,
+    now: datetime,
+    block: bool = False,
+    offered: set[int] | None = None,
 ) -> Slot | None:
+    """`offered`: the slots already offered to the other patients of a day being cancelled, so
+    that each patient is offered others as long as there are (the set grows)."""
     AppointmentHistory.objects.create(
         appointment=appointment,
         from_status=appointment.status,
@@ -80,11 +89,14 @@ def _cancel(
             site=appointment.site,
             now=now,
             exclude_mission_id=None,
-            limit=4,  # one more: the freed slot, if it is among them, is not offered back
+            limit=3,
             is_priority=appointment.is_priority,
             around=appointment.start,
+            avoid=offered if offered is not None else frozenset(),
+            exclude_ids=[freed.pk] if freed is not None else (),  # never offered back
         )
-        alternatives = [s for s in alternatives if freed is None or s.pk != freed.pk][:3]
+        if offered is not None and (appointment.phone or appointment.email):
+            offered.update(slot.pk for slot in alternatives)
         for slot in alternatives:
             slot.book_url = messages.absolute(reverse("booking:book", args=[slot.pk]))
         messages.notify_appointment(

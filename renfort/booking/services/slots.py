@@ -159,10 +159,15 @@ def slots_sync_for_mission(*, mission: Mission, now: datetime | None = None) -> 
     lost_appointments = Q(slot__in=[s.pk for s in lost])
     if mission.status != MissionStatus.CONFIRMED:  # walk-ins too (no slot) when cancelled
         lost_appointments |= Q(mission=mission, slot__isnull=True)
-    for appointment in Appointment.objects.select_for_update().filter(
-        lost_appointments, status=A.BOOKED
+    offered: set[int] = set()  # each patient of the day is offered other slots, while any
+    for appointment in (
+        Appointment.objects.select_for_update()
+        .filter(lost_appointments, status=A.BOOKED)
+        .order_by("start", "pk")
     ):
-        _cancel(appointment, by=CancelledBy.SYSTEM, actor=None, reason=reason, now=now)
+        _cancel(
+            appointment, by=CancelledBy.SYSTEM, actor=None, reason=reason, now=now, offered=offered
+        )
         cancelled += 1
     if new:
         from .waitlist import waitlist_offer_slots
