@@ -312,6 +312,7 @@ class MarkForm(forms.Form):
             ("excused", "Excusé"),
             ("no_show", "Absent"),
             ("cancelled", "Annulé"),
+            ("booked", "À marquer"),  # a mark erased
         ]
     )
     block_slot = forms.BooleanField(required=False)
@@ -331,8 +332,19 @@ class MarkForm(forms.Form):
 class WalkInForm(RenfortForm):
     # The same form sent twice (retry, Back) adds the patient once.
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = forms.CharField(
+        label="Nom", max_length=100, error_messages={"required": "Indiquez le nom du patient."}
+    )
+    first_name = forms.CharField(
+        label="Prénom",
+        max_length=100,
+        error_messages={"required": "Indiquez le prénom du patient."},
+    )
     time = forms.TimeField(
-        label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label="Heure",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": "Indiquez l'heure de passage.",
+            "invalid": "Heure invalide : écrivez-la HH:MM, par exemple 10:20.",
+        },
     )

@@ -205,6 +205,10 @@ APPOINTMENT_WORKFLOW = Workflow(
         (A.NO_SHOW, A.EXCUSED): STAFF,
         (A.EXCUSED, A.SEEN): STAFF,
         (A.EXCUSED, A.NO_SHOW): STAFF,
+        # A mark made by mistake is erased (« À marquer » again; a walk-in can then be removed).
+        (A.SEEN, A.BOOKED): STAFF,
+        (A.NO_SHOW, A.BOOKED): STAFF,
+        (A.EXCUSED, A.BOOKED): STAFF,
     },
     labels=dict(AppointmentStatus.choices),
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.permissions import role_required
+from renfort.core.forms import attach_errors
 from renfort.core.text import hour
 from renfort.planning.models import Mission
 from renfort.planning.permissions import can_act_on_mission
@@ -58,17 +59,20 @@ def day(request, pk: int, day: str):
         return _day_page(request, site, the_day, doctor_days)
 
 
-def _day_page(request, site, the_day, doctor_days, cancel_error=None):
+def _day_page(request, site, the_day, doctor_days, cancel_error=None, walk_in=None):
+    """cancel_error: {"pk", "message", "reason"} of a refused cancellation, shown on its row
+    with the reason as typed (never lost). walk_in: (mission id, form) of a refused walk-in,
+    shown as typed with its errors."""
     from renfort.planning.selectors import mission_hours  # planning depends on booking
 
-    """cancel_error: {"pk", "message", "reason"} of a refused cancellation, shown on its row
-    with the reason as typed (never lost)."""
     for doctor_day in doctor_days:
-        # One walk-in form per doctor: ids of its own (two doctors the same day, RGAA 8.2).
-        doctor_day.walk_in_form = WalkInForm(
-            initial={"time": services.walk_in_default_time(doctor_day.mission)},
-            auto_id=f"id_walk_in_{doctor_day.mission.pk}_%s",
-        )
+        if walk_in is not None and walk_in[0] == doctor_day.mission.pk:
+            doctor_day.walk_in_form = walk_in[1]
+        else:
+            doctor_day.walk_in_form = WalkInForm(
+                initial={"time": services.walk_in_default_time(doctor_day.mission)},
+                auto_id=walk_in_auto_id(doctor_day.mission),
+            )
         # The doctor's hours within the site's, on the screen and on the printout.
         doctor_day.hours = mission_hours(doctor_day.mission)
     return render(
@@ -76,6 +80,7 @@ def _day_page(request, site, the_day, doctor_days, cancel_error=None):
         "booking/day.html",
         {
             "title": ("Erreur — " if cancel_error else "")
+            + ("Erreur dans le formulaire — " if walk_in else "")
             + f"Rendez-vous du {the_day:%d/%m/%Y} — {site.name}",
             "site": site,
             "day": the_day,
@@ -90,7 +95,7 @@ def _day_page(request, site, the_day, doctor_days, cancel_error=None):
             "seen_until": timezone.now() + services.SEEN_EARLY,
             "cancel_error": cancel_error or {},
         },
-        status=400 if cancel_error else 200,
+        status=400 if cancel_error or walk_in else 200,
     )
 
 
@@ -160,6 +165,7 @@ MARKED = {
     "seen": "marqué(e) vu(e)",
     "excused": "marqué(e) excusé(e)",
     "no_show": "marqué(e) absent(e)",
+    "booked": "marquage effacé, à marquer de nouveau",
 }
 
 
@@ -182,22 +188,41 @@ def walk_in(request, pk: int):
         request.user, mission
     ):
         raise Http404  # another site's mission, or a draft: not even its date is told
-    form = WalkInForm(request.POST)
-    if form.is_valid():
-        at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=mission.site.tz)
-        try:
-            added = services.appointment_walk_in_add(
-                mission=mission,
-                actor=request.user,
-                last_name=form.cleaned_data["last_name"],
-                first_name=form.cleaned_data["first_name"],
-                at=at,
-                submission_token=form.cleaned_data["token"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+    form = WalkInForm(request.POST, auto_id=walk_in_auto_id(mission))
+    if not form.is_valid():
+        return _walk_in_again(request, mission, form)
+    at = datetime.combine(mission.date, form.cleaned_data["time"], tzinfo=mission.site.tz)
+    try:
+        added = services.appointment_walk_in_add(
+            mission=mission,
+            actor=request.user,
+            last_name=form.cleaned_data["last_name"],
+            first_name=form.cleaned_data["first_name"],
+            at=at,
+            submission_token=form.cleaned_data["token"],
+        )
+    except ValidationError as exc:
+        if getattr(exc, "code", None) in WALK_IN_ERROR_FIELDS:
+            form.add_error(WALK_IN_ERROR_FIELDS[exc.code], exc.messages[0])
         else:
-            messages.success(request, f"{_who(added)} : patient sans rendez-vous ajouté.")
-    else:
-        messages.error(request, "Indiquez le nom, le prénom et l'heure.")
+            attach_errors(form, exc)
+        return _walk_in_again(request, mission, form)
+    messages.success(request, f"{_who(added)} : patient sans rendez-vous ajouté.")
     return redirect("booking:day", pk=mission.site_id, day=mission.date.isoformat())
+
+
+# A refused walk-in's message goes under the field it concerns (the others above the form).
+WALK_IN_ERROR_FIELDS = {"walk_in_hours": "time"}
+
+
+def walk_in_auto_id(mission) -> str:
+    """One walk-in form per doctor of the day: ids of its own (RGAA 8.2)."""
+    return f"id_walk_in_{mission.pk}_%s"
+
+
+def _walk_in_again(request, mission, form):
+    """The day page again, the refused walk-in form as typed with its errors (never lost)."""
+    site, the_day = mission.site, mission.date
+    doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
+    with local_time_of(site.departement_id):
+        return _day_page(request, site, the_day, doctor_days, walk_in=(mission.pk, form))

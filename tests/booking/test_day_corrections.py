@@ -11,8 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renfort.booking.models import Appointment, Slot
-from renfort.booking.services import appointment_mark, appointment_walk_in_add
+from renfort.booking.services import (
+    appointment_mark,
+    appointment_walk_in_add,
+    slots_sync_for_mission,
+)
 from renfort.booking.slots import PARIS
+from tests.planning.factories import MissionFactory
 
 from .factories import book, free_slot, mission_with_slots, slots_of
 from .test_day import day_url
@@ -108,3 +113,37 @@ def test_today_lists_only_the_free_times_still_to_come(client):
     times = page.split(f'id="free-times-{mission.pk}">')[1].split("</span>")[0]
     coming = hour(timezone.localtime(now + timedelta(hours=2), mission.site.tz))
     assert times == f"Encore libres : {coming}."
+
+
+def test_a_mark_made_by_mistake_is_erased(client):
+    """« Vu » pressed on the wrong row: « Effacer le marquage » puts it back « À marquer »
+    (traced); a walk-in marked seen by mistake can then be removed."""
+    mission = MissionFactory(date=timezone.localdate())
+    dawn = datetime.combine(mission.date, time(0), tzinfo=PARIS)
+    slots_sync_for_mission(mission=mission, now=dawn)  # whatever the hour the test runs
+    slot = free_slot(mission)
+    appointment = book(slot, now=dawn)
+    manager = mission.site.manager
+    appointment_mark(appointment=appointment, actor=manager, status="seen", now=slot.start)
+    client.force_login(manager)
+    assert "Effacer le marquage" in htmllib.unescape(client.get(day_url(mission)).text)
+    url = reverse("booking:mark", args=[appointment.pk])
+    response = client.post(url, {"status": "booked", "shown": "seen"}, follow=True)
+    assert "marquage effacé, à marquer de nouveau." in htmllib.unescape(response.text)
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"
+    last = appointment.history.order_by("pk").last()
+    assert (last.from_status, last.to_status, last.actor) == ("seen", "booked", manager)
+    # Erased twice (two tabs): the second is refused as changed meanwhile.
+    response = client.post(url, {"status": "booked", "shown": "seen"}, follow=True)
+    assert "a changé entre-temps" in htmllib.unescape(response.text)
+    at = datetime.combine(mission.date, time(10, 5), tzinfo=PARIS)
+    walk_in = appointment_walk_in_add(
+        mission=mission, actor=manager, last_name="Passant", first_name="Léo", at=at
+    )
+    for status in ("seen", "booked", "cancelled"):
+        appointment_mark(
+            appointment=walk_in, actor=manager, status=status, reason="Saisi par erreur", now=at
+        )
+    walk_in.refresh_from_db()
+    assert walk_in.status == "cancelled"

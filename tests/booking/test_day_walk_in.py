@@ -83,9 +83,9 @@ def test_a_walk_in_added_again_from_another_tab_is_refused(client):
         htmllib.unescape(response.text)
     )
     assert Appointment.objects.filter(walk_in=True).count() == 1
-    written_otherwise = {**data, "last_name": "Pas-sàge", "token": str(uuid.uuid4())}
-    response = client.post(url, written_otherwise, follow=True)
-    assert "est déjà dans la journée" in htmllib.unescape(response.text)
+    written_otherwise = {**data, "last_name": "Pas-sàge", "first_name": "ALEX"}
+    response = client.post(url, {**written_otherwise, "token": str(uuid.uuid4())}, follow=True)
+    assert "PASSAGE Alex est déjà dans la journée" in htmllib.unescape(response.text)
     assert Appointment.objects.filter(walk_in=True).count() == 1
     client.post(url, {**data, "time": "10:25", "token": str(uuid.uuid4())})
     client.post(url, {**data, "first_name": "Sam", "token": str(uuid.uuid4())})
@@ -251,3 +251,21 @@ def test_a_walk_in_on_a_draft_consultation_is_a_404(client):
         )
         assert response.status_code == 404  # its site and date are not told
     assert not Appointment.objects.exists()
+
+
+def test_a_refused_walk_in_keeps_what_was_typed_with_the_reason_under_its_field(client):
+    mission = mission_with_slots(date=timezone.localdate())
+    client.force_login(mission.site.manager)
+    url = reverse("booking:walk_in", args=[mission.pk])
+    response = client.post(url, {"last_name": "Oubli", "first_name": "", "time": "10:20"})
+    assert response.status_code == 400
+    page = htmllib.unescape(response.text)
+    assert "<title>Erreur dans le formulaire — Rendez-vous du" in page
+    assert "Indiquez le prénom du patient." in page
+    assert f'id="id_walk_in_{mission.pk}_last_name"' in page and 'value="Oubli"' in page
+    response = client.post(url, {"last_name": "Midi", "first_name": "Alex", "time": "12:30"})
+    page = htmllib.unescape(response.text)
+    field = page.split(f'id="id_walk_in_{mission.pk}_time"', 1)[1][:600]
+    assert "L'heure doit être pendant la consultation" in field
+    assert 'value="Midi"' in page and 'value="12:30"' in page
+    assert not Appointment.objects.filter(walk_in=True).exists()

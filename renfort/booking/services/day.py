@@ -231,9 +231,10 @@ def _walk_in_duplicate_check(mission: Mission, names: dict, at: datetime) -> Non
     present = Appointment.objects.holding().filter(
         site_id=mission.site_id, doctor_id=mission.doctor_id, start=at, identity=identity
     )
-    if present.exists():
+    already = present.only("last_name", "first_name").first()
+    if already is not None:  # named as the day lists them, not as typed again
         raise ValidationError(
-            f"{names['last_name'].upper()} {names['first_name']} est déjà dans la journée à "
+            f"{already.last_name.upper()} {already.first_name} est déjà dans la journée à "
             f"{hour(timezone.localtime(at, mission.site.tz))} : rien n'a été ajouté.",
             code="walk_in_duplicate",
         )
