@@ -2,6 +2,7 @@
 French messages keyed by field. The use cases (services.py) call them before any write; the
 forms call them too, to show every error in one round."""
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
@@ -154,28 +155,7 @@ def doctor_check(
         else:
             errors["coverage_mode"] = ["Indiquez le territoire que vous pouvez couvrir."]
     if present("morning_start"):
-        hours = [data.get(k) for k in HOURS_FIELDS[1:]]
-        if not all(isinstance(h, time) for h in hours):
-            errors["morning_start"] = ["Indiquez vos horaires du matin et de l'après-midi."]
-        elif not (hours[0] < hours[1] <= hours[2] < hours[3]):
-            errors["morning_start"] = [
-                "Les horaires doivent se suivre : début et fin de matinée, puis début et fin "
-                "d'après-midi."
-            ]
-        elif hours[0] < HOURS_RANGE[0] or hours[3] > HOURS_RANGE[1]:
-            errors["morning_start"] = [
-                f"Les consultations ont lieu entre {hour(HOURS_RANGE[0])} et "
-                f"{hour(HOURS_RANGE[1])} : choisissez vos horaires dans cette plage."
-            ]
-        elif isinstance(data.get("slot_minutes"), int) and "slot_minutes" not in errors:
-            slot = data["slot_minutes"]
-            for label, start, end in (("matinée", *hours[:2]), ("après-midi", *hours[2:])):
-                if _minutes(end) - _minutes(start) < slot:
-                    errors["morning_start"] = [
-                        f"Votre {label} est plus courte qu'un créneau de {slot} minutes : "
-                        "allongez-la ou raccourcissez vos créneaux."
-                    ]
-                    break
+        errors.update(_hours_errors(data, slot_checked="slot_minutes" not in errors))
     if present("insurance_confirmed") and not data.get("insurance_confirmed"):
         errors["insurance_confirmed"] = [
             "Confirmez que votre assurance responsabilité civile professionnelle couvre "
@@ -184,6 +164,43 @@ def doctor_check(
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _hours_errors(data: dict, *, slot_checked: bool) -> dict[str, list[str]]:
+    """The consultation hours' errors, each under the field to change (the first one wrong)."""
+    names = HOURS_FIELDS[1:]  # morning_start, morning_end, afternoon_start, afternoon_end
+    hours = [data.get(k) for k in names]
+    missing = [name for name, h in zip(names, hours, strict=True) if not isinstance(h, time)]
+    if missing:
+        return {missing[0]: ["Indiquez vos horaires du matin et de l'après-midi."]}
+    low, high = HOURS_RANGE
+    outside = f"Les consultations ont lieu entre {hour(low)} et {hour(high)}"
+    if hours[0] < low:
+        return {names[0]: [f"{outside} : commencez à {hour(low)} au plus tôt."]}
+    if hours[3] > high:
+        return {names[3]: [f"{outside} : finissez à {hour(high)} au plus tard."]}
+    for n, (before, after) in enumerate(itertools.pairwise(hours)):
+        if before > after or before == after and n != 1:  # lunch may be skipped, not a period
+            return {
+                names[n + 1]: [
+                    "Les horaires doivent se suivre : début et fin de matinée, puis début et "
+                    "fin d'après-midi."
+                ]
+            }
+    slot = data.get("slot_minutes")
+    if slot_checked and isinstance(slot, int):
+        for label, start, end, field in (
+            ("matinée", *hours[:2], names[1]),
+            ("après-midi", *hours[2:], names[3]),
+        ):
+            if _minutes(end) - _minutes(start) < slot:
+                return {
+                    field: [
+                        f"Votre {label} est plus courte qu'un créneau de {slot} minutes : "
+                        "allongez-la ou raccourcissez vos créneaux."
+                    ]
+                }
+    return {}
 
 
 def _minutes(moment: time) -> int:

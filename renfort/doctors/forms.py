@@ -22,6 +22,7 @@ from renfort.zoning.models import PriorityZone
 from . import selectors
 from .checks import (
     COVERAGE_FIELDS,
+    HOURS_RANGE,
     PREFERENCE_FIELDS,
     PROFILE_FIELDS,
     SLOT_MINUTES_RANGE,
@@ -39,7 +40,11 @@ from .models import (
     availability_horizon_text,
 )
 
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# Consultation hours: within HOURS_RANGE (checks.py), said by the browser's picker too.
+TIME_WIDGET = forms.TimeInput(
+    attrs={"type": "time", "min": f"{HOURS_RANGE[0]:%H:%M}", "max": f"{HOURS_RANGE[1]:%H:%M}"},
+    format="%H:%M",
+)
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SIGNUP_AVAILABILITY_ROWS = 8
 

@@ -318,7 +318,11 @@ def preferences(request):
     return render(
         request,
         "doctors/preferences.html",
-        {"title": titled("Mes préférences", form), "doctor": doctor, "form": form},
+        {
+            "title": titled("Mes horaires, créneaux et préférences", form),
+            "doctor": doctor,
+            "form": form,
+        },
     )
 
 

@@ -107,7 +107,7 @@ def errors_of(call) -> dict:
         ({"slot_minutes": 5}, "slot_minutes", "de 10 à 60"),
         ({"insurance_confirmed": False}, "insurance_confirmed", "assurance"),
         ({"sector": "non_conventionne"}, "sector", "il faut être conventionné"),
-        ({"morning_end": None}, "morning_start", "horaires"),
+        ({"morning_end": None}, "morning_end", "horaires"),
         ({"last_name": "=1+2"}, "last_name", "Vérifiez le nom"),
         ({"first_name": '=HYPERLINK("x")'}, "first_name", "Vérifiez le prénom"),
     ],
@@ -134,19 +134,28 @@ def test_doctor_check_normalises_phone_and_rpps_and_accepts_zones(lacaune_zone):
 def test_hours_must_follow_each_other():
     from datetime import time
 
+    # Under the field to change: a morning ending after the afternoon starts, an afternoon
+    # ending before it starts.
     errors = errors_of(lambda: services.doctor_check(data=valid_data(morning_end=time(15))))
-    assert "se suivre" in errors["morning_start"][0]
+    assert list(errors) == ["afternoon_start"] and "se suivre" in errors["afternoon_start"][0]
+    errors = errors_of(lambda: services.doctor_check(data=valid_data(afternoon_end=time(13))))
+    assert list(errors) == ["afternoon_end"] and "se suivre" in errors["afternoon_end"][0]
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "said"),
     [
-        ({"morning_start": "04:00"}, "morning_start", "entre 7\xa0h\xa000 et 21\xa0h\xa000"),
-        ({"afternoon_end": "23:30"}, "morning_start", "entre 7\xa0h\xa000 et 21\xa0h\xa000"),
+        ({"morning_start": "04:00"}, "morning_start", "commencez à 7\xa0h\xa000 au plus tôt"),
+        ({"afternoon_end": "23:30"}, "afternoon_end", "finissez à 21\xa0h\xa000 au plus tard"),
         (
             {"morning_start": "09:00", "morning_end": "09:10", "slot_minutes": 20},
-            "morning_start",
+            "morning_end",
             "Votre matinée est plus courte qu'un créneau de 20 minutes",
+        ),
+        (
+            {"afternoon_start": "17:50", "slot_minutes": 20},
+            "afternoon_end",
+            "Votre après-midi est plus courte qu'un créneau de 20 minutes",
         ),
         ({"slot_minutes": 23}, "slot_minutes", "multiple de 5 minutes"),
     ],
