@@ -302,6 +302,24 @@ def test_one_person_cannot_hold_two_appointments_at_the_same_time(mission):
     book(later.order_by("start")[0])
 
 
+def test_a_phone_alone_or_names_alone_never_tell_when_someone_is_seen(mission):
+    """The overlap refusal tells the other appointment's time: only to who gives the whole
+    person (names, birth date, and their phone or email). Someone typing a patient's phone,
+    or their names and birth date, with other details is not refused for that time."""
+    victim = book(free_slot(mission))
+    same_time = [
+        Slot.objects.get(mission=mission_with_slots(site=mission.site, date=mission.date),
+                         start=victim.start)
+        for _ in range(2)
+    ]  # fmt: skip
+    # The victim's phone, other names and birth date.
+    book(same_time[0], last_name="Autre", first_name="Alix", birth_date=date(1990, 2, 2),
+         email="")  # fmt: skip
+    # The victim's names and birth date, another phone.
+    book(same_time[1], phone="+33639980031", email="")
+    assert Slot.objects.filter(pk__in=[s.pk for s in same_time], status="booked").count() == 2
+
+
 def test_a_move_onto_a_time_the_person_already_holds_is_refused(mission):
     other = mission_with_slots(site=mission.site, date=mission.date)
     slots = slots_of(mission, status="available")

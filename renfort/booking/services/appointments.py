@@ -163,6 +163,26 @@ def _same_person(patient: Patient) -> Q:
     return person
 
 
+def _whole_person(patient: Patient) -> tuple[str, object, set[str]]:
+    """(identity, birth date, contacts): an appointment with the same identity and birth date
+    and one of these contacts is the person's own, the only one whose time may be told to
+    whoever fills in the form (the overlap check). Matching a phone alone, or names alone, is
+    enough for the limit, never to learn when someone else is seen."""
+    contacts = {c for c in (patient.phone, patient.email) if c}
+    return person_identity(patient.last_name, patient.first_name), patient.birth_date, contacts
+
+
+def own_appointments(patient: Patient) -> Q:
+    """The appointments of the person as a whole (see _whole_person), as a filter."""
+    identity, birth_date, contacts = _whole_person(patient)
+    contact = Q(pk__in=[])
+    if patient.phone:
+        contact |= Q(phone=patient.phone)
+    if patient.email:
+        contact |= Q(email=patient.email)
+    return Q(identity=identity, birth_date=birth_date) & contact
+
+
 def _lock_contacts(patient: Patient) -> None:
     """Serialise bookings of the same person (phone, email, identity: PostgreSQL advisory locks,
     released at commit), so that two concurrent requests cannot both pass the N-appointments
@@ -181,14 +201,15 @@ def advisory_lock(*names: str) -> None:
 
 
 def _check_overlap(others, *, start: datetime, end: datetime, tz) -> None:
-    """Refuse a time the person already holds (others: (start, end) of their appointments)."""
+    """Refuse a time the person already holds (others: (start, end) of their own appointments,
+    see _whole_person: the message tells the other's time)."""
     for other_start, other_end in others:
         if other_start < end and start < other_end:
             at = timezone.localtime(other_start, tz)
             raise ValidationError(
-                f"Un rendez-vous est déjà pris le {at:%d/%m/%Y} à {hour(at)} avec ce téléphone, "
-                "cette adresse ou à votre nom : deux rendez-vous ne peuvent pas avoir lieu en "
-                "même temps. Choisissez un autre créneau.",
+                f"Vous avez déjà un rendez-vous le {at:%d/%m/%Y} à {hour(at)} : deux "
+                "rendez-vous ne peuvent pas avoir lieu en même temps. Choisissez un autre "
+                "créneau.",
                 code="overlap",
             )
 
@@ -296,7 +317,9 @@ def _book(
     if submission_token:
         wanted |= Q(submission_token=submission_token)
     held = list(
-        Appointment.objects.filter(wanted).values_list("pk", "submission_token", "start", "end")
+        Appointment.objects.filter(wanted).values_list(
+            "pk", "submission_token", "start", "end", "identity", "birth_date", "phone", "email"
+        )
     )
     if submission_token and any(row[1] == submission_token for row in held):
         existing = Appointment.objects.get(submission_token=submission_token)
@@ -309,7 +332,9 @@ def _book(
         raise ValidationError(limit_message("avant d'en réserver un autre"), code="limit")
     mission_id, site_id, doctor_id, start, end, first_name, last_name = taken
     site = _site_with_commune(site_id)
-    _check_overlap([row[2:] for row in held], start=start, end=end, tz=site.tz)
+    whole = _whole_person(patient)
+    mine = [row[2:4] for row in held if row[4:6] == whole[:2] and whole[2] & set(row[6:8])]
+    _check_overlap(mine, start=start, end=end, tz=site.tz)
     appointment = Appointment(
         slot_id=slot_id,
         mission_id=mission_id,
@@ -416,19 +441,8 @@ def _check_not_yours(slot_id: int, patient: Patient) -> None:
     someone else ». Only its reference is told: the secret link went to the person's own phone
     or email, and nothing is said to anyone who does not give those details. One read, only
     on this refusal."""
-    contact = Q(pk__in=[])
-    if patient.phone:
-        contact |= Q(phone=patient.phone)
-    if patient.email:
-        contact |= Q(email=patient.email)
     reference = (
-        Appointment.objects.filter(
-            contact,
-            slot_id=slot_id,
-            status=A.BOOKED,
-            identity=person_identity(patient.last_name, patient.first_name),
-            birth_date=patient.birth_date,
-        )
+        Appointment.objects.filter(own_appointments(patient), slot_id=slot_id, status=A.BOOKED)
         .values_list("reference", flat=True)
         .first()
     )

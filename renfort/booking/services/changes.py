@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..permissions import can_manage_appointment
 from ..selectors import alternative_slots
-from .appointments import _check_overlap, _check_slot, _lock_contacts, _same_person, patient_of
+from .appointments import _check_overlap, _check_slot, _lock_contacts, own_appointments, patient_of
 
 A = AppointmentStatus
 
@@ -193,7 +193,7 @@ def appointment_move(
             )
     _check_slot(target, patient, now=now)
     others = (
-        Appointment.objects.filter(_same_person(patient), status=A.BOOKED, start__gt=now)
+        Appointment.objects.filter(own_appointments(patient), status=A.BOOKED, start__gt=now)
         .exclude(pk=appointment.pk)
         .values_list("start", "end")
     )
