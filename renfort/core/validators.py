@@ -213,8 +213,21 @@ def mask_email(email: str) -> str:
 # A web address in a text sent to patients by SMS or email (a staff reason): « http://… »,
 # « www.… » or a bare domain (« exemple.fr/… »). Patients are taught that Renfort only sends
 # its own links: any other is how phishing starts, even typed in good faith.
+# Domain endings a link to patients would use: the common ones, those of the French overseas
+# and regions, and the cheap ones phishing favours (a best effort: « point fr » spelled out
+# in full words, or an ending not listed, still passes).
+_TLDS = (
+    "fr|com|net|org|eu|info|biz|io|ly|me|co|xyz|top|app|site|online|shop|store|live|click|link"
+    "|club|vip|pro|tech|space|website|icu|cc|tk|ml|ga|cf|gq|be|ch|de|uk|es|it|pt|nl|us|ca|re|gp"
+    "|mq|gf|yt|pm|nc|pf|bzh|paris|gouv|sbs|cyou|buzz|rest|lol|mobi|page|web"
+)
+# Endings that are no French word: also caught with a dot written spaced, « (.) », « [.] »
+# or « point » (« ameli-rdv . fr »). The others (« de », « site »…) only right after a dot.
+_SAFE_TLDS = "fr|com|org|online|xyz|shop|click|icu|gouv"
 _LINK = re.compile(
-    r"(https?://|www\.|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(fr|com|net|org|eu|info|biz|io|ly|me|co|xyz|top|app|site)\b)",
+    r"https?://|www\s*\.|"
+    rf"\b[a-z0-9-]+(\.[a-z0-9-]+)*\.({_TLDS})\b|"
+    rf"\b[a-z0-9-]{{2,}}(\s+\.\s*|\s*\.\s+|\s*[(\[]\s*\.\s*[)\]]\s*|\s+point\s+)({_SAFE_TLDS})\b",
     re.IGNORECASE,
 )
 NO_LINK_MESSAGE = (

@@ -69,6 +69,17 @@ def test_names_are_given_single_spaces_and_composed_accents():
         ("voir www.exemple.fr", True),
         ("Nouveau lien : rdv-express.com/abc", True),
         ("bit.ly/xyz", True),
+        ("Reprenez rendez-vous sur ameli-rdv.online", True),
+        ("ameli-rdv . fr svp", True),
+        ("ameli-rdv (.) com", True),
+        ("ameli-rdv[.]fr", True),
+        ("ameli-rdv point fr", True),
+        ("www . exemple", True),
+        # Sentences that only look like one.
+        ("Le médecin est malade. De plus, le cabinet est fermé.", False),
+        ("Fermé. Site en travaux. Net recul des horaires. Info au cabinet.", False),
+        ("Retard du Dr M.Durand. Il rappellera.", False),
+        ("Absent ce jour . Merci", False),
     ],
 )
 def test_texts_for_patients_hold_no_web_address(text, has_link):
