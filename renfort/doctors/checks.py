@@ -85,10 +85,18 @@ def rpps_errors(value: str) -> list[str]:
 
 
 def doctor_check(
-    *, data: dict, zones: Iterable = (), doctor: Doctor | None = None, partial: bool = False
+    *,
+    data: dict,
+    zones: Iterable = (),
+    doctor: Doctor | None = None,
+    partial: bool = False,
+    rpps_holder_said: bool = True,
 ) -> dict:
     """Validate and normalise a doctor's data; raise ValidationError with field-keyed French
-    messages. `partial`: only the keys present are checked (editions from the space)."""
+    messages. `partial`: only the keys present are checked (editions from the space).
+    `rpps_holder_said=False` (the public sign-up): an RPPS number a volunteer already holds is
+    not refused here; the sign-up emails that volunteer instead (RPPS numbers are public: the
+    form must not tell who volunteers)."""
     data = dict(data)
     errors: dict[str, list[str]] = {}
 
@@ -108,7 +116,7 @@ def doctor_check(
     if present("rpps"):
         data["rpps"] = "".join((data.get("rpps") or "").split())
         problems = rpps_errors(data["rpps"])
-        if not problems:
+        if not problems and rpps_holder_said:
             # An unconfirmed sign-up does not hold the number (doctor_signup replaces it).
             others = Doctor.objects.confirmed().filter(rpps=data["rpps"])
             if doctor is not None:

@@ -50,6 +50,25 @@ def notify_doctor(doctor: Doctor, history: DoctorHistory, reason: str) -> None:
     )
 
 
+def notify_rpps_signup_attempt(holder: Doctor) -> None:
+    """A public sign-up gave the RPPS number of this volunteer: they are told (at most once an
+    hour), and the form answers as for any sign-up."""
+    from django.utils import timezone
+
+    email_enqueue(
+        kind="doctor_rpps_signup",
+        recipient=holder.user.email,
+        subject="Une inscription a été tentée avec votre numéro RPPS",
+        template="doctors/emails/rpps_signup_attempt.txt",
+        context={
+            "login_url": absolute_url("accounts:login"),
+            "reset_url": absolute_url("accounts:password_reset"),
+            "space_url": absolute_url("doctors:space"),
+        },
+        dedup_key=f"doctor-{holder.pk}-rpps-signup-{int(timezone.now().timestamp() // 3600)}",
+    )
+
+
 def notify_cpam(doctor: Doctor) -> None:
     """The CPAM agents of the doctor's département (their CPAM de rattachement): a file is
     waiting for the dedicated billing number."""

@@ -282,13 +282,18 @@ class SignupForm(RenfortModelForm):
         return {k: self.cleaned_data.get(k) for k in self.Meta.fields}
 
     def add_rule_errors(self) -> None:
-        """On an invalid form, the service's rules (RPPS key and duplicate, mobile phone,
+        """On an invalid form, the service's rules (RPPS key, mobile phone,
         hours, territory…) on the fields the form found valid: every error
         in one round (the availability dates: `check_availabilities`)."""
         valid = {k: v for k, v in self.doctor_data().items() if k in self.cleaned_data}
         errors: dict[str, list[str]] = {}
         try:
-            doctor_check(data=valid, zones=self.cleaned_data.get("zones") or (), partial=True)
+            doctor_check(
+                data=valid,
+                zones=self.cleaned_data.get("zones") or (),
+                partial=True,
+                rpps_holder_said=False,  # never told on the public form (doctor_signup)
+            )
         except ValidationError as exc:
             errors.update(exc.message_dict)
         for field, messages in errors.items():

@@ -27,12 +27,17 @@ from .checks import (
     HOURS_FIELDS,
     PREFERENCE_FIELDS,
     PROFILE_FIELDS,
-    RPPS_DUPLICATE_ERROR,
     AvailabilityEntry,
     availabilities_check,
     doctor_check,
 )
-from .emails import notify_cdom, notify_closed, notify_cpam, notify_doctor
+from .emails import (
+    notify_cdom,
+    notify_closed,
+    notify_cpam,
+    notify_doctor,
+    notify_rpps_signup_attempt,
+)
 from .models import (
     BILLING_NUMBER_RULE,
     ONBOARDING_WORKFLOW,
@@ -71,8 +76,8 @@ def doctor_signup(
     Returns (doctor, True) for a new sign-up; (first doctor, False) for a second submission
     with the same token, or of the same content moments later (a reloaded form, another tab:
     its confirmation is emailed once more, the first link keeps working); (None, False) when
-    the address already has an account: its owner is emailed, nothing is saved, and the form
-    answers as for a new sign-up."""
+    the address already has an account, or the RPPS number a volunteer: that account's owner is
+    emailed, nothing is saved, and the form answers as for a new sign-up."""
     email = User.objects.normalize_email(email).lower()
     # Sign-ups of the same address wait for each other (double click, two tabs): the second
     # one sees the doctor or the account the first one created.
@@ -83,7 +88,7 @@ def doctor_signup(
     zones, preferred_sites = list(zones), list(preferred_sites)
     errors: dict[str, list[str]] = {}
     try:  # an unconfirmed sign-up never holds the RPPS: checked before it is replaced
-        clean = doctor_check(data=data, zones=zones)
+        clean = doctor_check(data=data, zones=zones, rpps_holder_said=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         clean = {}
@@ -107,6 +112,13 @@ def doctor_signup(
         pk__in=Doctor.objects.confirmed()
     ):
         account_pending_discard(email=held.user.email)
+    holder = Doctor.objects.confirmed().filter(rpps=clean["rpps"]).select_related("user").first()
+    if holder is not None:  # told to the owners only, never on the public form
+        if User.objects.filter(email=email).exists():
+            account_exists_notify(email=email)
+        if holder.user.email != email:
+            notify_rpps_signup_attempt(holder)
+        return None, False
     doctor = Doctor(
         **{k: clean[k] for k in (*PROFILE_FIELDS, *COVERAGE_FIELDS, *PREFERENCE_FIELDS)},
         insurance_confirmed=True,
@@ -129,7 +141,7 @@ def doctor_signup(
                 return None, False
             doctor.user = user
             doctor.save()
-    except IntegrityError as exc:
+    except IntegrityError:
         # Concurrent double submission, or the same RPPS / email registered in the meantime.
         again = Doctor.objects.filter(submission_token=token).select_related("user").first()
         if again:
@@ -137,7 +149,11 @@ def doctor_signup(
         if User.objects.filter(email=email).exists():
             account_exists_notify(email=email)
             return None, False
-        raise ValidationError({"rpps": [RPPS_DUPLICATE_ERROR]}) from exc
+        holder = Doctor.objects.filter(rpps=clean["rpps"]).select_related("user").first()
+        if holder is None:
+            raise
+        notify_rpps_signup_attempt(holder)  # the same RPPS signed up meanwhile
+        return None, False
     if doctor.coverage_mode == CoverageMode.ZONES:
         doctor.zones.set(zones)
     doctor.preferred_sites.set(preferred_sites)

@@ -60,6 +60,10 @@ class Kind(models.TextChoices):
         "Calcul national lancé : propositions non publiées remplacées (à l'ARS)",
     )
     DOCTOR_STATUS = "doctor_status", "Candidature du médecin : nouveau statut (au médecin)"
+    DOCTOR_RPPS_SIGNUP = (
+        "doctor_rpps_signup",
+        "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin)",
+    )
     DOCTOR_SUBMITTED = "doctor_submitted", "Nouveau médecin volontaire (au CDOM)"
     DOCTOR_ACTIVITY_RECORDED_CPAM = (
         "doctor_activity_recorded_cpam",

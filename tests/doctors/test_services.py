@@ -262,12 +262,21 @@ def test_signup_invalid_leaves_nothing():
     assert not Notification.objects.exists()
 
 
-def test_signup_with_an_existing_email_still_refuses_a_duplicate_rpps():
+def test_signup_with_an_existing_email_and_a_volunteers_rpps_tells_both_owners():
+    """Nothing saved and nothing said on the form: the address's owner and the volunteer who
+    holds the RPPS are each emailed; a volunteer signing up again with their own address only
+    gets « Vous avez déjà un compte »."""
     UserFactory(email="camille@test.renfort.example")
-    DoctorFactory(rpps="18888000009")
-    errors = errors_of(signup)
-    assert "email" not in errors and "RPPS" in errors["rpps"][0]
-    assert not Notification.objects.exists()
+    holder = DoctorFactory(rpps="18888000009")
+    assert signup() == (None, False)
+    told = set(Notification.objects.values_list("kind", "recipient"))
+    assert told == {
+        ("account_exists", "camille@test.renfort.example"),
+        ("doctor_rpps_signup", holder.user.email),
+    }
+    Notification.objects.all().delete()
+    assert signup(email=holder.user.email) == (None, False)
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["account_exists"]
 
 
 def test_rpps_unique_constraint_holds_in_the_database():

@@ -266,5 +266,7 @@ def test_an_unconfirmed_sign_up_does_not_hold_the_rpps(client, signup_data):
     other = signup_data(
         token="3f1e7a2c-0000-4000-8000-0000000000d3", email="autre@test.renfort.example"
     )
-    page = text(client.post(reverse(SIGNUP), other))
-    assert "déjà inscrit avec ce numéro RPPS" in page  # a confirmed volunteer keeps it
+    client.post(reverse(SIGNUP), other)
+    # A confirmed volunteer keeps it: nothing saved, the volunteer is emailed (not told here).
+    assert not User.objects.filter(email="autre@test.renfort.example").exists()
+    assert Notification.objects.filter(kind="doctor_rpps_signup", recipient=EMAIL).exists()

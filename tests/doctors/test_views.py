@@ -107,11 +107,19 @@ def test_invalid_signup_saves_nothing(client, signup_data, overrides, message):
     assert not Notification.objects.exists()
 
 
-def test_duplicate_rpps_refused_on_the_form(client, signup_data):
-    DoctorFactory(rpps="18888000009")
-    response = client.post(reverse(SIGNUP), signup_data())
-    assert "déjà inscrit avec ce numéro RPPS" in text(response)
-    assert Doctor.objects.count() == 1
+def test_the_rpps_of_a_volunteer_is_never_told_on_the_public_form(client, signup_data):
+    """RPPS numbers are public: the form answers as for any sign-up (nothing saved), and the
+    volunteer who holds the number is emailed instead, with their login and reset links."""
+    holder = DoctorFactory(rpps="18888000009")
+    response = client.post(reverse(SIGNUP), signup_data(), follow=True)
+    page = text(response)
+    assert "Consultez votre messagerie" in page and "RPPS" not in page
+    assert Doctor.objects.count() == 1 and User.objects.count() == 1
+    (told,) = Notification.objects.filter(kind="doctor_rpps_signup")
+    assert told.recipient == holder.user.email and "/compte/connexion/" in told.body
+    # Nor on an invalid form (its other errors shown, every one in one round).
+    page = text(client.post(reverse(SIGNUP), signup_data(phone="12")))
+    assert "mobile (06 ou 07)" in page and "déjà inscrit" not in page
 
 
 def test_travel_mode_signup(client, signup_data):
