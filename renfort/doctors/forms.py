@@ -42,7 +42,11 @@ from .models import (
 
 # Consultation hours: within HOURS_RANGE (checks.py), said by the browser's picker too.
 TIME_WIDGET = forms.TimeInput(
-    attrs={"type": "time", "min": f"{HOURS_RANGE[0]:%H:%M}", "max": f"{HOURS_RANGE[1]:%H:%M}"},
+    attrs={
+        "type": "time",
+        "min": HOURS_RANGE[0].strftime("%H:%M"),
+        "max": HOURS_RANGE[1].strftime("%H:%M"),
+    },
     format="%H:%M",
 )
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

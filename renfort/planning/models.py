@@ -223,6 +223,15 @@ class Mission(models.Model):
     def is_kept(self) -> bool:
         return self.locked or self.status in KEPT_STATUSES
 
+    @property
+    def reason_shown(self) -> str:
+        """The reason the planning table and its export show: a decline's or a cancellation's,
+        as written; never the notes of the platform's own steps (« Proposition publiée. ») nor
+        a removal's, which the status already says (« Retirée de la proposition »)."""
+        if self.status not in (MissionStatus.DECLINED, MissionStatus.CANCELLED):
+            return ""
+        return "" if self.status_reason == REMOVED_REASON else self.status_reason
+
 
 class MissionHistory(TransitionHistory):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="history")

@@ -331,7 +331,7 @@ def _volunteer_reason(item, dates_taken: set[int]) -> str:
     removed from a proposal is not « no open site »)."""
     if item.id not in dates_taken:
         return item.reason
-    if item.reason == solver.NO_AVAILABILITY:
+    if item.reason.startswith(solver.NO_AVAILABILITY):
         return DATES_TAKEN
     if item.reason in ON_DATES_LEFT:
         return f"{ON_DATES_LEFT[item.reason]} ; les autres sont {TAKEN_OR_SET_ASIDE}"

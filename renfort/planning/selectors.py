@@ -85,7 +85,7 @@ def export_rows(missions) -> list[list]:
             STATUS_LABELS[table_status(m)],
             "Oui" if m.locked else "Non",
             m.explanation,
-            m.status_reason,
+            m.reason_shown,
         ]
         for m in missions
     ]

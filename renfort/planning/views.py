@@ -548,7 +548,15 @@ def confirm_accepted(request):
     except PermissionDenied as exc:
         messages.error(request, _error_text(exc))
         return _back(month, region)
-    messages.success(request, count(confirmed, "mission confirmée", "missions confirmées") + ".")
+    if confirmed:
+        messages.success(
+            request, count(confirmed, "mission confirmée", "missions confirmées") + "."
+        )
+    elif not skipped:  # a second click, another tab: the first one did it
+        messages.info(
+            request,
+            "C'est déjà fait : aucune mission acceptée n'attend de confirmation ce mois-là.",
+        )
     if skipped:
         messages.warning(
             request,

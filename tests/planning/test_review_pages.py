@@ -145,6 +145,12 @@ def test_confirming_accepted_missions_is_asked_for_first(client, ars):
     assert "1 mission confirmée." in response.content.decode()
     accepted.refresh_from_db()
     assert accepted.status == M.CONFIRMED
+    # The same form sent again (second click, another tab): said, not « 0 mission confirmée ».
+    response = client.post(
+        reverse("planning:confirm_accepted"), month_query(confirme="1", attendu="1"), follow=True
+    )
+    page = html.unescape(response.content.decode())
+    assert "C'est déjà fait : aucune mission acceptée" in page and "0 mission" not in page
 
 
 # --- Cancelling a mission with patients booked ------------------------------------------------
@@ -415,7 +421,12 @@ def test_the_counts_agree_after_answers_and_removals(client, ars, ars_occitanie)
 
 
 def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  # noqa: F811
-    kept = MissionFactory(status=M.CONFIRMED, date=day(3), explanation="Zone peu couverte")
+    kept = MissionFactory(
+        status=M.CONFIRMED,
+        date=day(3),
+        explanation="Zone peu couverte",
+        status_reason="Proposition publiée.",  # a step's note: never shown as a reason
+    )
     removed = MissionFactory(status=M.DRAFT, date=day(5), site=kept.site)
     services.mission_remove(mission=removed, actor=ars_occitanie)
     MissionFactory(status=M.CONFIRMED, date=day(4), site=SiteFactory(in_landes=True))
@@ -432,6 +443,11 @@ def test_the_month_exports_as_the_table_shows_it(client, ars, ars_occitanie):  #
     assert len(lines) == 3  # the region's two missions, not the Landes one
     assert f"Dr {kept.doctor.full_name}" in lines[1] and "Zone peu couverte" in lines[1]
     assert "Retirée de la proposition" in lines[2]
+    # The last column, « Motif », only for a decline or a cancellation, as on the screen: not
+    # the publication's note, nor « Retirée de la proposition. » said twice.
+    assert lines[0].split(";")[-1] == "Motif"
+    assert lines[1].split(";")[-1] == "" and lines[2].split(";")[-1] == ""
+    assert "Motif : Retirée" not in page
     assert lines[1].startswith(f"{kept.date:%d/%m/%Y};")
     xlsx = client.get(url, month_query(format="xlsx"))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -177,7 +177,7 @@ def test_zone_with_nothing_gets_the_only_volunteer():
     result = solved(p)
     assert result.status == SolveStatus.OPTIMAL
     assert plan(result) == {(1, 20, 3, "full")}
-    assert result.assignments[0].reason == "Zone sans aucun autre jour ce mois-ci, 40 min de trajet"
+    assert result.assignments[0].reason == "Zone sans aucun autre jour en mars, 40 min de trajet"
     assert result.zone_days == {1: 2.0, 2: 1.0}
     assert result.uncovered_zones == []
 
@@ -397,9 +397,17 @@ def test_allowed_zones_and_the_or_rule():
     assert plan(solved(p)) == {(1, 20, 4, "full"), (1, 30, 5, "full")}
     lonely = volunteer(1, full(3), allowed_zone_ids=frozenset({9}), max_travel_minutes=10)
     far = {(1, 10): 50, (1, 20): 50, (1, 30): 50}
-    result = solved(problem(p.zones, p.sites, p.site_days, [lonely], travel=far))
+    zones = [*p.zones, zone(9)]  # a zone of the run without a host site
+    result = solved(problem(zones, p.sites, p.site_days, [lonely], travel=far))
     assert result.unplanned_volunteers[0].reason == (
         "Aucun lieu d'accueil dans ses zones ou à moins de 10 min"
+    )
+    # One of their zones is not in this run (another region's): the reason says « de la
+    # région », not that their zones have no host site at all.
+    visiting = volunteer(1, full(3), allowed_zone_ids=frozenset({9, 99}))
+    result = solved(problem(zones, p.sites, p.site_days, [visiting], travel=far))
+    assert (
+        result.unplanned_volunteers[0].reason == "Aucun lieu d'accueil dans ses zones de la région"
     )
 
 
@@ -450,7 +458,7 @@ def test_travel_then_preferences_break_ties():
     result = solved(p)
     assert plan(result) == {(1, 10, 3, "full")}
     assert result.assignments[0].reason == (
-        "Zone sans aucun autre jour ce mois-ci, lieu préféré du médecin, 25 min de trajet"
+        "Zone sans aucun autre jour en mars, lieu préféré du médecin, 25 min de trajet"
     )
 
 
@@ -481,8 +489,8 @@ def test_volunteer_reasons():
     )
     reasons = {u.id: u.reason for u in solved(p).unplanned_volunteers}
     assert reasons == {
-        1: "Aucune disponibilité ce mois-ci",
-        2: "Aucune disponibilité ce mois-ci",
+        1: "Aucune disponibilité en mars",
+        2: "Aucune disponibilité en mars",
         3: "Aucun lieu accessible ouvert à ses dates de disponibilité",
         4: "Plafond de 1 jour déjà atteint",
     }

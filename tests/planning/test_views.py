@@ -437,7 +437,8 @@ def test_a_consultation_under_way_offers_no_cancellation(client):
     seen = book(free_slot(mission), now=morning)
     # Not over yet (a consultation over is never cancelled): its last slot ends later.
     last = mission.slots.order_by("-end").first()
-    type(last).objects.filter(pk=last.pk).update(end=timezone.now() + timedelta(hours=2))
+    later = max(last.end, timezone.now() + timedelta(hours=2))  # never before its start
+    type(last).objects.filter(pk=last.pk).update(end=later)
     client.force_login(mission.doctor.user)
     url = reverse("planning:mission_detail", args=[mission.pk])
     assert 'value="cancelled"' in client.get(url).content.decode()  # before anyone is seen

@@ -25,12 +25,12 @@ from .model import (
 from .objective import evaluate, need_scale
 
 FIXED = "Mission acceptée (conservée)"
-NO_OTHER_DAY = "Zone sans aucun autre jour ce mois-ci"
+NO_OTHER_DAY = "Zone sans aucun autre jour"  # « … en février » (month_label)
 OUTSIDE_ZONES = "Lieu hors zone prioritaire (justifié par l'ARS)"
 PREFERRED = "Lieu préféré du médecin"
 CONSECUTIVE = "Jours consécutifs sur le même lieu (hébergement)"
 
-NO_AVAILABILITY = "Aucune disponibilité ce mois-ci"
+NO_AVAILABILITY = "Aucune disponibilité"  # « … en février » (month_label)
 NO_OPEN_SITE = "Aucun lieu accessible ouvert à ses dates de disponibilité"
 NO_HOUSING = "Besoin d'hébergement : aucun lieu accessible n'en propose"
 NO_HOUSING_OPEN = (
@@ -153,6 +153,11 @@ def build_result(
     )
 
 
+def month_label(day) -> str:
+    """« en février »: the month planned, never « ce mois-ci » (read in another month)."""
+    return f"en {MONTHS[day.month - 1]}"
+
+
 def explain_assignments(
     prep: Prepared, missions: list[Assignment], zone_days: dict[int, float]
 ) -> list[Assignment]:
@@ -171,7 +176,7 @@ def explain_assignments(
             zone = prep.zones[zone_id]
             total = zone_days[zone_id]
             if total - HALF_DAYS[m.period] / 2 <= 0:
-                parts.append(NO_OTHER_DAY)
+                parts.append(f"{NO_OTHER_DAY} {month_label(m.date)}")
             else:
                 label = "Zone peu couverte" if 2 * total <= need_scale(zone) else "Zone à renforcer"
                 days = format_days(total)
@@ -203,12 +208,17 @@ def explain_assignments(
     return explained
 
 
-def no_reachable_site(volunteer: Volunteer) -> str:
+def no_reachable_site(volunteer: Volunteer, planned_zone_ids=None) -> str:
+    """planned_zone_ids: the zones of this run (a region's); when the volunteer also chose
+    zones outside it, their sites are planned by that region's run, and the reason says so."""
     zones, limit = volunteer.allowed_zone_ids, volunteer.max_travel_minutes
+    where = "dans ses zones"
+    if zones is not None and planned_zone_ids is not None and zones - set(planned_zone_ids):
+        where = "dans ses zones de la région"  # the others: by their region's run
     if zones is not None and limit is not None:
-        return f"Aucun lieu d'accueil dans ses zones ou à moins de {limit} min"
+        return f"Aucun lieu d'accueil {where} ou à moins de {limit} min"
     if zones is not None:
-        return "Aucun lieu d'accueil dans ses zones"
+        return f"Aucun lieu d'accueil {where}"
     if limit is not None:
         return f"Aucun lieu d'accueil à moins de {limit} min"
     return "Aucun lieu d'accueil"
@@ -217,13 +227,13 @@ def no_reachable_site(volunteer: Volunteer) -> str:
 def volunteer_reason(prep: Prepared, volunteer: Volunteer) -> str:
     available = prep.available[volunteer.id]
     if not available:
-        return NO_AVAILABILITY
+        return f"{NO_AVAILABILITY} {month_label(prep.problem.month)}"
     if cap_half_days(volunteer) <= 0:
         cap = min(volunteer.max_days, MAX_DAYS_PER_MONTH)
         return f"Plafond de {format_days(cap)} jour{'s' if cap >= 2 else ''} déjà atteint"
     reachable = prep.reachable.get(volunteer.id, [])
     if not reachable:
-        return no_reachable_site(volunteer)
+        return no_reachable_site(volunteer, prep.zones)
     open_sites = [s for s in reachable if _opens_when_available(prep, volunteer, s)]
     if not open_sites:
         return NO_OPEN_SITE

@@ -129,7 +129,7 @@ class Assignment:
     period: Period
     travel_minutes: float
     fixed: bool
-    reason: str  # French, e.g. "Zone sans aucun autre jour ce mois-ci, 35 min de trajet"
+    reason: str  # French, e.g. "Zone sans aucun autre jour en mars, 35 min de trajet"
 
 
 @dataclass(frozen=True)
