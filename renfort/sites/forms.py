@@ -65,6 +65,17 @@ def mark_optional(form: forms.BaseForm) -> None:
             field.label = f"{field.label}{OPTIONAL}"
 
 
+def widen(field: forms.CharField, length: int) -> None:
+    """Let a field take `length` characters as typed (spaces, dots), the service normalising
+    them to the model's shorter value: the form's own « N caractères au plus » check, inherited
+    from the model field, goes with the old length."""
+    field.max_length = length
+    field.widget.attrs["maxlength"] = length
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)] + [
+        MaxLengthValidator(length)
+    ]
+
+
 class SiteForm(RenfortModelForm):
     """Description of the site. The commune comes from the autocomplete (hidden INSEE code)."""
 
@@ -129,11 +140,9 @@ class SiteForm(RenfortModelForm):
             self.initial["commune_label"] = self.instance.commune.label
             self.initial["phone"] = format_phone(self.instance.phone)  # as people write it
         self.fields["name"].error_messages["required"] = SITE_NAME_REQUIRED
-        self.fields["phone"].max_length = 25
-        self.fields["phone"].widget.attrs["maxlength"] = 25
+        widen(self.fields["phone"], 25)  # « +33 (0)5 63 00 00 00 »
         self.fields["finess"].required = False
-        self.fields["finess"].max_length = 15  # « 81 000 001 8 » pasted with spaces
-        self.fields["finess"].widget.attrs["maxlength"] = 15
+        widen(self.fields["finess"], 15)  # « 81 000 001 8 » pasted with spaces
         self.fields["cpam_name"].required = False
         self.fields["cpam_departement"].widget = forms.HiddenInput()
         rooms = self.fields["rooms"]

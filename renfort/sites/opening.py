@@ -24,6 +24,9 @@ WHOLE_DAY = "day"
 # Bounds used to tell a morning from an afternoon (documented in docs/sites.md).
 MORNING_LATEST_END = time(14, 0)
 AFTERNOON_EARLIEST_START = time(11, 0)
+# Consultations happen by day: the volunteers' hours lie within the same bounds
+# (doctors.checks.HOURS_RANGE); a site's hours outside them would open nothing.
+EARLIEST_OPENING, LATEST_CLOSING = time(7, 0), time(21, 0)
 
 WEEKDAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 DEFAULT_HOURS = {MORNING: (time(9, 0), time(12, 30)), AFTERNOON: (time(14, 0), time(18, 0))}
@@ -109,6 +112,10 @@ def slot_problems(slots: Iterable[WeeklySlot]) -> list[HoursProblem]:
     for slot in slots:
         if slot.end <= slot.start:
             message, part = "l'heure de fin doit être après l'heure de début.", "end"
+        elif slot.start < EARLIEST_OPENING:
+            message, part = "les consultations commencent à 7 h au plus tôt.", "start"
+        elif slot.end > LATEST_CLOSING:
+            message, part = "les consultations finissent à 21 h au plus tard.", "end"
         elif slot.period == MORNING and slot.end > MORNING_LATEST_END:
             message, part = "le matin doit se terminer au plus tard à 14 h.", "end"
         elif slot.period == AFTERNOON and slot.start < AFTERNOON_EARLIEST_START:

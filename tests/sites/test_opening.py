@@ -95,6 +95,9 @@ def test_open_days_lists_dates_with_hours_and_rooms():
         ),
         ([WeeklySlot(2, MORNING, time(9), time(15))], "au plus tard à 14 h"),
         ([WeeklySlot(2, AFTERNOON, time(8), time(15))], "11 h au plus tôt"),
+        # By night: nothing a volunteer would consult in (their hours: 7 h–21 h).
+        ([WeeklySlot(6, MORNING, time(0), time(0, 30))], "commencent à 7 h au plus tôt"),
+        ([WeeklySlot(6, AFTERNOON, time(22), time(23, 59))], "finissent à 21 h au plus tard"),
     ],
 )
 def test_slot_errors(slots, message):

@@ -478,3 +478,17 @@ def test_a_form_sent_back_says_again_whether_its_commune_is_in_a_priority_zone(c
     assert "Albi n'est pas dans une zone prioritaire en vigueur : seule l'ARS" in page
     page = text(client.get(reverse("sites:declare")))
     assert 'id="commune-zone" hidden' in page
+
+
+def test_a_finess_and_a_phone_pasted_with_spaces_are_taken(client):
+    """The form reads « 81 000 123 0 » (the model keeps 9 characters: the service removes the
+    spaces); only a number too long even as typed is refused."""
+    site = SiteFactory(phone="+33563370000")
+    client.force_login(site.manager)
+    data = form_data(finess="81 000 123 0", phone="+33 (0)5 63 37 00 01")
+    response = client.post(reverse("sites:edit", args=[site.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    site.refresh_from_db()
+    assert (site.finess, site.phone) == ("810001230", "+33563370001")
+    response = client.post(reverse("sites:edit", args=[site.pk]), form_data(finess="8" * 16))
+    assert "finess" in response.context["form"].errors
