@@ -76,6 +76,40 @@ def widen(field: forms.CharField, length: int) -> None:
     ]
 
 
+COMMUNE_MISSING = "Choisissez la commune dans la liste proposée (nom ou code postal)."
+
+
+def typed_commune(text: str) -> Commune:
+    """The commune a name or a postcode typed without picking a suggestion designates (the
+    page without script, or a name typed in full): the one of that exact name, or the only
+    one of that postcode; else a French error naming the candidates."""
+    from renfort.territories.normalize import normalize_name
+
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError(COMMUNE_MISSING)
+    found = list(Commune.objects.in_programme().search(text, words=True)[:8])
+    key = normalize_name(text)
+    exact = [c for c in found if c.search_name == key]
+    if len(exact) == 1 or (len(found) == 1 and (exact or any(ch.isdigit() for ch in text))):
+        return (exact or found)[0]
+    if not found:
+        raise ValidationError(
+            "Nous ne trouvons pas cette commune : vérifiez l'orthographe ou indiquez le code "
+            "postal, puis choisissez-la dans la liste."
+        )
+    named = ", ".join(f"{c.name} ({c.main_postcode or c.departement_id})" for c in found[:5])
+    if len(found) == 1:
+        raise ValidationError(
+            f"Vouliez-vous dire {named} ? Tapez le nom en entier ou choisissez la commune dans "
+            "la liste."
+        )
+    raise ValidationError(
+        f"Plusieurs communes correspondent ({named}) : précisez avec le code postal, par "
+        f"exemple « {found[0].name} {found[0].main_postcode} », ou choisissez-la dans la liste."
+    )
+
+
 class SiteForm(RenfortModelForm):
     """Description of the site. The commune comes from the autocomplete (hidden INSEE code)."""
 
@@ -169,11 +203,11 @@ class SiteForm(RenfortModelForm):
         if data.get("housing") == HousingKind.NONE:  # the beds, whatever typed, mean nothing
             self.errors.pop("housing_beds", None)
             data["housing_beds"] = 0
-        if not data.get("commune"):
-            self.add_error(
-                "commune_label",
-                "Choisissez la commune dans la liste proposée (nom ou code postal).",
-            )
+        if not data.get("commune"):  # no suggestion picked (no script, or typed in full)
+            try:
+                data["commune"] = typed_commune(data.get("commune_label", ""))
+            except ValidationError as exc:
+                self.add_error("commune_label", exc)
         return data
 
     def _post_clean(self):

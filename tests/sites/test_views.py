@@ -96,7 +96,7 @@ def test_a_replayed_declaration_never_logs_in_without_the_password(client):
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"commune": "", "commune_label": "Lacau"}, "Choisissez la commune"),
+        ({"commune": "", "commune_label": "Lacau"}, "Plusieurs communes correspondent"),
         ({"commune": "33063"}, "zone prioritaire"),
         ({"finess": "123"}, "9 caractères"),
         ({"phone": "1234"}, "Numéro de téléphone invalide"),
@@ -492,3 +492,28 @@ def test_a_finess_and_a_phone_pasted_with_spaces_are_taken(client):
     assert (site.finess, site.phone) == ("810001230", "+33563370001")
     response = client.post(reverse("sites:edit", args=[site.pk]), form_data(finess="8" * 16))
     assert "finess" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("Lacaune", None),  # a name typed in full, no suggestion picked (or no script)
+        ("81230 Lacaune", None),
+        ("Lacaune (81230) — Tarn", None),  # the suggestion's own label, typed
+        ("Lacaun", "Vouliez-vous dire Lacaune (81230) ?"),
+        ("Lacau", "Plusieurs communes correspondent (Lacaune (81230), Lacaugne (31390)"),
+        ("Zzyzx-les-Bains", "Nous ne trouvons pas cette commune"),
+        ("", "Choisissez la commune dans la liste proposée"),
+    ],
+)
+def test_a_commune_typed_without_picking_a_suggestion(client, typed, error):
+    """The declaration works without JavaScript: a name or postcode that designates one
+    commune is taken; otherwise the page says why, under the field."""
+    data = form_data(commune="", commune_label=typed)
+    response = client.post(reverse("sites:declare"), data)
+    if error is None:
+        assert response.status_code == 302, response.context["site_form"].errors
+        assert Site.objects.get().commune_id == "81124"
+    else:
+        assert error in response.context["site_form"].errors["commune_label"][0]
+        assert not Site.objects.exists()
