@@ -17,6 +17,7 @@ from renfort.core.forms import (
 from renfort.core.workflow import COMMENT_LIMIT
 from renfort.sites.models import Site
 from renfort.territories.models import Commune
+from renfort.territories.selectors import commune_typed
 from renfort.zoning.models import PriorityZone
 
 from . import selectors
@@ -270,11 +271,11 @@ class SignupForm(RenfortModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("practice_commune"):
-            self.add_error(
-                "commune_label",
-                "Choisissez la commune dans la liste proposée (nom ou code postal).",
-            )
+        if not data.get("practice_commune"):  # no suggestion picked (no script, or typed)
+            try:
+                data["practice_commune"] = commune_typed(data.get("commune_label", ""))
+            except ValidationError as exc:
+                self.add_error("commune_label", exc)
         new_password_check(self, data, account_fields=("email", "first_name", "last_name"))
         return data
 

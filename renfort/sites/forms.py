@@ -11,6 +11,7 @@ from renfort.accounts.forms import new_password_check, new_password_fields
 from renfort.core.forms import CHECKBOX_TEMPLATE, OPTIONAL, RenfortForm, RenfortModelForm, too_long
 from renfort.core.validators import format_phone
 from renfort.territories.models import Commune
+from renfort.territories.selectors import commune_typed
 from renfort.zoning.selectors import current_zones
 
 from . import opening
@@ -74,40 +75,6 @@ def widen(field: forms.CharField, length: int) -> None:
     field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)] + [
         MaxLengthValidator(length)
     ]
-
-
-COMMUNE_MISSING = "Choisissez la commune dans la liste proposée (nom ou code postal)."
-
-
-def typed_commune(text: str) -> Commune:
-    """The commune a name or a postcode typed without picking a suggestion designates (the
-    page without script, or a name typed in full): the one of that exact name, or the only
-    one of that postcode; else a French error naming the candidates."""
-    from renfort.territories.normalize import normalize_name
-
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValidationError(COMMUNE_MISSING)
-    found = list(Commune.objects.in_programme().search(text, words=True)[:8])
-    key = normalize_name(text)
-    exact = [c for c in found if c.search_name == key]
-    if len(exact) == 1 or (len(found) == 1 and (exact or any(ch.isdigit() for ch in text))):
-        return (exact or found)[0]
-    if not found:
-        raise ValidationError(
-            "Nous ne trouvons pas cette commune : vérifiez l'orthographe ou indiquez le code "
-            "postal, puis choisissez-la dans la liste."
-        )
-    named = ", ".join(f"{c.name} ({c.main_postcode or c.departement_id})" for c in found[:5])
-    if len(found) == 1:
-        raise ValidationError(
-            f"Vouliez-vous dire {named} ? Tapez le nom en entier ou choisissez la commune dans "
-            "la liste."
-        )
-    raise ValidationError(
-        f"Plusieurs communes correspondent ({named}) : précisez avec le code postal, par "
-        f"exemple « {found[0].name} {found[0].main_postcode} », ou choisissez-la dans la liste."
-    )
 
 
 class SiteForm(RenfortModelForm):
@@ -205,7 +172,7 @@ class SiteForm(RenfortModelForm):
             data["housing_beds"] = 0
         if not data.get("commune"):  # no suggestion picked (no script, or typed in full)
             try:
-                data["commune"] = typed_commune(data.get("commune_label", ""))
+                data["commune"] = commune_typed(data.get("commune_label", ""))
             except ValidationError as exc:
                 self.add_error("commune_label", exc)
         return data

@@ -576,3 +576,18 @@ def test_cdom_and_cpam_land_on_the_files_waiting_for_them(client):
     client.force_login(UserFactory(ars=True))  # the ARS keeps the whole list, and the choice
     page = client.get(reverse("doctors:agent_list")).content.decode()
     assert "Actif-Fictif" in page and 'value="a_traiter"' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [("Albi", None), ("81000", None), ("Alb", "Plusieurs communes correspondent")],
+)
+def test_signup_works_without_picking_a_suggestion(client, signup_data, typed, error):
+    """Without JavaScript (or a name typed in full), a commune that one name or postcode
+    designates is taken; otherwise the page says which ones it could be."""
+    response = client.post(reverse(SIGNUP), signup_data(practice_commune="", commune_label=typed))
+    if error is None:
+        assert response.status_code == 302
+        assert Doctor.objects.get().practice_commune_id == "81004"
+    else:
+        assert error in text(response) and not Doctor.objects.exists()
