@@ -11,7 +11,7 @@ from renfort.core.text import lower_first
 from renfort.notifications.models import Channel
 from renfort.notifications.services import email_enqueue, notification_enqueue
 
-from .models import Doctor, DoctorHistory
+from .models import Doctor, DoctorHistory, DoctorStatus
 
 CDOM_FALLBACK_EMAIL = "cdom-{departement}@ordre.example"
 
@@ -64,6 +64,10 @@ def notify_rpps_signup_attempt(holder: Doctor) -> None:
             "login_url": absolute_url("accounts:login"),
             "reset_url": absolute_url("accounts:password_reset"),
             "space_url": absolute_url("doctors:space"),
+            # A withdrawn or refused file: coming back goes through the ARS, not a new sign-up.
+            "closed_status": holder.get_status_display()
+            if holder.status in (DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED)
+            else "",
         },
         dedup_key=f"doctor-{holder.pk}-rpps-signup-{int(timezone.now().timestamp() // 3600)}",
     )

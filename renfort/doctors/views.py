@@ -112,8 +112,9 @@ def signup(request):
                 messages.info(
                     request,
                     "Ce formulaire avait déjà été envoyé : votre candidature est enregistrée "
-                    "telle qu'envoyée la première fois. Corrigez vos informations depuis "
-                    "votre espace.",
+                    "telle qu'envoyée la première fois. Votre territoire, votre téléphone et "
+                    "vos horaires se modifient depuis votre espace ; pour corriger une autre "
+                    "information (nom, RPPS, secteur, cabinet), écrivez à l'ARS de votre région.",
                 )
                 return redirect("doctors:space")
         else:

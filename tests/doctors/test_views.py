@@ -591,3 +591,12 @@ def test_signup_works_without_picking_a_suggestion(client, signup_data, typed, e
         assert Doctor.objects.get().practice_commune_id == "81004"
     else:
         assert error in text(response) and not Doctor.objects.exists()
+
+
+def test_a_closed_volunteer_signing_up_again_is_told_how_to_come_back(client, signup_data):
+    holder = DoctorFactory(rpps="18888000009", status="withdrawn")
+    client.post(reverse(SIGNUP), signup_data())
+    (told,) = Notification.objects.filter(kind="doctor_rpps_signup")
+    assert told.recipient == holder.user.email
+    assert "il est clos (« Retiré(e) »)" in told.body
+    assert "Pour reprendre votre participation, écrivez à l'ARS de votre région." in told.body
