@@ -223,6 +223,14 @@ PAUSED_BY_AGENT = (
 )
 
 
+def reason_required(to_status: str, actor, doctor: Doctor) -> bool:
+    """A refusal needs a reason, and so does a pause an agent imposes: the volunteer is told
+    why (and only that agent's ARS lifts it). A volunteer pausing themselves says nothing."""
+    if to_status in REASON_REQUIRED:
+        return True
+    return to_status == DoctorStatus.PAUSED and actor.pk != doctor.user_id
+
+
 @transaction.atomic
 def doctor_transition(
     *,
@@ -257,7 +265,7 @@ def doctor_transition(
         raise ValidationError(PAUSED_BY_AGENT, code="paused_by_agent")
     today = today or timezone.localdate()
     comment = (comment or "").strip()
-    if to_status in REASON_REQUIRED and len(comment) < 5:
+    if reason_required(to_status, actor, doctor) and len(comment) < 5:
         raise ValidationError("Indiquez le motif (au moins 5 caractères).", code="reason")
     if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.PAUSED):
         comment_check(comment, MISSION_REASON_LIMIT)  # the reason of the missions it cancels

@@ -34,7 +34,6 @@ from .forms import (
 from .models import (
     ACTION_LABELS,
     ONBOARDING_WORKFLOW,
-    REASON_REQUIRED,
     ROLE_ACTION_LABELS,
     Availability,
     CoverageMode,
@@ -55,7 +54,7 @@ def _actions(user, doctor) -> list[dict]:
         {
             "to": target,
             "label": ROLE_ACTION_LABELS.get((target, user.role), ACTION_LABELS[target]),
-            "reason_required": target in REASON_REQUIRED,
+            "reason_required": services.reason_required(target, user, doctor),
             "comment_limit": COMMENT_LIMIT,
             "billing_number": target == DoctorStatus.BILLING_NUMBER_RECORDED,
         }

@@ -106,3 +106,22 @@ def test_each_status_has_its_own_banner_in_the_space_and_the_file(client, status
         if status in ("cps_issued", "active"):
             assert "avant l'arrivée de la nouvelle carte CPS" not in banner
             assert "attendue" not in banner
+
+
+def test_a_pause_the_ars_imposes_says_why(client):
+    """The volunteer cannot lift it: the ARS writes the reason, which the email gives."""
+    from renfort.notifications.models import Notification
+
+    doctor = DoctorFactory(in_landes=True, status=DoctorStatus.ACTIVE)
+    client.force_login(UserFactory(ars=True))
+    page = client.get(reverse("doctors:agent_detail", args=[doctor.pk])).content.decode()
+    assert 'id="comment-paused"' in page
+    response = _post(client, doctor, to_status="paused", comment="")
+    assert response.status_code == 400  # the file again, the error on the field
+    assert "Indiquez le motif (au moins 5 caractères)." in htmllib.unescape(response.text)
+    assert DoctorFactory._meta.model.objects.get(pk=doctor.pk).status == "active"
+    _post(client, doctor, to_status="paused", comment="Assurance à mettre à jour")
+    assert DoctorFactory._meta.model.objects.get(pk=doctor.pk).status == "paused"
+    body = Notification.objects.get(kind="doctor_status", recipient=doctor.user.email).body
+    assert "Motif ou commentaire : Assurance à mettre à jour" in body
+    assert "L'ARS a mis votre participation en pause pour le motif ci-dessus" in body

@@ -490,7 +490,9 @@ def test_saving_preferences_from_a_page_read_before_a_pause_keeps_the_pause():
     saved: the pause stays, with its history and emails (a lost update wrote every column)."""
     doctor = DoctorFactory(in_landes=True)
     read = Doctor.objects.get(pk=doctor.pk)
-    services.doctor_transition(doctor=doctor, actor=UserFactory(ars=True), to_status=S.PAUSED)
+    services.doctor_transition(
+        doctor=doctor, actor=UserFactory(ars=True), to_status=S.PAUSED, comment="Dossier à revoir"
+    )
     services.doctor_preferences_update(doctor=read, actor=doctor.user, data={"slot_minutes": 30})
     doctor.refresh_from_db()
     assert doctor.status == S.PAUSED and doctor.slot_minutes == 30

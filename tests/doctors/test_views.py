@@ -88,7 +88,7 @@ def test_double_submission_creates_one_doctor_and_redirects_to_the_same_page(cli
         ({"zones": []}, "au moins une zone"),
         ({"insurance_confirmed": None}, "assurance responsabilité civile"),
         ({"consent": None}, "Votre accord est nécessaire"),
-        ({"practice_commune": "", "commune_label": "Alb"}, "Choisissez la commune"),
+        ({"practice_commune": "", "commune_label": "Alb"}, "Plusieurs communes correspondent"),
         ({"password2": "autre-chose-42"}, "pas identiques"),
         ({"dispo-0-date": "2020-01-06"}, "n'est pas une date à venir"),
         # Out of range, negative included: one message with the range.

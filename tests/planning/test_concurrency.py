@@ -142,7 +142,7 @@ def test_the_ars_pausing_a_doctor_who_accepts_a_proposal_at_that_moment(
     stopped = pause_in(monkeypatch, services, "missions_cancel_for_doctor", before=True)
     paused, other = race(
         lambda: doctor_services.doctor_transition(
-            doctor=mission.doctor, actor=agent, to_status="paused"
+            doctor=mission.doctor, actor=agent, to_status="paused", comment="Dossier à revoir"
         ),
         after(
             stopped,
