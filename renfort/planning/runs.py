@@ -313,7 +313,7 @@ def planning_run_execute(*, run_id: int) -> PlanningRun:
 TAKEN_OR_SET_ASIDE = (
     "déjà prises (mission ailleurs) ou écartées (refus du médecin, retrait par l'ARS)"
 )
-DATES_TAKEN = f"Ses dates disponibles de ce mois sont {TAKEN_OR_SET_ASIDE}"
+DATES_TAKEN = "Ses dates disponibles"  # « … en janvier sont déjà prises … »
 
 
 # The solver's reasons that depend on the dates it was given, on the dates left.
@@ -331,8 +331,9 @@ def _volunteer_reason(item, dates_taken: set[int]) -> str:
     removed from a proposal is not « no open site »)."""
     if item.id not in dates_taken:
         return item.reason
-    if item.reason.startswith(solver.NO_AVAILABILITY):
-        return DATES_TAKEN
+    if item.reason.startswith(solver.NO_AVAILABILITY):  # « Aucune disponibilité en janvier »
+        month = item.reason.removeprefix(solver.NO_AVAILABILITY)
+        return f"{DATES_TAKEN}{month} sont {TAKEN_OR_SET_ASIDE}"
     if item.reason in ON_DATES_LEFT:
         return f"{ON_DATES_LEFT[item.reason]} ; les autres sont {TAKEN_OR_SET_ASIDE}"
     return item.reason

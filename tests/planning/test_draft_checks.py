@@ -229,7 +229,8 @@ def test_a_volunteer_whose_dates_are_taken_elsewhere_is_told_so(ars_occitanie): 
     services.planning_run_execute(run_id=run.pk)
     run.refresh_from_db()
     rows = {row["id"]: row["reason"] for row in run.unplanned_volunteers}
-    assert rows[doctor.pk].startswith("Ses dates disponibles de ce mois sont déjà prises")
+    month = date_format(next_month(), "F")  # « janvier »: the month planned, not « ce mois »
+    assert rows[doctor.pk].startswith(f"Ses dates disponibles en {month} sont déjà prises")
 
 
 def test_a_volunteer_whose_proposal_the_ars_removed_is_not_told_no_site_opens(
