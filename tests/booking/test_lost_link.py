@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.booking.messages import when
 from renfort.booking.services import RESEND_WINDOW, Contact, appointment_cancel, links_resend
@@ -48,6 +49,8 @@ def test_the_links_go_to_the_phone_that_booked_them(booked):
     assert sms.body.index(first.secret) < sms.body.index(second.secret)
     assert cancelled.secret not in sms.body and other.secret not in sms.body
     assert sms.body.startswith("Un médecin près de chez vous : vos RDV :")
+    # Two links at most (the per-contact limit), each with its time: the place and the
+    # person's name are on each link's page (and in the email), so that it fits in 2 SMS.
     assert sms.valid_until == second.start
 
 
@@ -72,15 +75,17 @@ def test_nothing_is_sent_without_a_coming_appointment(booked):
     assert links_sent() == []
 
 
-def test_one_message_per_contact_and_window(booked):
-    mission, first, second, cancelled, other = booked
-    start = first.start - timedelta(days=5)
-    window = RESEND_WINDOW.total_seconds()
-    start = start.replace(microsecond=0) - timedelta(seconds=start.timestamp() % window)
+def test_one_message_per_contact_within_the_window(booked):
+    """Fifteen minutes from the last message, whatever the clock says (not slots of the
+    hour: two requests either side of 10:15 sent two)."""
     contact = Contact(phone=FICTIONAL_MOBILE)
-    assert links_resend(contact=contact, now=start) == 1
-    assert links_resend(contact=contact, now=start + RESEND_WINDOW - timedelta(seconds=1)) == 0
-    assert links_resend(contact=contact, now=start + RESEND_WINDOW) == 1
+    assert links_resend(contact=contact) == 1
+    assert links_resend(contact=contact) == 0
+    sent = Notification.objects.filter(kind="booking_links")
+    sent.update(created_at=timezone.now() - RESEND_WINDOW + timedelta(seconds=30))
+    assert links_resend(contact=contact) == 0
+    sent.update(created_at=timezone.now() - RESEND_WINDOW - timedelta(seconds=1))
+    assert links_resend(contact=contact) == 1
     assert len(links_sent()) == 2
 
 

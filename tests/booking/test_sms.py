@@ -13,9 +13,11 @@ from django.utils import timezone
 import renfort
 from renfort.booking.models import CancelledBy, WaitingListOffer
 from renfort.booking.services import (
+    Contact,
     appointment_cancel,
     appointment_move,
     appointment_reminders_send,
+    links_resend,
     slots_sync_for_mission,
     waitlist_offer_slots,
     waitlist_register,
@@ -42,6 +44,7 @@ LONG_REASON = (
     "Le lieu vous rappellera pour convenir d'un autre rendez-vous. " * 4
 )[:300]
 ALL_KINDS = {
+    "booking_links",
     "booking_confirmation",
     "booking_reminder",
     "booking_moved",
@@ -121,6 +124,10 @@ def test_every_patient_sms_fits_in_two_gsm7_sms_in_the_worst_case():
     waitlist_offer_slots(slots=[free_slot(mission)], now=timezone.now())
     by_system = book(slots[2], phone="+33639980004", email="c@exemple.test", first_name="C")
     assert by_system.status == "booked"
+    # « Retrouver mon rendez-vous » for a phone two people booked with (two links: the most).
+    book(slots[3], phone="+33639980005", email="", first_name="Dominique-Marie")
+    book(slots[4], phone="+33639980005", email="", first_name="Jean-Christophe")
+    links_resend(contact=Contact(phone="+33639980005"))
     mission.status = MissionStatus.CANCELLED
     mission.save(update_fields=["status"])
     slots_sync_for_mission(mission=mission)
@@ -131,7 +138,7 @@ def test_every_patient_sms_fits_in_two_gsm7_sms_in_the_worst_case():
 
     messages = Notification.objects.filter(channel="sms", kind__startswith="booking_")
     assert {m.kind for m in messages} == ALL_KINDS
-    assert messages.filter(kind="booking_cancelled_by_staff").count() == 2
+    assert messages.filter(kind="booking_cancelled_by_staff").count() == 4  # B, C and the two
     for message in messages:
         body = message.body
         assert body.startswith(SENDER), body
@@ -139,7 +146,7 @@ def test_every_patient_sms_fits_in_two_gsm7_sms_in_the_worst_case():
         assert len(body) <= 306 and sms_segments(body) <= 2, (len(body), body)
         assert "Châtaigniers" not in body and "Chataigniers" not in body  # no street
         assert "Maison de santé" not in body  # nor the site's name: the commune
-        if message.kind != "booking_waitlist_registered":
+        if message.kind not in ("booking_waitlist_registered", "booking_links"):
             assert LONG_COMMUNE in body
         assert LONG_BASE_URL in body or "liste d'attente" in body  # a link, but when withdrawn
     zone_entry = messages.filter(kind="booking_waitlist_registered", body__contains="zone")

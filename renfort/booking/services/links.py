@@ -9,17 +9,20 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils import timezone
 
 from renfort.core.text import hour
 from renfort.core.validators import normalize_mobile
+from renfort.notifications.models import Notification
 from renfort.territories.timezones import local_time_of
 
 from .. import messages
 from ..models import Appointment
+from .appointments import advisory_lock
 
-# At most one message per contact in such a window: a form sent again, twice in a row or by
-# someone else typing the number, sends nothing more (the window is in the message's key).
+# At most one message per contact in such a time: a form sent again, twice in a row or by
+# someone else typing the number, sends nothing more.
 RESEND_WINDOW = timedelta(minutes=15)
 CONTACT_MISSING = (
     "Indiquez le téléphone mobile ou l'adresse électronique donnés lors de la prise de rendez-vous."
@@ -68,12 +71,24 @@ def _line(appointment: Appointment) -> dict:
         }
 
 
+@transaction.atomic
 def links_resend(*, contact: Contact, now: datetime | None = None) -> int:
     """Records one email or one SMS to the contact listing the links of the coming
     appointments booked with it (every person's: a family may share a phone). Nothing when
-    there is none, nor more than once per RESEND_WINDOW. Returns how many messages were
-    recorded (0 or 1); callers must not tell the patient which (see the module)."""
+    there is none, nor when one left less than RESEND_WINDOW ago (under the contact's lock: two
+    requests at once send one). Returns how many messages were recorded (0 or 1); callers must
+    not tell the patient which (see the module)."""
     now = now or timezone.now()
+    # The key names the contact by a digest: it is unique, not a place to read it.
+    digest = hashlib.sha256(contact.recipient.encode()).hexdigest()[:32]
+    advisory_lock(f"links:{digest}")
+    recent = Notification.objects.filter(
+        kind=messages.KIND_PREFIX + "links",
+        recipient=contact.recipient,
+        created_at__gt=now - RESEND_WINDOW,
+    )
+    if recent.exists():
+        return 0
     found = list(
         Appointment.objects.upcoming(now)
         .for_contact(phone=contact.phone, email=contact.email)
@@ -83,12 +98,9 @@ def links_resend(*, contact: Contact, now: datetime | None = None) -> int:
     )
     if not found:
         return 0
-    window = int(now.timestamp() // RESEND_WINDOW.total_seconds())
-    # The key names the contact by a digest: it is unique, not a place to read it.
-    digest = hashlib.sha256(contact.recipient.encode()).hexdigest()[:32]
     return messages.notify_links(
         contact=contact,
         lines=[_line(appointment) for appointment in found],
-        key=f"links-{digest}-{window}",
+        key=f"links-{digest}-{now.timestamp():.6f}",
         valid_until=found[-1].start,
     )
