@@ -418,8 +418,8 @@ def lost_link(request):
 
 def _alternatives(appointment, is_past: bool) -> list:
     """An appointment the site, the doctor or Renfort cancelled: free slots near its date, read
-    now, as the email offered (the email of each patient of a cancelled day offers others
-    first; the page, read later, offers what is free then)."""
+    now, spread over the patients of a cancelled day as their emails were (the n-th patient is
+    offered what the n − 1 before were not, while there is any)."""
     if appointment.status != AppointmentStatus.CANCELLED or is_past:
         return []
     if appointment.cancelled_by in ("", CancelledBy.PATIENT):
@@ -430,6 +430,7 @@ def _alternatives(appointment, is_past: bool) -> list:
         is_priority=appointment.is_priority,
         around=appointment.start,
         exclude_ids=[appointment.slot_id] if appointment.slot_id else (),  # never offered back
+        rounds=selectors.rank_in_cancelled_day(appointment) + 1,
     )
 
 

@@ -6,9 +6,16 @@ from datetime import time, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from renfort.booking.models import AppointmentStatus, BookingSettings, Slot, SlotStatus
+from renfort.booking.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingSettings,
+    Slot,
+    SlotStatus,
+)
 from renfort.booking.services import slots_sync_all, slots_sync_for_mission
 from renfort.notifications.models import Notification
 from renfort.planning.models import MissionStatus
@@ -106,7 +113,7 @@ def test_cancelled_mission_cancels_appointments_and_notifies_with_alternatives(
 
 
 @pytest.mark.parametrize("free_next_day", [21, 4])
-def test_the_patients_of_a_cancelled_day_are_offered_different_slots(free_next_day):
+def test_the_patients_of_a_cancelled_day_are_offered_different_slots(client, free_next_day):
     """Five patients of the same day are each offered three slots no other was offered, as
     long as there are enough free ones; then the slots offered come back, three each still."""
     import re
@@ -121,12 +128,15 @@ def test_the_patients_of_a_cancelled_day_are_offered_different_slots(free_next_d
     mission.status = MissionStatus.CANCELLED
     mission.save()
     slots_sync_for_mission(mission=mission)
-    offered = [
-        re.findall(r"/rendez-vous/creneau/(\d+)/", n.body)
-        for n in Notification.objects.filter(kind="booking_cancelled_by_staff")
-    ]
-    assert len(offered) == 5 and all(len(ids) == 3 for ids in offered)
-    assert len({i for ids in offered for i in ids}) == min(15, free_next_day)
+    emails = Notification.objects.filter(kind="booking_cancelled_by_staff")
+    offered = {n.recipient: re.findall(r"/rendez-vous/creneau/(\d+)/", n.body) for n in emails}
+    assert len(offered) == 5 and all(len(ids) == 3 for ids in offered.values())
+    assert len({i for ids in offered.values() for i in ids}) == min(15, free_next_day)
+    # The page of each patient's link (what an SMS leads to) offers what their email did.
+    for appointment in Appointment.objects.filter(mission=mission):
+        page = client.get(reverse("booking:manage", args=[appointment.secret])).text
+        shown = re.findall(r"/rendez-vous/creneau/(\d+)/", page)
+        assert shown == offered[appointment.email], appointment.email
 
 
 def test_the_page_of_the_link_offers_the_alternatives_of_the_email(client):

@@ -18,7 +18,9 @@ from renfort.zoning.models import PriorityZone
 from ..models import (
     DEFAULT_RESERVED_SHARE,
     Appointment,
+    AppointmentStatus,
     BookingSettings,
+    CancelledBy,
     Slot,
     SlotStatus,
     priority_release_delta,
@@ -418,11 +420,14 @@ def alternative_slots(
     around=None,
     avoid=frozenset(),
     exclude_ids=(),
+    rounds: int = 1,
 ) -> list[Slot]:
     """Available slots at the same site or elsewhere in its priority zone that the patient may
     book (reserved ones only for a patient without médecin traitant or in ALD). The slots in
     `avoid` (ids already offered to other patients of the same cancelled day) come only when
     there are not enough others; those in `exclude_ids` never (the slot just freed).
+    `rounds`: the choice for the n-th patient of a cancelled day, the n − 1 before having been
+    offered theirs first (as the emails of that day spread them: the page of each link agrees).
 
     Without `around`: the first ones by date (the same site first on a given day), so a slot
     in the zone next week comes before one at the same site next month. With `around` (the
@@ -450,17 +455,29 @@ def alternative_slots(
         )
         found = list(window[:300]) or _earliest_in_zone(slots, site, limit)
     day = {s.pk: timezone.localtime(s.start, s.site.tz).date() for s in found}
-    if around is None:
-        found.sort(key=lambda s: (s.pk in avoid, day[s.pk], s.site_id != site.pk, s.start))
+    target = timezone.localtime(around, site.tz).date() if around is not None else None
+    avoid, picked = set(avoid), []
+    for _ in range(rounds):  # each earlier round: what a patient before this one was offered
+        picked = _alternatives_pick(found, day, site, target, avoid=avoid, limit=limit)
+        avoid.update(slot.pk for slot in picked)
+    return picked
+
+
+def _alternatives_pick(found, day, site, target, *, avoid, limit: int) -> list[Slot]:
+    """alternative_slots' choice among the slots read (see there), those in `avoid` last."""
+    if target is None:
+        found = sorted(
+            found, key=lambda s: (s.pk in avoid, day[s.pk], s.site_id != site.pk, s.start)
+        )
         return sorted(found[:limit], key=lambda s: s.start)
-    target = timezone.localtime(around, site.tz).date()
-    found.sort(
+    found = sorted(
+        found,
         key=lambda s: (
             s.pk in avoid,
             abs((day[s.pk] - target).days),
             s.site_id != site.pk,
             s.start,
-        )
+        ),
     )
     chosen, days = [], set()
     for slot in found:  # one per day first, then fill up
@@ -469,6 +486,26 @@ def alternative_slots(
             days.add(day[slot.pk])
     chosen += [s for s in found if s not in chosen]
     return sorted(chosen[:limit], key=lambda s: s.start)
+
+
+def rank_in_cancelled_day(appointment) -> int:
+    """Among the patients told of their day's cancellation by Renfort (a mission cancelled or
+    its hours changed), in the order they were told (services.slots), this one's rank (0 for
+    any other cancellation)."""
+    if appointment.cancelled_by != CancelledBy.SYSTEM or appointment.mission_id is None:
+        return 0
+    told = (
+        Appointment.objects.filter(
+            mission_id=appointment.mission_id,
+            status=AppointmentStatus.CANCELLED,
+            cancelled_by=CancelledBy.SYSTEM,
+        )
+        .exclude(phone="", email="")
+        .order_by("start", "pk")
+        .values_list("pk", flat=True)
+    )
+    ranks = list(told)
+    return ranks.index(appointment.pk) if appointment.pk in ranks else 0
 
 
 def _earliest_in_zone(slots, site, limit: int) -> list[Slot]:
