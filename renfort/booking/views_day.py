@@ -221,7 +221,12 @@ def walk_in_auto_id(mission) -> str:
 
 
 def _walk_in_again(request, mission, form):
-    """The day page again, the refused walk-in form as typed with its errors (never lost)."""
+    """The day page again, the refused walk-in form as typed with its errors (never lost), the
+    focus on the first field in error (the form is below the day's table: the page would
+    otherwise open at its top, the error out of sight)."""
+    first = next((name for name in form.fields if name in form.errors), "last_name")
+    if first in form.fields:
+        form.fields[first].widget.attrs["autofocus"] = True
     site, the_day = mission.site, mission.date
     doctor_days = selectors.day_view(user=request.user, site=site, day=the_day)
     with local_time_of(site.departement_id):

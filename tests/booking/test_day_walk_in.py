@@ -265,6 +265,11 @@ def test_a_refused_walk_in_keeps_what_was_typed_with_the_reason_under_its_field(
     assert f'id="id_walk_in_{mission.pk}_last_name"' in page and 'value="Oubli"' in page
     response = client.post(url, {"last_name": "Midi", "first_name": "Alex", "time": "12:30"})
     page = htmllib.unescape(response.text)
+    assert (
+        "autofocus"
+        in page.split(f'id="id_walk_in_{mission.pk}_time"', 1)[0][-300:]
+        + (page.split(f'id="id_walk_in_{mission.pk}_time"', 1)[1][:200])
+    )  # the focus on the field in error, out of sight below the table otherwise
     field = page.split(f'id="id_walk_in_{mission.pk}_time"', 1)[1][:600]
     assert "L'heure doit être pendant la consultation" in field
     assert 'value="Midi"' in page and 'value="12:30"' in page
