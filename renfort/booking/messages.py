@@ -31,6 +31,7 @@ SUBJECTS = {
     "waitlist_offer": "Un créneau s'est libéré le {when} — " + SENDER,
     "waitlist_offer_withdrawn": "Le créneau proposé n'est plus disponible — " + SENDER,
     "links": "Le lien de vos rendez-vous — " + SENDER,
+    "place_changed": "Nouvelle adresse pour votre rendez-vous du {when} — " + SENDER,
 }
 # Kinds recorded in the Notification table start with this prefix (purged with the bookings).
 KIND_PREFIX = "booking_"

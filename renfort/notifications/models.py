@@ -38,6 +38,10 @@ class Kind(models.TextChoices):
         "booking_waitlist_offer_withdrawn",
         "Créneau proposé retiré (liste d'attente)",
     )
+    BOOKING_PLACE_CHANGED = (
+        "booking_place_changed",
+        "Nouvelle adresse du lieu du rendez-vous (au patient)",
+    )
     BOOKING_LINKS = (
         "booking_links",
         "Liens des rendez-vous renvoyés (« Retrouver mon rendez-vous »)",
@@ -46,6 +50,10 @@ class Kind(models.TextChoices):
     MISSIONS_PLANNED_SITE = "missions_planned_site", "Missions prévues (au lieu d'accueil)"
     MISSION_CONFIRMED = "mission_confirmed", "Mission confirmée (au médecin)"
     MISSION_CANCELLED = "mission_cancelled", "Mission annulée (au médecin)"
+    MISSION_PLACE_CHANGED = (
+        "mission_place_changed",
+        "Nouvelle adresse du lieu d'accueil (au médecin)",
+    )
     MISSION_HOURS_CHANGED = "mission_hours_changed", "Nouveaux horaires de mission (au médecin)"
     MISSION_ACCEPTED_SITE = "mission_accepted_site", "Mission acceptée (au lieu d'accueil)"
     MISSION_DECLINED_SITE = "mission_declined_site", "Mission déclinée (au lieu d'accueil)"

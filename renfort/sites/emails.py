@@ -44,9 +44,15 @@ def tell_ars_identity_changed(site: Site, actor: User, before: dict[str, str]) -
     ]
     if not changes:
         return
+    moved = any(before[f] != str(getattr(site, f)) for f in ("address", "commune"))
     body = render_to_string(
         "sites/emails/identity_changed_to_ars.txt",
-        {"site": site, "changes": changes, "site_url": absolute_url("sites:detail", site.pk)},
+        {
+            "site": site,
+            "changes": changes,
+            "moved": moved,
+            "site_url": absolute_url("sites:detail", site.pk),
+        },
     )
     ars_notify(
         site,

@@ -262,6 +262,11 @@ class Site(models.Model):
         return f"{self.name} ({commune})"
 
     @property
+    def place_label(self) -> str:
+        """« 37 place de la Mairie, 81120 Terre-de-Bancalié »: where volunteers and patients go."""
+        return f"{self.address}, {self.commune.main_postcode} {self.commune.name}"
+
+    @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
 

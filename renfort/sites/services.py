@@ -381,6 +381,7 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         else 0,
     )
     before = {f: str(getattr(site, f)) for f in PUBLIC_IDENTITY}
+    old_place = site.place_label
     for key, value in clean.items():
         if key in EDITABLE_FIELDS:
             setattr(site, key, value)
@@ -389,6 +390,10 @@ def site_update(*, site: Site, actor: User, data: dict, commune: Commune | None 
         # the CPAM follows the département (unless the form just chose one for the new one)
         site.cpam_name, site.cpam_departement = default_cpam(location.commune)
     site.save()
+    if site.place_label != old_place:  # doctors and patients go to the new address
+        from renfort.booking.services import site_place_changed  # booking depends on sites
+
+        site_place_changed(site=site, old_place=old_place)
     tell_ars_identity_changed(site, actor, before)
     return site
 

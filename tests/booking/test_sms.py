@@ -18,6 +18,7 @@ from renfort.booking.services import (
     appointment_move,
     appointment_reminders_send,
     links_resend,
+    site_place_changed,
     slots_sync_for_mission,
     waitlist_offer_slots,
     waitlist_register,
@@ -45,6 +46,7 @@ LONG_REASON = (
 )[:300]
 ALL_KINDS = {
     "booking_links",
+    "booking_place_changed",
     "booking_confirmation",
     "booking_reminder",
     "booking_moved",
@@ -128,6 +130,7 @@ def test_every_patient_sms_fits_in_two_gsm7_sms_in_the_worst_case():
     book(slots[3], phone="+33639980005", email="", first_name="Dominique-Marie")
     book(slots[4], phone="+33639980005", email="", first_name="Jean-Christophe")
     links_resend(contact=Contact(phone="+33639980005"))
+    site_place_changed(site=site, old_place="1 rue Ancienne, 81230 Lacaune")
     mission.status = MissionStatus.CANCELLED
     mission.save(update_fields=["status"])
     slots_sync_for_mission(mission=mission)

@@ -549,3 +549,40 @@ def test_the_ars_hears_when_a_manager_renames_an_active_site():
     proposed = SiteFactory(proposed=True)
     services.site_update(site=proposed, actor=proposed.manager, data=site_data(name="Autre"))
     assert Notification.objects.filter(kind="site_identity_changed").count() == 2
+
+
+def test_a_new_address_reaches_the_doctors_and_the_patients_of_the_site():
+    """The doctors of its coming missions get the new address with their dates; each patient
+    with a coming appointment an email (agenda file updated) and an SMS; the ARS is told they
+    were. A change of phone only moves no one."""
+    from tests.booking.factories import book, free_slot, mission_with_slots
+
+    mission = mission_with_slots()  # confirmed, 10 days ahead
+    site = mission.site
+    proposed = MissionFactory(site=site, status="proposed", date=mission.date + timedelta(days=2))
+    MissionFactory(site=site, status="declined", date=mission.date + timedelta(days=3))
+    appointment = book(free_slot(mission))
+    ars_of(site)
+    old = site.place_label
+    same_place = site_data(address=site.address, phone="05 58 11 22 33")
+    services.site_update(site=site, actor=site.manager, data=same_place)
+    assert not Notification.objects.filter(kind__endswith="place_changed").exists()
+    services.site_update(
+        site=site, actor=site.manager, data=site_data(address="5 avenue des Tilleuls-Fictifs")
+    )
+    doctors = Notification.objects.filter(kind="mission_place_changed")
+    assert {n.recipient for n in doctors} == {
+        mission.doctor.user.email,
+        proposed.doctor.user.email,
+    }  # not the declined mission's doctor
+    body = doctors.get(recipient=mission.doctor.user.email).body
+    assert "Nouvelle adresse : 5 avenue des Tilleuls-Fictifs" in body
+    assert f"Ancienne adresse : {old}" in body
+    patient = Notification.objects.filter(kind="booking_place_changed")
+    assert {n.channel for n in patient} == {"email", "sms"}
+    email = patient.get(channel="email")
+    assert email.recipient == appointment.email and "5 avenue des Tilleuls-Fictifs" in email.body
+    assert email.attachments[0]["mimetype"] == "text/calendar"
+    assert f"/rendez-vous/mon-rendez-vous/{appointment.secret}/" in patient.get(channel="sms").body
+    ars = Notification.objects.filter(kind="site_identity_changed").latest("pk").body
+    assert "ont reçu la nouvelle adresse" in ars

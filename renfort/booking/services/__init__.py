@@ -11,7 +11,7 @@ from .appointments import (
     patient_check,
     patient_of,
 )
-from .changes import appointment_cancel, appointment_move
+from .changes import appointment_cancel, appointment_move, site_place_changed
 from .day import SEEN_EARLY, appointment_mark, appointment_walk_in_add, walk_in_default_time
 from .links import RESEND_WINDOW, Contact, contact_parse, links_resend
 from .offers import offer_by_secret, waitlist_leave, waitlist_offer_accept, waitlist_offers_expire
@@ -43,6 +43,7 @@ __all__ = [
     "patient_of",
     "slot_block",
     "slots_sync_all",
+    "site_place_changed",
     "slots_sync_for_mission",
     "waitlist_leave",
     "waitlist_offer_accept",

@@ -228,3 +228,61 @@ def appointment_move(
 
         waitlist_offer_slots(slots=[freed], now=now)
     return appointment
+
+
+def site_place_changed(*, site, old_place: str, now: datetime | None = None) -> tuple[int, int]:
+    """The site's address or commune changed (sites.services.site_update, same transaction):
+    the doctors of its coming missions (proposed, accepted, confirmed) get the new address with
+    their dates, and the patients of its coming appointments an email (with the agenda file
+    updated) and/or an SMS. Returns (doctors told, patients told)."""
+    from renfort.core.links import absolute_url
+    from renfort.notifications.services import email_enqueue
+
+    now = now or timezone.now()
+    stamp = f"{now:%Y%m%d%H%M%S%f}"  # one message per change, even back to an old address
+    missions = (
+        Mission.objects.filter(
+            site=site,
+            date__gte=timezone.localdate(now),
+            status__in=[MissionStatus.PROPOSED, MissionStatus.ACCEPTED, MissionStatus.CONFIRMED],
+        )
+        .select_related("doctor__user")
+        .order_by("doctor_id", "date")
+    )
+    by_doctor: dict[int, list[Mission]] = {}
+    for mission in missions:
+        by_doctor.setdefault(mission.doctor_id, []).append(mission)
+    for doctor_missions in by_doctor.values():
+        doctor = doctor_missions[0].doctor
+        email_enqueue(
+            kind="mission_place_changed",
+            recipient=doctor.user.email,
+            subject=f"Renfort : nouvelle adresse du lieu d'accueil {site.name}",
+            template="booking/emails/place_changed_doctor.txt",
+            context={
+                "doctor": doctor,
+                "site": site,
+                "missions": doctor_missions,
+                "old_place": old_place,
+                "missions_url": absolute_url("planning:doctor_missions"),
+            },
+            dedup_key=f"site-{site.pk}-place-doctor-{doctor.pk}-{stamp}",
+        )
+    patients = (
+        Appointment.objects.upcoming(now)
+        .filter(site=site, walk_in=False)
+        .select_related("site__commune", "doctor")
+        .order_by("start", "pk")
+    )
+    told = 0
+    for appointment in patients:
+        told += bool(
+            messages.notify_appointment(
+                appointment,
+                kind="place_changed",
+                key=f"appointment-{appointment.pk}-place-{stamp}",
+                with_ics=True,
+                old_place=old_place,
+            )
+        )
+    return len(by_doctor), told
