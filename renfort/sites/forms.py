@@ -24,6 +24,7 @@ from .models import (
     Site,
 )
 from .services import (
+    BEDS_MISSING,
     EDITABLE_FIELDS,
     MESSAGE_BODY_LIMIT,
     MESSAGE_SUBJECT_LIMIT,
@@ -153,8 +154,12 @@ class SiteForm(RenfortModelForm):
         rooms.validators = [v for v in rooms.validators if not isinstance(v, MinValueValidator)]
         rooms.validators.append(MinValueValidator(1))
         rooms.error_messages["min_value"] = "Indiquez au moins une salle de consultation."
-        # Needed with housing only: the service asks for it then (« au moins 1 »).
-        self.fields["housing_beds"].required = False
+        # Needed with housing only: the service asks for it then (« au moins 1 »); a negative
+        # number gets the same words (not the model field's « égal ou supérieur à 0 »).
+        beds = self.fields["housing_beds"]
+        beds.required = False
+        beds.widget.attrs["min"] = 1
+        beds.error_messages["min_value"] = BEDS_MISSING
         if not allow_outside_zone:
             del self.fields["outside_zone_justification"]
         for name, limit in TEXT_LIMITS.items():

@@ -113,6 +113,9 @@ MAX_ROOMS = 20
 MAX_DAYS_WANTED = 62  # two rooms every day of a month
 
 
+BEDS_MISSING = "Indiquez le nombre de lits de l'hébergement (au moins 1)."
+
+
 def site_check(*, data: dict, location: Location | None, may_be_outside_zone: bool) -> dict:
     """Validate and normalise site data; raise ValidationError with field-keyed French messages.
     `location` None (no commune chosen yet, on a form with other errors): the rules that do not
@@ -147,7 +150,7 @@ def site_check(*, data: dict, location: Location | None, may_be_outside_zone: bo
             f"Indiquez entre 0 et {MAX_DAYS_WANTED} jours de volontaires par mois."
         ]
     if data.get("housing", "none") != "none" and not data.get("housing_beds"):
-        errors["housing_beds"] = ["Indiquez le nombre de lits de l'hébergement (au moins 1)."]
+        errors["housing_beds"] = [BEDS_MISSING]
     if data.get("housing") == "none":
         data["housing_beds"] = 0
     justification = (data.get("outside_zone_justification") or "").strip()

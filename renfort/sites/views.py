@@ -196,14 +196,17 @@ def manager_space(
 ):
     """The manager's sites; `sent_form`: a message to the ARS refused, shown again as typed;
     `refused`: a status change refused, its reason shown again as typed (_actions)."""
-    sites = list(selectors.manager_sites(request.user))
+    # A closed site last: it receives no one any more (its card says so, and how to reopen).
+    sites = sorted(selectors.manager_sites(request.user), key=lambda s: s.status == "closed")
     today = timezone.localdate()
     missions = list(site_upcoming_missions(request.user))
     cards = [
         {
             "site": site,
             "actions": _actions(request.user, site, refused),
-            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
+            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13))
+            if site.status != "closed"
+            else {},
             "message_form": sent_form
             if sent_site == site.pk
             else MessageForm(prefix=f"m{site.pk}"),
@@ -538,6 +541,8 @@ def detail(request, pk: int, refused: dict | None = None):
             "site_messages": selectors.site_messages(site) if correspondence else [],
             "actions": actions,
             "can_edit": can_edit_site(request.user, site),
-            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13)),
+            "open_days": selectors.site_open_days(site, today, today + timedelta(days=13))
+            if site.status != "closed"
+            else {},
         },
     )

@@ -517,3 +517,26 @@ def test_a_commune_typed_without_picking_a_suggestion(client, typed, error):
     else:
         assert error in response.context["site_form"].errors["commune_label"][0]
         assert not Site.objects.exists()
+
+
+def test_a_negative_number_of_beds_gets_the_same_words_as_none(client):
+    site = SiteFactory()
+    client.force_login(site.manager)
+    url = reverse("sites:edit", args=[site.pk])
+    for beds in ("-2", "0"):
+        response = client.post(url, form_data(housing="on_site", housing_beds=beds))
+        assert response.context["form"].errors["housing_beds"] == [
+            "Indiquez le nombre de lits de l'hébergement (au moins 1)."
+        ], beds
+
+
+def test_a_closed_site_says_it_receives_no_one_and_offers_no_edit(client):
+    site = SiteFactory(status="closed")
+    open_one = SiteFactory(manager=site.manager)
+    client.force_login(site.manager)
+    page = text(client.get(reverse("sites:manager_space")))
+    card = page.split(f'id="site-{site.pk}"', 1)[1]
+    assert "Ce lieu est fermé : il ne reçoit plus de médecins volontaires" in card
+    assert reverse("sites:edit", args=[site.pk]) not in card
+    assert "Prochains jours d'ouverture" not in card and "apparaîtront ici" not in card
+    assert page.index(f'id="site-{open_one.pk}"') < page.index(f'id="site-{site.pk}"')

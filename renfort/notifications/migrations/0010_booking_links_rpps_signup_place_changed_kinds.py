@@ -4,15 +4,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0009_kind_password_changed'),
+        ("notifications", "0009_kind_password_changed"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('booking_confirmation', 'Confirmation de rendez-vous'), ('booking_moved', 'Rendez-vous déplacé'), ('booking_reminder', 'Rappel de rendez-vous'), ('booking_cancelled_by_patient', 'Rendez-vous annulé par le patient'), ('booking_cancelled_by_staff', 'Rendez-vous annulé par le lieu, le médecin ou la plateforme'), ('booking_waitlist_registered', "Inscription sur la liste d'attente"), ('booking_waitlist_offer', "Créneau proposé (liste d'attente)"), ('booking_waitlist_offer_withdrawn', "Créneau proposé retiré (liste d'attente)"), ('booking_place_changed', 'Nouvelle adresse du lieu du rendez-vous (au patient)'), ('booking_links', 'Liens des rendez-vous renvoyés (« Retrouver mon rendez-vous »)'), ('missions_proposed', 'Missions proposées (au médecin)'), ('missions_planned_site', "Missions prévues (au lieu d'accueil)"), ('mission_confirmed', 'Mission confirmée (au médecin)'), ('mission_cancelled', 'Mission annulée (au médecin)'), ('mission_place_changed', "Nouvelle adresse du lieu d'accueil (au médecin)"), ('mission_hours_changed', 'Nouveaux horaires de mission (au médecin)'), ('mission_accepted_site', "Mission acceptée (au lieu d'accueil)"), ('mission_declined_site', "Mission déclinée (au lieu d'accueil)"), ('mission_confirmed_site', "Mission confirmée (au lieu d'accueil)"), ('mission_cancelled_site', "Mission annulée (au lieu d'accueil)"), ('mission_accepted_ars', "Mission acceptée (à l'ARS)"), ('mission_declined_ars', "Mission déclinée (à l'ARS)"), ('mission_confirmed_ars', "Mission confirmée (à l'ARS)"), ('mission_cancelled_ars', "Mission annulée (à l'ARS)"), ('national_run_ars', "Calcul national lancé : propositions non publiées remplacées (à l'ARS)"), ('doctor_status', 'Candidature du médecin : nouveau statut (au médecin)'), ('doctor_rpps_signup', "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin)"), ('doctor_submitted', 'Nouveau médecin volontaire (au CDOM)'), ('doctor_activity_recorded_cpam', 'Médecin volontaire à traiter (à la CPAM)'), ('doctor_closed_agents', "Dossier de médecin clos (au CDOM ou à la CPAM qui l'avaient à traiter)"), ('site_status', "Lieu d'accueil : nouveau statut (au gestionnaire)"), ('site_proposed', "Nouveau lieu d'accueil proposé (à l'ARS)"), ('site_resubmitted', "Lieu d'accueil soumis à nouveau (à l'ARS)"), ('site_activated', "Lieu d'accueil ouvert aux volontaires (à l'ARS)"), ('site_identity_changed', "Lieu d'accueil modifié (à l'ARS)"), ('site_message', "Message d'un lieu d'accueil (à l'ARS)"), ('password_reset', 'Nouveau mot de passe'), ('password_changed', 'Mot de passe modifié'), ('account_confirmation', "Confirmation de l'adresse électronique"), ('account_exists', 'Compte déjà existant')], max_length=60, verbose_name='type'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("booking_confirmation", "Confirmation de rendez-vous"),
+                    ("booking_moved", "Rendez-vous déplacé"),
+                    ("booking_reminder", "Rappel de rendez-vous"),
+                    ("booking_cancelled_by_patient", "Rendez-vous annulé par le patient"),
+                    (
+                        "booking_cancelled_by_staff",
+                        "Rendez-vous annulé par le lieu, le médecin ou la plateforme",
+                    ),
+                    ("booking_waitlist_registered", "Inscription sur la liste d'attente"),
+                    ("booking_waitlist_offer", "Créneau proposé (liste d'attente)"),
+                    (
+                        "booking_waitlist_offer_withdrawn",
+                        "Créneau proposé retiré (liste d'attente)",
+                    ),
+                    (
+                        "booking_place_changed",
+                        "Nouvelle adresse du lieu du rendez-vous (au patient)",
+                    ),
+                    (
+                        "booking_links",
+                        "Liens des rendez-vous renvoyés (« Retrouver mon rendez-vous »)",
+                    ),
+                    ("missions_proposed", "Missions proposées (au médecin)"),
+                    ("missions_planned_site", "Missions prévues (au lieu d'accueil)"),
+                    ("mission_confirmed", "Mission confirmée (au médecin)"),
+                    ("mission_cancelled", "Mission annulée (au médecin)"),
+                    ("mission_place_changed", "Nouvelle adresse du lieu d'accueil (au médecin)"),
+                    ("mission_hours_changed", "Nouveaux horaires de mission (au médecin)"),
+                    ("mission_accepted_site", "Mission acceptée (au lieu d'accueil)"),
+                    ("mission_declined_site", "Mission déclinée (au lieu d'accueil)"),
+                    ("mission_confirmed_site", "Mission confirmée (au lieu d'accueil)"),
+                    ("mission_cancelled_site", "Mission annulée (au lieu d'accueil)"),
+                    ("mission_accepted_ars", "Mission acceptée (à l'ARS)"),
+                    ("mission_declined_ars", "Mission déclinée (à l'ARS)"),
+                    ("mission_confirmed_ars", "Mission confirmée (à l'ARS)"),
+                    ("mission_cancelled_ars", "Mission annulée (à l'ARS)"),
+                    (
+                        "national_run_ars",
+                        "Calcul national lancé : propositions non publiées remplacées (à l'ARS)",
+                    ),
+                    ("doctor_status", "Candidature du médecin : nouveau statut (au médecin)"),
+                    (
+                        "doctor_rpps_signup",
+                        "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin)",
+                    ),
+                    ("doctor_submitted", "Nouveau médecin volontaire (au CDOM)"),
+                    ("doctor_activity_recorded_cpam", "Médecin volontaire à traiter (à la CPAM)"),
+                    (
+                        "doctor_closed_agents",
+                        "Dossier de médecin clos (au CDOM ou à la CPAM qui l'avaient à traiter)",
+                    ),
+                    ("site_status", "Lieu d'accueil : nouveau statut (au gestionnaire)"),
+                    ("site_proposed", "Nouveau lieu d'accueil proposé (à l'ARS)"),
+                    ("site_resubmitted", "Lieu d'accueil soumis à nouveau (à l'ARS)"),
+                    ("site_activated", "Lieu d'accueil ouvert aux volontaires (à l'ARS)"),
+                    ("site_identity_changed", "Lieu d'accueil modifié (à l'ARS)"),
+                    ("site_message", "Message d'un lieu d'accueil (à l'ARS)"),
+                    ("password_reset", "Nouveau mot de passe"),
+                    ("password_changed", "Mot de passe modifié"),
+                    ("account_confirmation", "Confirmation de l'adresse électronique"),
+                    ("account_exists", "Compte déjà existant"),
+                ],
+                max_length=60,
+                verbose_name="type",
+            ),
         ),
     ]
