@@ -165,7 +165,10 @@ def blocking_missions_on(doctor: Doctor, day):
 
 def upcoming_availabilities(doctor: Doctor, today=None):
     """Coming dates, each with `held_by`: the site of the mission that holds it (proposed,
-    accepted or confirmed), or None; such a date cannot be removed."""
+    accepted or confirmed), or None; such a date cannot be removed. None for a closed file
+    (withdrawn, refused): its dates are offered to no one."""
+    if doctor.is_closed:
+        return doctor.availabilities.none()
     today = today or timezone.localdate()
     holding = doctor.missions.filter(
         date=OuterRef("date"), status__in=BLOCKING_MISSION_STATUSES
@@ -386,8 +389,9 @@ def for_table(doctors):
     """Load and annotate only what `doctor_table_rows` needs (before paginating): the columns
     of the table, the commune's name and the count of coming availabilities (a subquery: no
     GROUP BY over every column)."""
-    upcoming = (
+    upcoming = (  # a closed file's (withdrawn, refused) count for nothing: none is planned
         Availability.objects.filter(doctor=OuterRef("pk"), date__gte=timezone.localdate())
+        .exclude(doctor__status__in=(DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED))
         .order_by()
         .values("doctor")
         .annotate(n=Count("pk"))

@@ -600,3 +600,21 @@ def test_a_closed_volunteer_signing_up_again_is_told_how_to_come_back(client, si
     assert told.recipient == holder.user.email
     assert "il est clos (« Retiré(e) »)" in told.body
     assert "Pour reprendre votre participation, écrivez à l'ARS de votre région." in told.body
+
+
+def test_a_closed_files_dates_are_neither_listed_nor_counted(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    soon = timezone.localdate() + timedelta(days=5)
+    doctor = DoctorFactory(in_landes=True, status="withdrawn", available_on=[soon])
+    client.force_login(UserFactory(ars=True))
+    page = text(client.get(reverse("doctors:agent_detail", args=[doctor.pk])))
+    assert "Aucune : le dossier est clos." in page and f"{soon:%d/%m/%Y}" not in page
+    export = client.get(reverse("doctors:export"), {"format": "csv", "status": ""})
+    row = next(line for line in export.content.decode("utf-8-sig").splitlines()[1:])
+    header = export.content.decode("utf-8-sig").splitlines()[0].split(";")
+    assert row.split(";")[header.index("Disponibilités à venir")] == "0"
