@@ -73,6 +73,22 @@ def notify_rpps_signup_attempt(holder: Doctor) -> None:
     )
 
 
+def notify_rpps_signup_blocked(email: str) -> None:
+    """The address typed in a sign-up that gave a volunteer's RPPS: the page said a link was
+    sent there, so a message is (at most once an hour), saying the sign-up cannot go through
+    online and who to write to, without telling who holds the number."""
+    from django.utils import timezone
+
+    email_enqueue(
+        kind="doctor_rpps_signup",
+        recipient=email,
+        subject="Votre inscription de médecin volontaire",
+        template="doctors/emails/rpps_signup_blocked.txt",
+        context={},
+        dedup_key=f"signup-{email}-rpps-blocked-{int(timezone.now().timestamp() // 3600)}"[:200],
+    )
+
+
 def notify_cpam(doctor: Doctor) -> None:
     """The CPAM agents of the doctor's département (their CPAM de rattachement): a file is
     waiting for the dedicated billing number."""

@@ -37,6 +37,7 @@ from .emails import (
     notify_cpam,
     notify_doctor,
     notify_rpps_signup_attempt,
+    notify_rpps_signup_blocked,
 )
 from .models import (
     BILLING_NUMBER_RULE,
@@ -118,6 +119,8 @@ def doctor_signup(
             account_exists_notify(email=email)
         if holder.user.email != email:
             notify_rpps_signup_attempt(holder)
+            if not User.objects.filter(email=email).exists():
+                notify_rpps_signup_blocked(email)  # the page said a link went there
         return None, False
     doctor = Doctor(
         **{k: clean[k] for k in (*PROFILE_FIELDS, *COVERAGE_FIELDS, *PREFERENCE_FIELDS)},

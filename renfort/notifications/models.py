@@ -70,7 +70,7 @@ class Kind(models.TextChoices):
     DOCTOR_STATUS = "doctor_status", "Candidature du médecin : nouveau statut (au médecin)"
     DOCTOR_RPPS_SIGNUP = (
         "doctor_rpps_signup",
-        "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin)",
+        "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin et à l'adresse tapée)",
     )
     DOCTOR_SUBMITTED = "doctor_submitted", "Nouveau médecin volontaire (au CDOM)"
     DOCTOR_ACTIVITY_RECORDED_CPAM = (

@@ -115,8 +115,14 @@ def test_the_rpps_of_a_volunteer_is_never_told_on_the_public_form(client, signup
     page = text(response)
     assert "Consultez votre messagerie" in page and "RPPS" not in page
     assert Doctor.objects.count() == 1 and User.objects.count() == 1
-    (told,) = Notification.objects.filter(kind="doctor_rpps_signup")
-    assert told.recipient == holder.user.email and "/compte/connexion/" in told.body
+    told = Notification.objects.filter(kind="doctor_rpps_signup")
+    holder_told = told.get(recipient=holder.user.email)
+    assert "/compte/connexion/" in holder_told.body
+    # The typed address, which the page said a link went to, is told the sign-up cannot go
+    # through online (not who holds the number).
+    typed = told.exclude(recipient=holder.user.email).get()
+    assert "ne peut pas être enregistrée en ligne" in typed.body
+    assert holder.user.email not in typed.body and holder.last_name not in typed.body
     # Nor on an invalid form (its other errors shown, every one in one round).
     page = text(client.post(reverse(SIGNUP), signup_data(phone="12")))
     assert "mobile (06 ou 07)" in page and "déjà inscrit" not in page
@@ -596,8 +602,7 @@ def test_signup_works_without_picking_a_suggestion(client, signup_data, typed, e
 def test_a_closed_volunteer_signing_up_again_is_told_how_to_come_back(client, signup_data):
     holder = DoctorFactory(rpps="18888000009", status="withdrawn")
     client.post(reverse(SIGNUP), signup_data())
-    (told,) = Notification.objects.filter(kind="doctor_rpps_signup")
-    assert told.recipient == holder.user.email
+    told = Notification.objects.get(kind="doctor_rpps_signup", recipient=holder.user.email)
     assert "il est clos (« Retiré(e) »)" in told.body
     assert "Pour reprendre votre participation, écrivez à l'ARS de votre région." in told.body
 
