@@ -136,6 +136,40 @@ def _email_each(recipients, *, kind: str, subject: str, body: str, key: str) -> 
         )
 
 
+def notify_ars_volunteer_left(doctor: Doctor, history: DoctorHistory) -> None:
+    """A volunteer the ARS could plan (activity recorded onward, or paused) who pauses or
+    withdraws by themselves: the ARS agents of their region are told (they plan the months
+    and follow the volunteers); their missions' cancellations are told apart."""
+    from renfort.sites.selectors import ars_agents
+
+    from .models import PLANNABLE_STATUSES
+
+    left_from = {*PLANNABLE_STATUSES, DoctorStatus.PAUSED}
+    if history.actor_id != doctor.user_id or history.from_status not in left_from:
+        return
+    if history.to_status not in (DoctorStatus.PAUSED, DoctorStatus.WITHDRAWN):
+        return
+    region = doctor.departement.region_id if doctor.departement_id else None
+    body = render_to_string(
+        "doctors/emails/left_to_ars.txt",
+        {
+            "doctor": doctor,
+            "history": history,
+            "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
+        },
+    )
+    what = (
+        "s'est mis(e) en pause" if history.to_status == DoctorStatus.PAUSED else "s'est retiré(e)"
+    )
+    _email_each(
+        ars_agents(region).values_list("email", flat=True) if region else [],
+        kind="doctor_left_ars",
+        subject=f"Volontaire qui {what} : Dr {doctor.full_name}",
+        body=body,
+        key=f"doctor-history-{history.pk}-ars",
+    )
+
+
 def notify_closed(doctor: Doctor, history: DoctorHistory) -> None:
     """A file withdrawn or refused while it waited for the CDOM's or the CPAM's step: they are
     told there is nothing left to do (the CDOM would record an activity for nobody). Not the

@@ -32,6 +32,7 @@ from .checks import (
     doctor_check,
 )
 from .emails import (
+    notify_ars_volunteer_left,
     notify_cdom,
     notify_closed,
     notify_cpam,
@@ -304,6 +305,7 @@ def doctor_transition(
     notify_doctor(doctor, history, reason=comment)
     if to_status in (DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED):
         notify_closed(doctor, history)
+    notify_ars_volunteer_left(doctor, history)
     if to_status == DoctorStatus.SUBMITTED:
         notify_cdom(doctor)
     if to_status == DoctorStatus.ACTIVITY_RECORDED:

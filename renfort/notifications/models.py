@@ -68,6 +68,10 @@ class Kind(models.TextChoices):
         "Calcul national lancé : propositions non publiées remplacées (à l'ARS)",
     )
     DOCTOR_STATUS = "doctor_status", "Candidature du médecin : nouveau statut (au médecin)"
+    DOCTOR_LEFT_ARS = (
+        "doctor_left_ars",
+        "Volontaire en pause ou retiré de lui-même (à l'ARS)",
+    )
     DOCTOR_RPPS_SIGNUP = (
         "doctor_rpps_signup",
         "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin et à l'adresse tapée)",

@@ -125,3 +125,24 @@ def test_a_pause_the_ars_imposes_says_why(client):
     body = Notification.objects.get(kind="doctor_status", recipient=doctor.user.email).body
     assert "Motif ou commentaire : Assurance à mettre à jour" in body
     assert "L'ARS a mis votre participation en pause pour le motif ci-dessus" in body
+
+
+def test_the_ars_hears_when_a_volunteer_pauses_or_leaves_by_themselves(client):
+    """Only for a volunteer it could plan (not a candidate: the CDOM or CPAM hear of those),
+    and not when the ARS itself did it."""
+    from renfort.doctors.services import doctor_transition
+    from renfort.notifications.models import Notification
+
+    doctor = DoctorFactory(in_landes=True, status=DoctorStatus.ACTIVE)
+    agent = UserFactory(ars=True)
+    doctor_transition(doctor=doctor, actor=doctor.user, to_status="paused")
+    (told,) = Notification.objects.filter(kind="doctor_left_ars")
+    assert told.recipient == agent.email
+    assert "a mis sa participation en pause" in told.body
+    assert f"/medecins/agents/{doctor.pk}/" in told.body
+    doctor_transition(doctor=doctor, actor=doctor.user, to_status="active")
+    doctor_transition(doctor=doctor, actor=agent, to_status="paused", comment="Assurance à revoir")
+    assert Notification.objects.filter(kind="doctor_left_ars").count() == 1
+    candidate = DoctorFactory(in_landes=True, status=DoctorStatus.SUBMITTED)
+    doctor_transition(doctor=candidate, actor=candidate.user, to_status="withdrawn")
+    assert Notification.objects.filter(kind="doctor_left_ars").count() == 1
