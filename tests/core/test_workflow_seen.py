@@ -162,7 +162,10 @@ def test_the_doctor_space_pages_post_the_status_they_showed(client):
     )  # the confirmation page lists the proposals, and carries the status on
     assert '<input type="hidden" name="from_status" value="active">' in pause
     doctor_services.doctor_transition(
-        doctor=doctor, actor=UserFactory(role=Role.ARS_AGENT, region_id="76"), to_status="paused"
+        doctor=doctor,
+        actor=UserFactory(role=Role.ARS_AGENT, region_id="76"),
+        to_status="paused",
+        comment="Dossier à revoir",
     )  # meanwhile, by the ARS
     page = text(client.post(reverse("doctors:withdraw"), {"from_status": "active"}, follow=True))
     assert "Le dossier a changé entre-temps (statut actuel : « En pause »)" in page
