@@ -224,12 +224,17 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(status=A.BOOKED, start__gt=now or timezone.now())
 
     def for_contact(self, *, phone: str = "", email: str = ""):
-        condition = Q(pk__in=[])
-        if phone:
-            condition |= Q(phone=phone)
-        if email:
-            condition |= Q(email=email)
-        return self.filter(condition)
+        return self.filter(contact_filter(phone=phone, email=email))
+
+
+def contact_filter(*, phone: str = "", email: str = "", prefix: str = "") -> Q:
+    """Rows with this phone or this email (a blank one matches nothing; neither: no row)."""
+    condition = Q(pk__in=[])
+    if phone:
+        condition |= Q(**{f"{prefix}phone": phone})
+    if email:
+        condition |= Q(**{f"{prefix}email": email})
+    return condition
 
 
 def person_identity(last_name: str, first_name: str) -> str:

@@ -31,6 +31,7 @@ from ..models import (
     AppointmentStatus,
     Slot,
     SlotStatus,
+    contact_filter,
     person_identity,
     priority_release_delta,
 )
@@ -150,11 +151,7 @@ def held_appointments(patient: Patient, now: datetime):
 def _same_person(patient: Patient) -> Q:
     """Appointments of the same person: the same phone, the same email, or the same names and
     birth date (so that giving the email once and the phone once does not dodge the rules)."""
-    person = Q(pk__in=[])
-    if patient.phone:
-        person |= Q(phone=patient.phone)
-    if patient.email:
-        person |= Q(email=patient.email)
+    person = contact_filter(phone=patient.phone, email=patient.email)
     if patient.birth_date:
         person |= Q(
             birth_date=patient.birth_date,
@@ -174,12 +171,8 @@ def _whole_person(patient: Patient) -> tuple[str, object, set[str]]:
 
 def own_appointments(patient: Patient) -> Q:
     """The appointments of the person as a whole (see _whole_person), as a filter."""
-    identity, birth_date, contacts = _whole_person(patient)
-    contact = Q(pk__in=[])
-    if patient.phone:
-        contact |= Q(phone=patient.phone)
-    if patient.email:
-        contact |= Q(email=patient.email)
+    identity, birth_date, _ = _whole_person(patient)
+    contact = contact_filter(phone=patient.phone, email=patient.email)
     return Q(identity=identity, birth_date=birth_date) & contact
 
 

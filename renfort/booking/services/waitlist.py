@@ -35,6 +35,7 @@ from ..models import (
     WaitingListEntry,
     WaitingListOffer,
     WaitingStatus,
+    contact_filter,
     person_identity,
 )
 from .appointments import Patient, _lock_contacts, held_appointments, limit_message
@@ -167,11 +168,7 @@ def _already_waiting(patient: Patient, *, site, zone, start: date, end: date):
     entry, its period widened to cover the new one (when it stays within MAX_PERIOD_DAYS),
     instead of a second entry and a second series of offers. None otherwise. Called under the
     person's lock (_lock_contacts)."""
-    contact = Q(pk__in=[])
-    if patient.phone:
-        contact |= Q(phone=patient.phone)
-    if patient.email:
-        contact |= Q(email=patient.email)
+    contact = contact_filter(phone=patient.phone, email=patient.email)
     place = Q(site=site) if site is not None else Q(site__isnull=True, zone=zone)
     entries = WaitingListEntry.objects.select_for_update().filter(
         place,
