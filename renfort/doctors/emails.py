@@ -204,3 +204,41 @@ def notify_closed(doctor: Doctor, history: DoctorHistory) -> None:
             body=body,
             key=f"doctor-history-{history.pk}-closed-{role}",
         )
+
+
+def notify_completion_requested(doctor: Doctor, history: DoctorHistory) -> None:
+    """The « demande de complément »: what the agent asks, and where the doctor answers."""
+    email_enqueue(
+        kind="doctor_completion",
+        recipient=doctor.user.email,
+        subject="Votre dossier de médecin volontaire : un complément vous est demandé",
+        template="doctors/emails/completion_to_doctor.txt",
+        context={
+            "doctor": doctor,
+            "history": history,
+            "message": doctor.completion_request,
+            "from_cdom": history.actor is not None and history.actor.role == Role.CDOM_AGENT,
+            "profile_url": absolute_url("doctors:profile"),
+        },
+        dedup_key=f"doctor-history-{history.pk}-completion",
+    )
+
+
+def notify_completion_answered(
+    doctor: Doctor, history: DoctorHistory, agent: User, *, labels: list[str], message: str
+) -> None:
+    """The agent who asked for a complément: the doctor answered (what changed, their
+    message), the file waits for them again."""
+    email_enqueue(
+        kind="doctor_completion",
+        recipient=agent.email,
+        subject=f"Complément reçu : Dr {doctor.full_name}",
+        template="doctors/emails/completion_to_agent.txt",
+        context={
+            "doctor": doctor,
+            "labels": labels,
+            "message": message,
+            "detail_url": absolute_url("doctors:agent_detail", doctor.pk),
+        },
+        dedup_key=f"doctor-history-{history.pk}-completion-agent",
+    )

@@ -32,6 +32,7 @@ from .checks import (
     availabilities_check,
     doctor_check,
 )
+from .completion import IDENTITY_FIELDS
 from .models import (
     BILLING_NUMBER_RULE,
     AvailabilityPeriod,
@@ -431,6 +432,71 @@ class PreferencesForm(RenfortModelForm):
         pass
 
 
+class ProfileForm(RenfortModelForm):
+    """The doctor's identity and practice, and the answer to a « demande de complément »
+    (completion.doctor_profile_update checks the rules). Names and RPPS are shown but locked
+    once the Ordre has recorded the activity, unless an agent asked for a correction."""
+
+    rpps = SignupForm.base_fields["rpps"]
+    commune_label = SignupForm.base_fields["commune_label"]
+    practice_commune = SignupForm.base_fields["practice_commune"]
+    message = forms.CharField(
+        label="Votre message à l'agent",
+        help_text="Facultatif si vous corrigez votre dossier ci-dessus ; sinon, répondez ici.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_LIMIT,
+        error_messages={
+            "max_length": f"Le message doit tenir en {COMMENT_LIMIT:,} caractères : "
+            "raccourcissez-le.".replace(",", "\u202f")
+        },
+    )
+    field_order = [*PROFILE_FIELDS, "commune_label", "practice_commune", "message"]
+
+    class Meta:
+        model = Doctor
+        fields = [f for f in PROFILE_FIELDS if f != "phone"]
+        widgets = SignupForm.Meta.widgets
+        help_texts = HELP_TEXTS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        doctor = self.instance
+        self.fields["commune_label"].widget.attrs.update(
+            {"data-autocomplete-target": "id_practice_commune", "autocomplete": "off"}
+        )
+        if not self.is_bound:
+            self.initial["practice_commune"] = doctor.practice_commune.code_insee
+            self.initial["commune_label"] = doctor.practice_commune.label
+        if not doctor.identity_editable:
+            for name in IDENTITY_FIELDS:
+                self.fields[name].disabled = True  # shown; what is posted is ignored
+        if not doctor.completion_pending:
+            del self.fields["message"]
+
+    def clean(self):
+        data = super().clean()
+        commune = data.get("practice_commune")
+        typed = " ".join(data.get("commune_label", "").split())
+        # Without script, a new name typed over the old one leaves the old hidden code.
+        if commune is None or (typed and typed != commune.label):
+            try:
+                data["practice_commune"] = commune_typed(typed)
+            except ValidationError as exc:
+                self.add_error("commune_label", exc)
+        return data
+
+    def _post_clean(self):
+        pass
+
+    def profile_data(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in (*self.Meta.fields, "practice_commune")
+            if k in self.cleaned_data
+        }
+
+
 class TokenForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
@@ -459,3 +525,19 @@ class TransitionForm(RenfortForm):
 
     # The fields a person types: their errors are shown on the field, the text kept.
     TYPED = ("billing_number", "comment")
+
+
+class CompletionForm(RenfortForm):
+    """An agent's « demande de complément » (completion.completion_request checks it)."""
+
+    from_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
+    message = forms.CharField(
+        label="Ce que le médecin doit corriger ou compléter",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_LIMIT,
+        error_messages={
+            "max_length": f"La demande doit tenir en {COMMENT_LIMIT:,} caractères : "
+            "raccourcissez-la.".replace(",", "\u202f")
+        },
+    )

@@ -134,6 +134,14 @@ def availability_horizon_text(today: date) -> str:
 BILLING_NUMBER_RULE = (
     "Indiquez le numéro de facturation Assurance Maladie dédié (4 à 20 chiffres ou lettres)."
 )
+# Before the Ordre records the activity, the doctor may still correct their identity.
+IDENTITY_OPEN_STATUSES = [S.SUBMITTED, S.CDOM_NOTIFIED]
+# A « demande de complément »: the CDOM while the file waits for it, the ARS on any open file.
+COMPLETION_ROLES_STATUSES = {
+    Role.CDOM_AGENT: [S.SUBMITTED, S.CDOM_NOTIFIED],
+    Role.ARS_AGENT: [*ONGOING, S.PAUSED],
+    Role.ADMIN: [*ONGOING, S.PAUSED],
+}
 PLANNABLE_STATUSES = [S.ACTIVITY_RECORDED, S.BILLING_NUMBER_RECORDED, S.CPS_ISSUED, S.ACTIVE]
 # The onboarding steps in order, for the timeline.
 ONBOARDING_STEPS = [
@@ -254,6 +262,18 @@ class Doctor(models.Model):
         "numéro de facturation attribué le", null=True, blank=True
     )
     cps_issued_on = models.DateField("carte CPS émise le", null=True, blank=True)
+    # A « demande de complément »: what the CDOM or the ARS asks the doctor to correct or add
+    # (empty: none pending). The doctor's answer (services.doctor_profile_update) clears it.
+    completion_request = models.TextField("complément demandé au médecin", blank=True)
+    completion_requested_at = models.DateTimeField("complément demandé le", null=True, blank=True)
+    completion_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="complément demandé par",
+    )
     # Idempotency token of the sign-up form: a double submission creates one doctor.
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
@@ -315,6 +335,17 @@ class Doctor(models.Model):
         return self.status in (DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED)
 
     @property
+    def completion_pending(self) -> bool:
+        """A « demande de complément » waits for the doctor's answer."""
+        return bool(self.completion_request) and not self.is_closed
+
+    @property
+    def identity_editable(self) -> bool:
+        """Names, RPPS, civility: the doctor corrects them until the Ordre records the
+        activity (it checks them), and afterwards only when an agent asks for it."""
+        return self.status in IDENTITY_OPEN_STATUSES or self.completion_pending
+
+    @property
     def is_plannable(self) -> bool:
         return self.status in PLANNABLE_STATUSES
 
@@ -324,7 +355,12 @@ class Doctor(models.Model):
         alone (a pause while the insurance is checked must not be lifted by the doctor)."""
         if self.status != DoctorStatus.PAUSED:
             return False
-        last = self.history.filter(to_status=DoctorStatus.PAUSED).order_by("-pk").first()
+        last = (
+            self.history.filter(to_status=DoctorStatus.PAUSED)
+            .exclude(from_status=DoctorStatus.PAUSED)  # the pause itself, not a later note
+            .order_by("-pk")
+            .first()
+        )
         return last is not None and last.actor_id not in (None, self.user_id)
 
     def _agreed(self, masculine: str) -> str:
@@ -400,4 +436,6 @@ class DoctorHistory(TransitionHistory):
 
     @property
     def to_label(self) -> str:
-        return self.doctor.status_label_of(self.to_status)
+        label = self.doctor.status_label_of(self.to_status)
+        # A row that keeps the status: a « demande de complément », the doctor's corrections.
+        return f"{label} (inchangé)" if self.from_status == self.to_status else label

@@ -184,6 +184,9 @@ def upcoming_availabilities(doctor: Doctor, today=None):
 
 
 TO_DO = "a_traiter"  # the status filter « À traiter par vous »
+# The files waiting for the doctor's answer to a « demande de complément » (not to do).
+COMPLETION = "complement"
+COMPLETION_LABEL = "Complément demandé (en attente du médecin)"
 
 
 def to_do_label(role: str | None) -> str:
@@ -209,6 +212,11 @@ def to_do_statuses(role: str | None) -> list[str]:
     )
 
 
+def awaiting_agents(doctors):
+    """Without the files waiting for the doctor's answer to a « demande de complément »."""
+    return doctors.filter(completion_request="")
+
+
 def agent_doctors(
     user,
     *,
@@ -232,7 +240,11 @@ def agent_doctors(
     if departement:
         doctors = doctors.filter(departement_id=departement)
     if status == TO_DO:
-        doctors = doctors.filter(status__in=to_do_statuses(user.role))
+        doctors = awaiting_agents(doctors.filter(status__in=to_do_statuses(user.role)))
+    elif status == COMPLETION:
+        doctors = doctors.exclude(completion_request="").exclude(
+            status__in=(DoctorStatus.WITHDRAWN, DoctorStatus.REFUSED)
+        )
     elif status:
         doctors = doctors.filter(status=status)
     if zone:
@@ -378,6 +390,7 @@ TABLE_FIELDS = (
     "practice_commune__name",
     "departement_id",
     "status",
+    "completion_request",
     "coverage_mode",
     "max_travel_minutes",
     "max_days_per_month",
@@ -431,7 +444,7 @@ def doctor_table_rows(doctors) -> list[list]:
             d.get_sector_display(),
             d.practice_commune.name,
             d.departement_id,
-            d.get_status_display(),
+            d.get_status_display() + (" — complément demandé" if d.completion_pending else ""),
             "Oui" if d.is_plannable else "Non",
             coverage_label(d, zones[d.pk]),
             d.max_days_per_month,
@@ -444,7 +457,9 @@ def doctor_table_rows(doctors) -> list[list]:
 
 def onboarding_timeline(doctor) -> list[dict]:
     """The onboarding steps with done / current / to come, for the DSFR stepper-like list."""
-    reached = {h.to_status: h.created_at for h in doctor.history.all()}
+    reached = {  # the status changes only (a « demande de complément » keeps the status)
+        h.to_status: h.created_at for h in doctor.history.all() if h.from_status != h.to_status
+    }
     current = doctor.status
     position = ONBOARDING_STEPS.index(current) if current in ONBOARDING_STEPS else None
     steps = []

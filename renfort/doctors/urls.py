@@ -15,10 +15,12 @@ urlpatterns = [
     ),
     path("mon-espace/territoire/", views.coverage, name="coverage"),
     path("mon-espace/preferences/", views.preferences, name="preferences"),
+    path("mon-espace/dossier/", views.profile, name="profile"),
     path("mon-espace/retrait/", views.withdraw, name="withdraw"),
     path("mon-espace/statut/", views.space_transition, name="space_transition"),
     path("agents/", views_agents.agent_list, name="agent_list"),
     path("agents/export/", views_agents.export, name="export"),
     path("agents/<int:pk>/", views_agents.agent_detail, name="agent_detail"),
     path("agents/<int:pk>/statut/", views_agents.agent_transition, name="agent_transition"),
+    path("agents/<int:pk>/complement/", views_agents.agent_completion, name="agent_completion"),
 ]

@@ -22,12 +22,13 @@ from renfort.planning.models import MISSION_REASON_LIMIT
 from renfort.planning.services import mission_cancellable
 from renfort.sites.opening import public_holiday_name
 
-from . import selectors, services
+from . import completion, selectors, services
 from .forms import (
     AvailabilityAddForm,
     AvailabilityFormSet,
     CoverageForm,
     PreferencesForm,
+    ProfileForm,
     SignupForm,
     TokenForm,
 )
@@ -322,6 +323,49 @@ def preferences(request):
             "title": titled("Mes horaires, créneaux et préférences", form),
             "doctor": doctor,
             "form": form,
+        },
+    )
+
+
+@role_required(Role.DOCTOR)
+def profile(request):
+    """Identity and practice; the answer to a « demande de complément »."""
+    doctor = _own_doctor(request)
+    if closed := _closed(request, doctor):
+        return closed
+    form = ProfileForm(request.POST or None, instance=doctor)
+    if request.method == "POST" and form.is_valid():
+        pending = doctor.completion_pending
+        try:
+            changed = completion.doctor_profile_update(
+                doctor=Doctor.objects.get(pk=doctor.pk),
+                actor=request.user,
+                data=form.profile_data(),
+                message=form.cleaned_data.get("message", ""),
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            if pending:
+                messages.success(request, "Votre réponse a été envoyée à l'agent : merci.")
+            elif changed:
+                messages.success(request, "Votre dossier a été mis à jour.")
+            else:
+                messages.info(request, "Rien n'a changé dans votre dossier.")
+            return redirect("doctors:space")
+    return render(
+        request,
+        "doctors/profile.html",
+        {
+            "title": titled(
+                "Compléter mon dossier"
+                if doctor.completion_pending
+                else "Mon identité et mon lieu d'exercice",
+                form,
+            ),
+            "doctor": doctor,
+            "form": form,
+            "identity_locked": completion.IDENTITY_LOCKED if not doctor.identity_editable else "",
         },
     )
 

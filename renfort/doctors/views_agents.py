@@ -25,8 +25,9 @@ from renfort.core.text import lower_first
 from renfort.territories.models import Departement, Region
 from renfort.zoning.selectors import current_zones
 
-from . import selectors, services
+from . import completion, selectors, services
 from .forms import (
+    CompletionForm,
     TransitionForm,
 )
 from .models import (
@@ -64,7 +65,7 @@ def _agent_filters(request) -> dict:
     )
     listed_filter_check(
         filters["status"],
-        {selectors.TO_DO, *DoctorStatus.values},
+        {selectors.TO_DO, selectors.COMPLETION, *DoctorStatus.values},
         "Statut inconnu : choisissez-le dans la liste.",
     )
     listed_filter_check(
@@ -78,6 +79,8 @@ def _agent_filters(request) -> dict:
 def _status_label(status: str, role: str) -> str:
     if status == selectors.TO_DO:
         return selectors.to_do_label(role)
+    if status == selectors.COMPLETION:
+        return lower_first(selectors.COMPLETION_LABEL)
     return lower_first(dict(DoctorStatus.choices).get(status, ""))
 
 
@@ -126,7 +129,10 @@ def agent_list(request):
             "not_counted": not_counted,
             "filters": filters,
             # A draft is a sign-up not confirmed yet: agents never see one.
-            "statuses": [c for c in DoctorStatus.choices if c[0] != DoctorStatus.DRAFT],
+            "statuses": [
+                *(c for c in DoctorStatus.choices if c[0] != DoctorStatus.DRAFT),
+                (selectors.COMPLETION, selectors.COMPLETION_LABEL),
+            ],
             "to_do": selectors.TO_DO if selectors.to_do_statuses(user.role) else "",
             "to_do_label": selectors.to_do_label(user.role),
             "sectors": Sector.choices,
@@ -188,6 +194,8 @@ def agent_detail(request, pk: int, typed: dict | None = None):
                 {**a, "typed": typed if typed and typed["to"] == a["to"] else {}}
                 for a in _actions(request.user, doctor)
             ],
+            "can_ask_completion": completion.completion_allowed(request.user, doctor),
+            "completion_typed": typed if typed and typed["to"] == "completion" else {},
             # An ARS agent following a volunteer of another region planned in its own.
             "other_region": has_role(request.user, Role.ARS_AGENT)
             and not can_act_on_doctor(request.user, doctor),
@@ -205,6 +213,46 @@ TYPED_ERROR_FIELDS = {"billing": "billing_number", "reason": "comment"}  # the s
 def _typed(form: TransitionForm, field: str, message: str) -> dict:
     typed = {name: form.data.get(name, "")[:2000] for name in TransitionForm.TYPED}
     return {"to": form.data.get("to_status", ""), "field": field, "error": message, **typed}
+
+
+@require_POST
+@role_required(*AGENT_LIST_ROLES)
+def agent_completion(request, pk: int):
+    """A « demande de complément »: the doctor is emailed, the file waits for their answer."""
+    doctor = _visible_doctor(request, pk)
+    form = CompletionForm(request.POST)
+    if not form.is_valid():
+        message = form.errors.get("message", ["Demande incomplète."])[0]
+        return agent_detail(request, pk, typed=_completion_typed(form, message))
+    try:
+        sent = completion.completion_request(
+            doctor=doctor,
+            actor=request.user,
+            message=form.cleaned_data["message"],
+            from_status=form.cleaned_data["from_status"] or None,
+        )
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "reason":
+            return agent_detail(request, pk, typed=_completion_typed(form, " ".join(exc.messages)))
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if sent:
+            messages.success(
+                request,
+                f"Complément demandé à Dr {doctor.full_name} : un courriel lui a été envoyé.",
+            )
+        else:
+            messages.info(request, "Cette demande de complément est déjà envoyée.")
+    return redirect("doctors:agent_detail", pk=doctor.pk)
+
+
+def _completion_typed(form: CompletionForm, message: str) -> dict:
+    return {
+        "to": "completion",
+        "field": "message",
+        "error": message,
+        "message": form.data.get("message", "")[:2000],
+    }
 
 
 @require_POST

@@ -72,6 +72,10 @@ class Kind(models.TextChoices):
         "doctor_left_ars",
         "Volontaire en pause ou retiré de lui-même (à l'ARS)",
     )
+    DOCTOR_COMPLETION = (
+        "doctor_completion",
+        "Complément demandé au médecin (au médecin), complément reçu (à l'agent)",
+    )
     DOCTOR_RPPS_SIGNUP = (
         "doctor_rpps_signup",
         "Inscription tentée avec le numéro RPPS d'un volontaire (au médecin et à l'adresse tapée)",

@@ -390,7 +390,7 @@ class Todo:
 def agent_todo(user, region_code: str | None, today: date | None = None) -> Todo:
     """The ARS landing page's counts, each one the count of the list it links to."""
     from renfort.accounts.models import Role
-    from renfort.doctors.selectors import agent_doctors, to_do_statuses
+    from renfort.doctors.selectors import agent_doctors, awaiting_agents, to_do_statuses
     from renfort.sites.models import SiteStatus
     from renfort.sites.selectors import agent_sites
 
@@ -425,9 +425,11 @@ def agent_todo(user, region_code: str | None, today: date | None = None) -> Todo
         month = (month + timedelta(days=32)).replace(day=1)
     return Todo(
         # The ARS's steps, for the national steering too (which takes none itself).
-        doctors=agent_doctors(user, region=region_code or "")
-        .filter(status__in=to_do_statuses(Role.ARS_AGENT))
-        .count(),
+        doctors=awaiting_agents(
+            agent_doctors(user, region=region_code or "").filter(
+                status__in=to_do_statuses(Role.ARS_AGENT)
+            )
+        ).count(),
         sites_proposed=sites[SiteStatus.PROPOSED],
         sites_returned=sites[SiteStatus.RETURNED],
         sites_validated=sites[SiteStatus.VALIDATED],
