@@ -433,7 +433,8 @@ def _after_transition(mission: Mission, history: MissionHistory) -> None:
             dedup_key=f"mission-history-{history.pk}-doctor",
         )
     # The site was told of the proposal at publication: it hears of every answer and outcome
-    # it did not give itself (an accepted mission waits for its confirmation).
+    # it did not give itself (an accepted mission waits for its confirmation), and keeps a
+    # receipt of a cancellation it made (the patients told, « annulée à votre demande »).
     if (
         history.to_status in (M.ACCEPTED, M.CONFIRMED, M.CANCELLED, M.DECLINED)
         and history.from_status != M.DRAFT
@@ -519,16 +520,18 @@ def missions_cancel_for_doctor(
     statuses = (
         [M.DRAFT, M.PROPOSED] if pending_only else [M.DRAFT, M.PROPOSED, M.ACCEPTED, M.CONFIRMED]
     )
+    from renfort.booking.selectors import missions_leaving  # booking depends on planning
+
     missions = Mission.objects.filter(doctor=doctor, date__gte=today, status__in=statuses)
-    cancelled = 0
-    for mission in missions.select_related("site", "doctor__user"):
-        if not mission_cancellable(mission):  # today's, over or under way: its record stays
-            continue
-        mission = _locked_mission(mission)
-        history = _record(mission, to_status=M.CANCELLED, actor=actor, comment=reason)
-        _after_transition(mission, history)
-        cancelled += 1
-    return cancelled
+    # Today's, over or under way: its record stays.
+    leaving = [m for m in missions.select_related("site", "doctor__user") if mission_cancellable(m)]
+    # The patients of one are not offered the slots of another, cancelled a moment later.
+    with missions_leaving(m.pk for m in leaving):
+        for mission in leaving:
+            mission = _locked_mission(mission)
+            history = _record(mission, to_status=M.CANCELLED, actor=actor, comment=reason)
+            _after_transition(mission, history)
+    return len(leaving)
 
 
 def national_run_announce(*, run: PlanningRun, regions: list[tuple[str, str, int]]) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from renfort.core.ics import CalendarEvent, ics_calendar
 from renfort.core.links import absolute_url
 
 from . import selectors, services
-from .models import Mission, MissionStatus
+from .models import Mission, MissionHistory, MissionStatus
 from .permissions import PLANNER_ROLES, can_act_on_mission
 from .views import _actions, _error_text, actions_summary
 
@@ -263,9 +263,18 @@ def doctor_ics(request):
     doctor = getattr(request.user, "doctor", None)
     if doctor is None:
         raise Http404
+    # A cancelled mission stays, so that a calendar which had it removes it; one never
+    # accepted was never in it (a proposal withdrawn by a pause).
+    once_accepted = MissionHistory.objects.filter(
+        mission=OuterRef("pk"), to_status__in=[M.ACCEPTED, M.CONFIRMED]
+    )
     missions = (
         selectors.doctor_missions(doctor)
-        .filter(status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE, M.CANCELLED])
+        .alias(once_accepted=Exists(once_accepted))
+        .filter(
+            Q(status__in=[M.ACCEPTED, M.CONFIRMED, M.DONE])
+            | Q(status=M.CANCELLED, once_accepted=True)
+        )
         .annotate(history_count=Count("history"))
         .prefetch_related("site__weekly_openings", "site__opening_exceptions")
     )

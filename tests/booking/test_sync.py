@@ -112,14 +112,17 @@ def test_cancelled_mission_cancels_appointments_and_notifies_with_alternatives(
     assert f"/rendez-vous/creneau/{alternative.pk}/" in body
 
 
-@pytest.mark.parametrize("free_next_day", [21, 4])
-def test_the_patients_of_a_cancelled_day_are_offered_different_slots(client, free_next_day):
+@pytest.mark.parametrize(("free_next_day", "days_after"), [(21, 1), (4, 1), (21, 20)])
+def test_the_patients_of_a_cancelled_day_are_offered_different_slots(
+    client, free_next_day, days_after
+):
     """Five patients of the same day are each offered three slots no other was offered, as
-    long as there are enough free ones; then the slots offered come back, three each still."""
+    long as there are enough free ones; then the slots offered come back, three each still.
+    20 days after: none within a fortnight, the first ones in the zone (read far enough)."""
     import re
 
     mission = mission_with_slots()
-    other = mission_with_slots(site=mission.site, date=mission.date + timedelta(days=1))
+    other = mission_with_slots(site=mission.site, date=mission.date + timedelta(days=days_after))
     Slot.objects.filter(pk__in=[s.pk for s in slots_of(other)[free_next_day:]]).update(
         status=SlotStatus.BLOCKED
     )
@@ -291,3 +294,29 @@ def test_a_staff_cancellation_never_offers_the_cancelled_slot_back(
     callout = page.split('id="cancelled-callout"')[1].split("</div>")[0]
     assert own not in callout and callout.count("/rendez-vous/creneau/") == 3
     assert "(motif : Le médecin est souffrant (fictif).)" in callout
+
+
+def test_a_withdrawal_never_offers_the_slots_of_its_own_later_missions():
+    """The volunteer's missions are cancelled one after another: the patients of the first
+    are offered neither the second's slots (gone a moment later) nor their own."""
+    import re
+
+    from renfort.doctors.models import DoctorStatus
+    from renfort.doctors.services import doctor_transition
+
+    first = mission_with_slots()
+    second = mission_with_slots(
+        site=first.site, doctor=first.doctor, date=first.date + timedelta(days=1)
+    )
+    colleague = mission_with_slots(site=first.site, date=first.date + timedelta(days=2))
+    book(free_slot(first), phone="", email="premier@exemple.test")
+    doctor_transition(
+        doctor=first.doctor, actor=first.doctor.user, to_status=DoctorStatus.WITHDRAWN
+    )
+    (email,) = Notification.objects.filter(
+        kind="booking_cancelled_by_staff", recipient="premier@exemple.test"
+    )
+    offered = {int(i) for i in re.findall(r"/rendez-vous/creneau/(\d+)/", email.body)}
+    assert len(offered) == 3
+    assert offered <= {s.pk for s in slots_of(colleague)}
+    assert not Slot.objects.filter(mission=second, status="available").exists()

@@ -254,6 +254,28 @@ def test_doctor_ics_lists_accepted_and_confirmed_missions(client):
     assert f"/planification/missions/{mission.pk}/" in unfolded
 
 
+def test_doctor_ics_keeps_cancelled_missions_only_if_they_were_ever_accepted(client):
+    from renfort.doctors.services import doctor_transition
+
+    accepted = MissionFactory(status=M.ACCEPTED)
+    proposed = MissionFactory(
+        doctor=accepted.doctor, status=M.PROPOSED, date=accepted.date + timedelta(1)
+    )
+    client.force_login(accepted.doctor.user)
+    # A pause withdraws the proposal: it never was in the doctor's calendar.
+    doctor_transition(doctor=accepted.doctor, actor=accepted.doctor.user, to_status="paused")
+    proposed.refresh_from_db()
+    assert proposed.status == M.CANCELLED
+    body = client.get(reverse("planning:doctor_ics")).content.decode()
+    assert body.count("BEGIN:VEVENT") == 1 and f"mission-{proposed.token}" not in body
+    # The accepted one, cancelled, stays so that the calendar removes it.
+    services.mission_transition(
+        mission=accepted, actor=accepted.doctor.user, to_status=M.CANCELLED, comment="Imprévu."
+    )
+    body = client.get(reverse("planning:doctor_ics")).content.decode()
+    assert f"mission-{accepted.token}" in body and "STATUS:CANCELLED" in body
+
+
 def test_site_manager_sees_and_closes_their_missions_only(client):
     mission = MissionFactory(status=M.CONFIRMED)
     elsewhere = MissionFactory(status=M.CONFIRMED)

@@ -2,6 +2,8 @@
 and the patient's origin (`reference.py`), day views (`day.py`); both re-exported:
 `selectors.origin_resolve(…)`, `selectors.day_view(…)`."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -410,6 +412,21 @@ def other_open_slots(*, slot, is_priority: bool, now=None, limit: int = 5) -> li
     return after
 
 
+# The missions being cancelled together (a volunteer's withdrawal): their slots are never
+# offered as alternatives to the patients of the first ones, since they go a moment later.
+_missions_leaving: ContextVar[frozenset] = ContextVar("missions_leaving", default=frozenset())
+
+
+@contextmanager
+def missions_leaving(mission_ids):
+    """Within the block, alternative_slots leaves out the slots of these missions."""
+    token = _missions_leaving.set(frozenset(mission_ids))
+    try:
+        yield
+    finally:
+        _missions_leaving.reset(token)
+
+
 def alternative_slots(
     *,
     site,
@@ -444,16 +461,20 @@ def alternative_slots(
         slots = slots.exclude(mission_id=exclude_mission_id)
     if exclude_ids:
         slots = slots.exclude(pk__in=exclude_ids)
+    if _missions_leaving.get():
+        slots = slots.exclude(mission_id__in=_missions_leaving.get())
+    # Enough slots read for the patients told before this one (`rounds`) and those `avoid`s.
+    reach = min(300, limit * rounds + len(avoid))
     in_zone = Q(site=site)
     if site.priority_zone_id:
         in_zone |= Q(site__priority_zone_id=site.priority_zone_id)
     if around is None:
-        found = _earliest_in_zone(slots, site, limit)
+        found = _earliest_in_zone(slots, site, reach)
     else:  # the fortnight around the planned date, else the first ones
         window = slots.filter(
             in_zone, start__gte=around - timedelta(days=14), start__lte=around + timedelta(days=14)
         )
-        found = list(window[:300]) or _earliest_in_zone(slots, site, limit)
+        found = list(window[:300]) or _earliest_in_zone(slots, site, reach)
     day = {s.pk: timezone.localtime(s.start, s.site.tz).date() for s in found}
     target = timezone.localtime(around, site.tz).date() if around is not None else None
     avoid, picked = set(avoid), []
