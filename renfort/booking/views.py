@@ -71,6 +71,8 @@ def search(request):
         )
         context["searched"] = True
         context["origin"] = origin
+        if origin is None:
+            context["uncovered"] = uncovered_territory(data["q"])
         if not data["commune"]:
             typed = data["q"].strip()
             by_postcode = selectors.is_postcode(typed)
@@ -128,6 +130,29 @@ def search(request):
     return render(request, "booking/search.html", context)
 
 
+# Postcodes of territories outside the programme (its reference data hold none of their
+# communes): said as such, not as a misspelt commune.
+UNCOVERED_POSTCODES = {
+    "975": "Saint-Pierre-et-Miquelon",
+    "980": "Monaco",
+    "986": "Wallis-et-Futuna",
+    "987": "la Polynésie française",
+    "988": "la Nouvelle-Calédonie",
+}
+
+
+def uncovered_territory(typed: str) -> str:
+    typed = "".join((typed or "").split())
+    place = UNCOVERED_POSTCODES.get(typed[:3]) if selectors.is_postcode(typed) else None
+    if place is None:
+        return ""
+    return (
+        f"Ce code postal est celui de {place}, où le dispositif « Un médecin près de chez vous » "
+        "ne s'applique pas. Pour trouver un médecin, contactez votre caisse de sécurité "
+        "sociale ; en cas d'urgence, appelez le 15 ou le 112."
+    )
+
+
 def _listed(results, without_slots, *, own_zone_first: bool) -> list:
     """The results as listed: the patient's own sites without a free slot (their waiting list
     offered) after the zone's sites with slots, or among the others by distance."""
@@ -147,10 +172,10 @@ def _search_title(form, context) -> str:
     if origin is None:
         return "Erreur : commune introuvable — Prendre rendez-vous"
     if context.get("results"):
-        return f"Rendez-vous près de {origin.label} — Prendre rendez-vous"
+        return f"Rendez-vous {near(origin.label)} — Prendre rendez-vous"
     if context.get("no_slot_label"):
         return f"{context['no_slot_label']} — Prendre rendez-vous"
-    return f"Aucun créneau près de {origin.label} — Prendre rendez-vous"
+    return f"Aucun créneau {near(origin.label)} — Prendre rendez-vous"
 
 
 PERIOD_PHRASES = {"morning": ("le matin", "au matin"), "afternoon": ("l'après-midi",) * 2}
@@ -231,7 +256,7 @@ def _book_page(request, pk: int):
                 patient = services.patient_check(
                     data=form.patient_data(), consent=form.cleaned_data["consent"]
                 )
-                appointment, _ = services.appointment_book(
+                appointment, created = services.appointment_book(
                     slot_id=pk,
                     patient=patient,
                     submission_token=token_form.cleaned_data["token"],
@@ -252,11 +277,12 @@ def _book_page(request, pk: int):
                         token_reused = True
                         token_form = TokenForm()  # a fresh key for the corrected form
             else:
-                messages.success(
-                    request,
-                    f"Votre rendez-vous est confirmé. Référence : {appointment.reference}. "
-                    + sent_to(appointment),
-                )
+                if created:  # the same form sent again: its page, without a second banner
+                    messages.success(
+                        request,
+                        f"Votre rendez-vous est confirmé. Référence : {appointment.reference}. "
+                        + sent_to(appointment),
+                    )
                 return redirect("booking:manage", secret=appointment.secret)
         else:
             form.add_rule_errors()
@@ -306,7 +332,7 @@ def sent_to(appointment) -> str:
     if appointment.email:
         places.append(f"à {appointment.masked_email}")
     if appointment.phone:
-        places.append(f"au {appointment.masked_phone}")
+        places.append(f"au {appointment.masked_phone}".replace(" ", "\u00a0"))  # one line
     if not places:
         return ""
     yours = {
@@ -339,11 +365,17 @@ def notice(request):
 # --- Secret link: see, cancel, move -----------------------------------------------------------
 
 
-def _appointment_or_404(secret: str):
-    appointment = selectors.appointment_by_secret(secret)
-    if appointment is None:
-        raise Http404("Rendez-vous introuvable.")
-    return appointment
+def _link_unknown(request):
+    """A link mistyped, cut by a mail reader, or purged (the appointment's page, and its
+    cancel, move and calendar pages): 404, with the way to get the links again."""
+    return _private(
+        render(
+            request,
+            "booking/link_unknown.html",
+            {"title": "Lien de rendez-vous introuvable"},
+            status=404,
+        )
+    )
 
 
 def _manage_title(appointment, is_past: bool) -> str:
@@ -360,15 +392,8 @@ def _manage_title(appointment, is_past: bool) -> str:
 @never_cache
 def manage(request, secret: str):
     appointment = selectors.appointment_by_secret(secret)
-    if appointment is None:  # a link mistyped, cut by a mail reader, or purged
-        return _private(
-            render(
-                request,
-                "booking/link_unknown.html",
-                {"title": "Lien de rendez-vous introuvable"},
-                status=404,
-            )
-        )
+    if appointment is None:
+        return _link_unknown(request)
     is_past = appointment.start <= timezone.now()
     with local_time_of(appointment.site.departement_id):
         return _private(
@@ -436,7 +461,9 @@ def _alternatives(appointment, is_past: bool) -> list:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, secret: str):
-    appointment = _appointment_or_404(secret)  # a wrong link is a 404, whatever the method
+    appointment = selectors.appointment_by_secret(secret)
+    if appointment is None:  # a wrong link is a 404, whatever the method
+        return _link_unknown(request)
     if request.method != "POST":  # a reload or a bookmark: the page with the cancel button
         return _private(redirect("booking:manage", secret=secret))
     try:
@@ -453,7 +480,9 @@ MOVE_TITLE = "Déplacer mon rendez-vous"
 
 @never_cache
 def move(request, secret: str):
-    appointment = _appointment_or_404(secret)
+    appointment = selectors.appointment_by_secret(secret)
+    if appointment is None:
+        return _link_unknown(request)
     error = ""
     if request.method == "POST":
         try:
@@ -471,6 +500,8 @@ def move(request, secret: str):
         else:
             messages.success(request, "Votre rendez-vous a été déplacé.")
             return _private(redirect("booking:manage", secret=secret))
+    if not appointment.cancellable_by_patient():
+        error = ""  # the page says why it cannot move (cancelled, past, too late) instead
     slots = [
         s
         for s in selectors.site_bookable_slots(site=appointment.site)[:80]
@@ -499,7 +530,9 @@ def move(request, secret: str):
 
 
 def ics(request, secret: str):
-    appointment = _appointment_or_404(secret)
+    appointment = selectors.appointment_by_secret(secret)
+    if appointment is None:
+        return _link_unknown(request)
     response = HttpResponse(
         appointment_ics(appointment, cancelled=appointment.status == "cancelled"),
         content_type="text/calendar; charset=utf-8",

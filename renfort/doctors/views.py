@@ -19,6 +19,7 @@ from renfort.core.forms import attach_errors, titled
 from renfort.core.text import count, lower_first
 from renfort.core.workflow import COMMENT_LIMIT
 from renfort.planning.models import MISSION_REASON_LIMIT
+from renfort.planning.selectors import mission_booked_appointments
 from renfort.planning.services import mission_cancellable
 from renfort.sites.opening import public_holiday_name
 
@@ -397,14 +398,18 @@ def withdraw(request):
             withdrawn = lower_first(doctor.status_label_of(DoctorStatus.WITHDRAWN))
             messages.success(request, f"Vous vous êtes {withdrawn} du dispositif.")
             return redirect("doctors:space")
+    # Those the withdrawal cancels (not today's once over or under way), with their patients.
+    missions = [m for m in selectors.coming_missions(doctor) if mission_cancellable(m)]
+    for mission in missions:
+        mission.booked = mission_booked_appointments(mission)
     return render(
         request,
         "doctors/withdraw.html",
         {
             "title": ("Erreur — " if error else "") + "Me retirer du dispositif",
             "doctor": doctor,
-            # Those the withdrawal cancels: not today's once over or under way.
-            "missions": [m for m in selectors.coming_missions(doctor) if mission_cancellable(m)],
+            "missions": missions,
+            "booked": sum(m.booked for m in missions),
             "comment": comment[:2000],
             "error": error,
             "reason_limit": MISSION_REASON_LIMIT,

@@ -21,7 +21,7 @@ from renfort.core.ics import CalendarEvent, ics_calendar
 from renfort.core.links import absolute_url
 
 from . import selectors, services
-from .models import Mission, MissionHistory, MissionStatus
+from .models import MISSION_REASON_LIMIT, Mission, MissionHistory, MissionStatus
 from .permissions import PLANNER_ROLES, can_act_on_mission
 from .views import _actions, _error_text, actions_summary
 
@@ -82,6 +82,7 @@ def mission_transition(request, pk: int):
                     # Who hears of it (services._after_transition): the others.
                     "informed": CANCEL_INFORMED.get(request.user.role, CANCEL_INFORMED[None]),
                     "comment": comment,
+                    "comment_limit": MISSION_REASON_LIMIT,
                     "release_date": request.POST.get("liberer_date") == "1",
                     "from_status": from_status or mission.status,
                     "next": nxt,

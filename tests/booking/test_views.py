@@ -67,6 +67,7 @@ def test_the_search_page_title_says_what_was_found(client, mission):
     assert 'id="results-title"' in page  # the results section is named by a heading
     assert title(q="81230", date="2020-01-01").startswith("Erreur dans le formulaire")
     assert title(q="75001").startswith("Aucun créneau près de Paris")
+    assert title(q="20000").startswith("Aucun créneau près d'Ajaccio")  # as the heading says
     # A name where the hidden commune code goes (a hand-written link): searched as text.
     assert title(commune="Lacaune").startswith("Rendez-vous près de Lacaune")
 
@@ -259,14 +260,20 @@ def test_the_page_after_booking_says_where_the_confirmation_went(client, mission
     url = reverse("booking:book", args=[free_slot(mission).pk])
     data = {**patient_data(email="dominique@exemple.fr"), "token": str(uuid.uuid4())}
     page = htmllib.unescape(client.post(url, data, follow=True).text)
-    assert "Confirmation envoyée à d•••@exemple.fr et au 06 •• •• •• 78." in page
+    assert (
+        "Confirmation envoyée à d•••@exemple.fr et au\u00a006\u00a0••\u00a0••\u00a0••\u00a078."
+        in page
+    )
     assert (
         "Si ce n'est pas votre adresse ou votre numéro, annulez ce rendez-vous ci-dessous" in page
     )
     phone_only = {**patient_data(phone="0692 12 34 56", email=""), "token": str(uuid.uuid4())}
     other = reverse("booking:book", args=[free_slot(mission).pk])
     page = htmllib.unescape(client.post(other, phone_only, follow=True).text)
-    assert "Confirmation envoyée au 0692 •• •• 56. Si ce n'est pas votre numéro, annulez" in page
+    assert (
+        "Confirmation envoyée au\u00a00692\u00a0••\u00a0••\u00a056. Si ce n'est pas votre "
+        "numéro, annulez" in page
+    )
 
 
 def test_booking_form_errors(client, mission):

@@ -55,3 +55,14 @@ def test_the_signup_and_the_space_say_the_horizon_the_service_applies(client):
     refused = client.post(add, {"date": (limit + timedelta(days=1)).isoformat(), "period": "full"})
     assert said in htmllib.unescape(refused.content.decode())
     assert not doctor.availabilities.filter(date=limit + timedelta(days=1)).exists()
+
+
+def test_the_withdrawal_page_counts_the_patients_it_will_tell(client):
+    from tests.booking.factories import book, free_slot, mission_with_slots
+
+    mission = mission_with_slots()
+    for n in range(2):
+        book(free_slot(mission), first_name=f"Personne{'ab'[n]}", email=f"p{n}@exemple.test")
+    client.force_login(mission.doctor.user)
+    page = htmllib.unescape(client.get(reverse("doctors:withdraw")).content.decode())
+    assert "2 rendez-vous de patients" in page and "(2 en tout)" in page
