@@ -103,6 +103,23 @@ def _site_label(site: Site) -> str:
     return f"{site.name} — {site.commune.name} ({site.departement_id})"
 
 
+def written_field(label: str, *, subject: str, rows: int, help_text: str = "") -> forms.Field:
+    """A text a person writes (a reason, a request, an answer), optional, at most
+    COMMENT_LIMIT characters: « La demande doit tenir en 1 000 caractères : raccourcissez-la. »"""
+    pronoun = "la" if subject.startswith("La ") else "le"
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=COMMENT_LIMIT,
+        error_messages={
+            "max_length": f"{subject} doit tenir en {COMMENT_LIMIT:,} caractères : "
+            f"raccourcissez-{pronoun}.".replace(",", "\u202f")
+        },
+    )
+
+
 class CoverageFields(forms.Form):
     """Zones or travel radius, and preferred host sites (shared by sign-up and space)."""
 
@@ -440,16 +457,11 @@ class ProfileForm(RenfortModelForm):
     rpps = SignupForm.base_fields["rpps"]
     commune_label = SignupForm.base_fields["commune_label"]
     practice_commune = SignupForm.base_fields["practice_commune"]
-    message = forms.CharField(
-        label="Votre message à l'agent",
+    message = written_field(
+        "Votre message à l'agent",
+        subject="Le message",
+        rows=3,
         help_text="Facultatif si vous corrigez votre dossier ci-dessus ; sinon, répondez ici.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=COMMENT_LIMIT,
-        error_messages={
-            "max_length": f"Le message doit tenir en {COMMENT_LIMIT:,} caractères : "
-            "raccourcissez-le.".replace(",", "\u202f")
-        },
     )
     field_order = [*PROFILE_FIELDS, "commune_label", "practice_commune", "message"]
 
@@ -505,16 +517,7 @@ class TransitionForm(RenfortForm):
     to_status = forms.CharField(widget=forms.HiddenInput)
     # The status the page showed: the action is refused if it changed meanwhile.
     from_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
-    comment = forms.CharField(
-        label="Motif ou commentaire",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=COMMENT_LIMIT,
-        error_messages={
-            "max_length": f"Le motif doit tenir en {COMMENT_LIMIT:,} caractères : "
-            "raccourcissez-le.".replace(",", "\u202f")
-        },
-    )
+    comment = written_field("Motif ou commentaire", subject="Le motif", rows=2)
     # Spaces are ignored (« 12 34 56 78 »): the service checks the 4 to 20 letters or digits.
     billing_number = forms.CharField(
         label="Numéro de facturation",
@@ -531,13 +534,6 @@ class CompletionForm(RenfortForm):
     """An agent's « demande de complément » (completion.completion_request checks it)."""
 
     from_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
-    message = forms.CharField(
-        label="Ce que le médecin doit corriger ou compléter",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=COMMENT_LIMIT,
-        error_messages={
-            "max_length": f"La demande doit tenir en {COMMENT_LIMIT:,} caractères : "
-            "raccourcissez-la.".replace(",", "\u202f")
-        },
+    message = written_field(
+        "Ce que le médecin doit corriger ou compléter", subject="La demande", rows=3
     )
